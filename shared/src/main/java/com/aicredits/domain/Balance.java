@@ -1,0 +1,111 @@
+package com.aicredits.domain;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A workspace's balance for one period: the allocation, the running ledger's head (used, sequence) and the
+ * counters by feature and by day. It also carries the workspace settings a debit needs (hard limit, Cases,
+ * pricing model), so a debit reads and writes this one item. {@code revision} grows with every write: it is
+ * the compare-and-set token of the debit transaction.
+ */
+public record Balance(
+        String workspaceId,
+        String organizationId,
+        Period period,
+        long baseCredits,
+        long addonCredits,
+        int hardLimitPercent,
+        boolean casesEnabled,
+        PricingModel pricingModel,
+        long used,
+        long sequence,
+        long revision,
+        Map<Feature, Long> usedByFeature,
+        List<Long> dailyCredits,
+        long freeExecutions,
+        long casesCounted) {
+
+    public Balance {
+        EnumMap<Feature, Long> features = new EnumMap<>(Feature.class);
+        for (Feature feature : Feature.CHARGEABLE) {
+            features.put(feature, usedByFeature.getOrDefault(feature, 0L));
+        }
+        usedByFeature = Collections.unmodifiableMap(features);
+        if (dailyCredits.size() != period.lengthInDays()) {
+            throw new IllegalArgumentException("expected " + period.lengthInDays() + " daily counters, got " + dailyCredits.size());
+        }
+        dailyCredits = List.copyOf(dailyCredits);
+    }
+
+    /** The full shape of a period nobody has debited yet. */
+    public static Balance open(Workspace workspace, Period period, long addonCredits) {
+        return new Balance(workspace.workspaceId(), workspace.organizationId(), period, workspace.baseMonthlyCredits(),
+                addonCredits, workspace.hardLimitPercent(), workspace.casesEnabled(), workspace.pricingModel(),
+                0, 0, 0, Map.of(), Collections.nCopies(period.lengthInDays(), 0L), 0, 0);
+    }
+
+    public long allocated() {
+        return baseCredits + addonCredits;
+    }
+
+    public long remaining() {
+        return allocated() - used;
+    }
+
+    /** The most credits this period may use: the hard-limit percentage of the allocation, rounded down. */
+    public long hardLimitCredits() {
+        return Math.multiplyExact(allocated(), hardLimitPercent) / 100;
+    }
+
+    /** Why this balance refuses the charge (403 without Cases, 402 above the hard limit), if it does. */
+    public Optional<CreditsException> refusal(Charge charge) {
+        if (charge.feature().isCaseFeature() && !casesEnabled) {
+            return Optional.of(CreditsException.forbidden("cases_disabled", "workspace " + workspaceId
+                    + " does not have Cases enabled; activity '" + charge.price().activity().key() + "' is not available"));
+        }
+        if (charge.credits() > 0 && used + charge.credits() > hardLimitCredits()) {
+            return Optional.of(new CreditsException(402, "hard_limit_exceeded", String.format(
+                    "recording %d credits would bring %s usage to %d credits, above the hard limit of %d%% of %d"
+                            + " allocated (%d credits); buy an add-on package or raise the limit",
+                    charge.credits(), period, used + charge.credits(), hardLimitPercent, allocated(), hardLimitCredits())));
+        }
+        return Optional.empty();
+    }
+
+    /** The balance after one more ledger line. Callers check {@link #refusal} first. */
+    public Balance debit(Charge charge, Instant occurredAt) {
+        int day = occurredAt.atOffset(ZoneOffset.UTC).getDayOfMonth();
+        if (!Period.of(occurredAt).equals(period)) {
+            throw new IllegalArgumentException(occurredAt + " is outside " + period);
+        }
+        EnumMap<Feature, Long> features = new EnumMap<>(usedByFeature);
+        List<Long> daily = new ArrayList<>(dailyCredits);
+        if (charge.credits() > 0) {
+            features.merge(charge.feature(), charge.credits(), Long::sum);
+            daily.set(day - 1, daily.get(day - 1) + charge.credits());
+        }
+        return new Balance(workspaceId, organizationId, period, baseCredits, addonCredits, hardLimitPercent, casesEnabled,
+                pricingModel, used + charge.credits(), sequence + 1, revision + 1, features, daily,
+                freeExecutions + (charge.free() ? 1 : 0), casesCounted + (charge.countedAsCase() ? 1 : 0));
+    }
+
+    /** The same ledger under the workspace's new settings (tier, hard limit, Cases, pricing model). */
+    public Balance withSettingsOf(Workspace workspace) {
+        return new Balance(workspaceId, workspace.organizationId(), period, workspace.baseMonthlyCredits(), addonCredits,
+                workspace.hardLimitPercent(), workspace.casesEnabled(), workspace.pricingModel(), used, sequence,
+                revision + 1, usedByFeature, dailyCredits, freeExecutions, casesCounted);
+    }
+
+    public boolean hasSettingsOf(Workspace workspace) {
+        return baseCredits == workspace.baseMonthlyCredits() && hardLimitPercent == workspace.hardLimitPercent()
+                && casesEnabled == workspace.casesEnabled() && pricingModel == workspace.pricingModel()
+                && organizationId.equals(workspace.organizationId());
+    }
+}

@@ -1,0 +1,34 @@
+package com.aicredits.domain;
+
+import java.util.regex.Pattern;
+
+/** Identifier rules. None admits '#', the separator of our DynamoDB keys. */
+public final class Ids {
+    private static final Pattern EXECUTION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Pattern RESOURCE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private Ids() {
+    }
+
+    public static String executionId(String value) {
+        return require(value, EXECUTION_ID, "executionId", "1-128 characters of A-Z a-z 0-9 . _ : -");
+    }
+
+    public static String workspaceId(String value) {
+        return require(value, RESOURCE_ID, "workspaceId", "1-64 characters of A-Z a-z 0-9 . _ -");
+    }
+
+    public static String organizationId(String value) {
+        return require(value, RESOURCE_ID, "organizationId", "1-64 characters of A-Z a-z 0-9 . _ -");
+    }
+
+    private static String require(String value, Pattern pattern, String field, String rule) {
+        if (value == null) {
+            throw CreditsException.badRequest("invalid_" + field, field + " is required");
+        }
+        if (!pattern.matcher(value).matches()) {
+            throw CreditsException.badRequest("invalid_" + field, field + " must be " + rule);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,85 @@
+package com.aicredits.domain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The versioned activity catalog. A debit is priced by the version in force at its {@code occurredAt},
+ * and the record keeps that version, so a later price change never rewrites history.
+ */
+public final class PriceCatalog {
+    /** One version of the catalog, in force from {@code effectiveFrom} until the next version starts. */
+    public record Version(String version, Instant effectiveFrom, Map<String, Activity> activities) {
+        public Version {
+            activities = Map.copyOf(activities);
+        }
+    }
+
+    private static final String DEFAULT_RESOURCE = "price-catalog.json";
+
+    private final List<Version> versionsNewestFirst;
+
+    public PriceCatalog(List<Version> versions) {
+        if (versions.isEmpty()) {
+            throw new IllegalArgumentException("a catalog needs at least one version");
+        }
+        List<Version> sorted = new ArrayList<>(versions);
+        sorted.sort(Comparator.comparing(Version::effectiveFrom).reversed());
+        this.versionsNewestFirst = List.copyOf(sorted);
+    }
+
+    /** The catalog deployed with the functions ({@code price-catalog.json} beside this class). */
+    public static PriceCatalog loadDefault() {
+        try (InputStream in = PriceCatalog.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + DEFAULT_RESOURCE);
+            }
+            return parse(new ObjectMapper().readTree(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static PriceCatalog parse(JsonNode root) {
+        List<Version> versions = new ArrayList<>();
+        for (JsonNode v : root.withArray("versions")) {
+            Map<String, Activity> activities = new LinkedHashMap<>();
+            for (JsonNode a : v.withArray("activities")) {
+                Activity activity = new Activity(a.get("key").asText(), Feature.valueOf(a.get("feature").asText()),
+                        a.get("description").asText(), a.get("credits").asLong());
+                activities.put(activity.key(), activity);
+            }
+            versions.add(new Version(v.get("version").asText(), Instant.parse(v.get("effectiveFrom").asText()), activities));
+        }
+        return new PriceCatalog(versions);
+    }
+
+    public Version versionAt(Instant at) {
+        for (Version version : versionsNewestFirst) {
+            if (!version.effectiveFrom().isAfter(at)) {
+                return version;
+            }
+        }
+        return versionsNewestFirst.getLast();
+    }
+
+    /** The price in force at {@code at}; a 400 when the activity is not in that version. */
+    public Price priceAt(String activityKey, Instant at) {
+        Version version = versionAt(at);
+        Activity activity = version.activities().get(activityKey);
+        if (activity == null) {
+            throw CreditsException.badRequest("unknown_activity", "unknown activity '" + activityKey
+                    + "'; known activities: " + String.join(", ", version.activities().keySet()));
+        }
+        return new Price(activity, version.version());
+    }
+}

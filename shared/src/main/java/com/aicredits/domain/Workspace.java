@@ -1,0 +1,180 @@
+package com.aicredits.domain;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A workspace: its organization, tier and the settings that govern its credit pool.
+ * {@code version} increases with every change; it is how concurrent writers detect each other.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Workspace(
+        String workspaceId,
+        String organizationId,
+        String name,
+        Tier tier,
+        PricingModel pricingModel,
+        boolean casesEnabled,
+        Long monthlyCredits,
+        Integer agentInstanceLimit,
+        List<String> notificationEmails,
+        List<Integer> thresholds,
+        int hardLimitPercent,
+        @JsonIgnore long version) {
+
+    public static final int DEFAULT_HARD_LIMIT_PERCENT = 200;
+    public static final List<Integer> DEFAULT_THRESHOLDS = List.of(80, 90, 100, 120, 150, 200);
+    static final int MAX_NAME_LENGTH = 200;
+    static final int MAX_RECIPIENTS = 50;
+    static final int MAX_THRESHOLDS = 20;
+    static final int MIN_HARD_LIMIT_PERCENT = 100;
+    static final int MAX_HARD_LIMIT_PERCENT = 1_000;
+    static final long MAX_MONTHLY_CREDITS = 100_000_000L;
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+
+    public Workspace {
+        notificationEmails = List.copyOf(notificationEmails);
+        thresholds = thresholds == null ? null : List.copyOf(thresholds);
+    }
+
+    /**
+     * Validates a spec into the workspace it describes (version 0); every refusal is a 400 naming the field.
+     */
+    public static Workspace fromSpec(String workspaceId, WorkspaceSpec spec) {
+        Ids.workspaceId(workspaceId);
+        if (spec.workspaceId() != null && !spec.workspaceId().equals(workspaceId)) {
+            throw CreditsException.badRequest("invalid_workspaceId",
+                    "workspaceId in the body ('" + spec.workspaceId() + "') differs from the path ('" + workspaceId + "')");
+        }
+        String organizationId = Ids.organizationId(spec.organizationId());
+        String name = spec.name();
+        if (name == null || name.isBlank()) {
+            throw CreditsException.badRequest("invalid_name", "name is required");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw CreditsException.badRequest("invalid_name", "name must be at most " + MAX_NAME_LENGTH + " characters");
+        }
+        Tier tier = parseEnum(Tier.class, "tier", spec.tier(), null);
+        PricingModel pricingModel = parseEnum(PricingModel.class, "pricingModel", spec.pricingModel(), PricingModel.EXTEND);
+        Long monthlyCredits = spec.monthlyCredits();
+        if (tier.takesMonthlyCreditsFromWorkspace()) {
+            if (monthlyCredits == null) {
+                throw CreditsException.badRequest("invalid_monthlyCredits", "monthlyCredits is required for tier M_PARTNER");
+            }
+            if (monthlyCredits < 1 || monthlyCredits > MAX_MONTHLY_CREDITS) {
+                throw CreditsException.badRequest("invalid_monthlyCredits",
+                        "monthlyCredits must be between 1 and " + MAX_MONTHLY_CREDITS);
+            }
+        } else if (monthlyCredits != null) {
+            throw CreditsException.badRequest("invalid_monthlyCredits",
+                    "monthlyCredits applies only to tier M_PARTNER; tier " + tier + " allocates " + tier.monthlyCredits());
+        }
+        Integer agentLimit = spec.agentInstanceLimit();
+        if (agentLimit != null && (agentLimit < 0 || agentLimit > 10_000)) {
+            throw CreditsException.badRequest("invalid_agentInstanceLimit", "agentInstanceLimit must be between 0 and 10000");
+        }
+        int hardLimitPercent = spec.hardLimitPercent() == null ? DEFAULT_HARD_LIMIT_PERCENT : spec.hardLimitPercent();
+        if (hardLimitPercent < MIN_HARD_LIMIT_PERCENT || hardLimitPercent > MAX_HARD_LIMIT_PERCENT) {
+            throw CreditsException.badRequest("invalid_hardLimitPercent",
+                    "hardLimitPercent must be between " + MIN_HARD_LIMIT_PERCENT + " and " + MAX_HARD_LIMIT_PERCENT);
+        }
+        return new Workspace(workspaceId, organizationId, name.strip(), tier, pricingModel,
+                spec.casesEnabled() == null || spec.casesEnabled(), monthlyCredits, agentLimit,
+                validEmails(spec.notificationEmails()), validThresholds(spec.thresholds()), hardLimitPercent, 0);
+    }
+
+    private static List<String> validEmails(List<String> emails) {
+        if (emails == null) {
+            return List.of();
+        }
+        if (emails.size() > MAX_RECIPIENTS) {
+            throw CreditsException.badRequest("invalid_notificationEmails", "at most " + MAX_RECIPIENTS + " notificationEmails");
+        }
+        List<String> result = new ArrayList<>();
+        for (String email : emails) {
+            if (email == null || email.length() > 254 || !EMAIL.matcher(email).matches()) {
+                throw CreditsException.badRequest("invalid_notificationEmails",
+                        "notificationEmails must be email addresses; got '" + email + "'");
+            }
+            if (!result.contains(email)) {
+                result.add(email);
+            }
+        }
+        return result;
+    }
+
+    private static List<Integer> validThresholds(List<Integer> thresholds) {
+        if (thresholds == null) {
+            return null;
+        }
+        if (thresholds.size() > MAX_THRESHOLDS) {
+            throw CreditsException.badRequest("invalid_thresholds", "at most " + MAX_THRESHOLDS + " thresholds");
+        }
+        for (Integer t : thresholds) {
+            if (t == null || t < 1 || t > MAX_HARD_LIMIT_PERCENT) {
+                throw CreditsException.badRequest("invalid_thresholds",
+                        "thresholds must be whole percentages between 1 and " + MAX_HARD_LIMIT_PERCENT);
+            }
+        }
+        if (new HashSet<>(thresholds).size() != thresholds.size()) {
+            throw CreditsException.badRequest("invalid_thresholds", "thresholds must not repeat");
+        }
+        return thresholds.stream().sorted().toList();
+    }
+
+    private static <E extends Enum<E>> E parseEnum(Class<E> type, String field, String value, E defaultValue) {
+        if (value == null) {
+            if (defaultValue != null) {
+                return defaultValue;
+            }
+            throw CreditsException.badRequest("invalid_" + field, field + " is required; one of " + names(type));
+        }
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(value)) {
+                return constant;
+            }
+        }
+        throw CreditsException.badRequest("invalid_" + field,
+                field + " must be one of " + names(type) + "; got '" + value + "'");
+    }
+
+    private static String names(Class<? extends Enum<?>> type) {
+        List<String> names = new ArrayList<>();
+        for (Enum<?> constant : type.getEnumConstants()) {
+            names.add(constant.name());
+        }
+        return String.join(", ", names).toUpperCase(Locale.ROOT);
+    }
+
+    /** The monthly allocation before add-ons. */
+    @JsonIgnore
+    public long baseMonthlyCredits() {
+        return tier.takesMonthlyCreditsFromWorkspace() ? monthlyCredits : tier.monthlyCredits();
+    }
+
+    @JsonIgnore
+    public int effectiveAgentInstanceLimit() {
+        return agentInstanceLimit != null ? agentInstanceLimit : tier.agentInstanceLimit();
+    }
+
+    @JsonIgnore
+    public List<Integer> effectiveThresholds() {
+        return thresholds != null ? thresholds : DEFAULT_THRESHOLDS;
+    }
+
+    public Workspace withVersion(long newVersion) {
+        return new Workspace(workspaceId, organizationId, name, tier, pricingModel, casesEnabled, monthlyCredits,
+                agentInstanceLimit, notificationEmails, thresholds, hardLimitPercent, newVersion);
+    }
+
+    /** Same settings, whatever the version. */
+    public boolean sameSettingsAs(Workspace other) {
+        return Objects.equals(withVersion(0), other.withVersion(0));
+    }
+}

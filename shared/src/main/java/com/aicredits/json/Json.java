@@ -1,0 +1,132 @@
+package com.aicredits.json;
+
+import com.aicredits.domain.CreditsException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import java.util.stream.Collectors;
+
+/**
+ * JSON in and out. Reading is strict, so that a client never believes it set something it did not: unknown
+ * fields, duplicate keys, trailing content and type coercions ("5" for 5, 5 for "5", 1.5 for 1) are all 400s
+ * with a message naming the field.
+ */
+public final class Json {
+    public static final ObjectMapper MAPPER = strictMapper();
+
+    private Json() {
+    }
+
+    private static ObjectMapper strictMapper() {
+        JsonMapper mapper = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .build();
+        mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigDefaults().setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        return mapper;
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Reads a request body that must be one JSON object of {@code type}; anything else is a 400. */
+    public static <T> T readObject(String body, Class<T> type) {
+        if (body == null || body.isBlank()) {
+            throw CreditsException.badRequest("invalid_body", "a JSON object body is required");
+        }
+        if (body.strip().charAt(0) != '{') {
+            throw CreditsException.badRequest("invalid_body", "the body must be a JSON object");
+        }
+        ObjectReader reader = MAPPER.readerFor(type);
+        try {
+            T value = reader.readValue(body);
+            if (value == null) {
+                throw CreditsException.badRequest("invalid_body", "the body must be a JSON object");
+            }
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw CreditsException.badRequest("unknown_field", "unknown field '" + e.getPropertyName() + "'; allowed fields: "
+                    + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
+        } catch (MismatchedInputException e) {
+            String field = fieldPath(e);
+            if (field.isEmpty()) {
+                throw CreditsException.badRequest("invalid_body", "the body must be a JSON object");
+            }
+            throw CreditsException.badRequest("invalid_" + rootField(e), "field '" + field + "' has the wrong type: "
+                    + expected(e));
+        } catch (JsonMappingException e) {
+            String field = fieldPath(e);
+            throw CreditsException.badRequest(field.isEmpty() ? "invalid_body" : "invalid_" + rootField(e),
+                    (field.isEmpty() ? "invalid body: " : "invalid field '" + field + "': ") + firstLine(e.getOriginalMessage()));
+        } catch (JsonProcessingException e) {
+            throw CreditsException.badRequest("invalid_json", "the body is not valid JSON: " + firstLine(e.getOriginalMessage()));
+        }
+    }
+
+    private static String expected(MismatchedInputException e) {
+        Class<?> target = e.getTargetType();
+        if (target == null) {
+            return "unexpected value";
+        }
+        if (target == String.class) {
+            return "expected a string";
+        }
+        if (target == Integer.class || target == Long.class || target == int.class || target == long.class) {
+            return "expected a whole number in range";
+        }
+        if (target == Boolean.class || target == boolean.class) {
+            return "expected true or false";
+        }
+        if (java.util.Collection.class.isAssignableFrom(target)) {
+            return "expected an array";
+        }
+        return "expected " + target.getSimpleName();
+    }
+
+    private static String rootField(JsonMappingException e) {
+        return e.getPath().isEmpty() || e.getPath().getFirst().getFieldName() == null ? "body" : e.getPath().getFirst().getFieldName();
+    }
+
+    private static String fieldPath(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "malformed";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+}

@@ -1,0 +1,151 @@
+package com.aicredits.service;
+
+import com.aicredits.domain.Balance;
+import com.aicredits.domain.Charge;
+import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Ids;
+import com.aicredits.domain.Period;
+import com.aicredits.domain.Price;
+import com.aicredits.domain.PriceCatalog;
+import com.aicredits.domain.Timestamps;
+import com.aicredits.domain.UsageRecord;
+import com.aicredits.domain.Workspace;
+import com.aicredits.json.Json;
+import com.aicredits.store.CreditStore;
+import com.aicredits.store.CreditStore.AppendResult;
+import com.aicredits.store.CreditStore.LedgerView;
+import com.aicredits.store.CreditStore.StoredRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Records AI runs exactly once. Each new run is one conditional transaction: the record's Put succeeds only for
+ * a new executionId, and the balance's Update only at the revision the debit was computed from. A lost race
+ * returns the fresh balance and the debit is recomputed at once; a replay returns the stored record.
+ */
+public final class DebitService {
+    /** How far in the future {@code occurredAt} may be (clock skew between services). */
+    static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
+    static final int MAX_ATTEMPTS = 40;
+    private static final long BACKOFF_BASE_MICROS = 500;
+    private static final long BACKOFF_CAP_MICROS = 50_000;
+
+    private final CreditStore store;
+    private final PriceCatalog catalog;
+    private final Clock clock;
+    private final BalanceCache cache = new BalanceCache(10_000);
+
+    public DebitService(CreditStore store, PriceCatalog catalog, Clock clock) {
+        this.store = store;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    public DebitOutcome record(String workspaceId, RecordExecution request) {
+        Ids.workspaceId(workspaceId);
+        String executionId = Ids.executionId(request.executionId());
+        if (request.activity() == null) {
+            throw CreditsException.badRequest("invalid_activity", "activity is required");
+        }
+        Instant now = clock.instant();
+        Instant occurredAt = request.occurredAt() == null ? now : Timestamps.parse("occurredAt", request.occurredAt());
+        checkWindow(occurredAt, now);
+        Period period = Period.of(occurredAt);
+        Price price = catalog.priceAt(request.activity(), occurredAt);
+
+        Balance balance = cache.get(workspaceId, period);
+        Workspace workspace = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            if (balance == null) {
+                LedgerView view = store.read(workspaceId, period, null, false);
+                workspace = requireWorkspace(view, workspaceId);
+                balance = view.balance();
+            }
+            Balance before = balance != null ? balance : Balance.open(workspace, period, 0);
+            Charge charge = Charge.of(price, before.pricingModel());
+            Optional<CreditsException> refusal = before.refusal(charge);
+            if (refusal.isPresent()) {
+                // Never refuse on a cached or eventually consistent view: confirm on a consistent read, which also
+                // finds a replay (a recorded execution is answered even if the pool is now exhausted).
+                LedgerView fresh = store.read(workspaceId, period, executionId, true);
+                if (fresh.record() != null) {
+                    return replay(fresh.record(), request.activity(), executionId);
+                }
+                workspace = requireWorkspace(fresh, workspaceId);
+                balance = fresh.balance();
+                before = balance != null ? balance : Balance.open(workspace, period, 0);
+                charge = Charge.of(price, before.pricingModel());
+                refusal = before.refusal(charge);
+                if (refusal.isPresent()) {
+                    throw refusal.get();
+                }
+            }
+            Balance after = before.debit(charge, occurredAt);
+            UsageRecord record = UsageRecord.between(executionId, charge, before, after, occurredAt, clock.instant());
+            String body = Json.write(record);
+            AppendResult result = store.append(new CreditStore.LedgerAppend(record, body, balance, after,
+                    balance == null ? workspace.version() : 0));
+            switch (result) {
+                case AppendResult.Committed committed -> {
+                    cache.offer(after);
+                    return new DebitOutcome(body, true);
+                }
+                case AppendResult.AlreadyRecorded recorded -> {
+                    return replay(recorded.existing(), request.activity(), executionId);
+                }
+                case AppendResult.BalanceChanged changed -> {
+                    balance = changed.fresh();
+                    if (balance != null) {
+                        cache.offer(balance);
+                    } else {
+                        cache.forget(workspaceId, period);
+                    }
+                    if (attempt > 1) {
+                        pause(attempt);
+                    }
+                }
+                case AppendResult.WorkspaceChanged changed -> balance = null;
+                case AppendResult.Contention contention -> pause(attempt);
+            }
+        }
+        throw new CreditsException(503, "contention", "the workspace's balance is too busy right now; retry with the same executionId");
+    }
+
+    private void checkWindow(Instant occurredAt, Instant now) {
+        if (occurredAt.isAfter(now.plus(MAX_FUTURE_SKEW))) {
+            throw CreditsException.badRequest("invalid_occurredAt",
+                    "occurredAt may be at most 5 minutes in the future; got " + Timestamps.format(occurredAt));
+        }
+        Period earliest = Period.of(now).previous();
+        if (occurredAt.isBefore(earliest.start())) {
+            throw CreditsException.badRequest("invalid_occurredAt", "occurredAt must be no earlier than "
+                    + Timestamps.format(earliest.start()) + " (the start of the previous period); got " + Timestamps.format(occurredAt));
+        }
+    }
+
+    private static Workspace requireWorkspace(LedgerView view, String workspaceId) {
+        if (view.workspace() == null) {
+            throw CreditsException.notFound("workspace " + workspaceId + " does not exist");
+        }
+        return view.workspace();
+    }
+
+    private static DebitOutcome replay(StoredRecord existing, String activity, String executionId) {
+        if (!existing.activity().equals(activity)) {
+            throw CreditsException.conflict("execution_id_reused", "executionId " + executionId
+                    + " was already recorded for activity '" + existing.activity() + "', not '" + activity + "'");
+        }
+        return new DebitOutcome(existing.body(), false);
+    }
+
+    /** Full-jitter exponential backoff, so that contenders spread out instead of colliding again. */
+    private static void pause(int attempt) {
+        long ceiling = Math.min(BACKOFF_CAP_MICROS, BACKOFF_BASE_MICROS << Math.min(attempt, 16));
+        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(ThreadLocalRandom.current().nextLong(ceiling + 1)));
+    }
+}

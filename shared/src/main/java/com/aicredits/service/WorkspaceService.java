@@ -1,0 +1,62 @@
+package com.aicredits.service;
+
+import com.aicredits.domain.Balance;
+import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Ids;
+import com.aicredits.domain.Period;
+import com.aicredits.domain.Workspace;
+import com.aicredits.domain.WorkspaceSpec;
+import com.aicredits.store.CreditStore;
+import com.aicredits.store.CreditStore.LedgerView;
+import java.time.Clock;
+
+/**
+ * Creates, replaces and reads workspaces. A change applies to the current period's balance in the same
+ * transaction (allocation from the new tier, hard limit, Cases, pricing model), so a debit never sees a
+ * workspace and a balance that disagree. Earlier periods keep the settings they closed with.
+ */
+public final class WorkspaceService {
+    private static final int MAX_ATTEMPTS = 10;
+
+    private final CreditStore store;
+    private final Clock clock;
+
+    public WorkspaceService(CreditStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** The saved workspace and whether it was created. */
+    public record Saved(Workspace workspace, boolean created) {
+    }
+
+    public Saved put(String workspaceId, WorkspaceSpec spec) {
+        Workspace requested = Workspace.fromSpec(workspaceId, spec);
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Period current = Period.of(clock.instant());
+            LedgerView view = store.read(workspaceId, current, null, true);
+            Workspace existing = view.workspace();
+            if (existing != null && !existing.organizationId().equals(requested.organizationId())) {
+                throw CreditsException.conflict("organization_immutable", "workspace " + workspaceId
+                        + " belongs to organization " + existing.organizationId() + "; it cannot move to " + requested.organizationId());
+            }
+            if (existing != null && existing.sameSettingsAs(requested)) {
+                return new Saved(existing, false);
+            }
+            long expectedVersion = existing == null ? 0 : existing.version();
+            Workspace saved = requested.withVersion(expectedVersion + 1);
+            Balance before = view.balance();
+            Balance after = before == null ? null : before.withSettingsOf(saved);
+            if (store.saveWorkspace(saved, expectedVersion, current, before, after)) {
+                return new Saved(saved, existing == null);
+            }
+        }
+        throw new CreditsException(503, "contention", "workspace " + workspaceId + " is changing concurrently; retry");
+    }
+
+    public Workspace get(String workspaceId) {
+        Ids.workspaceId(workspaceId);
+        return store.findWorkspace(workspaceId)
+                .orElseThrow(() -> CreditsException.notFound("workspace " + workspaceId + " does not exist"));
+    }
+}

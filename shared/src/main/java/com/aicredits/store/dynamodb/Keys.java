@@ -1,0 +1,56 @@
+package com.aicredits.store.dynamodb;
+
+import com.aicredits.domain.Period;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import java.util.Map;
+
+/**
+ * The table's key design. Everything of a workspace shares its partition {@code WS#<id>}; the sort key names the
+ * item type. GSI1 lists a period's ledger newest first ({@code LEDGER#<ws>#<period>}, zero-padded sequence) and an
+ * organization's workspaces ({@code ORG#<org>}).
+ */
+public final class Keys {
+    public static final String PK = "PK";
+    public static final String SK = "SK";
+    public static final String GSI1 = "GSI1";
+    public static final String GSI1PK = "GSI1PK";
+    public static final String GSI1SK = "GSI1SK";
+    public static final String WORKSPACE_SK = "WORKSPACE";
+    public static final String BALANCE_SK_PREFIX = "BALANCE#";
+    public static final String EXECUTION_SK_PREFIX = "EXEC#";
+
+    private Keys() {
+    }
+
+    public static String workspacePk(String workspaceId) {
+        return "WS#" + workspaceId;
+    }
+
+    public static Map<String, AttributeValue> workspace(String workspaceId) {
+        return key(workspacePk(workspaceId), WORKSPACE_SK);
+    }
+
+    public static Map<String, AttributeValue> balance(String workspaceId, Period period) {
+        return key(workspacePk(workspaceId), BALANCE_SK_PREFIX + period);
+    }
+
+    public static Map<String, AttributeValue> execution(String workspaceId, String executionId) {
+        return key(workspacePk(workspaceId), EXECUTION_SK_PREFIX + executionId);
+    }
+
+    public static String ledgerGsiPk(String workspaceId, Period period) {
+        return "LEDGER#" + workspaceId + "#" + period;
+    }
+
+    public static String ledgerGsiSk(long sequence) {
+        return String.format("%012d", sequence);
+    }
+
+    public static String organizationGsiPk(String organizationId) {
+        return "ORG#" + organizationId;
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of(PK, AttributeValue.fromS(pk), SK, AttributeValue.fromS(sk));
+    }
+}
