@@ -1,0 +1,111 @@
+package com.aicredits.http;
+
+import com.aicredits.domain.CreditsException;
+import com.aicredits.json.Json;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** API Gateway HTTP API (payload 2.0) in and out: bodies, path parameters, JSON responses and errors. */
+public final class HttpApi {
+    /** Request bodies above this are refused with 413 before parsing. */
+    public static final int MAX_BODY_BYTES = 16 * 1024;
+    private static final Map<String, String> JSON_HEADERS = Map.of(
+            "content-type", "application/json",
+            "cache-control", "no-store");
+
+    private HttpApi() {
+    }
+
+    /**
+     * Runs a route and maps what it throws: a {@link CreditsException} to its status and JSON error, anything
+     * else to a 500 that says nothing of the internals (the details go to the log).
+     */
+    public static APIGatewayV2HTTPResponse respond(APIGatewayV2HTTPEvent event, Supplier<APIGatewayV2HTTPResponse> route) {
+        try {
+            return route.get();
+        } catch (CreditsException e) {
+            return error(e.status(), e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            System.err.println("unhandled error on " + event.getRouteKey() + ": " + e);
+            e.printStackTrace();
+            return error(500, "internal_error", "something went wrong on our side; it is safe to retry the same request");
+        }
+    }
+
+    public static APIGatewayV2HTTPResponse json(int status, String body) {
+        return APIGatewayV2HTTPResponse.builder().withStatusCode(status).withHeaders(JSON_HEADERS).withBody(body).build();
+    }
+
+    public static APIGatewayV2HTTPResponse json(int status, Object value) {
+        return json(status, Json.write(value));
+    }
+
+    public static APIGatewayV2HTTPResponse error(int status, String code, String message) {
+        return json(status, Map.of("error", Map.of("code", code, "message", message)));
+    }
+
+    public static String pathParameter(APIGatewayV2HTTPEvent event, String name) {
+        Map<String, String> parameters = event.getPathParameters();
+        String value = parameters == null ? null : parameters.get(name);
+        if (value == null || value.isEmpty()) {
+            throw CreditsException.badRequest("invalid_" + name, "path parameter " + name + " is required");
+        }
+        return value;
+    }
+
+    /** The request body as text: base64-decoded when API Gateway encoded it, at most 16 KB, JSON only. */
+    public static String body(APIGatewayV2HTTPEvent event) {
+        String contentType = header(event, "content-type");
+        if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new CreditsException(415, "unsupported_media_type", "send the body as application/json; got " + contentType);
+        }
+        String body = event.getBody();
+        if (body == null) {
+            return null;
+        }
+        byte[] bytes;
+        if (event.getIsBase64Encoded()) {
+            if (body.length() > MAX_BODY_BYTES * 4 / 3 + 4) {
+                throw tooLarge();
+            }
+            try {
+                bytes = Base64.getDecoder().decode(body);
+            } catch (IllegalArgumentException e) {
+                throw CreditsException.badRequest("invalid_body", "the body is not valid base64");
+            }
+        } else {
+            bytes = body.getBytes(StandardCharsets.UTF_8);
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** A header by name; HTTP API lower-cases header names. */
+    public static String header(APIGatewayV2HTTPEvent event, String name) {
+        Map<String, String> headers = event.getHeaders();
+        if (headers == null) {
+            return null;
+        }
+        String value = headers.get(name);
+        if (value != null) {
+            return value;
+        }
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            if (header.getKey().equalsIgnoreCase(name)) {
+                return header.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static CreditsException tooLarge() {
+        return new CreditsException(413, "payload_too_large", "the body must be at most " + MAX_BODY_BYTES + " bytes");
+    }
+}
