@@ -53,10 +53,21 @@ public final class DebitService {
             throw CreditsException.badRequest("invalid_activity", "activity is required");
         }
         Instant now = clock.instant();
-        Instant occurredAt = request.occurredAt() == null ? now : Timestamps.parse("occurredAt", request.occurredAt());
-        checkWindow(occurredAt, now);
+        Instant occurredAt;
+        Price price;
+        try {
+            occurredAt = request.occurredAt() == null ? now : Timestamps.parse("occurredAt", request.occurredAt());
+            checkWindow(occurredAt, now);
+            price = catalog.priceAt(request.activity(), occurredAt);
+        } catch (CreditsException invalid) {
+            // A recorded execution is answered forever, even once its occurredAt has left the window.
+            StoredRecord existing = store.read(workspaceId, Period.of(now), executionId, true).record();
+            if (existing != null) {
+                return replay(existing, request.activity(), executionId);
+            }
+            throw invalid;
+        }
         Period period = Period.of(occurredAt);
-        Price price = catalog.priceAt(request.activity(), occurredAt);
 
         Balance balance = cache.get(workspaceId, period);
         Workspace workspace = null;

@@ -1,0 +1,95 @@
+package com.aicredits.functions.record;
+
+import com.aicredits.domain.PriceCatalog;
+import com.aicredits.domain.WorkspaceSpec;
+import com.aicredits.json.Json;
+import com.aicredits.service.DebitService;
+import com.aicredits.service.WorkspaceService;
+import com.aicredits.testkit.ApiEvents;
+import com.aicredits.testkit.CreditsTable;
+import com.aicredits.testkit.TestClock;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** The real handler on a fresh DynamoDB Local table, fed events/record-execution.json. */
+final class DebitFixture {
+    final CreditsTable table;
+    final TestClock clock;
+    final RecordExecutionHandler handler;
+    final WorkspaceService workspaces;
+
+    DebitFixture(String tablePrefix, Instant now) {
+        this.table = new CreditsTable(tablePrefix);
+        this.clock = new TestClock(now);
+        this.handler = newContainer();
+        this.workspaces = new WorkspaceService(table.store, clock);
+    }
+
+    /** A handler as a new Lambda container would build it: nothing cached. */
+    RecordExecutionHandler newContainer() {
+        return new RecordExecutionHandler(new DebitService(table.store, PriceCatalog.loadDefault(), clock));
+    }
+
+    void workspace(String workspaceId, String tier, Map<String, Object> overrides) {
+        Map<String, Object> spec = new java.util.HashMap<>(Map.of("organizationId", "org-test", "name", "Workspace " + workspaceId, "tier", tier));
+        spec.putAll(overrides);
+        workspaces.put(workspaceId, Json.MAPPER.convertValue(spec, WorkspaceSpec.class));
+    }
+
+    Response post(String workspaceId, String body) {
+        return send(handler, ApiEvents.load("record-execution.json", workspaceId, body));
+    }
+
+    Response debit(String workspaceId, String executionId, String activity) {
+        return post(workspaceId, "{\"executionId\":\"" + executionId + "\",\"activity\":\"" + activity + "\"}");
+    }
+
+    Response debitAt(String workspaceId, String executionId, String activity, String occurredAt) {
+        return post(workspaceId, "{\"executionId\":\"" + executionId + "\",\"activity\":\"" + activity
+                + "\",\"occurredAt\":\"" + occurredAt + "\"}");
+    }
+
+    static Response send(RecordExecutionHandler handler, APIGatewayV2HTTPEvent event) {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        return new Response(response.getStatusCode(), response.getBody());
+    }
+
+    /** The ledger lines of a period in sequence order, read straight from the table. */
+    List<JsonNode> ledger(String workspaceId, String period) {
+        return table.items("WS#" + workspaceId, "EXEC#").stream()
+                .map(item -> Response.parse(item.get("body").s()))
+                .filter(record -> record.get("period").asText().equals(period))
+                .sorted(java.util.Comparator.comparingLong(record -> record.get("sequence").asLong()))
+                .toList();
+    }
+
+    JsonNode balance(String workspaceId, String period) {
+        var item = table.item("WS#" + workspaceId, "BALANCE#" + period);
+        return item == null || item.isEmpty() ? null : Json.MAPPER.valueToTree(
+                item.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                        e -> e.getValue().n() != null ? (Object) Long.parseLong(e.getValue().n())
+                                : e.getValue().s() != null ? e.getValue().s() : String.valueOf(e.getValue().bool()))));
+    }
+
+    record Response(int status, String body) {
+        JsonNode json() {
+            return parse(body);
+        }
+
+        static JsonNode parse(String body) {
+            try {
+                return Json.MAPPER.readTree(body);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+
+        String errorCode() {
+            return json().path("error").path("code").asText();
+        }
+    }
+}

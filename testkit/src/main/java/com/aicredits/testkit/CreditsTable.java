@@ -1,0 +1,43 @@
+package com.aicredits.testkit;
+
+import com.aicredits.store.dynamodb.DynamoDbCreditStore;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+/**
+ * A fresh table on the shared DynamoDB Local, with a client whose calls are counted, and the real store on it.
+ * Each test class takes its own table, so classes never see each other's items.
+ */
+public final class CreditsTable {
+    public final LocalDynamoDb dynamoDbLocal = LocalDynamoDb.shared();
+    public final DynamoDbCalls calls = new DynamoDbCalls();
+    public final DynamoDbClient client = dynamoDbLocal.client(calls);
+    public final String name;
+    public final DynamoDbCreditStore store;
+
+    public CreditsTable(String namePrefix) {
+        this.name = dynamoDbLocal.createTable(namePrefix);
+        this.store = new DynamoDbCreditStore(client, name);
+    }
+
+    public long itemCount() {
+        return dynamoDbLocal.itemCount(name);
+    }
+
+    public Map<String, AttributeValue> item(String pk, String sk) {
+        return client.getItem(b -> b.tableName(name).consistentRead(true)
+                .key(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS(sk)))).item();
+    }
+
+    /** Every item of a partition whose sort key starts with {@code skPrefix}. */
+    public List<Map<String, AttributeValue>> items(String pk, String skPrefix) {
+        QueryRequest request = QueryRequest.builder().tableName(name).consistentRead(true)
+                .keyConditionExpression("PK = :pk AND begins_with(SK, :sk)")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk), ":sk", AttributeValue.fromS(skPrefix)))
+                .build();
+        return client.queryPaginator(request).items().stream().toList();
+    }
+}

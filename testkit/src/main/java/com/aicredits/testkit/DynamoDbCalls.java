@@ -1,0 +1,91 @@
+package com.aicredits.testkit;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+
+/**
+ * An SDK interceptor that counts DynamoDB calls by operation, asks for and keeps the consumed capacity DynamoDB
+ * Local reports, and can inject a fault DynamoDB Local never produces on its own (it runs transactions one at a
+ * time, so it never raises a TransactionConflict or a throttle).
+ */
+public final class DynamoDbCalls implements ExecutionInterceptor {
+    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Double> reportedCapacity = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Supplier<RuntimeException>> transactFaults = new ConcurrentLinkedQueue<>();
+
+    @Override
+    public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+        if (context.request() instanceof TransactWriteItemsRequest request) {
+            return request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+        }
+        return context.request();
+    }
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        calls.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
+        if ("TransactWriteItems".equals(operation)) {
+            Supplier<RuntimeException> fault = transactFaults.poll();
+            if (fault != null) {
+                throw fault.get();
+            }
+        }
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        SdkResponse response = context.response();
+        if (response instanceof TransactWriteItemsResponse transact && transact.hasConsumedCapacity()) {
+            reportedCapacity.add(transact.consumedCapacity().stream().mapToDouble(ConsumedCapacity::capacityUnits).sum());
+        }
+    }
+
+    /** The next TransactWriteItems calls fail with these faults, in order, before reaching DynamoDB. */
+    public void failNextTransactions(List<Supplier<RuntimeException>> faults) {
+        transactFaults.addAll(faults);
+    }
+
+    public int count(String operation) {
+        AtomicInteger count = calls.get(operation);
+        return count == null ? 0 : count.get();
+    }
+
+    public int total() {
+        return calls.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    /** Calls by operation since the last reset, e.g. {@code {TransactWriteItems=1}}. */
+    public Map<String, Integer> snapshot() {
+        Map<String, Integer> result = new java.util.TreeMap<>();
+        calls.forEach((operation, count) -> result.put(operation, count.get()));
+        return result;
+    }
+
+    /** Write units DynamoDB Local reported for successful transactions since the last reset. */
+    public List<Double> reportedTransactionCapacity() {
+        return Collections.unmodifiableList(new ArrayList<>(reportedCapacity));
+    }
+
+    public void reset() {
+        calls.clear();
+        reportedCapacity.clear();
+        transactFaults.clear();
+    }
+}

@@ -1,0 +1,133 @@
+package com.aicredits.testkit;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.Select;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandler;
+import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler;
+
+/**
+ * Amazon's DynamoDB Local, served on 127.0.0.1 only. Its own server ({@code ServerRunner}) binds every interface
+ * and has no host option, so we mount its request handler on a Jetty connector we bind to loopback ourselves:
+ * the real HTTP protocol for the real SDK v2 clients, no socket open to the network, and no telemetry (that is
+ * switched on only by its command-line runner, which we do not use).
+ */
+public final class LocalDynamoDb implements AutoCloseable {
+    /** One dummy identity everywhere, so every client sees the same database. */
+    public static final StaticCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+    public static final Region REGION = Region.US_EAST_1;
+    public static final String TABLE_LOGICAL_ID = "CreditsTable";
+
+    private static LocalDynamoDb shared;
+    private static final AtomicInteger TABLES = new AtomicInteger();
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    private LocalDynamoDb(Server server, ServerConnector connector) {
+        this.server = server;
+        this.connector = connector;
+    }
+
+    /**
+     * Starts DynamoDB Local on 127.0.0.1:{@code port} (0 picks a free port), in memory when {@code dataDir} is null,
+     * else keeping its data in {@code dataDir}.
+     */
+    public static LocalDynamoDb start(String host, int port, Path dataDir) {
+        try {
+            LocalDynamoDBRequestHandler requests = new LocalDynamoDBRequestHandler(0, dataDir == null,
+                    dataDir == null ? null : dataDir.toAbsolutePath().toString(), true, false);
+            Server server = new Server();
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost(host);
+            connector.setPort(port);
+            server.addConnector(connector);
+            ContextHandler context = new ContextHandler();
+            context.setHandler(new LocalDynamoDBServerHandler(requests, null));
+            server.setHandler(context);
+            server.start();
+            return new LocalDynamoDb(server, connector);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start DynamoDB Local on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The in-memory instance this test JVM shares, started on first use and stopped when the JVM exits. */
+    public static synchronized LocalDynamoDb shared() {
+        if (shared == null) {
+            LocalDynamoDb started = start("127.0.0.1", 0, null);
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "dynamodb-local-stop"));
+            shared = started;
+        }
+        return shared;
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + connector.getLocalPort());
+    }
+
+    public DynamoDbClient client(ExecutionInterceptor... interceptors) {
+        return DynamoDbClient.builder()
+                .endpointOverride(endpoint())
+                .region(REGION)
+                .credentialsProvider(CREDENTIALS)
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.executionInterceptors(List.of(interceptors)))
+                .build();
+    }
+
+    public DynamoDbStreamsClient streamsClient() {
+        return DynamoDbStreamsClient.builder()
+                .endpointOverride(endpoint())
+                .region(REGION)
+                .credentialsProvider(CREDENTIALS)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    /** Creates a new, empty table shaped exactly as template.yaml's {@code CreditsTable}; returns its name. */
+    public String createTable(String namePrefix) {
+        String name = namePrefix + "-" + TABLES.incrementAndGet();
+        createTableNamed(name);
+        return name;
+    }
+
+    /** Creates the table {@code name} from template.yaml (keys, indexes, stream, time to live). */
+    public void createTableNamed(String name) {
+        CloudFormationTemplate template = CloudFormationTemplate.load(CloudFormationTemplate.find());
+        try (DynamoDbClient client = client()) {
+            client.createTable(TemplateTable.createTableRequest(template, TABLE_LOGICAL_ID, name));
+            TemplateTable.ttlAttribute(template, TABLE_LOGICAL_ID).ifPresent(attribute -> client.updateTimeToLive(
+                    b -> b.tableName(name).timeToLiveSpecification(t -> t.attributeName(attribute).enabled(true))));
+        }
+    }
+
+    /** How many items {@code table} holds (a full scan: for tests). */
+    public long itemCount(String table) {
+        try (DynamoDbClient client = client()) {
+            return client.scanPaginator(b -> b.tableName(table).select(Select.COUNT)).stream().mapToLong(r -> r.count()).sum();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop DynamoDB Local", e);
+        }
+    }
+}
