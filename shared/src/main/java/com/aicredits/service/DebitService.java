@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Records AI runs exactly once. Each new run is one conditional transaction: the record's Put succeeds only for
@@ -33,17 +34,25 @@ public final class DebitService {
     static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
     static final int MAX_ATTEMPTS = 40;
     private static final long BACKOFF_BASE_MICROS = 500;
-    private static final long BACKOFF_CAP_MICROS = 50_000;
+    private static final long BACKOFF_CAP_MICROS = 100_000;
 
     private final CreditStore store;
     private final PriceCatalog catalog;
     private final Clock clock;
     private final BalanceCache cache = new BalanceCache(10_000);
+    /**
+     * Threads of one container take turns per balance: racing each other would only waste transactions. (A Lambda
+     * container runs one request at a time; the local stack and the tests run many.) Striped to stay bounded.
+     */
+    private final ReentrantLock[] balanceLocks = new ReentrantLock[64];
 
     public DebitService(CreditStore store, PriceCatalog catalog, Clock clock) {
         this.store = store;
         this.catalog = catalog;
         this.clock = clock;
+        for (int i = 0; i < balanceLocks.length; i++) {
+            balanceLocks[i] = new ReentrantLock(true);
+        }
     }
 
     public DebitOutcome record(String workspaceId, RecordExecution request) {
@@ -68,7 +77,17 @@ public final class DebitService {
             throw invalid;
         }
         Period period = Period.of(occurredAt);
+        ReentrantLock lock = balanceLocks[Math.floorMod((workspaceId + '#' + period).hashCode(), balanceLocks.length)];
+        lock.lock();
+        try {
+            return append(workspaceId, executionId, request.activity(), occurredAt, period, price);
+        } finally {
+            lock.unlock();
+        }
+    }
 
+    private DebitOutcome append(String workspaceId, String executionId, String activity, Instant occurredAt,
+                                Period period, Price price) {
         Balance balance = cache.get(workspaceId, period);
         Workspace workspace = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -85,7 +104,7 @@ public final class DebitService {
                 // finds a replay (a recorded execution is answered even if the pool is now exhausted).
                 LedgerView fresh = store.read(workspaceId, period, executionId, true);
                 if (fresh.record() != null) {
-                    return replay(fresh.record(), request.activity(), executionId);
+                    return replay(fresh.record(), activity, executionId);
                 }
                 workspace = requireWorkspace(fresh, workspaceId);
                 balance = fresh.balance();
@@ -107,7 +126,7 @@ public final class DebitService {
                     return new DebitOutcome(body, true);
                 }
                 case AppendResult.AlreadyRecorded recorded -> {
-                    return replay(recorded.existing(), request.activity(), executionId);
+                    return replay(recorded.existing(), activity, executionId);
                 }
                 case AppendResult.BalanceChanged changed -> {
                     balance = changed.fresh();
