@@ -1,0 +1,135 @@
+package com.aicredits.functions.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.testkit.ItemSize;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * DynamoDB calls per debit, counted by an SDK interceptor, and write units by DynamoDB's published rules (DynamoDB
+ * Local reports half of what DynamoDB charges for transactions). Printed for the closing note and bench.
+ */
+class DebitCostIntegrationTest {
+    private final DebitFixture api = new DebitFixture("cost", Instant.parse("2026-11-25T10:00:00Z"));
+
+    @Test
+    void steadyStateDebitIsOneCallAndAtMostFiveWriteUnits() {
+        api.workspace("ws-cost", "PRO", Map.of());
+        api.debit("ws-cost", "warm-up", "task.execution");
+        api.table.calls.reset();
+
+        assertThat(api.debit("ws-cost", "run-1", "case.investigation").status()).isEqualTo(201);
+
+        Map<String, Integer> calls = api.table.calls.snapshot();
+        assertThat(calls).isEqualTo(Map.of("TransactWriteItems", 1));
+        Map<String, AttributeValue> record = api.table.item("WS#ws-cost", "EXEC#run-1");
+        Map<String, AttributeValue> balance = api.table.item("WS#ws-cost", "BALANCE#2026-11");
+        int units = ItemSize.transactionalWriteUnits(record) + ItemSize.transactionalWriteUnits(balance)
+                + ItemSize.indexWriteUnits(record);
+        assertThat(units).isLessThanOrEqualTo(5);
+        System.out.printf("first debit (steady state): calls %s, write units by DynamoDB's rules %d"
+                        + " (record %d B, balance %d B, GSI1 entry), DynamoDB Local reported %s%n",
+                calls, units, ItemSize.bytes(record), ItemSize.bytes(balance),
+                api.table.calls.reportedTransactionCapacity());
+    }
+
+    @Test
+    void aReplayIsOneCall() {
+        api.workspace("ws-cost-replay", "PRO", Map.of());
+        api.debit("ws-cost-replay", "run-1", "task.execution");
+        api.table.calls.reset();
+
+        assertThat(api.debit("ws-cost-replay", "run-1", "task.execution").status()).isEqualTo(200);
+
+        assertThat(api.table.calls.snapshot()).isEqualTo(Map.of("TransactWriteItems", 1));
+        System.out.printf("replay: calls %s, no item written%n", api.table.calls.snapshot());
+    }
+
+    @Test
+    void aLostRaceIsTwoCallsWithTheFreshBalanceFromTheCancellation() {
+        api.workspace("ws-cost-race", "PRO", Map.of());
+        RecordExecutionHandler other = api.newContainer();
+        api.debit("ws-cost-race", "mine-1", "task.execution");
+        DebitFixture.send(other, com.aicredits.testkit.ApiEvents.load("record-execution.json", "ws-cost-race",
+                "{\"executionId\":\"theirs-1\",\"activity\":\"task.execution\"}"));
+        api.table.calls.reset();
+
+        DebitFixture.Response response = api.debit("ws-cost-race", "mine-2", "task.execution");
+
+        assertThat(response.json().get("sequence").asLong()).isEqualTo(3);
+        assertThat(api.table.calls.snapshot()).isEqualTo(Map.of("TransactWriteItems", 2));
+        System.out.printf("lost race: calls %s (the cancellation carries the fresh balance)%n", api.table.calls.snapshot());
+    }
+
+    @Test
+    void aDebitThatOpensThePeriodIsTwoCallsOnAColdContainer() {
+        api.workspace("ws-cost-open", "PRO", Map.of());
+        api.table.calls.reset();
+
+        assertThat(api.debit("ws-cost-open", "run-1", "task.execution").status()).isEqualTo(201);
+
+        Map<String, Integer> calls = api.table.calls.snapshot();
+        assertThat(calls).isEqualTo(Map.of("BatchGetItem", 1, "TransactWriteItems", 1));
+        Map<String, AttributeValue> record = api.table.item("WS#ws-cost-open", "EXEC#run-1");
+        Map<String, AttributeValue> balance = api.table.item("WS#ws-cost-open", "BALANCE#2026-11");
+        Map<String, AttributeValue> workspace = api.table.item("WS#ws-cost-open", "WORKSPACE");
+        int units = ItemSize.transactionalWriteUnits(record) + ItemSize.transactionalWriteUnits(balance)
+                + ItemSize.indexWriteUnits(record) + ItemSize.transactionalWriteUnits(workspace);
+        System.out.printf("period-opening debit: calls %s, write units by DynamoDB's rules %d (incl. the workspace"
+                + " condition check), read units 1 (two eventually consistent reads)%n", calls, units);
+    }
+
+    @Test
+    void aTransactionConflictIsRetriedAndDebitsOnce() {
+        // DynamoDB Local runs transactions one at a time and never raises these: injected by the SDK interceptor.
+        api.workspace("ws-conflict-fault", "PRO", Map.of());
+        api.debit("ws-conflict-fault", "warm-up", "task.execution");
+        Supplier<RuntimeException> conflict = () -> TransactionCanceledException.builder()
+                .message("Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]")
+                .cancellationReasons(CancellationReason.builder().code("None").build(),
+                        CancellationReason.builder().code("TransactionConflict").build())
+                .build();
+        Supplier<RuntimeException> throttled = () -> TransactionCanceledException.builder()
+                .message("Transaction cancelled [ThrottlingError, None]")
+                .cancellationReasons(CancellationReason.builder().code("ThrottlingError").build(),
+                        CancellationReason.builder().code("None").build())
+                .build();
+        api.table.calls.reset();
+        api.table.calls.failNextTransactions(List.of(conflict, throttled));
+
+        DebitFixture.Response response = api.debit("ws-conflict-fault", "run-1", "agent.execution");
+
+        assertThat(response.status()).isEqualTo(201);
+        assertThat(api.table.calls.count("TransactWriteItems")).isEqualTo(3);
+        assertThat(api.balance("ws-conflict-fault", "2026-11").get("used").asLong()).isEqualTo(7);
+        assertThat(api.ledger("ws-conflict-fault", "2026-11")).hasSize(2);
+    }
+
+    @Test
+    void contentionThatNeverClearsIsA503AndWritesNothing() {
+        // Injected: DynamoDB Local cannot be made to conflict forever.
+        api.workspace("ws-forever", "PRO", Map.of());
+        Supplier<RuntimeException> conflict = () -> TransactionCanceledException.builder()
+                .message("Transaction cancelled [None, TransactionConflict]")
+                .cancellationReasons(CancellationReason.builder().code("None").build(),
+                        CancellationReason.builder().code("TransactionConflict").build())
+                .build();
+        api.table.calls.failNextTransactions(java.util.Collections.nCopies(100, conflict));
+        long items = api.table.itemCount();
+
+        DebitFixture.Response response = api.debit("ws-forever", "run-1", "task.execution");
+
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(response.errorCode()).isEqualTo("contention");
+        assertThat(api.table.itemCount()).isEqualTo(items);
+        api.table.calls.reset();
+        assertThat(api.debit("ws-forever", "run-1", "task.execution").status()).isEqualTo(201);
+    }
+}
