@@ -1,0 +1,59 @@
+# aicredits: build, test and run. Every target needs a JDK >= 25 (production runs java25); the default `java`
+# of our machines is 17, so we look for one: $JAVA_HOME first, then the usual install folders.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+JDK := $(shell for d in "$$JAVA_HOME" /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do \
+	[ -x "$$d/bin/javac" ] || continue; \
+	v=$$("$$d/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'); \
+	[ "$${v%%.*}" -ge 25 ] 2>/dev/null && { echo "$$d"; break; }; done)
+MVN := JAVA_HOME="$(JDK)" mvn -B --no-transfer-progress
+
+FUNCTION_JAR = functions/$(1)/target/$(1)-0.1.0-SNAPSHOT-lambda.jar
+
+.PHONY: help jdk build test bench run clean \
+	build-RecordExecutionFunction build-WorkspaceAdminFunction
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+
+jdk:
+	@if [ -z "$(JDK)" ]; then \
+		echo "error: no JDK >= 25 found (looked at \$$JAVA_HOME and /usr/lib/jvm/*)." >&2; \
+		echo "Install Temurin 25 (e.g. apt-get install temurin-25-jdk) or set JAVA_HOME to a JDK 25." >&2; \
+		exit 1; \
+	fi
+	@command -v mvn >/dev/null || { echo "error: Maven (mvn) is not installed; apt-get install maven" >&2; exit 1; }
+	@echo "using JDK $(JDK)"
+
+build: jdk ## build every function's Lambda jar (functions/*/target/*-lambda.jar)
+	$(MVN) -q package -DskipTests
+	@ls -l functions/*/target/*-lambda.jar
+
+test: jdk ## run the whole suite: unit tests and integration tests on DynamoDB Local
+	$(MVN) verify
+
+bench: jdk ## print DynamoDB calls and write units per debit, and the 16x100 concurrent run
+	$(MVN) -q install -DskipTests
+	$(MVN) -q -pl functions/record-execution surefire:test \
+		-Dtest='DebitCostIntegrationTest,ConcurrentDebitsIntegrationTest' -Dsurefire.failIfNoSpecifiedTests=false
+	@echo; echo "| measurement | result |"; echo "|---|---|"
+	@cat functions/record-execution/target/surefire-reports/*-output.txt | grep -E '^[a-z0-9].*: ' | sed -E 's/^([^:]+): (.*)$$/| \1 | \2 |/'
+
+run: jdk ## start the local stack (see README)
+	@echo "The local stack (make run) is not built yet: see the README's status section." >&2; exit 1
+
+clean: ## remove build output
+	$(MVN) -q clean
+
+# SAM (BuildMethod: makefile) calls build-<LogicalId> through each function's own Makefile, which comes here.
+# A Java Lambda zip puts its jars under lib/.
+build-RecordExecutionFunction: jdk
+	$(MVN) -q -pl functions/record-execution -am package -DskipTests
+	mkdir -p "$(ARTIFACTS_DIR)/lib"
+	cp $(call FUNCTION_JAR,record-execution) "$(ARTIFACTS_DIR)/lib/"
+
+build-WorkspaceAdminFunction: jdk
+	$(MVN) -q -pl functions/workspace-admin -am package -DskipTests
+	mkdir -p "$(ARTIFACTS_DIR)/lib"
+	cp $(call FUNCTION_JAR,workspace-admin) "$(ARTIFACTS_DIR)/lib/"
