@@ -72,7 +72,10 @@ public final class Json {
         } catch (MismatchedInputException e) {
             String field = fieldPath(e);
             if (field.isEmpty()) {
-                throw CreditsException.badRequest("invalid_body", "the body must be a JSON object");
+                boolean trailing = String.valueOf(e.getOriginalMessage()).startsWith("Trailing token");
+                throw CreditsException.badRequest("invalid_body", trailing
+                        ? "the body must hold exactly one JSON object; found trailing content after it"
+                        : "the body must be a JSON object");
             }
             throw CreditsException.badRequest("invalid_" + rootField(e), "field '" + field + "' has the wrong type: "
                     + expected(e));

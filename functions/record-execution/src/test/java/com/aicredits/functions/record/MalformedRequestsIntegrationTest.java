@@ -45,7 +45,7 @@ class MalformedRequestsIntegrationTest {
                 bad("truncated JSON", 400, "not valid JSON", body("{\"executionId\":\"run-1\"")),
                 bad("trailing comma", 400, "not valid JSON", body("{" + ok + ",}")),
                 bad("duplicate key", 400, "Duplicate field 'executionId'", body("{" + ok + ",\"executionId\":\"run-2\"}")),
-                bad("two objects", 400, "", body("{" + ok + "}{}")),
+                bad("two objects", 400, "trailing content", body("{" + ok + "}{}")),
                 bad("single quotes", 400, "not valid JSON", body("{'executionId':'run-1'}")),
                 bad("unknown field credits", 400, "unknown field 'credits'", body("{" + ok + ",\"credits\":0}")),
                 bad("unknown field workspaceId", 400, "unknown field 'workspaceId'", body("{" + ok + ",\"workspaceId\":\"other\"}")),

@@ -1,0 +1,87 @@
+package com.aicredits.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BalanceTest {
+    private static final Instant AT = Instant.parse("2026-11-07T12:00:00Z");
+    private final PriceCatalog catalog = PriceCatalog.loadDefault();
+
+    private static Workspace workspace(String tier, Long monthlyCredits, int hardLimitPercent, boolean cases) {
+        return new Workspace("ws", "org", "WS", Tier.valueOf(tier), PricingModel.EXTEND, cases, monthlyCredits, null,
+                List.of(), null, hardLimitPercent, 1);
+    }
+
+    private Charge charge(String activity) {
+        return Charge.of(catalog.priceAt(activity, AT), PricingModel.EXTEND);
+    }
+
+    @Test
+    void anOpenedPeriodHasTheTierAllocationAndEveryCounterAtZero() {
+        Balance balance = Balance.open(workspace("ESSENTIAL", null, 200, true), Period.of(AT), 10_000);
+
+        assertThat(balance.allocated()).isEqualTo(12_000);
+        assertThat(balance.hardLimitCredits()).isEqualTo(24_000);
+        assertThat(balance.used()).isZero();
+        assertThat(balance.dailyCredits()).hasSize(30).containsOnly(0L);
+        assertThat(balance.usedByFeature()).containsOnlyKeys(Feature.CHARGEABLE);
+    }
+
+    @Test
+    void aPartnerWorkspaceAllocatesItsOwnMonthlyCredits() {
+        assertThat(Balance.open(workspace("M_PARTNER", 3_333L, 150, true), Period.of(AT), 0).hardLimitCredits())
+                .isEqualTo(4_999);
+    }
+
+    @Test
+    void aDebitMovesTheLedgerHeadAndTheCountersOfItsFeatureAndDay() {
+        Balance before = Balance.open(workspace("DEV", null, 200, true), Period.of(AT), 0);
+
+        Balance after = before.debit(charge("case.investigation"), AT).debit(charge("case.summary"), AT);
+
+        assertThat(after.used()).isEqualTo(12);
+        assertThat(after.sequence()).isEqualTo(2);
+        assertThat(after.revision()).isEqualTo(2);
+        assertThat(after.remaining()).isEqualTo(488);
+        assertThat(after.usedByFeature().get(Feature.CASE_INVESTIGATION)).isEqualTo(12);
+        assertThat(after.dailyCredits().get(6)).isEqualTo(12);
+        assertThat(after.freeExecutions()).isEqualTo(1);
+    }
+
+    @Test
+    void theHardLimitAllowsExactlyUpToItAndRefusesOneMore() {
+        Balance balance = Balance.open(workspace("DEV", null, 100, true), Period.of(AT), 0);
+        for (int i = 0; i < 499; i++) {
+            balance = balance.debit(charge("task.execution"), AT);
+        }
+
+        assertThat(balance.refusal(charge("task.execution"))).isEmpty();
+        Balance full = balance.debit(charge("task.execution"), AT);
+        assertThat(full.refusal(charge("task.execution"))).hasValueSatisfying(e -> assertThat(e.status()).isEqualTo(402));
+        assertThat(full.refusal(charge("builder.assist"))).isEmpty();
+    }
+
+    @Test
+    void caseActivitiesAreForbiddenWithoutCases() {
+        Balance balance = Balance.open(workspace("PRO", null, 200, false), Period.of(AT), 0);
+
+        assertThat(balance.refusal(charge("case.conversation"))).hasValueSatisfying(e -> assertThat(e.status()).isEqualTo(403));
+        assertThat(balance.refusal(charge("agent.execution"))).isEmpty();
+    }
+
+    @Test
+    void newSettingsKeepTheLedgerAndMoveTheRevision() {
+        Balance balance = Balance.open(workspace("DEV", null, 200, true), Period.of(AT), 0).debit(charge("agent.execution"), AT);
+
+        Balance upgraded = balance.withSettingsOf(workspace("PRO", null, 300, true));
+
+        assertThat(upgraded.allocated()).isEqualTo(5_000);
+        assertThat(upgraded.hardLimitCredits()).isEqualTo(15_000);
+        assertThat(upgraded.used()).isEqualTo(6);
+        assertThat(upgraded.sequence()).isEqualTo(1);
+        assertThat(upgraded.revision()).isEqualTo(2);
+    }
+}

@@ -1,0 +1,57 @@
+package com.aicredits.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ChargeAndCatalogTest {
+    private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+    private final PriceCatalog catalog = PriceCatalog.loadDefault();
+
+    @ParameterizedTest
+    @CsvSource({"case.investigation,CASE_INVESTIGATION,12", "case.conversation,CASE_CONVERSATION,8",
+            "agent.execution,AI_AGENT,6", "task.execution,AI_TASK,1", "builder.assist,FREE,0", "case.summary,FREE,0"})
+    void theDefaultCatalogHasTheSpecPrices(String key, Feature feature, long credits) {
+        Price price = catalog.priceAt(key, NOW);
+
+        assertThat(price.feature()).isEqualTo(feature);
+        assertThat(price.credits()).isEqualTo(credits);
+        assertThat(price.version()).isEqualTo("2026-01-01");
+    }
+
+    @Test
+    void aDebitIsPricedByTheVersionInForceAtItsOccurredAt() {
+        Activity cheap = new Activity("task.execution", Feature.AI_TASK, "task", 1);
+        Activity dear = new Activity("task.execution", Feature.AI_TASK, "task", 2);
+        PriceCatalog amended = new PriceCatalog(List.of(
+                new PriceCatalog.Version("v1", Instant.EPOCH, Map.of(cheap.key(), cheap)),
+                new PriceCatalog.Version("v2", Instant.parse("2026-12-01T00:00:00Z"), Map.of(dear.key(), dear))));
+
+        assertThat(amended.priceAt("task.execution", Instant.parse("2026-11-30T23:59:59.999Z")).version()).isEqualTo("v1");
+        assertThat(amended.priceAt("task.execution", Instant.parse("2026-12-01T00:00:00Z")).credits()).isEqualTo(2);
+    }
+
+    @Test
+    void anUnknownActivityIsABadRequestListingTheKnownOnes() {
+        assertThatThrownBy(() -> catalog.priceAt("image.generation", NOW)).isInstanceOfSatisfying(CreditsException.class,
+                e -> assertThat(e.getMessage()).contains("task.execution"));
+    }
+
+    @Test
+    void legacyPricingCountsCasesInsteadOfDebitingThem() {
+        Charge legacyCase = Charge.of(catalog.priceAt("case.investigation", NOW), PricingModel.LEGACY);
+        Charge legacyAgent = Charge.of(catalog.priceAt("agent.execution", NOW), PricingModel.LEGACY);
+        Charge extendCase = Charge.of(catalog.priceAt("case.investigation", NOW), PricingModel.EXTEND);
+
+        assertThat(legacyCase.credits()).isZero();
+        assertThat(legacyCase.countedAsCase()).isTrue();
+        assertThat(legacyAgent.credits()).isEqualTo(6);
+        assertThat(extendCase.credits()).isEqualTo(12);
+    }
+}

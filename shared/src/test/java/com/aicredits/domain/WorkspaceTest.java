@@ -1,0 +1,49 @@
+package com.aicredits.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WorkspaceTest {
+    private static WorkspaceSpec spec(String tier, Long monthlyCredits) {
+        return new WorkspaceSpec(null, "org-1", "Name", tier, null, null, monthlyCredits, null, null, null, null);
+    }
+
+    @Test
+    void defaultsAreExtendCasesOnTwoHundredPercentAndTheDefaultThresholds() {
+        Workspace workspace = Workspace.fromSpec("ws-1", spec("ELITE", null));
+
+        assertThat(workspace.pricingModel()).isEqualTo(PricingModel.EXTEND);
+        assertThat(workspace.casesEnabled()).isTrue();
+        assertThat(workspace.hardLimitPercent()).isEqualTo(200);
+        assertThat(workspace.effectiveThresholds()).containsExactly(80, 90, 100, 120, 150, 200);
+        assertThat(workspace.baseMonthlyCredits()).isEqualTo(10_000);
+        assertThat(workspace.effectiveAgentInstanceLimit()).isEqualTo(50);
+        assertThat(workspace.notificationEmails()).isEmpty();
+    }
+
+    @Test
+    void everyTierHasTheSpecAllocationAndAgentLimit() {
+        assertThat(List.of(Tier.values()).stream().map(t -> t.monthlyCredits() + "/" + t.agentInstanceLimit()))
+                .containsExactly("500/10", "2000/20", "5000/30", "10000/50", "20000/50", "0/30");
+        assertThat(Workspace.fromSpec("p", spec("M_PARTNER", 42_000L)).baseMonthlyCredits()).isEqualTo(42_000);
+    }
+
+    @Test
+    void monthlyCreditsBelongToThePartnerTierOnly() {
+        assertThatThrownBy(() -> Workspace.fromSpec("p", spec("M_PARTNER", null))).hasMessageContaining("required");
+        assertThatThrownBy(() -> Workspace.fromSpec("p", spec("DEV", 5L))).hasMessageContaining("only to tier M_PARTNER");
+    }
+
+    @Test
+    void thresholdsAreSortedAndEmailsDeduplicated() {
+        Workspace workspace = Workspace.fromSpec("ws", new WorkspaceSpec(null, "org", "n", "DEV", "LEGACY", false, null, 3,
+                List.of("a@x.io", "a@x.io", "b@x.io"), List.of(150, 75), 300));
+
+        assertThat(workspace.thresholds()).containsExactly(75, 150);
+        assertThat(workspace.notificationEmails()).containsExactly("a@x.io", "b@x.io");
+        assertThat(workspace.effectiveAgentInstanceLimit()).isEqualTo(3);
+    }
+}
