@@ -17,47 +17,47 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 /** The local table is built from the real template.yaml; these are the names the code relies on. */
 class TemplateTableTest {
 
-  private static final CloudFormationTemplate TEMPLATE = CloudFormationTemplate.load(CloudFormationTemplate.find());
+    private static final CloudFormationTemplate TEMPLATE = CloudFormationTemplate.load(CloudFormationTemplate.find());
 
-  private static KeySchemaElement key(String name, KeyType type) {
-    return KeySchemaElement.builder().attributeName(name).keyType(type).build();
-  }
+    private static KeySchemaElement key(String name, KeyType type) {
+        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+    }
 
-  private static AttributeDefinition string(String name) {
-    return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
-  }
+    private static AttributeDefinition string(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    }
 
-  @Test
-  void createTableRequestHasTheTemplatesKeysIndexesBillingAndStream() {
-    CreateTableRequest request = TemplateTable.createTableRequest(TEMPLATE, "CreditsTable", "credits-test");
+    @Test
+    void createTableRequestHasTheTemplatesKeysIndexesBillingAndStream() {
+        CreateTableRequest request = TemplateTable.createTableRequest(TEMPLATE, "CreditsTable", "credits-test");
 
-    assertThat(request.tableName()).isEqualTo("credits-test");
-    assertThat(request.billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
-    assertThat(request.provisionedThroughput()).isNull();
-    assertThat(request.keySchema()).containsExactly(key("PK", KeyType.HASH), key("SK", KeyType.RANGE));
-    assertThat(request.attributeDefinitions())
-        .containsExactlyInAnyOrder(string("PK"), string("SK"), string("GSI1PK"), string("GSI1SK"));
+        assertThat(request.tableName()).isEqualTo("credits-test");
+        assertThat(request.billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
+        assertThat(request.provisionedThroughput()).isNull();
+        assertThat(request.keySchema()).containsExactly(key("PK", KeyType.HASH), key("SK", KeyType.RANGE));
+        assertThat(request.attributeDefinitions())
+                .containsExactlyInAnyOrder(string("PK"), string("SK"), string("GSI1PK"), string("GSI1SK"));
 
-    assertThat(request.globalSecondaryIndexes()).singleElement().satisfies(gsi -> {
-      assertThat(gsi.indexName()).isEqualTo("GSI1");
-      assertThat(gsi.keySchema()).containsExactly(key("GSI1PK", KeyType.HASH), key("GSI1SK", KeyType.RANGE));
-      assertThat(gsi.projection().projectionType()).isEqualTo(ProjectionType.ALL);
-      assertThat(gsi.provisionedThroughput()).isNull();
-    });
-    assertThat(request.hasLocalSecondaryIndexes()).isFalse();
+        assertThat(request.globalSecondaryIndexes()).singleElement().satisfies(gsi -> {
+            assertThat(gsi.indexName()).isEqualTo("GSI1");
+            assertThat(gsi.keySchema()).containsExactly(key("GSI1PK", KeyType.HASH), key("GSI1SK", KeyType.RANGE));
+            assertThat(gsi.projection().projectionType()).isEqualTo(ProjectionType.ALL);
+            assertThat(gsi.provisionedThroughput()).isNull();
+        });
+        assertThat(request.hasLocalSecondaryIndexes()).isFalse();
 
-    assertThat(request.streamSpecification().streamEnabled()).isTrue();
-    assertThat(request.streamSpecification().streamViewType()).isEqualTo(StreamViewType.NEW_AND_OLD_IMAGES);
-  }
+        assertThat(request.streamSpecification().streamEnabled()).isTrue();
+        assertThat(request.streamSpecification().streamViewType()).isEqualTo(StreamViewType.NEW_AND_OLD_IMAGES);
+    }
 
-  @Test
-  void ttlAttributeIsTheTemplatesExpiresAt() {
-    assertThat(TemplateTable.ttlAttribute(TEMPLATE, "CreditsTable")).contains("expiresAt");
-  }
+    @Test
+    void ttlAttributeIsTheTemplatesExpiresAt() {
+        assertThat(TemplateTable.ttlAttribute(TEMPLATE, "CreditsTable")).contains("expiresAt");
+    }
 
-  @Test
-  void provisionedTablesCarryTheirThroughputAndLocalIndexes() {
-    CloudFormationTemplate template = CloudFormationTemplate.parse("""
+    @Test
+    void provisionedTablesCarryTheirThroughputAndLocalIndexes() {
+        CloudFormationTemplate template = CloudFormationTemplate.parse("""
         Resources:
           T:
             Type: AWS::DynamoDB::Table
@@ -73,21 +73,21 @@ class TemplateTableTest {
               TimeToLiveSpecification: {AttributeName: ttl, Enabled: false}
         """);
 
-    CreateTableRequest request = TemplateTable.createTableRequest(template, "T", "t");
+        CreateTableRequest request = TemplateTable.createTableRequest(template, "T", "t");
 
-    assertThat(request.billingMode()).isEqualTo(BillingMode.PROVISIONED);
-    assertThat(request.provisionedThroughput().readCapacityUnits()).isEqualTo(5L);
-    assertThat(request.provisionedThroughput().writeCapacityUnits()).isEqualTo(2L);
-    GlobalSecondaryIndex gsi = request.globalSecondaryIndexes().getFirst();
-    assertThat(gsi.projection().nonKeyAttributes()).containsExactly("a", "b");
-    assertThat(gsi.provisionedThroughput().readCapacityUnits()).isEqualTo(1L);
-    assertThat(request.streamSpecification()).isNull();
-    assertThat(TemplateTable.ttlAttribute(template, "T")).isEmpty();
-  }
+        assertThat(request.billingMode()).isEqualTo(BillingMode.PROVISIONED);
+        assertThat(request.provisionedThroughput().readCapacityUnits()).isEqualTo(5L);
+        assertThat(request.provisionedThroughput().writeCapacityUnits()).isEqualTo(2L);
+        GlobalSecondaryIndex gsi = request.globalSecondaryIndexes().getFirst();
+        assertThat(gsi.projection().nonKeyAttributes()).containsExactly("a", "b");
+        assertThat(gsi.provisionedThroughput().readCapacityUnits()).isEqualTo(1L);
+        assertThat(request.streamSpecification()).isNull();
+        assertThat(TemplateTable.ttlAttribute(template, "T")).isEmpty();
+    }
 
-  @Test
-  void refusesWhatItCannotBuildFaithfully() {
-    CloudFormationTemplate template = CloudFormationTemplate.parse("""
+    @Test
+    void refusesWhatItCannotBuildFaithfully() {
+        CloudFormationTemplate template = CloudFormationTemplate.parse("""
         Resources:
           Fn:
             Type: AWS::Serverless::Function
@@ -99,13 +99,13 @@ class TemplateTableTest {
               KeySchema: [{AttributeName: id, KeyType: HASH}]
         """);
 
-    assertThatThrownBy(() -> TemplateTable.createTableRequest(template, "Missing", "t"))
-        .hasMessageContaining("Missing");
-    assertThatThrownBy(() -> TemplateTable.createTableRequest(template, "Fn", "t"))
-        .hasMessageContaining("not an AWS::DynamoDB::Table");
-    assertThatThrownBy(() -> TemplateTable.createTableRequest(template, "T", "t"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("T.Properties.BillingMode")
-        .hasMessageContaining("Fn::If");
-  }
+        assertThatThrownBy(() -> TemplateTable.createTableRequest(template, "Missing", "t"))
+                .hasMessageContaining("Missing");
+        assertThatThrownBy(() -> TemplateTable.createTableRequest(template, "Fn", "t"))
+                .hasMessageContaining("not an AWS::DynamoDB::Table");
+        assertThatThrownBy(() -> TemplateTable.createTableRequest(template, "T", "t"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("T.Properties.BillingMode")
+                .hasMessageContaining("Fn::If");
+    }
 }
