@@ -17,6 +17,10 @@ public final class Production {
 
     private static final class Store {
         static final CreditStore INSTANCE = new DynamoDbCreditStore(AwsClients.dynamoDb(), Env.tableName());
+
+        static {
+            SnapStartPriming.register(INSTANCE);
+        }
     }
 
     public static CreditStore store() {
