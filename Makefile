@@ -7,7 +7,8 @@ JDK := $(shell for d in "$$JAVA_HOME" /usr/lib/jvm/* /Library/Java/JavaVirtualMa
 	[ -x "$$d/bin/javac" ] || continue; \
 	v=$$("$$d/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'); \
 	[ "$${v%%.*}" -ge 25 ] 2>/dev/null && { echo "$$d"; break; }; done)
-MVN := JAVA_HOME="$(JDK)" mvn -B --no-transfer-progress
+# Maven 3.8 itself uses sun.misc.Unsafe (Guava); allow it quietly on JDK 25.
+MVN := JAVA_HOME="$(JDK)" MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $$MAVEN_OPTS" mvn -B --no-transfer-progress
 
 FUNCTION_JAR = functions/$(1)/target/$(1)-0.1.0-SNAPSHOT-lambda.jar
 

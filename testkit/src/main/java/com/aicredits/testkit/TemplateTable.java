@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -126,16 +127,10 @@ public final class TemplateTable {
     }
 
     private static List<KeySchemaElement> keySchema(Object value, String where) {
-        List<Object> elements = list(value, where);
-        List<KeySchemaElement> keys = new ArrayList<>();
-        for (int i = 0; i < elements.size(); i++) {
-            String at = where + "[" + i + "]";
-            Map<String, Object> element = map(elements.get(i), at);
-            keys.add(KeySchemaElement.builder()
-                    .attributeName(string(element, "AttributeName", at))
-                    .keyType(string(element, "KeyType", at))
-                    .build());
-        }
+        List<KeySchemaElement> keys = eachMap(value, where, (element, at) -> KeySchemaElement.builder()
+                .attributeName(string(element, "AttributeName", at))
+                .keyType(string(element, "KeyType", at))
+                .build());
         if (keys.isEmpty()) {
             throw new IllegalArgumentException(where + " is empty");
         }
@@ -143,17 +138,21 @@ public final class TemplateTable {
     }
 
     private static List<AttributeDefinition> attributeDefinitions(Object value, String where) {
+        return eachMap(value, where, (element, at) -> AttributeDefinition.builder()
+                .attributeName(string(element, "AttributeName", at))
+                .attributeType(string(element, "AttributeType", at))
+                .build());
+    }
+
+    /** Converts each mapping of the list {@code value}, telling the converter where it stands for messages. */
+    private static <T> List<T> eachMap(Object value, String where, BiFunction<Map<String, Object>, String, T> convert) {
         List<Object> elements = list(value, where);
-        List<AttributeDefinition> definitions = new ArrayList<>();
+        List<T> converted = new ArrayList<>();
         for (int i = 0; i < elements.size(); i++) {
             String at = where + "[" + i + "]";
-            Map<String, Object> element = map(elements.get(i), at);
-            definitions.add(AttributeDefinition.builder()
-                    .attributeName(string(element, "AttributeName", at))
-                    .attributeType(string(element, "AttributeType", at))
-                    .build());
+            converted.add(convert.apply(map(elements.get(i), at), at));
         }
-        return definitions;
+        return converted;
     }
 
     private static Projection projection(Object value, String where) {
