@@ -4,6 +4,7 @@ import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -25,7 +26,7 @@ public final class AwsClients {
                 .region(region())
                 .credentialsProvider(credentials())
                 .httpClient(UrlConnectionHttpClient.builder().build());
-        String endpoint = System.getenv(DYNAMODB_ENDPOINT);
+        String endpoint = Env.get(DYNAMODB_ENDPOINT);
         if (endpoint != null && !endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint));
         }
@@ -38,12 +39,16 @@ public final class AwsClients {
 
     /**
      * Under SnapStart, Lambda serves credentials from the container endpoint, not environment variables (they
-     * would be frozen into the snapshot); elsewhere (local stack, tests) the environment carries them.
+     * would be frozen into the snapshot); elsewhere the environment carries them, or, in the local stack, the
+     * system properties {@code aws.accessKeyId} and {@code aws.secretAccessKey}.
      */
     public static AwsCredentialsProvider credentials() {
         if (System.getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != null
                 || System.getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") != null) {
             return ContainerCredentialsProvider.builder().build();
+        }
+        if (System.getenv("AWS_ACCESS_KEY_ID") == null && System.getProperty("aws.accessKeyId") != null) {
+            return SystemPropertyCredentialsProvider.create();
         }
         return EnvironmentVariableCredentialsProvider.create();
     }
