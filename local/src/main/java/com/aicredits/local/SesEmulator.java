@@ -44,8 +44,11 @@ import java.util.regex.Pattern;
  * running its hooks (kill -9), the child exits by itself when its standard input (our pipe) closes.
  */
 public final class SesEmulator implements AutoCloseable {
-    /** aws-ses-v2-local's own dependencies (yargs 18) need this; older Node fails at startup. */
-    static final int[] MIN_NODE = {20, 19};
+    /**
+     * The Node.js versions the emulator runs on: its CLI require()s yargs 18, an ES module, which needs
+     * require(esm) unflagged, i.e. 20.19+, 22.12+ or 23+ (yargs' own engines); 21.x and 22.0-22.11 fail at startup.
+     */
+    static final String NODE_VERSIONS = "20.19+ or 22.12+";
     static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
     static final Duration NPM_CI_TIMEOUT = Duration.ofMinutes(5);
     private static final String PACKAGE = "aws-ses-v2-local";
@@ -277,11 +280,11 @@ public final class SesEmulator implements AutoCloseable {
         }
     }
 
-    /** Fails with how to get Node.js when {@code node} is missing or older than {@link #MIN_NODE}. */
+    /** Fails with how to get Node.js when {@code node} is missing or not one of {@link #NODE_VERSIONS}. */
     static void checkNode() {
-        String install = "The SES emulator of the local stack needs Node.js >= " + MIN_NODE[0] + "." + MIN_NODE[1]
-                + " with npm on the PATH: install it from https://nodejs.org/en/download (or nvm install 22,"
-                + " or your package manager's nodejs 22 package, e.g. NodeSource's on Debian/Ubuntu).";
+        String install = "The SES emulator of the local stack needs Node.js " + NODE_VERSIONS
+                + " with npm on the PATH: install the current LTS from https://nodejs.org/en/download (or nvm install --lts;"
+                + " Debian/Ubuntu's own nodejs package is often older: use NodeSource's).";
         List<String> output = new ArrayList<>();
         int status;
         try {
@@ -290,20 +293,20 @@ public final class SesEmulator implements AutoCloseable {
             throw new IllegalStateException("node is not installed (" + e.getMessage() + "). " + install, e);
         }
         String version = String.join("\n", output).trim();
-        if (status != 0 || !nodeVersionAtLeast(version, MIN_NODE)) {
+        if (status != 0 || !nodeVersionSupported(version)) {
             throw new IllegalStateException("node --version says \"" + version + "\". " + install);
         }
     }
 
-    /** {@code v20.19.0} style versions; anything unreadable counts as too old. */
-    static boolean nodeVersionAtLeast(String version, int[] minimum) {
+    /** {@code v20.19.0} style versions, checked against {@link #NODE_VERSIONS}; anything unreadable fails. */
+    static boolean nodeVersionSupported(String version) {
         Matcher matcher = Pattern.compile("^v?(\\d+)\\.(\\d+)").matcher(version.trim());
         if (!matcher.find()) {
             return false;
         }
         int major = Integer.parseInt(matcher.group(1));
         int minor = Integer.parseInt(matcher.group(2));
-        return major > minimum[0] || (major == minimum[0] && minor >= minimum[1]);
+        return (major == 20 && minor >= 19) || (major == 22 && minor >= 12) || major >= 23;
     }
 
     /**
@@ -350,8 +353,8 @@ public final class SesEmulator implements AutoCloseable {
                 System.out.println(LOG_PREFIX + line);
             });
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run npm (" + e.getMessage() + "): install Node.js >= "
-                    + MIN_NODE[0] + "." + MIN_NODE[1] + ", which comes with npm", e);
+            throw new IllegalStateException("cannot run npm (" + e.getMessage() + "): install Node.js "
+                    + NODE_VERSIONS + " with npm", e);
         }
         if (status != 0) {
             throw new IllegalStateException("npm ci in " + directory + " failed (status " + status + "); its output:\n" + tail.text());

@@ -103,12 +103,15 @@ class SesEmulatorIntegrationTest {
     }
 
     @Test
-    void readsNodeVersions() {
-        assertThat(SesEmulator.nodeVersionAtLeast("v20.19.0", new int[] {20, 19})).isTrue();
-        assertThat(SesEmulator.nodeVersionAtLeast("v22.1.0", new int[] {20, 19})).isTrue();
-        assertThat(SesEmulator.nodeVersionAtLeast("v20.18.3", new int[] {20, 19})).isFalse();
-        assertThat(SesEmulator.nodeVersionAtLeast("v18.20.4", new int[] {20, 19})).isFalse();
-        assertThat(SesEmulator.nodeVersionAtLeast("not a version", new int[] {20, 19})).isFalse();
+    void acceptsOnlyNodeVersionsThatCanRequireYargs18() {
+        assertThat(SesEmulator.nodeVersionSupported("v20.19.0")).isTrue();
+        assertThat(SesEmulator.nodeVersionSupported("v22.12.0")).isTrue();
+        assertThat(SesEmulator.nodeVersionSupported("v24.1.0")).isTrue();
+        assertThat(SesEmulator.nodeVersionSupported("v20.18.3")).isFalse();
+        assertThat(SesEmulator.nodeVersionSupported("v21.7.3")).isFalse();
+        assertThat(SesEmulator.nodeVersionSupported("v22.11.0")).isFalse();
+        assertThat(SesEmulator.nodeVersionSupported("v18.20.4")).isFalse();
+        assertThat(SesEmulator.nodeVersionSupported("not a version")).isFalse();
     }
 
     private static SesV2Client client(SesEmulator emulator) {
