@@ -12,7 +12,7 @@ MVN := JAVA_HOME="$(JDK)" MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $$MA
 
 FUNCTION_JAR = functions/$(1)/target/$(1)-0.1.0-SNAPSHOT-lambda.jar
 
-.PHONY: help jdk build test bench run clean \
+.PHONY: help jdk build test bench run clean clean-local \
 	build-RecordExecutionFunction build-WorkspaceAdminFunction
 
 help: ## list the targets
@@ -41,8 +41,15 @@ bench: jdk ## print DynamoDB calls and write units per debit, and the 16x100 con
 	@echo; echo "| measurement | result |"; echo "|---|---|"
 	@cat functions/record-execution/target/surefire-reports/*-output.txt | grep -E '^[a-z0-9].*: ' | sed -E 's/^([^:]+): (.*)$$/| \1 | \2 |/'
 
-run: jdk ## start the local stack (see README)
-	@echo "The local stack (make run) is not built yet: see the README's status section." >&2; exit 1
+run: jdk ## start the local stack on http://127.0.0.1:3000 (PORT=... to change); Ctrl-C stops it
+	@command -v node >/dev/null || { echo "error: Node.js 20.19+ (or 22.12+) with npm is needed for the SES emulator (nodejs.org, NodeSource or nvm)" >&2; exit 1; }
+	$(MVN) -q install -DskipTests dependency:build-classpath -Dmdep.includeScope=runtime \
+		-Dmdep.outputFile="$(CURDIR)/local/target/classpath.txt"
+	exec "$(JDK)/bin/java" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 \
+		-cp "local/target/classes:$$(cat local/target/classpath.txt)" com.aicredits.local.LocalStack
+
+clean-local: ## wipe the local stack's data (.local/: DynamoDB Local's files, the dev signing key, stream positions)
+	rm -rf .local
 
 clean: ## remove build output
 	$(MVN) -q clean

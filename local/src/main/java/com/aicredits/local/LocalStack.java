@@ -1,0 +1,211 @@
+package com.aicredits.local;
+
+import com.aicredits.aws.AwsClients;
+import com.aicredits.aws.Production;
+import com.aicredits.service.WorkspaceService;
+import com.aicredits.testkit.CloudFormationTemplate;
+import com.aicredits.testkit.LocalDynamoDb;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+
+/**
+ * {@code make run}: the whole system on a laptop, with no Docker and no AWS account, driven by template.yaml.
+ * DynamoDB Local keeps its data under {@code .local/}; the SES emulator keeps every email; the HTTP API on
+ * 127.0.0.1 routes to the real handlers; a poller feeds the stream functions and the schedules fire on time.
+ */
+public final class LocalStack implements AutoCloseable {
+    static final String TABLE_NAME = "aicredits-local";
+    private static final String REGION = "us-east-1";
+
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private LocalApiServer api;
+    private LocalAuthorizer authorizer;
+    private int demoRuns = -1;
+
+    /** Where the stack keeps its state and which port it serves. */
+    public record Settings(Path repositoryRoot, Path dataDirectory, int port, boolean demoData) {
+        static Settings fromEnvironment() {
+            Path root = CloudFormationTemplate.find().toAbsolutePath().getParent();
+            String port = System.getenv().getOrDefault("PORT", "3000");
+            String data = System.getenv("AICREDITS_LOCAL_DIR");
+            try {
+                return new Settings(root, data == null ? root.resolve(".local") : Path.of(data), Integer.parseInt(port), true);
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("PORT must be a number; got '" + port + "'");
+            }
+        }
+    }
+
+    public static void main(String[] args) {
+        long started = System.nanoTime();
+        LocalStack stack;
+        try {
+            stack = start(Settings.fromEnvironment());
+        } catch (RuntimeException e) {
+            System.err.println("make run: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nstopping the local stack ...");
+            stack.close();
+        }, "local-stack-stop"));
+        stack.printBanner(Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    public static LocalStack start(Settings settings) {
+        LocalStack stack = new LocalStack();
+        try {
+            stack.startAll(settings);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Settings settings) {
+        CloudFormationTemplate template = CloudFormationTemplate.load(settings.repositoryRoot().resolve(CloudFormationTemplate.FILE_NAME));
+        Path data = settings.dataDirectory();
+        try {
+            Files.createDirectories(data.resolve("dynamodb"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + data, e);
+        }
+        // Fail on a taken API port before starting anything else.
+        checkPortFree(settings.port());
+
+        LocalDynamoDb dynamoDb = LocalDynamoDb.start("127.0.0.1", 0, data.resolve("dynamodb"));
+        running.add(dynamoDb);
+        ensureTable(dynamoDb);
+
+        SesEmulator ses = SesEmulator.start(settings.repositoryRoot().resolve("local/ses"), 0);
+        running.add(ses);
+
+        String apiBase = "http://127.0.0.1:" + settings.port();
+        configureFunctions(dynamoDb, ses, apiBase);
+        LocalFunctions functions = new LocalFunctions(template);
+
+        StreamPoller poller = StreamPoller.fromTemplate(template, dynamoDb.streamsClient(), streamArn(dynamoDb),
+                functions::invoke, data);
+        running.add(poller);
+        poller.start();
+        Schedules schedules = Schedules.fromTemplate(template, functions::invoke);
+        running.add(schedules);
+        schedules.start();
+
+        authorizer = new LocalAuthorizer(data.resolve("jwt-signing-key.json"), apiBase + "/_local");
+        api = LocalApiServer.start(settings.port(), HttpApiRoutes.fromTemplate(template), functions, authorizer,
+                new LocalApiServer.LocalEndpoints(schedules::fire, ses::emailsJson, LocalStack::overviewPlaceholder));
+        running.add(api);
+
+        if (settings.demoData()) {
+            WorkspaceService workspaces = Production.workspaceService();
+            if (!DemoData.present(workspaces)) {
+                demoRuns = DemoData.write(workspaces, Production.debitService(), Clock.systemUTC().instant());
+            }
+        }
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    /** The handlers read their configuration as Lambda would; here system properties stand in for the environment. */
+    private static void configureFunctions(LocalDynamoDb dynamoDb, SesEmulator ses, String apiBase) {
+        System.setProperty("AWS_REGION", REGION);
+        System.setProperty("aws.accessKeyId", "local");
+        System.setProperty("aws.secretAccessKey", "local");
+        System.setProperty("TABLE_NAME", TABLE_NAME);
+        System.setProperty(AwsClients.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString());
+        System.setProperty("AICREDITS_SES_ENDPOINT", ses.endpoint().toString());
+        System.setProperty("USAGE_OVERVIEW_BASE_URL", apiBase);
+    }
+
+    private static void ensureTable(LocalDynamoDb dynamoDb) {
+        try (DynamoDbClient client = dynamoDb.client()) {
+            try {
+                client.describeTable(b -> b.tableName(TABLE_NAME));
+            } catch (ResourceNotFoundException absent) {
+                dynamoDb.createTableNamed(TABLE_NAME);
+            }
+        }
+    }
+
+    private static String streamArn(LocalDynamoDb dynamoDb) {
+        try (DynamoDbClient client = dynamoDb.client()) {
+            return client.describeTable(b -> b.tableName(TABLE_NAME)).table().latestStreamArn();
+        }
+    }
+
+    private static void checkPortFree(int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            probe.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " on 127.0.0.1 is taken; stop what uses it or run PORT=<another port> make run");
+        }
+    }
+
+    private static String overviewPlaceholder() {
+        return "<!doctype html><html><head><meta charset=utf-8><title>aicredits</title></head><body>"
+                + "<h1>aicredits local stack</h1><p>The usage overview page arrives with its issue. The API is under "
+                + "<code>/v1</code>; dev tokens at <a href=\"/_local/token?role=manager&amp;org=org-demo\">/_local/token</a>;"
+                + " captured emails at <a href=\"/_local/emails\">/_local/emails</a>.</p></body></html>";
+    }
+
+    private void printBanner(Duration startup) {
+        String base = "http://127.0.0.1:" + port();
+        System.out.printf("""
+
+                aicredits local stack ready in %.1f s
+                  API            %s/v1  (routes from template.yaml, JWT authorizer played locally)
+                  overview       %s/
+                  emails         %s/_local/emails
+                  schedules      POST %s/_local/schedules/{FunctionLogicalId}?at=2026-12-01T00:00:00Z
+                  tokens         %s/_local/token?role=service|admin|manager&org=%s
+                  data           DynamoDB Local on 127.0.0.1 (on disk under .local/), SES emulator on 127.0.0.1
+                %s
+                Dev tokens (12 h):
+                  service  %s
+                  admin    %s
+                  manager  %s
+
+                Try it:
+                  TOKEN=$(curl -s '%s/_local/token?role=service' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
+                  curl -s -X POST %s/v1/workspaces/ws-demo-soc/executions -H "Authorization: Bearer $TOKEN" \\
+                       -H 'content-type: application/json' -d '{"executionId":"try-1","activity":"case.investigation"}'
+                  ADMIN=$(curl -s '%s/_local/token?role=admin' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
+                  curl -s %s/v1/workspaces/ws-demo-soc -H "Authorization: Bearer $ADMIN"
+
+                Ctrl-C stops everything.
+                """, startup.toMillis() / 1000.0, base, base, base, base, base, DemoData.ORGANIZATION,
+                demoRuns >= 0 ? "  demo data      organization " + DemoData.ORGANIZATION + ": 3 workspaces, " + demoRuns + " runs this month\n" : "",
+                authorizer.token("service", null), authorizer.token("admin", null), authorizer.token("manager", DemoData.ORGANIZATION),
+                base, base, base, base);
+        System.out.flush();
+    }
+
+    @Override
+    public void close() {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            try {
+                running.get(i).close();
+            } catch (Exception e) {
+                System.err.println("while stopping: " + e);
+            }
+        }
+        running.clear();
+    }
+}
