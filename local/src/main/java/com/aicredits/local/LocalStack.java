@@ -2,6 +2,7 @@ package com.aicredits.local;
 
 import com.aicredits.aws.AwsClients;
 import com.aicredits.aws.Production;
+import com.aicredits.mail.SesMailer;
 import com.aicredits.service.WorkspaceService;
 import com.aicredits.testkit.CloudFormationTemplate;
 import com.aicredits.testkit.LocalDynamoDb;
@@ -127,7 +128,8 @@ public final class LocalStack implements AutoCloseable {
         System.setProperty("aws.secretAccessKey", "local");
         System.setProperty("TABLE_NAME", TABLE_NAME);
         System.setProperty(AwsClients.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString());
-        System.setProperty("AICREDITS_SES_ENDPOINT", ses.endpoint().toString());
+        System.setProperty(SesMailer.SES_ENDPOINT, ses.endpoint().toString());
+        System.setProperty("SENDER_EMAIL", "aicredits@localhost.example");
         System.setProperty("USAGE_OVERVIEW_BASE_URL", apiBase);
     }
 

@@ -1,0 +1,13 @@
+package com.aicredits.mail;
+
+import java.util.List;
+
+/** One email to send: recipients, subject, and the same content as plain text and HTML. */
+public record Email(List<String> to, String subject, String text, String html) {
+    public Email {
+        to = List.copyOf(to);
+        if (to.isEmpty()) {
+            throw new IllegalArgumentException("an email needs at least one recipient");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package com.aicredits.mail;
+
+import com.aicredits.aws.AwsClients;
+import com.aicredits.aws.Env;
+import java.net.URI;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sesv2.SesV2ClientBuilder;
+import software.amazon.awssdk.services.sesv2.model.Body;
+import software.amazon.awssdk.services.sesv2.model.Content;
+import software.amazon.awssdk.services.sesv2.model.Message;
+
+/**
+ * {@link Mailer} on SES v2. Only the functions that send email put the sesv2 artifact on their classpath (it is
+ * optional in {@code shared}), so the debit path's jar does not carry it.
+ */
+public final class SesMailer implements Mailer {
+    /** Set by the local stack only: where the SES emulator listens. */
+    public static final String SES_ENDPOINT = "AICREDITS_SES_ENDPOINT";
+
+    private final SesV2Client ses;
+    private final String sender;
+
+    public SesMailer(SesV2Client ses, String sender) {
+        this.ses = ses;
+        this.sender = sender;
+    }
+
+    /** Built once per container, explicit like every client; the sender comes from {@code SENDER_EMAIL}. */
+    public static SesMailer fromEnvironment() {
+        SesV2ClientBuilder builder = SesV2Client.builder()
+                .region(AwsClients.region())
+                .credentialsProvider(AwsClients.credentials())
+                .httpClient(UrlConnectionHttpClient.builder().build());
+        String endpoint = Env.get(SES_ENDPOINT);
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return new SesMailer(builder.build(), Env.required("SENDER_EMAIL"));
+    }
+
+    @Override
+    public String send(Email email) {
+        try {
+            return ses.sendEmail(b -> b.fromEmailAddress(sender)
+                    .destination(d -> d.toAddresses(email.to()))
+                    .content(c -> c.simple(Message.builder()
+                            .subject(utf8(email.subject()))
+                            .body(Body.builder().text(utf8(email.text())).html(utf8(email.html())).build())
+                            .build())))
+                    .messageId();
+        } catch (SdkException e) {
+            throw new MailDeliveryException("SES did not accept \"" + email.subject() + "\": " + e.getMessage(), e);
+        }
+    }
+
+    private static Content utf8(String data) {
+        return Content.builder().charset("UTF-8").data(data).build();
+    }
+}
