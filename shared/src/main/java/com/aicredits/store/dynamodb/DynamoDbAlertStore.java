@@ -1,0 +1,94 @@
+package com.aicredits.store.dynamodb;
+
+import com.aicredits.alerts.Alert;
+import com.aicredits.alerts.AlertMarker;
+import com.aicredits.alerts.AlertStore;
+import com.aicredits.domain.Period;
+import com.aicredits.domain.Workspace;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * Alert markers: {@code PK=WS#<id>}, {@code SK=ALERT#<period>#THRESHOLD#0080} (or {@code #FORECAST}), with
+ * {@code firedAt}, {@code emailedAt}, {@code publishedAt}. They expire (TTL) 400 days after their period.
+ */
+public final class DynamoDbAlertStore implements AlertStore {
+    static final String ALERT_SK_PREFIX = "ALERT#";
+    private static final Duration KEEP_AFTER_PERIOD = Duration.ofDays(400);
+
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+    private final DynamoDbCreditStore credits;
+
+    public DynamoDbAlertStore(DynamoDbClient dynamoDb, String tableName) {
+        this.dynamoDb = dynamoDb;
+        this.tableName = tableName;
+        this.credits = new DynamoDbCreditStore(dynamoDb, tableName);
+    }
+
+    @Override
+    public Optional<Workspace> workspace(String workspaceId) {
+        return credits.findWorkspace(workspaceId);
+    }
+
+    @Override
+    public List<AlertMarker> markers(String workspaceId, Period period) {
+        return dynamoDb.queryPaginator(b -> b.tableName(tableName).consistentRead(true)
+                        .keyConditionExpression("PK = :pk AND begins_with(SK, :prefix)")
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(Keys.workspacePk(workspaceId)),
+                                ":prefix", AttributeValue.fromS(prefix(period)))))
+                .items().stream()
+                .map(item -> new AlertMarker(Alert.fromKey(item.get(Keys.SK).s().substring(prefix(period).length())),
+                        Instant.parse(item.get("firedAt").s()), item.containsKey("emailedAt"), item.containsKey("publishedAt")))
+                .toList();
+    }
+
+    @Override
+    public boolean claim(String workspaceId, Period period, Alert alert, Instant firedAt) {
+        Map<String, AttributeValue> item = new HashMap<>(key(workspaceId, period, alert));
+        item.put(Items.TYPE, AttributeValue.fromS("ALERT"));
+        item.put("firedAt", AttributeValue.fromS(firedAt.toString()));
+        item.put("expiresAt", AttributeValue.fromN(Long.toString(period.end().plus(KEEP_AFTER_PERIOD).getEpochSecond())));
+        if (alert.kind() == Alert.Kind.FORECAST) {
+            item.put("publishedAt", AttributeValue.fromS("not-published"));
+        }
+        try {
+            dynamoDb.putItem(b -> b.tableName(tableName).item(item).conditionExpression("attribute_not_exists(PK)"));
+            return true;
+        } catch (ConditionalCheckFailedException alreadyClaimed) {
+            return false;
+        }
+    }
+
+    @Override
+    public void markEmailed(String workspaceId, Period period, Alert alert, String messageId) {
+        mark(workspaceId, period, alert, "SET emailedAt = :now, messageId = :id",
+                Map.of(":now", AttributeValue.fromS(Instant.now().toString()), ":id", AttributeValue.fromS(messageId)));
+    }
+
+    @Override
+    public void markPublished(String workspaceId, Period period, Alert alert) {
+        mark(workspaceId, period, alert, "SET publishedAt = :now", Map.of(":now", AttributeValue.fromS(Instant.now().toString())));
+    }
+
+    private void mark(String workspaceId, Period period, Alert alert, String update, Map<String, AttributeValue> values) {
+        dynamoDb.updateItem(b -> b.tableName(tableName).key(key(workspaceId, period, alert))
+                .updateExpression(update).conditionExpression("attribute_exists(PK)").expressionAttributeValues(values));
+    }
+
+    private static Map<String, AttributeValue> key(String workspaceId, Period period, Alert alert) {
+        return Map.of(Keys.PK, AttributeValue.fromS(Keys.workspacePk(workspaceId)),
+                Keys.SK, AttributeValue.fromS(prefix(period) + alert.key()));
+    }
+
+    private static String prefix(Period period) {
+        return ALERT_SK_PREFIX + period + "#";
+    }
+}
