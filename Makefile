@@ -13,7 +13,7 @@ MVN := JAVA_HOME="$(JDK)" MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $$MA
 FUNCTION_JAR = functions/$(1)/target/$(1)-0.1.0-SNAPSHOT-lambda.jar
 
 .PHONY: help jdk build test bench run clean clean-local \
-	build-RecordExecutionFunction build-WorkspaceAdminFunction
+	build-RecordExecutionFunction build-WorkspaceAdminFunction build-ThresholdEvaluatorFunction
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -65,3 +65,8 @@ build-WorkspaceAdminFunction: jdk
 	$(MVN) -q -pl functions/workspace-admin -am package -DskipTests
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
 	cp $(call FUNCTION_JAR,workspace-admin) "$(ARTIFACTS_DIR)/lib/"
+
+build-ThresholdEvaluatorFunction: jdk
+	$(MVN) -q -pl functions/threshold-evaluator -am package -DskipTests
+	mkdir -p "$(ARTIFACTS_DIR)/lib"
+	cp $(call FUNCTION_JAR,threshold-evaluator) "$(ARTIFACTS_DIR)/lib/"

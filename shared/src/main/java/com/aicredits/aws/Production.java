@@ -6,6 +6,7 @@ import com.aicredits.service.WorkspaceService;
 import com.aicredits.store.CreditStore;
 import com.aicredits.store.dynamodb.DynamoDbCreditStore;
 import java.time.Clock;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The wiring a deployed function uses, built on first use and kept for the container's life (and captured in the
@@ -16,11 +17,17 @@ public final class Production {
     }
 
     private static final class Store {
-        static final CreditStore INSTANCE = new DynamoDbCreditStore(AwsClients.dynamoDb(), Env.tableName());
+        static final DynamoDbClient DYNAMODB = AwsClients.dynamoDb();
+        static final CreditStore INSTANCE = new DynamoDbCreditStore(DYNAMODB, Env.tableName());
 
         static {
             SnapStartPriming.register(INSTANCE);
         }
+    }
+
+    /** The container's one DynamoDB client, for stores beyond the credit store. */
+    public static DynamoDbClient dynamoDb() {
+        return Store.DYNAMODB;
     }
 
     public static CreditStore store() {

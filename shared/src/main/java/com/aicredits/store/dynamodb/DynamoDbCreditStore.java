@@ -35,6 +35,17 @@ public final class DynamoDbCreditStore implements CreditStore {
         this.tableName = tableName;
     }
 
+    /** A balance item as the stream delivers it (its new or old image). */
+    public static Balance balanceFromItem(Map<String, AttributeValue> item) {
+        return Items.balance(item);
+    }
+
+    /** Whether a stream record's key is a balance item's. */
+    public static boolean isBalanceKey(Map<String, AttributeValue> keys) {
+        AttributeValue sortKey = keys.get(Keys.SK);
+        return sortKey != null && sortKey.s() != null && sortKey.s().startsWith(Keys.BALANCE_SK_PREFIX);
+    }
+
     @Override
     public Optional<Workspace> findWorkspace(String workspaceId) {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName).key(Keys.workspace(workspaceId))).item();

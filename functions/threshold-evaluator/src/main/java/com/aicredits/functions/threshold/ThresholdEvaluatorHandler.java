@@ -1,0 +1,88 @@
+package com.aicredits.functions.threshold;
+
+import com.aicredits.alerts.AlertEmails;
+import com.aicredits.alerts.AlertService;
+import com.aicredits.alerts.EventBridgePublisher;
+import com.aicredits.aws.Env;
+import com.aicredits.aws.Production;
+import com.aicredits.domain.Balance;
+import com.aicredits.mail.SesMailer;
+import com.aicredits.store.dynamodb.DynamoDbAlertStore;
+import com.aicredits.store.dynamodb.DynamoDbCreditStore;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.events.transformers.v2.dynamodb.DynamodbAttributeValueTransformer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * On the table's stream (filtered to balance items): for each balance changed in the batch, fires the alerts its
+ * latest state reached. A balance whose alerts cannot be delivered is reported as a batch item failure at its
+ * first record, so Lambda retries from there; everything already delivered is marked and not sent again.
+ */
+public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+    private final AlertService alerts;
+
+    public ThresholdEvaluatorHandler() {
+        this(new AlertService(new DynamoDbAlertStore(Production.dynamoDb(), Env.tableName()), SesMailer.fromEnvironment(),
+                EventBridgePublisher.fromEnvironment(), new AlertEmails(Env.required("USAGE_OVERVIEW_BASE_URL"))));
+    }
+
+    public ThresholdEvaluatorHandler(AlertService alerts) {
+        this.alerts = alerts;
+    }
+
+    /** The records of one balance item in this batch, in stream order. */
+    private record BalanceChanges(String firstSequenceNumber, List<DynamodbEvent.DynamodbStreamRecord> records) {
+    }
+
+    @Override
+    public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        Map<String, BalanceChanges> byBalance = new LinkedHashMap<>();
+        for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
+            Map<String, AttributeValue> keys = DynamodbAttributeValueTransformer.toAttributeValueMapV2(record.getDynamodb().getKeys());
+            if (!DynamoDbCreditStore.isBalanceKey(keys) || record.getDynamodb().getNewImage() == null) {
+                continue;
+            }
+            String key = keys.get("PK").s() + "|" + keys.get("SK").s();
+            byBalance.computeIfAbsent(key, k -> new BalanceChanges(record.getDynamodb().getSequenceNumber(), new ArrayList<>()))
+                    .records().add(record);
+        }
+        List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (BalanceChanges changes : byBalance.values()) {
+            try {
+                evaluate(changes.records());
+            } catch (RuntimeException e) {
+                System.err.println("alerts: delivery failed, the stream will retry from " + changes.firstSequenceNumber() + ": " + e);
+                failures.add(StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(changes.firstSequenceNumber()).build());
+            }
+        }
+        return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    private void evaluate(List<DynamodbEvent.DynamodbStreamRecord> records) {
+        boolean debited = false;
+        for (DynamodbEvent.DynamodbStreamRecord record : records) {
+            debited |= used(record.getDynamodb().getNewImage()) > used(record.getDynamodb().getOldImage());
+        }
+        DynamodbEvent.DynamodbStreamRecord latest = records.getLast();
+        Balance balance = DynamoDbCreditStore.balanceFromItem(
+                DynamodbAttributeValueTransformer.toAttributeValueMapV2(latest.getDynamodb().getNewImage()));
+        Instant at = latest.getDynamodb().getApproximateCreationDateTime() == null ? Instant.now()
+                : latest.getDynamodb().getApproximateCreationDateTime().toInstant();
+        alerts.balanceChanged(balance, debited, at);
+    }
+
+    private static long used(Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image) {
+        if (image == null || image.get("used") == null) {
+            return 0;
+        }
+        return Long.parseLong(image.get("used").getN());
+    }
+}
