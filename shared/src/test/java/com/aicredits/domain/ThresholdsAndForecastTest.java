@@ -1,0 +1,45 @@
+package com.aicredits.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ThresholdsAndForecastTest {
+    private static Balance balance(long allocated, long used) {
+        Period period = Period.parse("2026-11");
+        return new Balance("ws", "org", period, allocated, 0, 200, true, PricingModel.EXTEND, used, 1, 1, Map.of(),
+                Collections.nCopies(period.lengthInDays(), 0L), 0, 0);
+    }
+
+    @Test
+    void aThresholdIsReachedExactlyAtItsPercentageWithoutRoundingError() {
+        assertThat(Thresholds.reached(balance(333, 266), 80)).isFalse(); // 79.88%
+        assertThat(Thresholds.reached(balance(333, 267), 80)).isTrue(); // 80.18%
+        assertThat(Thresholds.reached(balance(500, 1_000), Workspace.DEFAULT_THRESHOLDS))
+                .containsExactly(80, 90, 100, 120, 150, 200);
+        assertThat(Thresholds.reached(balance(500, 399), Workspace.DEFAULT_THRESHOLDS)).isEmpty();
+        assertThat(Thresholds.percentUsed(balance(2_000, 555))).isEqualTo(27.8);
+    }
+
+    @Test
+    void theForecastProjectsTheMonthToDateRate() {
+        // 10 of 30 days gone, 400 of 1,000 used: 40 a day, 1,200 by the end, 1,000 reached on day 25.
+        Forecast forecast = Forecast.of(balance(1_000, 400), Instant.parse("2026-11-11T00:00:00Z"));
+
+        assertThat(forecast.projectedUsed()).isEqualTo(1_200);
+        assertThat(forecast.runsOutOn()).isEqualTo(LocalDate.parse("2026-11-26"));
+        assertThat(Forecast.runsOutBeforePeriodEnd(balance(1_000, 400), Instant.parse("2026-11-11T00:00:00Z"))).isTrue();
+    }
+
+    @Test
+    void noForecastAlertOnASlowMonthAnAlreadyExhaustedPoolOrTheFirstHours() {
+        assertThat(Forecast.of(balance(1_000, 300), Instant.parse("2026-11-11T00:00:00Z")).runsOutOn()).isNull();
+        assertThat(Forecast.of(balance(1_000, 1_000), Instant.parse("2026-11-11T00:00:00Z")).runsOutOn()).isNull();
+        assertThat(Forecast.runsOutBeforePeriodEnd(balance(1_000, 100), Instant.parse("2026-11-01T06:00:00Z"))).isFalse();
+    }
+}
