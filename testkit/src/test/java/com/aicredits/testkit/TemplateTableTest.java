@@ -36,13 +36,20 @@ class TemplateTableTest {
         assertThat(request.provisionedThroughput()).isNull();
         assertThat(request.keySchema()).containsExactly(key("PK", KeyType.HASH), key("SK", KeyType.RANGE));
         assertThat(request.attributeDefinitions())
-                .containsExactlyInAnyOrder(string("PK"), string("SK"), string("GSI1PK"), string("GSI1SK"));
+                .containsExactlyInAnyOrder(string("PK"), string("SK"), string("GSI1PK"), string("GSI1SK"),
+                        string("GSI2PK"), string("GSI2SK"));
 
-        assertThat(request.globalSecondaryIndexes()).singleElement().satisfies(gsi -> {
+        assertThat(request.globalSecondaryIndexes()).hasSize(2);
+        assertThat(request.globalSecondaryIndexes()).element(0).satisfies(gsi -> {
             assertThat(gsi.indexName()).isEqualTo("GSI1");
             assertThat(gsi.keySchema()).containsExactly(key("GSI1PK", KeyType.HASH), key("GSI1SK", KeyType.RANGE));
             assertThat(gsi.projection().projectionType()).isEqualTo(ProjectionType.ALL);
             assertThat(gsi.provisionedThroughput()).isNull();
+        });
+        assertThat(request.globalSecondaryIndexes()).element(1).satisfies(gsi -> {
+            assertThat(gsi.indexName()).isEqualTo("GSI2");
+            assertThat(gsi.keySchema()).containsExactly(key("GSI2PK", KeyType.HASH), key("GSI2SK", KeyType.RANGE));
+            assertThat(gsi.projection().projectionType()).isEqualTo(ProjectionType.ALL);
         });
         assertThat(request.hasLocalSecondaryIndexes()).isFalse();
 

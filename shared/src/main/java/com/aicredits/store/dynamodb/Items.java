@@ -35,6 +35,8 @@ final class Items {
         item.put(TYPE, s("WORKSPACE"));
         item.put(Keys.GSI1PK, s(Keys.organizationGsiPk(ws.organizationId())));
         item.put(Keys.GSI1SK, s(Keys.workspacePk(ws.workspaceId())));
+        item.put(Keys.GSI2PK, s(Keys.workspacesGsiPk(Keys.workspaceShard(ws.workspaceId()))));
+        item.put(Keys.GSI2SK, s(ws.workspaceId()));
         item.put("workspaceId", s(ws.workspaceId()));
         item.put("organizationId", s(ws.organizationId()));
         item.put("name", s(ws.name()));

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * The table's key design. Everything of a workspace shares its partition {@code WS#<id>}; the sort key names the
  * item type. GSI1 lists a period's ledger newest first ({@code LEDGER#<ws>#<period>}, zero-padded sequence) and an
- * organization's workspaces ({@code ORG#<org>}).
+ * organization's workspaces ({@code ORG#<org>}). GSI2, sparse, lists every workspace ({@code WORKSPACES#<shard>}, by id).
  */
 public final class Keys {
     public static final String PK = "PK";
@@ -15,6 +15,11 @@ public final class Keys {
     public static final String GSI1 = "GSI1";
     public static final String GSI1PK = "GSI1PK";
     public static final String GSI1SK = "GSI1SK";
+    public static final String GSI2 = "GSI2";
+    public static final String GSI2PK = "GSI2PK";
+    public static final String GSI2SK = "GSI2SK";
+    /** GSI2 spreads the workspace index over this many partitions, so no one index partition takes every write. */
+    public static final int WORKSPACE_SHARDS = 16;
     public static final String WORKSPACE_SK = "WORKSPACE";
     public static final String BALANCE_SK_PREFIX = "BALANCE#";
     public static final String EXECUTION_SK_PREFIX = "EXEC#";
@@ -48,6 +53,15 @@ public final class Keys {
 
     public static String organizationGsiPk(String organizationId) {
         return "ORG#" + organizationId;
+    }
+
+    /** The workspace index partition of a workspace: a stable hash (String.hashCode is specified) of its id. */
+    public static int workspaceShard(String workspaceId) {
+        return Math.floorMod(workspaceId.hashCode(), WORKSPACE_SHARDS);
+    }
+
+    public static String workspacesGsiPk(int shard) {
+        return String.format("WORKSPACES#%02d", shard);
     }
 
     private static Map<String, AttributeValue> key(String pk, String sk) {
