@@ -1,5 +1,6 @@
 package com.aicredits.service;
 
+import com.aicredits.domain.Allocation;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Charge;
 import com.aicredits.domain.CreditsException;
@@ -96,7 +97,7 @@ public final class DebitService {
                 workspace = requireWorkspace(view, workspaceId);
                 balance = view.balance();
             }
-            Balance before = balance != null ? balance : Balance.open(workspace, period, 0);
+            Balance before = balance != null ? balance : Allocation.opening(workspace, period);
             Charge charge = Charge.of(price, before.pricingModel());
             Optional<CreditsException> refusal = before.refusal(charge);
             if (refusal.isPresent()) {
@@ -108,7 +109,7 @@ public final class DebitService {
                 }
                 workspace = requireWorkspace(fresh, workspaceId);
                 balance = fresh.balance();
-                before = balance != null ? balance : Balance.open(workspace, period, 0);
+                before = balance != null ? balance : Allocation.opening(workspace, period);
                 charge = Charge.of(price, before.pricingModel());
                 refusal = before.refusal(charge);
                 if (refusal.isPresent()) {
