@@ -1,0 +1,95 @@
+package com.aicredits.functions.usage;
+
+import com.aicredits.aws.Env;
+import com.aicredits.aws.Production;
+import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.PriceCatalog;
+import com.aicredits.http.Caller;
+import com.aicredits.http.HttpApi;
+import com.aicredits.json.Json;
+import com.aicredits.service.UsageService;
+import com.aicredits.store.UsageStore;
+import com.aicredits.store.dynamodb.DynamoDbAlertStore;
+import com.aicredits.store.dynamodb.DynamoDbUsageStore;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The read side: workspace and organization usage and the executions list for managers; the pricing for anyone. */
+public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    static final String WORKSPACE_USAGE = "GET /v1/workspaces/{workspaceId}/usage";
+    static final String EXECUTIONS = "GET /v1/workspaces/{workspaceId}/executions";
+    static final String ORGANIZATION_USAGE = "GET /v1/organizations/{orgId}/usage";
+    static final String PRICING = "GET /v1/pricing";
+
+    private final UsageService usage;
+    private final PriceCatalog catalog;
+    private final Clock clock;
+
+    public UsageQueryHandler() {
+        this(new UsageService(new DynamoDbUsageStore(Production.dynamoDb(), Env.tableName()),
+                new DynamoDbAlertStore(Production.dynamoDb(), Env.tableName()), Clock.systemUTC()),
+                PriceCatalog.loadDefault(), Clock.systemUTC());
+    }
+
+    public UsageQueryHandler(UsageService usage, PriceCatalog catalog, Clock clock) {
+        this.usage = usage;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return HttpApi.respond(event, () -> {
+            Caller caller = Caller.from(event);
+            Map<String, String> query = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
+            return switch (String.valueOf(event.getRouteKey())) {
+                case WORKSPACE_USAGE -> HttpApi.json(200, usage.workspaceUsage(caller,
+                        HttpApi.pathParameter(event, "workspaceId"), query.get("period")));
+                case EXECUTIONS -> page(usage.executions(caller, HttpApi.pathParameter(event, "workspaceId"),
+                        query.get("period"), query.get("limit"), query.get("cursor")));
+                case ORGANIZATION_USAGE -> {
+                    UsageStore.Page<UsageService.WorkspaceRow> rows = usage.organizationUsage(caller,
+                            HttpApi.pathParameter(event, "orgId"), query.get("period"), query.get("limit"), query.get("cursor"));
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("items", rows.items());
+                    if (rows.nextCursor() != null) {
+                        body.put("nextCursor", rows.nextCursor());
+                    }
+                    yield HttpApi.json(200, body);
+                }
+                case PRICING -> HttpApi.json(200, pricing());
+                default -> throw CreditsException.notFound("no route " + event.getRouteKey());
+            };
+        });
+    }
+
+    /** Records go out exactly as the debit returned them (their stored bodies). */
+    private static APIGatewayV2HTTPResponse page(UsageStore.Page<String> page) {
+        StringBuilder body = new StringBuilder("{\"items\":[").append(String.join(",", page.items())).append(']');
+        if (page.nextCursor() != null) {
+            body.append(",\"nextCursor\":").append(Json.write(page.nextCursor()));
+        }
+        return HttpApi.json(200, body.append('}').toString());
+    }
+
+    private Map<String, Object> pricing() {
+        PriceCatalog.Version version = catalog.versionAt(clock.instant());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("version", version.version());
+        body.put("effectiveFrom", version.effectiveFrom().toString());
+        body.put("activities", version.activities().values().stream().map(a -> {
+            Map<String, Object> activity = new LinkedHashMap<>();
+            activity.put("activity", a.key());
+            activity.put("feature", a.feature());
+            activity.put("description", a.description());
+            activity.put("credits", a.credits());
+            return activity;
+        }).toList());
+        return body;
+    }
+}

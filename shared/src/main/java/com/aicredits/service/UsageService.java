@@ -1,0 +1,173 @@
+package com.aicredits.service;
+
+import com.aicredits.alerts.Alert;
+import com.aicredits.alerts.AlertMarker;
+import com.aicredits.alerts.AlertStore;
+import com.aicredits.domain.Allocation;
+import com.aicredits.domain.Balance;
+import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Feature;
+import com.aicredits.domain.Forecast;
+import com.aicredits.domain.Ids;
+import com.aicredits.domain.Period;
+import com.aicredits.domain.Thresholds;
+import com.aicredits.domain.Workspace;
+import com.aicredits.http.Caller;
+import com.aicredits.store.CreditStore.LedgerView;
+import com.aicredits.store.UsageStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Usage for organization managers. Only the {@code organization_manager} role reads usage (403 otherwise), and only
+ * of its own organization: anything outside it is 404, whether it exists or not, so existence never leaks.
+ */
+public final class UsageService {
+    public static final String MANAGER_ROLE = "organization_manager";
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 500;
+
+    private final UsageStore store;
+    private final AlertStore alerts;
+    private final Clock clock;
+
+    public UsageService(UsageStore store, AlertStore alerts, Clock clock) {
+        this.store = store;
+        this.alerts = alerts;
+        this.clock = clock;
+    }
+
+    public record Day(String date, long credits, long cumulative) {
+    }
+
+    public record ForecastView(long projectedUsed, String runsOutOn) {
+    }
+
+    /** The workspace usage response; field order is the response's. */
+    public record WorkspaceUsage(String workspaceId, String period, long creditsAllocated, long creditsUsed,
+                                 long creditsRemaining, double percentUsed, long hardLimitCredits,
+                                 Map<Feature, Long> byFeature, long freeExecutions, long casesCounted, List<Day> daily,
+                                 List<Integer> thresholdsReached, ForecastView forecast) {
+    }
+
+    public record WorkspaceRow(String workspaceId, String name, String tier, long creditsAllocated, long creditsUsed,
+                               long creditsRemaining, double percentUsed, Map<Feature, Long> byFeature) {
+    }
+
+    public WorkspaceUsage workspaceUsage(Caller caller, String workspaceId, String periodText) {
+        requireManager(caller);
+        Instant now = clock.instant();
+        Period period = period(periodText, now);
+        LedgerView view = store.workspaceAndBalance(Ids.workspaceId(workspaceId), period);
+        Workspace workspace = visibleWorkspace(caller, view.workspace(), workspaceId);
+        Balance balance = view.balance() != null ? view.balance() : Allocation.opening(workspace, period);
+        List<Integer> reached = new ArrayList<>();
+        for (AlertMarker marker : alerts.markers(workspaceId, period)) {
+            if (marker.alert().kind() == Alert.Kind.THRESHOLD) {
+                reached.add(marker.alert().threshold());
+            }
+        }
+        reached.sort(null);
+        boolean current = period.equals(Period.of(now));
+        Forecast forecast = current ? Forecast.of(balance, now) : new Forecast(balance.used(), null);
+        return new WorkspaceUsage(workspaceId, period.toString(), balance.allocated(), balance.used(), balance.remaining(),
+                Thresholds.percentUsed(balance), balance.hardLimitCredits(), byFeature(balance), balance.freeExecutions(),
+                balance.casesCounted(), daily(balance, current ? now.atOffset(ZoneOffset.UTC).getDayOfMonth() : period.lengthInDays()),
+                reached, new ForecastView(forecast.projectedUsed(),
+                forecast.runsOutOn() == null ? null : forecast.runsOutOn().toString()));
+    }
+
+    public UsageStore.Page<String> executions(Caller caller, String workspaceId, String periodText, String limitText, String cursor) {
+        requireManager(caller);
+        Period period = period(periodText, clock.instant());
+        int limit = limit(limitText, DEFAULT_LIMIT);
+        visibleWorkspace(caller, store.workspaceAndBalance(Ids.workspaceId(workspaceId), period).workspace(), workspaceId);
+        return store.executions(workspaceId, period, limit, emptyToNull(cursor));
+    }
+
+    public UsageStore.Page<WorkspaceRow> organizationUsage(Caller caller, String organizationId, String periodText,
+                                                           String limitText, String cursor) {
+        requireManager(caller);
+        Period period = period(periodText, clock.instant());
+        int limit = limit(limitText, 100);
+        if (!organizationId.equals(caller.organizationId())) {
+            throw CreditsException.notFound("organization " + organizationId + " not found");
+        }
+        UsageStore.Page<Workspace> page = store.workspacesOf(organizationId, limit, emptyToNull(cursor));
+        Map<String, Balance> balances = store.balances(page.items().stream().map(Workspace::workspaceId).toList(), period);
+        List<WorkspaceRow> rows = new ArrayList<>();
+        for (Workspace workspace : page.items()) {
+            Balance balance = balances.getOrDefault(workspace.workspaceId(), Allocation.opening(workspace, period));
+            rows.add(new WorkspaceRow(workspace.workspaceId(), workspace.name(), workspace.tier().name(), balance.allocated(),
+                    balance.used(), balance.remaining(), Thresholds.percentUsed(balance), byFeature(balance)));
+        }
+        return new UsageStore.Page<>(rows, page.nextCursor());
+    }
+
+    private static void requireManager(Caller caller) {
+        if (!caller.roles().contains(MANAGER_ROLE)) {
+            throw CreditsException.forbidden("not_a_manager", "usage is visible to the " + MANAGER_ROLE + " role only");
+        }
+        if (caller.organizationId() == null || caller.organizationId().isBlank()) {
+            throw CreditsException.forbidden("no_organization", "the token carries no org_id claim");
+        }
+    }
+
+    private static Workspace visibleWorkspace(Caller caller, Workspace workspace, String workspaceId) {
+        if (workspace == null || !workspace.organizationId().equals(caller.organizationId())) {
+            throw CreditsException.notFound("workspace " + workspaceId + " not found");
+        }
+        return workspace;
+    }
+
+    private static Period period(String text, Instant now) {
+        Period current = Period.of(now);
+        if (text == null || text.isEmpty()) {
+            return current;
+        }
+        Period period = Period.parse(text);
+        if (period.compareTo(current) > 0) {
+            throw CreditsException.badRequest("invalid_period", "period " + period + " has not started yet");
+        }
+        return period;
+    }
+
+    private static int limit(String text, int defaultLimit) {
+        if (text == null || text.isEmpty()) {
+            return defaultLimit;
+        }
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw CreditsException.badRequest("invalid_limit", "limit must be a whole number from 1 to " + MAX_LIMIT + "; got '" + text + "'");
+    }
+
+    private static Map<Feature, Long> byFeature(Balance balance) {
+        return new LinkedHashMap<>(balance.usedByFeature());
+    }
+
+    private static List<Day> daily(Balance balance, int throughDay) {
+        List<Day> days = new ArrayList<>(throughDay);
+        long cumulative = 0;
+        for (int day = 1; day <= throughDay; day++) {
+            long credits = balance.dailyCredits().get(day - 1);
+            cumulative += credits;
+            days.add(new Day(balance.period().day(day).toString(), credits, cumulative));
+        }
+        return days;
+    }
+
+    private static String emptyToNull(String text) {
+        return text == null || text.isEmpty() ? null : text;
+    }
+}

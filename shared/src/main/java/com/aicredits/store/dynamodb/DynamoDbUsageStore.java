@@ -1,0 +1,127 @@
+package com.aicredits.store.dynamodb;
+
+import com.aicredits.domain.Balance;
+import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Period;
+import com.aicredits.domain.Workspace;
+import com.aicredits.json.Json;
+import com.aicredits.store.CreditStore;
+import com.aicredits.store.UsageStore;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * {@link UsageStore} on the table: a period's ledger newest first and an organization's workspaces from GSI1, the
+ * balances by key. Cursors are the query's last evaluated key, base64url-encoded, and are checked to belong to the
+ * same listing before use.
+ */
+public final class DynamoDbUsageStore implements UsageStore {
+    private static final int BATCH_GET_LIMIT = 100;
+
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+    private final CreditStore credits;
+
+    public DynamoDbUsageStore(DynamoDbClient dynamoDb, String tableName) {
+        this.dynamoDb = dynamoDb;
+        this.tableName = tableName;
+        this.credits = new DynamoDbCreditStore(dynamoDb, tableName);
+    }
+
+    @Override
+    public CreditStore.LedgerView workspaceAndBalance(String workspaceId, Period period) {
+        return credits.read(workspaceId, period, null, false);
+    }
+
+    @Override
+    public Page<String> executions(String workspaceId, Period period, int limit, String cursor) {
+        String partition = Keys.ledgerGsiPk(workspaceId, period);
+        QueryResponse response = dynamoDb.query(gsi1(partition, null, limit, cursor).scanIndexForward(false).build());
+        return new Page<>(response.items().stream().map(item -> item.get(Items.BODY).s()).toList(), nextCursor(response));
+    }
+
+    @Override
+    public Page<Workspace> workspacesOf(String organizationId, int limit, String cursor) {
+        QueryResponse response = dynamoDb.query(gsi1(Keys.organizationGsiPk(organizationId), Keys.workspacePk(""), limit, cursor).build());
+        return new Page<>(response.items().stream().map(Items::workspace).toList(), nextCursor(response));
+    }
+
+    @Override
+    public Map<String, Balance> balances(List<String> workspaceIds, Period period) {
+        Map<String, Balance> balances = new HashMap<>();
+        for (int from = 0; from < workspaceIds.size(); from += BATCH_GET_LIMIT) {
+            List<Map<String, AttributeValue>> keys = workspaceIds.subList(from, Math.min(workspaceIds.size(), from + BATCH_GET_LIMIT))
+                    .stream().map(id -> Keys.balance(id, period)).toList();
+            Map<String, KeysAndAttributes> pending = Map.of(tableName, KeysAndAttributes.builder().keys(keys).build());
+            while (!pending.isEmpty()) {
+                Map<String, KeysAndAttributes> request = pending;
+                BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(request));
+                for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
+                    Balance balance = Items.balance(item);
+                    balances.put(balance.workspaceId(), balance);
+                }
+                pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            }
+        }
+        return balances;
+    }
+
+    private QueryRequest.Builder gsi1(String partition, String sortKeyPrefix, int limit, String cursor) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", AttributeValue.fromS(partition)));
+        String condition = Keys.GSI1PK + " = :pk";
+        if (sortKeyPrefix != null) {
+            values.put(":prefix", AttributeValue.fromS(sortKeyPrefix));
+            condition += " AND begins_with(" + Keys.GSI1SK + ", :prefix)";
+        }
+        QueryRequest.Builder query = QueryRequest.builder().tableName(tableName).indexName(Keys.GSI1)
+                .keyConditionExpression(condition).expressionAttributeValues(values).limit(limit);
+        if (cursor != null) {
+            Map<String, AttributeValue> start = decode(cursor);
+            if (!partition.equals(start.get(Keys.GSI1PK).s())) {
+                throw invalidCursor();
+            }
+            query.exclusiveStartKey(start);
+        }
+        return query;
+    }
+
+    private static String nextCursor(QueryResponse response) {
+        if (!response.hasLastEvaluatedKey() || response.lastEvaluatedKey().isEmpty()) {
+            return null;
+        }
+        Map<String, String> key = new LinkedHashMap<>();
+        response.lastEvaluatedKey().forEach((name, value) -> key.put(name, value.s()));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(key).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, AttributeValue> decode(String cursor) {
+        try {
+            Map<String, String> key = Json.MAPPER.readValue(Base64.getUrlDecoder().decode(cursor), new TypeReference<Map<String, String>>() {
+            });
+            if (key.size() != 4 || !key.keySet().containsAll(List.of(Keys.PK, Keys.SK, Keys.GSI1PK, Keys.GSI1SK))
+                    || key.values().stream().anyMatch(v -> v == null || v.isEmpty())) {
+                throw invalidCursor();
+            }
+            Map<String, AttributeValue> start = new HashMap<>();
+            key.forEach((name, value) -> start.put(name, AttributeValue.fromS(value)));
+            return start;
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            throw invalidCursor();
+        }
+    }
+
+    private static CreditsException invalidCursor() {
+        return CreditsException.badRequest("invalid_cursor", "cursor is not one this listing returned; start again without it");
+    }
+}
