@@ -14,7 +14,13 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
@@ -27,11 +33,21 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse
 public final class DynamoDbCalls implements ExecutionInterceptor {
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Double> reportedCapacity = new ConcurrentLinkedQueue<>();
+    private final Map<String, Double> readCapacity = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Supplier<RuntimeException>> transactFaults = new ConcurrentLinkedQueue<>();
 
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
         if (context.request() instanceof TransactWriteItemsRequest request) {
+            return request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+        }
+        if (context.request() instanceof GetItemRequest request) {
+            return request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+        }
+        if (context.request() instanceof BatchGetItemRequest request) {
+            return request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+        }
+        if (context.request() instanceof QueryRequest request) {
             return request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
         }
         return context.request();
@@ -54,6 +70,17 @@ public final class DynamoDbCalls implements ExecutionInterceptor {
         SdkResponse response = context.response();
         if (response instanceof TransactWriteItemsResponse transact && transact.hasConsumedCapacity()) {
             reportedCapacity.add(transact.consumedCapacity().stream().mapToDouble(ConsumedCapacity::capacityUnits).sum());
+        }
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        double read = switch (response) {
+            case GetItemResponse get when get.consumedCapacity() != null -> get.consumedCapacity().capacityUnits();
+            case QueryResponse query when query.consumedCapacity() != null -> query.consumedCapacity().capacityUnits();
+            case BatchGetItemResponse batch when batch.hasConsumedCapacity() ->
+                    batch.consumedCapacity().stream().mapToDouble(ConsumedCapacity::capacityUnits).sum();
+            default -> 0;
+        };
+        if (read > 0) {
+            readCapacity.merge(operation, read, Double::sum);
         }
     }
 
@@ -83,7 +110,13 @@ public final class DynamoDbCalls implements ExecutionInterceptor {
         return Collections.unmodifiableList(new ArrayList<>(reportedCapacity));
     }
 
+    /** Read units DynamoDB Local reported since the last reset, summed over GetItem, BatchGetItem and Query. */
+    public double readCapacity() {
+        return readCapacity.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
     public void reset() {
+        readCapacity.clear();
         calls.clear();
         reportedCapacity.clear();
         transactFaults.clear();

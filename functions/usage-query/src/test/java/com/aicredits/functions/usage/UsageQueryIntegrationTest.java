@@ -1,0 +1,268 @@
+package com.aicredits.functions.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.domain.PriceCatalog;
+import com.aicredits.domain.WorkspaceSpec;
+import com.aicredits.json.Json;
+import com.aicredits.service.DebitService;
+import com.aicredits.service.RecordExecution;
+import com.aicredits.service.UsageService;
+import com.aicredits.service.WorkspaceService;
+import com.aicredits.store.dynamodb.DynamoDbAlertStore;
+import com.aicredits.store.dynamodb.DynamoDbUsageStore;
+import com.aicredits.testkit.ApiEvents;
+import com.aicredits.testkit.CreditsTable;
+import com.aicredits.testkit.TestClock;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/** The read side through the real handler on DynamoDB Local, fed the real-shape events of events/. */
+class UsageQueryIntegrationTest {
+    private final CreditsTable table = new CreditsTable("usage");
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
+    private final WorkspaceService workspaces = new WorkspaceService(table.store, clock);
+    private final DebitService debits = new DebitService(table.store, PriceCatalog.loadDefault(), clock);
+    private final UsageQueryHandler handler = new UsageQueryHandler(new UsageService(new DynamoDbUsageStore(table.client, table.name),
+            new DynamoDbAlertStore(table.client, table.name), clock), PriceCatalog.loadDefault(), clock);
+
+    private void workspace(String id, String organization, String tier) {
+        workspaces.put(id, new WorkspaceSpec(null, organization, "Name " + id, tier, null, null, null, null, null, null, null));
+    }
+
+    private String debit(String workspaceId, String executionId, String activity, String occurredAt) {
+        return debits.record(workspaceId, new RecordExecution(executionId, activity, occurredAt)).body();
+    }
+
+    @Test
+    void workspaceUsageAgreesExactlyWithTheDebitsIncludingTheMonthBoundaryAndFreeRuns() {
+        workspace("ws-u", "org-acme", "DEV");
+        debit("ws-u", "oct-last", "case.investigation", "2026-10-31T23:59:59.999Z");
+        debit("ws-u", "nov-first", "agent.execution", "2026-11-01T00:00:00Z");
+        debit("ws-u", "nov-3a", "task.execution", "2026-11-03T08:00:00Z");
+        debit("ws-u", "nov-3b", "case.conversation", "2026-11-03T09:00:00Z");
+        debit("ws-u", "nov-free", "builder.assist", "2026-11-04T09:00:00Z");
+        debit("ws-u", "nov-25", "case.investigation", null);
+
+        JsonNode november = json(send(usageEvent("ws-u", "2026-11", "org-acme")));
+        JsonNode october = json(send(usageEvent("ws-u", "2026-10", "org-acme")));
+
+        assertThat(november.get("creditsUsed").asLong()).isEqualTo(6 + 1 + 8 + 12);
+        assertThat(november.get("creditsAllocated").asLong()).isEqualTo(500);
+        assertThat(november.get("creditsRemaining").asLong()).isEqualTo(473);
+        assertThat(november.get("percentUsed").asDouble()).isEqualTo(5.4);
+        assertThat(november.get("hardLimitCredits").asLong()).isEqualTo(1_000);
+        assertThat(november.get("byFeature").toString())
+                .isEqualTo("{\"CASE_INVESTIGATION\":12,\"CASE_CONVERSATION\":8,\"AI_AGENT\":6,\"AI_TASK\":1}");
+        assertThat(november.get("freeExecutions").asLong()).isEqualTo(1);
+        JsonNode daily = november.get("daily");
+        assertThat(daily).hasSize(25);
+        assertThat(daily.get(0).toString()).isEqualTo("{\"date\":\"2026-11-01\",\"credits\":6,\"cumulative\":6}");
+        assertThat(daily.get(2).toString()).isEqualTo("{\"date\":\"2026-11-03\",\"credits\":9,\"cumulative\":15}");
+        assertThat(daily.get(24).toString()).isEqualTo("{\"date\":\"2026-11-25\",\"credits\":12,\"cumulative\":27}");
+        assertThat(november.get("forecast").get("projectedUsed").asLong()).isEqualTo(Math.round(27 / (24 + 10 / 24.0) * 30));
+        assertThat(october.get("creditsUsed").asLong()).isEqualTo(12);
+        assertThat(october.get("daily")).hasSize(31);
+        assertThat(october.get("daily").get(30).get("cumulative").asLong()).isEqualTo(12);
+        assertThat(october.get("forecast").get("runsOutOn").isNull()).isTrue();
+    }
+
+    @Test
+    void aPeriodNobodyDebitedShowsTheFullAllocation() {
+        workspace("ws-quiet", "org-acme", "PRO");
+
+        JsonNode usage = json(send(usageEvent("ws-quiet", null, "org-acme")));
+
+        assertThat(usage.get("period").asText()).isEqualTo("2026-11");
+        assertThat(usage.get("creditsAllocated").asLong()).isEqualTo(5_000);
+        assertThat(usage.get("creditsRemaining").asLong()).isEqualTo(5_000);
+        assertThat(usage.get("creditsUsed").asLong()).isZero();
+        assertThat(usage.get("daily")).hasSize(25);
+        assertThat(usage.get("thresholdsReached")).isEmpty();
+    }
+
+    @Test
+    void executionsPageNewestFirstAndReturnEveryRecordOnceAsTheDebitReturnedIt() {
+        workspace("ws-pages", "org-acme", "ESSENTIAL");
+        Map<String, String> bodies = new HashMap<>();
+        for (int i = 0; i < 23; i++) {
+            bodies.put("run-" + i, debit("ws-pages", "run-" + i, "task.execution", null));
+        }
+        List<JsonNode> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            APIGatewayV2HTTPResponse response = send(executionsEvent("ws-pages", Map.of("limit", "5"), cursor));
+            assertThat(response.getStatusCode()).isEqualTo(200);
+            JsonNode page = json(response);
+            page.get("items").forEach(seen::add);
+            cursor = page.has("nextCursor") ? page.get("nextCursor").asText() : null;
+            pages++;
+        } while (cursor != null && pages < 10);
+
+        assertThat(seen).hasSize(23);
+        assertThat(seen.stream().map(r -> r.get("sequence").asLong()).toList())
+                .isSortedAccordingTo((a, b) -> Long.compare(b, a)).doesNotHaveDuplicates();
+        for (JsonNode record : seen) {
+            assertThat(record.toString()).isEqualTo(bodies.get(record.get("executionId").asText()));
+        }
+    }
+
+    @Test
+    void organizationUsageHasOneRowPerWorkspaceOfThatOrganization() {
+        workspace("ws-o1", "org-rows", "DEV");
+        workspace("ws-o2", "org-rows", "PRO");
+        workspace("ws-other", "org-else", "PRO");
+        debit("ws-o1", "a", "case.investigation", null);
+
+        JsonNode rows = json(send(organizationEvent("org-rows", "org-rows", Map.of()))).get("items");
+
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).get("workspaceId").asText()).isEqualTo("ws-o1");
+        assertThat(rows.get(0).get("creditsUsed").asLong()).isEqualTo(12);
+        assertThat(rows.get(0).get("byFeature").get("CASE_INVESTIGATION").asLong()).isEqualTo(12);
+        assertThat(rows.get(1).get("creditsAllocated").asLong()).isEqualTo(5_000);
+    }
+
+    @Test
+    void everyAuthorizationCase() {
+        workspace("ws-mine", "org-acme", "DEV");
+        APIGatewayV2HTTPEvent anonymous = usageEvent("ws-mine", null, "org-acme");
+        anonymous.getRequestContext().setAuthorizer(null);
+        APIGatewayV2HTTPEvent service = usageEvent("ws-mine", null, "org-acme");
+        service.getRequestContext().getAuthorizer().getJwt().setClaims(Map.of("sub", "svc", "scope", "credits/record"));
+
+        assertThat(send(anonymous).getStatusCode()).isEqualTo(401);
+        assertThat(send(service).getStatusCode()).isEqualTo(403);
+        APIGatewayV2HTTPResponse existingElsewhere = send(usageEvent("ws-mine", null, "org-other"));
+        APIGatewayV2HTTPResponse missing = send(usageEvent("ws-nowhere", null, "org-other"));
+        assertThat(existingElsewhere.getStatusCode()).isEqualTo(404);
+        assertThat(missing.getStatusCode()).isEqualTo(404);
+        assertThat(existingElsewhere.getBody()).isEqualTo(missing.getBody().replace("ws-nowhere", "ws-mine"));
+        assertThat(send(executionsEvent("ws-mine", Map.of(), null, "org-other")).getStatusCode()).isEqualTo(404);
+        assertThat(send(organizationEvent("org-acme", "org-other", Map.of())).getStatusCode()).isEqualTo(404);
+        APIGatewayV2HTTPEvent pricing = ApiEvents.load("pricing.json");
+        pricing.getRequestContext().getAuthorizer().getJwt().setClaims(Map.of("sub", "svc", "scope", "credits/record"));
+        assertThat(send(pricing).getStatusCode()).isEqualTo(200);
+        assertThat(json(send(pricing)).get("activities")).hasSize(6);
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({"period,2026-13", "period,nov", "period,2026-12", "limit,0", "limit,501", "limit,ten", "limit,1.5",
+            "cursor,not-a-cursor", "cursor,eyJmb28iOiJiYXIifQ"})
+    void badQueriesAreBadRequests(String parameter, String value) {
+        workspace("ws-bad-q", "org-acme", "DEV");
+
+        APIGatewayV2HTTPResponse response = send(executionsEvent("ws-bad-q", Map.of(parameter, value), null));
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(400);
+    }
+
+    @Test
+    void aCursorFromAnotherWorkspaceIsRefused() {
+        workspace("ws-c1", "org-acme", "DEV");
+        workspace("ws-c2", "org-acme", "DEV");
+        for (int i = 0; i < 3; i++) {
+            debit("ws-c1", "c" + i, "task.execution", null);
+        }
+        String cursor = json(send(executionsEvent("ws-c1", Map.of("limit", "1"), null))).get("nextCursor").asText();
+
+        assertThat(send(executionsEvent("ws-c2", Map.of("limit", "1"), cursor)).getStatusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void usageReadsTheSameFewItemsAtTenAndAtTenThousandExecutions() {
+        workspace("ws-small", "org-acme", "ELITE_PLUS");
+        workspace("ws-big", "org-acme", "ELITE_PLUS");
+        for (int i = 0; i < 10; i++) {
+            debit("ws-small", "s" + i, "task.execution", null);
+            debit("ws-big", "b" + i, "task.execution", null);
+        }
+        // 9,990 more ledger items for ws-big, written in bulk: only their number matters to the read cost.
+        List<WriteRequest> batch = new ArrayList<>();
+        for (int i = 0; i < 9_990; i++) {
+            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(Map.of(
+                    "PK", AttributeValue.fromS("WS#ws-big"), "SK", AttributeValue.fromS("EXEC#bulk-" + i),
+                    "GSI1PK", AttributeValue.fromS("LEDGER#ws-big#2026-11"), "GSI1SK", AttributeValue.fromS(String.format("%012d", 100 + i)),
+                    "body", AttributeValue.fromS("{}"))).build()).build());
+            if (batch.size() == 25) {
+                List<WriteRequest> items = List.copyOf(batch);
+                table.client.batchWriteItem(b -> b.requestItems(Map.of(table.name, items)));
+                batch.clear();
+            }
+        }
+
+        double small = readCost("ws-small");
+        Map<String, Integer> smallCalls = table.calls.snapshot();
+        double big = readCost("ws-big");
+        Map<String, Integer> bigCalls = table.calls.snapshot();
+
+        assertThat(bigCalls).isEqualTo(smallCalls);
+        assertThat(big).isEqualTo(small);
+        System.out.printf("usage read cost: %s, %.1f read units at 10 and at 10,000 executions%n", bigCalls, big);
+    }
+
+    private double readCost(String workspaceId) {
+        table.calls.reset();
+        assertThat(send(usageEvent(workspaceId, null, "org-acme")).getStatusCode()).isEqualTo(200);
+        return table.calls.readCapacity();
+    }
+
+    private APIGatewayV2HTTPResponse send(APIGatewayV2HTTPEvent event) {
+        return handler.handleRequest(event, null);
+    }
+
+    private static APIGatewayV2HTTPEvent usageEvent(String workspaceId, String period, String callerOrg) {
+        APIGatewayV2HTTPEvent event = ApiEvents.load("workspace-usage.json", workspaceId, null);
+        event.setQueryStringParameters(period == null ? null : Map.of("period", period));
+        return asManagerOf(event, callerOrg);
+    }
+
+    private static APIGatewayV2HTTPEvent executionsEvent(String workspaceId, Map<String, String> query, String cursor) {
+        return executionsEvent(workspaceId, query, cursor, "org-acme");
+    }
+
+    private static APIGatewayV2HTTPEvent executionsEvent(String workspaceId, Map<String, String> query, String cursor, String org) {
+        APIGatewayV2HTTPEvent event = ApiEvents.load("list-executions.json", workspaceId, null);
+        Map<String, String> parameters = new HashMap<>(query);
+        if (cursor != null) {
+            parameters.put("cursor", cursor);
+        }
+        event.setQueryStringParameters(parameters);
+        return asManagerOf(event, org);
+    }
+
+    private static APIGatewayV2HTTPEvent organizationEvent(String organizationId, String callerOrg, Map<String, String> query) {
+        APIGatewayV2HTTPEvent event = ApiEvents.load("organization-usage.json");
+        event.setPathParameters(Map.of("orgId", organizationId));
+        event.setQueryStringParameters(query);
+        return asManagerOf(event, callerOrg);
+    }
+
+    private static APIGatewayV2HTTPEvent asManagerOf(APIGatewayV2HTTPEvent event, String organizationId) {
+        Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
+        claims.put("org_id", organizationId);
+        event.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
+        return event;
+    }
+
+    private static JsonNode json(APIGatewayV2HTTPResponse response) {
+        try {
+            return Json.MAPPER.readTree(response.getBody());
+        } catch (Exception e) {
+            throw new AssertionError(response.getBody(), e);
+        }
+    }
+}
