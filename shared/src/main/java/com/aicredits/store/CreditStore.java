@@ -26,6 +26,13 @@ public interface CreditStore {
     AppendResult append(LedgerAppend append);
 
     /**
+     * Opens a period with no ledger line yet: creates {@code opening} whole, only if that balance does not exist and
+     * the workspace is still at {@code workspaceVersion} (the version its allocation was computed from). The twin of
+     * {@link #append}'s opening write, so a debit and the monthly reset cannot both create the balance.
+     */
+    OpenResult open(Balance opening, long workspaceVersion);
+
+    /**
      * Creates ({@code expectedVersion == 0}) or replaces (at {@code expectedVersion}) a workspace, and in the same
      * transaction moves the current period's balance to its settings: {@code balanceBefore -> balanceAfter}, or
      * asserts that balance still does not exist when both are null.
@@ -43,6 +50,17 @@ public interface CreditStore {
 
     /** One new ledger line; {@code before} is null when this line opens the period. */
     record LedgerAppend(UsageRecord record, String body, Balance before, Balance after, long workspaceVersion) {
+    }
+
+    enum OpenResult {
+        /** Created. */
+        OPENED,
+        /** The balance exists already (a debit or an earlier run opened it): nothing written. */
+        ALREADY_OPEN,
+        /** The workspace changed since it was read: read it again and recompute the allocation. */
+        WORKSPACE_CHANGED,
+        /** Transient contention (transaction conflict, throttling): retry after a pause. */
+        CONTENTION
     }
 
     sealed interface AppendResult {

@@ -106,6 +106,25 @@ public final class DynamoDbCreditStore implements CreditStore {
         }
     }
 
+    @Override
+    public OpenResult open(Balance opening, long workspaceVersion) {
+        List<TransactWriteItem> items = List.of(
+                TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                        .item(Items.balance(opening))
+                        .conditionExpression(NOT_EXISTS).build()).build(),
+                TransactWriteItem.builder().conditionCheck(workspaceAtVersion(opening.workspaceId(), workspaceVersion)).build());
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(items));
+            return OpenResult.OPENED;
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if (failedCondition(reasons, 0)) {
+                return OpenResult.ALREADY_OPEN;
+            }
+            return failedCondition(reasons, 1) ? OpenResult.WORKSPACE_CHANGED : OpenResult.CONTENTION;
+        }
+    }
+
     private static AppendResult explain(List<CancellationReason> reasons) {
         if (failedCondition(reasons, 0)) {
             return new AppendResult.AlreadyRecorded(Items.storedRecord(reasons.get(0).item()));
