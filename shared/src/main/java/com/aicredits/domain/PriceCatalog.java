@@ -20,7 +20,7 @@ public final class PriceCatalog {
     /** One version of the catalog, in force from {@code effectiveFrom} until the next version starts. */
     public record Version(String version, Instant effectiveFrom, Map<String, Activity> activities) {
         public Version {
-            activities = Map.copyOf(activities);
+            activities = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(activities)); // keeps the file's order
         }
     }
 
