@@ -13,7 +13,8 @@ MVN := JAVA_HOME="$(JDK)" MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $$MA
 FUNCTION_JAR = functions/$(1)/target/$(1)-0.1.0-SNAPSHOT-lambda.jar
 
 .PHONY: help jdk build test bench run clean clean-local \
-	build-RecordExecutionFunction build-WorkspaceAdminFunction build-ThresholdEvaluatorFunction build-UsageQueryFunction
+	build-RecordExecutionFunction build-WorkspaceAdminFunction build-ThresholdEvaluatorFunction build-UsageQueryFunction \
+	build-MonthlyResetFunction
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -75,3 +76,8 @@ build-UsageQueryFunction: jdk
 	$(MVN) -q -pl functions/usage-query -am package -DskipTests
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
 	cp $(call FUNCTION_JAR,usage-query) "$(ARTIFACTS_DIR)/lib/"
+
+build-MonthlyResetFunction: jdk
+	$(MVN) -q -pl functions/monthly-reset -am package -DskipTests
+	mkdir -p "$(ARTIFACTS_DIR)/lib"
+	cp $(call FUNCTION_JAR,monthly-reset) "$(ARTIFACTS_DIR)/lib/"

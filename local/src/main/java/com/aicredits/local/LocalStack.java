@@ -2,6 +2,7 @@ package com.aicredits.local;
 
 import com.aicredits.aws.AwsClients;
 import com.aicredits.aws.Production;
+import com.aicredits.functions.reset.MonthlyResetHandler;
 import com.aicredits.mail.SesMailer;
 import com.aicredits.service.WorkspaceService;
 import com.aicredits.testkit.CloudFormationTemplate;
@@ -131,6 +132,8 @@ public final class LocalStack implements AutoCloseable {
         System.setProperty(SesMailer.SES_ENDPOINT, ses.endpoint().toString());
         System.setProperty("SENDER_EMAIL", "aicredits@localhost.example");
         System.setProperty("USAGE_OVERVIEW_BASE_URL", apiBase);
+        // No Lambda service here: a monthly reset that runs out of time continues in this JVM.
+        System.setProperty(MonthlyResetHandler.CONTINUATION, "in-process");
     }
 
     private static void ensureTable(LocalDynamoDb dynamoDb) {

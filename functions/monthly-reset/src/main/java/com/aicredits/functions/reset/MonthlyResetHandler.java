@@ -1,0 +1,109 @@
+package com.aicredits.functions.reset;
+
+import com.aicredits.aws.Env;
+import com.aicredits.aws.Production;
+import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Period;
+import com.aicredits.json.Json;
+import com.aicredits.mail.SesMailer;
+import com.aicredits.reset.MonthlyReset;
+import com.aicredits.reset.ResetCursor;
+import com.aicredits.reset.ResetProgress;
+import com.aicredits.reset.SummaryEmails;
+import com.aicredits.store.dynamodb.DynamoDbResetStore;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The monthly reset, on the EventBridge schedule {@code cron(0 0 1 * ? *)}: opens the period of the event's time for
+ * every workspace and emails the summary of the month before. The scheduled event starts a reset; a reset that runs
+ * out of time hands the same event on with its cursor in {@code detail.cursor} (see {@link Continuation}). An event
+ * it cannot act on (no time, a time more than 5 minutes ahead, a malformed cursor) is refused without a retry.
+ */
+public final class MonthlyResetHandler implements RequestHandler<ScheduledEvent, Map<String, Object>> {
+    /** "in-process" in the local stack: continue in this JVM instead of invoking Lambda. */
+    public static final String CONTINUATION = "AICREDITS_CONTINUATION";
+    static final String CURSOR = "cursor";
+
+    private final MonthlyReset reset;
+    private final Continuation continuation;
+    private final Clock clock;
+
+    public MonthlyResetHandler() {
+        this.clock = Clock.systemUTC();
+        MonthlyReset.Settings defaults = MonthlyReset.Settings.defaults();
+        String concurrency = Env.get("RESET_CONCURRENCY");
+        MonthlyReset.Settings settings = concurrency == null ? defaults : new MonthlyReset.Settings(defaults.pageSize(),
+                Integer.parseInt(concurrency), defaults.reserve(), defaults.leaseMargin(), defaults.roundPause(), defaults.maxRounds());
+        this.reset = new MonthlyReset(Production.store(), new DynamoDbResetStore(Production.dynamoDb(), Env.tableName()),
+                SesMailer.fromEnvironment(), new SummaryEmails(Env.required("USAGE_OVERVIEW_BASE_URL")), clock,
+                duration -> Thread.sleep(duration), settings);
+        this.continuation = "in-process".equals(Env.get(CONTINUATION)) ? new InProcessContinuation(this)
+                : LambdaSelfInvocation.fromEnvironment();
+    }
+
+    public MonthlyResetHandler(MonthlyReset reset, Continuation continuation, Clock clock) {
+        this.reset = reset;
+        this.continuation = continuation;
+        this.clock = clock;
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(ScheduledEvent event, Context context) {
+        Instant now = clock.instant();
+        ResetCursor cursor;
+        try {
+            cursor = cursor(event, now);
+        } catch (CreditsException refused) {
+            // Bad input: retrying it would not help, so it is answered, not thrown.
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("status", "REFUSED");
+            answer.put("error", Map.of("code", refused.code(), "message", refused.getMessage()));
+            System.out.println("reset: " + Json.write(answer));
+            return answer;
+        }
+        Duration budget = Duration.ofMillis(context.getRemainingTimeInMillis());
+        ResetProgress progress = reset.run(cursor, now.plus(budget), context.getAwsRequestId());
+        switch (progress.status()) {
+            case CONTINUE -> continuation.submit(ScheduledEvents.withDetail(event, Map.of(CURSOR, progress.next().toMap())),
+                    context, budget);
+            case INCOMPLETE -> throw new IllegalStateException("the reset of " + cursor.period() + " left "
+                    + progress.next().pending() + " workspaces pending after " + progress.next().round()
+                    + " rounds (see the log); fire it again once the cause is fixed, it is idempotent");
+            case DONE -> {
+            }
+        }
+        return progress.toMap();
+    }
+
+    /** Where this event starts: a fresh reset of its time's month, or the cursor a previous invocation handed on. */
+    static ResetCursor cursor(ScheduledEvent event, Instant now) {
+        Instant time = event == null ? null : ScheduledEvents.time(event);
+        if (time == null) {
+            throw CreditsException.badRequest("invalid_time", "the event has no time");
+        }
+        Period period = MonthlyReset.periodToOpen(time, now);
+        Map<String, Object> detail = event.getDetail();
+        if (detail == null || detail.isEmpty()) {
+            return ResetCursor.start(period);
+        }
+        for (String key : detail.keySet()) {
+            if (!key.equals(CURSOR)) {
+                throw CreditsException.badRequest("invalid_detail", "unknown field '" + key + "' in detail; a reset's detail"
+                        + " is empty (a new reset) or holds only its cursor");
+            }
+        }
+        ResetCursor cursor = ResetCursor.fromMap(detail.get(CURSOR));
+        if (!cursor.period().equals(period)) {
+            throw CreditsException.badRequest("invalid_cursor", "the cursor resets " + cursor.period()
+                    + " but the event's time is in " + period);
+        }
+        return cursor;
+    }
+}
