@@ -72,6 +72,12 @@ class LocalStackIntegrationTest {
             JsonNode record = Json.MAPPER.readTree(next.body());
             assertThat(record.get("sequence").asLong()).isEqualTo(2);
             assertThat(record.get("creditsUsed").asLong()).isEqualTo(7);
+            String manager = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(
+                    URI.create(base + "/_local/token?role=manager&org=org-restart")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).get("token").asText();
+            JsonNode usage = Json.MAPPER.readTree(send(base, "GET", "/v1/workspaces/ws-restart/usage", manager, null).body());
+            assertThat(usage.get("creditsUsed").asLong()).isEqualTo(7);
+            assertThat(usage.get("byFeature").get("AI_AGENT").asLong()).isEqualTo(6);
         }
     }
 
