@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /** API Gateway HTTP API (payload 2.0) in and out: bodies, path parameters, JSON responses and errors. */
 public final class HttpApi {
@@ -30,6 +31,10 @@ public final class HttpApi {
             return route.get();
         } catch (CreditsException e) {
             return error(e.status(), e.code(), e.getMessage());
+        } catch (SdkException e) {
+            // DynamoDB or another AWS dependency failed after the SDK's own retries (throttling, an outage).
+            System.err.println("dependency failure on " + event.getRouteKey() + ": " + e);
+            return error(503, "unavailable", "a dependency is unavailable right now; it is safe to retry the same request");
         } catch (RuntimeException e) {
             System.err.println("unhandled error on " + event.getRouteKey() + ": " + e);
             e.printStackTrace();

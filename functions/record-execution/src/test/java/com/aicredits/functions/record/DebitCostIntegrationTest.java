@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
@@ -131,5 +132,22 @@ class DebitCostIntegrationTest {
         assertThat(api.table.itemCount()).isEqualTo(items);
         api.table.calls.reset();
         assertThat(api.debit("ws-forever", "run-1", "task.execution").status()).isEqualTo(201);
+    }
+
+    @Test
+    void aDynamoDbOutageIsA503ThatWritesNothingAndTheRetrySucceeds() {
+        // Injected: DynamoDB Local does not throttle.
+        api.workspace("ws-outage", "PRO", Map.of());
+        api.debit("ws-outage", "warm-up", "task.execution");
+        long items = api.table.itemCount();
+        api.table.calls.failNextTransactions(List.of(() -> ProvisionedThroughputExceededException.builder()
+                .message("Throughput exceeds the current capacity of your table").statusCode(400).build()));
+
+        DebitFixture.Response refused = api.debit("ws-outage", "run-1", "task.execution");
+
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.errorCode()).isEqualTo("unavailable");
+        assertThat(api.table.itemCount()).isEqualTo(items);
+        assertThat(api.debit("ws-outage", "run-1", "task.execution").status()).isEqualTo(201);
     }
 }
