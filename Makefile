@@ -12,9 +12,7 @@ MVN := JAVA_HOME="$(JDK)" MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $$MA
 
 FUNCTION_JAR = functions/$(1)/target/$(1)-0.1.0-SNAPSHOT-lambda.jar
 
-.PHONY: help jdk build test bench run clean clean-local \
-	build-RecordExecutionFunction build-WorkspaceAdminFunction build-ThresholdEvaluatorFunction build-UsageQueryFunction \
-	build-MonthlyResetFunction
+.PHONY: help jdk build test bench run clean clean-local
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -56,28 +54,15 @@ clean: ## remove build output
 	$(MVN) -q clean
 
 # SAM (BuildMethod: makefile) calls build-<LogicalId> through each function's own Makefile, which comes here.
-# A Java Lambda zip puts its jars under lib/.
-build-RecordExecutionFunction: jdk
-	$(MVN) -q -pl functions/record-execution -am package -DskipTests
-	mkdir -p "$(ARTIFACTS_DIR)/lib"
-	cp $(call FUNCTION_JAR,record-execution) "$(ARTIFACTS_DIR)/lib/"
+# A Java Lambda zip puts its jars under lib/. Each logical id maps to its module under functions/.
+FUNCTION_MODULE_RecordExecutionFunction := record-execution
+FUNCTION_MODULE_WorkspaceAdminFunction := workspace-admin
+FUNCTION_MODULE_ThresholdEvaluatorFunction := threshold-evaluator
+FUNCTION_MODULE_UsageQueryFunction := usage-query
+FUNCTION_MODULE_MonthlyResetFunction := monthly-reset
 
-build-WorkspaceAdminFunction: jdk
-	$(MVN) -q -pl functions/workspace-admin -am package -DskipTests
+build-%Function: jdk
+	@[ -n "$(FUNCTION_MODULE_$*Function)" ] || { echo "error: no function module for $*Function" >&2; exit 1; }
+	$(MVN) -q -pl functions/$(FUNCTION_MODULE_$*Function) -am package -DskipTests
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
-	cp $(call FUNCTION_JAR,workspace-admin) "$(ARTIFACTS_DIR)/lib/"
-
-build-ThresholdEvaluatorFunction: jdk
-	$(MVN) -q -pl functions/threshold-evaluator -am package -DskipTests
-	mkdir -p "$(ARTIFACTS_DIR)/lib"
-	cp $(call FUNCTION_JAR,threshold-evaluator) "$(ARTIFACTS_DIR)/lib/"
-
-build-UsageQueryFunction: jdk
-	$(MVN) -q -pl functions/usage-query -am package -DskipTests
-	mkdir -p "$(ARTIFACTS_DIR)/lib"
-	cp $(call FUNCTION_JAR,usage-query) "$(ARTIFACTS_DIR)/lib/"
-
-build-MonthlyResetFunction: jdk
-	$(MVN) -q -pl functions/monthly-reset -am package -DskipTests
-	mkdir -p "$(ARTIFACTS_DIR)/lib"
-	cp $(call FUNCTION_JAR,monthly-reset) "$(ARTIFACTS_DIR)/lib/"
+	cp $(call FUNCTION_JAR,$(FUNCTION_MODULE_$*Function)) "$(ARTIFACTS_DIR)/lib/"
