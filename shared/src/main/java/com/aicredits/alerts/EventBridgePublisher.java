@@ -4,7 +4,6 @@ import com.aicredits.aws.AwsClients;
 import com.aicredits.aws.Env;
 import com.aicredits.json.Json;
 import java.util.Map;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 
@@ -26,11 +25,7 @@ public final class EventBridgePublisher implements EventPublisher {
         if (bus == null || bus.isBlank()) {
             return LOG_ONLY;
         }
-        return new EventBridgePublisher(EventBridgeClient.builder()
-                .region(AwsClients.region())
-                .credentialsProvider(AwsClients.credentials())
-                .httpClient(UrlConnectionHttpClient.builder().build())
-                .build(), bus);
+        return new EventBridgePublisher(AwsClients.configure(EventBridgeClient.builder(), null).build(), bus);
     }
 
     @Override

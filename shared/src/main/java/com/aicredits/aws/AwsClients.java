@@ -5,10 +5,11 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
  * AWS clients, built once per container with everything explicit: region, credentials provider and the
@@ -22,15 +23,20 @@ public final class AwsClients {
     }
 
     public static DynamoDbClient dynamoDb() {
-        DynamoDbClientBuilder builder = DynamoDbClient.builder()
-                .region(region())
-                .credentialsProvider(credentials())
-                .httpClient(UrlConnectionHttpClient.builder().build());
-        String endpoint = Env.get(DYNAMODB_ENDPOINT);
+        return configure(DynamoDbClient.builder(), DYNAMODB_ENDPOINT).build();
+    }
+
+    /**
+     * Region, credentials and the URLConnection HTTP client for any SDK client; the endpoint comes from
+     * {@code endpointVariable} when that is set (the local stack's emulators), else from the region.
+     */
+    public static <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(B builder, String endpointVariable) {
+        builder.region(region()).credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.builder().build());
+        String endpoint = endpointVariable == null ? null : Env.get(endpointVariable);
         if (endpoint != null && !endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint));
         }
-        return builder.build();
+        return builder;
     }
 
     public static Region region() {

@@ -2,11 +2,8 @@ package com.aicredits.mail;
 
 import com.aicredits.aws.AwsClients;
 import com.aicredits.aws.Env;
-import java.net.URI;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
-import software.amazon.awssdk.services.sesv2.SesV2ClientBuilder;
 import software.amazon.awssdk.services.sesv2.model.Body;
 import software.amazon.awssdk.services.sesv2.model.Content;
 import software.amazon.awssdk.services.sesv2.model.Message;
@@ -29,15 +26,7 @@ public final class SesMailer implements Mailer {
 
     /** Built once per container, explicit like every client; the sender comes from {@code SENDER_EMAIL}. */
     public static SesMailer fromEnvironment() {
-        SesV2ClientBuilder builder = SesV2Client.builder()
-                .region(AwsClients.region())
-                .credentialsProvider(AwsClients.credentials())
-                .httpClient(UrlConnectionHttpClient.builder().build());
-        String endpoint = Env.get(SES_ENDPOINT);
-        if (endpoint != null && !endpoint.isBlank()) {
-            builder.endpointOverride(URI.create(endpoint));
-        }
-        return new SesMailer(builder.build(), Env.required("SENDER_EMAIL"));
+        return new SesMailer(AwsClients.configure(SesV2Client.builder(), SES_ENDPOINT).build(), Env.required("SENDER_EMAIL"));
     }
 
     @Override
