@@ -25,7 +25,8 @@ public interface ResetStore {
 
     /**
      * Claims the summary of {@code period}: succeeds if nobody claimed it, or if the claim there is unsent and its
-     * lease ended before {@code now} (its holder is gone). The new claim is {@code owner}'s until {@code leaseUntil}.
+     * lease is over by {@code now} (its holder is gone). The new claim is {@code owner}'s until {@code leaseUntil}
+     * (exclusive).
      */
     Claim claimSummary(String workspaceId, Period period, String owner, Instant now, Instant leaseUntil);
 

@@ -98,7 +98,7 @@ public final class DynamoDbResetStore implements ResetStore {
             dynamoDb.updateItem(b -> b.tableName(tableName).key(summaryKey(workspaceId, period))
                     .updateExpression("SET #type = :type, #state = :claimed, #owner = :owner, #lease = :lease,"
                             + " claimedAt = :now ADD claims :one")
-                    .conditionExpression("attribute_not_exists(PK) OR (#state = :claimed AND #lease < :nowMillis)")
+                    .conditionExpression("attribute_not_exists(PK) OR (#state = :claimed AND #lease <= :nowMillis)")
                     .expressionAttributeNames(Map.of("#type", Items.TYPE, "#state", "state", "#owner", "owner", "#lease", "leaseUntil"))
                     .expressionAttributeValues(Map.of(":type", s("SUMMARY"), ":claimed", s(CLAIMED), ":owner", s(owner),
                             ":lease", n(leaseUntil.toEpochMilli()), ":now", s(now.toString()),
