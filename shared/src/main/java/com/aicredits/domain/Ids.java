@@ -14,6 +14,10 @@ public final class Ids {
         return require(value, EXECUTION_ID, "executionId", "1-128 characters of A-Z a-z 0-9 . _ : -");
     }
 
+    public static String agentId(String value) {
+        return require(value, EXECUTION_ID, "agentId", "1-128 characters of A-Z a-z 0-9 . _ : -");
+    }
+
     public static String workspaceId(String value) {
         return require(value, RESOURCE_ID, "workspaceId", "1-64 characters of A-Z a-z 0-9 . _ -");
     }

@@ -2,8 +2,10 @@ package com.aicredits.functions.workspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aicredits.agents.AgentService;
 import com.aicredits.json.Json;
 import com.aicredits.service.WorkspaceService;
+import com.aicredits.store.dynamodb.DynamoDbAgentStore;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
 import com.aicredits.testkit.TestClock;
@@ -20,8 +22,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** PUT and GET /v1/workspaces/{workspaceId} through the real handler on DynamoDB Local. */
 class WorkspaceAdminIntegrationTest {
     private final CreditsTable table = new CreditsTable("workspaces");
-    private final WorkspaceAdminHandler handler = new WorkspaceAdminHandler(
-            new WorkspaceService(table.store, new TestClock(Instant.parse("2026-11-25T10:00:00Z"))));
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
+    private final WorkspaceAdminHandler handler = new WorkspaceAdminHandler(new WorkspaceService(table.store, clock),
+            new AgentService(table.store, new DynamoDbAgentStore(table.client, table.name), clock));
 
     @Test
     void putCreatesThenUpdatesAndGetReturnsTheWorkspaceShape() {

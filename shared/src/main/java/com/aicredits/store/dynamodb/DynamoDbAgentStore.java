@@ -1,0 +1,116 @@
+package com.aicredits.store.dynamodb;
+
+import com.aicredits.agents.AgentStore;
+import com.aicredits.domain.Timestamps;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Agent instances: one item per agent ({@code SK=AGENT#<id>}) and a counter ({@code SK=AGENTS}). Registering is
+ * one transaction (Put the agent if new, add 1 to the counter only while it is below the limit), so the count can
+ * never pass the limit, however many registrations race.
+ */
+public final class DynamoDbAgentStore implements AgentStore {
+    private static final String AGENT_PREFIX = "AGENT#";
+    private static final String COUNTER_SK = "AGENTS";
+
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+
+    public DynamoDbAgentStore(DynamoDbClient dynamoDb, String tableName) {
+        this.dynamoDb = dynamoDb;
+        this.tableName = tableName;
+    }
+
+    @Override
+    public Registration register(String workspaceId, String agentId, int limit, Instant at) {
+        Put agent = Put.builder().tableName(tableName)
+                .item(Map.of(Keys.PK, s(Keys.workspacePk(workspaceId)), Keys.SK, s(AGENT_PREFIX + agentId),
+                        Items.TYPE, s("AGENT"), "agentId", s(agentId), "registeredAt", s(Timestamps.format(at))))
+                .conditionExpression("attribute_not_exists(PK)")
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+        Update counter = Update.builder().tableName(tableName).key(counterKey(workspaceId))
+                .updateExpression("SET agentCount = if_not_exists(agentCount, :zero) + :one")
+                .conditionExpression("attribute_not_exists(agentCount) OR agentCount < :limit")
+                .expressionAttributeValues(Map.of(":zero", n(0), ":one", n(1), ":limit", n(limit)))
+                .build();
+        if (limit <= 0) {
+            return exists(workspaceId, agentId) ? Registration.ALREADY_REGISTERED : Registration.LIMIT_REACHED;
+        }
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(TransactWriteItem.builder().put(agent).build(),
+                    TransactWriteItem.builder().update(counter).build()));
+            return Registration.REGISTERED;
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if ("ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                return Registration.ALREADY_REGISTERED;
+            }
+            if ("ConditionalCheckFailed".equals(reasons.get(1).code())) {
+                return Registration.LIMIT_REACHED;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean release(String workspaceId, String agentId) {
+        Delete agent = Delete.builder().tableName(tableName)
+                .key(Map.of(Keys.PK, s(Keys.workspacePk(workspaceId)), Keys.SK, s(AGENT_PREFIX + agentId)))
+                .conditionExpression("attribute_exists(PK)").build();
+        Update counter = Update.builder().tableName(tableName).key(counterKey(workspaceId))
+                .updateExpression("SET agentCount = agentCount - :one")
+                .conditionExpression("agentCount > :zero")
+                .expressionAttributeValues(Map.of(":zero", n(0), ":one", n(1)))
+                .build();
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(TransactWriteItem.builder().delete(agent).build(),
+                    TransactWriteItem.builder().update(counter).build()));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if ("ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public List<Agent> list(String workspaceId) {
+        return dynamoDb.queryPaginator(b -> b.tableName(tableName).consistentRead(true)
+                        .keyConditionExpression("PK = :pk AND begins_with(SK, :prefix)")
+                        .expressionAttributeValues(Map.of(":pk", s(Keys.workspacePk(workspaceId)), ":prefix", s(AGENT_PREFIX))))
+                .items().stream()
+                .map(item -> new Agent(item.get("agentId").s(), item.get("registeredAt").s()))
+                .toList();
+    }
+
+    private boolean exists(String workspaceId, String agentId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName).consistentRead(true)
+                .key(Map.of(Keys.PK, s(Keys.workspacePk(workspaceId)), Keys.SK, s(AGENT_PREFIX + agentId)))).item();
+        return item != null && !item.isEmpty();
+    }
+
+    private static Map<String, AttributeValue> counterKey(String workspaceId) {
+        return Map.of(Keys.PK, s(Keys.workspacePk(workspaceId)), Keys.SK, s(COUNTER_SK));
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}
