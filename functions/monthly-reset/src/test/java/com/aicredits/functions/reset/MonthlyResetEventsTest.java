@@ -7,10 +7,6 @@ import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Period;
 import com.aicredits.reset.ResetCursor;
 import com.aicredits.testkit.ApiEvents;
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +96,7 @@ class MonthlyResetEventsTest {
         ScheduledEvent next = ScheduledEvents.withDetail(sample(),
                 Map.of(MonthlyResetHandler.CURSOR, ResetCursor.start(Period.parse("2026-12")).toMap()));
 
-        assertThatThrownBy(() -> new LambdaSelfInvocation(lambda).submit(next, new InvokedAs(ALIAS_ARN), Duration.ofMinutes(5)))
+        assertThatThrownBy(() -> new LambdaSelfInvocation(lambda).submit(next, new FixedContext("test", ALIAS_ARN, 0), Duration.ofMinutes(5)))
                 .isInstanceOf(StopHere.class);
 
         assertThat(sent.get().functionName()).isEqualTo(ALIAS_ARN);
@@ -116,63 +112,5 @@ class MonthlyResetEventsTest {
     }
 
     private static final class StopHere extends RuntimeException {
-    }
-
-    /** Only what the continuation reads of its context: the ARN it was invoked as. */
-    private record InvokedAs(String arn) implements Context {
-        @Override
-        public String getInvokedFunctionArn() {
-            return arn;
-        }
-
-        @Override
-        public String getAwsRequestId() {
-            return "test";
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return null;
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return null;
-        }
-
-        @Override
-        public String getFunctionName() {
-            return "aicredits-monthly-reset";
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "1";
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return 0;
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 1024;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return null;
-        }
     }
 }
