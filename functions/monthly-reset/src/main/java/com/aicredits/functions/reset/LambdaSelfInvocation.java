@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import java.time.Duration;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
@@ -23,11 +22,7 @@ final class LambdaSelfInvocation implements Continuation {
     }
 
     static LambdaSelfInvocation fromEnvironment() {
-        return new LambdaSelfInvocation(LambdaClient.builder()
-                .region(AwsClients.region())
-                .credentialsProvider(AwsClients.credentials())
-                .httpClient(UrlConnectionHttpClient.builder().build())
-                .build());
+        return new LambdaSelfInvocation(AwsClients.configure(LambdaClient.builder(), null).build());
     }
 
     @Override
