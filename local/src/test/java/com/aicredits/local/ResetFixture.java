@@ -24,6 +24,7 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,9 +89,14 @@ final class ResetFixture {
 
     MonthlyResetHandler handler(CreditStore credits, ResetStore resetStore, Mailer mailer, MonthlyReset.Settings settings,
                                 MonthlyReset.Sleeper sleeper) {
-        MonthlyReset reset = new MonthlyReset(credits, resetStore, mailer, new SummaryEmails(OVERVIEW), clock, sleeper, settings);
+        return handler(credits, resetStore, mailer, settings, sleeper, clock);
+    }
+
+    MonthlyResetHandler handler(CreditStore credits, ResetStore resetStore, Mailer mailer, MonthlyReset.Settings settings,
+                                MonthlyReset.Sleeper sleeper, Clock time) {
+        MonthlyReset reset = new MonthlyReset(credits, resetStore, mailer, new SummaryEmails(OVERVIEW), time, sleeper, settings);
         Continuation queued = (next, current, budget) -> continuations.add(next);
-        return new MonthlyResetHandler(reset, queued, clock);
+        return new MonthlyResetHandler(reset, queued, time);
     }
 
     /** events/monthly-reset.json, as the Lambda runtime deserializes it, at {@code time}. */
