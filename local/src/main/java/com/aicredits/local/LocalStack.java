@@ -5,6 +5,7 @@ import com.aicredits.aws.Production;
 import com.aicredits.functions.reset.MonthlyResetHandler;
 import com.aicredits.mail.SesMailer;
 import com.aicredits.service.WorkspaceService;
+import com.aicredits.store.dynamodb.Keys;
 import com.aicredits.testkit.CloudFormationTemplate;
 import com.aicredits.testkit.LocalDynamoDb;
 import java.io.IOException;
@@ -16,7 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
@@ -88,7 +91,7 @@ public final class LocalStack implements AutoCloseable {
 
         LocalDynamoDb dynamoDb = LocalDynamoDb.start("127.0.0.1", 0, data.resolve("dynamodb"));
         running.add(dynamoDb);
-        ensureTable(dynamoDb);
+        ensureTable(dynamoDb, TABLE_NAME);
 
         SesEmulator ses = SesEmulator.start(settings.repositoryRoot().resolve("local/ses"), 0);
         running.add(ses);
@@ -136,12 +139,26 @@ public final class LocalStack implements AutoCloseable {
         System.setProperty(MonthlyResetHandler.CONTINUATION, "in-process");
     }
 
-    private static void ensureTable(LocalDynamoDb dynamoDb) {
+    static void ensureTable(LocalDynamoDb dynamoDb, String tableName) {
         try (DynamoDbClient client = dynamoDb.client()) {
             try {
-                client.describeTable(b -> b.tableName(TABLE_NAME));
+                client.describeTable(b -> b.tableName(tableName));
             } catch (ResourceNotFoundException absent) {
-                dynamoDb.createTableNamed(TABLE_NAME);
+                dynamoDb.createTableNamed(tableName);
+                return;
+            }
+            // Data kept from before an index was added to the template: add it, and give old workspaces its keys.
+            if (dynamoDb.addMissingIndexes(tableName).contains(Keys.GSI2)) {
+                client.scanPaginator(b -> b.tableName(tableName)
+                                .filterExpression("SK = :workspace AND attribute_not_exists(GSI2PK)")
+                                .expressionAttributeValues(Map.of(":workspace", AttributeValue.fromS(Keys.WORKSPACE_SK))))
+                        .items().forEach(item -> {
+                            String id = item.get("workspaceId").s();
+                            String shard = Keys.workspacesGsiPk(Keys.workspaceShard(id));
+                            client.updateItem(b -> b.tableName(tableName).key(Keys.workspace(id))
+                                    .updateExpression("SET GSI2PK = :pk, GSI2SK = :sk")
+                                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(shard), ":sk", AttributeValue.fromS(id))));
+                        });
             }
         }
     }

@@ -2,7 +2,10 @@ package com.aicredits.testkit;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -13,7 +16,10 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.Select;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandler;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler;
@@ -113,6 +119,30 @@ public final class LocalDynamoDb implements AutoCloseable {
             TemplateTable.ttlAttribute(template, TABLE_LOGICAL_ID).ifPresent(attribute -> client.updateTimeToLive(
                     b -> b.tableName(name).timeToLiveSpecification(t -> t.attributeName(attribute).enabled(true))));
         }
+    }
+
+    /**
+     * Adds to table {@code name} the global secondary indexes template.yaml declares and it lacks (a table created
+     * before they were added, kept on disk by the local stack); returns their names.
+     */
+    public List<String> addMissingIndexes(String name) {
+        CreateTableRequest wanted = TemplateTable.createTableRequest(CloudFormationTemplate.load(CloudFormationTemplate.find()),
+                TABLE_LOGICAL_ID, name);
+        List<String> added = new ArrayList<>();
+        try (DynamoDbClient client = client()) {
+            TableDescription table = client.describeTable(b -> b.tableName(name)).table();
+            Set<String> present = new HashSet<>();
+            table.globalSecondaryIndexes().forEach(index -> present.add(index.indexName()));
+            for (GlobalSecondaryIndex index : wanted.globalSecondaryIndexes()) {
+                if (present.add(index.indexName())) {
+                    client.updateTable(b -> b.tableName(name).attributeDefinitions(wanted.attributeDefinitions())
+                            .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(index.indexName())
+                                    .keySchema(index.keySchema()).projection(index.projection()))));
+                    added.add(index.indexName());
+                }
+            }
+        }
+        return added;
     }
 
     /** How many items {@code table} holds (a full scan: for tests). */
