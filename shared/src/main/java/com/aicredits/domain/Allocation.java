@@ -14,8 +14,8 @@ public final class Allocation {
         return Balance.open(workspace, period, addonCredits(workspace, period));
     }
 
-    /** Add-on packages do not exist yet: when they do, the credits of those active in {@code period} go here. */
+    /** The credits of the workspace's add-on packages whose term covers {@code period}. */
     static long addonCredits(Workspace workspace, Period period) {
-        return 0;
+        return workspace.addonCredits(period);
     }
 }

@@ -103,6 +103,13 @@ public record Balance(
                 revision + 1, usedByFeature, dailyCredits, freeExecutions, casesCounted);
     }
 
+    /** The same ledger with {@code credits} more add-on credits this period (a purchase). */
+    public Balance withMoreAddonCredits(long credits) {
+        return new Balance(workspaceId, organizationId, period, baseCredits, addonCredits + credits, hardLimitPercent,
+                casesEnabled, pricingModel, used, sequence, revision + 1, usedByFeature, dailyCredits, freeExecutions,
+                casesCounted);
+    }
+
     public boolean hasSettingsOf(Workspace workspace) {
         return baseCredits == workspace.baseMonthlyCredits() && hardLimitPercent == workspace.hardLimitPercent()
                 && casesEnabled == workspace.casesEnabled() && pricingModel == workspace.pricingModel()

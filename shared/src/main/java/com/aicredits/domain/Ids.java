@@ -18,6 +18,10 @@ public final class Ids {
         return require(value, EXECUTION_ID, "agentId", "1-128 characters of A-Z a-z 0-9 . _ : -");
     }
 
+    public static String purchaseId(String value) {
+        return require(value, EXECUTION_ID, "purchaseId", "1-128 characters of A-Z a-z 0-9 . _ : -");
+    }
+
     public static String workspaceId(String value) {
         return require(value, RESOURCE_ID, "workspaceId", "1-64 characters of A-Z a-z 0-9 . _ -");
     }

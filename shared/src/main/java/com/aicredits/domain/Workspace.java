@@ -26,6 +26,7 @@ public record Workspace(
         List<String> notificationEmails,
         List<Integer> thresholds,
         int hardLimitPercent,
+        @JsonIgnore List<AddonPackage> addons,
         @JsonIgnore long version) {
 
     public static final int DEFAULT_HARD_LIMIT_PERCENT = 200;
@@ -41,6 +42,7 @@ public record Workspace(
     public Workspace {
         notificationEmails = List.copyOf(notificationEmails);
         thresholds = thresholds == null ? null : List.copyOf(thresholds);
+        addons = addons == null ? List.of() : List.copyOf(addons);
     }
 
     /**
@@ -86,7 +88,7 @@ public record Workspace(
         }
         return new Workspace(workspaceId, organizationId, name.strip(), tier, pricingModel,
                 spec.casesEnabled() == null || spec.casesEnabled(), monthlyCredits, agentLimit,
-                validEmails(spec.notificationEmails()), validThresholds(spec.thresholds()), hardLimitPercent, 0);
+                validEmails(spec.notificationEmails()), validThresholds(spec.thresholds()), hardLimitPercent, List.of(), 0);
     }
 
     private static List<String> validEmails(List<String> emails) {
@@ -170,11 +172,22 @@ public record Workspace(
 
     public Workspace withVersion(long newVersion) {
         return new Workspace(workspaceId, organizationId, name, tier, pricingModel, casesEnabled, monthlyCredits,
-                agentInstanceLimit, notificationEmails, thresholds, hardLimitPercent, newVersion);
+                agentInstanceLimit, notificationEmails, thresholds, hardLimitPercent, addons, newVersion);
+    }
+
+    public Workspace withAddons(List<AddonPackage> newAddons) {
+        return new Workspace(workspaceId, organizationId, name, tier, pricingModel, casesEnabled, monthlyCredits,
+                agentInstanceLimit, notificationEmails, thresholds, hardLimitPercent, newAddons, version);
     }
 
     /** Same settings, whatever the version. */
     public boolean sameSettingsAs(Workspace other) {
         return Objects.equals(withVersion(0), other.withVersion(0));
+    }
+
+    /** The add-on credits of the packages active in {@code period}. */
+    @JsonIgnore
+    public long addonCredits(Period period) {
+        return addons.stream().filter(addon -> addon.activeIn(period)).mapToLong(AddonPackage::monthlyCredits).sum();
     }
 }

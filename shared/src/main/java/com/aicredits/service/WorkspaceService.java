@@ -40,11 +40,13 @@ public final class WorkspaceService {
                 throw CreditsException.conflict("organization_immutable", "workspace " + workspaceId
                         + " belongs to organization " + existing.organizationId() + "; it cannot move to " + requested.organizationId());
             }
-            if (existing != null && existing.sameSettingsAs(requested)) {
+            // The add-on packages bought so far are not part of the PUT body: they stay.
+            Workspace candidate = existing == null ? requested : requested.withAddons(existing.addons());
+            if (existing != null && existing.sameSettingsAs(candidate)) {
                 return new Saved(existing, false);
             }
             long expectedVersion = existing == null ? 0 : existing.version();
-            Workspace saved = requested.withVersion(expectedVersion + 1);
+            Workspace saved = candidate.withVersion(expectedVersion + 1);
             Balance before = view.balance();
             Balance after = before == null ? null : before.withSettingsOf(saved);
             if (store.saveWorkspace(saved, expectedVersion, current, before, after)) {

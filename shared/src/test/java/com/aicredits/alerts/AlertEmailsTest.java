@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class AlertEmailsTest {
     private final AlertEmails emails = new AlertEmails("https://credits.example.com/");
     private final Workspace workspace = new Workspace("ws-1", "org-1", "SOC <Prod> & Co", Tier.DEV, PricingModel.EXTEND, true,
-            null, null, List.of("lead@acme.example"), null, 200, 1);
+            null, null, List.of("lead@acme.example"), null, 200, List.of(), 1);
     private final Balance balance = new Balance("ws-1", "org-1", Period.parse("2026-11"), 500, 0, 200, true,
             PricingModel.EXTEND, 455, 40, 40, Map.of(Feature.AI_AGENT, 455L), Collections.nCopies(30, 0L), 0, 0);
 

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class AllocationTest {
     private static Workspace workspace(Tier tier, Long monthlyCredits) {
-        return new Workspace("ws", "org", "WS", tier, PricingModel.LEGACY, false, monthlyCredits, null, List.of(), null, 150, 3);
+        return new Workspace("ws", "org", "WS", tier, PricingModel.LEGACY, false, monthlyCredits, null, List.of(), null, 150, List.of(), 3);
     }
 
     @Test

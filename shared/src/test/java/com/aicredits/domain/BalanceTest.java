@@ -12,7 +12,7 @@ class BalanceTest {
 
     private static Workspace workspace(String tier, Long monthlyCredits, int hardLimitPercent, boolean cases) {
         return new Workspace("ws", "org", "WS", Tier.valueOf(tier), PricingModel.EXTEND, cases, monthlyCredits, null,
-                List.of(), null, hardLimitPercent, 1);
+                List.of(), null, hardLimitPercent, List.of(), 1);
     }
 
     private Charge charge(String activity) {

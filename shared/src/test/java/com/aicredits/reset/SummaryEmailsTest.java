@@ -22,7 +22,7 @@ class SummaryEmailsTest {
 
     private static Workspace workspace(String name, Tier tier, PricingModel model) {
         return new Workspace("ws-acme-prod", "org-acme", name, tier, model, true, null, null,
-                List.of("secops-lead@acme.example", "finance@acme.example"), null, 200, 4);
+                List.of("secops-lead@acme.example", "finance@acme.example"), null, 200, List.of(), 4);
     }
 
     private Balance november(Workspace workspace, int investigations, int agents, int tasks, int free) {

@@ -1,5 +1,6 @@
 package com.aicredits.store.dynamodb;
 
+import com.aicredits.domain.AddonPackage;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.Period;
@@ -54,6 +55,12 @@ final class Items {
             item.put("thresholds", AttributeValue.fromL(ws.thresholds().stream().map(t -> n(t)).toList()));
         }
         item.put("hardLimitPercent", n(ws.hardLimitPercent()));
+        if (!ws.addons().isEmpty()) {
+            item.put("addons", AttributeValue.fromL(ws.addons().stream().map(a -> AttributeValue.fromM(Map.of(
+                    "purchaseId", s(a.purchaseId()), "monthlyCredits", n(a.monthlyCredits()), "term", s(a.term().name()),
+                    "startPeriod", s(a.startPeriod()), "endPeriod", s(a.endPeriod()), "purchasedAt", s(a.purchasedAt()))))
+                    .toList()));
+        }
         item.put(VERSION, n(ws.version()));
         return item;
     }
@@ -66,7 +73,14 @@ final class Items {
                 item.containsKey("agentInstanceLimit") ? (int) num(item, "agentInstanceLimit") : null,
                 item.get("notificationEmails").l().stream().map(AttributeValue::s).toList(),
                 item.containsKey("thresholds") ? item.get("thresholds").l().stream().map(v -> Integer.parseInt(v.n())).toList() : null,
-                (int) num(item, "hardLimitPercent"), num(item, VERSION));
+                (int) num(item, "hardLimitPercent"),
+                item.containsKey("addons") ? item.get("addons").l().stream().map(v -> addon(v.m())).toList() : List.of(),
+                num(item, VERSION));
+    }
+
+    private static AddonPackage addon(Map<String, AttributeValue> m) {
+        return new AddonPackage(str(m, "purchaseId"), num(m, "monthlyCredits"), AddonPackage.Term.valueOf(str(m, "term")),
+                str(m, "startPeriod"), str(m, "endPeriod"), str(m, "purchasedAt"));
     }
 
     static Map<String, AttributeValue> balance(Balance b) {

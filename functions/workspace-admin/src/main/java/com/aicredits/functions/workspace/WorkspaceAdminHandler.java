@@ -3,11 +3,13 @@ package com.aicredits.functions.workspace;
 import com.aicredits.agents.AgentService;
 import com.aicredits.aws.Env;
 import com.aicredits.aws.Production;
+import com.aicredits.domain.AddonPackage;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.http.Caller;
 import com.aicredits.http.HttpApi;
 import com.aicredits.json.Json;
+import com.aicredits.service.AddonService;
 import com.aicredits.service.WorkspaceService;
 import com.aicredits.store.dynamodb.DynamoDbAgentStore;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -15,6 +17,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Workspace administration for admins: the workspace ({@code PUT}, {@code GET}) and its AI agent instances. */
@@ -25,18 +28,23 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
     static final String REGISTER_AGENT = "PUT /v1/workspaces/{workspaceId}/agents/{agentId}";
     static final String RELEASE_AGENT = "DELETE /v1/workspaces/{workspaceId}/agents/{agentId}";
     static final String LIST_AGENTS = "GET /v1/workspaces/{workspaceId}/agents";
+    static final String BUY_ADDON = "POST /v1/workspaces/{workspaceId}/addons";
+    static final String LIST_ADDONS = "GET /v1/workspaces/{workspaceId}/addons";
 
     private final WorkspaceService workspaces;
     private final AgentService agents;
+    private final AddonService addons;
 
     public WorkspaceAdminHandler() {
         this(Production.workspaceService(), new AgentService(Production.store(),
-                new DynamoDbAgentStore(Production.dynamoDb(), Env.tableName()), Clock.systemUTC()));
+                new DynamoDbAgentStore(Production.dynamoDb(), Env.tableName()), Clock.systemUTC()),
+                new AddonService(Production.store(), Clock.systemUTC()));
     }
 
-    public WorkspaceAdminHandler(WorkspaceService workspaces, AgentService agents) {
+    public WorkspaceAdminHandler(WorkspaceService workspaces, AgentService agents, AddonService addons) {
         this.workspaces = workspaces;
         this.agents = agents;
+        this.addons = addons;
     }
 
     @Override
@@ -61,8 +69,28 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
                     yield APIGatewayV2HTTPResponse.builder().withStatusCode(204).build();
                 }
                 case LIST_AGENTS -> HttpApi.json(200, agents.list(workspaceId));
+                case BUY_ADDON -> {
+                    AddonService.Purchase request = Json.readObject(HttpApi.body(event), AddonService.Purchase.class);
+                    AddonService.Purchased purchased = addons.purchase(workspaceId, request);
+                    yield HttpApi.json(purchased.created() ? 201 : 200, addonView(workspaceId, purchased.addon()));
+                }
+                case LIST_ADDONS -> HttpApi.json(200, Map.of("items",
+                        addons.list(workspaceId).stream().map(addon -> addonView(workspaceId, addon)).toList()));
                 default -> throw CreditsException.notFound("no route " + event.getRouteKey());
             };
         });
+    }
+
+    private static Map<String, Object> addonView(String workspaceId, AddonPackage addon) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("purchaseId", addon.purchaseId());
+        view.put("workspaceId", workspaceId);
+        view.put("monthlyCredits", addon.monthlyCredits());
+        view.put("term", addon.term());
+        view.put("startPeriod", addon.startPeriod());
+        view.put("endPeriod", addon.endPeriod());
+        view.put("totalCredits", addon.totalCredits());
+        view.put("purchasedAt", addon.purchasedAt());
+        return view;
     }
 }

@@ -1,0 +1,86 @@
+package com.aicredits.service;
+
+import com.aicredits.domain.AddonPackage;
+import com.aicredits.domain.Balance;
+import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Ids;
+import com.aicredits.domain.Period;
+import com.aicredits.domain.Workspace;
+import com.aicredits.store.CreditStore;
+import com.aicredits.store.CreditStore.LedgerView;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Add-on packages. A purchase is kept on the workspace item (so every later period's opening, lazy or scheduled,
+ * counts it through {@code Allocation}) and raises the current period's balance in the same transaction. Both
+ * writes are conditional on what was read (workspace version, balance revision), so a purchase racing with the
+ * period's lazy opening is never lost: whichever commits second sees the first and is recomputed. Idempotent by
+ * {@code purchaseId}: a known id returns the original purchase and adds nothing.
+ */
+public final class AddonService {
+    private static final int MAX_ATTEMPTS = 20;
+
+    private final CreditStore store;
+    private final Clock clock;
+
+    public AddonService(CreditStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** The body of {@code POST /v1/workspaces/{workspaceId}/addons}. */
+    public record Purchase(String purchaseId, Long monthlyCredits, String term) {
+    }
+
+    /** The purchase as stored, and whether this call made it (201) or found it (200). */
+    public record Purchased(AddonPackage addon, boolean created) {
+    }
+
+    public Purchased purchase(String workspaceId, Purchase request) {
+        Ids.workspaceId(workspaceId);
+        String purchaseId = Ids.purchaseId(request.purchaseId());
+        if (request.monthlyCredits() == null || !AddonPackage.SIZES.contains(request.monthlyCredits())) {
+            throw CreditsException.badRequest("invalid_monthlyCredits", "monthlyCredits must be one of 10000, 25000, 50000, 100000");
+        }
+        AddonPackage.Term term;
+        try {
+            term = AddonPackage.Term.valueOf(String.valueOf(request.term()));
+        } catch (IllegalArgumentException e) {
+            throw CreditsException.badRequest("invalid_term", "term must be MONTHLY or ANNUAL; got '" + request.term() + "'");
+        }
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Instant now = clock.instant();
+            Period current = Period.of(now);
+            LedgerView view = store.read(workspaceId, current, null, true);
+            Workspace workspace = view.workspace();
+            if (workspace == null) {
+                throw CreditsException.notFound("workspace " + workspaceId + " does not exist");
+            }
+            Optional<AddonPackage> known = workspace.addons().stream().filter(a -> a.purchaseId().equals(purchaseId)).findFirst();
+            if (known.isPresent()) {
+                return new Purchased(known.get(), false);
+            }
+            AddonPackage addon = AddonPackage.bought(purchaseId, request.monthlyCredits(), term, now);
+            List<AddonPackage> addons = new ArrayList<>(workspace.addons());
+            addons.add(addon);
+            Balance before = view.balance();
+            Balance after = before == null ? null : before.withMoreAddonCredits(addon.monthlyCredits());
+            if (store.saveWorkspace(workspace.withAddons(addons).withVersion(workspace.version() + 1), workspace.version(),
+                    current, before, after)) {
+                return new Purchased(addon, true);
+            }
+        }
+        throw new CreditsException(503, "contention", "workspace " + workspaceId + " is changing concurrently; retry");
+    }
+
+    public List<AddonPackage> list(String workspaceId) {
+        Ids.workspaceId(workspaceId);
+        return store.findWorkspace(workspaceId)
+                .orElseThrow(() -> CreditsException.notFound("workspace " + workspaceId + " does not exist"))
+                .addons();
+    }
+}
