@@ -16,6 +16,7 @@ import com.aicredits.mail.Mailer;
 import com.aicredits.mail.SesMailer;
 import com.aicredits.reset.MonthlyReset;
 import com.aicredits.reset.ResetStore;
+import com.aicredits.service.AddonService;
 import com.aicredits.service.RecordExecution;
 import com.aicredits.store.dynamodb.DynamoDbCreditStore;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
@@ -134,6 +135,30 @@ class MonthlyResetIntegrationTest {
         assertThat(partner.at("/body/text").asText()).contains("Used: 24 of 7,777 credits (0.3%)\n")
                 .contains("  Case conversations: 24 credits\n");
         assertThat(reset.emailsTo(reset.recipient("ws-quiet"))).isEmpty();
+    }
+
+    @Test
+    void theNewMonthCountsTheAddOnsActiveInItAndTheSummaryTheClosedMonths() {
+        reset.workspace("ws-annual", "PRO", null, true);
+        reset.workspace("ws-monthly", "PRO", null, true);
+        AddonService addons = new AddonService(reset.table.store, reset.clock);
+        addons.purchase("ws-annual", new AddonService.Purchase("po-annual", 10_000L, "ANNUAL"));
+        addons.purchase("ws-monthly", new AddonService.Purchase("po-monthly", 25_000L, "MONTHLY"));
+        debits("ws-annual", "task.execution", 1);
+        debits("ws-monthly", "task.execution", 1);
+        reset.clock.set(FIRST_OF_DECEMBER.plusSeconds(1));
+
+        reset.fire(reset.handler(ses, reset.settings(100, 2)), FIRST_OF_DECEMBER);
+
+        assertThat(reset.balance("ws-annual", DECEMBER).allocated()).isEqualTo(15_000);
+        assertThat(reset.balance("ws-annual", DECEMBER).addonCredits()).isEqualTo(10_000);
+        assertThat(reset.balance("ws-monthly", DECEMBER).allocated()).as("a MONTHLY package ends with its month").isEqualTo(5_000);
+        assertThat(only(reset.summariesTo(reset.recipient("ws-monthly"))).at("/body/text").asText())
+                .contains("Used: 1 of 30,000 credits (0.0%)\n")
+                .contains("Allocation: 30,000 credits (monthly 5,000 + add-ons 25,000)\n")
+                .contains("2026-12 starts with 5,000 credits.");
+        assertThat(only(reset.summariesTo(reset.recipient("ws-annual"))).at("/body/text").asText())
+                .contains("2026-12 starts with 15,000 credits.");
     }
 
     @Test
