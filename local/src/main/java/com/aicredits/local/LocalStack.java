@@ -5,7 +5,6 @@ import com.aicredits.aws.Production;
 import com.aicredits.functions.reset.MonthlyResetHandler;
 import com.aicredits.mail.SesMailer;
 import com.aicredits.service.WorkspaceService;
-import com.aicredits.store.dynamodb.Keys;
 import com.aicredits.testkit.CloudFormationTemplate;
 import com.aicredits.testkit.LocalDynamoDb;
 import java.io.IOException;
@@ -17,9 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
@@ -147,19 +144,12 @@ public final class LocalStack implements AutoCloseable {
                 dynamoDb.createTableNamed(tableName);
                 return;
             }
-            // Data kept from before an index was added to the template: add it, and give old workspaces its keys.
-            if (dynamoDb.addMissingIndexes(tableName).contains(Keys.GSI2)) {
-                client.scanPaginator(b -> b.tableName(tableName)
-                                .filterExpression("SK = :workspace AND attribute_not_exists(GSI2PK)")
-                                .expressionAttributeValues(Map.of(":workspace", AttributeValue.fromS(Keys.WORKSPACE_SK))))
-                        .items().forEach(item -> {
-                            String id = item.get("workspaceId").s();
-                            String shard = Keys.workspacesGsiPk(Keys.workspaceShard(id));
-                            client.updateItem(b -> b.tableName(tableName).key(Keys.workspace(id))
-                                    .updateExpression("SET GSI2PK = :pk, GSI2SK = :sk")
-                                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(shard), ":sk", AttributeValue.fromS(id))));
-                        });
-            }
+        }
+        // DynamoDB Local cannot be trusted to build an index on an existing table: say what to do instead.
+        List<String> missing = dynamoDb.missingIndexes(tableName);
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("the local table was created before template.yaml's " + String.join(", ", missing)
+                    + "; run `make clean-local` to start afresh (the demo data is written again)");
         }
     }
 

@@ -2,7 +2,6 @@ package com.aicredits.testkit;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,7 +18,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.Select;
-import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandler;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler;
@@ -122,27 +120,19 @@ public final class LocalDynamoDb implements AutoCloseable {
     }
 
     /**
-     * Adds to table {@code name} the global secondary indexes template.yaml declares and it lacks (a table created
-     * before they were added, kept on disk by the local stack); returns their names.
+     * The global secondary indexes template.yaml declares and table {@code name} lacks: a table created before they
+     * were added, kept on disk by the local stack.
      */
-    public List<String> addMissingIndexes(String name) {
+    public List<String> missingIndexes(String name) {
         CreateTableRequest wanted = TemplateTable.createTableRequest(CloudFormationTemplate.load(CloudFormationTemplate.find()),
                 TABLE_LOGICAL_ID, name);
-        List<String> added = new ArrayList<>();
         try (DynamoDbClient client = client()) {
-            TableDescription table = client.describeTable(b -> b.tableName(name)).table();
             Set<String> present = new HashSet<>();
-            table.globalSecondaryIndexes().forEach(index -> present.add(index.indexName()));
-            for (GlobalSecondaryIndex index : wanted.globalSecondaryIndexes()) {
-                if (present.add(index.indexName())) {
-                    client.updateTable(b -> b.tableName(name).attributeDefinitions(wanted.attributeDefinitions())
-                            .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(index.indexName())
-                                    .keySchema(index.keySchema()).projection(index.projection()))));
-                    added.add(index.indexName());
-                }
-            }
+            client.describeTable(b -> b.tableName(name)).table().globalSecondaryIndexes()
+                    .forEach(index -> present.add(index.indexName()));
+            return wanted.globalSecondaryIndexes().stream().map(GlobalSecondaryIndex::indexName)
+                    .filter(index -> !present.contains(index)).toList();
         }
-        return added;
     }
 
     /** How many items {@code table} holds (a full scan: for tests). */
