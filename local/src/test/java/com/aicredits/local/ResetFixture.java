@@ -74,9 +74,7 @@ final class ResetFixture {
     }
 
     MonthlyReset.Settings settings(int pageSize, int concurrency) {
-        MonthlyReset.Settings defaults = MonthlyReset.Settings.defaults();
-        return new MonthlyReset.Settings(pageSize, concurrency, defaults.reserve(), defaults.leaseMargin(),
-                defaults.roundPause(), defaults.maxRounds());
+        return MonthlyReset.Settings.defaults().withPaging(pageSize, concurrency);
     }
 
     MonthlyResetHandler handler(Mailer mailer, MonthlyReset.Settings settings) {

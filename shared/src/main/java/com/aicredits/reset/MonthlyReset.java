@@ -58,6 +58,10 @@ public final class MonthlyReset {
         public static Settings defaults() {
             return new Settings(100, 8, Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(30), 4);
         }
+
+        public Settings withPaging(int newPageSize, int newConcurrency) {
+            return new Settings(newPageSize, newConcurrency, reserve, leaseMargin, roundPause, maxRounds);
+        }
     }
 
     /** Waits; tests move their clock instead. */

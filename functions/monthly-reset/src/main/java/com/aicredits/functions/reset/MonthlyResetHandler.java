@@ -37,10 +37,11 @@ public final class MonthlyResetHandler implements RequestHandler<ScheduledEvent,
 
     public MonthlyResetHandler() {
         this.clock = Clock.systemUTC();
-        MonthlyReset.Settings defaults = MonthlyReset.Settings.defaults();
+        MonthlyReset.Settings settings = MonthlyReset.Settings.defaults();
         String concurrency = Env.get("RESET_CONCURRENCY");
-        MonthlyReset.Settings settings = concurrency == null ? defaults : new MonthlyReset.Settings(defaults.pageSize(),
-                Integer.parseInt(concurrency), defaults.reserve(), defaults.leaseMargin(), defaults.roundPause(), defaults.maxRounds());
+        if (concurrency != null) {
+            settings = settings.withPaging(settings.pageSize(), Integer.parseInt(concurrency));
+        }
         this.reset = new MonthlyReset(Production.store(), new DynamoDbResetStore(Production.dynamoDb(), Env.tableName()),
                 SesMailer.fromEnvironment(), new SummaryEmails(Env.required("USAGE_OVERVIEW_BASE_URL")), clock,
                 duration -> Thread.sleep(duration), settings);
