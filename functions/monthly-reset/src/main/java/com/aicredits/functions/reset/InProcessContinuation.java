@@ -1,13 +1,9 @@
 package com.aicredits.functions.reset;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -27,7 +23,7 @@ final class InProcessContinuation implements Continuation {
 
     @Override
     public void submit(ScheduledEvent next, Context current, Duration budget) {
-        Context context = new NextInvocation(current, System.currentTimeMillis() + budget.toMillis());
+        Context context = InvocationContext.next(current, System.currentTimeMillis() + budget.toMillis());
         runner.execute(() -> {
             try {
                 handler.handleRequest(next, context);
@@ -35,67 +31,5 @@ final class InProcessContinuation implements Continuation {
                 System.err.println("monthly reset continuation failed: " + e);
             }
         });
-    }
-
-    /** The current invocation's context, with a request id and a deadline of its own. */
-    private record NextInvocation(Context current, long deadline, String requestId) implements Context {
-        NextInvocation(Context current, long deadline) {
-            this(current, deadline, UUID.randomUUID().toString());
-        }
-
-        @Override
-        public String getAwsRequestId() {
-            return requestId;
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return current.getLogGroupName();
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return current.getLogStreamName();
-        }
-
-        @Override
-        public String getFunctionName() {
-            return current.getFunctionName();
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return current.getFunctionVersion();
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return current.getInvokedFunctionArn();
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return (int) Math.max(0, deadline - System.currentTimeMillis());
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return current.getMemoryLimitInMB();
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return current.getLogger();
-        }
     }
 }

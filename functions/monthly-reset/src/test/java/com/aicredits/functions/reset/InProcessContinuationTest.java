@@ -2,6 +2,7 @@ package com.aicredits.functions.reset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class InProcessContinuationTest {
+    private static final String ARN = "arn:aws:lambda:us-east-1:000000000000:function:MonthlyResetFunction";
 
     private record Invocation(ScheduledEvent event, String thread, String requestId, String arn, int remainingMillis) {
     }
@@ -25,14 +27,15 @@ class InProcessContinuationTest {
         ScheduledEvent next = new ScheduledEvent();
 
         // The invocation handing on is nearly out of time.
-        new InProcessContinuation(handler).submit(next, new FixedContext("current-request", FixedContext.ARN, 1_500),
-                Duration.ofMinutes(5));
+        Context current = new InvocationContext("current-request", "MonthlyResetFunction", "$LATEST", ARN, 1024, null,
+                System.currentTimeMillis() + 1_500);
+        new InProcessContinuation(handler).submit(next, current, Duration.ofMinutes(5));
 
         Invocation invocation = ran.get(10, TimeUnit.SECONDS);
         assertThat(invocation.event()).isSameAs(next);
         assertThat(invocation.thread()).isEqualTo("monthly-reset-continuation").isNotEqualTo(Thread.currentThread().getName());
         assertThat(invocation.requestId()).isNotEqualTo("current-request");
-        assertThat(invocation.arn()).isEqualTo(FixedContext.ARN);
+        assertThat(invocation.arn()).isEqualTo(ARN);
         assertThat(invocation.remainingMillis()).isBetween(290_000, 300_000);
     }
 }

@@ -96,7 +96,7 @@ class MonthlyResetEventsTest {
         ScheduledEvent next = ScheduledEvents.withDetail(sample(),
                 Map.of(MonthlyResetHandler.CURSOR, ResetCursor.start(Period.parse("2026-12")).toMap()));
 
-        assertThatThrownBy(() -> new LambdaSelfInvocation(lambda).submit(next, new FixedContext("test", ALIAS_ARN, 0), Duration.ofMinutes(5)))
+        assertThatThrownBy(() -> new LambdaSelfInvocation(lambda).submit(next, new InvocationContext("test", "aicredits-monthly-reset", "7", ALIAS_ARN, 1024, null, 0), Duration.ofMinutes(5)))
                 .isInstanceOf(StopHere.class);
 
         assertThat(sent.get().functionName()).isEqualTo(ALIAS_ARN);
