@@ -1,5 +1,6 @@
 package com.aicredits.local;
 
+import com.aicredits.aws.InvocationContext;
 import com.aicredits.testkit.CloudFormationTemplate;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ public final class LocalFunctions {
     /** Invokes function {@code logicalId} with {@code event}, as Lambda would. */
     public Object invoke(String logicalId, Object event) {
         RequestHandler<Object, Object> handler = handler(logicalId);
-        return handler.handleRequest(event, new LocalContext(logicalId, timeoutSeconds(logicalId)));
+        return handler.handleRequest(event, InvocationContext.local(logicalId, timeoutSeconds(logicalId)));
     }
 
     @SuppressWarnings("unchecked")

@@ -1,5 +1,6 @@
 package com.aicredits.local;
 
+import com.aicredits.aws.InvocationContext;
 import static com.aicredits.local.ResetFixture.DECEMBER;
 import static com.aicredits.local.ResetFixture.FIRST_OF_DECEMBER;
 import static com.aicredits.local.ResetFixture.NOVEMBER;
@@ -477,7 +478,7 @@ class MonthlyResetIntegrationTest {
                         "shard", 0, "pending", 0))),
                 withDetail(ResetFixture.scheduledEvent(midDecember), Map.of("cursor", "shard 3")),
                 withoutTime(ResetFixture.scheduledEvent(midDecember)))) {
-            Map<String, Object> answer = handler.handleRequest(refused, new LocalContext(ResetFixture.FUNCTION, 300));
+            Map<String, Object> answer = handler.handleRequest(refused, InvocationContext.local(ResetFixture.FUNCTION, 300));
             assertThat(answer).containsEntry("status", "REFUSED").containsKey("error");
         }
         assertThat(reset.table.itemCount()).isEqualTo(items);
@@ -547,7 +548,7 @@ class MonthlyResetIntegrationTest {
 
     /** One invocation of 60 seconds; what it hands on is collected instead of run. */
     private Map<String, Object> invokeOnce(MonthlyResetHandler handler, ScheduledEvent event, List<ScheduledEvent> handedOn) {
-        Map<String, Object> result = handler.handleRequest(event, new LocalContext(ResetFixture.FUNCTION, 60));
+        Map<String, Object> result = handler.handleRequest(event, InvocationContext.local(ResetFixture.FUNCTION, 60));
         reset.results.add(result);
         for (ScheduledEvent next; (next = reset.continuations.poll()) != null; ) {
             handedOn.add(next);

@@ -1,5 +1,6 @@
 package com.aicredits.local;
 
+import com.aicredits.aws.InvocationContext;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PriceCatalog;
@@ -106,10 +107,10 @@ final class ResetFixture {
 
     /** Delivers the event, then every continuation it hands on, each a new invocation of {@code timeoutSeconds}. */
     Map<String, Object> fire(MonthlyResetHandler handler, ScheduledEvent event, int timeoutSeconds) {
-        Map<String, Object> result = handler.handleRequest(event, new LocalContext(FUNCTION, timeoutSeconds));
+        Map<String, Object> result = handler.handleRequest(event, InvocationContext.local(FUNCTION, timeoutSeconds));
         results.add(result);
         for (ScheduledEvent next; (next = continuations.poll()) != null; ) {
-            result = handler.handleRequest(next, new LocalContext(FUNCTION, timeoutSeconds));
+            result = handler.handleRequest(next, InvocationContext.local(FUNCTION, timeoutSeconds));
             results.add(result);
         }
         return result;

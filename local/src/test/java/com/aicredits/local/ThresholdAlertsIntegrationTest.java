@@ -1,5 +1,6 @@
 package com.aicredits.local;
 
+import com.aicredits.aws.InvocationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.alerts.AlertEmails;
@@ -73,7 +74,7 @@ class ThresholdAlertsIntegrationTest {
         poller = StreamPoller.fromTemplate(CloudFormationTemplate.load(CloudFormationTemplate.find()),
                 table.dynamoDbLocal.streamsClient(), streamArn, (functionId, event) -> {
                     delivered.add((DynamodbEvent) event);
-                    return handler.handleRequest((DynamodbEvent) event, new LocalContext(functionId, 15));
+                    return handler.handleRequest((DynamodbEvent) event, InvocationContext.local(functionId, 15));
                 }, checkpoints);
         poller.start();
     }
@@ -125,7 +126,7 @@ class ThresholdAlertsIntegrationTest {
         assertThat(usageAlerts(recipient)).hasSize(5);
 
         for (DynamodbEvent batch : new ArrayList<>(delivered)) {
-            assertThat(handler.handleRequest(batch, new LocalContext("ThresholdEvaluatorFunction", 15)).getBatchItemFailures()).isEmpty();
+            assertThat(handler.handleRequest(batch, InvocationContext.local("ThresholdEvaluatorFunction", 15)).getBatchItemFailures()).isEmpty();
         }
 
         assertThat(allFor(recipient)).hasSize(emails);

@@ -1,5 +1,6 @@
 package com.aicredits.functions.reset;
 
+import com.aicredits.aws.InvocationContext;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;

@@ -1,5 +1,6 @@
 package com.aicredits.functions.reset;
 
+import com.aicredits.aws.InvocationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.Context;

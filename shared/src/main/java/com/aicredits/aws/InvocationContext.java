@@ -1,19 +1,41 @@
-package com.aicredits.functions.reset;
+package com.aicredits.aws;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/** A Lambda context made here: for an invocation the function starts itself in-process (and for tests). */
-record InvocationContext(String requestId, String functionName, String functionVersion, String invokedFunctionArn,
+/**
+ * A Lambda context made here, for an invocation that does not come from Lambda: the local stack's (every function
+ * it runs), and a function's own next invocation run in-process.
+ */
+public record InvocationContext(String requestId, String functionName, String functionVersion, String invokedFunctionArn,
                          int memoryLimitInMB, LambdaLogger logger, long deadlineMillis) implements Context {
 
     /** The next invocation of the function {@code current} runs in: its own request id, until {@code deadlineMillis}. */
-    static InvocationContext next(Context current, long deadlineMillis) {
+    public static InvocationContext next(Context current, long deadlineMillis) {
         return new InvocationContext(UUID.randomUUID().toString(), current.getFunctionName(), current.getFunctionVersion(),
                 current.getInvokedFunctionArn(), current.getMemoryLimitInMB(), current.getLogger(), deadlineMillis);
+    }
+
+    /** A fresh invocation of {@code functionName} in the local stack, with the function's timeout. */
+    public static InvocationContext local(String functionName, int timeoutSeconds) {
+        LambdaLogger console = new LambdaLogger() {
+            @Override
+            public void log(String message) {
+                System.out.println("[" + functionName + "] " + message);
+            }
+
+            @Override
+            public void log(byte[] message) {
+                log(new String(message, StandardCharsets.UTF_8));
+            }
+        };
+        return new InvocationContext(UUID.randomUUID().toString(), functionName, "$LATEST",
+                "arn:aws:lambda:us-east-1:000000000000:function:" + functionName, 1024, console,
+                System.currentTimeMillis() + timeoutSeconds * 1000L);
     }
 
     @Override
@@ -28,7 +50,7 @@ record InvocationContext(String requestId, String functionName, String functionV
 
     @Override
     public String getLogStreamName() {
-        return "in-process";
+        return "local";
     }
 
     @Override
