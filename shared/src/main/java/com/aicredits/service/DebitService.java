@@ -147,6 +147,40 @@ public final class DebitService {
         throw new CreditsException(503, "contention", "the workspace's balance is too busy right now; retry with the same executionId");
     }
 
+    /** The answer of {@code executions:check}; {@code reason} is null when allowed. */
+    public record CheckResult(boolean allowed, long creditsConsumed, long creditsRemainingAfter, String reason) {
+    }
+
+    /**
+     * What recording would do, writing nothing: allowed or why not (the same 402/403 rules as a debit), the credits
+     * it would consume and the remaining credits after it. Input errors are the debit's 400/404.
+     */
+    public CheckResult check(String workspaceId, RecordExecution request) {
+        Ids.workspaceId(workspaceId);
+        String executionId = Ids.executionId(request.executionId());
+        if (request.activity() == null) {
+            throw CreditsException.badRequest("invalid_activity", "activity is required");
+        }
+        Instant now = clock.instant();
+        Instant occurredAt = request.occurredAt() == null ? now : Timestamps.parse("occurredAt", request.occurredAt());
+        checkWindow(occurredAt, now);
+        Price price = catalog.priceAt(request.activity(), occurredAt);
+        Period period = Period.of(occurredAt);
+        LedgerView view = store.read(workspaceId, period, executionId, true);
+        Workspace workspace = requireWorkspace(view, workspaceId);
+        Balance balance = view.balance() != null ? view.balance() : Allocation.opening(workspace, period);
+        if (view.record() != null) {
+            boolean sameActivity = view.record().activity().equals(request.activity());
+            return new CheckResult(sameActivity, 0, balance.remaining(), sameActivity
+                    ? "already recorded: recording it again returns the stored record and debits nothing"
+                    : "executionId already recorded for activity '" + view.record().activity() + "'");
+        }
+        Charge charge = Charge.of(price, balance.pricingModel());
+        Optional<CreditsException> refusal = balance.refusal(charge);
+        return new CheckResult(refusal.isEmpty(), charge.credits(), balance.remaining() - charge.credits(),
+                refusal.map(CreditsException::getMessage).orElse(null));
+    }
+
     private void checkWindow(Instant occurredAt, Instant now) {
         if (occurredAt.isAfter(now.plus(MAX_FUTURE_SKEW))) {
             throw CreditsException.badRequest("invalid_occurredAt",

@@ -12,9 +12,14 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 
-/** {@code POST /v1/workspaces/{workspaceId}/executions}: 201 for a new record, 200 and the stored record for a replay. */
+/**
+ * {@code POST /v1/workspaces/{workspaceId}/executions}: 201 for a new record, 200 and the stored record for a replay;
+ * and {@code POST .../executions:check}, the same request as a dry run.
+ */
 public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     static final String SCOPE = "credits/record";
+    /** The dry run: same body, writes nothing. */
+    static final String CHECK = "POST /v1/workspaces/{workspaceId}/executions:check";
 
     private final DebitService debits;
 
@@ -32,6 +37,9 @@ public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2
             Caller.from(event).requireScope(SCOPE);
             String workspaceId = HttpApi.pathParameter(event, "workspaceId");
             RecordExecution request = Json.readObject(HttpApi.body(event), RecordExecution.class);
+            if (CHECK.equals(event.getRouteKey())) {
+                return HttpApi.json(200, debits.check(workspaceId, request));
+            }
             DebitOutcome outcome = debits.record(workspaceId, request);
             return HttpApi.json(outcome.created() ? 201 : 200, outcome.body());
         });

@@ -235,6 +235,55 @@ class RecordExecutionIntegrationTest {
         assertThat(next.json().get("creditsRemaining").asLong()).isEqualTo(4_998);
     }
 
+    @Test
+    void aTierChangeDownOrToPartnerMovesTheAllocationAndKeepsTheUsage() {
+        api.workspace("ws-down", "PRO", Map.of());
+        api.debit("ws-down", "run-1", "case.investigation");
+
+        api.workspace("ws-down", "DEV", Map.of());
+        Response afterDowngrade = api.debit("ws-down", "run-2", "task.execution");
+        api.workspace("ws-down", "M_PARTNER", Map.of("monthlyCredits", 777));
+        Response afterPartner = api.debit("ws-down", "run-3", "task.execution");
+
+        assertThat(afterDowngrade.json().get("creditsAllocated").asLong()).isEqualTo(500);
+        assertThat(afterDowngrade.json().get("creditsUsed").asLong()).isEqualTo(13);
+        assertThat(afterPartner.json().get("creditsAllocated").asLong()).isEqualTo(777);
+        assertThat(afterPartner.json().get("creditsRemaining").asLong()).isEqualTo(763);
+    }
+
+    @Test
+    void theDryRunSaysWhetherAndWhyAndWritesNothing() {
+        api.workspace("ws-check", "DEV", Map.of("casesEnabled", false, "hardLimitPercent", 100));
+        long items = api.table.itemCount();
+
+        JsonNode task = check("ws-check", "{\"executionId\":\"c-1\",\"activity\":\"agent.execution\"}");
+        JsonNode caseRun = check("ws-check", "{\"executionId\":\"c-2\",\"activity\":\"case.investigation\"}");
+
+        assertThat(task.toString()).isEqualTo("{\"allowed\":true,\"creditsConsumed\":6,\"creditsRemainingAfter\":494,\"reason\":null}");
+        assertThat(caseRun.get("allowed").asBoolean()).isFalse();
+        assertThat(caseRun.get("reason").asText()).contains("does not have Cases enabled");
+        assertThat(api.table.itemCount()).isEqualTo(items);
+
+        for (int i = 0; i < 500; i++) {
+            api.debit("ws-check", "fill-" + i, "task.execution");
+        }
+        JsonNode over = check("ws-check", "{\"executionId\":\"c-3\",\"activity\":\"task.execution\"}");
+        JsonNode replay = check("ws-check", "{\"executionId\":\"fill-1\",\"activity\":\"task.execution\"}");
+        assertThat(over.get("allowed").asBoolean()).isFalse();
+        assertThat(over.get("reason").asText()).contains("hard limit");
+        assertThat(over.get("creditsRemainingAfter").asLong()).isEqualTo(-1);
+        assertThat(replay.get("allowed").asBoolean()).isTrue();
+        assertThat(replay.get("creditsConsumed").asLong()).isZero();
+    }
+
+    private JsonNode check(String workspaceId, String body) {
+        var event = com.aicredits.testkit.ApiEvents.load("record-execution.json", workspaceId, body);
+        event.setRouteKey(RecordExecutionHandler.CHECK);
+        Response response = DebitFixture.send(api.handler, event);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json();
+    }
+
     void assertLedgerIsExact(String workspaceId, String period, int expectedLines) {
         List<JsonNode> ledger = api.ledger(workspaceId, period);
         assertThat(ledger).hasSize(expectedLines);
