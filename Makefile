@@ -33,14 +33,17 @@ build: jdk ## build every function's Lambda jar (functions/*/target/*-lambda.jar
 test: jdk ## run the whole suite: unit tests and integration tests on DynamoDB Local
 	$(MVN) verify
 
-bench: jdk ## print DynamoDB calls and write units per debit, the 16x100 concurrent run, and the reset of 10,000 workspaces
+bench: jdk ## one table: DynamoDB calls and write units per debit, the 16x100 run, usage read cost, the 10,000-workspace reset
 	$(MVN) -q install -DskipTests
 	$(MVN) -q -pl functions/record-execution surefire:test \
 		-Dtest='DebitCostIntegrationTest,ConcurrentDebitsIntegrationTest' -Dsurefire.failIfNoSpecifiedTests=false
+	$(MVN) -q -pl functions/usage-query surefire:test \
+		-Dtest='UsageQueryIntegrationTest#usageReadsTheSameFewItemsAtTenAndAtTenThousandExecutions' -Dsurefire.failIfNoSpecifiedTests=false
 	$(MVN) -q -pl local surefire:test -Dtest='MonthlyResetBench' -Dsurefire.failIfNoSpecifiedTests=false
 	@echo; echo "| measurement | result |"; echo "|---|---|"
-	@cat functions/record-execution/target/surefire-reports/*-output.txt | grep -E '^[a-z0-9].*: ' | sed -E 's/^([^:]+): (.*)$$/| \1 | \2 |/'
-	@grep -hE '^monthly reset ' local/target/surefire-reports/*MonthlyResetBench-output.txt | sed -E 's/^([^:]+): (.*)$$/| \1 | \2 |/'
+	@cat functions/record-execution/target/surefire-reports/*-output.txt functions/usage-query/target/surefire-reports/*-output.txt \
+		local/target/surefire-reports/*MonthlyResetBench-output.txt \
+		| grep -E '^bench: ' | sed -E 's/^bench: ([^:]+): (.*)$$/| \1 | \2 |/'
 
 run: jdk ## start the local stack on http://127.0.0.1:3000 (PORT=... to change); Ctrl-C stops it
 	@command -v node >/dev/null || { echo "error: Node.js 20.19+ (or 22.12+) with npm is needed for the SES emulator (nodejs.org, NodeSource or nvm)" >&2; exit 1; }

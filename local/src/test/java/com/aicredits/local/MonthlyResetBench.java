@@ -77,12 +77,12 @@ class MonthlyResetBench {
         double againSeconds = (System.nanoTime() - againStart) / 1e9;
         assertThat(again).containsEntry("status", "DONE");
 
-        System.out.printf("monthly reset of %,d workspaces (open the period + one summary email each, %d at a time): %.1f s,"
+        System.out.printf("bench: monthly reset of %,d workspaces (open the period + one summary email each, %d at a time): %.1f s,"
                         + " %.0f workspaces/s, %d invocation(s) of 300 s, DynamoDB calls %s%n",
                 WORKSPACES, settings.concurrency(), seconds, WORKSPACES / seconds, invocations, calls);
-        System.out.printf("monthly reset run again over the same %,d workspaces (all done, reads only): %.1f s, DynamoDB calls %s%n",
+        System.out.printf("bench: monthly reset run again over the same %,d workspaces (all done, reads only): %.1f s, DynamoDB calls %s%n",
                 WORKSPACES, againSeconds, reset.table.calls.snapshot());
-        System.out.printf("monthly reset bench setup (%,d workspaces and one November debit each, %d threads): %.1f s%n",
+        System.out.printf("bench: monthly reset bench setup (%,d workspaces and one November debit each, %d threads): %.1f s%n",
                 WORKSPACES, SETUP_THREADS, setupSeconds);
     }
 

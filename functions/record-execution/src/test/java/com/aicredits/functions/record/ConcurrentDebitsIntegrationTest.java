@@ -89,7 +89,7 @@ class ConcurrentDebitsIntegrationTest {
         assertThat(used).isEqualTo(expected);
         assertThat(api.balance("ws-busy", "2026-11").get("used").asLong()).isEqualTo(expected);
         assertThat(api.balance("ws-busy", "2026-11").get("sequence").asLong()).isEqualTo(THREADS * 90);
-        System.out.printf("16x100 on one workspace: %d created, %d replays, %d client retries on 503, calls %s%n",
+        System.out.printf("bench: 16x100 on one workspace: %d created, %d replays, %d client retries on 503, calls %s%n",
                 created.get(), replayed.get(), busyRetries.get(), api.table.calls.snapshot());
     }
 

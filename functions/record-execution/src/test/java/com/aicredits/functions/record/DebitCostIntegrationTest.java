@@ -35,7 +35,7 @@ class DebitCostIntegrationTest {
         int units = ItemSize.transactionalWriteUnits(record) + ItemSize.transactionalWriteUnits(balance)
                 + ItemSize.indexWriteUnits(record);
         assertThat(units).isLessThanOrEqualTo(5);
-        System.out.printf("first debit (steady state): calls %s, write units by DynamoDB's rules %d"
+        System.out.printf("bench: first debit (steady state): calls %s, write units by DynamoDB's rules %d"
                         + " (record %d B, balance %d B, GSI1 entry), DynamoDB Local reported %s%n",
                 calls, units, ItemSize.bytes(record), ItemSize.bytes(balance),
                 api.table.calls.reportedTransactionCapacity());
@@ -50,7 +50,7 @@ class DebitCostIntegrationTest {
         assertThat(api.debit("ws-cost-replay", "run-1", "task.execution").status()).isEqualTo(200);
 
         assertThat(api.table.calls.snapshot()).isEqualTo(Map.of("TransactWriteItems", 1));
-        System.out.printf("replay: calls %s, no item written%n", api.table.calls.snapshot());
+        System.out.printf("bench: replay: calls %s, no item written%n", api.table.calls.snapshot());
     }
 
     @Test
@@ -66,7 +66,7 @@ class DebitCostIntegrationTest {
 
         assertThat(response.json().get("sequence").asLong()).isEqualTo(3);
         assertThat(api.table.calls.snapshot()).isEqualTo(Map.of("TransactWriteItems", 2));
-        System.out.printf("lost race: calls %s (the cancellation carries the fresh balance)%n", api.table.calls.snapshot());
+        System.out.printf("bench: lost race: calls %s (the cancellation carries the fresh balance)%n", api.table.calls.snapshot());
     }
 
     @Test
@@ -83,7 +83,7 @@ class DebitCostIntegrationTest {
         Map<String, AttributeValue> workspace = api.table.item("WS#ws-cost-open", "WORKSPACE");
         int units = ItemSize.transactionalWriteUnits(record) + ItemSize.transactionalWriteUnits(balance)
                 + ItemSize.indexWriteUnits(record) + ItemSize.transactionalWriteUnits(workspace);
-        System.out.printf("period-opening debit: calls %s, write units by DynamoDB's rules %d (incl. the workspace"
+        System.out.printf("bench: period-opening debit: calls %s, write units by DynamoDB's rules %d (incl. the workspace"
                 + " condition check), read units 1 (two eventually consistent reads)%n", calls, units);
     }
 

@@ -211,7 +211,7 @@ class UsageQueryIntegrationTest {
 
         assertThat(bigCalls).isEqualTo(smallCalls);
         assertThat(big).isEqualTo(small);
-        System.out.printf("usage read cost: %s, %.1f read units at 10 and at 10,000 executions%n", bigCalls, big);
+        System.out.printf("bench: usage read cost: %s, %.1f read units at 10 and at 10,000 executions%n", bigCalls, big);
     }
 
     private double readCost(String workspaceId) {
