@@ -1,5 +1,8 @@
 package com.aicredits.store.dynamodb;
 
+import static com.aicredits.store.dynamodb.Items.n;
+import static com.aicredits.store.dynamodb.Items.s;
+
 import com.aicredits.agents.AgentStore;
 import com.aicredits.domain.Timestamps;
 import java.time.Instant;
@@ -104,13 +107,5 @@ public final class DynamoDbAgentStore implements AgentStore {
 
     private static Map<String, AttributeValue> counterKey(String workspaceId) {
         return Map.of(Keys.PK, s(Keys.workspacePk(workspaceId)), Keys.SK, s(COUNTER_SK));
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

@@ -1,5 +1,8 @@
 package com.aicredits.store.dynamodb;
 
+import static com.aicredits.store.dynamodb.Items.n;
+import static com.aicredits.store.dynamodb.Items.s;
+
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Workspace;
 import com.aicredits.reset.ResetStore;
@@ -152,13 +155,5 @@ public final class DynamoDbResetStore implements ResetStore {
 
     static Map<String, AttributeValue> summaryKey(String workspaceId, Period period) {
         return Map.of(Keys.PK, s(Keys.workspacePk(workspaceId)), Keys.SK, s(SUMMARY_SK_PREFIX + period));
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

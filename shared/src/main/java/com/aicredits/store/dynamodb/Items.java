@@ -152,11 +152,13 @@ final class Items {
         return dayOfMonth < 10 ? "day_0" + dayOfMonth : "day_" + dayOfMonth;
     }
 
-    private static AttributeValue s(String value) {
+    /** A string attribute (shared by the stores of this package). */
+    static AttributeValue s(String value) {
         return AttributeValue.fromS(value);
     }
 
-    private static AttributeValue n(long value) {
+    /** A number attribute. */
+    static AttributeValue n(long value) {
         return AttributeValue.fromN(Long.toString(value));
     }
 
