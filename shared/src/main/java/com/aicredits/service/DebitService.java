@@ -57,17 +57,12 @@ public final class DebitService {
     }
 
     public DebitOutcome record(String workspaceId, RecordExecution request) {
-        Ids.workspaceId(workspaceId);
-        String executionId = Ids.executionId(request.executionId());
-        if (request.activity() == null) {
-            throw CreditsException.badRequest("invalid_activity", "activity is required");
-        }
+        String executionId = checkedExecutionId(workspaceId, request);
         Instant now = clock.instant();
         Instant occurredAt;
         Price price;
         try {
-            occurredAt = request.occurredAt() == null ? now : Timestamps.parse("occurredAt", request.occurredAt());
-            checkWindow(occurredAt, now);
+            occurredAt = occurredAt(request, now);
             price = catalog.priceAt(request.activity(), occurredAt);
         } catch (CreditsException invalid) {
             // A recorded execution is answered forever, even once its occurredAt has left the window.
@@ -156,14 +151,8 @@ public final class DebitService {
      * it would consume and the remaining credits after it. Input errors are the debit's 400/404.
      */
     public CheckResult check(String workspaceId, RecordExecution request) {
-        Ids.workspaceId(workspaceId);
-        String executionId = Ids.executionId(request.executionId());
-        if (request.activity() == null) {
-            throw CreditsException.badRequest("invalid_activity", "activity is required");
-        }
-        Instant now = clock.instant();
-        Instant occurredAt = request.occurredAt() == null ? now : Timestamps.parse("occurredAt", request.occurredAt());
-        checkWindow(occurredAt, now);
+        String executionId = checkedExecutionId(workspaceId, request);
+        Instant occurredAt = occurredAt(request, clock.instant());
         Price price = catalog.priceAt(request.activity(), occurredAt);
         Period period = Period.of(occurredAt);
         LedgerView view = store.read(workspaceId, period, executionId, true);
@@ -181,7 +170,24 @@ public final class DebitService {
                 refusal.map(CreditsException::getMessage).orElse(null));
     }
 
-    private void checkWindow(Instant occurredAt, Instant now) {
+    /** Checks the path's workspaceId and the body's executionId and activity; returns the executionId. */
+    private static String checkedExecutionId(String workspaceId, RecordExecution request) {
+        Ids.workspaceId(workspaceId);
+        String executionId = Ids.executionId(request.executionId());
+        if (request.activity() == null) {
+            throw CreditsException.badRequest("invalid_activity", "activity is required");
+        }
+        return executionId;
+    }
+
+    /** The run's time (default: now), within the accepted window. */
+    private static Instant occurredAt(RecordExecution request, Instant now) {
+        Instant occurredAt = request.occurredAt() == null ? now : Timestamps.parse("occurredAt", request.occurredAt());
+        checkWindow(occurredAt, now);
+        return occurredAt;
+    }
+
+    private static void checkWindow(Instant occurredAt, Instant now) {
         if (occurredAt.isAfter(now.plus(MAX_FUTURE_SKEW))) {
             throw CreditsException.badRequest("invalid_occurredAt",
                     "occurredAt may be at most 5 minutes in the future; got " + Timestamps.format(occurredAt));

@@ -11,10 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -59,15 +57,8 @@ public final class DynamoDbCreditStore implements CreditStore {
             keys.add(Keys.execution(workspaceId, executionId));
         }
         Map<String, Map<String, AttributeValue>> bySortKey = new HashMap<>();
-        Map<String, KeysAndAttributes> pending = Map.of(tableName,
-                KeysAndAttributes.builder().keys(keys).consistentRead(consistent).build());
-        while (!pending.isEmpty()) {
-            Map<String, KeysAndAttributes> request = pending;
-            BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(request));
-            for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
-                bySortKey.put(item.get(Keys.SK).s(), item);
-            }
-            pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        for (Map<String, AttributeValue> item : BatchGet.items(dynamoDb, tableName, keys, consistent)) {
+            bySortKey.put(item.get(Keys.SK).s(), item);
         }
         Map<String, AttributeValue> workspace = bySortKey.get(Keys.WORKSPACE_SK);
         Map<String, AttributeValue> balance = bySortKey.get(Keys.BALANCE_SK_PREFIX + period);

@@ -15,9 +15,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
@@ -28,7 +26,6 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  */
 public final class DynamoDbResetStore implements ResetStore {
     static final String SUMMARY_SK_PREFIX = "SUMMARY#";
-    private static final int BATCH_GET_LIMIT = 100;
     private static final String CLAIMED = "CLAIMED";
     private static final String SENT = "SENT";
 
@@ -71,17 +68,8 @@ public final class DynamoDbResetStore implements ResetStore {
             keys.add(summaryKey(id, closing));
         }
         Map<String, Map<String, AttributeValue>> found = new HashMap<>();
-        for (int from = 0; from < keys.size(); from += BATCH_GET_LIMIT) {
-            Map<String, KeysAndAttributes> pending = Map.of(tableName, KeysAndAttributes.builder()
-                    .keys(keys.subList(from, Math.min(keys.size(), from + BATCH_GET_LIMIT))).consistentRead(true).build());
-            while (!pending.isEmpty()) {
-                Map<String, KeysAndAttributes> request = pending;
-                BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(request));
-                for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
-                    found.put(item.get(Keys.PK).s() + "|" + item.get(Keys.SK).s(), item);
-                }
-                pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
-            }
+        for (Map<String, AttributeValue> item : BatchGet.items(dynamoDb, tableName, keys, true)) {
+            found.put(item.get(Keys.PK).s() + "|" + item.get(Keys.SK).s(), item);
         }
         Map<String, PeriodStates> states = new LinkedHashMap<>();
         for (String id : workspaceIds) {

@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
@@ -27,8 +25,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * same listing before use.
  */
 public final class DynamoDbUsageStore implements UsageStore {
-    private static final int BATCH_GET_LIMIT = 100;
-
     private final DynamoDbClient dynamoDb;
     private final String tableName;
     private final CreditStore credits;
@@ -60,19 +56,10 @@ public final class DynamoDbUsageStore implements UsageStore {
     @Override
     public Map<String, Balance> balances(List<String> workspaceIds, Period period) {
         Map<String, Balance> balances = new HashMap<>();
-        for (int from = 0; from < workspaceIds.size(); from += BATCH_GET_LIMIT) {
-            List<Map<String, AttributeValue>> keys = workspaceIds.subList(from, Math.min(workspaceIds.size(), from + BATCH_GET_LIMIT))
-                    .stream().map(id -> Keys.balance(id, period)).toList();
-            Map<String, KeysAndAttributes> pending = Map.of(tableName, KeysAndAttributes.builder().keys(keys).build());
-            while (!pending.isEmpty()) {
-                Map<String, KeysAndAttributes> request = pending;
-                BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(request));
-                for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
-                    Balance balance = Items.balance(item);
-                    balances.put(balance.workspaceId(), balance);
-                }
-                pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
-            }
+        List<Map<String, AttributeValue>> keys = workspaceIds.stream().map(id -> Keys.balance(id, period)).toList();
+        for (Map<String, AttributeValue> item : BatchGet.items(dynamoDb, tableName, keys, false)) {
+            Balance balance = Items.balance(item);
+            balances.put(balance.workspaceId(), balance);
         }
         return balances;
     }
