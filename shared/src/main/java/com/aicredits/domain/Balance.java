@@ -96,6 +96,26 @@ public record Balance(
                 freeExecutions + (charge.free() ? 1 : 0), casesCounted + (charge.countedAsCase() ? 1 : 0));
     }
 
+    /**
+     * The balance after a refund line: the record's credits leave {@code used}, its feature and the day it occurred
+     * (so the daily chart shows net usage by the day of the run). Counts of runs (free, cases) stay: the runs happened.
+     */
+    public Balance refund(UsageRecord refunded) {
+        if (!refunded.period().equals(period.toString())) {
+            throw new IllegalArgumentException(refunded.executionId() + " belongs to " + refunded.period() + ", not " + period);
+        }
+        long credits = refunded.creditsConsumed();
+        EnumMap<Feature, Long> features = new EnumMap<>(usedByFeature);
+        List<Long> daily = new ArrayList<>(dailyCredits);
+        if (credits > 0) {
+            int day = Timestamps.parse("occurredAt", refunded.occurredAt()).atOffset(ZoneOffset.UTC).getDayOfMonth();
+            features.merge(refunded.feature(), -credits, Long::sum);
+            daily.set(day - 1, daily.get(day - 1) - credits);
+        }
+        return new Balance(workspaceId, organizationId, period, baseCredits, addonCredits, hardLimitPercent, casesEnabled,
+                pricingModel, used - credits, sequence + 1, revision + 1, features, daily, freeExecutions, casesCounted);
+    }
+
     /** The same ledger under the workspace's new settings (tier, hard limit, Cases, pricing model). */
     public Balance withSettingsOf(Workspace workspace) {
         return new Balance(workspaceId, workspace.organizationId(), period, workspace.baseMonthlyCredits(), addonCredits,

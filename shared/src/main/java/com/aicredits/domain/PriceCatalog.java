@@ -34,6 +34,10 @@ public final class PriceCatalog {
         }
         List<Version> sorted = new ArrayList<>(versions);
         sorted.sort(Comparator.comparing(Version::effectiveFrom).reversed());
+        if (sorted.stream().map(Version::version).distinct().count() != sorted.size()
+                || sorted.stream().map(Version::effectiveFrom).distinct().count() != sorted.size()) {
+            throw new IllegalArgumentException("catalog versions need distinct names and distinct effective times");
+        }
         this.versionsNewestFirst = List.copyOf(sorted);
     }
 
@@ -70,6 +74,18 @@ public final class PriceCatalog {
             }
         }
         return versionsNewestFirst.getLast();
+    }
+
+    /** The version that takes over after the one in force at {@code at}, if one is scheduled. */
+    public java.util.Optional<Version> nextAfter(Instant at) {
+        Version next = null;
+        for (Version version : versionsNewestFirst) {
+            if (!version.effectiveFrom().isAfter(at)) {
+                break;
+            }
+            next = version;
+        }
+        return java.util.Optional.ofNullable(next);
     }
 
     /** The price in force at {@code at}; a 400 when the activity is not in that version. */

@@ -20,9 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -34,8 +31,6 @@ public final class DebitService {
     /** How far in the future {@code occurredAt} may be (clock skew between services). */
     static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
     static final int MAX_ATTEMPTS = 40;
-    private static final long BACKOFF_BASE_MICROS = 500;
-    private static final long BACKOFF_CAP_MICROS = 100_000;
 
     private final CreditStore store;
     private final PriceCatalog catalog;
@@ -132,11 +127,11 @@ public final class DebitService {
                         cache.forget(workspaceId, period);
                     }
                     if (attempt > 1) {
-                        pause(attempt);
+                        Backoff.pause(attempt);
                     }
                 }
                 case AppendResult.WorkspaceChanged changed -> balance = null;
-                case AppendResult.Contention contention -> pause(attempt);
+                case AppendResult.Contention contention -> Backoff.pause(attempt);
             }
         }
         throw new CreditsException(503, "contention", "the workspace's balance is too busy right now; retry with the same executionId");
@@ -212,11 +207,5 @@ public final class DebitService {
                     + " was already recorded for activity '" + existing.activity() + "', not '" + activity + "'");
         }
         return new DebitOutcome(existing.body(), false);
-    }
-
-    /** Full-jitter exponential backoff, so that contenders spread out instead of colliding again. */
-    private static void pause(int attempt) {
-        long ceiling = Math.min(BACKOFF_CAP_MICROS, BACKOFF_BASE_MICROS << Math.min(attempt, 16));
-        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(ThreadLocalRandom.current().nextLong(ceiling + 1)));
     }
 }

@@ -2,8 +2,10 @@ package com.aicredits.store;
 
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.RefundLine;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
+import com.aicredits.json.Json;
 
 /**
  * The port to the one table: workspaces, period balances and the usage records of the ledger.
@@ -44,8 +46,53 @@ public interface CreditStore {
     record LedgerView(Workspace workspace, Balance balance, StoredRecord record) {
     }
 
-    /** A usage record as stored: its activity (to tell a replay from a conflict) and its exact response body. */
-    record StoredRecord(String activity, String body) {
+    /**
+     * A usage record as stored: its activity (to tell a replay from a conflict), its exact response body as the debit
+     * returned it (a replay returns it unchanged, forever) and, once refunded, the refund (null before).
+     */
+    record StoredRecord(String activity, String body, Refund refund) {
+        /** The record as lists and the refund answer show it: the debit's body, plus the refund once there is one. */
+        public String currentBody() {
+            if (refund == null) {
+                return body;
+            }
+            return body.substring(0, body.lastIndexOf('}')) + ",\"refundedAt\":" + Json.write(refund.refundedAt())
+                    + ",\"refundReason\":" + Json.write(refund.reason()) + "}";
+        }
+    }
+
+    /** When and why a record was refunded. */
+    record Refund(String refundedAt, String reason) {
+    }
+
+    /**
+     * Refunds one record in one transaction: marks it (only if not refunded yet), adds the refund's ledger line and
+     * moves its period's balance {@code before -> after} (compare-and-set on {@code before.revision()}).
+     */
+    RefundResult refund(RefundWrite refund);
+
+    /** A record by its executionId (consistent read); empty when the workspace has no such record. */
+    java.util.Optional<StoredRecord> findRecord(String workspaceId, String executionId);
+
+    record RefundWrite(String executionId, Refund refund, RefundLine line, String lineBody, Balance before, Balance after) {
+    }
+
+    sealed interface RefundResult {
+        /** Written. */
+        record Committed() implements RefundResult {
+        }
+
+        /** The record was refunded before (or is gone): nothing written; {@code existing} is null when gone. */
+        record AlreadyRefunded(StoredRecord existing) implements RefundResult {
+        }
+
+        /** The balance moved since it was read; here it is as it stands. */
+        record BalanceChanged(Balance fresh) implements RefundResult {
+        }
+
+        /** Transient contention (transaction conflict, throttling): retry after a pause. */
+        record Contention(String reason) implements RefundResult {
+        }
     }
 
     /** One new ledger line; {@code before} is null when this line opens the period. */

@@ -11,7 +11,7 @@ public interface UsageStore {
     /** The workspace and its balance for the period (either may be null). */
     CreditStore.LedgerView workspaceAndBalance(String workspaceId, Period period);
 
-    /** A period's records, newest first, as their stored response bodies. */
+    /** A period's ledger lines, newest first, as their stored response bodies (a refunded record with its refund). */
     Page<String> executions(String workspaceId, Period period, int limit, String cursor);
 
     /** An organization's workspaces, by id. */

@@ -116,6 +116,46 @@ public final class DynamoDbCreditStore implements CreditStore {
         }
     }
 
+    @Override
+    public Optional<StoredRecord> findRecord(String workspaceId, String executionId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName)
+                .key(Keys.execution(workspaceId, executionId)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.storedRecord(item));
+    }
+
+    @Override
+    public RefundResult refund(RefundWrite refund) {
+        Balance before = refund.before();
+        List<TransactWriteItem> items = List.of(
+                TransactWriteItem.builder().update(Update.builder().tableName(tableName)
+                        .key(Keys.execution(before.workspaceId(), refund.executionId()))
+                        .updateExpression("SET #refundedAt = :refundedAt, #refundReason = :refundReason")
+                        .conditionExpression("attribute_exists(" + Keys.PK + ") AND attribute_not_exists(#refundedAt)")
+                        .expressionAttributeNames(Map.of("#refundedAt", Items.REFUNDED_AT, "#refundReason", Items.REFUND_REASON))
+                        .expressionAttributeValues(Map.of(":refundedAt", Items.s(refund.refund().refundedAt()),
+                                ":refundReason", Items.s(refund.refund().reason())))
+                        .returnValuesOnConditionCheckFailure(ALL_OLD).build()).build(),
+                TransactWriteItem.builder().update(balanceUpdate(before, refund.after(), null)).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                        .item(Items.refundLine(refund.line(), refund.lineBody()))
+                        .conditionExpression(NOT_EXISTS).build()).build());
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(items));
+            return new RefundResult.Committed();
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if (failedCondition(reasons, 0)) {
+                Map<String, AttributeValue> record = reasons.get(0).item();
+                return new RefundResult.AlreadyRefunded(record == null || record.isEmpty() ? null : Items.storedRecord(record));
+            }
+            if (failedCondition(reasons, 1)) {
+                return new RefundResult.BalanceChanged(Items.balance(reasons.get(1).item()));
+            }
+            // The refund line exists only beside a marked record, so its condition cannot fail alone: transient.
+            return new RefundResult.Contention(reasons.stream().map(CancellationReason::code).toList().toString());
+        }
+    }
+
     private static AppendResult explain(List<CancellationReason> reasons) {
         if (failedCondition(reasons, 0)) {
             return new AppendResult.AlreadyRecorded(Items.storedRecord(reasons.get(0).item()));

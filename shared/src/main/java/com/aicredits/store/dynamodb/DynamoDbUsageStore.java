@@ -44,7 +44,7 @@ public final class DynamoDbUsageStore implements UsageStore {
     public Page<String> executions(String workspaceId, Period period, int limit, String cursor) {
         String partition = Keys.ledgerGsiPk(workspaceId, period);
         QueryResponse response = dynamoDb.query(gsi1(partition, null, limit, cursor).scanIndexForward(false).build());
-        return new Page<>(response.items().stream().map(item -> item.get(Items.BODY).s()).toList(), nextCursor(response));
+        return new Page<>(response.items().stream().map(item -> Items.storedRecord(item).currentBody()).toList(), nextCursor(response));
     }
 
     @Override

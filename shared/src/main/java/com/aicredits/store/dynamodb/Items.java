@@ -5,9 +5,11 @@ import com.aicredits.domain.Balance;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PricingModel;
+import com.aicredits.domain.RefundLine;
 import com.aicredits.domain.Tier;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
+import com.aicredits.store.CreditStore;
 import com.aicredits.store.CreditStore.StoredRecord;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -27,6 +29,8 @@ final class Items {
     static final String VERSION = "version";
     static final String BODY = "body";
     static final String ACTIVITY = "activity";
+    static final String REFUNDED_AT = "refundedAt";
+    static final String REFUND_REASON = "refundReason";
 
     private Items() {
     }
@@ -141,7 +145,23 @@ final class Items {
     }
 
     static StoredRecord storedRecord(Map<String, AttributeValue> item) {
-        return new StoredRecord(str(item, ACTIVITY), str(item, BODY));
+        CreditStore.Refund refund = item.containsKey(REFUNDED_AT)
+                ? new CreditStore.Refund(str(item, REFUNDED_AT), str(item, REFUND_REASON)) : null;
+        return new StoredRecord(str(item, ACTIVITY), str(item, BODY), refund);
+    }
+
+    /** A refund's ledger line: listed with the debits of its period (GSI1), under its own sort key. */
+    static Map<String, AttributeValue> refundLine(RefundLine line, String body) {
+        Map<String, AttributeValue> item = new HashMap<>(Keys.refundLine(line.workspaceId(), line.executionId()));
+        item.put(TYPE, s("REFUND"));
+        item.put(Keys.GSI1PK, s(Keys.ledgerGsiPk(line.workspaceId(), Period.parse(line.period()))));
+        item.put(Keys.GSI1SK, s(Keys.ledgerGsiSk(line.sequence())));
+        item.put(ACTIVITY, s(line.activity()));
+        item.put("feature", s(line.feature().name()));
+        item.put("period", s(line.period()));
+        item.put("creditsConsumed", n(line.creditsConsumed()));
+        item.put(BODY, s(body));
+        return item;
     }
 
     static String featureAttribute(Feature feature) {

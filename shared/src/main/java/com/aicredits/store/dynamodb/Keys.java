@@ -23,6 +23,7 @@ public final class Keys {
     public static final String WORKSPACE_SK = "WORKSPACE";
     public static final String BALANCE_SK_PREFIX = "BALANCE#";
     public static final String EXECUTION_SK_PREFIX = "EXEC#";
+    public static final String REFUND_SK_PREFIX = "REFUND#";
 
     private Keys() {
     }
@@ -41,6 +42,11 @@ public final class Keys {
 
     public static Map<String, AttributeValue> execution(String workspaceId, String executionId) {
         return key(workspacePk(workspaceId), EXECUTION_SK_PREFIX + executionId);
+    }
+
+    /** The ledger line of a record's refund (at most one per record). */
+    public static Map<String, AttributeValue> refundLine(String workspaceId, String executionId) {
+        return key(workspacePk(workspaceId), REFUND_SK_PREFIX + executionId);
     }
 
     public static String ledgerGsiPk(String workspaceId, Period period) {

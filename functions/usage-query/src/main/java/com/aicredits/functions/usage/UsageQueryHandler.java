@@ -16,6 +16,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -77,8 +78,15 @@ public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPE
         return HttpApi.json(200, body.append('}').toString());
     }
 
+    /** The version in force and, when one is scheduled, the next with the time it takes over. */
     private Map<String, Object> pricing() {
-        PriceCatalog.Version version = catalog.versionAt(clock.instant());
+        Instant now = clock.instant();
+        Map<String, Object> body = versionView(catalog.versionAt(now));
+        catalog.nextAfter(now).ifPresent(next -> body.put("next", versionView(next)));
+        return body;
+    }
+
+    private static Map<String, Object> versionView(PriceCatalog.Version version) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("version", version.version());
         body.put("effectiveFrom", version.effectiveFrom().toString());

@@ -10,6 +10,7 @@ import com.aicredits.http.Caller;
 import com.aicredits.http.HttpApi;
 import com.aicredits.json.Json;
 import com.aicredits.service.AddonService;
+import com.aicredits.service.RefundService;
 import com.aicredits.service.WorkspaceService;
 import com.aicredits.store.dynamodb.DynamoDbAgentStore;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -20,7 +21,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Workspace administration for admins: the workspace ({@code PUT}, {@code GET}) and its AI agent instances. */
+/** Workspace administration for admins: the workspace ({@code PUT}, {@code GET}), its AI agent instances, add-on packages and refunds. */
 public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     static final String SCOPE = "credits/admin";
     static final String PUT_WORKSPACE = "PUT /v1/workspaces/{workspaceId}";
@@ -30,21 +31,24 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
     static final String LIST_AGENTS = "GET /v1/workspaces/{workspaceId}/agents";
     static final String BUY_ADDON = "POST /v1/workspaces/{workspaceId}/addons";
     static final String LIST_ADDONS = "GET /v1/workspaces/{workspaceId}/addons";
+    static final String REFUND_EXECUTION = "POST /v1/workspaces/{workspaceId}/executions/{executionId}/refund";
 
     private final WorkspaceService workspaces;
     private final AgentService agents;
     private final AddonService addons;
+    private final RefundService refunds;
 
     public WorkspaceAdminHandler() {
         this(Production.workspaceService(), new AgentService(Production.store(),
                 new DynamoDbAgentStore(Production.dynamoDb(), Env.tableName()), Clock.systemUTC()),
-                new AddonService(Production.store(), Clock.systemUTC()));
+                new AddonService(Production.store(), Clock.systemUTC()), new RefundService(Production.store(), Clock.systemUTC()));
     }
 
-    public WorkspaceAdminHandler(WorkspaceService workspaces, AgentService agents, AddonService addons) {
+    public WorkspaceAdminHandler(WorkspaceService workspaces, AgentService agents, AddonService addons, RefundService refunds) {
         this.workspaces = workspaces;
         this.agents = agents;
         this.addons = addons;
+        this.refunds = refunds;
     }
 
     @Override
@@ -76,6 +80,10 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
                 }
                 case LIST_ADDONS -> HttpApi.json(200, Map.of("items",
                         addons.list(workspaceId).stream().map(addon -> addonView(workspaceId, addon)).toList()));
+                case REFUND_EXECUTION -> {
+                    RefundService.RefundRequest request = Json.readObject(HttpApi.body(event), RefundService.RefundRequest.class);
+                    yield HttpApi.json(200, refunds.refund(workspaceId, HttpApi.pathParameter(event, "executionId"), request).body());
+                }
                 default -> throw CreditsException.notFound("no route " + event.getRouteKey());
             };
         });

@@ -3,15 +3,11 @@ package com.aicredits.functions.workspace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.aicredits.agents.AgentService;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.PriceCatalog;
 import com.aicredits.json.Json;
-import com.aicredits.service.AddonService;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
-import com.aicredits.service.WorkspaceService;
-import com.aicredits.store.dynamodb.DynamoDbAgentStore;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
 import com.aicredits.testkit.TestClock;
@@ -35,9 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AddonPackagesIntegrationTest {
     private final CreditsTable table = new CreditsTable("addons");
     private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
-    private final WorkspaceAdminHandler handler = new WorkspaceAdminHandler(new WorkspaceService(table.store, clock),
-            new AgentService(table.store, new DynamoDbAgentStore(table.client, table.name), clock),
-            new AddonService(table.store, clock));
+    private final WorkspaceAdminHandler handler = AdminHandlers.on(table, clock);
     private final DebitService debits = new DebitService(table.store, PriceCatalog.loadDefault(), clock);
 
     @Test

@@ -1,0 +1,90 @@
+package com.aicredits.service;
+
+import com.aicredits.domain.Balance;
+import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Ids;
+import com.aicredits.domain.Period;
+import com.aicredits.domain.RefundLine;
+import com.aicredits.domain.Timestamps;
+import com.aicredits.domain.UsageRecord;
+import com.aicredits.json.Json;
+import com.aicredits.store.CreditStore;
+import com.aicredits.store.CreditStore.RefundResult;
+import com.aicredits.store.CreditStore.StoredRecord;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * Refunds a recorded execution once. One transaction marks the record (only if not refunded yet), appends the refund's
+ * line to that record's period ledger and returns the credits to that period's balance (compare-and-set on its
+ * revision, like a debit). A second refund finds the mark and changes nothing. The record's stored body, which a
+ * debit replay returns, is never rewritten.
+ */
+public final class RefundService {
+    static final int MAX_REASON_LENGTH = 500;
+    private static final int MAX_ATTEMPTS = 40;
+
+    private final CreditStore store;
+    private final Clock clock;
+
+    public RefundService(CreditStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** The body of {@code POST .../executions/{executionId}/refund}. */
+    public record RefundRequest(String reason) {
+    }
+
+    /** The record as it now stands (with its refund), and whether this call refunded it. */
+    public record Refunded(String body, boolean refundedNow) {
+    }
+
+    public Refunded refund(String workspaceId, String executionId, RefundRequest request) {
+        Ids.workspaceId(workspaceId);
+        Ids.executionId(executionId);
+        String reason = checkedReason(request);
+        StoredRecord stored = store.findRecord(workspaceId, executionId).orElseThrow(() -> CreditsException.notFound(
+                "workspace " + workspaceId + " has no recorded execution " + executionId));
+        UsageRecord record = Json.readObject(stored.body(), UsageRecord.class);
+        Period period = Period.parse(record.period());
+        Balance balance = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            if (stored.refund() != null) {
+                return new Refunded(stored.currentBody(), false);
+            }
+            if (balance == null) {
+                balance = store.read(workspaceId, period, null, true).balance();
+            }
+            Balance after = balance.refund(record);
+            Instant now = clock.instant();
+            CreditStore.Refund refund = new CreditStore.Refund(Timestamps.format(now), reason);
+            RefundLine line = RefundLine.of(record, after, now, reason);
+            switch (store.refund(new CreditStore.RefundWrite(executionId, refund, line, Json.write(line), balance, after))) {
+                case RefundResult.Committed committed -> {
+                    return new Refunded(new StoredRecord(stored.activity(), stored.body(), refund).currentBody(), true);
+                }
+                case RefundResult.AlreadyRefunded already -> {
+                    if (already.existing() == null) {
+                        throw CreditsException.notFound("workspace " + workspaceId + " has no recorded execution " + executionId);
+                    }
+                    stored = already.existing();
+                }
+                case RefundResult.BalanceChanged changed -> balance = changed.fresh();
+                case RefundResult.Contention contention -> Backoff.pause(attempt);
+            }
+        }
+        throw new CreditsException(503, "contention", "the workspace's balance is too busy right now; retry the refund");
+    }
+
+    private static String checkedReason(RefundRequest request) {
+        String reason = request == null ? null : request.reason();
+        if (reason == null || reason.isBlank()) {
+            throw CreditsException.badRequest("invalid_reason", "reason is required: say why the credits are returned");
+        }
+        if (reason.length() > MAX_REASON_LENGTH) {
+            throw CreditsException.badRequest("invalid_reason", "reason must be at most " + MAX_REASON_LENGTH + " characters");
+        }
+        return reason;
+    }
+}
