@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.alerts.AlertEmails;
 import com.aicredits.alerts.AlertService;
 import com.aicredits.alerts.EventPublisher;
+import com.aicredits.domain.Period;
 import com.aicredits.domain.PriceCatalog;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.threshold.ThresholdEvaluatorHandler;
@@ -14,6 +15,7 @@ import com.aicredits.mail.Mailer;
 import com.aicredits.mail.SesMailer;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
+import com.aicredits.service.RefundService;
 import com.aicredits.service.WorkspaceService;
 import com.aicredits.store.dynamodb.DynamoDbAlertStore;
 import com.aicredits.testkit.CloudFormationTemplate;
@@ -181,6 +183,29 @@ class ThresholdAlertsIntegrationTest {
         assertThat(usageAlerts(recipient)).extracting(e -> e.get("subject").asText()).containsExactlyInAnyOrder(
                 "[aicredits] Usage alert: 80% of monthly AI credits used — Workspace ws-raised",
                 "[aicredits] Usage alert: 90% of monthly AI credits used — Workspace ws-raised");
+    }
+
+    @Test
+    void aRefundBelowAFiredThresholdNeitherUnfiresItNorSendsItAgain() {
+        String recipient = workspace("ws-refunded", "DEV", true);
+        for (int i = 0; i < 34; i++) {
+            debit("ws-refunded", "case-" + i, "case.investigation"); // 408 of 500 = 81.6%
+        }
+        poller.drain(DRAIN);
+        RefundService refunds = new RefundService(table.store, Clock.systemUTC());
+        for (int i = 0; i < 3; i++) {
+            refunds.refund("ws-refunded", "case-" + i, new RefundService.RefundRequest("aborted runs")); // 372 = 74.4%
+        }
+        poller.drain(DRAIN);
+        for (int i = 0; i < 3; i++) {
+            debit("ws-refunded", "again-" + i, "case.investigation"); // 408 again
+        }
+        poller.drain(DRAIN);
+
+        assertThat(usageAlerts(recipient)).extracting(e -> e.get("subject").asText()).containsExactly(
+                "[aicredits] Usage alert: 80% of monthly AI credits used — Workspace ws-refunded");
+        assertThat(new DynamoDbAlertStore(table.client, table.name).markers("ws-refunded", Period.of(Instant.now())))
+                .extracting(marker -> marker.alert().threshold()).contains(80);
     }
 
     @Test

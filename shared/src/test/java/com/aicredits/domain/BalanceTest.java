@@ -37,6 +37,29 @@ class BalanceTest {
     }
 
     @Test
+    void aRefundTakesTheRecordsCreditsOffItsFeatureAndTheDayItOccurredAsANewLine() {
+        Balance opened = Balance.open(workspace("DEV", null, 200, true), Period.of(AT), 0);
+        Charge investigation = charge("case.investigation");
+        Balance debited = opened.debit(investigation, AT);
+        UsageRecord record = UsageRecord.between("inv-1", investigation, opened, debited, AT, AT);
+        Balance laterDay = debited.debit(charge("task.execution"), AT.plus(java.time.Duration.ofDays(3)));
+
+        Balance refunded = laterDay.refund(record);
+
+        assertThat(refunded.used()).isEqualTo(1);
+        assertThat(refunded.sequence()).isEqualTo(3);
+        assertThat(refunded.revision()).isEqualTo(3);
+        assertThat(refunded.usedByFeature().get(Feature.CASE_INVESTIGATION)).isZero();
+        assertThat(refunded.dailyCredits().get(6)).isZero();
+        assertThat(refunded.dailyCredits().get(9)).isEqualTo(1);
+        RefundLine line = RefundLine.of(record, refunded, AT.plusSeconds(60), "aborted");
+        assertThat(line.creditsConsumed()).isEqualTo(-12);
+        assertThat(line.creditsUsed()).isEqualTo(1);
+        assertThat(line.sequence()).isEqualTo(3);
+        assertThat(line.occurredAt()).isEqualTo(record.occurredAt());
+    }
+
+    @Test
     void aDebitMovesTheLedgerHeadAndTheCountersOfItsFeatureAndDay() {
         Balance before = Balance.open(workspace("DEV", null, 200, true), Period.of(AT), 0);
 

@@ -38,6 +38,22 @@ class ChargeAndCatalogTest {
     }
 
     @Test
+    void theNextVersionIsTheOneAfterTheVersionInForce() {
+        Activity task = new Activity("task.execution", Feature.AI_TASK, "task", 1);
+        PriceCatalog.Version v1 = new PriceCatalog.Version("v1", Instant.EPOCH, Map.of(task.key(), task));
+        PriceCatalog.Version v2 = new PriceCatalog.Version("v2", Instant.parse("2026-12-01T00:00:00Z"), Map.of(task.key(), task));
+        PriceCatalog.Version v3 = new PriceCatalog.Version("v3", Instant.parse("2027-01-01T00:00:00Z"), Map.of(task.key(), task));
+        PriceCatalog amended = new PriceCatalog(List.of(v3, v1, v2));
+
+        assertThat(amended.nextAfter(NOW)).contains(v2);
+        assertThat(amended.nextAfter(v2.effectiveFrom())).contains(v3);
+        assertThat(amended.nextAfter(v3.effectiveFrom())).isEmpty();
+        assertThat(catalog.nextAfter(NOW)).isEmpty();
+        assertThatThrownBy(() -> new PriceCatalog(List.of(v1, new PriceCatalog.Version("v1", NOW, Map.of()))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void anUnknownActivityIsABadRequestListingTheKnownOnes() {
         assertThatThrownBy(() -> catalog.priceAt("image.generation", NOW)).isInstanceOfSatisfying(CreditsException.class,
                 e -> assertThat(e.getMessage()).contains("task.execution"));

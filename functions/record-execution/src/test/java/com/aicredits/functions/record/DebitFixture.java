@@ -21,17 +21,23 @@ final class DebitFixture {
     final TestClock clock;
     final RecordExecutionHandler handler;
     final WorkspaceService workspaces;
+    private final PriceCatalog catalog;
 
     DebitFixture(String tablePrefix, Instant now) {
+        this(tablePrefix, now, PriceCatalog.loadDefault());
+    }
+
+    DebitFixture(String tablePrefix, Instant now, PriceCatalog catalog) {
         this.table = new CreditsTable(tablePrefix);
         this.clock = new TestClock(now);
+        this.catalog = catalog;
         this.handler = newContainer();
         this.workspaces = new WorkspaceService(table.store, clock);
     }
 
     /** A handler as a new Lambda container would build it: nothing cached. */
     RecordExecutionHandler newContainer() {
-        return new RecordExecutionHandler(new DebitService(table.store, PriceCatalog.loadDefault(), clock));
+        return new RecordExecutionHandler(new DebitService(table.store, catalog, clock));
     }
 
     void workspace(String workspaceId, String tier, Map<String, Object> overrides) {

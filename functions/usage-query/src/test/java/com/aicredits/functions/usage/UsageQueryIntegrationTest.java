@@ -11,6 +11,7 @@ import com.aicredits.service.UsageService;
 import com.aicredits.service.WorkspaceService;
 import com.aicredits.store.dynamodb.DynamoDbAlertStore;
 import com.aicredits.store.dynamodb.DynamoDbUsageStore;
+import com.aicredits.testkit.AmendedCatalog;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
 import com.aicredits.testkit.TestClock;
@@ -157,6 +158,43 @@ class UsageQueryIntegrationTest {
         pricing.getRequestContext().getAuthorizer().getJwt().setClaims(Map.of("sub", "svc", "scope", "credits/record"));
         assertThat(send(pricing).getStatusCode()).isEqualTo(200);
         assertThat(json(send(pricing)).get("activities")).hasSize(6);
+    }
+
+    @Test
+    void pricingShowsTheVersionInForceAndTheNextOneWhenScheduled() {
+        UsageQueryHandler amended = new UsageQueryHandler(new UsageService(new DynamoDbUsageStore(table.client, table.name),
+                new DynamoDbAlertStore(table.client, table.name), clock), AmendedCatalog.fromDecember(), clock);
+
+        JsonNode november = json(amended.handleRequest(ApiEvents.load("pricing.json"), null));
+        clock.set(AmendedCatalog.EFFECTIVE);
+        JsonNode december = json(amended.handleRequest(ApiEvents.load("pricing.json"), null));
+
+        assertThat(november.get("version").asText()).isEqualTo("2026-01-01");
+        assertThat(november.at("/next/version").asText()).isEqualTo(AmendedCatalog.VERSION);
+        assertThat(november.at("/next/effectiveFrom").asText()).isEqualTo("2026-12-01T00:00:00Z");
+        assertThat(november.at("/next/activities").findValuesAsText("activity")).contains("agent.deep-research");
+        assertThat(december.get("version").asText()).isEqualTo(AmendedCatalog.VERSION);
+        assertThat(december.has("next")).isFalse();
+        assertThat(json(send(ApiEvents.load("pricing.json"))).has("next")).as("the deployed catalog has none scheduled").isFalse();
+    }
+
+    @Test
+    void underLegacyPricingUsageCountsCasesAndDebitsOnlyTasksAndAgents() {
+        workspaces.put("ws-legacy", new WorkspaceSpec(null, "org-acme", "Legacy", "DEV", "LEGACY", null, null, null, null, null, null));
+        debit("ws-legacy", "inv-1", "case.investigation", null);
+        debit("ws-legacy", "conv-1", "case.conversation", null);
+        debit("ws-legacy", "agent-1", "agent.execution", null);
+        debit("ws-legacy", "task-1", "task.execution", null);
+
+        JsonNode usage = json(send(usageEvent("ws-legacy", null, "org-acme")));
+
+        assertThat(usage.get("casesCounted").asLong()).isEqualTo(2);
+        assertThat(usage.get("creditsUsed").asLong()).isEqualTo(7);
+        assertThat(usage.at("/byFeature/CASE_INVESTIGATION").asLong()).isZero();
+        assertThat(usage.at("/byFeature/CASE_CONVERSATION").asLong()).isZero();
+        assertThat(usage.at("/byFeature/AI_AGENT").asLong()).isEqualTo(6);
+        JsonNode records = json(send(executionsEvent("ws-legacy", Map.of(), null)));
+        assertThat(records.get("items").findValues("creditsConsumed")).extracting(JsonNode::asLong).containsExactly(1L, 6L, 0L, 0L);
     }
 
     @ParameterizedTest(name = "{0}={1}")

@@ -1,0 +1,28 @@
+package com.aicredits.testkit;
+
+import com.aicredits.domain.Activity;
+import com.aicredits.domain.Feature;
+import com.aicredits.domain.PriceCatalog;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The deployed catalog plus one amendment taking effect at a month boundary, for tests of catalog versions. */
+public final class AmendedCatalog {
+    public static final Instant EFFECTIVE = Instant.parse("2026-12-01T00:00:00Z");
+    public static final String VERSION = "2026-12-01";
+
+    private AmendedCatalog() {
+    }
+
+    /** Today's catalog, and from December 2026: investigations at 15, tasks at 2, and a new activity at 20. */
+    public static PriceCatalog fromDecember() {
+        PriceCatalog.Version current = PriceCatalog.loadDefault().versionAt(EFFECTIVE.minusSeconds(1));
+        Map<String, Activity> december = new LinkedHashMap<>(current.activities());
+        december.put("case.investigation", new Activity("case.investigation", Feature.CASE_INVESTIGATION, "investigation", 15));
+        december.put("task.execution", new Activity("task.execution", Feature.AI_TASK, "task", 2));
+        december.put("agent.deep-research", new Activity("agent.deep-research", Feature.AI_AGENT, "long agent run", 20));
+        return new PriceCatalog(List.of(current, new PriceCatalog.Version(VERSION, EFFECTIVE, december)));
+    }
+}
