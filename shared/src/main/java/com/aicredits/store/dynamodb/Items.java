@@ -131,17 +131,8 @@ final class Items {
     }
 
     static Map<String, AttributeValue> record(UsageRecord r, String body) {
-        Map<String, AttributeValue> item = new HashMap<>(Keys.execution(r.workspaceId(), r.executionId()));
-        Period period = Period.parse(r.period());
-        item.put(TYPE, s("EXECUTION"));
-        item.put(Keys.GSI1PK, s(Keys.ledgerGsiPk(r.workspaceId(), period)));
-        item.put(Keys.GSI1SK, s(Keys.ledgerGsiSk(r.sequence())));
-        item.put(ACTIVITY, s(r.activity()));
-        item.put("feature", s(r.feature().name()));
-        item.put("period", s(r.period()));
-        item.put("creditsConsumed", n(r.creditsConsumed()));
-        item.put(BODY, s(body));
-        return item;
+        return ledgerLine(Keys.execution(r.workspaceId(), r.executionId()), "EXECUTION", r.workspaceId(), r.period(),
+                r.sequence(), r.activity(), r.feature(), r.creditsConsumed(), body);
     }
 
     static StoredRecord storedRecord(Map<String, AttributeValue> item) {
@@ -152,14 +143,22 @@ final class Items {
 
     /** A refund's ledger line: listed with the debits of its period (GSI1), under its own sort key. */
     static Map<String, AttributeValue> refundLine(RefundLine line, String body) {
-        Map<String, AttributeValue> item = new HashMap<>(Keys.refundLine(line.workspaceId(), line.executionId()));
-        item.put(TYPE, s("REFUND"));
-        item.put(Keys.GSI1PK, s(Keys.ledgerGsiPk(line.workspaceId(), Period.parse(line.period()))));
-        item.put(Keys.GSI1SK, s(Keys.ledgerGsiSk(line.sequence())));
-        item.put(ACTIVITY, s(line.activity()));
-        item.put("feature", s(line.feature().name()));
-        item.put("period", s(line.period()));
-        item.put("creditsConsumed", n(line.creditsConsumed()));
+        return ledgerLine(Keys.refundLine(line.workspaceId(), line.executionId()), "REFUND", line.workspaceId(),
+                line.period(), line.sequence(), line.activity(), line.feature(), line.creditsConsumed(), body);
+    }
+
+    /** A line of a period's ledger (GSI1: the period's partition, ordered by sequence) with its response body. */
+    private static Map<String, AttributeValue> ledgerLine(Map<String, AttributeValue> key, String type, String workspaceId,
+                                                          String period, long sequence, String activity, Feature feature,
+                                                          long creditsConsumed, String body) {
+        Map<String, AttributeValue> item = new HashMap<>(key);
+        item.put(TYPE, s(type));
+        item.put(Keys.GSI1PK, s(Keys.ledgerGsiPk(workspaceId, Period.parse(period))));
+        item.put(Keys.GSI1SK, s(Keys.ledgerGsiSk(sequence)));
+        item.put(ACTIVITY, s(activity));
+        item.put("feature", s(feature.name()));
+        item.put("period", s(period));
+        item.put("creditsConsumed", n(creditsConsumed));
         item.put(BODY, s(body));
         return item;
     }
