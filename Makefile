@@ -58,16 +58,29 @@ clean-local: ## wipe the local stack's data (.local/: DynamoDB Local's files, th
 clean: ## remove build output
 	$(MVN) -q clean
 
-# SAM (BuildMethod: makefile) calls build-<LogicalId> through each function's own Makefile, which comes here.
-# A Java Lambda zip puts its jars under lib/. Each logical id maps to its module under functions/.
+# SAM (BuildMethod: makefile) calls build-<LogicalId> through each function's own Makefile, which comes here:
+# it runs `make build-<LogicalId>` in the function's CodeUri folder (samconfig.toml: build in source) with
+# ARTIFACTS_DIR in the environment, and zips what the target leaves there. A Java Lambda zip puts its jars under lib/.
+# Each logical id maps to its module under functions/.
 FUNCTION_MODULE_RecordExecutionFunction := record-execution
 FUNCTION_MODULE_WorkspaceAdminFunction := workspace-admin
 FUNCTION_MODULE_ThresholdEvaluatorFunction := threshold-evaluator
 FUNCTION_MODULE_UsageQueryFunction := usage-query
 FUNCTION_MODULE_MonthlyResetFunction := monthly-reset
+FUNCTION_MODULES := $(foreach id,$(filter FUNCTION_MODULE_%,$(.VARIABLES)),$($(id)))
 
 build-%Function: jdk
 	@[ -n "$(FUNCTION_MODULE_$*Function)" ] || { echo "error: no function module for $*Function" >&2; exit 1; }
-	$(MVN) -q -pl functions/$(FUNCTION_MODULE_$*Function) -am package -DskipTests
+	@[ -n "$(ARTIFACTS_DIR)" ] || { echo "error: ARTIFACTS_DIR is not set (sam build sets it)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory $(call FUNCTION_JAR,$(FUNCTION_MODULE_$*Function))
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
 	cp $(call FUNCTION_JAR,$(FUNCTION_MODULE_$*Function)) "$(ARTIFACTS_DIR)/lib/"
+
+# A function's jar is rebuilt only when a pom or a source it is made from is newer than it: a sam build right after
+# make build (or make test, which packages every function) only copies.
+define FUNCTION_JAR_RULE
+$(call FUNCTION_JAR,$(1)): pom.xml shared/pom.xml functions/$(1)/pom.xml $(shell find shared/src/main functions/$(1)/src/main -type f 2>/dev/null)
+	$$(MVN) -q -pl functions/$(1) -am package -DskipTests
+	@touch $$@
+endef
+$(foreach module,$(FUNCTION_MODULES),$(eval $(call FUNCTION_JAR_RULE,$(module))))
