@@ -12,7 +12,7 @@ MVN := JAVA_HOME="$(JDK)" MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $$MA
 
 FUNCTION_JAR = functions/$(1)/target/$(1)-0.1.0-SNAPSHOT-lambda.jar
 
-.PHONY: help jdk build test bench run clean clean-local
+.PHONY: help jdk build test test-localstack bench run clean clean-local
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -32,6 +32,9 @@ build: jdk ## build every function's Lambda jar (functions/*/target/*-lambda.jar
 
 test: jdk ## run the whole suite: unit tests and integration tests on DynamoDB Local
 	$(MVN) verify
+
+test-localstack: jdk ## the same suite with LocalStack (Docker, Testcontainers) as the tests' DynamoDB; skipped without Docker
+	$(MVN) verify -Daicredits.backend=localstack
 
 bench: jdk ## one table: DynamoDB calls and write units per debit, the 16x100 run, usage read cost, the 10,000-workspace reset
 	$(MVN) -q install -DskipTests
