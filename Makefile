@@ -36,16 +36,17 @@ test: jdk ## run the whole suite: unit tests and integration tests on DynamoDB L
 test-localstack: jdk ## the same suite with LocalStack (Docker, Testcontainers) as the tests' DynamoDB; skipped without Docker
 	$(MVN) verify -Daicredits.backend=localstack
 
-bench: jdk ## one table: DynamoDB calls and write units per debit, the 16x100 run, usage read cost, the 10,000-workspace reset
+bench: jdk ## one table: DynamoDB calls and write units per debit, the 16x100 run, usage read cost, the 10,000-workspace reset, EMF cold start
 	$(MVN) -q install -DskipTests
 	$(MVN) -q -pl functions/record-execution surefire:test \
 		-Dtest='DebitCostIntegrationTest,ConcurrentDebitsIntegrationTest' -Dsurefire.failIfNoSpecifiedTests=false
 	$(MVN) -q -pl functions/usage-query surefire:test \
 		-Dtest='UsageQueryIntegrationTest#usageReadsTheSameFewItemsAtTenAndAtTenThousandExecutions' -Dsurefire.failIfNoSpecifiedTests=false
 	$(MVN) -q -pl local surefire:test -Dtest='MonthlyResetBench' -Dsurefire.failIfNoSpecifiedTests=false
+	$(MVN) -q -pl shared surefire:test -Dtest='EmfColdStartBench' -Dsurefire.failIfNoSpecifiedTests=false
 	@echo; echo "| measurement | result |"; echo "|---|---|"
 	@cat functions/record-execution/target/surefire-reports/*-output.txt functions/usage-query/target/surefire-reports/*-output.txt \
-		local/target/surefire-reports/*MonthlyResetBench-output.txt \
+		local/target/surefire-reports/*MonthlyResetBench-output.txt shared/target/surefire-reports/*EmfColdStartBench-output.txt \
 		| grep -E '^bench: ' | sed -E 's/^bench: ([^:]+): (.*)$$/| \1 | \2 |/'
 
 run: jdk ## start the local stack on http://127.0.0.1:3000 (PORT=... to change); Ctrl-C stops it
