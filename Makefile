@@ -12,7 +12,7 @@ MVN := JAVA_HOME="$(JDK)" MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $$MA
 
 FUNCTION_JAR = functions/$(1)/target/$(1)-0.1.0-SNAPSHOT-lambda.jar
 
-.PHONY: help jdk build test bench run clean clean-local
+.PHONY: help jdk build test test-localstack bench run clean clean-local
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -33,16 +33,20 @@ build: jdk ## build every function's Lambda jar (functions/*/target/*-lambda.jar
 test: jdk ## run the whole suite: unit tests and integration tests on DynamoDB Local
 	$(MVN) verify
 
-bench: jdk ## one table: DynamoDB calls and write units per debit, the 16x100 run, usage read cost, the 10,000-workspace reset
+test-localstack: jdk ## the same suite with LocalStack (Docker, Testcontainers) as the tests' DynamoDB; skipped without Docker
+	$(MVN) verify -Daicredits.backend=localstack
+
+bench: jdk ## one table: DynamoDB calls and write units per debit, the 16x100 run, usage read cost, the 10,000-workspace reset, EMF cold start
 	$(MVN) -q install -DskipTests
 	$(MVN) -q -pl functions/record-execution surefire:test \
 		-Dtest='DebitCostIntegrationTest,ConcurrentDebitsIntegrationTest' -Dsurefire.failIfNoSpecifiedTests=false
 	$(MVN) -q -pl functions/usage-query surefire:test \
 		-Dtest='UsageQueryIntegrationTest#usageReadsTheSameFewItemsAtTenAndAtTenThousandExecutions' -Dsurefire.failIfNoSpecifiedTests=false
 	$(MVN) -q -pl local surefire:test -Dtest='MonthlyResetBench' -Dsurefire.failIfNoSpecifiedTests=false
+	$(MVN) -q -pl shared surefire:test -Dtest='EmfColdStartBench' -Dsurefire.failIfNoSpecifiedTests=false
 	@echo; echo "| measurement | result |"; echo "|---|---|"
 	@cat functions/record-execution/target/surefire-reports/*-output.txt functions/usage-query/target/surefire-reports/*-output.txt \
-		local/target/surefire-reports/*MonthlyResetBench-output.txt \
+		local/target/surefire-reports/*MonthlyResetBench-output.txt shared/target/surefire-reports/*EmfColdStartBench-output.txt \
 		| grep -E '^bench: ' | sed -E 's/^bench: ([^:]+): (.*)$$/| \1 | \2 |/'
 
 run: jdk ## start the local stack on http://127.0.0.1:3000 (PORT=... to change); Ctrl-C stops it
@@ -58,16 +62,29 @@ clean-local: ## wipe the local stack's data (.local/: DynamoDB Local's files, th
 clean: ## remove build output
 	$(MVN) -q clean
 
-# SAM (BuildMethod: makefile) calls build-<LogicalId> through each function's own Makefile, which comes here.
-# A Java Lambda zip puts its jars under lib/. Each logical id maps to its module under functions/.
+# SAM (BuildMethod: makefile) calls build-<LogicalId> through each function's own Makefile, which comes here:
+# it runs `make build-<LogicalId>` in the function's CodeUri folder (samconfig.toml: build in source) with
+# ARTIFACTS_DIR in the environment, and zips what the target leaves there. A Java Lambda zip puts its jars under lib/.
+# Each logical id maps to its module under functions/.
 FUNCTION_MODULE_RecordExecutionFunction := record-execution
 FUNCTION_MODULE_WorkspaceAdminFunction := workspace-admin
 FUNCTION_MODULE_ThresholdEvaluatorFunction := threshold-evaluator
 FUNCTION_MODULE_UsageQueryFunction := usage-query
 FUNCTION_MODULE_MonthlyResetFunction := monthly-reset
+FUNCTION_MODULES := $(foreach id,$(filter FUNCTION_MODULE_%,$(.VARIABLES)),$($(id)))
 
 build-%Function: jdk
 	@[ -n "$(FUNCTION_MODULE_$*Function)" ] || { echo "error: no function module for $*Function" >&2; exit 1; }
-	$(MVN) -q -pl functions/$(FUNCTION_MODULE_$*Function) -am package -DskipTests
+	@[ -n "$(ARTIFACTS_DIR)" ] || { echo "error: ARTIFACTS_DIR is not set (sam build sets it)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory $(call FUNCTION_JAR,$(FUNCTION_MODULE_$*Function))
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
 	cp $(call FUNCTION_JAR,$(FUNCTION_MODULE_$*Function)) "$(ARTIFACTS_DIR)/lib/"
+
+# A function's jar is rebuilt only when a pom or a source it is made from is newer than it: a sam build right after
+# make build (or make test, which packages every function) only copies.
+define FUNCTION_JAR_RULE
+$(call FUNCTION_JAR,$(1)): pom.xml shared/pom.xml functions/$(1)/pom.xml $(shell find shared/src/main functions/$(1)/src/main -type f 2>/dev/null)
+	$$(MVN) -q -pl functions/$(1) -am package -DskipTests
+	@touch $$@
+endef
+$(foreach module,$(FUNCTION_MODULES),$(eval $(call FUNCTION_JAR_RULE,$(module))))

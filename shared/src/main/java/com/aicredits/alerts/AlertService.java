@@ -5,6 +5,8 @@ import com.aicredits.domain.Forecast;
 import com.aicredits.domain.Thresholds;
 import com.aicredits.domain.Workspace;
 import com.aicredits.mail.Mailer;
+import com.aicredits.observability.Log;
+import com.aicredits.observability.Metrics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +43,7 @@ public final class AlertService {
     public void balanceChanged(Balance balance, boolean debited, Instant at) {
         Optional<Workspace> found = store.workspace(balance.workspaceId());
         if (found.isEmpty()) {
-            System.out.println("alerts: workspace " + balance.workspaceId() + " not found; skipping its balance change");
+            Log.warn("workspace not found; its balance change is skipped", "workspaceId", balance.workspaceId());
             return;
         }
         Workspace workspace = found.get();
@@ -56,6 +58,8 @@ public final class AlertService {
             for (Alert alert : due) {
                 if (!markers.containsKey(alert) && store.claim(balance.workspaceId(), balance.period(), alert, at)) {
                     markers.put(alert, new AlertMarker(alert, at, false, alert.kind() == Alert.Kind.FORECAST));
+                    Metrics.thresholdFired(alert.kind() == Alert.Kind.FORECAST ? "forecast" : Integer.toString(alert.threshold()),
+                            balance.period().toString());
                 }
             }
         }
@@ -74,8 +78,8 @@ public final class AlertService {
         }
         if (!marker.emailed()) {
             if (workspace.notificationEmails().isEmpty()) {
-                System.out.println("alerts: workspace " + workspace.workspaceId() + " has no notification recipients; "
-                        + alert.key() + " of " + balance.period() + " is not emailed");
+                Log.info("no notification recipients; the alert is not emailed", "workspaceId", workspace.workspaceId(),
+                        "alert", alert.key(), "period", balance.period().toString());
                 store.markEmailed(balance.workspaceId(), balance.period(), alert, "no-recipients");
                 return;
             }

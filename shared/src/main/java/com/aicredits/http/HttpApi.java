@@ -2,6 +2,8 @@ package com.aicredits.http;
 
 import com.aicredits.domain.CreditsException;
 import com.aicredits.json.Json;
+import com.aicredits.observability.Log;
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.nio.charset.StandardCharsets;
@@ -27,18 +29,32 @@ public final class HttpApi {
      * else to a 500 that says nothing of the internals (the details go to the log).
      */
     public static APIGatewayV2HTTPResponse respond(APIGatewayV2HTTPEvent event, Supplier<APIGatewayV2HTTPResponse> route) {
-        try {
-            return route.get();
-        } catch (CreditsException e) {
-            return error(e.status(), e.code(), e.getMessage());
-        } catch (SdkException e) {
-            // DynamoDB or another AWS dependency failed after the SDK's own retries (throttling, an outage).
-            System.err.println("dependency failure on " + event.getRouteKey() + ": " + e);
-            return error(503, "unavailable", "a dependency is unavailable right now; it is safe to retry the same request");
-        } catch (RuntimeException e) {
-            System.err.println("unhandled error on " + event.getRouteKey() + ": " + e);
-            e.printStackTrace();
-            return error(500, "internal_error", "something went wrong on our side; it is safe to retry the same request");
+        return respond(event, null, route);
+    }
+
+    /**
+     * {@link #respond(APIGatewayV2HTTPEvent, Supplier)} with the invocation's log keys set: the request id, and the
+     * workspace and execution of the path when it names them.
+     */
+    public static APIGatewayV2HTTPResponse respond(APIGatewayV2HTTPEvent event, Context context,
+                                                   Supplier<APIGatewayV2HTTPResponse> route) {
+        String apiRequestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
+        try (Log.Scope ignored = Log.invocation(context, apiRequestId)) {
+            Map<String, String> path = event.getPathParameters() == null ? Map.of() : event.getPathParameters();
+            Log.workspace(path.get("workspaceId"));
+            Log.execution(path.get("executionId"));
+            try {
+                return route.get();
+            } catch (CreditsException e) {
+                return error(e.status(), e.code(), e.getMessage());
+            } catch (SdkException e) {
+                // DynamoDB or another AWS dependency failed after the SDK's own retries (throttling, an outage).
+                Log.error("dependency failure", e, "route", event.getRouteKey());
+                return error(503, "unavailable", "a dependency is unavailable right now; it is safe to retry the same request");
+            } catch (RuntimeException e) {
+                Log.error("unhandled error", e, "route", event.getRouteKey());
+                return error(500, "internal_error", "something went wrong on our side; it is safe to retry the same request");
+            }
         }
     }
 

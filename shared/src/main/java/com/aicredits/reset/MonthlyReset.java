@@ -6,9 +6,9 @@ import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Timestamps;
 import com.aicredits.domain.Workspace;
-import com.aicredits.json.Json;
 import com.aicredits.mail.Email;
 import com.aicredits.mail.Mailer;
+import com.aicredits.observability.Log;
 import com.aicredits.reset.ResetProgress.Outcome;
 import com.aicredits.reset.ResetProgress.Status;
 import com.aicredits.reset.ResetStore.Claim;
@@ -174,7 +174,7 @@ public final class MonthlyReset {
 
     private ResetProgress finish(ResetCursor from, Status status, ResetCursor next, int pages, Map<Outcome, Long> counts) {
         ResetProgress progress = new ResetProgress(from, status, next, pages, counts);
-        System.out.println("reset: " + Json.write(progress.toMap()));
+        Log.info("reset progress", "progress", progress.toMap());
         return progress;
     }
 
@@ -235,7 +235,8 @@ public final class MonthlyReset {
     }
 
     private static WorkspaceOutcome failed(Workspace workspace, Throwable cause) {
-        System.out.println("reset: workspace " + workspace.workspaceId() + " failed, a later round retries it: " + cause);
+        Log.warn("reset of the workspace failed; a later round retries it", "workspaceId", workspace.workspaceId(),
+                "cause", String.valueOf(cause));
         return new WorkspaceOutcome(Outcome.FAILED, null, null);
     }
 
@@ -275,14 +276,14 @@ public final class MonthlyReset {
                     messageId = mailer.send(email);
                 } catch (RuntimeException e) {
                     resets.releaseSummary(id, closing, owner);
-                    System.out.println("reset: the summary of " + closing + " for " + id + " was not sent, a later round retries: "
-                            + e.getMessage());
+                    Log.warn("summary not sent; a later round retries", "workspaceId", id, "period", closing.toString(),
+                            "cause", e.getMessage());
                     return new WorkspaceOutcome(open, Outcome.FAILED, null);
                 }
                 // Between the send and this mark is the one window where a crash sends the summary twice.
                 if (!resets.markSummarySent(id, closing, owner, messageId, clock.instant())) {
-                    System.out.println("reset: the claim on the summary of " + closing + " for " + id
-                            + " ran out before it was marked sent; it may be sent again");
+                    Log.warn("the claim on the summary ran out before it was marked sent; it may be sent again",
+                            "workspaceId", id, "period", closing.toString());
                 }
                 return new WorkspaceOutcome(open, Outcome.SENT, null);
             }

@@ -23,7 +23,10 @@ import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandle
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler;
 
 /**
- * Amazon's DynamoDB Local, served on 127.0.0.1 only. Its own server ({@code ServerRunner}) binds every interface
+ * The tests' DynamoDB: Amazon's DynamoDB Local in this JVM, or, under {@code make test-localstack}, LocalStack's
+ * (see {@link LocalStackServices}); both reached through the same real SDK clients.
+ *
+ * <p>Amazon's DynamoDB Local is served on 127.0.0.1 only. Its own server ({@code ServerRunner}) binds every interface
  * and has no host option, so we mount its request handler on a Jetty connector we bind to loopback ourselves:
  * the real HTTP protocol for the real SDK v2 clients, no socket open to the network, and no telemetry (that is
  * switched on only by its command-line runner, which we do not use).
@@ -40,10 +43,19 @@ public final class LocalDynamoDb implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    /** Set when the database runs elsewhere (LocalStack); then there is no server of ours. */
+    private final URI external;
 
     private LocalDynamoDb(Server server, ServerConnector connector) {
         this.server = server;
         this.connector = connector;
+        this.external = null;
+    }
+
+    private LocalDynamoDb(URI external) {
+        this.server = null;
+        this.connector = null;
+        this.external = external;
     }
 
     /**
@@ -69,8 +81,14 @@ public final class LocalDynamoDb implements AutoCloseable {
         }
     }
 
-    /** The in-memory instance this test JVM shares, started on first use and stopped when the JVM exits. */
+    /**
+     * The in-memory instance this test JVM shares, started on first use and stopped when the JVM exits; LocalStack's
+     * DynamoDB when the run asked for it ({@code -Daicredits.backend=localstack}; the test is skipped without Docker).
+     */
     public static synchronized LocalDynamoDb shared() {
+        if (shared == null && LocalStackServices.requested()) {
+            shared = new LocalDynamoDb(LocalStackServices.endpoint());
+        }
         if (shared == null) {
             LocalDynamoDb started = start("127.0.0.1", 0, null);
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "dynamodb-local-stop"));
@@ -80,6 +98,9 @@ public final class LocalDynamoDb implements AutoCloseable {
     }
 
     public URI endpoint() {
+        if (external != null) {
+            return external;
+        }
         return URI.create("http://127.0.0.1:" + connector.getLocalPort());
     }
 
@@ -144,6 +165,9 @@ public final class LocalDynamoDb implements AutoCloseable {
 
     @Override
     public void close() {
+        if (server == null) {
+            return; // LocalStack's container is Testcontainers' to remove
+        }
         try {
             server.stop();
         } catch (Exception e) {

@@ -1,6 +1,7 @@
 package com.aicredits.functions.reset;
 
 import com.aicredits.aws.InvocationContext;
+import com.aicredits.observability.Log;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
@@ -29,7 +30,7 @@ final class InProcessContinuation implements Continuation {
             try {
                 handler.handleRequest(next, context);
             } catch (RuntimeException e) {
-                System.err.println("monthly reset continuation failed: " + e);
+                Log.error("monthly reset continuation failed", e);
             }
         });
     }

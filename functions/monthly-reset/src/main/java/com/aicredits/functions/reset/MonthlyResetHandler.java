@@ -4,8 +4,8 @@ import com.aicredits.aws.Env;
 import com.aicredits.aws.Production;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Period;
-import com.aicredits.json.Json;
 import com.aicredits.mail.SesMailer;
+import com.aicredits.observability.Log;
 import com.aicredits.reset.MonthlyReset;
 import com.aicredits.reset.ResetCursor;
 import com.aicredits.reset.ResetProgress;
@@ -57,6 +57,12 @@ public final class MonthlyResetHandler implements RequestHandler<ScheduledEvent,
 
     @Override
     public Map<String, Object> handleRequest(ScheduledEvent event, Context context) {
+        try (Log.Scope ignored = Log.invocation(context, null)) {
+            return reset(event, context);
+        }
+    }
+
+    private Map<String, Object> reset(ScheduledEvent event, Context context) {
         Instant now = clock.instant();
         ResetCursor cursor;
         try {
@@ -66,7 +72,7 @@ public final class MonthlyResetHandler implements RequestHandler<ScheduledEvent,
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("status", "REFUSED");
             answer.put("error", Map.of("code", refused.code(), "message", refused.getMessage()));
-            System.out.println("reset: " + Json.write(answer));
+            Log.warn("reset refused", "answer", answer);
             return answer;
         }
         Duration budget = Duration.ofMillis(context.getRemainingTimeInMillis());

@@ -4,6 +4,8 @@ import com.aicredits.aws.Production;
 import com.aicredits.http.Caller;
 import com.aicredits.http.HttpApi;
 import com.aicredits.json.Json;
+import com.aicredits.observability.DebitMetrics;
+import com.aicredits.observability.Log;
 import com.aicredits.service.DebitOutcome;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
@@ -33,14 +35,15 @@ public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpApi.respond(event, () -> {
+        return HttpApi.respond(event, context, () -> {
             Caller.from(event).requireScope(SCOPE);
             String workspaceId = HttpApi.pathParameter(event, "workspaceId");
             RecordExecution request = Json.readObject(HttpApi.body(event), RecordExecution.class);
+            Log.execution(request.executionId());
             if (CHECK.equals(event.getRouteKey())) {
                 return HttpApi.json(200, debits.check(workspaceId, request));
             }
-            DebitOutcome outcome = debits.record(workspaceId, request);
+            DebitOutcome outcome = DebitMetrics.record(() -> debits.record(workspaceId, request));
             return HttpApi.json(outcome.created() ? 201 : 200, outcome.body());
         });
     }

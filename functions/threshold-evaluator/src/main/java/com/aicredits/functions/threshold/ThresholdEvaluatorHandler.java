@@ -7,6 +7,7 @@ import com.aicredits.aws.Env;
 import com.aicredits.aws.Production;
 import com.aicredits.domain.Balance;
 import com.aicredits.mail.SesMailer;
+import com.aicredits.observability.Log;
 import com.aicredits.store.dynamodb.DynamoDbAlertStore;
 import com.aicredits.store.dynamodb.DynamoDbCreditStore;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -44,6 +45,12 @@ public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbE
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        try (Log.Scope ignored = Log.invocation(context, null)) {
+            return handle(event);
+        }
+    }
+
+    private StreamsEventResponse handle(DynamodbEvent event) {
         Map<String, BalanceChanges> byBalance = new LinkedHashMap<>();
         for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
             Map<String, AttributeValue> keys = DynamodbAttributeValueTransformer.toAttributeValueMapV2(record.getDynamodb().getKeys());
@@ -59,7 +66,8 @@ public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbE
             try {
                 evaluate(changes.records());
             } catch (RuntimeException e) {
-                System.err.println("alerts: delivery failed, the stream will retry from " + changes.firstSequenceNumber() + ": " + e);
+                Log.error("alert delivery failed; the stream retries from this record", e,
+                        "sequenceNumber", changes.firstSequenceNumber());
                 failures.add(StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(changes.firstSequenceNumber()).build());
             }
         }
@@ -74,6 +82,7 @@ public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbE
         DynamodbEvent.DynamodbStreamRecord latest = records.getLast();
         Balance balance = DynamoDbCreditStore.balanceFromItem(
                 DynamodbAttributeValueTransformer.toAttributeValueMapV2(latest.getDynamodb().getNewImage()));
+        Log.workspace(balance.workspaceId());
         Instant at = latest.getDynamodb().getApproximateCreationDateTime() == null ? Instant.now()
                 : latest.getDynamodb().getApproximateCreationDateTime().toInstant();
         alerts.balanceChanged(balance, debited, at);

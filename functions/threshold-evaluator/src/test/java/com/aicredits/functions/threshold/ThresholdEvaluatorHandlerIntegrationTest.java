@@ -11,9 +11,11 @@ import com.aicredits.service.WorkspaceService;
 import com.aicredits.store.dynamodb.DynamoDbAlertStore;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
+import com.aicredits.testkit.LogLines;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -90,5 +92,27 @@ class ThresholdEvaluatorHandlerIntegrationTest {
         handler.handleRequest(event, null);
 
         assertThat(sent).isEmpty();
+    }
+
+    @Test
+    void aFiredThresholdIsOneMetricLineWithTheWorkspaceAndOnlyTheFirstTime() {
+        new WorkspaceService(table.store, Clock.systemUTC()).put("ws-acme-prod", new WorkspaceSpec(null, "org-acme",
+                "Acme Production", "PRO", null, null, null, null, List.of("lead@acme.example"), null, null));
+
+        try (LogLines logs = LogLines.capture()) {
+            handler.handleRequest(sampleEvent(), null);
+            handler.handleRequest(sampleEvent(), null);
+
+            List<JsonNode> fired = logs.metric("ThresholdsFired");
+            assertThat(fired).hasSize(1);
+            JsonNode line = fired.getFirst();
+            assertThat(line.at("/_aws/CloudWatchMetrics/0/Dimensions").toString()).isEqualTo("[[\"Threshold\"]]");
+            assertThat(line.get("Threshold").asText()).isEqualTo("80");
+            assertThat(line.get("ThresholdsFired").asLong()).isEqualTo(1);
+            assertThat(line.get("workspaceId").asText()).isEqualTo("ws-acme-prod");
+            assertThat(line.get("period").asText()).isEqualTo("2026-11");
+            assertThat(line.has("requestId")).isTrue();
+            assertThat(line.has("executionId")).isTrue();
+        }
     }
 }

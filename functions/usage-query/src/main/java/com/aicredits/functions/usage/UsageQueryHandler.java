@@ -45,7 +45,7 @@ public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPE
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpApi.respond(event, () -> {
+        return HttpApi.respond(event, context, () -> {
             Caller caller = Caller.from(event);
             Map<String, String> query = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
             return switch (String.valueOf(event.getRouteKey())) {

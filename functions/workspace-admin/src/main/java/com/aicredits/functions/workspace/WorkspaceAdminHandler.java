@@ -53,7 +53,7 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpApi.respond(event, () -> {
+        return HttpApi.respond(event, context, () -> {
             Caller.from(event).requireScope(SCOPE);
             String workspaceId = HttpApi.pathParameter(event, "workspaceId");
             return switch (String.valueOf(event.getRouteKey())) {

@@ -1,0 +1,45 @@
+package com.aicredits.observability;
+
+import com.aicredits.domain.CreditsException;
+import com.aicredits.json.Json;
+import com.aicredits.service.DebitOutcome;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.Supplier;
+
+/** The debit path's metrics, from what a debit returned or why it was refused. */
+public final class DebitMetrics {
+    private DebitMetrics() {
+    }
+
+    /**
+     * Runs a debit and publishes what came of it: credits debited by feature (a new record), a replay (a stored
+     * record answered again), or a refusal (402 hard limit, 403 Cases disabled). Input errors are not refusals.
+     */
+    public static DebitOutcome record(Supplier<DebitOutcome> debit) {
+        DebitOutcome outcome;
+        try {
+            outcome = debit.get();
+        } catch (CreditsException e) {
+            if (e.status() == 402 || e.status() == 403) {
+                Metrics.refused(e.code());
+            }
+            throw e;
+        }
+        if (outcome.created()) {
+            JsonNode record = parse(outcome.body());
+            Metrics.debited(record.path("feature").asText(), record.path("creditsConsumed").asLong());
+        } else {
+            Metrics.replayed();
+        }
+        return outcome;
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored usage record is not JSON", e);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package com.aicredits.observability;
+
+import com.aicredits.aws.Env;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * CloudWatch metrics in the Embedded Metric Format: one JSON log line per event, which CloudWatch Logs turns into
+ * metrics (no API call, no client, nothing to flush). Each line is also a log line of {@link Log}'s shape (level,
+ * message, requestId, workspaceId, executionId), so a metric can be traced back to its request. Dimensions are kept
+ * to a few values each (feature, reason, threshold): a workspace id as a dimension would make a metric per workspace.
+ *
+ * <p>Written with Jackson rather than the EMF library (aws-embedded-metrics, which Powertools' metrics build on):
+ * the format is a documented JSON shape, and the library's first metric costs a cold start more (see README,
+ * "Observability", and {@code make bench}).
+ */
+public final class Metrics {
+    /** The metrics namespace; the template sets it per stack. */
+    public static final String NAMESPACE_VARIABLE = "METRICS_NAMESPACE";
+    static final String DEFAULT_NAMESPACE = "aicredits";
+
+    public static final String CREDITS_DEBITED = "CreditsDebited";
+    public static final String DEBITS = "Debits";
+    public static final String DEBITS_REFUSED = "DebitsRefused";
+    public static final String DEBIT_REPLAYS = "DebitReplays";
+    public static final String THRESHOLDS_FIRED = "ThresholdsFired";
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private Metrics() {
+    }
+
+    /** A new debit: its credits (0 for a free activity) and one debit, by feature. */
+    public static void debited(String feature, long credits) {
+        emit("debit recorded", Map.of("Feature", feature), Map.of(CREDITS_DEBITED, credits, DEBITS, 1L));
+    }
+
+    /** A debit refused for a reason the caller cannot fix by retrying at once (the hard limit, Cases disabled). */
+    public static void refused(String reason) {
+        emit("debit refused", Map.of("Reason", reason), Map.of(DEBITS_REFUSED, 1L));
+    }
+
+    /** An executionId recorded before, answered with its stored record. */
+    public static void replayed() {
+        emit("debit replayed", Map.of(), Map.of(DEBIT_REPLAYS, 1L));
+    }
+
+    /** An alert fired (once per workspace, period and threshold): {@code threshold} is "80", ... or "forecast". */
+    public static void thresholdFired(String threshold, String period) {
+        emit("alert fired", Map.of("Threshold", threshold), Map.of(THRESHOLDS_FIRED, 1L), "period", period);
+    }
+
+    static String namespace() {
+        String namespace = Env.get(NAMESPACE_VARIABLE);
+        return namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace;
+    }
+
+    /** One EMF line: one dimension set (possibly empty), every metric a Count. */
+    static void emit(String message, Map<String, String> dimensions, Map<String, Long> values, Object... fields) {
+        long now = System.currentTimeMillis();
+        StringWriter text = new StringWriter(512);
+        try (JsonGenerator json = JSON.createGenerator(text)) {
+            json.writeStartObject();
+            json.writeObjectFieldStart("_aws");
+            json.writeNumberField("Timestamp", now);
+            json.writeArrayFieldStart("CloudWatchMetrics");
+            json.writeStartObject();
+            json.writeStringField("Namespace", namespace());
+            json.writeArrayFieldStart("Dimensions");
+            json.writeStartArray();
+            for (String dimension : dimensions.keySet()) {
+                json.writeString(dimension);
+            }
+            json.writeEndArray();
+            json.writeEndArray();
+            json.writeArrayFieldStart("Metrics");
+            for (String metric : values.keySet()) {
+                json.writeStartObject();
+                json.writeStringField("Name", metric);
+                json.writeStringField("Unit", "Count");
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+            json.writeEndArray();
+            json.writeEndObject();
+            json.writeStringField("timestamp", Instant.ofEpochMilli(now).toString());
+            json.writeStringField("level", Log.Level.INFO.name());
+            json.writeStringField("message", message);
+            Log.writeKeys(json, fields);
+            for (Map.Entry<String, String> dimension : dimensions.entrySet()) {
+                json.writeStringField(dimension.getKey(), dimension.getValue());
+            }
+            for (Map.Entry<String, Long> value : values.entrySet()) {
+                json.writeNumberField(value.getKey(), value.getValue());
+            }
+            for (int i = 0; i + 1 < fields.length; i += 2) {
+                json.writeFieldName(String.valueOf(fields[i]));
+                Log.writeValue(json, fields[i + 1]);
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Log.emit(text.toString());
+    }
+}

@@ -1,0 +1,38 @@
+package com.aicredits.observability;
+
+import com.aicredits.json.Json;
+import java.lang.management.ClassLoadingMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
+import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
+import software.amazon.cloudwatchlogs.emf.model.Unit;
+
+/**
+ * Run in a fresh JVM by {@link EmfColdStartBench}: what the first metric line costs a cold function on top of what it
+ * loads anyway (Jackson, for its requests), with our writer ({@code ours}) or the EMF library ({@code library}).
+ * Prints one line: {@code probe: <microseconds> <classes loaded>}.
+ */
+public final class EmfProbe {
+    private EmfProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Json.MAPPER.readTree(Json.write(Map.of("warm", 1))); // what every function has loaded before its first metric
+        ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
+        long loadedBefore = classes.getTotalLoadedClassCount();
+        long start = System.nanoTime();
+        if (args[0].equals("library")) {
+            MetricsLogger metrics = new MetricsLogger();
+            metrics.setNamespace("aicredits");
+            metrics.setDimensions(DimensionSet.of("Feature", "AI_AGENT"));
+            metrics.putMetric("CreditsDebited", 6, Unit.COUNT);
+            metrics.putMetric("Debits", 1, Unit.COUNT);
+            metrics.flush();
+        } else {
+            Metrics.debited("AI_AGENT", 6);
+        }
+        long micros = (System.nanoTime() - start) / 1_000;
+        System.out.println("probe: " + micros + " " + (classes.getTotalLoadedClassCount() - loadedBefore));
+    }
+}
