@@ -9,6 +9,7 @@ import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.http.Caller;
 import com.aicredits.http.HttpApi;
 import com.aicredits.json.Json;
+import com.aicredits.observability.Log;
 import com.aicredits.service.AddonService;
 import com.aicredits.service.RefundService;
 import com.aicredits.service.WorkspaceService;
@@ -81,8 +82,14 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
                 case LIST_ADDONS -> HttpApi.json(200, Map.of("items",
                         addons.list(workspaceId).stream().map(addon -> addonView(workspaceId, addon)).toList()));
                 case REFUND_EXECUTION -> {
+                    String executionId = HttpApi.pathParameter(event, "executionId");
+                    Log.execution(executionId);
                     RefundService.RefundRequest request = Json.readObject(HttpApi.body(event), RefundService.RefundRequest.class);
-                    yield HttpApi.json(200, refunds.refund(workspaceId, HttpApi.pathParameter(event, "executionId"), request).body());
+                    RefundService.Refunded refunded = refunds.refund(workspaceId, executionId, request);
+                    if (refunded.refundedNow()) {
+                        Log.info("execution refunded", "reason", request.reason());
+                    }
+                    yield HttpApi.json(200, refunded.body());
                 }
                 default -> throw CreditsException.notFound("no route " + event.getRouteKey());
             };
