@@ -12,7 +12,7 @@ MVN := JAVA_HOME="$(JDK)" MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $$MA
 
 FUNCTION_JAR = functions/$(1)/target/$(1)-0.1.0-SNAPSHOT-lambda.jar
 
-.PHONY: help jdk build test test-localstack bench run clean clean-local
+.PHONY: help jdk chromium build test test-localstack bench run clean clean-local
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -26,14 +26,18 @@ jdk:
 	@command -v mvn >/dev/null || { echo "error: Maven (mvn) is not installed; apt-get install maven" >&2; exit 1; }
 	@echo "using JDK $(JDK)"
 
+# The browser tests' Chromium and ChromeDriver, Debian's packages; installed once (as root), then a quick check.
+chromium:
+	@bash local/install-chromium.sh
+
 build: jdk ## build every function's Lambda jar (functions/*/target/*-lambda.jar)
 	$(MVN) -q package -DskipTests
 	@ls -l functions/*/target/*-lambda.jar
 
-test: jdk ## run the whole suite: unit tests and integration tests on DynamoDB Local
+test: jdk chromium ## run the whole suite: unit tests, integration tests on DynamoDB Local, the overview page in Chromium
 	$(MVN) verify
 
-test-localstack: jdk ## the same suite with LocalStack (Docker, Testcontainers) as the tests' DynamoDB; skipped without Docker
+test-localstack: jdk chromium ## the same suite with LocalStack (Docker, Testcontainers) as the tests' DynamoDB; skipped without Docker
 	$(MVN) verify -Daicredits.backend=localstack
 
 bench: jdk ## one table: DynamoDB calls and write units per debit, the 16x100 run, usage read cost, the 10,000-workspace reset, EMF cold start

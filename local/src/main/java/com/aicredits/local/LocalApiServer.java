@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -32,7 +33,8 @@ import java.util.function.Supplier;
 /**
  * The HTTP API on 127.0.0.1: each request is matched to a route of template.yaml, authorized as API Gateway's JWT
  * authorizer would, turned into a genuine payload-2.0 {@link APIGatewayV2HTTPEvent} and handed to the real handler;
- * its status, headers and body go back as they are. {@code /_local/...} holds the local-only endpoints.
+ * its status, headers and body go back as they are. {@code /_local/...} holds the local-only endpoints; any other GET
+ * outside {@code /v1/} may name a file of the overview page's folder ({@code /} is its index.html).
  */
 public final class LocalApiServer implements AutoCloseable {
     private static final DateTimeFormatter REQUEST_TIME =
@@ -41,7 +43,7 @@ public final class LocalApiServer implements AutoCloseable {
 
     /** What the local-only endpoints need from the rest of the stack. */
     public record LocalEndpoints(BiFunction<String, Instant, Object> fireSchedule, Supplier<String> emailsJson,
-                                 Supplier<String> overviewPage) {
+                                 Path overviewDirectory) {
     }
 
     private final HttpServer server;
@@ -50,6 +52,7 @@ public final class LocalApiServer implements AutoCloseable {
     private final LocalFunctions functions;
     private final LocalAuthorizer authorizer;
     private final LocalEndpoints endpoints;
+    private final StaticFiles overview;
 
     private LocalApiServer(HttpServer server, HttpApiRoutes routes, LocalFunctions functions, LocalAuthorizer authorizer,
                            LocalEndpoints endpoints) {
@@ -58,6 +61,7 @@ public final class LocalApiServer implements AutoCloseable {
         this.functions = functions;
         this.authorizer = authorizer;
         this.endpoints = endpoints;
+        this.overview = new StaticFiles(endpoints.overviewDirectory());
     }
 
     /** Binds 127.0.0.1:{@code port} (0: any free port); a taken port is a clear error. */
@@ -109,9 +113,12 @@ public final class LocalApiServer implements AutoCloseable {
         if (path.startsWith("/_local/")) {
             return local(method, path, query);
         }
-        if ((path.equals("/") || path.equals("/index.html")) && method.equals("GET")) {
-            return new Reply(200, Map.of("content-type", "text/html; charset=utf-8"),
-                    endpoints.overviewPage().get().getBytes(StandardCharsets.UTF_8));
+        if (method.equals("GET") && !path.startsWith("/v1/")) {
+            Optional<StaticFiles.File> file = overview.find(path);
+            if (file.isPresent()) {
+                return new Reply(200, Map.of("content-type", file.get().contentType(), "cache-control", "no-cache",
+                        "x-content-type-options", "nosniff"), file.get().content());
+            }
         }
         Optional<HttpApiRoutes.Match> match = routes.match(method, path);
         if (match.isEmpty()) {

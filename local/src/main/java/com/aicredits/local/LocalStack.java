@@ -107,7 +107,8 @@ public final class LocalStack implements AutoCloseable {
 
         authorizer = new LocalAuthorizer(data.resolve("jwt-signing-key.json"), apiBase + "/_local");
         api = LocalApiServer.start(settings.port(), HttpApiRoutes.fromTemplate(template), functions, authorizer,
-                new LocalApiServer.LocalEndpoints(schedules::fire, ses::emailsJson, LocalStack::overviewPlaceholder));
+                new LocalApiServer.LocalEndpoints(schedules::fire, ses::emailsJson,
+                        settings.repositoryRoot().resolve("overview")));
         running.add(api);
 
         if (settings.demoData()) {
@@ -170,20 +171,13 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static String overviewPlaceholder() {
-        return "<!doctype html><html><head><meta charset=utf-8><title>aicredits</title></head><body>"
-                + "<h1>aicredits local stack</h1><p>The usage overview page arrives with its issue. The API is under "
-                + "<code>/v1</code>; dev tokens at <a href=\"/_local/token?role=manager&amp;org=org-demo\">/_local/token</a>;"
-                + " captured emails at <a href=\"/_local/emails\">/_local/emails</a>.</p></body></html>";
-    }
-
     private void printBanner(Duration startup) {
         String base = "http://127.0.0.1:" + port();
         System.out.printf("""
 
                 aicredits local stack ready in %.1f s
                   API            %s/v1  (routes from template.yaml, JWT authorizer played locally)
-                  overview       %s/
+                  overview       %s/  (sign in with the manager token below)
                   emails         %s/_local/emails
                   schedules      POST %s/_local/schedules/{FunctionLogicalId}?at=2026-12-01T00:00:00Z
                   tokens         %s/_local/token?role=service|admin|manager&org=%s

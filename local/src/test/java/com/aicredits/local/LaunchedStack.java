@@ -1,0 +1,141 @@
+package com.aicredits.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.json.Json;
+import com.aicredits.testkit.CloudFormationTemplate;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The local stack started as {@code make run} starts it: its own JVM, on its own port and data folder, with demo data
+ * on a first start. Closing it sends SIGTERM (what Ctrl-C's shutdown does) and checks nothing is left behind.
+ */
+final class LaunchedStack implements AutoCloseable {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180); // a busy 2-core machine writes the demo month slowly
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Process process;
+    private final String banner;
+    private final List<ProcessHandle> children;
+    private final int port;
+
+    private LaunchedStack(Process process, String banner, List<ProcessHandle> children, int port) {
+        this.process = process;
+        this.banner = banner;
+        this.children = children;
+        this.port = port;
+    }
+
+    /** Starts the stack and returns once its banner says it is ready. */
+    static LaunchedStack start(Path data, int port) throws Exception {
+        Process process = command(data, port).start();
+        BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder banner = new StringBuilder();
+        CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String line; (line = output.readLine()) != null; ) {
+                    banner.append(line).append('\n');
+                    if (line.contains("Ctrl-C stops everything")) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        boolean started;
+        try {
+            started = ready.get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            started = false;
+        }
+        if (!started) {
+            process.destroyForcibly();
+            throw new AssertionError("the local stack did not start:\n" + banner);
+        }
+        // Keep draining its output so it never blocks on a full pipe.
+        Thread.ofVirtual().start(() -> {
+            try {
+                while (output.readLine() != null) {
+                    // discard
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        return new LaunchedStack(process, banner.toString(), process.descendants().toList(), port);
+    }
+
+    static ProcessBuilder command(Path data, int port) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
+                LocalStack.class.getName());
+        builder.directory(CloudFormationTemplate.find().toAbsolutePath().getParent().toFile());
+        builder.environment().put("PORT", Integer.toString(port));
+        builder.environment().put("AICREDITS_LOCAL_DIR", data.toString());
+        builder.redirectErrorStream(true);
+        return builder;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    String banner() {
+        return banner;
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** A dev token from {@code /_local/token}; {@code organization} only for a manager. */
+    String token(String role, String organization) throws Exception {
+        String query = "role=" + role + (organization == null ? "" : "&org=" + URLEncoder.encode(organization, StandardCharsets.UTF_8));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/_local/token?" + query)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return Json.MAPPER.readTree(response.body()).get("token").asText();
+    }
+
+    HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(20))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("content-type", "application/json");
+        }
+        if (token != null) {
+            request.header("authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the stack stops on SIGTERM").isTrue();
+        for (ProcessHandle child : children) {
+            child.onExit().get(10, TimeUnit.SECONDS);
+            assertThat(child.isAlive()).as("child %s left behind", child.pid()).isFalse();
+        }
+    }
+}

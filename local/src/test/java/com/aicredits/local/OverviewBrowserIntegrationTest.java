@@ -1,0 +1,321 @@
+package com.aicredits.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.json.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.TextStyle;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The overview page in a real browser: Debian's headless Chromium, driven through its ChromeDriver by Selenium,
+ * against the local stack started as {@code make run} starts it, with its demo data. Every expected number is read
+ * from the usage API itself. Screenshots go to {@code local/target/screenshots/} for a reviewer to look at.
+ */
+class OverviewBrowserIntegrationTest {
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final String WORKSPACE = "ws-demo-lab";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    static Path data;
+    @TempDir
+    static Path browserProfile;
+
+    /** Selenium warns it has no DevTools bindings for this Chromium's version; we use none. */
+    private static final Logger SELENIUM_CDP_WARNINGS = quiet("org.openqa.selenium");
+    private static LaunchedStack stack;
+    private static ChromeDriver browser;
+    private static String managerToken;
+
+    @BeforeAll
+    static void startTheStackAndTheBrowser() throws Exception {
+        Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+        Path chromedriver = Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver"));
+        assertThat(Files.isExecutable(chromium) && Files.isExecutable(chromedriver))
+                .as("the browser tests need %s and %s: run local/install-chromium.sh (make test does)", chromium, chromedriver)
+                .isTrue();
+        stack = LaunchedStack.start(data, LaunchedStack.freePort());
+        managerToken = stack.token("manager", DemoData.ORGANIZATION);
+
+        ChromeOptions options = new ChromeOptions();
+        // Both paths given: Selenium Manager never runs, so nothing is downloaded.
+        options.setBinary(chromium.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--force-device-scale-factor=1", "--lang=en-US", "--user-data-dir=" + browserProfile);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().scriptTimeout(WAIT);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stopThem() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @BeforeEach
+    void signedOutOnAWideScreen() {
+        browser.manage().window().setSize(new Dimension(1280, 1200));
+        browser.get(stack.base() + "/");
+        ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+        browser.get(stack.base() + "/");
+        awaitReady("sign-in");
+    }
+
+    @Test
+    void aWrongTokenShowsAClearSignInError() throws Exception {
+        String[] parts = managerToken.split("\\.");
+        String forged = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
+
+        String refused = signInExpectingError(forged);
+        screenshot("sign-in-error");
+        String notAJwt = signInExpectingError("hello");
+        String notAManager = signInExpectingError(stack.token("admin", null));
+        String adminInDisguise = signInExpectingError(forgedClaims());
+
+        assertThat(refused).contains("The API refused this token (401 Unauthorized)").contains("sign in again");
+        assertThat(notAJwt).contains("This is not a JWT");
+        assertThat(notAManager).contains("no org_id claim");
+        assertThat(adminInDisguise).contains("401");
+        assertThat(browser.findElement(By.id("sign-in")).isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.id("organization")).isDisplayed()).isFalse();
+        assertThat(((JavascriptExecutor) browser).executeScript("return sessionStorage.length")).isEqualTo(0L);
+    }
+
+    @Test
+    void theOrganizationShowsEachWorkspaceAsUsedOfAllocatedAndOpensIt() throws Exception {
+        JsonNode rows = api("/v1/organizations/" + DemoData.ORGANIZATION + "/usage").get("items");
+        signIn();
+
+        List<WebElement> tiles = browser.findElements(By.cssSelector("#tiles a.tile"));
+        assertThat(tiles).hasSize(rows.size());
+        for (JsonNode row : rows) {
+            WebElement tile = browser.findElement(By.cssSelector("a.tile[data-workspace='" + row.get("workspaceId").asText() + "']"));
+            assertThat(tile.getText())
+                    .contains(row.get("name").asText())
+                    .contains(row.get("tier").asText())
+                    .contains(credits(row.get("creditsUsed")) + " / " + credits(row.get("creditsAllocated")))
+                    .contains(String.format(Locale.ROOT, "%.1f%% used", row.get("percentUsed").asDouble()));
+        }
+        screenshot("organization");
+
+        browser.findElement(By.cssSelector("a.tile[data-workspace='" + WORKSPACE + "']")).click();
+        awaitReady("workspace");
+        assertThat(browser.getCurrentUrl()).contains("workspace=" + WORKSPACE);
+        assertThat(browser.findElement(By.id("workspace-title")).getText()).contains("Acme Lab").contains("DEV");
+        browser.navigate().back();
+        awaitReady("organization");
+    }
+
+    @Test
+    void theBarsSegmentsSumToTheUsedTotalAndEachTellsItsFeature() throws Exception {
+        JsonNode usage = api("/v1/workspaces/" + WORKSPACE + "/usage");
+        signIn();
+        openWorkspace();
+
+        List<WebElement> segments = browser.findElements(By.cssSelector("#feature-bar .segment"));
+        BigDecimal sum = segments.stream().map(s -> new BigDecimal(s.getDomAttribute("data-credits")))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(sum).isEqualByComparingTo(usage.get("creditsUsed").decimalValue());
+        assertThat(browser.findElement(By.id("used-summary")).getText())
+                .contains(credits(usage.get("creditsUsed")) + " / " + credits(usage.get("creditsAllocated")));
+        assertThat(segments).isNotEmpty();
+        for (WebElement segment : segments) {
+            String feature = segment.getDomAttribute("data-feature");
+            JsonNode featureCredits = usage.get("byFeature").get(feature);
+            assertThat(new BigDecimal(segment.getDomAttribute("data-credits"))).isEqualByComparingTo(featureCredits.decimalValue());
+
+            new Actions(browser).moveToElement(segment).perform();
+            awaitTooltip(FEATURE_NAMES.get(feature) + ": " + credits(featureCredits) + " credits");
+        }
+        screenshot("workspace-bar-tooltip");
+
+        // The keyboard reaches the same tooltip: Tab from the figures above lands on the first segment.
+        new Actions(browser).moveToElement(browser.findElement(By.id("used-title"))).click().perform();
+        new Actions(browser).sendKeys(Keys.TAB).perform();
+        WebElement focused = browser.switchTo().activeElement();
+        assertThat(focused.getDomAttribute("data-feature")).isEqualTo(segments.getFirst().getDomAttribute("data-feature"));
+        awaitTooltip(FEATURE_NAMES.get(focused.getDomAttribute("data-feature")) + ": ");
+    }
+
+    @Test
+    void theDailyChartsLastPointIsTheMonthsUsedTotal() throws Exception {
+        JsonNode usage = api("/v1/workspaces/" + WORKSPACE + "/usage");
+        JsonNode executions = api("/v1/workspaces/" + WORKSPACE + "/executions?limit=20");
+        JsonNode daily = usage.get("daily");
+        signIn();
+        openWorkspace();
+
+        List<WebElement> points = browser.findElements(By.cssSelector("#daily-chart circle.point"));
+        assertThat(points).hasSize(daily.size());
+        WebElement last = points.getLast();
+        assertThat(new BigDecimal(last.getDomAttribute("data-cumulative"))).isEqualByComparingTo(usage.get("creditsUsed").decimalValue());
+
+        List<WebElement> days = browser.findElements(By.cssSelector("#daily-chart rect.day-hit"));
+        new Actions(browser).moveToElement(days.getLast()).perform();
+        String lastDay = dayLabel(daily.get(daily.size() - 1).get("date").asText());
+        awaitTooltip(lastDay + ": " + credits(usage.get("creditsUsed")) + " credits in total since the 1st");
+        int middle = daily.size() / 2;
+        new Actions(browser).moveToElement(days.get(middle)).perform();
+        awaitTooltip(dayLabel(daily.get(middle).get("date").asText()) + ": "
+                + credits(daily.get(middle).get("cumulative")) + " credits in total");
+        screenshot("workspace");
+
+        // Keyboard: focus the chart, End is the last day, ArrowLeft the one before.
+        browser.findElement(By.cssSelector("#daily-chart svg")).sendKeys(Keys.END);
+        awaitTooltip(lastDay + ": " + credits(usage.get("creditsUsed")) + " credits in total");
+        if (daily.size() > 1) {
+            browser.findElement(By.cssSelector("#daily-chart svg")).sendKeys(Keys.ARROW_LEFT);
+            awaitTooltip(dayLabel(daily.get(daily.size() - 2).get("date").asText()) + ": "
+                    + credits(daily.get(daily.size() - 2).get("cumulative")) + " credits in total");
+        }
+
+        List<WebElement> rows = browser.findElements(By.cssSelector("#executions tbody tr[data-execution]"));
+        assertThat(rows).hasSize(executions.get("items").size());
+        assertThat(rows.getFirst().getDomAttribute("data-execution")).isEqualTo(executions.get("items").get(0).get("executionId").asText());
+        assertThat(browser.findElement(By.id("forecast")).getText()).startsWith("Forecast:");
+        assertThat(browser.findElement(By.id("thresholds")).getText()).isNotBlank();
+    }
+
+    @Test
+    void aNarrowScreenNeedsNoSidewaysScrolling() throws Exception {
+        signIn();
+        browser.manage().window().setSize(new Dimension(390, 900));
+        assertFitsTheWidth();
+        fullPageScreenshot("organization-narrow");
+        openWorkspace();
+        assertFitsTheWidth();
+        WebElement segment = browser.findElements(By.cssSelector("#feature-bar .segment")).getFirst();
+        new Actions(browser).moveToElement(segment).perform();
+        awaitTooltip(FEATURE_NAMES.get(segment.getDomAttribute("data-feature")) + ": ");
+        fullPageScreenshot("workspace-narrow");
+    }
+
+    private static Logger quiet(String name) {
+        Logger logger = Logger.getLogger(name);
+        logger.setLevel(Level.SEVERE);
+        return logger;
+    }
+
+    private static final Map<String, String> FEATURE_NAMES = Map.of("CASE_INVESTIGATION", "Case investigations",
+            "CASE_CONVERSATION", "Case conversations", "AI_AGENT", "AI agents", "AI_TASK", "AI tasks");
+
+    private void signIn() {
+        WebElement token = browser.findElement(By.id("token"));
+        token.clear();
+        token.sendKeys(managerToken);
+        browser.findElement(By.id("sign-in-button")).click();
+        awaitReady("organization");
+    }
+
+    private String signInExpectingError(String token) {
+        WebElement field = browser.findElement(By.id("token"));
+        field.clear();
+        field.sendKeys(token);
+        browser.findElement(By.id("sign-in-button")).click();
+        WebElement error = browser.findElement(By.id("sign-in-error"));
+        new WebDriverWait(browser, WAIT).until(d -> !error.getText().isBlank());
+        return error.getText();
+    }
+
+    private void openWorkspace() {
+        browser.get(stack.base() + "/?workspace=" + WORKSPACE);
+        awaitReady("workspace");
+    }
+
+    private void awaitReady(String view) {
+        new WebDriverWait(browser, WAIT).withMessage(() -> "the page never showed " + view + "; status: "
+                        + browser.findElement(By.id("status")).getText())
+                .until(d -> view.equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
+    }
+
+    /** Waits for the tooltip to start with {@code expected}; fails with what it shows instead. */
+    private void awaitTooltip(String expected) {
+        WebElement tooltip = browser.findElement(By.id("tooltip"));
+        new WebDriverWait(browser, WAIT)
+                .withMessage(() -> "the tooltip shows \"" + tooltip.getText() + "\" (displayed: " + tooltip.isDisplayed()
+                        + "), not \"" + expected + "\"")
+                .until(d -> tooltip.isDisplayed() && tooltip.getText().startsWith(expected));
+    }
+
+    private void assertFitsTheWidth() {
+        Object overflow = ((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        assertThat(((Number) overflow).longValue()).as("pixels scrolled sideways").isLessThanOrEqualTo(0);
+    }
+
+    /** A token whose claims say manager of the demo organization but whose signature is someone else's. */
+    private String forgedClaims() throws Exception {
+        String[] admin = stack.token("admin", null).split("\\.");
+        String[] manager = managerToken.split("\\.");
+        return manager[0] + "." + manager[1] + "." + admin[2];
+    }
+
+    private JsonNode api(String path) throws Exception {
+        var response = stack.send("GET", path, managerToken, null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return Json.MAPPER.readTree(response.body());
+    }
+
+    /** Credits as the page writes them: grouped thousands, up to two decimals. */
+    private static String credits(JsonNode value) {
+        return new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.US)).format(value.decimalValue());
+    }
+
+    private static String dayLabel(String isoDate) {
+        LocalDate date = LocalDate.parse(isoDate);
+        return date.getDayOfMonth() + " " + date.getMonth().getDisplayName(TextStyle.SHORT, Locale.ENGLISH);
+    }
+
+    /** What the window shows, tooltip included. */
+    private static void screenshot(String name) throws IOException {
+        Files.write(SCREENSHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** The whole page: the window made as tall as the page for the shot (a new height alone keeps any tooltip). */
+    private static void fullPageScreenshot(String name) throws IOException {
+        Dimension window = browser.manage().window().getSize();
+        long pageHeight = ((Number) browser.executeScript("return document.documentElement.scrollHeight")).longValue();
+        long viewportHeight = ((Number) browser.executeScript("return window.innerHeight")).longValue();
+        browser.manage().window().setSize(new Dimension(window.width, (int) (pageHeight + window.height - viewportHeight)));
+        screenshot(name);
+        browser.manage().window().setSize(window);
+    }
+}
