@@ -209,7 +209,7 @@ public final class DebitService {
     private static DebitOutcome replay(StoredRecord existing, String activity, String executionId) {
         if (!existing.activity().equals(activity)) {
             throw CreditsException.conflict("execution_id_reused", "executionId " + executionId
-                    + " was already recorded for activity '" + existing.activity() + "', not '" + activity + "'");
+                    + " was already recorded for activity '" + existing.activity() + "', not " + CreditsException.quote(activity));
         }
         return new DebitOutcome(existing.body(), false);
     }
