@@ -19,6 +19,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** Workspace administration for admins: the workspace ({@code PUT}, {@code GET}) and its AI agent instances. */
 public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -30,6 +31,7 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
     static final String LIST_AGENTS = "GET /v1/workspaces/{workspaceId}/agents";
     static final String BUY_ADDON = "POST /v1/workspaces/{workspaceId}/addons";
     static final String LIST_ADDONS = "GET /v1/workspaces/{workspaceId}/addons";
+    private static final Set<String> TAKES_BODY = Set.of(PUT_WORKSPACE, BUY_ADDON);
 
     private final WorkspaceService workspaces;
     private final AgentService agents;
@@ -52,6 +54,10 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
         return HttpApi.respond(event, () -> {
             Caller.from(event).requireScope(SCOPE);
             String workspaceId = HttpApi.pathParameter(event, "workspaceId");
+            HttpApi.query(event, Set.of());
+            if (!TAKES_BODY.contains(String.valueOf(event.getRouteKey()))) {
+                HttpApi.requireNoBody(event);
+            }
             return switch (String.valueOf(event.getRouteKey())) {
                 case PUT_WORKSPACE -> {
                     WorkspaceSpec spec = Json.readObject(HttpApi.body(event), WorkspaceSpec.class);
