@@ -125,14 +125,13 @@ public final class DebitService {
                     return replay(recorded.existing(), activity, executionId);
                 }
                 case AppendResult.BalanceChanged changed -> {
+                    // Another debit committed first and its balance came back: try again at once. Backing off here
+                    // would only let the winner's container commit again meanwhile, and starve this one.
                     balance = changed.fresh();
                     if (balance != null) {
                         cache.offer(balance);
                     } else {
                         cache.forget(workspaceId, period);
-                    }
-                    if (attempt > 1) {
-                        pause(attempt);
                     }
                 }
                 case AppendResult.WorkspaceChanged changed -> balance = null;
