@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * credits below its hard limit, each a case investigation (12 credits), sent among the others on the same
  * workspace by the same threads.
  */
+@Tag("reliability")
 class ConcurrentLoadIntegrationTest {
     private static final int THREADS = 32;
     private static final int REQUESTS = 1_000;

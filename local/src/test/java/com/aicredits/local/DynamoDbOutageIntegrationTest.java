@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -29,6 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * same request"), never another 5xx; afterwards, retrying each unanswered debit with its id records it exactly
  * once, and no partial debit exists: every record is a line of its balance and the balance is exactly its records.
  */
+@Tag("reliability")
 class DynamoDbOutageIntegrationTest {
     private static final int THREADS = 8;
     private static final String WS = "ws-outage";

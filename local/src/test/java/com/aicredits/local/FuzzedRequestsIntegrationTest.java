@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -24,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * clear message, none is a 5xx, and the table holds exactly what it held before. The seed is printed; run again
  * with {@code -Dfuzz.seed=<seed>} (and {@code -Dfuzz.requests=<n>}) to replay a failure.
  */
+@Tag("reliability")
 class FuzzedRequestsIntegrationTest {
     private static final int REQUESTS_PER_ROUTE = Integer.getInteger("fuzz.requests", 520);
     private static final long SEED = Long.getLong("fuzz.seed", System.nanoTime());

@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * The local stack of {@code make run}, started once in this test JVM for the reliability tests: DynamoDB Local on
  * disk (under target/, so that it can be stopped and restarted with its data), the SES emulator, the HTTP API with
  * the JWT authorizer, the stream poller, and four containers per function, as Lambda scales a busy function out.
- * Requests go over real HTTP on 127.0.0.1.
+ * Requests go over real HTTP on 127.0.0.1. Only tests tagged {@code reliability} use it: they run in a JVM of their
+ * own (see local/pom.xml), since the stack sets system properties and leaves its threads running until the JVM ends.
  */
 final class ReliabilityStack {
     static final int CONTAINERS_PER_FUNCTION = 4;

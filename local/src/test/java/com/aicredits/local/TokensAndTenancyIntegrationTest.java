@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -34,6 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * is a 403; a manager of one organization gets 404 for another's workspaces and organization, exactly as for ones
  * that do not exist, and never sees its data. Nothing of this writes anything.
  */
+@Tag("reliability")
 class TokensAndTenancyIntegrationTest {
     private static final String OTHER_ORGANIZATION = "org-rel-b";
     private static final String OTHER_WORKSPACE = "ws-rel-b";

@@ -112,9 +112,9 @@ class TransactionFaultsUnderLoadIntegrationTest {
             assertThat(record.toString()).isEqualTo(DebitFixture.Response.parse(bodyOf.get(record.get("executionId").asText())).toString());
         }
         assertThat(ledger.getLast().get("creditsUsed").asLong()).isEqualTo(activityOf.values().stream().mapToLong(PRICES::get).sum());
-        // Bounded: the service never ran out of tries, and on average a request took a few transactions.
+        // Bounded: the service never ran out of tries, and a request took a handful of transactions on average.
         int transactions = api.table.calls.count("TransactWriteItems");
-        assertThat(transactions).isLessThan(5 * THREADS * REQUESTS_PER_THREAD);
+        assertThat(transactions).isLessThan(10 * THREADS * REQUESTS_PER_THREAD);
         System.out.printf("faults: %d debits, %d transactions, %d client retries on 503, %d committed answers lost and found again%n",
                 debits, transactions, clientRetries.get(), answeredByReplay.get());
     }
