@@ -41,6 +41,11 @@ public final class LocalAuthorizer {
         this.issuer = issuer;
     }
 
+    /** The {@code iss} every token must carry (the template's JwtIssuer parameter, played locally). */
+    public String issuer() {
+        return issuer;
+    }
+
     /** What the authorizer decided: the claims to pass on, or the status and body API Gateway answers. */
     public sealed interface Decision {
         record Allowed(Map<String, String> claims, List<String> scopes) implements Decision {

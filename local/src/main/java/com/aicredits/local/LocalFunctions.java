@@ -3,38 +3,57 @@ package com.aicredits.local;
 import com.aicredits.aws.InvocationContext;
 import com.aicredits.testkit.CloudFormationTemplate;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The functions of template.yaml, each instantiated once from its {@code Handler} (as a Lambda container would,
- * through the no-argument constructor) and invoked in this JVM. Configure the environment (system properties,
- * see {@code com.aicredits.aws.Env}) before the first {@link #invoke}.
+ * The functions of template.yaml, each instantiated from its {@code Handler} (as a Lambda container would, through
+ * the no-argument constructor) and invoked in this JVM. Each function has {@code containers} instances, taken in
+ * turn, as Lambda scales a busy function out to several containers (each with its own caches). Configure the
+ * environment (system properties, see {@code com.aicredits.aws.Env}) before the first {@link #invoke}.
  */
 public final class LocalFunctions {
     private final CloudFormationTemplate template;
-    private final Map<String, RequestHandler<Object, Object>> handlers = new LinkedHashMap<>();
+    private final int containers;
+    private final Map<String, List<RequestHandler<Object, Object>>> handlers = new LinkedHashMap<>();
+    private final AtomicLong invocations = new AtomicLong();
 
     public LocalFunctions(CloudFormationTemplate template) {
+        this(template, 1);
+    }
+
+    public LocalFunctions(CloudFormationTemplate template, int containers) {
+        if (containers < 1) {
+            throw new IllegalArgumentException("containers must be at least 1; got " + containers);
+        }
         this.template = template;
+        this.containers = containers;
     }
 
     /** Invokes function {@code logicalId} with {@code event}, as Lambda would. */
     public Object invoke(String logicalId, Object event) {
-        RequestHandler<Object, Object> handler = handler(logicalId);
+        List<RequestHandler<Object, Object>> instances = handlers(logicalId);
+        RequestHandler<Object, Object> handler = instances.get((int) (invocations.getAndIncrement() % instances.size()));
         return handler.handleRequest(event, InvocationContext.local(logicalId, timeoutSeconds(logicalId)));
     }
 
     @SuppressWarnings("unchecked")
-    private synchronized RequestHandler<Object, Object> handler(String logicalId) {
+    private synchronized List<RequestHandler<Object, Object>> handlers(String logicalId) {
         return handlers.computeIfAbsent(logicalId, id -> {
             String handler = String.valueOf(template.effectiveProperties(id).get("Handler"));
             String className = handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler;
+            List<RequestHandler<Object, Object>> instances = new ArrayList<>();
             try {
-                return (RequestHandler<Object, Object>) Class.forName(className).getDeclaredConstructor().newInstance();
+                for (int i = 0; i < containers; i++) {
+                    instances.add((RequestHandler<Object, Object>) Class.forName(className).getDeclaredConstructor().newInstance());
+                }
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("cannot instantiate " + className + " for " + id, e);
             }
+            return List.copyOf(instances);
         });
     }
 

@@ -31,10 +31,19 @@ public final class LocalStack implements AutoCloseable {
     private final List<AutoCloseable> running = new ArrayList<>();
     private LocalApiServer api;
     private LocalAuthorizer authorizer;
+    private LocalDynamoDb dynamoDb;
+    private StreamPoller poller;
     private int demoRuns = -1;
 
-    /** Where the stack keeps its state and which port it serves. */
-    public record Settings(Path repositoryRoot, Path dataDirectory, int port, boolean demoData) {
+    /**
+     * Where the stack keeps its state and which port it serves; {@code containersPerFunction} instances of each
+     * function take requests in turn, as Lambda scales out (1 for {@code make run}).
+     */
+    public record Settings(Path repositoryRoot, Path dataDirectory, int port, boolean demoData, int containersPerFunction) {
+        public Settings(Path repositoryRoot, Path dataDirectory, int port, boolean demoData) {
+            this(repositoryRoot, dataDirectory, port, demoData, 1);
+        }
+
         static Settings fromEnvironment() {
             Path root = CloudFormationTemplate.find().toAbsolutePath().getParent();
             String port = System.getenv().getOrDefault("PORT", "3000");
@@ -86,7 +95,7 @@ public final class LocalStack implements AutoCloseable {
         // Fail on a taken API port before starting anything else.
         checkPortFree(settings.port());
 
-        LocalDynamoDb dynamoDb = LocalDynamoDb.start("127.0.0.1", 0, data.resolve("dynamodb"));
+        dynamoDb = LocalDynamoDb.start("127.0.0.1", 0, data.resolve("dynamodb"));
         running.add(dynamoDb);
         ensureTable(dynamoDb, TABLE_NAME);
 
@@ -95,9 +104,9 @@ public final class LocalStack implements AutoCloseable {
 
         String apiBase = "http://127.0.0.1:" + settings.port();
         configureFunctions(dynamoDb, ses, apiBase);
-        LocalFunctions functions = new LocalFunctions(template);
+        LocalFunctions functions = new LocalFunctions(template, settings.containersPerFunction());
 
-        StreamPoller poller = StreamPoller.fromTemplate(template, dynamoDb.streamsClient(), streamArn(dynamoDb),
+        poller = StreamPoller.fromTemplate(template, dynamoDb.streamsClient(), streamArn(dynamoDb),
                 functions::invoke, data);
         running.add(poller);
         poller.start();
@@ -121,6 +130,19 @@ public final class LocalStack implements AutoCloseable {
 
     public int port() {
         return api.port();
+    }
+
+    /** DynamoDB Local as the stack runs it (the tests stop and restart it to play an outage). */
+    public LocalDynamoDb dynamoDb() {
+        return dynamoDb;
+    }
+
+    public LocalAuthorizer authorizer() {
+        return authorizer;
+    }
+
+    public StreamPoller streamPoller() {
+        return poller;
     }
 
     /** The handlers read their configuration as Lambda would; here system properties stand in for the environment. */

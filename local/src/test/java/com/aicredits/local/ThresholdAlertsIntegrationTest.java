@@ -150,6 +150,11 @@ class ThresholdAlertsIntegrationTest {
 
         assertThat(usageAlerts(recipient)).extracting(e -> e.get("subject").asText())
                 .containsExactly("[aicredits] Usage alert: 80% of monthly AI credits used — Workspace ws-outage");
+        // Once: every batch delivered during and after the outage, delivered again, sends nothing more.
+        for (DynamodbEvent batch : new ArrayList<>(delivered)) {
+            handler.handleRequest(batch, InvocationContext.local("ThresholdEvaluatorFunction", 15));
+        }
+        assertThat(usageAlerts(recipient)).hasSize(1);
     }
 
     @Test

@@ -43,6 +43,7 @@ public final class AgentService {
 
     public void release(String workspaceId, String agentId) {
         workspace(workspaceId);
+        Ids.agentId(agentId);
         if (!agents.release(workspaceId, agentId)) {
             throw CreditsException.notFound("agent " + agentId + " is not registered in workspace " + workspaceId);
         }

@@ -30,6 +30,17 @@ public final class CreditsException extends RuntimeException {
         return new CreditsException(403, code, message);
     }
 
+    /**
+     * A client's value quoted in a message, cut to its first 100 characters: a message names what was wrong, it does
+     * not echo a huge input back.
+     */
+    public static String quote(String value) {
+        if (value == null) {
+            return "null";
+        }
+        return value.length() <= 100 ? "'" + value + "'" : "'" + value.substring(0, 100) + "…' (" + value.length() + " characters)";
+    }
+
     public int status() {
         return status;
     }

@@ -93,8 +93,8 @@ public final class PriceCatalog {
         Version version = versionAt(at);
         Activity activity = version.activities().get(activityKey);
         if (activity == null) {
-            throw CreditsException.badRequest("unknown_activity", "unknown activity '" + activityKey
-                    + "'; known activities: " + String.join(", ", version.activities().keySet()));
+            throw CreditsException.badRequest("unknown_activity", "unknown activity " + CreditsException.quote(activityKey)
+                    + "; known activities: " + String.join(", ", version.activities().keySet()));
         }
         return new Price(activity, version.version());
     }

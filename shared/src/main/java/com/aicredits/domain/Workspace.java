@@ -52,7 +52,7 @@ public record Workspace(
         Ids.workspaceId(workspaceId);
         if (spec.workspaceId() != null && !spec.workspaceId().equals(workspaceId)) {
             throw CreditsException.badRequest("invalid_workspaceId",
-                    "workspaceId in the body ('" + spec.workspaceId() + "') differs from the path ('" + workspaceId + "')");
+                    "workspaceId in the body (" + CreditsException.quote(spec.workspaceId()) + ") differs from the path ('" + workspaceId + "')");
         }
         String organizationId = Ids.organizationId(spec.organizationId());
         String name = spec.name();
@@ -102,7 +102,7 @@ public record Workspace(
         for (String email : emails) {
             if (email == null || email.length() > 254 || !EMAIL.matcher(email).matches()) {
                 throw CreditsException.badRequest("invalid_notificationEmails",
-                        "notificationEmails must be email addresses; got '" + email + "'");
+                        "notificationEmails must be email addresses; got " + CreditsException.quote(email));
             }
             if (!result.contains(email)) {
                 result.add(email);
@@ -143,7 +143,7 @@ public record Workspace(
             }
         }
         throw CreditsException.badRequest("invalid_" + field,
-                field + " must be one of " + names(type) + "; got '" + value + "'");
+                field + " must be one of " + names(type) + "; got " + CreditsException.quote(value));
     }
 
     private static String names(Class<? extends Enum<?>> type) {

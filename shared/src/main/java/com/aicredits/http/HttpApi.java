@@ -8,8 +8,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -82,8 +83,8 @@ public final class HttpApi {
     /** The request body as text: base64-decoded when API Gateway encoded it, at most 16 KB, JSON only. */
     public static String body(APIGatewayV2HTTPEvent event) {
         String contentType = header(event, "content-type");
-        if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new CreditsException(415, "unsupported_media_type", "send the body as application/json; got " + contentType);
+        if (contentType != null && !contentType.split(";", 2)[0].strip().equalsIgnoreCase("application/json")) {
+            throw new CreditsException(415, "unsupported_media_type", "send the body as application/json; got " + CreditsException.quote(contentType));
         }
         String body = event.getBody();
         if (body == null) {
@@ -106,6 +107,28 @@ public final class HttpApi {
             throw tooLarge();
         }
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The query parameters, refusing any the route does not take (400 naming it): like an unknown body field, an
+     * ignored parameter would let a client believe it asked for something it did not get.
+     */
+    public static Map<String, String> query(APIGatewayV2HTTPEvent event, Set<String> accepted) {
+        Map<String, String> query = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
+        for (String name : query.keySet()) {
+            if (!accepted.contains(name)) {
+                throw CreditsException.badRequest("unknown_parameter", "unknown query parameter " + CreditsException.quote(name) + "; "
+                        + (accepted.isEmpty() ? "this route takes none" : "allowed: " + String.join(", ", new TreeSet<>(accepted))));
+            }
+        }
+        return query;
+    }
+
+    /** A route that takes no body refuses one (400) rather than ignore what the client meant to send. */
+    public static void requireNoBody(APIGatewayV2HTTPEvent event) {
+        if (event.getBody() != null && !event.getBody().isEmpty()) {
+            throw CreditsException.badRequest("unexpected_body", "this route takes no body");
+        }
     }
 
     /** A header by name; HTTP API lower-cases header names. */

@@ -67,7 +67,7 @@ public final class Json {
             }
             return value;
         } catch (UnrecognizedPropertyException e) {
-            throw CreditsException.badRequest("unknown_field", "unknown field '" + e.getPropertyName() + "'; allowed fields: "
+            throw CreditsException.badRequest("unknown_field", "unknown field " + CreditsException.quote(e.getPropertyName()) + "; allowed fields: "
                     + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
         } catch (MismatchedInputException e) {
             String field = fieldPath(e);

@@ -50,7 +50,7 @@ public final class AddonService {
         try {
             term = AddonPackage.Term.valueOf(String.valueOf(request.term()));
         } catch (IllegalArgumentException e) {
-            throw CreditsException.badRequest("invalid_term", "term must be MONTHLY or ANNUAL; got '" + request.term() + "'");
+            throw CreditsException.badRequest("invalid_term", "term must be MONTHLY or ANNUAL; got " + CreditsException.quote(request.term()));
         }
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Instant now = clock.instant();

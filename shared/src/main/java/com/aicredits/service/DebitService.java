@@ -30,7 +30,13 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class DebitService {
     /** How far in the future {@code occurredAt} may be (clock skew between services). */
     static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
+    /** Tries that failed with nothing committed by anyone (a transaction conflict, a throttle) before a 503. */
     static final int MAX_ATTEMPTS = 40;
+    /**
+     * Races lost to another debit before a 503. Each means a debit of the same balance committed, so the balance is
+     * moving, not stuck: only a long queue of other debits on one workspace ahead of this one gets there.
+     */
+    static final int MAX_LOST_RACES = 200;
 
     private final CreditStore store;
     private final PriceCatalog catalog;
@@ -81,7 +87,9 @@ public final class DebitService {
                                 Period period, Price price) {
         Balance balance = cache.get(workspaceId, period);
         Workspace workspace = null;
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        int conflicts = 0;
+        int lostRaces = 0;
+        while (conflicts < MAX_ATTEMPTS && lostRaces < MAX_LOST_RACES) {
             if (balance == null) {
                 LedgerView view = store.read(workspaceId, period, null, false);
                 workspace = requireWorkspace(view, workspaceId);
@@ -120,18 +128,21 @@ public final class DebitService {
                     return replay(recorded.existing(), activity, executionId);
                 }
                 case AppendResult.BalanceChanged changed -> {
+                    // Another debit committed first and its balance came back: try again at once. Backing off here
+                    // would only let the winner's container commit again meanwhile, and starve this one.
+                    lostRaces++;
                     balance = changed.fresh();
                     if (balance != null) {
                         cache.offer(balance);
                     } else {
                         cache.forget(workspaceId, period);
                     }
-                    if (attempt > 1) {
-                        Backoff.pause(attempt);
-                    }
                 }
-                case AppendResult.WorkspaceChanged changed -> balance = null;
-                case AppendResult.Contention contention -> Backoff.pause(attempt);
+                case AppendResult.WorkspaceChanged changed -> {
+                    lostRaces++;
+                    balance = null;
+                }
+                case AppendResult.Contention contention -> Backoff.pause(++conflicts);
             }
         }
         throw new CreditsException(503, "contention", "the workspace's balance is too busy right now; retry with the same executionId");
@@ -204,7 +215,7 @@ public final class DebitService {
     private static DebitOutcome replay(StoredRecord existing, String activity, String executionId) {
         if (!existing.activity().equals(activity)) {
             throw CreditsException.conflict("execution_id_reused", "executionId " + executionId
-                    + " was already recorded for activity '" + existing.activity() + "', not '" + activity + "'");
+                    + " was already recorded for activity '" + existing.activity() + "', not " + CreditsException.quote(activity));
         }
         return new DebitOutcome(existing.body(), false);
     }

@@ -93,6 +93,7 @@ public final class UsageService {
     public UsageStore.Page<WorkspaceRow> organizationUsage(Caller caller, String organizationId, String periodText,
                                                            String limitText, String cursor) {
         requireManager(caller);
+        Ids.organizationId(organizationId);
         Period period = period(periodText, clock.instant());
         int limit = limit(limitText, 100);
         if (!organizationId.equals(caller.organizationId())) {
@@ -141,15 +142,15 @@ public final class UsageService {
         if (text == null || text.isEmpty()) {
             return defaultLimit;
         }
-        try {
+        // ASCII digits only: Integer.parseInt would also take "+5" and other scripts' digits.
+        if (text.matches("[0-9]{1,4}")) {
             int limit = Integer.parseInt(text);
             if (limit >= 1 && limit <= MAX_LIMIT) {
                 return limit;
             }
-        } catch (NumberFormatException ignored) {
-            // answered below
         }
-        throw CreditsException.badRequest("invalid_limit", "limit must be a whole number from 1 to " + MAX_LIMIT + "; got '" + text + "'");
+        throw CreditsException.badRequest("invalid_limit", "limit must be a whole number from 1 to " + MAX_LIMIT + "; got "
+                + CreditsException.quote(text));
     }
 
     private static Map<Feature, Long> byFeature(Balance balance) {

@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -35,6 +37,23 @@ public final class DynamoDbCalls implements ExecutionInterceptor {
     private final ConcurrentLinkedQueue<Double> reportedCapacity = new ConcurrentLinkedQueue<>();
     private final Map<String, Double> readCapacity = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Supplier<RuntimeException>> transactFaults = new ConcurrentLinkedQueue<>();
+    private volatile RandomFaults randomFaults;
+    private final AtomicInteger lostResponses = new AtomicInteger();
+
+    /**
+     * Faults drawn at random for every TransactWriteItems: with {@code beforePercent} one of {@code faults} fails the
+     * call before it reaches DynamoDB; with {@code lostPercent} the call commits and its response is lost (the caller
+     * gets an error, as after a connection reset, though the transaction is written).
+     */
+    private record RandomFaults(Random random, int beforePercent, List<Supplier<RuntimeException>> faults, int lostPercent) {
+        synchronized int roll() {
+            return random.nextInt(100);
+        }
+
+        synchronized Supplier<RuntimeException> pick() {
+            return faults.get(random.nextInt(faults.size()));
+        }
+    }
 
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
@@ -62,6 +81,10 @@ public final class DynamoDbCalls implements ExecutionInterceptor {
             if (fault != null) {
                 throw fault.get();
             }
+            RandomFaults random = randomFaults;
+            if (random != null && random.roll() < random.beforePercent()) {
+                throw random.pick().get();
+            }
         }
     }
 
@@ -72,6 +95,11 @@ public final class DynamoDbCalls implements ExecutionInterceptor {
             reportedCapacity.add(transact.consumedCapacity().stream().mapToDouble(ConsumedCapacity::capacityUnits).sum());
         }
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        RandomFaults random = randomFaults;
+        if ("TransactWriteItems".equals(operation) && random != null && random.roll() < random.lostPercent()) {
+            lostResponses.incrementAndGet();
+            throw SdkClientException.create("injected: the response of a committed transaction was lost");
+        }
         double read = switch (response) {
             case GetItemResponse get when get.consumedCapacity() != null -> get.consumedCapacity().capacityUnits();
             case QueryResponse query when query.consumedCapacity() != null -> query.consumedCapacity().capacityUnits();
@@ -87,6 +115,20 @@ public final class DynamoDbCalls implements ExecutionInterceptor {
     /** The next TransactWriteItems calls fail with these faults, in order, before reaching DynamoDB. */
     public void failNextTransactions(List<Supplier<RuntimeException>> faults) {
         transactFaults.addAll(faults);
+    }
+
+    /** Injects faults at random into every TransactWriteItems from now on (see {@link RandomFaults}), seeded. */
+    public void failTransactionsAtRandom(long seed, int beforePercent, List<Supplier<RuntimeException>> faults, int lostPercent) {
+        randomFaults = new RandomFaults(new Random(seed), beforePercent, List.copyOf(faults), lostPercent);
+    }
+
+    public void stopFailingTransactions() {
+        randomFaults = null;
+    }
+
+    /** How many committed transactions had their response lost by {@link #failTransactionsAtRandom}. */
+    public int lostResponses() {
+        return lostResponses.get();
     }
 
     public int count(String operation) {
@@ -120,5 +162,7 @@ public final class DynamoDbCalls implements ExecutionInterceptor {
         calls.clear();
         reportedCapacity.clear();
         transactFaults.clear();
+        randomFaults = null;
+        lostResponses.set(0);
     }
 }

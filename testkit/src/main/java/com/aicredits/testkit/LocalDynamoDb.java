@@ -41,20 +41,30 @@ public final class LocalDynamoDb implements AutoCloseable {
     private static LocalDynamoDb shared;
     private static final AtomicInteger TABLES = new AtomicInteger();
 
-    private final Server server;
-    private final ServerConnector connector;
+    private final String host;
+    private final Path dataDir;
+    private final int port;
+    private Serving serving;
     /** Set when the database runs elsewhere (LocalStack); then there is no server of ours. */
     private final URI external;
 
-    private LocalDynamoDb(Server server, ServerConnector connector) {
-        this.server = server;
-        this.connector = connector;
+    /** What one run of DynamoDB Local holds: its database and the Jetty server in front of it. */
+    private record Serving(LocalDynamoDBRequestHandler requests, Server server) {
+    }
+
+    private LocalDynamoDb(String host, Path dataDir, Serving serving, int port) {
+        this.host = host;
+        this.dataDir = dataDir;
+        this.serving = serving;
+        this.port = port;
         this.external = null;
     }
 
     private LocalDynamoDb(URI external) {
-        this.server = null;
-        this.connector = null;
+        this.host = null;
+        this.dataDir = null;
+        this.serving = null;
+        this.port = 0;
         this.external = external;
     }
 
@@ -63,6 +73,12 @@ public final class LocalDynamoDb implements AutoCloseable {
      * else keeping its data in {@code dataDir}.
      */
     public static LocalDynamoDb start(String host, int port, Path dataDir) {
+        Serving serving = serve(host, port, dataDir);
+        int bound = ((ServerConnector) serving.server().getConnectors()[0]).getLocalPort();
+        return new LocalDynamoDb(host, dataDir, serving, bound);
+    }
+
+    private static Serving serve(String host, int port, Path dataDir) {
         try {
             LocalDynamoDBRequestHandler requests = new LocalDynamoDBRequestHandler(0, dataDir == null,
                     dataDir == null ? null : dataDir.toAbsolutePath().toString(), true, false);
@@ -75,9 +91,40 @@ public final class LocalDynamoDb implements AutoCloseable {
             context.setHandler(new LocalDynamoDBServerHandler(requests, null));
             server.setHandler(context);
             server.start();
-            return new LocalDynamoDb(server, connector);
+            return new Serving(requests, server);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start DynamoDB Local on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Takes DynamoDB Local down as an outage would: the port stops answering (connections are refused) and its
+     * database is closed. {@link #restart()} brings it back.
+     */
+    public synchronized void stop() {
+        if (serving == null) {
+            return;
+        }
+        try {
+            serving.server().stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop DynamoDB Local", e);
+        } finally {
+            serving.requests().shutdown();
+            serving = null;
+        }
+    }
+
+    /**
+     * Starts DynamoDB Local again on the same port, reopening its data folder: what was committed before {@link #stop()}
+     * is there again (an in-memory instance comes back empty).
+     */
+    public synchronized void restart() {
+        if (external != null) {
+            throw new UnsupportedOperationException("LocalStack's DynamoDB cannot be restarted from here");
+        }
+        if (serving == null) {
+            serving = serve(host, port, dataDir);
         }
     }
 
@@ -101,7 +148,7 @@ public final class LocalDynamoDb implements AutoCloseable {
         if (external != null) {
             return external;
         }
-        return URI.create("http://127.0.0.1:" + connector.getLocalPort());
+        return URI.create("http://" + host + ":" + port);
     }
 
     public DynamoDbClient client(ExecutionInterceptor... interceptors) {
@@ -165,13 +212,6 @@ public final class LocalDynamoDb implements AutoCloseable {
 
     @Override
     public void close() {
-        if (server == null) {
-            return; // LocalStack's container is Testcontainers' to remove
-        }
-        try {
-            server.stop();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot stop DynamoDB Local", e);
-        }
+        stop();
     }
 }

@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -25,6 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * same listing before use.
  */
 public final class DynamoDbUsageStore implements UsageStore {
+    private static final Pattern LEDGER_SORT_KEY = Pattern.compile("[0-9]{12}");
+
     private final DynamoDbClient dynamoDb;
     private final String tableName;
     private final CreditStore credits;
@@ -43,13 +47,21 @@ public final class DynamoDbUsageStore implements UsageStore {
     @Override
     public Page<String> executions(String workspaceId, Period period, int limit, String cursor) {
         String partition = Keys.ledgerGsiPk(workspaceId, period);
-        QueryResponse response = dynamoDb.query(gsi1(partition, null, limit, cursor).scanIndexForward(false).build());
+        // A ledger line of this workspace (a record or a refund): its key, and a sequence as the index's sort key.
+        Predicate<Map<String, String>> recordOfThisLedger = key -> key.get(Keys.PK).equals(Keys.workspacePk(workspaceId))
+                && (key.get(Keys.SK).startsWith(Keys.EXECUTION_SK_PREFIX) || key.get(Keys.SK).startsWith(Keys.REFUND_SK_PREFIX))
+                && LEDGER_SORT_KEY.matcher(key.get(Keys.GSI1SK)).matches();
+        QueryResponse response = dynamoDb.query(gsi1(partition, null, limit, cursor, recordOfThisLedger).scanIndexForward(false).build());
         return new Page<>(response.items().stream().map(item -> Items.storedRecord(item).currentBody()).toList(), nextCursor(response));
     }
 
     @Override
     public Page<Workspace> workspacesOf(String organizationId, int limit, String cursor) {
-        QueryResponse response = dynamoDb.query(gsi1(Keys.organizationGsiPk(organizationId), Keys.workspacePk(""), limit, cursor).build());
+        // A workspace item: its own key again as the index's sort key.
+        Predicate<Map<String, String>> workspaceItem = key -> key.get(Keys.SK).equals(Keys.WORKSPACE_SK)
+                && key.get(Keys.PK).equals(key.get(Keys.GSI1SK)) && key.get(Keys.PK).startsWith(Keys.workspacePk(""));
+        QueryResponse response = dynamoDb.query(gsi1(Keys.organizationGsiPk(organizationId), Keys.workspacePk(""), limit, cursor,
+                workspaceItem).build());
         return new Page<>(response.items().stream().map(Items::workspace).toList(), nextCursor(response));
     }
 
@@ -64,7 +76,12 @@ public final class DynamoDbUsageStore implements UsageStore {
         return balances;
     }
 
-    private QueryRequest.Builder gsi1(String partition, String sortKeyPrefix, int limit, String cursor) {
+    /**
+     * A query of GSI1's {@code partition}; a cursor must name an item of that partition as the listing returns them
+     * ({@code belongs}), else it is a 400: a forged key would only make DynamoDB refuse the query or start nowhere.
+     */
+    private QueryRequest.Builder gsi1(String partition, String sortKeyPrefix, int limit, String cursor,
+                                      Predicate<Map<String, String>> belongs) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", AttributeValue.fromS(partition)));
         String condition = Keys.GSI1PK + " = :pk";
         if (sortKeyPrefix != null) {
@@ -74,11 +91,13 @@ public final class DynamoDbUsageStore implements UsageStore {
         QueryRequest.Builder query = QueryRequest.builder().tableName(tableName).indexName(Keys.GSI1)
                 .keyConditionExpression(condition).expressionAttributeValues(values).limit(limit);
         if (cursor != null) {
-            Map<String, AttributeValue> start = decode(cursor);
-            if (!partition.equals(start.get(Keys.GSI1PK).s())) {
+            Map<String, String> start = decode(cursor);
+            if (!partition.equals(start.get(Keys.GSI1PK)) || !belongs.test(start)) {
                 throw invalidCursor();
             }
-            query.exclusiveStartKey(start);
+            Map<String, AttributeValue> key = new HashMap<>();
+            start.forEach((name, value) -> key.put(name, AttributeValue.fromS(value)));
+            query.exclusiveStartKey(key);
         }
         return query;
     }
@@ -92,17 +111,15 @@ public final class DynamoDbUsageStore implements UsageStore {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(key).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Map<String, AttributeValue> decode(String cursor) {
+    private static Map<String, String> decode(String cursor) {
         try {
             Map<String, String> key = Json.MAPPER.readValue(Base64.getUrlDecoder().decode(cursor), new TypeReference<Map<String, String>>() {
             });
-            if (key.size() != 4 || !key.keySet().containsAll(List.of(Keys.PK, Keys.SK, Keys.GSI1PK, Keys.GSI1SK))
+            if (key == null || key.size() != 4 || !key.keySet().containsAll(List.of(Keys.PK, Keys.SK, Keys.GSI1PK, Keys.GSI1SK))
                     || key.values().stream().anyMatch(v -> v == null || v.isEmpty())) {
                 throw invalidCursor();
             }
-            Map<String, AttributeValue> start = new HashMap<>();
-            key.forEach((name, value) -> start.put(name, AttributeValue.fromS(value)));
-            return start;
+            return key;
         } catch (IllegalArgumentException | java.io.IOException e) {
             throw invalidCursor();
         }

@@ -13,6 +13,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.util.Set;
 
 /**
  * {@code POST /v1/workspaces/{workspaceId}/executions}: 201 for a new record, 200 and the stored record for a replay;
@@ -38,6 +39,7 @@ public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2
         return HttpApi.respond(event, context, () -> {
             Caller.from(event).requireScope(SCOPE);
             String workspaceId = HttpApi.pathParameter(event, "workspaceId");
+            HttpApi.query(event, Set.of());
             RecordExecution request = Json.readObject(HttpApi.body(event), RecordExecution.class);
             Log.execution(request.executionId());
             if (CHECK.equals(event.getRouteKey())) {

@@ -1,5 +1,7 @@
 package com.aicredits.functions.record;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.aicredits.domain.PriceCatalog;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.json.Json;
@@ -71,6 +73,26 @@ final class DebitFixture {
                 .filter(record -> record.get("period").asText().equals(period))
                 .sorted(java.util.Comparator.comparingLong(record -> record.get("sequence").asLong()))
                 .toList();
+    }
+
+    /**
+     * The period's ledger, checked to be exact: {@code expectedLines} lines with sequence 1..n, each line's
+     * creditsUsed the running sum, remaining = allocated - used, and the balance's used the last line's.
+     */
+    List<JsonNode> assertLedgerIsExact(String workspaceId, String period, int expectedLines) {
+        List<JsonNode> ledger = ledger(workspaceId, period);
+        assertThat(ledger).hasSize(expectedLines);
+        long used = 0;
+        for (int i = 0; i < ledger.size(); i++) {
+            JsonNode line = ledger.get(i);
+            used += line.get("creditsConsumed").asLong();
+            assertThat(line.get("sequence").asLong()).isEqualTo(i + 1);
+            assertThat(line.get("creditsUsed").asLong()).as("line %d", i + 1).isEqualTo(used);
+            assertThat(line.get("creditsRemaining").asLong()).isEqualTo(line.get("creditsAllocated").asLong() - used);
+        }
+        assertThat(balance(workspaceId, period).get("used").asLong()).isEqualTo(used);
+        assertThat(balance(workspaceId, period).get("sequence").asLong()).isEqualTo(expectedLines);
+        return ledger;
     }
 
     JsonNode balance(String workspaceId, String period) {

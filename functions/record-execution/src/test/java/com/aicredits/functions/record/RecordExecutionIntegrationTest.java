@@ -96,7 +96,7 @@ class RecordExecutionIntegrationTest {
             assertThat(api.debit("ws-ledger", "run-" + i, activities[i % activities.length]).status()).isEqualTo(201);
         }
 
-        assertLedgerIsExact("ws-ledger", "2026-11", 25);
+        api.assertLedgerIsExact("ws-ledger", "2026-11", 25);
         JsonNode balance = api.balance("ws-ledger", "2026-11");
         assertThat(balance.get("used").asLong()).isEqualTo(5 * (1 + 12 + 0 + 6 + 8));
         assertThat(balance.get("freeExecutions").asLong()).isEqualTo(5);
@@ -284,19 +284,6 @@ class RecordExecutionIntegrationTest {
         return response.json();
     }
 
-    void assertLedgerIsExact(String workspaceId, String period, int expectedLines) {
-        List<JsonNode> ledger = api.ledger(workspaceId, period);
-        assertThat(ledger).hasSize(expectedLines);
-        long used = 0;
-        for (int i = 0; i < ledger.size(); i++) {
-            JsonNode line = ledger.get(i);
-            used += line.get("creditsConsumed").asLong();
-            assertThat(line.get("sequence").asLong()).isEqualTo(i + 1);
-            assertThat(line.get("creditsUsed").asLong()).as("line %d", i + 1).isEqualTo(used);
-            assertThat(line.get("creditsRemaining").asLong()).isEqualTo(line.get("creditsAllocated").asLong() - used);
-        }
-        assertThat(api.balance(workspaceId, period).get("used").asLong()).isEqualTo(used);
-    }
 
     private static List<String> fieldNames(JsonNode node) {
         List<String> names = new java.util.ArrayList<>();

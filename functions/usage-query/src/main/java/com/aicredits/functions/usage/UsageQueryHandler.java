@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** The read side: workspace and organization usage and the executions list for managers; the pricing for anyone. */
 public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -26,6 +27,10 @@ public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPE
     static final String EXECUTIONS = "GET /v1/workspaces/{workspaceId}/executions";
     static final String ORGANIZATION_USAGE = "GET /v1/organizations/{orgId}/usage";
     static final String PRICING = "GET /v1/pricing";
+    private static final Map<String, Set<String>> QUERY_PARAMETERS = Map.of(
+            WORKSPACE_USAGE, Set.of("period"),
+            EXECUTIONS, Set.of("period", "limit", "cursor"),
+            ORGANIZATION_USAGE, Set.of("period", "limit", "cursor"));
 
     private final UsageService usage;
     private final PriceCatalog catalog;
@@ -47,8 +52,10 @@ public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPE
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpApi.respond(event, context, () -> {
             Caller caller = Caller.from(event);
-            Map<String, String> query = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
-            return switch (String.valueOf(event.getRouteKey())) {
+            String route = String.valueOf(event.getRouteKey());
+            Map<String, String> query = HttpApi.query(event, QUERY_PARAMETERS.getOrDefault(route, Set.of()));
+            HttpApi.requireNoBody(event);
+            return switch (route) {
                 case WORKSPACE_USAGE -> HttpApi.json(200, usage.workspaceUsage(caller,
                         HttpApi.pathParameter(event, "workspaceId"), query.get("period")));
                 case EXECUTIONS -> page(usage.executions(caller, HttpApi.pathParameter(event, "workspaceId"),

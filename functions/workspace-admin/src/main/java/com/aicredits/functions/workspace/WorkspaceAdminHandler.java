@@ -21,6 +21,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** Workspace administration for admins: the workspace ({@code PUT}, {@code GET}), its AI agent instances, add-on packages and refunds. */
 public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -33,6 +34,7 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
     static final String BUY_ADDON = "POST /v1/workspaces/{workspaceId}/addons";
     static final String LIST_ADDONS = "GET /v1/workspaces/{workspaceId}/addons";
     static final String REFUND_EXECUTION = "POST /v1/workspaces/{workspaceId}/executions/{executionId}/refund";
+    private static final Set<String> TAKES_BODY = Set.of(PUT_WORKSPACE, BUY_ADDON, REFUND_EXECUTION);
 
     private final WorkspaceService workspaces;
     private final AgentService agents;
@@ -57,6 +59,10 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
         return HttpApi.respond(event, context, () -> {
             Caller.from(event).requireScope(SCOPE);
             String workspaceId = HttpApi.pathParameter(event, "workspaceId");
+            HttpApi.query(event, Set.of());
+            if (!TAKES_BODY.contains(String.valueOf(event.getRouteKey()))) {
+                HttpApi.requireNoBody(event);
+            }
             return switch (String.valueOf(event.getRouteKey())) {
                 case PUT_WORKSPACE -> {
                     WorkspaceSpec spec = Json.readObject(HttpApi.body(event), WorkspaceSpec.class);
