@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  */
 final class ColdStart {
     static final int RUNS = 5;
-    static final int WARM = 200;
+    static final int WARM = 100;
     static final String FUNCTION = "RecordExecutionFunction";
     private static final Pattern OUTPUT = Pattern.compile("answered-at-millis=(\\d+) jvm-start-millis=(-?\\d+) construct-ms=([\\d.]+)"
             + " first-request-ms=([\\d.]+) warm-ms=([\\d.]+)");
@@ -57,7 +57,7 @@ final class ColdStart {
                 new Variant("as built", "as-built", false, deployed),
                 new Variant("SDK defaults", "sdk-defaults", true, deployed),
                 new Variant("as built, without " + String.join(" ", deployed), "as-built", false, List.of()));
-        CreditsTable table = new CreditsTable("bench-cold");
+        CreditsTable table = new CreditsTable(dynamoDb, "bench-cold");
         WorkspaceService workspaces = new WorkspaceService(table.store, Clock.systemUTC());
         DebitService debits = new DebitService(table.store, PriceCatalog.loadDefault(), Clock.systemUTC());
         Map<Variant, List<Sample>> samples = new LinkedHashMap<>();

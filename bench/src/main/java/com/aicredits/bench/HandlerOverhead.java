@@ -41,7 +41,8 @@ final class HandlerOverhead {
     static void run(LocalDynamoDb dynamoDb) throws RunnerException {
         String table = dynamoDb.createTable("bench-overhead");
         List<String> jvmArgs = new ArrayList<>(DeployedFunction.javaToolOptions(FUNCTION));
-        jvmArgs.addAll(List.of("-DAWS_REGION=" + LocalDynamoDb.REGION.id(), "-Daws.accessKeyId=local", "-Daws.secretAccessKey=local",
+        // JMH itself uses sun.misc.Unsafe: allowed quietly, as for Maven.
+        jvmArgs.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "-DAWS_REGION=" + LocalDynamoDb.REGION.id(), "-Daws.accessKeyId=local", "-Daws.secretAccessKey=local",
                 "-DTABLE_NAME=" + table, "-D" + AwsClients.DYNAMODB_ENDPOINT + "=" + dynamoDb.endpoint()));
         List<Sample> handler = new ArrayList<>();
         List<Sample> bare = new ArrayList<>();

@@ -14,6 +14,7 @@ import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.BenchResults;
 import com.aicredits.testkit.CreditsTable;
 import com.aicredits.testkit.ItemSeeder;
+import com.aicredits.testkit.LocalDynamoDb;
 import com.aicredits.testkit.Progress;
 import com.aicredits.testkit.TestClock;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -34,16 +35,18 @@ final class UsageQueryCost {
     static final int DEBITS = 10;
     private static final String PERIOD = "2026-11";
 
-    private final CreditsTable table = new CreditsTable("bench-usage");
+    private final CreditsTable table;
     private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
-    private final UsageQueryHandler handler = new UsageQueryHandler(new UsageService(new DynamoDbUsageStore(table.client, table.name),
-            new DynamoDbAlertStore(table.client, table.name), clock), PriceCatalog.loadDefault(), clock);
+    private final UsageQueryHandler handler;
 
-    private UsageQueryCost() {
+    private UsageQueryCost(LocalDynamoDb dynamoDb) {
+        this.table = new CreditsTable(dynamoDb, "bench-usage");
+        this.handler = new UsageQueryHandler(new UsageService(new DynamoDbUsageStore(table.client, table.name),
+                new DynamoDbAlertStore(table.client, table.name), clock), PriceCatalog.loadDefault(), clock);
     }
 
-    static void run() {
-        new UsageQueryCost().measure();
+    static void run(LocalDynamoDb dynamoDb) {
+        new UsageQueryCost(dynamoDb).measure();
     }
 
     record Read(Map<String, Integer> calls, int itemsRead, double readUnits, double reportedReadUnits) {
