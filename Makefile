@@ -40,18 +40,13 @@ test: jdk chromium ## run the whole suite: unit tests, integration tests on Dyna
 test-localstack: jdk chromium ## the same suite with LocalStack (Docker, Testcontainers) as the tests' DynamoDB; skipped without Docker
 	$(MVN) verify -Daicredits.backend=localstack
 
-bench: jdk ## one table: DynamoDB calls and write units per debit, the 16x100 run, usage read cost, the 10,000-workspace reset, EMF cold start
+bench: jdk ## one table, also target/bench.json: cost per debit, handler overhead, usage reads, cold start, jar sizes, the 10,000-workspace reset
 	$(MVN) -q install -DskipTests
-	$(MVN) -q -pl functions/record-execution surefire:test \
-		-Dtest='DebitCostIntegrationTest,ConcurrentDebitsIntegrationTest' -Dsurefire.failIfNoSpecifiedTests=false
-	$(MVN) -q -pl functions/usage-query surefire:test \
-		-Dtest='UsageQueryIntegrationTest#usageReadsTheSameFewItemsAtTenAndAtTenThousandExecutions' -Dsurefire.failIfNoSpecifiedTests=false
-	$(MVN) -q -pl local surefire:test -Dtest='MonthlyResetBench' -Dsurefire.failIfNoSpecifiedTests=false
-	$(MVN) -q -pl shared surefire:test -Dtest='EmfColdStartBench' -Dsurefire.failIfNoSpecifiedTests=false
-	@echo; echo "| measurement | result |"; echo "|---|---|"
-	@cat functions/record-execution/target/surefire-reports/*-output.txt functions/usage-query/target/surefire-reports/*-output.txt \
-		local/target/surefire-reports/*MonthlyResetBench-output.txt shared/target/surefire-reports/*EmfColdStartBench-output.txt \
-		| grep -E '^bench: ' | sed -E 's/^bench: ([^:]+): (.*)$$/| \1 | \2 |/'
+	$(MVN) -q -pl bench dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$(CURDIR)/bench/target/classpath.txt"
+	rm -f target/bench-rows.jsonl target/bench.json
+	@echo "[bench] monthly reset of 10,000 workspaces (local/MonthlyResetBench, about 2 minutes)"
+	$(MVN) -q -pl local surefire:test -Dtest='MonthlyResetBench' -Dsurefire.failIfNoSpecifiedTests=false -Dtest.redirectOutput=false
+	"$(JDK)/bin/java" --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:$$(cat bench/target/classpath.txt)" com.aicredits.bench.Bench
 
 run: jdk ## start the local stack on http://127.0.0.1:3000 (PORT=... to change); Ctrl-C stops it
 	@command -v node >/dev/null || { echo "error: Node.js 20.19+ (or 22.12+) with npm is needed for the SES emulator (nodejs.org, NodeSource or nvm)" >&2; exit 1; }

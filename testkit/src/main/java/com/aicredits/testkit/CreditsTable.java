@@ -12,13 +12,20 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * Each test class takes its own table, so classes never see each other's items.
  */
 public final class CreditsTable {
-    public final LocalDynamoDb dynamoDbLocal = LocalDynamoDb.shared();
+    public final LocalDynamoDb dynamoDbLocal;
     public final DynamoDbCalls calls = new DynamoDbCalls();
-    public final DynamoDbClient client = dynamoDbLocal.client(calls);
+    public final DynamoDbClient client;
     public final String name;
     public final DynamoDbCreditStore store;
 
     public CreditsTable(String namePrefix) {
+        this(LocalDynamoDb.shared(), namePrefix);
+    }
+
+    /** A table on another DynamoDB Local than the shared one (a bench phase that must not share one). */
+    public CreditsTable(LocalDynamoDb dynamoDbLocal, String namePrefix) {
+        this.dynamoDbLocal = dynamoDbLocal;
+        this.client = dynamoDbLocal.client(calls);
         this.name = dynamoDbLocal.createTable(namePrefix);
         this.store = new DynamoDbCreditStore(client, name);
     }

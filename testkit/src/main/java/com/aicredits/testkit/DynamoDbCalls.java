@@ -16,20 +16,24 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
 
 /**
- * An SDK interceptor that counts DynamoDB calls by operation, asks for and keeps the consumed capacity DynamoDB
- * Local reports, and can inject a fault DynamoDB Local never produces on its own (it runs transactions one at a
+ * An SDK interceptor that counts DynamoDB calls by operation and the items they read and wrote, asks for and keeps
+ * the consumed capacity DynamoDB Local reports beside the read units DynamoDB's published rules give, and can inject a fault DynamoDB Local never produces on its own (it runs transactions one at a
  * time, so it never raises a TransactionConflict or a throttle).
  */
 public final class DynamoDbCalls implements ExecutionInterceptor {
@@ -54,6 +58,11 @@ public final class DynamoDbCalls implements ExecutionInterceptor {
             return faults.get(random.nextInt(faults.size()));
         }
     }
+    private final AtomicInteger itemsRead = new AtomicInteger();
+    private final AtomicInteger itemsWritten = new AtomicInteger();
+    private final AtomicInteger conditionChecks = new AtomicInteger();
+    /** Read units by DynamoDB's rules, in half units (an eventually consistent 4 KB read) to stay exact. */
+    private final AtomicInteger halfReadUnitsByRules = new AtomicInteger();
 
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
@@ -110,6 +119,57 @@ public final class DynamoDbCalls implements ExecutionInterceptor {
         if (read > 0) {
             readCapacity.merge(operation, read, Double::sum);
         }
+        countItems(context.request(), response);
+    }
+
+    /** Items read and written by a call that succeeded (a cancelled transaction writes nothing). */
+    private void countItems(SdkRequest request, SdkResponse response) {
+        switch (response) {
+            case GetItemResponse get -> {
+                boolean found = get.hasItem() && !get.item().isEmpty();
+                itemsRead.addAndGet(found ? 1 : 0);
+                halfReadUnitsByRules.addAndGet(ItemSize.halfReadUnits(List.of(found ? get.item() : Map.of()),
+                        consistent(((GetItemRequest) request).consistentRead()), true));
+            }
+            case BatchGetItemResponse batch -> ((BatchGetItemRequest) request).requestItems().forEach((table, keys) -> {
+                // A key that finds nothing is still read: counted as an empty item (the minimum unit).
+                List<Map<String, AttributeValue>> found = batch.responses().getOrDefault(table, List.of());
+                itemsRead.addAndGet(found.size());
+                List<Map<String, AttributeValue>> charged = new ArrayList<>(found);
+                for (int missing = found.size(); missing < keys.keys().size(); missing++) {
+                    charged.add(Map.of());
+                }
+                halfReadUnitsByRules.addAndGet(ItemSize.halfReadUnits(charged, consistent(keys.consistentRead()), true));
+            });
+            case QueryResponse query -> {
+                itemsRead.addAndGet(query.count());
+                halfReadUnitsByRules.addAndGet(ItemSize.halfReadUnits(query.items(), consistent(((QueryRequest) request).consistentRead()), false));
+            }
+            case TransactWriteItemsResponse ignored -> {
+                for (TransactWriteItem item : ((TransactWriteItemsRequest) request).transactItems()) {
+                    if (item.conditionCheck() != null) {
+                        conditionChecks.incrementAndGet();
+                    } else {
+                        itemsWritten.incrementAndGet();
+                    }
+                }
+            }
+            case BatchWriteItemResponse batch -> {
+                int requested = ((BatchWriteItemRequest) request).requestItems().values().stream().mapToInt(List::size).sum();
+                int unprocessed = batch.unprocessedItems().values().stream().mapToInt(List::size).sum();
+                itemsWritten.addAndGet(requested - unprocessed);
+            }
+            default -> {
+                String operation = response.getClass().getSimpleName();
+                if (operation.equals("PutItemResponse") || operation.equals("UpdateItemResponse") || operation.equals("DeleteItemResponse")) {
+                    itemsWritten.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    private static boolean consistent(Boolean consistentRead) {
+        return Boolean.TRUE.equals(consistentRead);
     }
 
     /** The next TransactWriteItems calls fail with these faults, in order, before reaching DynamoDB. */
@@ -157,7 +217,31 @@ public final class DynamoDbCalls implements ExecutionInterceptor {
         return readCapacity.values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
+    /** Items returned by GetItem, BatchGetItem and Query since the last reset. */
+    public int itemsRead() {
+        return itemsRead.get();
+    }
+
+    /** Items put, updated or deleted by calls that succeeded since the last reset (condition checks not counted). */
+    public int itemsWritten() {
+        return itemsWritten.get();
+    }
+
+    /** Condition checks of committed transactions since the last reset (each billed as a write, writing nothing). */
+    public int conditionChecks() {
+        return conditionChecks.get();
+    }
+
+    /** Read units by DynamoDB's published rules for what GetItem, BatchGetItem and Query returned since the last reset. */
+    public double readUnitsByRules() {
+        return halfReadUnitsByRules.get() / 2.0;
+    }
+
     public void reset() {
+        itemsRead.set(0);
+        itemsWritten.set(0);
+        conditionChecks.set(0);
+        halfReadUnitsByRules.set(0);
         readCapacity.clear();
         calls.clear();
         reportedCapacity.clear();

@@ -1,6 +1,7 @@
 package com.aicredits.testkit;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -8,7 +9,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Item sizes and write units by DynamoDB's published rules, because DynamoDB Local under-reports transactions
  * (2.0 for a two-item transaction that DynamoDB charges 4.0). Rules: an item's size is the sum of its attribute
  * names' UTF-8 lengths and value sizes; a number is about 1 byte per 2 significant digits plus 1; a transactional
- * write costs 2 units per KB (rounded up) of the item; a GSI write costs 1 unit per KB of the projected item.
+ * write costs 2 units per KB (rounded up) of the item; a GSI write costs 1 unit per KB of the projected item; a
+ * strongly consistent read costs 1 unit per 4 KB, an eventually consistent one half that, rounded up per item for
+ * GetItem and BatchGetItem and over the whole page for a Query.
  */
 public final class ItemSize {
     private ItemSize() {
@@ -28,6 +31,18 @@ public final class ItemSize {
 
     public static int indexWriteUnits(Map<String, AttributeValue> projectedItem) {
         return kilobytes(bytes(projectedItem));
+    }
+
+    /** Read units of {@code items}, in half units (exact): per item (GetItem, BatchGetItem) or summed (Query). */
+    public static int halfReadUnits(List<Map<String, AttributeValue>> items, boolean consistent, boolean perItem) {
+        int blocks = perItem
+                ? items.stream().mapToInt(item -> fourKilobyteBlocks(bytes(item))).sum()
+                : fourKilobyteBlocks(items.stream().mapToInt(ItemSize::bytes).sum());
+        return consistent ? 2 * blocks : blocks;
+    }
+
+    private static int fourKilobyteBlocks(int bytes) {
+        return Math.max(1, (bytes + 4095) / 4096);
     }
 
     private static int kilobytes(int bytes) {

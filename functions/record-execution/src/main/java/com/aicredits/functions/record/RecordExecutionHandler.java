@@ -1,6 +1,8 @@
 package com.aicredits.functions.record;
 
+import com.aicredits.aws.InvocationContext;
 import com.aicredits.aws.Production;
+import com.aicredits.aws.SnapStartPriming;
 import com.aicredits.http.Caller;
 import com.aicredits.http.HttpApi;
 import com.aicredits.json.Json;
@@ -14,6 +16,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.util.Set;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code POST /v1/workspaces/{workspaceId}/executions}: 201 for a new record, 200 and the stored record for a replay;
@@ -23,11 +27,14 @@ public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2
     static final String SCOPE = "credits/record";
     /** The dry run: same body, writes nothing. */
     static final String CHECK = "POST /v1/workspaces/{workspaceId}/executions:check";
+    /** The priming dry run's workspace: normally none has this id (404); if one does, a dry run still writes nothing. */
+    static final String PRIMING_WORKSPACE = "snapstart-priming";
 
     private final DebitService debits;
 
     public RecordExecutionHandler() {
         this(Production.debitService());
+        SnapStartPriming.register(this::prime);
     }
 
     public RecordExecutionHandler(DebitService debits) {
@@ -48,5 +55,30 @@ public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2
             DebitOutcome outcome = DebitMetrics.record(() -> debits.record(workspaceId, request));
             return HttpApi.json(outcome.created() ? 201 : 200, outcome.body());
         });
+    }
+
+    /**
+     * SnapStart priming: a dry run of a debit through the whole request path (claims, JSON, validation, the price
+     * catalog, one strongly consistent read, the response), for a workspace that does not exist. Writes nothing.
+     */
+    APIGatewayV2HTTPResponse prime() {
+        String path = "/v1/workspaces/" + PRIMING_WORKSPACE + "/executions:check";
+        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey(CHECK)
+                .withRawPath(path)
+                .withHeaders(Map.of("content-type", "application/json"))
+                .withPathParameters(Map.of("workspaceId", PRIMING_WORKSPACE))
+                .withBody("{\"executionId\":\"snapstart-priming\",\"activity\":\"task.execution\"}")
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRouteKey(CHECK)
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").withPath(path).build())
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                                        .withClaims(Map.of("scope", SCOPE)).withScopes(List.of(SCOPE)).build())
+                                .build())
+                        .build())
+                .build();
+        return handleRequest(event, InvocationContext.local("RecordExecutionFunction", 15));
     }
 }

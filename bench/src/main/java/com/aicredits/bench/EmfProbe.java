@@ -1,6 +1,7 @@
-package com.aicredits.observability;
+package com.aicredits.bench;
 
 import com.aicredits.json.Json;
+import com.aicredits.observability.Metrics;
 import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
@@ -9,7 +10,7 @@ import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
 import software.amazon.cloudwatchlogs.emf.model.Unit;
 
 /**
- * Run in a fresh JVM by {@link EmfColdStartBench}: what the first metric line costs a cold function on top of what it
+ * Run in a fresh JVM by {@link EmfColdStart}: what the first metric line costs a cold function on top of what it
  * loads anyway (Jackson, for its requests), with our writer ({@code ours}) or the EMF library ({@code library}).
  * Prints one line: {@code probe: <microseconds> <classes loaded>}.
  */

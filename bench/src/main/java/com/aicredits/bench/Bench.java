@@ -1,0 +1,65 @@
+package com.aicredits.bench;
+
+import com.aicredits.testkit.BenchResults;
+import com.aicredits.testkit.LocalDynamoDb;
+import com.aicredits.testkit.Progress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code make bench}, after the reset bench (a JUnit class of local/, which adds its rows first): runs the phases
+ * named on the command line (all by default) on one DynamoDB Local, then writes every row to target/bench.json and
+ * prints the table.
+ */
+public final class Bench {
+    static final List<String> SECTIONS = List.of("debit", "handler", "usage", "cold start", "jar", "reset");
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Set<String> phases = args.length == 0 ? Set.of("debit", "usage", "handler", "cold", "emf", "jar") : Set.of(args);
+        long start = System.nanoTime();
+        if (phases.contains("debit")) {
+            DebitCosts.run();
+        }
+        // Each timed phase gets a DynamoDB Local of its own: the stream bookkeeping it does on every write grows with
+        // the stream records it holds, so a phase after another's tens of thousands of writes would run many times slower.
+        if (phases.contains("handler")) {
+            try (LocalDynamoDb dynamoDb = LocalDynamoDb.start("127.0.0.1", 0, null)) {
+                HandlerOverhead.run(dynamoDb);
+            }
+        }
+        if (phases.contains("cold")) {
+            try (LocalDynamoDb dynamoDb = LocalDynamoDb.start("127.0.0.1", 0, null)) {
+                ColdStart.run(dynamoDb);
+            }
+        }
+        if (phases.contains("emf")) {
+            EmfColdStart.run();
+        }
+        if (phases.contains("jar")) {
+            JarSizes.run();
+        }
+        if (phases.contains("usage")) {
+            try (LocalDynamoDb dynamoDb = LocalDynamoDb.start("127.0.0.1", 0, null)) {
+                UsageQueryCost.run(dynamoDb);
+            }
+        }
+        Progress.say(String.format("bench phases done in %.0f s", (System.nanoTime() - start) / 1e9));
+        List<BenchResults.Row> rows = BenchResults.all().stream()
+                .sorted(Comparator.comparingInt(row -> SECTIONS.indexOf(row.section()))).toList();
+        Path json = BenchResults.directory().resolve("bench.json");
+        Files.writeString(json, BenchResults.json(rows), StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.print(BenchResults.table(rows));
+        System.out.println();
+        System.out.println("(every row, with the figures behind it: " + DeployedFunction.repository().relativize(json) + ")");
+        // DynamoDB Local's and JMH's threads would keep the JVM alive.
+        System.exit(0);
+    }
+}

@@ -1,0 +1,184 @@
+package com.aicredits.bench;
+
+import com.aicredits.aws.AwsClients;
+import com.aicredits.domain.PriceCatalog;
+import com.aicredits.domain.WorkspaceSpec;
+import com.aicredits.service.DebitService;
+import com.aicredits.service.RecordExecution;
+import com.aicredits.service.WorkspaceService;
+import com.aicredits.testkit.BenchResults;
+import com.aicredits.testkit.CreditsTable;
+import com.aicredits.testkit.LocalDynamoDb;
+import com.aicredits.testkit.Progress;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Cold start of record-execution: a fresh JVM on the function's Lambda jar, from the moment this process starts it
+ * to the first debit answered (against the DynamoDB Local this JVM serves), median of {@link #RUNS}; the variants
+ * run interleaved so a busy machine slows each alike. Then the next {@link #WARM} debits of that container.
+ */
+final class ColdStart {
+    static final int RUNS = 5;
+    static final int WARM = 100;
+    static final String FUNCTION = "RecordExecutionFunction";
+    private static final Pattern OUTPUT = Pattern.compile("answered-at-millis=(\\d+) jvm-start-millis=(-?\\d+) construct-ms=([\\d.]+)"
+            + " first-request-ms=([\\d.]+) warm-ms=([\\d.]+)");
+
+    private ColdStart() {
+    }
+
+    record Variant(String label, String driverVariant, boolean sdkDefaultJars, List<String> javaToolOptions) {
+    }
+
+    record Sample(long startToAnswerMillis, long jvmStartToAnswerMillis, double constructMillis, double firstRequestMillis,
+                  double warmMillis) {
+    }
+
+    static void run(LocalDynamoDb dynamoDb) {
+        Path jar = DeployedFunction.lambdaJar("record-execution");
+        Path sdkDefaults = DeployedFunction.repository().resolve("bench/target/sdk-defaults");
+        List<String> deployed = DeployedFunction.javaToolOptions(FUNCTION);
+        List<Variant> variants = List.of(
+                new Variant("as built", "as-built", false, deployed),
+                new Variant("SDK defaults", "sdk-defaults", true, deployed),
+                new Variant("as built, without " + String.join(" ", deployed), "as-built", false, List.of()));
+        CreditsTable table = new CreditsTable(dynamoDb, "bench-cold");
+        WorkspaceService workspaces = new WorkspaceService(table.store, Clock.systemUTC());
+        DebitService debits = new DebitService(table.store, PriceCatalog.loadDefault(), Clock.systemUTC());
+        Map<Variant, List<Sample>> samples = new LinkedHashMap<>();
+        for (int run = 1; run <= RUNS; run++) {
+            for (int v = 0; v < variants.size(); v++) {
+                Variant variant = variants.get(v);
+                // A workspace whose period is open: the first debit of a cold container in the steady state.
+                String workspaceId = "ws-cold-" + v + "-" + run;
+                workspaces.put(workspaceId, new WorkspaceSpec(null, "org-bench", "Cold " + workspaceId, "ELITE_PLUS", null, null,
+                        null, null, null, null, 1000));
+                debits.record(workspaceId, new RecordExecution("opening", "task.execution", null));
+                Sample sample = launch(variant, jar, sdkDefaults, dynamoDb, table.name, workspaceId);
+                Progress.say(String.format("cold start: run %d/%d, %s: first debit answered %d ms after the JVM was started",
+                        run, RUNS, variant.label(), sample.startToAnswerMillis()));
+                samples.computeIfAbsent(variant, k -> new ArrayList<>()).add(sample);
+            }
+        }
+        double asBuilt = medianStart(samples.get(variants.get(0)));
+        double defaults = medianStart(samples.get(variants.get(1)));
+        for (Variant variant : variants) {
+            List<Sample> runs = samples.get(variant);
+            double median = medianStart(runs);
+            String target = null;
+            Boolean met = null;
+            if (variant == variants.get(0)) {
+                target = "<= 500 ms locally, >= 1.5x faster than SDK defaults";
+                met = median <= 500 && defaults / median >= 1.5;
+            }
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("startToAnswerMillis", runs.stream().map(Sample::startToAnswerMillis).toList());
+            figures.put("jvmStartToAnswerMillis", runs.stream().map(Sample::jvmStartToAnswerMillis).toList());
+            figures.put("constructMillis", runs.stream().map(Sample::constructMillis).toList());
+            figures.put("firstRequestMillis", runs.stream().map(Sample::firstRequestMillis).toList());
+            figures.put("warmMillis", runs.stream().map(Sample::warmMillis).toList());
+            figures.put("javaToolOptions", variant.javaToolOptions());
+            String result = String.format("%.0f ms median (runs %s); in it: handler built %.0f ms, first debit %.0f ms; next %d debits %.0f ms",
+                    median, runs.stream().map(Sample::startToAnswerMillis).toList(),
+                    HandlerOverhead.median(runs.stream().map(Sample::constructMillis).toList()),
+                    HandlerOverhead.median(runs.stream().map(Sample::firstRequestMillis).toList()), WARM,
+                    HandlerOverhead.median(runs.stream().map(Sample::warmMillis).toList()));
+            if (variant == variants.get(0)) {
+                result += String.format("; %.2fx faster than SDK defaults", defaults / median);
+            }
+            BenchResults.Row row = BenchResults.Row.of("cold start", "cold start, JVM start to first debit answered: record-execution "
+                    + variant.label() + describe(variant), result).withFigures(figures);
+            BenchResults.add(target == null ? row : row.withTarget(target, met));
+        }
+        Progress.say(String.format("cold start: as built %.0f ms, SDK defaults %.0f ms", asBuilt, defaults));
+    }
+
+    private static String describe(Variant variant) {
+        String options = variant.javaToolOptions().isEmpty() ? "no JAVA_TOOL_OPTIONS" : "JAVA_TOOL_OPTIONS " + String.join(" ", variant.javaToolOptions());
+        return variant.sdkDefaultJars()
+                ? " (the same handler on DynamoDbClient.builder().build(): Apache 5 client, default region and credentials chains; "
+                        + options + ")"
+                : variant.driverVariant().equals("as-built") && variant.javaToolOptions().isEmpty() ? ""
+                : " (URLConnection client, explicit region and credentials; " + options + ")";
+    }
+
+    private static double medianStart(List<Sample> samples) {
+        return HandlerOverhead.median(samples.stream().map(s -> (double) s.startToAnswerMillis()).toList());
+    }
+
+    private static Sample launch(Variant variant, Path jar, Path sdkDefaults, LocalDynamoDb dynamoDb, String table, String workspaceId) {
+        List<String> classpath = new ArrayList<>(List.of(jar.toString(), driverLocation().toString()));
+        if (variant.sdkDefaultJars()) {
+            try (Stream<Path> jars = Files.list(sdkDefaults)) {
+                jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> classpath.add(p.toString()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("no " + sdkDefaults + "; run mvn package first", e);
+            }
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", String.join(File.pathSeparator, classpath),
+                ColdStartDriver.class.getName(), variant.driverVariant(), workspaceId, Integer.toString(WARM));
+        Map<String, String> environment = builder.environment();
+        environment.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("AICREDITS_")
+                || name.equals("JAVA_TOOL_OPTIONS") || name.equals("JDK_JAVA_OPTIONS") || name.equals("_JAVA_OPTIONS"));
+        // What Lambda gives the function (region, credentials, its template variables), plus where DynamoDB Local is.
+        environment.put("AWS_REGION", LocalDynamoDb.REGION.id());
+        environment.put("AWS_ACCESS_KEY_ID", "local");
+        environment.put("AWS_SECRET_ACCESS_KEY", "local");
+        environment.put("TABLE_NAME", table);
+        environment.put(AwsClients.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString());
+        // No profile files: a developer's ~/.aws must not change what the default chains find or cost.
+        Path none = DeployedFunction.repository().resolve("target/no-aws-profile");
+        environment.put("AWS_CONFIG_FILE", none.toString());
+        environment.put("AWS_SHARED_CREDENTIALS_FILE", none.toString());
+        if (!variant.javaToolOptions().isEmpty()) {
+            environment.put("JAVA_TOOL_OPTIONS", String.join(" ", variant.javaToolOptions()));
+        }
+        try {
+            long started = System.currentTimeMillis();
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException("cold start " + variant.label() + " failed:\n" + output + errors);
+            }
+            Matcher matcher = OUTPUT.matcher(output);
+            if (!matcher.find()) {
+                throw new IllegalStateException("cold start " + variant.label() + " printed no timing:\n" + output + errors);
+            }
+            long answeredAt = Long.parseLong(matcher.group(1));
+            long jvmStart = Long.parseLong(matcher.group(2));
+            return new Sample(answeredAt - started, jvmStart < 0 ? -1 : answeredAt - jvmStart, Double.parseDouble(matcher.group(3)),
+                    Double.parseDouble(matcher.group(4)), Double.parseDouble(matcher.group(5)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path driverLocation() {
+        try {
+            return Path.of(ColdStartDriver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

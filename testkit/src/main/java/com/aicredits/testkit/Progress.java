@@ -1,0 +1,41 @@
+package com.aicredits.testkit;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Progress of a long bench phase on stderr, at most every two seconds, so a long run never looks stuck. */
+public final class Progress {
+    private static final long INTERVAL_NANOS = 2_000_000_000L;
+
+    private final String phase;
+    private final long total;
+    private final long start = System.nanoTime();
+    private final AtomicLong done = new AtomicLong();
+    private final AtomicLong lastPrinted = new AtomicLong(start);
+
+    public Progress(String phase, long total) {
+        this.phase = phase;
+        this.total = total;
+        say(phase + ": 0/" + String.format("%,d", total));
+    }
+
+    public static void say(String message) {
+        System.err.println("[bench] " + message);
+        System.err.flush();
+    }
+
+    public void add(long count) {
+        long now = done.addAndGet(count);
+        long time = System.nanoTime();
+        long last = lastPrinted.get();
+        if (time - last >= INTERVAL_NANOS && lastPrinted.compareAndSet(last, time)) {
+            say(String.format("%s: %,d/%,d (%.0f s)", phase, now, total, (time - start) / 1e9));
+        }
+    }
+
+    /** Prints the total and returns the seconds the phase took. */
+    public double finish() {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        say(String.format("%s: %,d/%,d done in %.1f s", phase, done.get(), total, seconds));
+        return seconds;
+    }
+}
