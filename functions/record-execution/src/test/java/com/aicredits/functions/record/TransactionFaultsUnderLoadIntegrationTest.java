@@ -2,20 +2,10 @@ package com.aicredits.functions.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.aicredits.functions.record.DebitFixture.Response;
-import com.aicredits.testkit.ApiEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -50,73 +40,25 @@ class TransactionFaultsUnderLoadIntegrationTest {
                 () -> ProvisionedThroughputExceededException.builder().message("injected: throughput exceeded").statusCode(400).build()),
                 4);
 
-        Map<String, String> activityOf = new ConcurrentHashMap<>();
-        Map<String, String> bodyOf = new ConcurrentHashMap<>();
-        List<String> wrong = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger clientRetries = new AtomicInteger();
-        AtomicInteger answeredByReplay = new AtomicInteger();
-        AtomicInteger gaveUp = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            int thread = t;
-            futures.add(pool.submit(() -> {
-                RecordExecutionHandler handler = containers.get(thread % containers.size());
-                List<String> mine = new ArrayList<>();
-                for (int i = 0; i < REQUESTS_PER_THREAD; i++) {
-                    boolean replay = i % 10 == 9;
-                    String executionId = replay ? mine.get((i * 7) % mine.size()) : "f" + thread + "-" + i;
-                    String activity = replay ? activityOf.get(executionId) : ACTIVITIES[(thread + i) % ACTIVITIES.length];
-                    Response response = null;
-                    for (int attempt = 1; attempt <= MAX_CLIENT_ATTEMPTS; attempt++) {
-                        response = DebitFixture.send(handler, ApiEvents.load("record-execution.json", "ws-faulty",
-                                "{\"executionId\":\"" + executionId + "\",\"activity\":\"" + activity + "\"}"));
-                        if (response.status() != 503) {
-                            break;
-                        }
-                        if (response.errorCode().equals("contention")) {
-                            gaveUp.incrementAndGet(); // the service's own retries ran out
-                        }
-                        clientRetries.incrementAndGet();
-                    }
-                    if (replay) {
-                        if (response.status() != 200 || !response.body().equals(bodyOf.get(executionId))) {
-                            wrong.add(executionId + " replay: " + response.status() + " " + response.body());
-                        }
-                        continue;
-                    }
-                    if (response.status() == 200) {
-                        answeredByReplay.incrementAndGet(); // its first commit's answer was lost; the retry found it
-                    } else if (response.status() != 201) {
-                        wrong.add(executionId + ": " + response.status() + " " + response.body());
-                    }
-                    mine.add(executionId);
-                    activityOf.put(executionId, activity);
-                    bodyOf.put(executionId, response.body());
-                }
-                return null;
-            }));
-        }
-        for (Future<?> future : futures) {
-            future.get(5, TimeUnit.MINUTES);
-        }
-        pool.shutdown();
+        ConcurrentClients.Run run = ConcurrentClients.run(containers, "ws-faulty", "f", ACTIVITIES, THREADS,
+                REQUESTS_PER_THREAD, MAX_CLIENT_ATTEMPTS);
         api.table.calls.stopFailingTransactions();
 
-        assertThat(wrong).isEmpty();
-        assertThat(answeredByReplay.get()).isEqualTo(api.table.calls.lostResponses()).isPositive();
-        assertThat(gaveUp.get()).isZero();
+        assertThat(run.wrong()).isEmpty();
+        // Each lost answer of a committed debit: the client's retry found the record and got it back.
+        assertThat(run.answeredByReplay()).isEqualTo(api.table.calls.lostResponses()).isPositive();
+        assertThat(run.gaveUp()).isZero();
         int debits = THREADS * REQUESTS_PER_THREAD * 9 / 10;
         List<JsonNode> ledger = api.assertLedgerIsExact("ws-faulty", "2026-11", debits);
         for (JsonNode record : ledger) {
-            assertThat(record.toString()).isEqualTo(DebitFixture.Response.parse(bodyOf.get(record.get("executionId").asText())).toString());
+            assertThat(record.toString()).isEqualTo(DebitFixture.Response.parse(run.firstBodies().get(record.get("executionId").asText())).toString());
         }
-        assertThat(ledger.getLast().get("creditsUsed").asLong()).isEqualTo(activityOf.values().stream().mapToLong(PRICES::get).sum());
+        assertThat(ledger.getLast().get("creditsUsed").asLong()).isEqualTo(run.activityOf().values().stream().mapToLong(PRICES::get).sum());
         // Bounded: the service never ran out of tries, and a request took a handful of transactions on average.
         int transactions = api.table.calls.count("TransactWriteItems");
         assertThat(transactions).isLessThan(10 * THREADS * REQUESTS_PER_THREAD);
         System.out.printf("faults: %d debits, %d transactions, %d client retries on 503, %d committed answers lost and found again%n",
-                debits, transactions, clientRetries.get(), answeredByReplay.get());
+                debits, transactions, run.clientRetries(), run.answeredByReplay());
     }
 
     private static Supplier<RuntimeException> cancelled(String reason) {
