@@ -1,10 +1,7 @@
 package com.aicredits.observability;
 
 import com.aicredits.domain.CreditsException;
-import com.aicredits.json.Json;
 import com.aicredits.service.DebitOutcome;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.function.Supplier;
 
 /** The debit path's metrics, from what a debit returned or why it was refused. */
@@ -27,19 +24,10 @@ public final class DebitMetrics {
             throw e;
         }
         if (outcome.created()) {
-            JsonNode record = parse(outcome.body());
-            Metrics.debited(record.path("feature").asText(), record.path("creditsConsumed").asLong());
+            Metrics.debited(outcome.record().feature().name(), outcome.record().creditsConsumed());
         } else {
             Metrics.replayed();
         }
         return outcome;
-    }
-
-    private static JsonNode parse(String body) {
-        try {
-            return Json.MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a stored usage record is not JSON", e);
-        }
     }
 }

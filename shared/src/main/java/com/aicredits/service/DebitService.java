@@ -122,7 +122,7 @@ public final class DebitService {
             switch (result) {
                 case AppendResult.Committed committed -> {
                     cache.offer(after);
-                    return new DebitOutcome(body, true);
+                    return DebitOutcome.created(body, record);
                 }
                 case AppendResult.AlreadyRecorded recorded -> {
                     return replay(recorded.existing(), activity, executionId);
@@ -217,6 +217,6 @@ public final class DebitService {
             throw CreditsException.conflict("execution_id_reused", "executionId " + executionId
                     + " was already recorded for activity '" + existing.activity() + "', not " + CreditsException.quote(activity));
         }
-        return new DebitOutcome(existing.body(), false);
+        return DebitOutcome.replayed(existing.body());
     }
 }
