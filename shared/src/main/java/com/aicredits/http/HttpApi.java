@@ -26,16 +26,10 @@ public final class HttpApi {
     }
 
     /**
-     * Runs a route and maps what it throws: a {@link CreditsException} to its status and JSON error, anything
-     * else to a 500 that says nothing of the internals (the details go to the log).
-     */
-    public static APIGatewayV2HTTPResponse respond(APIGatewayV2HTTPEvent event, Supplier<APIGatewayV2HTTPResponse> route) {
-        return respond(event, null, route);
-    }
-
-    /**
-     * {@link #respond(APIGatewayV2HTTPEvent, Supplier)} with the invocation's log keys set: the request id, and the
-     * workspace and execution of the path when it names them.
+     * Runs a route with the invocation's log keys set (the request id, and the workspace and execution of the path
+     * when it names them) and maps what it throws: a {@link CreditsException} to its status and JSON error, an AWS
+     * dependency's failure to a 503, anything else to a 500 that says nothing of the internals (the details go to the
+     * log).
      */
     public static APIGatewayV2HTTPResponse respond(APIGatewayV2HTTPEvent event, Context context,
                                                    Supplier<APIGatewayV2HTTPResponse> route) {
