@@ -138,7 +138,8 @@ public final class Log {
         json.writeStringField(name, value);
     }
 
-    private static void writeFields(JsonGenerator json, Object[] fields) throws IOException {
+    /** The extra key/value pairs of a line, but for the invocation's keys ({@link #writeKeys} wrote those). */
+    static void writeFields(JsonGenerator json, Object[] fields) throws IOException {
         if (fields.length % 2 != 0) {
             throw new IllegalArgumentException("log fields come in key/value pairs");
         }

@@ -99,10 +99,7 @@ public final class Metrics {
             for (Map.Entry<String, Long> value : values.entrySet()) {
                 json.writeNumberField(value.getKey(), value.getValue());
             }
-            for (int i = 0; i + 1 < fields.length; i += 2) {
-                json.writeFieldName(String.valueOf(fields[i]));
-                Log.writeValue(json, fields[i + 1]);
-            }
+            Log.writeFields(json, fields);
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
