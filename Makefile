@@ -50,10 +50,10 @@ bench: jdk ## one table, also target/bench.json: cost per debit, handler overhea
 
 run: jdk ## start the local stack on http://127.0.0.1:3000 (PORT=... to change); Ctrl-C stops it
 	@command -v node >/dev/null || { echo "error: Node.js 20.19+ (or 22.12+) with npm is needed for the SES emulator (nodejs.org, NodeSource or nvm)" >&2; exit 1; }
-	$(MVN) -q install -DskipTests dependency:build-classpath -Dmdep.includeScope=runtime \
-		-Dmdep.outputFile="$(CURDIR)/local/target/classpath.txt"
+	@echo "[make run] compiling the local stack and the functions (the first time takes a minute) ..."
+	$(MVN) -q -pl local -am compile
 	exec "$(JDK)/bin/java" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 \
-		-cp "local/target/classes:$$(cat local/target/classpath.txt)" com.aicredits.local.LocalStack
+		-cp "local/target/classes:$$(cat local/target/run-classpath.txt)" com.aicredits.local.LocalStack
 
 clean-local: ## wipe the local stack's data (.local/: DynamoDB Local's files, the dev signing key, stream positions)
 	rm -rf .local

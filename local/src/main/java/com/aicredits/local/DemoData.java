@@ -1,36 +1,49 @@
 package com.aicredits.local;
 
 import com.aicredits.domain.Period;
+import com.aicredits.domain.PriceCatalog;
 import com.aicredits.domain.WorkspaceSpec;
-import com.aicredits.json.Json;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
 import com.aicredits.service.WorkspaceService;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
- * The demo organization written on a first start: three workspaces on different tiers and a plausible month of
- * usage so far, recorded through the same services the handlers use (so every balance is a real ledger).
+ * The demo organization written on a first start: three workspaces on different tiers, the previous calendar month
+ * complete and this month so far, each at its own steady pace and recorded in {@code occurredAt} order through the
+ * same services the handlers use (so every balance is a real ledger, and the stream fires the real alerts).
  */
 final class DemoData {
     static final String ORGANIZATION = "org-demo";
 
-    private record DemoWorkspace(String id, String name, String tier, double shareUsedByNow, long allocation,
+    /** {@code monthlyPace}: the share of its allocation the workspace uses in a whole month. */
+    private record DemoWorkspace(String id, String name, String tier, long allocation, double monthlyPace,
                                  List<String> activityMix) {
     }
 
     private static final List<DemoWorkspace> WORKSPACES = List.of(
-            new DemoWorkspace("ws-demo-soc", "Acme SOC", "PRO", 0.62, 5_000,
+            new DemoWorkspace("ws-demo-soc", "Acme SOC", "ESSENTIAL", 2_000, 0.93,
                     List.of("case.investigation", "case.investigation", "case.conversation", "agent.execution", "task.execution", "case.summary")),
-            new DemoWorkspace("ws-demo-mssp", "Acme MSSP", "ELITE", 0.41, 10_000,
-                    List.of("case.investigation", "agent.execution", "agent.execution", "task.execution", "builder.assist")),
-            new DemoWorkspace("ws-demo-lab", "Acme Lab", "DEV", 0.86, 500,
+            new DemoWorkspace("ws-demo-mssp", "Acme MSSP", "PRO", 5_000, 0.55,
+                    List.of("case.investigation", "case.investigation", "agent.execution", "agent.execution", "task.execution", "builder.assist")),
+            new DemoWorkspace("ws-demo-lab", "Acme Lab", "DEV", 500, 1.24,
                     List.of("task.execution", "task.execution", "agent.execution", "case.conversation")));
+
+    private static final PriceCatalog CATALOG = PriceCatalog.loadDefault();
+
+    /** What was written: runs recorded in the previous month and in this one. */
+    record Written(int previousMonthRuns, int thisMonthRuns) {
+    }
 
     private DemoData() {
     }
@@ -44,40 +57,75 @@ final class DemoData {
         }
     }
 
-    private static long creditsUsed(String recordBody) {
-        try {
-            return Json.MAPPER.readTree(recordBody).get("creditsUsed").asLong();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unexpected record " + recordBody, e);
-        }
-    }
-
-    /** Creates the workspaces and records this month's usage up to now; returns how many runs it recorded. */
-    static int write(WorkspaceService workspaces, DebitService debits, Instant now) {
-        Random random = new Random(20261125L);
-        Period period = Period.of(now);
-        long elapsedMillis = Duration.between(period.start(), now).toMillis();
-        int recorded = 0;
+    /**
+     * Creates the workspaces, records the whole previous month, runs {@code closeMonth} (the monthly reset as its
+     * schedule would fire it at the 1st: it sends each workspace the summary of the month that closed), then records
+     * this month up to {@code now}.
+     */
+    static Written write(WorkspaceService workspaces, DebitService debits, Instant now, Consumer<Instant> closeMonth) {
+        Period current = Period.of(now);
+        Period previous = current.previous();
         for (DemoWorkspace demo : WORKSPACES) {
             workspaces.put(demo.id(), new WorkspaceSpec(null, ORGANIZATION, demo.name(), demo.tier(), null, true, null, null,
                     List.of("secops-lead@acme.example"), null, null));
-            long target = Math.round(demo.allocation() * demo.shareUsedByNow());
-            long used = 0;
-            int run = 0;
-            while (used < target) {
-                String activity = demo.activityMix().get(random.nextInt(demo.activityMix().size()));
-                // Spread over the month so far, busier on weekdays' working hours.
-                Instant occurredAt = period.start().plusMillis((long) (Math.sqrt(random.nextDouble()) * elapsedMillis));
-                int hour = occurredAt.atZone(java.time.ZoneOffset.UTC).getHour();
-                if ((hour < 7 || hour > 19) && random.nextInt(3) > 0) {
-                    continue;
-                }
-                String body = debits.record(demo.id(), new RecordExecution("demo-" + demo.id() + "-" + run++, activity,
-                        occurredAt.truncatedTo(ChronoUnit.MILLIS).toString())).body();
-                used = creditsUsed(body);
-                recorded++;
-            }
         }
-        return recorded;
+        int before = recordAll(debits, previous, previous.end(), 1.0);
+        closeMonth.accept(current.start());
+        double elapsed = (double) Duration.between(current.start(), now).toMillis()
+                / Duration.between(current.start(), current.end()).toMillis();
+        int after = recordAll(debits, current, now, elapsed);
+        return new Written(before, after);
+    }
+
+    /** Each workspace's runs of {@code period} up to {@code until}, the workspaces side by side, each in time order. */
+    private static int recordAll(DebitService debits, Period period, Instant until, double shareOfMonth) {
+        try (ExecutorService pool = Executors.newFixedThreadPool(WORKSPACES.size())) {
+            List<Future<Integer>> recorded = new ArrayList<>();
+            for (DemoWorkspace demo : WORKSPACES) {
+                recorded.add(pool.submit(() -> record(debits, demo, period, until, shareOfMonth)));
+            }
+            int total = 0;
+            for (Future<Integer> count : recorded) {
+                total += count.get();
+            }
+            return total;
+        } catch (Exception e) {
+            throw new IllegalStateException("writing the demo data failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static int record(DebitService debits, DemoWorkspace demo, Period period, Instant until, double shareOfMonth) {
+        Random random = new Random(demo.id().hashCode() * 31L + period.toString().hashCode());
+        long target = Math.round(demo.allocation() * demo.monthlyPace() * shareOfMonth);
+        List<String> activities = new ArrayList<>();
+        for (long credits = 0; credits < target; ) {
+            String activity = demo.activityMix().get(random.nextInt(demo.activityMix().size()));
+            activities.add(activity);
+            credits += CATALOG.priceAt(activity, period.start()).credits();
+        }
+        List<Instant> times = spread(random, period.start(), until, activities.size());
+        for (int run = 0; run < activities.size(); run++) {
+            debits.record(demo.id(), new RecordExecution("demo-" + period + "-" + demo.id() + "-" + (run + 1),
+                    activities.get(run), times.get(run).toString()));
+        }
+        return activities.size();
+    }
+
+    /** {@code count} instants in [from, until), busier in working hours and on weekdays, in time order. */
+    private static List<Instant> spread(Random random, Instant from, Instant until, int count) {
+        long span = Duration.between(from, until).toMillis();
+        List<Instant> times = new ArrayList<>(count);
+        while (times.size() < count) {
+            Instant at = from.plusMillis((long) (random.nextDouble() * span)).truncatedTo(ChronoUnit.MILLIS);
+            var utc = at.atZone(ZoneOffset.UTC);
+            boolean quiet = utc.getHour() < 7 || utc.getHour() > 19 || utc.getDayOfWeek().getValue() >= 6;
+            // On the 1st before 07:00 every hour is a quiet one: keep some runs there.
+            if (quiet && span > Duration.ofDays(1).toMillis() && random.nextInt(3) > 0) {
+                continue;
+            }
+            times.add(at);
+        }
+        times.sort(null);
+        return times;
     }
 }

@@ -33,6 +33,13 @@ public final class LocalFunctions {
         this.containers = containers;
     }
 
+    /** Builds every function's handlers (each container's init), so that a broken build fails at once. */
+    public void instantiateAll() {
+        for (String logicalId : template.resourcesOfType("AWS::Serverless::Function").keySet()) {
+            handlers(logicalId);
+        }
+    }
+
     /** Invokes function {@code logicalId} with {@code event}, as Lambda would. */
     public Object invoke(String logicalId, Object event) {
         List<RequestHandler<Object, Object>> instances = handlers(logicalId);
@@ -50,8 +57,9 @@ public final class LocalFunctions {
                 for (int i = 0; i < containers; i++) {
                     instances.add((RequestHandler<Object, Object>) Class.forName(className).getDeclaredConstructor().newInstance());
                 }
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot instantiate " + className + " for " + id, e);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                Throwable cause = e instanceof java.lang.reflect.InvocationTargetException thrown ? thrown.getCause() : e;
+                throw new IllegalStateException("cannot instantiate " + className + " for " + id + ": " + StartupFailure.describe(cause), cause);
             }
             return List.copyOf(instances);
         });

@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +25,8 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
  */
 public final class LocalStack implements AutoCloseable {
     static final String TABLE_NAME = "aicredits-local";
+    /** The function the demo data runs at the 1st, as its schedule would, to close the previous month. */
+    private static final String MONTHLY_RESET = "MonthlyResetFunction";
     private static final String REGION = "us-east-1";
 
     private final List<AutoCloseable> running = new ArrayList<>();
@@ -33,7 +34,7 @@ public final class LocalStack implements AutoCloseable {
     private LocalAuthorizer authorizer;
     private LocalDynamoDb dynamoDb;
     private StreamPoller poller;
-    private int demoRuns = -1;
+    private DemoData.Written demo;
 
     /**
      * Where the stack keeps its state and which port it serves; {@code containersPerFunction} instances of each
@@ -61,8 +62,10 @@ public final class LocalStack implements AutoCloseable {
         LocalStack stack;
         try {
             stack = start(Settings.fromEnvironment());
-        } catch (RuntimeException e) {
-            System.err.println("make run: " + e.getMessage());
+        } catch (Throwable e) {
+            // One line, then exit: start() has stopped what it started, and exit ends any thread a library left.
+            System.err.println("make run: the local stack did not start: " + StartupFailure.describe(e));
+            System.err.flush();
             System.exit(1);
             return;
         }
@@ -78,7 +81,7 @@ public final class LocalStack implements AutoCloseable {
         try {
             stack.startAll(settings);
             return stack;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             stack.close();
             throw e;
         }
@@ -105,6 +108,8 @@ public final class LocalStack implements AutoCloseable {
         String apiBase = "http://127.0.0.1:" + settings.port();
         configureFunctions(dynamoDb, ses, apiBase);
         LocalFunctions functions = new LocalFunctions(template, settings.containersPerFunction());
+        // Every handler now, as Lambda's init would: a class missing from the build fails the start, not a request.
+        functions.instantiateAll();
 
         poller = StreamPoller.fromTemplate(template, dynamoDb.streamsClient(), streamArn(dynamoDb),
                 functions::invoke, data);
@@ -123,7 +128,8 @@ public final class LocalStack implements AutoCloseable {
         if (settings.demoData()) {
             WorkspaceService workspaces = Production.workspaceService();
             if (!DemoData.present(workspaces)) {
-                demoRuns = DemoData.write(workspaces, Production.debitService(), Clock.systemUTC().instant());
+                demo = DemoData.write(workspaces, Production.debitService(), Production.clock().instant(),
+                        monthStart -> schedules.fire(MONTHLY_RESET, monthStart));
             }
         }
     }
@@ -219,7 +225,8 @@ public final class LocalStack implements AutoCloseable {
 
                 Ctrl-C stops everything.
                 """, startup.toMillis() / 1000.0, base, base, base, base, base, DemoData.ORGANIZATION,
-                demoRuns >= 0 ? "  demo data      organization " + DemoData.ORGANIZATION + ": 3 workspaces, " + demoRuns + " runs this month\n" : "",
+                demo != null ? "  demo data      organization " + DemoData.ORGANIZATION + ": 3 workspaces, " + demo.previousMonthRuns()
+                        + " runs last month, " + demo.thisMonthRuns() + " this month so far\n" : "",
                 authorizer.token("service", null), authorizer.token("admin", null), authorizer.token("manager", DemoData.ORGANIZATION),
                 base, base, base, base);
         System.out.flush();

@@ -34,9 +34,13 @@ public record Forecast(long projectedUsed, LocalDate runsOutOn) {
         return new Forecast(projected, day);
     }
 
+    /** Whether {@code at} is too early in {@code period} to forecast: its first 24 hours, or before it began. */
+    public static boolean tooEarly(Period period, Instant at) {
+        return Duration.between(period.start(), at).compareTo(MINIMUM_ELAPSED) < 0;
+    }
+
     /** Whether the forecast alert should fire: usage will run out before the period ends, on enough history. */
     public static boolean runsOutBeforePeriodEnd(Balance balance, Instant at) {
-        return Duration.between(balance.period().start(), at).compareTo(MINIMUM_ELAPSED) >= 0
-                && of(balance, at).runsOutOn() != null;
+        return !tooEarly(balance.period(), at) && of(balance, at).runsOutOn() != null;
     }
 }

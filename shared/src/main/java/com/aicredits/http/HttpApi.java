@@ -118,11 +118,23 @@ public final class HttpApi {
         return query;
     }
 
-    /** A route that takes no body refuses one (400) rather than ignore what the client meant to send. */
+    /**
+     * A route that takes no body refuses one (400) rather than ignore what the client meant to send. An empty JSON
+     * object says nothing either, and many HTTP clients send {@code {}} on every PUT: it counts as no body.
+     */
     public static void requireNoBody(APIGatewayV2HTTPEvent event) {
-        if (event.getBody() != null && !event.getBody().isEmpty()) {
-            throw CreditsException.badRequest("unexpected_body", "this route takes no body");
+        if (event.getBody() == null || event.getBody().isEmpty() || isEmptyJsonObject(body(event))) {
+            return;
         }
+        throw CreditsException.badRequest("unexpected_body", "this route takes no body (an empty JSON object {} is accepted)");
+    }
+
+    private static boolean isEmptyJsonObject(String text) {
+        String inside = text.strip();
+        if (!inside.startsWith("{") || !inside.endsWith("}")) {
+            return false;
+        }
+        return inside.substring(1, inside.length() - 1).isBlank();
     }
 
     /** A header by name; HTTP API lower-cases header names. */

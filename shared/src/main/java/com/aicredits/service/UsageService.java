@@ -45,7 +45,18 @@ public final class UsageService {
     public record Day(String date, long credits, long cumulative) {
     }
 
-    public record ForecastView(long projectedUsed, String runsOutOn) {
+    /**
+     * The usage's forecast; in the first 24 hours of the current period {@code tooEarly} is true and both figures are
+     * null, as the forecast alert waits as long (a burst in the first hours would project nonsense).
+     */
+    public record ForecastView(Long projectedUsed, String runsOutOn, boolean tooEarly) {
+        static ForecastView of(Forecast forecast) {
+            return new ForecastView(forecast.projectedUsed(), forecast.runsOutOn() == null ? null : forecast.runsOutOn().toString(), false);
+        }
+
+        static ForecastView tooEarlyToTell() {
+            return new ForecastView(null, null, true);
+        }
     }
 
     /** The workspace usage response; field order is the response's. */
@@ -74,12 +85,12 @@ public final class UsageService {
         }
         reached.sort(null);
         boolean current = period.equals(Period.of(now));
-        Forecast forecast = current ? Forecast.of(balance, now) : new Forecast(balance.used(), null);
+        ForecastView forecast = !current ? ForecastView.of(new Forecast(balance.used(), null))
+                : Forecast.tooEarly(period, now) ? ForecastView.tooEarlyToTell() : ForecastView.of(Forecast.of(balance, now));
         return new WorkspaceUsage(workspaceId, period.toString(), balance.allocated(), balance.used(), balance.remaining(),
                 Thresholds.percentUsed(balance), balance.hardLimitCredits(), byFeature(balance), balance.freeExecutions(),
                 balance.casesCounted(), daily(balance, current ? now.atOffset(ZoneOffset.UTC).getDayOfMonth() : period.lengthInDays()),
-                reached, new ForecastView(forecast.projectedUsed(),
-                forecast.runsOutOn() == null ? null : forecast.runsOutOn().toString()));
+                reached, forecast);
     }
 
     public UsageStore.Page<String> executions(Caller caller, String workspaceId, String periodText, String limitText, String cursor) {

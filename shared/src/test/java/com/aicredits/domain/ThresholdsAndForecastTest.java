@@ -42,4 +42,13 @@ class ThresholdsAndForecastTest {
         assertThat(Forecast.of(balance(1_000, 1_000), Instant.parse("2026-11-11T00:00:00Z")).runsOutOn()).isNull();
         assertThat(Forecast.runsOutBeforePeriodEnd(balance(1_000, 100), Instant.parse("2026-11-01T06:00:00Z"))).isFalse();
     }
+
+    @Test
+    void theFirstTwentyFourHoursOfAPeriodAreTooEarlyToForecast() {
+        Period november = Period.parse("2026-11");
+
+        assertThat(Forecast.tooEarly(november, Instant.parse("2026-11-01T07:00:00Z"))).isTrue();
+        assertThat(Forecast.tooEarly(november, Instant.parse("2026-11-01T23:59:59.999Z"))).isTrue();
+        assertThat(Forecast.tooEarly(november, Instant.parse("2026-11-02T00:00:00Z"))).isFalse();
+    }
 }

@@ -36,7 +36,7 @@ public final class MonthlyResetHandler implements RequestHandler<ScheduledEvent,
     private final Clock clock;
 
     public MonthlyResetHandler() {
-        this.clock = Clock.systemUTC();
+        this.clock = Production.clock();
         MonthlyReset.Settings settings = MonthlyReset.Settings.defaults();
         String concurrency = Env.get("RESET_CONCURRENCY");
         if (concurrency != null) {

@@ -38,8 +38,8 @@ public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPE
 
     public UsageQueryHandler() {
         this(new UsageService(new DynamoDbUsageStore(Production.dynamoDb(), Env.tableName()),
-                new DynamoDbAlertStore(Production.dynamoDb(), Env.tableName()), Clock.systemUTC()),
-                PriceCatalog.loadDefault(), Clock.systemUTC());
+                new DynamoDbAlertStore(Production.dynamoDb(), Env.tableName()), Production.clock()),
+                PriceCatalog.loadDefault(), Production.clock());
     }
 
     public UsageQueryHandler(UsageService usage, PriceCatalog catalog, Clock clock) {

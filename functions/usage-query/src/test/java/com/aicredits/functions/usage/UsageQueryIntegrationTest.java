@@ -74,10 +74,25 @@ class UsageQueryIntegrationTest {
         assertThat(daily.get(2).toString()).isEqualTo("{\"date\":\"2026-11-03\",\"credits\":9,\"cumulative\":15}");
         assertThat(daily.get(24).toString()).isEqualTo("{\"date\":\"2026-11-25\",\"credits\":12,\"cumulative\":27}");
         assertThat(november.get("forecast").get("projectedUsed").asLong()).isEqualTo(Math.round(27 / (24 + 10 / 24.0) * 30));
+        assertThat(november.get("forecast").get("tooEarly").asBoolean()).isFalse();
         assertThat(october.get("creditsUsed").asLong()).isEqualTo(12);
         assertThat(october.get("daily")).hasSize(31);
         assertThat(october.get("daily").get(30).get("cumulative").asLong()).isEqualTo(12);
         assertThat(october.get("forecast").get("runsOutOn").isNull()).isTrue();
+    }
+
+    @Test
+    void inThePeriodsFirstTwentyFourHoursTheForecastSaysItIsTooEarly() {
+        workspace("ws-early", "org-acme", "DEV");
+        clock.set(Instant.parse("2026-12-01T07:00:00Z"));
+        debit("ws-early", "early-1", "case.investigation", "2026-12-01T06:00:00Z");
+
+        JsonNode forecast = json(send(usageEvent("ws-early", null, "org-acme"))).get("forecast");
+
+        assertThat(forecast.toString()).isEqualTo("{\"projectedUsed\":null,\"runsOutOn\":null,\"tooEarly\":true}");
+        clock.set(Instant.parse("2026-12-02T00:00:00Z"));
+        assertThat(json(send(usageEvent("ws-early", null, "org-acme"))).get("forecast").toString())
+                .isEqualTo("{\"projectedUsed\":372,\"runsOutOn\":null,\"tooEarly\":false}");
     }
 
     @Test

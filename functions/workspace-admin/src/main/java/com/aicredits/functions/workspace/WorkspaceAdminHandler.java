@@ -43,8 +43,8 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
 
     public WorkspaceAdminHandler() {
         this(Production.workspaceService(), new AgentService(Production.store(),
-                new DynamoDbAgentStore(Production.dynamoDb(), Env.tableName()), Clock.systemUTC()),
-                new AddonService(Production.store(), Clock.systemUTC()), new RefundService(Production.store(), Clock.systemUTC()));
+                new DynamoDbAgentStore(Production.dynamoDb(), Env.tableName()), Production.clock()),
+                new AddonService(Production.store(), Production.clock()), new RefundService(Production.store(), Production.clock()));
     }
 
     public WorkspaceAdminHandler(WorkspaceService workspaces, AgentService agents, AddonService addons, RefundService refunds) {

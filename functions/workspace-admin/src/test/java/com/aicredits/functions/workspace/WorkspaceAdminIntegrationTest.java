@@ -47,6 +47,19 @@ class WorkspaceAdminIntegrationTest {
         assertThat(workspace.get("casesEnabled").asBoolean()).isTrue();
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"{}|201", "' { \n } '|201", "{\"agentId\":\"x\"}|400", "[]|400", "null|400"})
+    void anEmptyJsonObjectCountsAsNoBodyWhereARouteTakesNone(String body, int status) {
+        handler.handleRequest(ApiEvents.load("put-workspace.json"), null);
+
+        APIGatewayV2HTTPResponse response = handler.handleRequest(ApiEvents.load("register-agent.json", "ws-acme-prod", body), null);
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(status);
+        if (status == 400) {
+            assertThat(json(response).at("/error/code").asText()).isEqualTo("unexpected_body");
+        }
+    }
+
     @Test
     void anUnknownWorkspaceIsNotFound() {
         APIGatewayV2HTTPEvent event = ApiEvents.load("get-workspace.json", "ws-nobody", null);
