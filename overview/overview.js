@@ -423,7 +423,10 @@
     const used = Number(usage.creditsUsed);
     const last = days.length ? Number(days[days.length - 1].cumulative) : 0;
     const forecast = forecastLine(usage, days, monthDays);
-    const top = niceCeiling(Math.max(allocated, last, forecast ? Math.min(forecast.value, 2 * Math.max(allocated, last)) : 0, 1));
+    // The scale takes the forecast in, so its line ends where its label says (at most 5x the allocation: beyond
+    // that the line is cut at the top and its label says so).
+    const ceiling = 5 * Math.max(allocated, last, 1);
+    const top = niceCeiling(Math.max(allocated, last, forecast ? Math.min(forecast.value, ceiling) : 0, 1));
 
     // Drawn at the container's own width, so text keeps its size on a phone; redrawn when the window resizes.
     const width = Math.max(280, Math.round($("daily-chart").clientWidth || 720));
@@ -470,8 +473,8 @@
     if (forecast) {
       chart.append(svg("g", { class: "forecast", "aria-hidden": "true" },
         svg("line", { x1: x(days.length), y1: y(last), x2: x(monthDays), y2: y(forecast.value) }),
-        svg("text", { x: x(monthDays), y: y(forecast.value) - 6, "text-anchor": "end" },
-          `Forecast ${formatCredits(forecast.value)}`)));
+        svg("text", { x: x(monthDays), y: Math.max(y(forecast.value) - 6, margin.top + 12), "text-anchor": "end" },
+          forecast.value > top ? `Forecast ${formatCredits(forecast.value)} (off the chart)` : `Forecast ${formatCredits(forecast.value)}`)));
     }
     const pointGroup = svg("g", { class: "points", "aria-hidden": "true" });
     days.forEach((d, i) => pointGroup.append(svg("circle", {
@@ -534,7 +537,7 @@
 
   /** The forecast's end of month, drawn from today's point, for the current month only. */
   function forecastLine(usage, days, monthDays) {
-    if (usage.period !== currentPeriod() || !usage.forecast || days.length >= monthDays) return null;
+    if (usage.period !== currentPeriod() || !usage.forecast || usage.forecast.tooEarly || days.length >= monthDays) return null;
     return { value: Number(usage.forecast.projectedUsed) };
   }
 
@@ -564,7 +567,10 @@
       : "No alert threshold reached this month."));
     const allocated = Number(usage.creditsAllocated);
     const used = Number(usage.creditsUsed);
-    if (period === currentPeriod() && usage.forecast) {
+    if (period === currentPeriod() && usage.forecast && usage.forecast.tooEarly) {
+      facts.push(el("li", { id: "forecast" }, el("strong", {}, "Forecast: "),
+        "too early to forecast: the month is less than a day old, so its pace says little yet."));
+    } else if (period === currentPeriod() && usage.forecast) {
       const projected = Number(usage.forecast.projectedUsed);
       facts.push(el("li", { id: "forecast" }, el("strong", {}, "Forecast: "),
         `about ${formatCredits(projected)} credits by the end of the month at this month's pace`,

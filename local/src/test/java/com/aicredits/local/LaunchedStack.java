@@ -2,6 +2,7 @@ package com.aicredits.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aicredits.aws.Production;
 import com.aicredits.json.Json;
 import com.aicredits.testkit.CloudFormationTemplate;
 import java.io.BufferedReader;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +46,16 @@ final class LaunchedStack implements AutoCloseable {
 
     /** Starts the stack and returns once its banner says it is ready. */
     static LaunchedStack start(Path data, int port) throws Exception {
-        Process process = command(data, port).start();
+        return start(data, port, null);
+    }
+
+    /** Starts the stack with its clock at {@code clockStart} (null: the machine's own). */
+    static LaunchedStack start(Path data, int port, Instant clockStart) throws Exception {
+        ProcessBuilder command = command(data, port);
+        if (clockStart != null) {
+            command.environment().put(Production.CLOCK_START, clockStart.toString());
+        }
+        Process process = command.start();
         BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder banner = new StringBuilder();
         CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {

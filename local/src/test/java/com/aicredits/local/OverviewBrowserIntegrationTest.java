@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.format.TextStyle;
 import java.util.List;
 import java.util.Locale;
@@ -34,14 +36,19 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The overview page in a real browser: Debian's headless Chromium, driven through its ChromeDriver by Selenium,
  * against the local stack started as {@code make run} starts it, with its demo data. Every expected number is read
- * from the usage API itself. Screenshots go to {@code local/target/screenshots/} for a reviewer to look at.
+ * from the usage API itself. Screenshots go to {@code local/target/screenshots/} for a reviewer to look at. Run twice
+ * (the subclasses): at today's time ({@link OverviewTodayBrowserIntegrationTest}), and with the stack's and the
+ * browser's clocks at 07:00 UTC on the 1st ({@link OverviewOnTheFirstBrowserIntegrationTest}).
  */
-class OverviewBrowserIntegrationTest {
+abstract class OverviewBrowserIntegrationTest {
+
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final String WORKSPACE = "ws-demo-lab";
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -57,14 +64,16 @@ class OverviewBrowserIntegrationTest {
     private static ChromeDriver browser;
     private static String managerToken;
 
-    @BeforeAll
-    static void startTheStackAndTheBrowser() throws Exception {
+    private static String shotPrefix;
+
+    static void startTheStackAndTheBrowser(Instant clockStart, String screenshotPrefix) throws Exception {
+        shotPrefix = screenshotPrefix;
         Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
         Path chromedriver = Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver"));
         assertThat(Files.isExecutable(chromium) && Files.isExecutable(chromedriver))
                 .as("the browser tests need %s and %s: run local/install-chromium.sh (make test does)", chromium, chromedriver)
                 .isTrue();
-        stack = LaunchedStack.start(data, LaunchedStack.freePort());
+        stack = LaunchedStack.start(data, LaunchedStack.freePort(), clockStart);
         managerToken = stack.token("manager", DemoData.ORGANIZATION);
 
         ChromeOptions options = new ChromeOptions();
@@ -75,8 +84,18 @@ class OverviewBrowserIntegrationTest {
                 "--force-device-scale-factor=1", "--lang=en-US", "--user-data-dir=" + browserProfile);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
                 .usingAnyFreePort().build();
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         browser = new ChromeDriver(service, options);
         browser.manage().timeouts().scriptTimeout(WAIT);
+        if (clockStart != null) {
+            // The page reads "this month" from the browser's clock: move it as the stack's was moved.
+            long shift = clockStart.toEpochMilli() - System.currentTimeMillis();
+            browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                    (() => { const Real = Date, shift = %d;
+                      class Shifted extends Real { constructor(...a) { if (a.length) super(...a); else super(Real.now() + shift); }
+                        static now() { return Real.now() + shift; } }
+                      window.Date = Shifted; })();""".formatted(shift)));
+        }
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -97,6 +116,7 @@ class OverviewBrowserIntegrationTest {
         ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
         browser.get(stack.base() + "/");
         awaitReady("sign-in");
+        assertNoConsoleErrors("loading the page");
     }
 
     @Test
@@ -135,6 +155,7 @@ class OverviewBrowserIntegrationTest {
                     .contains(String.format(Locale.ROOT, "%.1f%% used", row.get("percentUsed").asDouble()));
         }
         screenshot("organization");
+        assertNoConsoleErrors("signing in");
 
         browser.findElement(By.cssSelector("a.tile[data-workspace='" + WORKSPACE + "']")).click();
         awaitReady("workspace");
@@ -211,7 +232,68 @@ class OverviewBrowserIntegrationTest {
         assertThat(rows).hasSize(executions.get("items").size());
         assertThat(rows.getFirst().getDomAttribute("data-execution")).isEqualTo(executions.get("items").get(0).get("executionId").asText());
         assertThat(browser.findElement(By.id("forecast")).getText()).startsWith("Forecast:");
+        if (usage.get("forecast").get("tooEarly").asBoolean()) {
+            assertThat(browser.findElement(By.id("forecast")).getText()).contains("too early to forecast");
+            assertThat(browser.findElements(By.cssSelector("#daily-chart .forecast"))).isEmpty();
+        } else if (browser.findElements(By.cssSelector("#daily-chart .forecast")).size() == 1) {
+            // The forecast line ends where its label says, inside the chart, or says it leaves it.
+            WebElement label = browser.findElement(By.cssSelector("#daily-chart .forecast text"));
+            assertThat(label.getText()).startsWith("Forecast " + credits(usage.get("forecast").get("projectedUsed")));
+        }
         assertThat(browser.findElement(By.id("thresholds")).getText()).isNotBlank();
+        assertNoConsoleErrors("opening a workspace");
+    }
+
+    @Test
+    void theDemoShowsLastMonthClosedAndThisMonthInTheOrderItHappened() throws Exception {
+        JsonNode thisMonth = api("/v1/workspaces/" + WORKSPACE + "/usage");
+        String previous = YearMonth.parse(thisMonth.get("period").asText()).minusMonths(1).toString();
+        JsonNode lastMonth = api("/v1/workspaces/" + WORKSPACE + "/usage?period=" + previous);
+        JsonNode executions = api("/v1/workspaces/" + WORKSPACE + "/executions?limit=500").get("items");
+
+        // Newest first, in commit order: so occurredAt never rises down the list.
+        for (int i = 1; i < executions.size(); i++) {
+            assertThat(executions.get(i).get("occurredAt").asText()).isLessThanOrEqualTo(executions.get(i - 1).get("occurredAt").asText());
+        }
+        assertThat(executions.size()).isPositive();
+        assertThat(lastMonth.get("creditsUsed").asLong()).isGreaterThan(lastMonth.get("creditsAllocated").asLong());
+        assertThat(lastMonth.get("thresholdsReached").toString()).isEqualTo("[80,90,100,120]");
+        assertThat(lastMonth.get("daily")).allSatisfy(day -> assertThat(day.get("cumulative").asLong()).isPositive());
+        awaitEmails(emails -> emails.contains("Monthly AI credit summary for " + previous + " — Acme Lab")
+                && emails.contains("Monthly AI credit summary for " + previous + " — Acme SOC")
+                && emails.contains("Monthly AI credit summary for " + previous + " — Acme MSSP")
+                && emails.contains("Usage alert: 120% of monthly AI credits used — Acme Lab"));
+
+        signIn();
+        browser.get(stack.base() + "/?workspace=" + WORKSPACE + "&period=" + previous);
+        awaitReady("workspace");
+        assertThat(browser.findElement(By.id("used-summary")).getText())
+                .contains(credits(lastMonth.get("creditsUsed")) + " / " + credits(lastMonth.get("creditsAllocated")));
+        assertThat(browser.findElement(By.id("thresholds")).getText()).contains("80%, 90%, 100%, 120%");
+        screenshot("workspace-last-month");
+        assertNoConsoleErrors("opening last month");
+    }
+
+    /** Waits until the subjects of the emails the stack sent satisfy {@code done}. */
+    private static void awaitEmails(java.util.function.Predicate<String> done) throws Exception {
+        String subjects = "";
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos(); System.nanoTime() < deadline; Thread.sleep(250)) {
+            StringBuilder all = new StringBuilder();
+            for (JsonNode email : Json.MAPPER.readTree(stack.send("GET", "/_local/emails", null, null).body()).get("emails")) {
+                all.append(email.get("subject").asText()).append('\n');
+            }
+            subjects = all.toString();
+            if (done.test(subjects)) {
+                return;
+            }
+        }
+        throw new AssertionError("the demo's emails are not all there; subjects sent:\n" + subjects);
+    }
+
+    private static void assertNoConsoleErrors(String during) {
+        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+        assertThat(errors).as("console errors while " + during).isEmpty();
     }
 
     @Test
@@ -306,7 +388,7 @@ class OverviewBrowserIntegrationTest {
 
     /** What the window shows, tooltip included. */
     private static void screenshot(String name) throws IOException {
-        Files.write(SCREENSHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+        Files.write(SCREENSHOTS.resolve(shotPrefix + name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
     }
 
     /** The whole page: the window made as tall as the page for the shot (a new height alone keeps any tooltip). */
