@@ -60,8 +60,10 @@ public final class LocalStack implements AutoCloseable {
     public static void main(String[] args) {
         long started = System.nanoTime();
         LocalStack stack;
+        Settings settings;
         try {
-            stack = start(Settings.fromEnvironment());
+            settings = Settings.fromEnvironment();
+            stack = start(settings);
         } catch (Throwable e) {
             // One line, then exit: start() has stopped what it started, and exit ends any thread a library left.
             System.err.println("make run: the local stack did not start: " + StartupFailure.describe(e));
@@ -73,7 +75,7 @@ public final class LocalStack implements AutoCloseable {
             System.out.println("\nstopping the local stack ...");
             stack.close();
         }, "local-stack-stop"));
-        stack.printBanner(Duration.ofNanos(System.nanoTime() - started));
+        stack.printBanner(Duration.ofNanos(System.nanoTime() - started), settings.repositoryRoot());
     }
 
     public static LocalStack start(Settings settings) {
@@ -199,7 +201,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void printBanner(Duration startup) {
+    private void printBanner(Duration startup, Path repositoryRoot) {
         String base = "http://127.0.0.1:" + port();
         System.out.printf("""
 
@@ -216,19 +218,15 @@ public final class LocalStack implements AutoCloseable {
                   admin    %s
                   manager  %s
 
-                Try it:
-                  TOKEN=$(curl -s '%s/_local/token?role=service' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
-                  curl -s -X POST %s/v1/workspaces/ws-demo-soc/executions -H "Authorization: Bearer $TOKEN" \\
-                       -H 'content-type: application/json' -d '{"executionId":"try-1","activity":"case.investigation"}'
-                  ADMIN=$(curl -s '%s/_local/token?role=admin' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
-                  curl -s %s/v1/workspaces/ws-demo-soc -H "Authorization: Bearer $ADMIN"
+                Try it, in another terminal (README.md, "Quick start"):
+                %s
 
                 Ctrl-C stops everything.
                 """, startup.toMillis() / 1000.0, base, base, base, base, base, DemoData.ORGANIZATION,
                 demo != null ? "  demo data      organization " + DemoData.ORGANIZATION + ": 3 workspaces, " + demo.previousMonthRuns()
                         + " runs last month, " + demo.thisMonthRuns() + " this month so far\n" : "",
                 authorizer.token("service", null), authorizer.token("admin", null), authorizer.token("manager", DemoData.ORGANIZATION),
-                base, base, base, base);
+                QuickStart.examples(repositoryRoot, port()).indent(2).stripTrailing());
         System.out.flush();
     }
 

@@ -8,7 +8,11 @@ import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +66,61 @@ class LocalStackIntegrationTest {
             JsonNode usage = Json.MAPPER.readTree(second.send("GET", "/v1/workspaces/ws-restart/usage", manager, null).body());
             assertThat(usage.get("creditsUsed").asLong()).isEqualTo(7);
             assertThat(usage.get("byFeature").get("AI_AGENT").asLong()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void aClassMissingFromTheBuildStopsEverythingWithOneLine(@TempDir Path data) throws Exception {
+        ProcessBuilder command = LaunchedStack.command(data, LaunchedStack.freePort());
+        List<String> arguments = new ArrayList<>(command.command());
+        int classpath = arguments.indexOf("-cp") + 1;
+        arguments.set(classpath, Arrays.stream(arguments.get(classpath).split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.contains("nimbus-jose-jwt")).collect(Collectors.joining(java.io.File.pathSeparator)));
+        command.command(arguments);
+
+        Failed failed = Failed.run(command);
+
+        assertThat(failed.output).contains("make run: the local stack did not start: class com.nimbusds.")
+                .contains("missing from the classpath").contains("make clean");
+        assertThat(failed.seenChildren).as("the SES emulator had started").isNotEmpty();
+    }
+
+    @Test
+    void noNodeOnThePathStopsDynamoDbLocalToo(@TempDir Path data) throws Exception {
+        ProcessBuilder command = LaunchedStack.command(data, LaunchedStack.freePort());
+        command.environment().put("PATH", "/nonexistent");
+
+        Failed failed = Failed.run(command);
+
+        assertThat(failed.output).contains("make run: the local stack did not start: ").contains("Node.js");
+    }
+
+    /** A start that fails: it must exit non-zero within seconds, every child it started gone with it. */
+    private record Failed(String output, List<ProcessHandle> seenChildren) {
+        static Failed run(ProcessBuilder command) throws Exception {
+            Process process = command.start();
+            var output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (java.io.IOException e) {
+                    return e.toString();
+                }
+            });
+            java.util.Set<ProcessHandle> children = new java.util.HashSet<>();
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (process.isAlive() && System.nanoTime() < deadline) {
+                process.descendants().forEach(children::add);
+                Thread.sleep(50);
+            }
+            assertThat(process.waitFor(1, TimeUnit.SECONDS)).as("the stack exits after a failed start").isTrue();
+            assertThat(process.exitValue()).isEqualTo(1);
+            for (ProcessHandle child : children) {
+                child.onExit().get(5, TimeUnit.SECONDS);
+            }
+            String text = output.get(5, TimeUnit.SECONDS);
+            assertThat(text.lines().filter(line -> line.startsWith("make run:")).count()).as(text).isEqualTo(1);
+            assertThat(text).as("no stack trace").doesNotContain("\tat ");
+            return new Failed(text, List.copyOf(children));
         }
     }
 
