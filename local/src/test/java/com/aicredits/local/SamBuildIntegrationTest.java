@@ -1,5 +1,6 @@
 package com.aicredits.local;
 
+import com.aicredits.json.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.testkit.CloudFormationTemplate;
@@ -102,6 +103,10 @@ class SamBuildIntegrationTest {
         assertThat(probe.status()).as("a fresh JVM loading %s from the artifact:%n%s", handler, probe.output()).isZero();
         assertThat(probe.output()).contains("HANDLER READY: " + handler + " implements com.amazonaws.services.lambda.runtime.")
                 .contains(artifacts.resolve("lib").toUri().getPath());
+        // The cold start prints nothing but JSON (stdout and stderr both): no SLF4J start-up lines, no stray print.
+        assertThat(probe.output().lines().filter(line -> !line.startsWith("HANDLER READY: ")))
+                .as("%s's cold start, stdout and stderr", function)
+                .allSatisfy(line -> assertThat(Json.MAPPER.readTree(line).isObject()).as(line).isTrue());
     }
 
     @Test

@@ -15,6 +15,7 @@ public final class DebitMetrics {
      */
     public static DebitOutcome record(Supplier<DebitOutcome> debit) {
         DebitOutcome outcome;
+        long started = System.nanoTime();
         try {
             outcome = debit.get();
         } catch (CreditsException e) {
@@ -24,7 +25,8 @@ public final class DebitMetrics {
             throw e;
         }
         if (outcome.created()) {
-            Metrics.debited(outcome.record().feature().name(), outcome.record().creditsConsumed());
+            Metrics.debited(outcome.record().feature().name(), outcome.record().creditsConsumed(),
+                    (System.nanoTime() - started) / 1_000_000);
         } else {
             Metrics.replayed();
         }

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * CloudWatch metrics in the Embedded Metric Format: one JSON log line per event, which CloudWatch Logs turns into
@@ -29,30 +31,59 @@ public final class Metrics {
     public static final String DEBITS_REFUSED = "DebitsRefused";
     public static final String DEBIT_REPLAYS = "DebitReplays";
     public static final String THRESHOLDS_FIRED = "ThresholdsFired";
+    public static final String DEBIT_LATENCY = "DebitLatency";
+    public static final String RESET_WORKSPACES = "ResetWorkspaces";
+
+    /**
+     * Every metric the functions write, with the dimension sets it is written with: what template.yaml's alarms and
+     * dashboard may name (a test reads the template and fails on anything else).
+     */
+    public static final Map<String, List<Set<String>>> CATALOG = Map.of(
+            CREDITS_DEBITED, List.of(Set.of("Feature"), Set.of()),
+            DEBITS, List.of(Set.of("Feature"), Set.of()),
+            DEBIT_LATENCY, List.of(Set.of("Feature"), Set.of()),
+            DEBITS_REFUSED, List.of(Set.of("Reason")),
+            DEBIT_REPLAYS, List.of(Set.of()),
+            THRESHOLDS_FIRED, List.of(Set.of("Threshold")),
+            RESET_WORKSPACES, List.of(Set.of("Outcome")));
 
     private static final JsonFactory JSON = new JsonFactory();
 
     private Metrics() {
     }
 
-    /** A new debit: its credits (0 for a free activity) and one debit, by feature. */
-    public static void debited(String feature, long credits) {
-        emit("debit recorded", Map.of("Feature", feature), Map.of(CREDITS_DEBITED, credits, DEBITS, 1L));
+    /**
+     * A new debit: its credits (0 for a free activity), one debit, and how long recording it took; by feature and
+     * for all features together (a percentile cannot be summed across features afterwards).
+     */
+    public static void debited(String feature, long credits, long latencyMillis) {
+        emit("debit recorded", Map.of("Feature", feature), true,
+                Map.of(CREDITS_DEBITED, credits, DEBITS, 1L, DEBIT_LATENCY, latencyMillis));
+    }
+
+    /** What one invocation of the monthly reset did: workspaces by outcome (opened, summary sent, failed, ...). */
+    public static void resetProgress(String period, Map<String, Long> workspacesByOutcome) {
+        for (Map.Entry<String, Long> outcome : workspacesByOutcome.entrySet()) {
+            if (outcome.getValue() > 0) {
+                emit("reset progress", Map.of("Outcome", outcome.getKey()), false, Map.of(RESET_WORKSPACES, outcome.getValue()),
+                        "period", period);
+            }
+        }
     }
 
     /** A debit refused for a reason the caller cannot fix by retrying at once (the hard limit, Cases disabled). */
     public static void refused(String reason) {
-        emit("debit refused", Map.of("Reason", reason), Map.of(DEBITS_REFUSED, 1L));
+        emit("debit refused", Map.of("Reason", reason), false, Map.of(DEBITS_REFUSED, 1L));
     }
 
     /** An executionId recorded before, answered with its stored record. */
     public static void replayed() {
-        emit("debit replayed", Map.of(), Map.of(DEBIT_REPLAYS, 1L));
+        emit("debit replayed", Map.of(), false, Map.of(DEBIT_REPLAYS, 1L));
     }
 
     /** An alert fired (once per workspace, period and threshold): {@code threshold} is "80", ... or "forecast". */
     public static void thresholdFired(String threshold, String period) {
-        emit("alert fired", Map.of("Threshold", threshold), Map.of(THRESHOLDS_FIRED, 1L), "period", period);
+        emit("alert fired", Map.of("Threshold", threshold), false, Map.of(THRESHOLDS_FIRED, 1L), "period", period);
     }
 
     static String namespace() {
@@ -60,8 +91,11 @@ public final class Metrics {
         return namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace;
     }
 
-    /** One EMF line: one dimension set (possibly empty), every metric a Count. */
-    static void emit(String message, Map<String, String> dimensions, Map<String, Long> values, Object... fields) {
+    /**
+     * One EMF line: one dimension set (possibly empty), and with {@code rollup} the empty set too; every metric a
+     * Count but the latency (milliseconds).
+     */
+    static void emit(String message, Map<String, String> dimensions, boolean rollup, Map<String, Long> values, Object... fields) {
         long now = System.currentTimeMillis();
         StringWriter text = new StringWriter(512);
         try (JsonGenerator json = JSON.createGenerator(text)) {
@@ -77,12 +111,16 @@ public final class Metrics {
                 json.writeString(dimension);
             }
             json.writeEndArray();
+            if (rollup && !dimensions.isEmpty()) {
+                json.writeStartArray();
+                json.writeEndArray();
+            }
             json.writeEndArray();
             json.writeArrayFieldStart("Metrics");
             for (String metric : values.keySet()) {
                 json.writeStartObject();
                 json.writeStringField("Name", metric);
-                json.writeStringField("Unit", "Count");
+                json.writeStringField("Unit", metric.equals(DEBIT_LATENCY) ? "Milliseconds" : "Count");
                 json.writeEndObject();
             }
             json.writeEndArray();

@@ -43,6 +43,15 @@ public record ResetProgress(ResetCursor from, Status status, ResetCursor next, i
         return counts.getOrDefault(outcome, 0L);
     }
 
+    /** Every outcome by name, zeros included, in the enum's order. */
+    public Map<String, Long> countsByName() {
+        Map<String, Long> byName = new LinkedHashMap<>();
+        for (Outcome outcome : Outcome.values()) {
+            byName.put(outcome.name(), count(outcome));
+        }
+        return byName;
+    }
+
     /** For the invocation's result and its log line. */
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
@@ -50,11 +59,7 @@ public record ResetProgress(ResetCursor from, Status status, ResetCursor next, i
         map.put("status", status.name());
         map.put("round", from.round());
         map.put("pages", pages);
-        Map<String, Long> outcomes = new LinkedHashMap<>();
-        for (Outcome outcome : Outcome.values()) {
-            outcomes.put(outcome.name(), count(outcome));
-        }
-        map.put("outcomes", outcomes);
+        map.put("outcomes", countsByName());
         if (next != null) {
             map.put("next", next.toMap());
         }

@@ -6,6 +6,7 @@ import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Period;
 import com.aicredits.mail.SesMailer;
 import com.aicredits.observability.Log;
+import com.aicredits.observability.Metrics;
 import com.aicredits.reset.MonthlyReset;
 import com.aicredits.reset.ResetCursor;
 import com.aicredits.reset.ResetProgress;
@@ -77,6 +78,7 @@ public final class MonthlyResetHandler implements RequestHandler<ScheduledEvent,
         }
         Duration budget = Duration.ofMillis(context.getRemainingTimeInMillis());
         ResetProgress progress = reset.run(cursor, now.plus(budget), context.getAwsRequestId());
+        Metrics.resetProgress(cursor.period().toString(), progress.countsByName());
         switch (progress.status()) {
             case CONTINUE -> continuation.submit(ScheduledEvents.withDetail(event, Map.of(CURSOR, progress.next().toMap())),
                     context, budget);

@@ -37,7 +37,9 @@ class DebitMetricsIntegrationTest {
             assertThat(debited).hasSize(2);
             JsonNode investigation = debited.getFirst();
             assertThat(directive(investigation).get("Namespace").asText()).isEqualTo("aicredits");
-            assertThat(directive(investigation).get("Dimensions").toString()).isEqualTo("[[\"Feature\"]]");
+            assertThat(directive(investigation).get("Dimensions").toString()).isEqualTo("[[\"Feature\"],[]]");
+            assertThat(directive(investigation).get("Metrics").toString()).contains("{\"Name\":\"DebitLatency\",\"Unit\":\"Milliseconds\"}");
+            assertThat(investigation.get("DebitLatency").asLong()).isNotNegative();
             assertThat(investigation.get("Feature").asText()).isEqualTo("CASE_INVESTIGATION");
             assertThat(investigation.get("CreditsDebited").asLong()).isEqualTo(12);
             assertThat(investigation.get("Debits").asLong()).isEqualTo(1);
