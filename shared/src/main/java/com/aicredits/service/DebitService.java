@@ -66,12 +66,7 @@ public final class DebitService {
             occurredAt = occurredAt(request, now);
             price = catalog.priceAt(request.activity(), occurredAt);
         } catch (CreditsException invalid) {
-            // A recorded execution is answered forever, even once its occurredAt has left the window.
-            StoredRecord existing = store.read(workspaceId, Period.of(now), executionId, true).record();
-            if (existing != null) {
-                return replay(existing, request.activity(), executionId);
-            }
-            throw invalid;
+            return replay(recordedDespite(invalid, workspaceId, executionId, now).record(), request.activity(), executionId);
         }
         Period period = Period.of(occurredAt);
         ReentrantLock lock = balanceLocks[Math.floorMod((workspaceId + '#' + period).hashCode(), balanceLocks.length)];
@@ -158,22 +153,51 @@ public final class DebitService {
      */
     public CheckResult check(String workspaceId, RecordExecution request) {
         String executionId = checkedExecutionId(workspaceId, request);
-        Instant occurredAt = occurredAt(request, clock.instant());
-        Price price = catalog.priceAt(request.activity(), occurredAt);
+        Instant now = clock.instant();
+        Instant occurredAt;
+        Price price;
+        try {
+            occurredAt = occurredAt(request, now);
+            price = catalog.priceAt(request.activity(), occurredAt);
+        } catch (CreditsException invalid) {
+            // Answered with the current period's balance: the request names no valid period.
+            return alreadyRecorded(workspaceId, recordedDespite(invalid, workspaceId, executionId, now), request.activity(),
+                    Period.of(now));
+        }
         Period period = Period.of(occurredAt);
         LedgerView view = store.read(workspaceId, period, executionId, true);
         Workspace workspace = requireWorkspace(view, workspaceId);
-        Balance balance = view.balance() != null ? view.balance() : Allocation.opening(workspace, period);
         if (view.record() != null) {
-            boolean sameActivity = view.record().activity().equals(request.activity());
-            return new CheckResult(sameActivity, 0, balance.remaining(), sameActivity
-                    ? "already recorded: recording it again returns the stored record and debits nothing"
-                    : "executionId already recorded for activity '" + view.record().activity() + "'");
+            return alreadyRecorded(workspaceId, view, request.activity(), period);
         }
+        Balance balance = view.balance() != null ? view.balance() : Allocation.opening(workspace, period);
         Charge charge = Charge.of(price, balance.pricingModel());
         Optional<CreditsException> refusal = balance.refusal(charge);
         return new CheckResult(refusal.isEmpty(), charge.credits(), balance.remaining() - charge.credits(),
                 refusal.map(CreditsException::getMessage).orElse(null));
+    }
+
+    /**
+     * A request whose occurredAt or activity is refused is still answered if its executionId is recorded (forever, even
+     * once its occurredAt has left the window), by the debit and the dry run alike: the view holding that record, or
+     * {@code invalid} thrown.
+     */
+    private LedgerView recordedDespite(CreditsException invalid, String workspaceId, String executionId, Instant now) {
+        LedgerView view = store.read(workspaceId, Period.of(now), executionId, true);
+        if (view.record() == null) {
+            throw invalid;
+        }
+        return view;
+    }
+
+    /** The dry run of an id already recorded: what a debit would answer (the stored record, or 409 for another activity). */
+    private static CheckResult alreadyRecorded(String workspaceId, LedgerView view, String activity, Period period) {
+        Workspace workspace = requireWorkspace(view, workspaceId);
+        Balance balance = view.balance() != null ? view.balance() : Allocation.opening(workspace, period);
+        boolean sameActivity = view.record().activity().equals(activity);
+        return new CheckResult(sameActivity, 0, balance.remaining(), sameActivity
+                ? "already recorded: recording it again returns the stored record and debits nothing"
+                : "executionId already recorded for activity '" + view.record().activity() + "'");
     }
 
     /** Checks the path's workspaceId and the body's executionId and activity; returns the executionId. */
