@@ -44,6 +44,14 @@ public final class DynamoDbCreditStore implements CreditStore {
         return sortKey != null && sortKey.s() != null && sortKey.s().startsWith(Keys.BALANCE_SK_PREFIX);
     }
 
+    /** The workspace id a key of the workspace's partition carries ({@code WS#<id>}); null if it carries none. */
+    public static String workspaceIdOfKey(Map<String, AttributeValue> keys) {
+        AttributeValue partitionKey = keys.get(Keys.PK);
+        String prefix = Keys.workspacePk("");
+        return partitionKey == null || partitionKey.s() == null || !partitionKey.s().startsWith(prefix)
+                ? null : partitionKey.s().substring(prefix.length());
+    }
+
     @Override
     public Optional<Workspace> findWorkspace(String workspaceId) {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName).key(Keys.workspace(workspaceId))).item();
