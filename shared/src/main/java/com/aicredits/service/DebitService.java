@@ -59,15 +59,12 @@ public final class DebitService {
 
     public DebitOutcome record(String workspaceId, RecordExecution request) {
         String executionId = checkedExecutionId(workspaceId, request);
-        Instant now = clock.instant();
-        Instant occurredAt;
-        Price price;
-        try {
-            occurredAt = occurredAt(request, now);
-            price = catalog.priceAt(request.activity(), occurredAt);
-        } catch (CreditsException invalid) {
-            return replay(recordedDespite(invalid, workspaceId, executionId, now).record(), request.activity(), executionId);
+        Run run = run(workspaceId, executionId, request, clock.instant());
+        if (run.recorded() != null) {
+            return replay(run.recorded().record(), request.activity(), executionId);
         }
+        Instant occurredAt = run.occurredAt();
+        Price price = run.price();
         Period period = Period.of(occurredAt);
         ReentrantLock lock = balanceLocks[Math.floorMod((workspaceId + '#' + period).hashCode(), balanceLocks.length)];
         lock.lock();
@@ -154,17 +151,13 @@ public final class DebitService {
     public CheckResult check(String workspaceId, RecordExecution request) {
         String executionId = checkedExecutionId(workspaceId, request);
         Instant now = clock.instant();
-        Instant occurredAt;
-        Price price;
-        try {
-            occurredAt = occurredAt(request, now);
-            price = catalog.priceAt(request.activity(), occurredAt);
-        } catch (CreditsException invalid) {
+        Run run = run(workspaceId, executionId, request, now);
+        if (run.recorded() != null) {
             // Answered with the current period's balance: the request names no valid period.
-            return alreadyRecorded(workspaceId, recordedDespite(invalid, workspaceId, executionId, now), request.activity(),
-                    Period.of(now));
+            return alreadyRecorded(workspaceId, run.recorded(), request.activity(), Period.of(now));
         }
-        Period period = Period.of(occurredAt);
+        Price price = run.price();
+        Period period = Period.of(run.occurredAt());
         LedgerView view = store.read(workspaceId, period, executionId, true);
         Workspace workspace = requireWorkspace(view, workspaceId);
         if (view.record() != null) {
@@ -177,17 +170,25 @@ public final class DebitService {
                 refusal.map(CreditsException::getMessage).orElse(null));
     }
 
+    /** A request's run: its time and price, or, when those are refused but its id is recorded, the view of that record. */
+    private record Run(Instant occurredAt, Price price, LedgerView recorded) {
+    }
+
     /**
-     * A request whose occurredAt or activity is refused is still answered if its executionId is recorded (forever, even
-     * once its occurredAt has left the window), by the debit and the dry run alike: the view holding that record, or
-     * {@code invalid} thrown.
+     * A refused occurredAt or activity is still answered if the executionId is recorded (forever, even once its
+     * occurredAt has left the window), by the debit and the dry run alike; otherwise the refusal is thrown.
      */
-    private LedgerView recordedDespite(CreditsException invalid, String workspaceId, String executionId, Instant now) {
-        LedgerView view = store.read(workspaceId, Period.of(now), executionId, true);
-        if (view.record() == null) {
-            throw invalid;
+    private Run run(String workspaceId, String executionId, RecordExecution request, Instant now) {
+        try {
+            Instant occurredAt = occurredAt(request, now);
+            return new Run(occurredAt, catalog.priceAt(request.activity(), occurredAt), null);
+        } catch (CreditsException invalid) {
+            LedgerView view = store.read(workspaceId, Period.of(now), executionId, true);
+            if (view.record() == null) {
+                throw invalid;
+            }
+            return new Run(null, null, view);
         }
-        return view;
     }
 
     /** The dry run of an id already recorded: what a debit would answer (the stored record, or 409 for another activity). */
