@@ -108,11 +108,15 @@ public final class MonthlyReset {
         return Period.of(eventTime);
     }
 
-    /** Refuses (400) a cursor this reset cannot have handed on: one past the last index shard. */
+    /** Refuses (400) a cursor this reset cannot have handed on: one past the last index shard or the last round. */
     public void check(ResetCursor cursor) {
         if (cursor.shard() > resets.workspaceShards()) {
             throw CreditsException.badRequest("invalid_cursor", "cursor.shard must be at most " + resets.workspaceShards()
                     + "; got " + cursor.shard());
+        }
+        if (cursor.round() > settings.maxRounds()) {
+            throw CreditsException.badRequest("invalid_cursor", "cursor.round must be at most " + settings.maxRounds()
+                    + "; got " + cursor.round());
         }
     }
 

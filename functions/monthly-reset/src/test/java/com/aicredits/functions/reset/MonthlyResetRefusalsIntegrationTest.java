@@ -39,6 +39,7 @@ class MonthlyResetRefusalsIntegrationTest {
     void aMalformedCursorIsRefusedWithoutARetry() {
         assertRefused(withCursor("shard", 16 + 1), "cursor.shard must be at most 16");
         assertRefused(withCursor("shard", 999), "cursor.shard must be at most 16");
+        assertRefused(withCursor("round", 5), "cursor.round must be at most 4");
         assertRefused(withCursor("pending", Long.MAX_VALUE), "cursor.pending must be a whole number from 0 to");
         assertRefused(withCursor("notBefore", "9999-01-01T00:00:00Z"), "cursor.notBefore may be at most");
         assertThat(continued).isEmpty();
