@@ -19,8 +19,8 @@ import java.util.Optional;
  * counts it through {@code Allocation}) and raises, in the same transaction, the balances of the current period and
  * of the next (which may be open early) that its term covers. Every write is conditional on what was read (workspace
  * version, balance revision, or the balance's absence), so a purchase racing with a period's opening is never lost:
- * whichever commits second sees the first and is recomputed. Idempotent by
- * {@code purchaseId}: a known id returns the original purchase and adds nothing.
+ * whichever commits second sees the first and is recomputed. Idempotent by {@code purchaseId}: a known id returns the
+ * original purchase and adds nothing.
  */
 public final class AddonService {
     private static final int MAX_ATTEMPTS = 20;

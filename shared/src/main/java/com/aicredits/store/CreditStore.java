@@ -6,6 +6,9 @@ import com.aicredits.domain.RefundLine;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
 import com.aicredits.json.Json;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The port to the one table: workspaces, period balances and the usage records of the ledger.
@@ -35,22 +38,22 @@ public interface CreditStore {
     OpenResult open(Balance opening, long workspaceVersion);
 
     /** The workspace (null when absent) and its balances of {@code periods} that exist, in one consistent read. */
-    WorkspaceBalances readBalances(String workspaceId, java.util.List<Period> periods);
+    WorkspaceBalances readBalances(String workspaceId, List<Period> periods);
 
     /**
      * Creates ({@code expectedVersion == 0}) or replaces (at {@code expectedVersion}) a workspace, and in the same
      * transaction moves each of {@code balances} to its settings; false (nothing written) when anything read moved.
      */
-    boolean saveWorkspace(Workspace workspace, long expectedVersion, java.util.List<BalanceMove> balances);
+    boolean saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances);
 
     /** What a read found; absent items are null. */
     record LedgerView(Workspace workspace, Balance balance, StoredRecord record) {
     }
 
     /** A workspace and those of its balances that a read found, by period. */
-    record WorkspaceBalances(Workspace workspace, java.util.Map<Period, Balance> balances) {
+    record WorkspaceBalances(Workspace workspace, Map<Period, Balance> balances) {
         /** Each of {@code periods} moved by {@code change}: its balance as read and as changed, or its absence. */
-        public java.util.List<BalanceMove> moved(java.util.List<Period> periods, java.util.function.UnaryOperator<Balance> change) {
+        public List<BalanceMove> moved(List<Period> periods, UnaryOperator<Balance> change) {
             return periods.stream().map(period -> {
                 Balance before = balances.get(period);
                 return new BalanceMove(period, before, before == null ? null : change.apply(before));

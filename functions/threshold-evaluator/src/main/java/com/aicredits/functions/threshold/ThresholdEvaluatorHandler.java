@@ -25,8 +25,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * On the table's stream (filtered to balance items): for each balance changed in the batch, fires the alerts any of
- * its debits reached (not only its latest state, so batching changes nothing). A balance whose alerts cannot be delivered is reported as a batch item failure at its
- * first record, so Lambda retries from there; everything already delivered is marked and not sent again.
+ * its debits reached (not only its latest state, so batching changes nothing). A balance whose alerts cannot be
+ * delivered is reported as a batch item failure at its first record, so Lambda retries from there; everything already
+ * delivered is marked and not sent again.
  */
 public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
     private final AlertService alerts;
