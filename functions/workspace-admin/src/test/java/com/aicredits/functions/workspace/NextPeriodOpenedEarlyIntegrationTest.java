@@ -18,7 +18,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +93,41 @@ class NextPeriodOpenedEarlyIntegrationTest {
         JsonNode december = debit("ws-race", "after-midnight", "task.execution", null);
         assertThat(december.get("creditsAllocated").asLong()).isEqualTo(15_000);
         assertThat(december.get("creditsUsed").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void aChangeAndAnAddonRacingTheDebitThatOpensDecemberAreNeverLost() throws Exception {
+        clock.set(Instant.parse("2026-11-30T23:59:59.990Z"));
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<String> lost = new ArrayList<>();
+        for (int round = 0; round < 10; round++) {
+            String workspaceId = "ws-racing-" + round;
+            workspaces.put(workspaceId, spec("DEV", 200, true));
+            CyclicBarrier start = new CyclicBarrier(3);
+            List<Future<?>> racers = List.of(
+                    pool.submit(() -> {
+                        start.await();
+                        return workspaces.put(workspaceId, spec("PRO", 200, true));
+                    }),
+                    pool.submit(() -> {
+                        start.await();
+                        return addons.purchase(workspaceId, new AddonService.Purchase("po", 10_000L, "ANNUAL"));
+                    }),
+                    pool.submit(() -> {
+                        start.await();
+                        return debits.record(workspaceId, new RecordExecution("midnight", "task.execution", DECEMBER_FIRST));
+                    }));
+            for (Future<?> racer : racers) {
+                racer.get(1, TimeUnit.MINUTES);
+            }
+            String allocated = table.item("WS#" + workspaceId, "BALANCE#2026-12").get("allocated").n();
+            if (!allocated.equals("15000")) {
+                lost.add(workspaceId + " December allocated " + allocated);
+            }
+        }
+        pool.shutdown();
+
+        assertThat(lost).isEmpty();
     }
 
     @Test
