@@ -8,7 +8,6 @@ import com.aicredits.mail.Mailer;
 import com.aicredits.observability.Log;
 import com.aicredits.observability.Metrics;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +35,19 @@ public final class AlertService {
         this.emails = emails;
     }
 
-    /**
-     * Handles the latest state of a balance. {@code debited}: usage grew in this change (only a debit fires alerts; a
-     * tier change alone fires nothing until the next debit). {@code at}: when the change happened.
-     */
+    /** Handles one change of a balance (see {@link #balanceChanged(List)}). */
     public void balanceChanged(Balance balance, boolean debited, Instant at) {
+        balanceChanged(List.of(new BalanceChange(balance, debited, at)));
+    }
+
+    /**
+     * Handles the changes of one balance, in stream order: fires every alert some debit among them reached (a tier
+     * change alone fires nothing until the next debit), with the balance as that debit left it, and delivers what an
+     * earlier try left undelivered with the latest balance.
+     */
+    public void balanceChanged(List<BalanceChange> changes) {
+        BalanceChange latest = changes.getLast();
+        Balance balance = latest.balance();
         Optional<Workspace> found = store.workspace(balance.workspaceId());
         if (found.isEmpty()) {
             Log.warn("workspace not found; its balance change is skipped", "workspaceId", balance.workspaceId());
@@ -49,23 +56,20 @@ public final class AlertService {
         Workspace workspace = found.get();
         Map<Alert, AlertMarker> markers = new LinkedHashMap<>();
         store.markers(balance.workspaceId(), balance.period()).forEach(m -> markers.put(m.alert(), m));
-        if (debited) {
-            List<Alert> due = new ArrayList<>();
-            Thresholds.reached(balance, workspace.effectiveThresholds()).forEach(t -> due.add(Alert.threshold(t)));
-            if (Forecast.runsOutBeforePeriodEnd(balance, at)) {
-                due.add(Alert.forecast());
-            }
-            for (Alert alert : due) {
-                if (!markers.containsKey(alert) && store.claim(balance.workspaceId(), balance.period(), alert, at)) {
-                    markers.put(alert, new AlertMarker(alert, at, false, alert.kind() == Alert.Kind.FORECAST));
-                    Metrics.thresholdFired(alert.kind() == Alert.Kind.FORECAST ? "forecast" : Integer.toString(alert.threshold()),
-                            balance.period().toString());
-                }
+        Map<Alert, BalanceChange> due = BalanceChange.due(changes, workspace.effectiveThresholds());
+        for (Map.Entry<Alert, BalanceChange> reached : due.entrySet()) {
+            Alert alert = reached.getKey();
+            Instant at = reached.getValue().at();
+            if (!markers.containsKey(alert) && store.claim(balance.workspaceId(), balance.period(), alert, at)) {
+                markers.put(alert, new AlertMarker(alert, at, false, alert.kind() == Alert.Kind.FORECAST));
+                Metrics.thresholdFired(alert.kind() == Alert.Kind.FORECAST ? "forecast" : Integer.toString(alert.threshold()),
+                        balance.period().toString());
             }
         }
         for (AlertMarker marker : markers.values()) {
             if (!marker.delivered()) {
-                deliver(workspace, balance, marker, at);
+                BalanceChange shown = due.getOrDefault(marker.alert(), latest);
+                deliver(workspace, shown.balance(), marker, shown.at());
             }
         }
     }

@@ -91,21 +91,38 @@ public final class MonthlyReset {
     /**
      * The period a reset triggered at {@code eventTime} opens: the month of that time (on the 1st at 00:00 UTC, the
      * month that just began; a late or manual run resets the month it runs in). A time more than 5 minutes ahead of
-     * {@code now} is refused (400): nobody may open a month early.
+     * {@code now} is refused (400): nobody may open a month early. So is a time before the previous period, the
+     * earliest a debit may book into: an older period takes no debit, so opening it (for every workspace) and
+     * summarising the month before it would serve nothing; a redrive of last month's failed reset still runs.
      */
     public static Period periodToOpen(Instant eventTime, Instant now) {
         if (eventTime.isAfter(now.plus(MAX_FUTURE_SKEW))) {
             throw CreditsException.badRequest("invalid_time", "the event's time may be at most 5 minutes in the future; got "
                     + Timestamps.format(eventTime) + " at " + Timestamps.format(now));
         }
+        Instant earliest = Period.of(now).previous().start();
+        if (eventTime.isBefore(earliest)) {
+            throw CreditsException.badRequest("invalid_time", "the event's time must be no earlier than "
+                    + Timestamps.format(earliest) + " (the start of the previous period); got " + Timestamps.format(eventTime));
+        }
         return Period.of(eventTime);
+    }
+
+    /** Refuses (400) a cursor this reset cannot have handed on: one past the last index shard or the last round. */
+    public void check(ResetCursor cursor) {
+        if (cursor.shard() > resets.workspaceShards()) {
+            throw CreditsException.badRequest("invalid_cursor", "cursor.shard must be at most " + resets.workspaceShards()
+                    + "; got " + cursor.shard());
+        }
+        if (cursor.round() > settings.maxRounds()) {
+            throw CreditsException.badRequest("invalid_cursor", "cursor.round must be at most " + settings.maxRounds()
+                    + "; got " + cursor.round());
+        }
     }
 
     /** Resets from {@code cursor} until done or until {@code deadline} draws near; {@code owner} names this invocation. */
     public ResetProgress run(ResetCursor cursor, Instant deadline, String owner) {
-        if (cursor.shard() > resets.workspaceShards()) {
-            throw CreditsException.badRequest("invalid_cursor", "cursor.shard must be at most " + resets.workspaceShards());
-        }
+        check(cursor);
         Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
         Period opening = cursor.period();
         Period closing = opening.previous();

@@ -4,6 +4,7 @@ import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Timestamps;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,6 +18,13 @@ import java.util.Set;
  */
 public record ResetCursor(Period period, int round, int shard, String after, long pending, Instant retryAt, Instant notBefore) {
     private static final Set<String> FIELDS = Set.of("period", "round", "shard", "after", "pending", "retryAt", "notBefore");
+    /**
+     * The furthest ahead {@code retryAt} and {@code notBefore} may be: a claim's lease ends with its holder's invocation
+     * (15 minutes at most, plus a margin), so anything beyond an hour is not a cursor this reset wrote.
+     */
+    public static final Duration MAX_WAIT = Duration.ofHours(1);
+    /** More pending workspaces than any table holds, and far enough below {@code Long.MAX_VALUE} that adding cannot overflow. */
+    static final long MAX_PENDING = 1_000_000_000_000L;
 
     public ResetCursor {
         if (round < 1 || shard < 0 || pending < 0) {
@@ -63,8 +71,8 @@ public record ResetCursor(Period period, int round, int shard, String after, lon
         return map;
     }
 
-    /** Reads {@code toMap()}'s form back; anything else is a 400 naming what is wrong. */
-    public static ResetCursor fromMap(Object value) {
+    /** Reads {@code toMap()}'s form back, at {@code now}; anything else is a 400 naming what is wrong. */
+    public static ResetCursor fromMap(Object value, Instant now) {
         if (!(value instanceof Map<?, ?> map)) {
             throw invalid("cursor must be an object; got " + value);
         }
@@ -80,8 +88,8 @@ public record ResetCursor(Period period, int round, int shard, String after, lon
         if (after != null) {
             Ids.workspaceId(after);
         }
-        long pending = number(map, "pending", 0, Long.MAX_VALUE);
-        return new ResetCursor(period, round, shard, after, pending, instant(map, "retryAt"), instant(map, "notBefore"));
+        long pending = number(map, "pending", 0, MAX_PENDING);
+        return new ResetCursor(period, round, shard, after, pending, instant(map, "retryAt", now), instant(map, "notBefore", now));
     }
 
     private static String text(Map<?, ?> map, String field, boolean required) {
@@ -99,14 +107,22 @@ public record ResetCursor(Period period, int round, int shard, String after, lon
         Object value = map.get(field);
         if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < min
                 || ((Number) value).longValue() > max) {
-            throw invalid("cursor." + field + " must be a whole number from " + min + "; got " + value);
+            throw invalid("cursor." + field + " must be a whole number from " + min + " to " + max + "; got " + value);
         }
         return ((Number) value).longValue();
     }
 
-    private static Instant instant(Map<?, ?> map, String field) {
+    private static Instant instant(Map<?, ?> map, String field, Instant now) {
         String text = text(map, field, false);
-        return text == null ? null : Timestamps.parse("cursor." + field, text);
+        if (text == null) {
+            return null;
+        }
+        Instant instant = Timestamps.parse("cursor." + field, text);
+        if (instant.isAfter(now.plus(MAX_WAIT))) {
+            throw invalid("cursor." + field + " may be at most " + MAX_WAIT.toMinutes() + " minutes ahead of now ("
+                    + Timestamps.format(now) + "); got " + text);
+        }
+        return instant;
     }
 
     private static CreditsException invalid(String message) {

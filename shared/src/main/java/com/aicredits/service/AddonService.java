@@ -1,13 +1,13 @@
 package com.aicredits.service;
 
 import com.aicredits.domain.AddonPackage;
-import com.aicredits.domain.Balance;
+import com.aicredits.domain.Allocation;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Workspace;
 import com.aicredits.store.CreditStore;
-import com.aicredits.store.CreditStore.LedgerView;
+import com.aicredits.store.CreditStore.WorkspaceBalances;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,10 +16,11 @@ import java.util.Optional;
 
 /**
  * Add-on packages. A purchase is kept on the workspace item (so every later period's opening, lazy or scheduled,
- * counts it through {@code Allocation}) and raises the current period's balance in the same transaction. Both
- * writes are conditional on what was read (workspace version, balance revision), so a purchase racing with the
- * period's lazy opening is never lost: whichever commits second sees the first and is recomputed. Idempotent by
- * {@code purchaseId}: a known id returns the original purchase and adds nothing.
+ * counts it through {@code Allocation}) and raises, in the same transaction, the balances of the current period and
+ * of the next (which may be open early) that its term covers. Every write is conditional on what was read (workspace
+ * version, balance revision, or the balance's absence), so a purchase racing with a period's opening is never lost:
+ * whichever commits second sees the first and is recomputed. Idempotent by {@code purchaseId}: a known id returns the
+ * original purchase and adds nothing.
  */
 public final class AddonService {
     private static final int MAX_ATTEMPTS = 20;
@@ -54,8 +55,8 @@ public final class AddonService {
         }
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Instant now = clock.instant();
-            Period current = Period.of(now);
-            LedgerView view = store.read(workspaceId, current, null, true);
+            List<Period> periods = Allocation.changedAt(now);
+            WorkspaceBalances view = store.readBalances(workspaceId, periods);
             Workspace workspace = view.workspace();
             if (workspace == null) {
                 throw CreditsException.notFound("workspace " + workspaceId + " does not exist");
@@ -67,10 +68,10 @@ public final class AddonService {
             AddonPackage addon = AddonPackage.bought(purchaseId, request.monthlyCredits(), term, now);
             List<AddonPackage> addons = new ArrayList<>(workspace.addons());
             addons.add(addon);
-            Balance before = view.balance();
-            Balance after = before == null ? null : before.withMoreAddonCredits(addon.monthlyCredits());
+            // A MONTHLY package bought before midnight leaves a next period opened early as it is.
+            List<Period> covered = periods.stream().filter(addon::activeIn).toList();
             if (store.saveWorkspace(workspace.withAddons(addons).withVersion(workspace.version() + 1), workspace.version(),
-                    current, before, after)) {
+                    view.moved(covered, balance -> balance.withMoreAddonCredits(addon.monthlyCredits())))) {
                 return new Purchased(addon, true);
             }
         }

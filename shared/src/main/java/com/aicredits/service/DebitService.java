@@ -59,20 +59,12 @@ public final class DebitService {
 
     public DebitOutcome record(String workspaceId, RecordExecution request) {
         String executionId = checkedExecutionId(workspaceId, request);
-        Instant now = clock.instant();
-        Instant occurredAt;
-        Price price;
-        try {
-            occurredAt = occurredAt(request, now);
-            price = catalog.priceAt(request.activity(), occurredAt);
-        } catch (CreditsException invalid) {
-            // A recorded execution is answered forever, even once its occurredAt has left the window.
-            StoredRecord existing = store.read(workspaceId, Period.of(now), executionId, true).record();
-            if (existing != null) {
-                return replay(existing, request.activity(), executionId);
-            }
-            throw invalid;
+        Run run = run(workspaceId, executionId, request, clock.instant());
+        if (run.recorded() != null) {
+            return replay(run.recorded().record(), request.activity(), executionId);
         }
+        Instant occurredAt = run.occurredAt();
+        Price price = run.price();
         Period period = Period.of(occurredAt);
         ReentrantLock lock = balanceLocks[Math.floorMod((workspaceId + '#' + period).hashCode(), balanceLocks.length)];
         lock.lock();
@@ -158,22 +150,55 @@ public final class DebitService {
      */
     public CheckResult check(String workspaceId, RecordExecution request) {
         String executionId = checkedExecutionId(workspaceId, request);
-        Instant occurredAt = occurredAt(request, clock.instant());
-        Price price = catalog.priceAt(request.activity(), occurredAt);
-        Period period = Period.of(occurredAt);
+        Instant now = clock.instant();
+        Run run = run(workspaceId, executionId, request, now);
+        if (run.recorded() != null) {
+            // Answered with the current period's balance: the request names no valid period.
+            return alreadyRecorded(workspaceId, run.recorded(), request.activity(), Period.of(now));
+        }
+        Price price = run.price();
+        Period period = Period.of(run.occurredAt());
         LedgerView view = store.read(workspaceId, period, executionId, true);
         Workspace workspace = requireWorkspace(view, workspaceId);
-        Balance balance = view.balance() != null ? view.balance() : Allocation.opening(workspace, period);
         if (view.record() != null) {
-            boolean sameActivity = view.record().activity().equals(request.activity());
-            return new CheckResult(sameActivity, 0, balance.remaining(), sameActivity
-                    ? "already recorded: recording it again returns the stored record and debits nothing"
-                    : "executionId already recorded for activity '" + view.record().activity() + "'");
+            return alreadyRecorded(workspaceId, view, request.activity(), period);
         }
+        Balance balance = view.balance() != null ? view.balance() : Allocation.opening(workspace, period);
         Charge charge = Charge.of(price, balance.pricingModel());
         Optional<CreditsException> refusal = balance.refusal(charge);
         return new CheckResult(refusal.isEmpty(), charge.credits(), balance.remaining() - charge.credits(),
                 refusal.map(CreditsException::getMessage).orElse(null));
+    }
+
+    /** A request's run: its time and price, or, when those are refused but its id is recorded, the view of that record. */
+    private record Run(Instant occurredAt, Price price, LedgerView recorded) {
+    }
+
+    /**
+     * A refused occurredAt or activity is still answered if the executionId is recorded (forever, even once its
+     * occurredAt has left the window), by the debit and the dry run alike; otherwise the refusal is thrown.
+     */
+    private Run run(String workspaceId, String executionId, RecordExecution request, Instant now) {
+        try {
+            Instant occurredAt = occurredAt(request, now);
+            return new Run(occurredAt, catalog.priceAt(request.activity(), occurredAt), null);
+        } catch (CreditsException invalid) {
+            LedgerView view = store.read(workspaceId, Period.of(now), executionId, true);
+            if (view.record() == null) {
+                throw invalid;
+            }
+            return new Run(null, null, view);
+        }
+    }
+
+    /** The dry run of an id already recorded: what a debit would answer (the stored record, or 409 for another activity). */
+    private static CheckResult alreadyRecorded(String workspaceId, LedgerView view, String activity, Period period) {
+        Workspace workspace = requireWorkspace(view, workspaceId);
+        Balance balance = view.balance() != null ? view.balance() : Allocation.opening(workspace, period);
+        boolean sameActivity = view.record().activity().equals(activity);
+        return new CheckResult(sameActivity, 0, balance.remaining(), sameActivity
+                ? "already recorded: recording it again returns the stored record and debits nothing"
+                : "executionId already recorded for activity '" + view.record().activity() + "'");
     }
 
     /** Checks the path's workspaceId and the body's executionId and activity; returns the executionId. */

@@ -1,19 +1,21 @@
 package com.aicredits.service;
 
-import com.aicredits.domain.Balance;
+import com.aicredits.domain.Allocation;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Workspace;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.store.CreditStore;
-import com.aicredits.store.CreditStore.LedgerView;
+import com.aicredits.store.CreditStore.WorkspaceBalances;
 import java.time.Clock;
+import java.util.List;
 
 /**
- * Creates, replaces and reads workspaces. A change applies to the current period's balance in the same
- * transaction (allocation from the new tier, hard limit, Cases, pricing model), so a debit never sees a
- * workspace and a balance that disagree. Earlier periods keep the settings they closed with.
+ * Creates, replaces and reads workspaces. A change applies in the same transaction to the balances of the current
+ * period and of the next, which may be open early (allocation from the new tier, hard limit, Cases, pricing model), so
+ * a debit never sees a workspace and a balance that disagree; the write is conditional on each balance as read, or on
+ * its absence. Earlier periods keep the settings they closed with.
  */
 public final class WorkspaceService {
     private static final int MAX_ATTEMPTS = 10;
@@ -33,8 +35,8 @@ public final class WorkspaceService {
     public Saved put(String workspaceId, WorkspaceSpec spec) {
         Workspace requested = Workspace.fromSpec(workspaceId, spec);
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            Period current = Period.of(clock.instant());
-            LedgerView view = store.read(workspaceId, current, null, true);
+            List<Period> periods = Allocation.changedAt(clock.instant());
+            WorkspaceBalances view = store.readBalances(workspaceId, periods);
             Workspace existing = view.workspace();
             if (existing != null && !existing.organizationId().equals(requested.organizationId())) {
                 throw CreditsException.conflict("organization_immutable", "workspace " + workspaceId
@@ -47,9 +49,7 @@ public final class WorkspaceService {
             }
             long expectedVersion = existing == null ? 0 : existing.version();
             Workspace saved = candidate.withVersion(expectedVersion + 1);
-            Balance before = view.balance();
-            Balance after = before == null ? null : before.withSettingsOf(saved);
-            if (store.saveWorkspace(saved, expectedVersion, current, before, after)) {
+            if (store.saveWorkspace(saved, expectedVersion, view.moved(periods, balance -> balance.withSettingsOf(saved)))) {
                 return new Saved(saved, existing == null);
             }
         }

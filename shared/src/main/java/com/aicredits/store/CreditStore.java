@@ -6,6 +6,9 @@ import com.aicredits.domain.RefundLine;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
 import com.aicredits.json.Json;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The port to the one table: workspaces, period balances and the usage records of the ledger.
@@ -34,16 +37,36 @@ public interface CreditStore {
      */
     OpenResult open(Balance opening, long workspaceVersion);
 
+    /** The workspace (null when absent) and its balances of {@code periods} that exist, in one consistent read. */
+    WorkspaceBalances readBalances(String workspaceId, List<Period> periods);
+
     /**
      * Creates ({@code expectedVersion == 0}) or replaces (at {@code expectedVersion}) a workspace, and in the same
-     * transaction moves the current period's balance to its settings: {@code balanceBefore -> balanceAfter}, or
-     * asserts that balance still does not exist when both are null.
+     * transaction moves each of {@code balances} to its settings; false (nothing written) when anything read moved.
      */
-    boolean saveWorkspace(Workspace workspace, long expectedVersion, Period currentPeriod,
-                          Balance balanceBefore, Balance balanceAfter);
+    boolean saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances);
 
     /** What a read found; absent items are null. */
     record LedgerView(Workspace workspace, Balance balance, StoredRecord record) {
+    }
+
+    /** A workspace and those of its balances that a read found, by period. */
+    record WorkspaceBalances(Workspace workspace, Map<Period, Balance> balances) {
+        /** Each of {@code periods} moved by {@code change}: its balance as read and as changed, or its absence. */
+        public List<BalanceMove> moved(List<Period> periods, UnaryOperator<Balance> change) {
+            return periods.stream().map(period -> {
+                Balance before = balances.get(period);
+                return new BalanceMove(period, before, before == null ? null : change.apply(before));
+            }).toList();
+        }
+    }
+
+    /**
+     * One balance a workspace change moves: {@code before -> after} (compare-and-set on {@code before.revision()}), or,
+     * both null, the assertion that the balance of {@code period} still does not exist (so an opening that commits
+     * between the read and the write, from the old settings, cancels the change, which is then redone).
+     */
+    record BalanceMove(Period period, Balance before, Balance after) {
     }
 
     /**

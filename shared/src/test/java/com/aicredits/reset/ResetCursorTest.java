@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class ResetCursorTest {
     private static final Period DECEMBER = Period.parse("2026-12");
+    private static final Instant NOW = Instant.parse("2026-12-01T00:04:00Z");
 
     @Test
     void aCursorSurvivesTheTripThroughAnEventsDetail() {
@@ -20,8 +21,8 @@ class ResetCursorTest {
 
         assertThat(cursor.toMap()).isEqualTo(Map.of("period", "2026-12", "round", 2, "shard", 7, "after", "ws-acme-prod",
                 "pending", 3L, "retryAt", "2026-12-01T00:04:30.000Z", "notBefore", "2026-12-01T00:05:00.000Z"));
-        assertThat(ResetCursor.fromMap(cursor.toMap())).isEqualTo(cursor);
-        assertThat(ResetCursor.fromMap(ResetCursor.start(DECEMBER).toMap())).isEqualTo(ResetCursor.start(DECEMBER));
+        assertThat(ResetCursor.fromMap(cursor.toMap(), NOW)).isEqualTo(cursor);
+        assertThat(ResetCursor.fromMap(ResetCursor.start(DECEMBER).toMap(), NOW)).isEqualTo(ResetCursor.start(DECEMBER));
     }
 
     @Test
@@ -48,6 +49,17 @@ class ResetCursorTest {
         assertRefused(with(good, "notBefore", "tomorrow"), "ISO-8601");
     }
 
+    @Test
+    void aCounterThatWouldOverflowOrATimeFarAheadIsRefused() {
+        Map<String, Object> good = ResetCursor.start(DECEMBER).toMap();
+        assertRefused(with(good, "pending", Long.MAX_VALUE - 5), "cursor.pending must be a whole number from 0 to");
+        // notBefore and retryAt are at most a claim's lease ahead; year 9999 would chain self-invocations for ever.
+        assertRefused(with(good, "notBefore", "9999-12-31T00:00:00Z"), "cursor.notBefore may be at most");
+        assertRefused(with(good, "retryAt", "9999-12-31T00:00:00Z"), "cursor.retryAt may be at most");
+        Map<String, Object> soon = with(good, "notBefore", NOW.plus(ResetCursor.MAX_WAIT).toString());
+        assertThat(ResetCursor.fromMap(soon, NOW).notBefore()).isEqualTo(NOW.plus(ResetCursor.MAX_WAIT));
+    }
+
     private static Map<String, Object> with(Map<String, Object> map, String key, Object value) {
         Map<String, Object> copy = new HashMap<>(map);
         copy.put(key, value);
@@ -55,7 +67,7 @@ class ResetCursorTest {
     }
 
     private static void assertRefused(Object cursor, String message) {
-        assertThatThrownBy(() -> ResetCursor.fromMap(cursor)).isInstanceOf(CreditsException.class)
+        assertThatThrownBy(() -> ResetCursor.fromMap(cursor, NOW)).isInstanceOf(CreditsException.class)
                 .hasMessageContaining(message)
                 .satisfies(e -> assertThat(((CreditsException) e).status()).isEqualTo(400));
     }

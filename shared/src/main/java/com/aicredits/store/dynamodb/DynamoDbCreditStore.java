@@ -44,6 +44,14 @@ public final class DynamoDbCreditStore implements CreditStore {
         return sortKey != null && sortKey.s() != null && sortKey.s().startsWith(Keys.BALANCE_SK_PREFIX);
     }
 
+    /** The workspace id a key of the workspace's partition carries ({@code WS#<id>}); null if it carries none. */
+    public static String workspaceIdOfKey(Map<String, AttributeValue> keys) {
+        AttributeValue partitionKey = keys.get(Keys.PK);
+        String prefix = Keys.workspacePk("");
+        return partitionKey == null || partitionKey.s() == null || !partitionKey.s().startsWith(prefix)
+                ? null : partitionKey.s().substring(prefix.length());
+    }
+
     @Override
     public Optional<Workspace> findWorkspace(String workspaceId) {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName).key(Keys.workspace(workspaceId))).item();
@@ -176,8 +184,24 @@ public final class DynamoDbCreditStore implements CreditStore {
     }
 
     @Override
-    public boolean saveWorkspace(Workspace workspace, long expectedVersion, Period currentPeriod,
-                                 Balance balanceBefore, Balance balanceAfter) {
+    public WorkspaceBalances readBalances(String workspaceId, List<Period> periods) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>(List.of(Keys.workspace(workspaceId)));
+        periods.forEach(period -> keys.add(Keys.balance(workspaceId, period)));
+        Workspace workspace = null;
+        Map<Period, Balance> balances = new HashMap<>();
+        for (Map<String, AttributeValue> item : BatchGet.items(dynamoDb, tableName, keys, true)) {
+            if (item.get(Keys.SK).s().equals(Keys.WORKSPACE_SK)) {
+                workspace = Items.workspace(item);
+            } else {
+                Balance balance = Items.balance(item);
+                balances.put(balance.period(), balance);
+            }
+        }
+        return new WorkspaceBalances(workspace, balances);
+    }
+
+    @Override
+    public boolean saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances) {
         Put.Builder put = Put.builder().tableName(tableName).item(Items.workspace(workspace));
         if (expectedVersion == 0) {
             put.conditionExpression(NOT_EXISTS);
@@ -186,12 +210,15 @@ public final class DynamoDbCreditStore implements CreditStore {
                     .expressionAttributeNames(Map.of("#version", Items.VERSION))
                     .expressionAttributeValues(Map.of(":version", number(expectedVersion)));
         }
-        TransactWriteItem balanceItem = balanceBefore == null
-                ? TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(tableName)
-                        .key(Keys.balance(workspace.workspaceId(), currentPeriod)).conditionExpression(NOT_EXISTS).build()).build()
-                : TransactWriteItem.builder().update(balanceUpdate(balanceBefore, balanceAfter, null)).build();
+        List<TransactWriteItem> items = new ArrayList<>(List.of(TransactWriteItem.builder().put(put.build()).build()));
+        for (BalanceMove move : balances) {
+            items.add(move.before() == null
+                    ? TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(tableName)
+                            .key(Keys.balance(workspace.workspaceId(), move.period())).conditionExpression(NOT_EXISTS).build()).build()
+                    : TransactWriteItem.builder().update(balanceUpdate(move.before(), move.after(), null)).build());
+        }
         try {
-            dynamoDb.transactWriteItems(b -> b.transactItems(TransactWriteItem.builder().put(put.build()).build(), balanceItem));
+            dynamoDb.transactWriteItems(b -> b.transactItems(items));
             return true;
         } catch (TransactionCanceledException e) {
             return false;

@@ -25,7 +25,8 @@ import java.util.Map;
  * The monthly reset, on the EventBridge schedule {@code cron(0 0 1 * ? *)}: opens the period of the event's time for
  * every workspace and emails the summary of the month before. The scheduled event starts a reset; a reset that runs
  * out of time hands the same event on with its cursor in {@code detail.cursor} (see {@link Continuation}). An event
- * it cannot act on (no time, a time more than 5 minutes ahead, a malformed cursor) is refused without a retry.
+ * it cannot act on (no time, a time more than 5 minutes ahead or before the previous period, a malformed cursor) is
+ * refused without a retry.
  */
 public final class MonthlyResetHandler implements RequestHandler<ScheduledEvent, Map<String, Object>> {
     /** "in-process" in the local stack: continue in this JVM instead of invoking Lambda. */
@@ -68,6 +69,7 @@ public final class MonthlyResetHandler implements RequestHandler<ScheduledEvent,
         ResetCursor cursor;
         try {
             cursor = cursor(event, now);
+            reset.check(cursor);
         } catch (CreditsException refused) {
             // Bad input: retrying it would not help, so it is answered, not thrown.
             Map<String, Object> answer = new LinkedHashMap<>();
@@ -108,7 +110,7 @@ public final class MonthlyResetHandler implements RequestHandler<ScheduledEvent,
                         + " is empty (a new reset) or holds only its cursor");
             }
         }
-        ResetCursor cursor = ResetCursor.fromMap(detail.get(CURSOR));
+        ResetCursor cursor = ResetCursor.fromMap(detail.get(CURSOR), now);
         if (!cursor.period().equals(period)) {
             throw CreditsException.badRequest("invalid_cursor", "the cursor resets " + cursor.period()
                     + " but the event's time is in " + period);

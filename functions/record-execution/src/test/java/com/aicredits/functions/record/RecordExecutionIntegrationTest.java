@@ -276,6 +276,33 @@ class RecordExecutionIntegrationTest {
         assertThat(replay.get("creditsConsumed").asLong()).isZero();
     }
 
+    @Test
+    void theDryRunOfARecordedExecutionWhoseOccurredAtLeftTheWindowAgreesWithTheDebit() {
+        api.workspace("ws-check-old", "DEV", Map.of());
+        api.debitAt("ws-check-old", "run-1", "task.execution", "2026-11-25T09:00:00Z");
+        api.clock.advance(Duration.ofDays(120));
+        String old = "\"occurredAt\":\"2026-11-25T09:00:00Z\"";
+
+        Response debit = api.debitAt("ws-check-old", "run-1", "task.execution", "2026-11-25T09:00:00Z");
+        JsonNode dryRun = check("ws-check-old", "{\"executionId\":\"run-1\",\"activity\":\"task.execution\"," + old + "}");
+        Response otherActivity = api.debitAt("ws-check-old", "run-1", "agent.execution", "2026-11-25T09:00:00Z");
+        JsonNode otherDryRun = check("ws-check-old", "{\"executionId\":\"run-1\",\"activity\":\"agent.execution\"," + old + "}");
+
+        assertThat(debit.status()).isEqualTo(200);
+        assertThat(dryRun.get("allowed").asBoolean()).isTrue();
+        assertThat(dryRun.get("creditsConsumed").asLong()).isZero();
+        assertThat(dryRun.get("reason").asText()).startsWith("already recorded");
+        assertThat(otherActivity.status()).isEqualTo(409);
+        assertThat(otherDryRun.get("allowed").asBoolean()).isFalse();
+        assertThat(otherDryRun.get("reason").asText()).contains("already recorded for activity 'task.execution'");
+        // An id never recorded is refused by both alike.
+        assertThat(api.debitAt("ws-check-old", "run-2", "task.execution", "2026-11-25T09:00:00Z").status()).isEqualTo(400);
+        var event = com.aicredits.testkit.ApiEvents.load("record-execution.json", "ws-check-old",
+                "{\"executionId\":\"run-2\",\"activity\":\"task.execution\"," + old + "}");
+        event.setRouteKey(RecordExecutionHandler.CHECK);
+        assertThat(DebitFixture.send(api.handler, event).status()).isEqualTo(400);
+    }
+
     private JsonNode check(String workspaceId, String body) {
         var event = com.aicredits.testkit.ApiEvents.load("record-execution.json", workspaceId, body);
         event.setRouteKey(RecordExecutionHandler.CHECK);

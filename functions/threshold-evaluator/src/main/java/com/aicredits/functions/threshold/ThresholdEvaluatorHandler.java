@@ -2,6 +2,7 @@ package com.aicredits.functions.threshold;
 
 import com.aicredits.alerts.AlertEmails;
 import com.aicredits.alerts.AlertService;
+import com.aicredits.alerts.BalanceChange;
 import com.aicredits.alerts.EventBridgePublisher;
 import com.aicredits.aws.Env;
 import com.aicredits.aws.Production;
@@ -23,9 +24,10 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * On the table's stream (filtered to balance items): for each balance changed in the batch, fires the alerts its
- * latest state reached. A balance whose alerts cannot be delivered is reported as a batch item failure at its
- * first record, so Lambda retries from there; everything already delivered is marked and not sent again.
+ * On the table's stream (filtered to balance items): for each balance changed in the batch, fires the alerts any of
+ * its debits reached (not only its latest state, so batching changes nothing). A balance whose alerts cannot be
+ * delivered is reported as a batch item failure at its first record, so Lambda retries from there; everything already
+ * delivered is marked and not sent again.
  */
 public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
     private final AlertService alerts;
@@ -40,7 +42,7 @@ public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbE
     }
 
     /** The records of one balance item in this batch, in stream order. */
-    private record BalanceChanges(String firstSequenceNumber, List<DynamodbEvent.DynamodbStreamRecord> records) {
+    private record BalanceChanges(String workspaceId, String firstSequenceNumber, List<DynamodbEvent.DynamodbStreamRecord> records) {
     }
 
     @Override
@@ -58,13 +60,16 @@ public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbE
                 continue;
             }
             String key = keys.get("PK").s() + "|" + keys.get("SK").s();
-            byBalance.computeIfAbsent(key, k -> new BalanceChanges(record.getDynamodb().getSequenceNumber(), new ArrayList<>()))
+            byBalance.computeIfAbsent(key, k -> new BalanceChanges(DynamoDbCreditStore.workspaceIdOfKey(keys),
+                            record.getDynamodb().getSequenceNumber(), new ArrayList<>()))
                     .records().add(record);
         }
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         for (BalanceChanges changes : byBalance.values()) {
+            // From the key, before any image is parsed: a malformed one is logged as its own workspace's.
+            Log.workspace(changes.workspaceId());
             try {
-                evaluate(changes.records());
+                alerts.balanceChanged(changes.records().stream().map(ThresholdEvaluatorHandler::change).toList());
             } catch (RuntimeException e) {
                 Log.error("alert delivery failed; the stream retries from this record", e,
                         "sequenceNumber", changes.firstSequenceNumber());
@@ -74,18 +79,13 @@ public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbE
         return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
     }
 
-    private void evaluate(List<DynamodbEvent.DynamodbStreamRecord> records) {
-        boolean debited = false;
-        for (DynamodbEvent.DynamodbStreamRecord record : records) {
-            debited |= used(record.getDynamodb().getNewImage()) > used(record.getDynamodb().getOldImage());
-        }
-        DynamodbEvent.DynamodbStreamRecord latest = records.getLast();
+    private static BalanceChange change(DynamodbEvent.DynamodbStreamRecord record) {
         Balance balance = DynamoDbCreditStore.balanceFromItem(
-                DynamodbAttributeValueTransformer.toAttributeValueMapV2(latest.getDynamodb().getNewImage()));
-        Log.workspace(balance.workspaceId());
-        Instant at = latest.getDynamodb().getApproximateCreationDateTime() == null ? Instant.now()
-                : latest.getDynamodb().getApproximateCreationDateTime().toInstant();
-        alerts.balanceChanged(balance, debited, at);
+                DynamodbAttributeValueTransformer.toAttributeValueMapV2(record.getDynamodb().getNewImage()));
+        boolean debited = used(record.getDynamodb().getNewImage()) > used(record.getDynamodb().getOldImage());
+        Instant at = record.getDynamodb().getApproximateCreationDateTime() == null ? Instant.now()
+                : record.getDynamodb().getApproximateCreationDateTime().toInstant();
+        return new BalanceChange(balance, debited, at);
     }
 
     private static long used(Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image) {

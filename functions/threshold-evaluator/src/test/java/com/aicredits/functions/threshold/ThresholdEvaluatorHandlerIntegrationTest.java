@@ -14,6 +14,7 @@ import com.aicredits.testkit.CreditsTable;
 import com.aicredits.testkit.LogLines;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
@@ -92,6 +93,97 @@ class ThresholdEvaluatorHandlerIntegrationTest {
         handler.handleRequest(event, null);
 
         assertThat(sent).isEmpty();
+    }
+
+    @Test
+    void aCrossingFollowedInTheSameBatchByARefundOrAnAddonStillFires() {
+        workspace("ws-acme-prod");
+        // 3950 -> 4010 of 5000 reaches 80%; the refund (4010 -> 3890) and the add-on that follow leave it below.
+        DynamodbEvent refundAfter = batch(change(1, 3950, 4010, 0), change(2, 4010, 3890, 0));
+        DynamodbEvent addonAfter = batch(change(1, 3950, 4010, 0), change(2, 4010, 4010, 10_000));
+
+        handler.handleRequest(refundAfter, null);
+        assertThat(sent).extracting(Email::subject)
+                .containsExactly("[aicredits] Usage alert: 80% of monthly AI credits used — Acme Production");
+        assertThat(sent.getFirst().text()).contains("4,010");
+
+        forgetAlerts();
+        handler.handleRequest(addonAfter, null);
+        assertThat(sent).hasSize(2);
+    }
+
+    @Test
+    void theOutcomeDoesNotDependOnHowTheRecordsAreBatched() {
+        workspace("ws-acme-prod");
+        List<DynamodbEvent.DynamodbStreamRecord> records = List.of(change(1, 3000, 4010, 0), change(2, 4010, 3890, 0),
+                change(3, 3890, 4510, 0), change(4, 4510, 4510, 10_000));
+
+        handler.handleRequest(batch(records.toArray(DynamodbEvent.DynamodbStreamRecord[]::new)), null);
+        List<String> together = sent.stream().map(Email::subject).toList();
+        sent.clear();
+        forgetAlerts();
+        for (DynamodbEvent.DynamodbStreamRecord record : records) {
+            handler.handleRequest(batch(record), null);
+        }
+
+        assertThat(together).containsExactly(
+                "[aicredits] Usage alert: 80% of monthly AI credits used — Acme Production",
+                "[aicredits] Usage alert: 90% of monthly AI credits used — Acme Production");
+        assertThat(sent).extracting(Email::subject).containsExactlyElementsOf(together);
+    }
+
+    @Test
+    void theErrorLineOfAMalformedRecordNamesItsOwnWorkspace() {
+        workspace("ws-acme-prod");
+        DynamodbEvent.DynamodbStreamRecord malformed = change(2, 10, 20, 0);
+        malformed.getDynamodb().setKeys(Map.of("PK", new AttributeValue().withS("WS#ws-broken"),
+                "SK", new AttributeValue().withS("BALANCE#2026-11")));
+        malformed.getDynamodb().getNewImage().remove("used");
+
+        try (LogLines logs = LogLines.capture()) {
+            StreamsEventResponse response = handler.handleRequest(batch(change(1, 3950, 4010, 0), malformed), null);
+
+            assertThat(response.getBatchItemFailures()).extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
+                    .containsExactly(malformed.getDynamodb().getSequenceNumber());
+            List<JsonNode> errors = logs.all().stream().filter(line -> line.path("level").asText().equals("ERROR")).toList();
+            assertThat(errors).hasSize(1);
+            assertThat(errors.getFirst().get("workspaceId").asText()).isEqualTo("ws-broken");
+        }
+    }
+
+    /** Deletes every alert marker: the same records can then fire again, as on a fresh table. */
+    private void forgetAlerts() {
+        table.client.scanPaginator(b -> b.tableName(table.name)).items().stream()
+                .filter(item -> item.get("SK").s().startsWith("ALERT#"))
+                .forEach(item -> table.client.deleteItem(b -> b.tableName(table.name)
+                        .key(Map.of("PK", item.get("PK"), "SK", item.get("SK")))));
+    }
+
+    private void workspace(String workspaceId) {
+        new WorkspaceService(table.store, Clock.systemUTC()).put(workspaceId, new WorkspaceSpec(null, "org-acme",
+                "Acme Production", "PRO", null, null, null, null, List.of("lead@acme.example"), null, null));
+    }
+
+    private static DynamodbEvent batch(DynamodbEvent.DynamodbStreamRecord... records) {
+        DynamodbEvent event = new DynamodbEvent();
+        event.setRecords(List.of(records));
+        return event;
+    }
+
+    /** The sample record as the n-th write of its balance: used {@code from -> to}, with {@code addonCredits}. */
+    private DynamodbEvent.DynamodbStreamRecord change(int n, long from, long to, long addonCredits) {
+        DynamodbEvent.DynamodbStreamRecord record = sampleEvent().getRecords().getFirst();
+        var stream = record.getDynamodb();
+        stream.setSequenceNumber(String.format("1110000000000000000%05d", n));
+        Map<String, AttributeValue> newImage = new java.util.HashMap<>(stream.getNewImage());
+        Map<String, AttributeValue> oldImage = new java.util.HashMap<>(stream.getNewImage());
+        newImage.put("used", new AttributeValue().withN(Long.toString(to)));
+        oldImage.put("used", new AttributeValue().withN(Long.toString(from)));
+        newImage.put("addonCredits", new AttributeValue().withN(Long.toString(addonCredits)));
+        newImage.put("allocated", new AttributeValue().withN(Long.toString(5_000 + addonCredits)));
+        stream.setNewImage(newImage);
+        stream.setOldImage(oldImage);
+        return record;
     }
 
     @Test
