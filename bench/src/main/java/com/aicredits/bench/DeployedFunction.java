@@ -18,12 +18,21 @@ final class DeployedFunction {
         return CloudFormationTemplate.find().getParent();
     }
 
-    /** The function's {@code JAVA_TOOL_OPTIONS} (Globals merged in), split into JVM arguments; empty if none. */
+    /**
+     * The java25 runtime's own flags for a cold start on demand (not restored from a SnapStart snapshot): it stops
+     * tiered compilation at C1 unless the function sets its own (AWS Lambda guide, "Customize Java runtime startup").
+     */
+    static final List<String> LAMBDA_ON_DEMAND_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1");
+
+    /**
+     * The JVM flags a cold start of the function runs with: its {@code JAVA_TOOL_OPTIONS} (Globals merged in), split
+     * into JVM arguments, or the runtime's own when the template sets none.
+     */
     static List<String> javaToolOptions(String logicalId) {
         Map<String, Object> properties = CloudFormationTemplate.load(CloudFormationTemplate.find()).effectiveProperties(logicalId);
         Object options = properties.get("Environment") instanceof Map<?, ?> environment
                 && environment.get("Variables") instanceof Map<?, ?> variables ? variables.get("JAVA_TOOL_OPTIONS") : null;
-        return options == null ? List.of() : List.of(String.valueOf(options).trim().split("\\s+"));
+        return options == null ? LAMBDA_ON_DEMAND_FLAGS : List.of(String.valueOf(options).trim().split("\\s+"));
     }
 
     /** functions/{module}/target/*-lambda.jar, as {@code make build} leaves it. */

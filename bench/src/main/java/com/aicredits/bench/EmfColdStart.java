@@ -23,25 +23,27 @@ final class EmfColdStart {
     }
 
     static void run() throws Exception {
-        Map<String, List<long[]>> results = new TreeMap<>(Map.of("library", new ArrayList<>(), "ours", new ArrayList<>()));
+        Map<String, List<long[]>> results = new TreeMap<>(Map.of("library", new ArrayList<>(), "ours", new ArrayList<>(),
+                "slf4j-json", new ArrayList<>(), "slf4j-nop", new ArrayList<>()));
         for (int run = 0; run < RUNS; run++) {
             for (String variant : results.keySet()) {
                 results.get(variant).add(probe(variant));
             }
-            Progress.say(String.format("EMF cold start: run %d/%d", run + 1, RUNS));
+            Progress.say(String.format("EMF and SLF4J cold start: run %d/%d", run + 1, RUNS));
         }
-        long[] library = median(results.get("library"));
-        long[] ours = median(results.get("ours"));
-        add("aws-embedded-metrics 4.2.0", library);
-        add("our Jackson writer (shared/observability/Metrics)", ours);
+        add("first EMF metric line", "aws-embedded-metrics 4.2.0", median(results.get("library")));
+        add("first EMF metric line", "our Jackson writer (shared/observability/Metrics)", median(results.get("ours")));
+        add("first SDK warning through SLF4J", "our JSON provider (shared/observability/JsonLogProvider)", median(results.get("slf4j-json")));
+        add("first SDK warning through SLF4J", "SLF4J's no-op provider (a jar without one; prints 3 plain lines)",
+                median(results.get("slf4j-nop")));
     }
 
-    private static void add(String variant, long[] median) {
+    private static void add(String what, String variant, long[] median) {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("medianMillis", median[0] / 1000.0);
         figures.put("classesLoaded", median[1]);
         figures.put("runs", RUNS);
-        BenchResults.add(BenchResults.Row.of("cold start", "first EMF metric line in a fresh JVM, " + variant + " (median of " + RUNS + ")",
+        BenchResults.add(BenchResults.Row.of("cold start", what + " in a fresh JVM, " + variant + " (median of " + RUNS + ")",
                 String.format("%.1f ms, %d classes loaded", median[0] / 1000.0, median[1])).withFigures(figures));
     }
 
@@ -53,8 +55,13 @@ final class EmfColdStart {
 
     private static long[] probe(String variant) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), EmfProbe.class.getName(), variant).redirectErrorStream(true);
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        command.addAll(DeployedFunction.LAMBDA_ON_DEMAND_FLAGS);
+        if (variant.equals("slf4j-nop")) {
+            command.add("-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider");
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), EmfProbe.class.getName(), variant));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         // As in Lambda: the library picks its Lambda environment (standard output) from this variable.
         builder.environment().put("AWS_LAMBDA_FUNCTION_NAME", "emf-probe");
         Process process = builder.start();

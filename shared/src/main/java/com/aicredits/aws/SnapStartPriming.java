@@ -1,12 +1,15 @@
 package com.aicredits.aws;
 
 import com.aicredits.domain.PriceCatalog;
+import com.aicredits.observability.Log;
+import com.aicredits.observability.Metrics;
 import com.aicredits.store.CreditStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
+import org.slf4j.LoggerFactory;
 
 /**
  * Before SnapStart takes its snapshot, runs harmless reads so the snapshot holds a warmed SDK client, HTTP stack,
@@ -37,7 +40,26 @@ public final class SnapStartPriming implements Resource {
             register(() -> {
                 store.findWorkspace("snapstart-priming");
                 PriceCatalog.loadDefault();
+                warmUpLogsAndMetrics();
             });
+        }
+    }
+
+    /**
+     * Writes one line of each kind the functions write (a log line, each metric, an SDK warning through SLF4J) into a
+     * sink that drops them: their classes, Jackson's generator and SLF4J's provider lookup land in the snapshot, and
+     * nothing reaches the log.
+     */
+    static void warmUpLogsAndMetrics() {
+        try (AutoCloseable dropped = Log.capture(line -> { })) {
+            Log.info("snapstart priming");
+            Metrics.debited("AI_TASK", 1, 0);
+            Metrics.refused("hard_limit_exceeded");
+            Metrics.replayed();
+            Metrics.thresholdFired("80", "2026-01");
+            LoggerFactory.getLogger(SnapStartPriming.class).warn("snapstart priming");
+        } catch (Exception e) {
+            throw new IllegalStateException("priming the logs failed", e);
         }
     }
 

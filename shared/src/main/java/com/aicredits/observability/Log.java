@@ -189,7 +189,10 @@ public final class Log {
         System.out.flush();
     }
 
-    /** Tests: sends every line to {@code capture} instead of standard output, until the returned scope closes. */
+    /**
+     * Sends every line to {@code capture} instead of standard output, until the returned scope closes: for tests, and
+     * for SnapStart's priming, which writes lines nobody should read.
+     */
     public static AutoCloseable capture(Consumer<String> capture) {
         Consumer<String> previous = sink;
         sink = capture;
