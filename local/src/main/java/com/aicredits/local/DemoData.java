@@ -13,6 +13,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,7 +35,7 @@ final class DemoData {
     private static final List<DemoWorkspace> WORKSPACES = List.of(
             new DemoWorkspace("ws-demo-soc", "Acme SOC", "ESSENTIAL", 2_000, 0.93,
                     List.of("case.investigation", "case.investigation", "case.conversation", "agent.execution", "task.execution", "case.summary")),
-            new DemoWorkspace("ws-demo-mssp", "Acme MSSP", "PRO", 5_000, 0.55,
+            new DemoWorkspace("ws-demo-mssp", "Acme MSSP", "PRO", 5_000, 0.4,
                     List.of("case.investigation", "case.investigation", "agent.execution", "agent.execution", "task.execution", "builder.assist")),
             new DemoWorkspace("ws-demo-lab", "Acme Lab", "DEV", 500, 1.24,
                     List.of("task.execution", "task.execution", "agent.execution", "case.conversation")));
@@ -58,9 +59,9 @@ final class DemoData {
     }
 
     /**
-     * Creates the workspaces, records the whole previous month, runs {@code closeMonth} (the monthly reset as its
-     * schedule would fire it at the 1st: it sends each workspace the summary of the month that closed), then records
-     * this month up to {@code now}.
+     * Creates the workspaces, records the whole previous month and this month up to {@code now}, then runs
+     * {@code closeMonth} (the monthly reset as its schedule fires it at the 1st: it sends each workspace the summary of
+     * the month that closed).
      */
     static Written write(WorkspaceService workspaces, DebitService debits, Instant now, Consumer<Instant> closeMonth) {
         Period current = Period.of(now);
@@ -69,29 +70,31 @@ final class DemoData {
             workspaces.put(demo.id(), new WorkspaceSpec(null, ORGANIZATION, demo.name(), demo.tier(), null, true, null, null,
                     List.of("secops-lead@acme.example"), null, null));
         }
-        int before = recordAll(debits, previous, previous.end(), 1.0);
-        closeMonth.accept(current.start());
         double elapsed = (double) Duration.between(current.start(), now).toMillis()
                 / Duration.between(current.start(), current.end()).toMillis();
-        int after = recordAll(debits, current, now, elapsed);
-        return new Written(before, after);
-    }
-
-    /** Each workspace's runs of {@code period} up to {@code until}, the workspaces side by side, each in time order. */
-    private static int recordAll(DebitService debits, Period period, Instant until, double shareOfMonth) {
-        try (ExecutorService pool = Executors.newFixedThreadPool(WORKSPACES.size())) {
-            List<Future<Integer>> recorded = new ArrayList<>();
+        // Every workspace's two months side by side (six ledgers, each written in time order), then the month closed:
+        // the summary sees the whole previous month.
+        try (ExecutorService pool = Executors.newFixedThreadPool(2 * WORKSPACES.size())) {
+            List<Future<Integer>> before = new ArrayList<>();
+            List<Future<Integer>> after = new ArrayList<>();
             for (DemoWorkspace demo : WORKSPACES) {
-                recorded.add(pool.submit(() -> record(debits, demo, period, until, shareOfMonth)));
+                before.add(pool.submit(() -> record(debits, demo, previous, previous.end(), 1.0)));
+                after.add(pool.submit(() -> record(debits, demo, current, now, elapsed)));
             }
-            int total = 0;
-            for (Future<Integer> count : recorded) {
-                total += count.get();
-            }
-            return total;
-        } catch (Exception e) {
+            Written written = new Written(sum(before), sum(after));
+            closeMonth.accept(current.start());
+            return written;
+        } catch (ExecutionException | InterruptedException e) {
             throw new IllegalStateException("writing the demo data failed: " + e.getMessage(), e);
         }
+    }
+
+    private static int sum(List<Future<Integer>> counts) throws ExecutionException, InterruptedException {
+        int total = 0;
+        for (Future<Integer> count : counts) {
+            total += count.get();
+        }
+        return total;
     }
 
     private static int record(DebitService debits, DemoWorkspace demo, Period period, Instant until, double shareOfMonth) {
