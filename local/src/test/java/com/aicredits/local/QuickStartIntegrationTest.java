@@ -185,11 +185,19 @@ class QuickStartIntegrationTest {
 
     private static Shell shell(Path directory, String command, int port, Path scratch) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("bash", "-c", command).directory(directory.toFile()).redirectErrorStream(true);
-        builder.environment().put("PORT", Integer.toString(port));
+        asAUsersShell(builder, port);
         Process process = builder.start();
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process));
         assertThat(process.waitFor(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as(command + " ends").isTrue();
         return new Shell(process.exitValue(), output.get());
+    }
+
+    /** A terminal's environment, with PORT set as the README says: nothing of the make that runs this test. */
+    private static void asAUsersShell(ProcessBuilder builder, int port) {
+        for (String inherited : List.of("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "AICREDITS_LOCAL_DIR", "AICREDITS_CLOCK_START")) {
+            builder.environment().remove(inherited);
+        }
+        builder.environment().put("PORT", Integer.toString(port));
     }
 
     private record Answer(String stdout, List<Integer> statuses, String assigned) {
@@ -263,7 +271,7 @@ class QuickStartIntegrationTest {
             // setsid: the new process leads its own group, so its pid is the group's id, as for a shell's job.
             ProcessBuilder builder = new ProcessBuilder("setsid", "bash", "-c", command).directory(directory.toFile())
                     .redirectErrorStream(true);
-            builder.environment().put("PORT", Integer.toString(port));
+            asAUsersShell(builder, port);
             return new Started(builder.start());
         }
 
