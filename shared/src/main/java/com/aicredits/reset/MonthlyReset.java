@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -101,8 +102,13 @@ public final class MonthlyReset {
         return Period.of(eventTime);
     }
 
-    /** Resets from {@code cursor} until done or until {@code deadline} draws near; {@code owner} names this invocation. */
-    public ResetProgress run(ResetCursor cursor, Instant deadline, String owner) {
+    /**
+     * Resets from {@code cursor} until done or until {@code deadline} draws near; {@code invocation} names this
+     * invocation. Its claims' owner adds a token of this run to it: a Lambda retry of the same request (same id) is
+     * another claimant, and must not take the claims of a run that may still be sending as its own.
+     */
+    public ResetProgress run(ResetCursor cursor, Instant deadline, String invocation) {
+        String owner = invocation + "/" + UUID.randomUUID();
         if (cursor.shard() > resets.workspaceShards()) {
             throw CreditsException.badRequest("invalid_cursor", "cursor.shard must be at most " + resets.workspaceShards());
         }

@@ -25,8 +25,9 @@ public interface ResetStore {
 
     /**
      * Claims the summary of {@code period}: succeeds if nobody claimed it, or if the claim there is unsent and its
-     * lease is over by {@code now} (its holder is gone). The new claim is {@code owner}'s until {@code leaseUntil}
-     * (exclusive).
+     * lease is over by {@code now} (its holder is gone), or if the unsent claim there is {@code owner}'s own (a retry
+     * whose first response was lost). The new claim is {@code owner}'s until {@code leaseUntil} (exclusive);
+     * {@code owner} must name one claimant only (see {@link MonthlyReset#run}).
      */
     Claim claimSummary(String workspaceId, Period period, String owner, Instant now, Instant leaseUntil);
 

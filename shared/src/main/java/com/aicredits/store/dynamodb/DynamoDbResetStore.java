@@ -100,7 +100,11 @@ public final class DynamoDbResetStore implements ResetStore {
             Map<String, AttributeValue> item = taken.hasItem() && !taken.item().isEmpty() ? taken.item()
                     : dynamoDb.getItem(b -> b.tableName(tableName).key(summaryKey(workspaceId, period)).consistentRead(true)).item();
             SummaryMarker marker = marker(item);
-            return marker.sent() ? new Claim.AlreadySent() : new Claim.HeldUntil(marker.leaseUntil());
+            if (marker.sent()) {
+                return new Claim.AlreadySent();
+            }
+            // Our own claim met by the SDK's retry of it, its first response lost: still ours to send.
+            return owner.equals(marker.owner()) ? new Claim.Claimed() : new Claim.HeldUntil(marker.leaseUntil());
         }
     }
 
