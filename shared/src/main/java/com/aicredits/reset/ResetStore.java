@@ -34,8 +34,12 @@ public interface ResetStore {
     /** Marks the summary sent; false if {@code owner} no longer holds the claim. */
     boolean markSummarySent(String workspaceId, Period period, String owner, String messageId, Instant sentAt);
 
-    /** Gives an unsent claim up at once (the email was not accepted), so the next attempt need not wait for its lease. */
-    void releaseSummary(String workspaceId, Period period, String owner);
+    /**
+     * Gives an unsent claim up: anyone, {@code owner} included, may claim it again from {@code claimableFrom} on (at
+     * once when the email was refused, so the next attempt need not wait for the lease; later when SES may have
+     * accepted it).
+     */
+    void releaseSummary(String workspaceId, Period period, String owner, Instant claimableFrom);
 
     /** A page of the workspace index; {@code last} is null when the shard has no more. */
     record WorkspacePage(List<Workspace> workspaces, String last) {

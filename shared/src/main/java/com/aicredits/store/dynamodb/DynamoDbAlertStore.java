@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 
 /**
  * Alert markers: {@code PK=WS#<id>}, {@code SK=ALERT#<period>#THRESHOLD#0080} (or {@code #FORECAST}), with
- * {@code firedAt}, {@code emailedAt}, {@code publishedAt} and the {@code claimToken} of the claim that wrote it. They expire (TTL) 400 days after their period.
+ * {@code firedAt}, {@code emailedAt}, {@code publishedAt}, the {@code claimToken} of the claim that wrote it, and
+ * {@code uncertainSends}: how many sends SES may have accepted without our knowing (each may be one more copy). They expire (TTL) 400 days after their period.
  */
 public final class DynamoDbAlertStore implements AlertStore {
     static final String ALERT_SK_PREFIX = "ALERT#";
@@ -82,6 +83,12 @@ public final class DynamoDbAlertStore implements AlertStore {
     public void markEmailed(String workspaceId, Period period, Alert alert, String messageId) {
         mark(workspaceId, period, alert, "SET emailedAt = :now, messageId = :id",
                 Map.of(":now", AttributeValue.fromS(Instant.now().toString()), ":id", AttributeValue.fromS(messageId)));
+    }
+
+    @Override
+    public void markEmailUncertain(String workspaceId, Period period, Alert alert) {
+        mark(workspaceId, period, alert, "SET lastUncertainSendAt = :now ADD uncertainSends :one",
+                Map.of(":now", AttributeValue.fromS(Instant.now().toString()), ":one", AttributeValue.fromN("1")));
     }
 
     @Override
