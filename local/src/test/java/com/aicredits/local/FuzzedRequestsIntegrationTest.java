@@ -95,6 +95,10 @@ class FuzzedRequestsIntegrationTest {
         } catch (AssertionError notJson) {
             return "the answer is not JSON: " + answer;
         }
+        if (sent.pathAndQuery().split("\\?", 2)[0].contains("%00") && reply.status() == 400
+                && reply.body().equals("{\"message\":\"Bad Request\"}")) {
+            return null; // the HTTP server refuses a NUL in the path before any route, with API Gateway's own answer
+        }
         String message = error.path("message").asText("");
         if (error.path("code").asText("").isBlank() || message.isBlank()) {
             return "no error code and message: " + answer;
