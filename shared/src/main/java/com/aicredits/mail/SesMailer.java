@@ -28,6 +28,12 @@ public final class SesMailer implements Mailer {
     /** Set by the local stack only: where the SES emulator listens. */
     public static final String SES_ENDPOINT = "AICREDITS_SES_ENDPOINT";
 
+    /**
+     * How long one SendEmail attempt may take (SES answers in well under a second): long enough not to cut a slow
+     * acceptance short, short enough that the functions see the failure and handle it instead of timing out.
+     */
+    public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
+
     private final SesV2Client ses;
     private final String sender;
 
@@ -36,16 +42,10 @@ public final class SesMailer implements Mailer {
         this.sender = sender;
     }
 
-    /**
-     * How long one SendEmail attempt may take (SES answers in well under a second): long enough not to cut a slow
-     * acceptance short, short enough that the functions see the failure and handle it instead of timing out.
-     */
-    public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
-
     /** Built once per container, explicit like every client; the sender comes from {@code SENDER_EMAIL}. */
     public static SesMailer fromEnvironment() {
         return new SesMailer(AwsClients.configure(SesV2Client.builder(), SES_ENDPOINT)
-                .overrideConfiguration(c -> clientConfiguration(c)).build(), Env.required("SENDER_EMAIL"));
+                .overrideConfiguration(SesMailer::clientConfiguration).build(), Env.required("SENDER_EMAIL"));
     }
 
     /** The SES client's retries and timeout (see the class comment); tests build their clients with it too. */
