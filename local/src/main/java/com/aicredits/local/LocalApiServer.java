@@ -3,14 +3,12 @@ package com.aicredits.local;
 import com.aicredits.json.Json;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,12 +27,31 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The HTTP API on 127.0.0.1: each request is matched to a route of template.yaml, authorized as API Gateway's JWT
  * authorizer would, turned into a genuine payload-2.0 {@link APIGatewayV2HTTPEvent} and handed to the real handler;
  * its status, headers and body go back as they are. {@code /_local/...} holds the local-only endpoints; any other GET
  * outside {@code /v1/} may name a file of the overview page's folder ({@code /} is its index.html).
+ *
+ * <p>It runs on Jetty (already on the class path with DynamoDB Local) rather than the JDK's own server, because what
+ * the HTTP server itself refuses must be answered as API Gateway answers: {@code {"message":"Bad Request"}} for a
+ * request it cannot parse (a malformed percent-escape, a request target that is not a path), as
+ * {@code {"message":"Not Found"}} is for a path no route matches, never a server's HTML page. Paths otherwise reach
+ * the routes as sent (encoded slashes and dots included), as API Gateway hands them on.
  */
 public final class LocalApiServer implements AutoCloseable {
     private static final DateTimeFormatter REQUEST_TIME =
@@ -46,7 +63,8 @@ public final class LocalApiServer implements AutoCloseable {
                                  Path overviewDirectory) {
     }
 
-    private final HttpServer server;
+    private final Server server;
+    private final ServerConnector connector;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpApiRoutes routes;
     private final LocalFunctions functions;
@@ -54,9 +72,10 @@ public final class LocalApiServer implements AutoCloseable {
     private final LocalEndpoints endpoints;
     private final StaticFiles overview;
 
-    private LocalApiServer(HttpServer server, HttpApiRoutes routes, LocalFunctions functions, LocalAuthorizer authorizer,
-                           LocalEndpoints endpoints) {
+    private LocalApiServer(Server server, ServerConnector connector, HttpApiRoutes routes, LocalFunctions functions,
+                           LocalAuthorizer authorizer, LocalEndpoints endpoints) {
         this.server = server;
+        this.connector = connector;
         this.routes = routes;
         this.functions = functions;
         this.authorizer = authorizer;
@@ -67,49 +86,100 @@ public final class LocalApiServer implements AutoCloseable {
     /** Binds 127.0.0.1:{@code port} (0: any free port); a taken port is a clear error. */
     public static LocalApiServer start(int port, HttpApiRoutes routes, LocalFunctions functions, LocalAuthorizer authorizer,
                                        LocalEndpoints endpoints) {
-        HttpServer server;
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("local-api");
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(true);
+        // Every path the HTTP server can parse goes on to the routes, which refuse what they must, as API Gateway does.
+        http.setUriCompliance(UriCompliance.UNSAFE);
+        // As the JDK's server did: the routes judge a long query (each a 4xx naming it), not the HTTP server.
+        http.setRequestHeaderSize(1024 * 1024);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        connector.setAcceptQueueSize(128);
+        server.addConnector(connector);
+        LocalApiServer api = new LocalApiServer(server, connector, routes, functions, authorizer, endpoints);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                api.executor.execute(() -> api.handle(request, response, callback));
+                return true;
+            }
+        });
+        server.setErrorHandler((Request.Handler) (request, response, callback) -> {
+            send(response, callback, gatewayError(response.getStatus()));
+            return true;
+        });
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
-        } catch (BindException e) {
-            throw new IllegalStateException("port " + port + " on 127.0.0.1 is taken; stop what uses it or start with PORT=<another port>");
-        } catch (IOException e) {
+            server.start();
+        } catch (Exception e) {
+            stopQuietly(server);
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof BindException) {
+                    throw new IllegalStateException("port " + port + " on 127.0.0.1 is taken; stop what uses it or start with PORT=<another port>");
+                }
+            }
             throw new IllegalStateException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
-        LocalApiServer api = new LocalApiServer(server, routes, functions, authorizer, endpoints);
-        server.setExecutor(api.executor);
-        server.createContext("/", api::handle);
-        server.start();
         return api;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            Reply reply;
-            try {
-                reply = route(exchange);
-            } catch (RuntimeException e) {
-                System.err.println("local API: " + exchange.getRequestMethod() + " " + exchange.getRequestURI() + " failed: " + e);
-                e.printStackTrace();
-                reply = Reply.json(500, "{\"message\":\"Internal Server Error\"}");
-            }
-            reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-            byte[] body = reply.body();
-            exchange.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
-            if (body.length > 0) {
-                exchange.getResponseBody().write(body);
-            }
+    /** API Gateway's own answer for a request it refuses before any route: {@code {"message":"Not Found"}} and so on. */
+    private static Reply gatewayError(int status) {
+        return Reply.json(status, Json.write(Map.of("message", HttpStatus.getMessage(status))));
+    }
+
+    private void handle(Request request, Response response, Callback callback) {
+        Reply reply;
+        try {
+            reply = route(request);
+        } catch (MalformedRequest e) {
+            reply = gatewayError(400);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("local API: " + request.getMethod() + " " + request.getHttpURI() + " failed: " + e);
+            e.printStackTrace();
+            reply = Reply.json(500, "{\"message\":\"Internal Server Error\"}");
+        }
+        send(response, callback, reply);
+    }
+
+    private static void send(Response response, Callback callback, Reply reply) {
+        response.setStatus(reply.status());
+        reply.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+        byte[] body = reply.body();
+        if (body.length == 0) {
+            response.write(true, null, callback);
+        } else {
+            response.getHeaders().put("content-length", Integer.toString(body.length));
+            response.write(true, ByteBuffer.wrap(body), callback);
         }
     }
 
-    private Reply route(HttpExchange exchange) throws IOException {
-        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-        URI uri = exchange.getRequestURI();
-        String path = uri.getRawPath();
-        Map<String, String> query = query(uri.getRawQuery());
+    /** What API Gateway would refuse before routing (a query with a malformed percent-escape). */
+    private static final class MalformedRequest extends RuntimeException {
+        MalformedRequest(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    private Reply route(Request request) throws IOException {
+        // Read before any answer: a body left unread would make the server close the connection a client reuses.
+        byte[] body;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            body = in.readNBytes(MAX_REQUEST_BYTES);
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        String method = request.getMethod().toUpperCase(Locale.ROOT);
+        String path = request.getHttpURI().getPath();
+        String rawQuery = request.getHttpURI().getQuery();
+        Map<String, String> query = query(rawQuery);
         if (path.startsWith("/_local/")) {
             return local(method, path, query);
         }
@@ -120,13 +190,18 @@ public final class LocalApiServer implements AutoCloseable {
                         "x-content-type-options", "nosniff"), file.get().content());
             }
         }
-        Optional<HttpApiRoutes.Match> match = routes.match(method, path);
+        Optional<HttpApiRoutes.Match> match;
+        try {
+            match = routes.match(method, path);
+        } catch (IllegalArgumentException undecodable) {
+            throw new MalformedRequest(undecodable);
+        }
         if (match.isEmpty()) {
             return Reply.json(404, "{\"message\":\"Not Found\"}");
         }
         HttpApiRoutes.Route route = match.get().route();
         LocalAuthorizer.Decision decision = route.authorized()
-                ? authorizer.authorize(exchange.getRequestHeaders().getFirst("Authorization"), route.scopes())
+                ? authorizer.authorize(request.getHeaders().get("Authorization"), route.scopes())
                 : new LocalAuthorizer.Decision.Allowed(null, List.of());
         if (decision instanceof LocalAuthorizer.Decision.Denied denied) {
             Map<String, String> headers = denied.status() == 401
@@ -134,7 +209,7 @@ public final class LocalApiServer implements AutoCloseable {
                     : Map.of("content-type", "application/json");
             return new Reply(denied.status(), headers, ("{\"message\":\"" + denied.message() + "\"}").getBytes(StandardCharsets.UTF_8));
         }
-        APIGatewayV2HTTPEvent event = event(exchange, match.get(), query, (LocalAuthorizer.Decision.Allowed) decision);
+        APIGatewayV2HTTPEvent event = event(request, body, path, rawQuery, match.get(), query, (LocalAuthorizer.Decision.Allowed) decision);
         APIGatewayV2HTTPResponse response = (APIGatewayV2HTTPResponse) functions.invoke(route.functionLogicalId(), event);
         return reply(response);
     }
@@ -171,38 +246,34 @@ public final class LocalApiServer implements AutoCloseable {
         return Reply.json(404, "{\"message\":\"Not Found\"}");
     }
 
-    private static APIGatewayV2HTTPEvent event(HttpExchange exchange, HttpApiRoutes.Match match, Map<String, String> query,
-                                               LocalAuthorizer.Decision.Allowed allowed) throws IOException {
+    private static APIGatewayV2HTTPEvent event(Request request, byte[] bytes, String rawPath, String rawQuery,
+                                               HttpApiRoutes.Match match, Map<String, String> query,
+                                               LocalAuthorizer.Decision.Allowed allowed) {
         Map<String, String> headers = new LinkedHashMap<>();
         List<String> cookies = new ArrayList<>();
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
+        for (HttpField field : request.getHeaders()) {
+            String lower = field.getName().toLowerCase(Locale.ROOT);
             if (lower.equals("cookie")) {
-                values.forEach(value -> cookies.addAll(List.of(value.split(";\\s*"))));
+                cookies.addAll(List.of(field.getValue().split(";\\s*")));
             } else {
-                headers.put(lower, String.join(",", values));
+                headers.merge(lower, field.getValue(), (a, b) -> a + "," + b);
             }
-        });
-        byte[] bytes;
-        try (InputStream in = exchange.getRequestBody()) {
-            bytes = in.readNBytes(MAX_REQUEST_BYTES);
         }
         boolean textual = isTextual(headers.get("content-type"));
         String body = bytes.length == 0 ? null
                 : textual ? new String(bytes, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(bytes);
         Instant now = Instant.now();
-        String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
+        String sourceIp = Request.getRemoteAddr(request);
         HttpApiRoutes.Route route = match.route();
         APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer = allowed.claims() == null ? null
                 : APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
                         .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
                                 .withClaims(allowed.claims()).withScopes(allowed.scopes()).build())
                         .build();
-        String rawQuery = exchange.getRequestURI().getRawQuery();
         return APIGatewayV2HTTPEvent.builder()
                 .withVersion("2.0")
                 .withRouteKey(route.routeKey())
-                .withRawPath(exchange.getRequestURI().getRawPath())
+                .withRawPath(rawPath)
                 .withRawQueryString(rawQuery == null ? "" : rawQuery)
                 .withCookies(cookies.isEmpty() ? null : cookies)
                 .withHeaders(headers)
@@ -217,9 +288,9 @@ public final class LocalApiServer implements AutoCloseable {
                         .withDomainName(headers.getOrDefault("host", "127.0.0.1"))
                         .withDomainPrefix("local")
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withMethod(route.method().equals("ANY") ? exchange.getRequestMethod() : route.method())
-                                .withPath(exchange.getRequestURI().getRawPath())
-                                .withProtocol(exchange.getProtocol())
+                                .withMethod(route.method().equals("ANY") ? request.getMethod() : route.method())
+                                .withPath(rawPath)
+                                .withProtocol(request.getConnectionMetaData().getProtocol())
                                 .withSourceIp(sourceIp)
                                 .withUserAgent(headers.getOrDefault("user-agent", ""))
                                 .build())
@@ -253,8 +324,14 @@ public final class LocalApiServer implements AutoCloseable {
                 continue;
             }
             int equals = pair.indexOf('=');
-            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            String name;
+            String value;
+            try {
+                name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+                value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new MalformedRequest(e);
+            }
             parameters.merge(name, value, (a, b) -> a + "," + b);
         }
         return parameters;
@@ -280,7 +357,15 @@ public final class LocalApiServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        stopQuietly(server);
         executor.shutdownNow();
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            System.err.println("local API: stopping the server failed: " + e);
+        }
     }
 }

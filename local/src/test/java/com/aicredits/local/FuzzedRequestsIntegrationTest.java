@@ -95,6 +95,10 @@ class FuzzedRequestsIntegrationTest {
         } catch (AssertionError notJson) {
             return "the answer is not JSON: " + answer;
         }
+        if (sent.pathAndQuery().split("\\?", 2)[0].contains("%00") && reply.status() == 400
+                && reply.body().equals("{\"message\":\"Bad Request\"}")) {
+            return null; // the HTTP server refuses a NUL in the path before any route, with API Gateway's own answer
+        }
         String message = error.path("message").asText("");
         if (error.path("code").asText("").isBlank() || message.isBlank()) {
             return "no error code and message: " + answer;
@@ -102,7 +106,9 @@ class FuzzedRequestsIntegrationTest {
         if (message.length() > 400) {
             return "a message of " + message.length() + " characters: " + answer;
         }
-        for (String leak : List.of("Exception", "java.", "com.aicredits", "com.fasterxml", "software.amazon", "\tat ")) {
+        // Beside stack traces, the JSON parser's own words: its switches, limits and locations.
+        for (String leak : List.of("Exception", "java.", "com.aicredits", "com.fasterxml", "software.amazon", "\tat ",
+                "JsonReadFeature", "StreamReadFeature", "StreamReadConstraints", "REDACTED", "[Source:")) {
             if (message.contains(leak)) {
                 return "the message shows internals (" + leak + "): " + answer;
             }

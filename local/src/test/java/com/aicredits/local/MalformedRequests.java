@@ -127,6 +127,10 @@ final class MalformedRequests {
                 return bodyCase("body over 16 KB", ApiRoutes.object(fields));
             });
             families.add(r -> {
+                Request valid = ApiRoutes.request(route, ApiRoutes.validPath(spec), ApiRoutes.validQuery(spec), validBody());
+                return new Case("a valid body without Content-Type", new Request(valid.method(), valid.pathAndQuery(), null, valid.body()));
+            });
+            families.add(r -> {
                 String type = pick(WRONG_CONTENT_TYPES, r);
                 Request valid = ApiRoutes.request(route, ApiRoutes.validPath(spec), ApiRoutes.validQuery(spec), validBody());
                 return new Case("content type " + type, new Request(valid.method(), valid.pathAndQuery(), type, valid.body()));

@@ -541,8 +541,8 @@ class MonthlyResetIntegrationTest {
         }
 
         @Override
-        public void releaseSummary(String workspaceId, Period period, String owner) {
-            delegate.releaseSummary(workspaceId, period, owner);
+        public void releaseSummary(String workspaceId, Period period, String owner, Instant claimableFrom) {
+            delegate.releaseSummary(workspaceId, period, owner, claimableFrom);
         }
     }
 

@@ -4,6 +4,7 @@ import com.aicredits.domain.Balance;
 import com.aicredits.domain.Forecast;
 import com.aicredits.domain.Thresholds;
 import com.aicredits.domain.Workspace;
+import com.aicredits.mail.MailDeliveryException;
 import com.aicredits.mail.Mailer;
 import com.aicredits.observability.Log;
 import com.aicredits.observability.Metrics;
@@ -87,9 +88,20 @@ public final class AlertService {
                 store.markEmailed(balance.workspaceId(), balance.period(), alert, "no-recipients");
                 return;
             }
-            String messageId = mailer.send(alert.kind() == Alert.Kind.FORECAST
-                    ? emails.forecast(workspace, balance, Forecast.of(balance, at))
-                    : emails.threshold(workspace, balance, alert.threshold()));
+            String messageId;
+            try {
+                messageId = mailer.send(alert.kind() == Alert.Kind.FORECAST
+                        ? emails.forecast(workspace, balance, Forecast.of(balance, at))
+                        : emails.threshold(workspace, balance, alert.threshold()));
+            } catch (MailDeliveryException e) {
+                if (e.outcomeUnknown()) {
+                    // Delivery is at least once: the stream's retry sends it again, a second copy if SES had accepted it.
+                    store.markEmailUncertain(balance.workspaceId(), balance.period(), alert);
+                    Log.warn("the alert email may have been sent; the retry sends it again", "workspaceId", workspace.workspaceId(),
+                            "alert", alert.key(), "period", balance.period().toString());
+                }
+                throw e;
+            }
             store.markEmailed(balance.workspaceId(), balance.period(), alert, messageId);
         }
     }

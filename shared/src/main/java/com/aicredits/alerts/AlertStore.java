@@ -17,5 +17,8 @@ public interface AlertStore {
 
     void markEmailed(String workspaceId, Period period, Alert alert, String messageId);
 
+    /** Counts a send whose outcome is unknown (SES may have accepted it): the email may reach its recipients twice. */
+    void markEmailUncertain(String workspaceId, Period period, Alert alert);
+
     void markPublished(String workspaceId, Period period, Alert alert);
 }

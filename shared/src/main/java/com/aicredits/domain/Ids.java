@@ -2,10 +2,14 @@ package com.aicredits.domain;
 
 import java.util.regex.Pattern;
 
-/** Identifier rules. None admits '#', the separator of our DynamoDB keys. */
+/**
+ * Identifier rules. None admits '#', the separator of our DynamoDB keys, nor an id of dots only: '.' and '..' are
+ * path segments to URL resolvers, proxies and browsers, so such an id could not be addressed reliably.
+ */
 public final class Ids {
     private static final Pattern EXECUTION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern RESOURCE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern DOTS_ONLY = Pattern.compile("\\.+");
 
     private Ids() {
     }
@@ -36,6 +40,9 @@ public final class Ids {
         }
         if (!pattern.matcher(value).matches()) {
             throw CreditsException.badRequest("invalid_" + field, field + " must be " + rule);
+        }
+        if (DOTS_ONLY.matcher(value).matches()) {
+            throw CreditsException.badRequest("invalid_" + field, field + " must not be only dots ('.' and '..' are path segments)");
         }
         return value;
     }

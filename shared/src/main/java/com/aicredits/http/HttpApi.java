@@ -74,13 +74,20 @@ public final class HttpApi {
         return value;
     }
 
-    /** The request body as text: base64-decoded when API Gateway encoded it, at most 16 KB, JSON only. */
+    /**
+     * The request body as text: base64-decoded when API Gateway encoded it, at most 16 KB, JSON only. A body must say
+     * it is {@code application/json}: without a Content-Type it is refused (415) as any other type is, since the
+     * clients that leave it out send other things by default (curl -d sends form data, with its own type).
+     */
     public static String body(APIGatewayV2HTTPEvent event) {
         String contentType = header(event, "content-type");
+        String body = event.getBody();
+        if (contentType == null && body != null && !body.isEmpty()) {
+            throw new CreditsException(415, "unsupported_media_type", "send the body as application/json; the request has no Content-Type");
+        }
         if (contentType != null && !contentType.split(";", 2)[0].strip().equalsIgnoreCase("application/json")) {
             throw new CreditsException(415, "unsupported_media_type", "send the body as application/json; got " + CreditsException.quote(contentType));
         }
-        String body = event.getBody();
         if (body == null) {
             return null;
         }

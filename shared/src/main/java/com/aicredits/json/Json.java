@@ -1,8 +1,13 @@
 package com.aicredits.json;
 
 import com.aicredits.domain.CreditsException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -14,6 +19,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -80,12 +86,55 @@ public final class Json {
             throw CreditsException.badRequest("invalid_" + rootField(e), "field '" + field + "' has the wrong type: "
                     + expected(e));
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof JsonParseException || e.getCause() instanceof StreamConstraintsException) {
+                throw notJson((JsonProcessingException) e.getCause());
+            }
             String field = fieldPath(e);
+            if (e.getCause() instanceof InputCoercionException && !field.isEmpty()) {
+                throw CreditsException.badRequest("invalid_" + rootField(e), "field '" + field + "' is out of range: expected a whole number in range");
+            }
             throw CreditsException.badRequest(field.isEmpty() ? "invalid_body" : "invalid_" + rootField(e),
-                    (field.isEmpty() ? "invalid body: " : "invalid field '" + field + "': ") + firstLine(e.getOriginalMessage()));
+                    (field.isEmpty() ? "invalid body: " : "invalid field '" + field + "': ") + withoutParserDetails(firstLine(e.getOriginalMessage())));
         } catch (JsonProcessingException e) {
-            throw CreditsException.badRequest("invalid_json", "the body is not valid JSON: " + firstLine(e.getOriginalMessage()));
+            throw notJson(e);
         }
+    }
+
+    /** Why the body is not JSON, in our words: the parser's own messages name its classes and switches. */
+    private static CreditsException notJson(JsonProcessingException e) {
+        JsonLocation location = e.getLocation();
+        String where = location == null || location.getLineNr() < 1 ? ""
+                : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+        String original = firstLine(e.getOriginalMessage());
+        String reason;
+        if (e instanceof StreamConstraintsException) {
+            reason = original.contains("nesting depth") ? "arrays and objects nest deeper than 1000 levels"
+                    : original.startsWith("Number value length") ? "a number is longer than 1000 digits"
+                    : "the body exceeds what we parse";
+        } else if (e instanceof JsonEOFException) {
+            reason = "the body ends before its JSON is complete (was it cut short?)";
+        } else if (original.startsWith("Non-standard token")) {
+            reason = "NaN and Infinity are not JSON numbers";
+        } else if (original.contains("plus sign")) {
+            reason = "a JSON number may not start with '+'";
+        } else if (original.contains("comment")) {
+            reason = "JSON has no comments";
+        } else {
+            reason = withoutParserDetails(original);
+        }
+        return CreditsException.badRequest("invalid_json", "the body is not valid JSON" + where + ": " + reason);
+    }
+
+    /** The parser's sentence without what names its internals (features to enable, its source locations). */
+    private static String withoutParserDetails(String message) {
+        String text = message;
+        for (String internal : List.of(": enable", "; enable", " (start marker at", " (from `", " (not recognized", "[Source")) {
+            int at = text.indexOf(internal);
+            if (at >= 0) {
+                text = text.substring(0, at);
+            }
+        }
+        return text.replace("`", "'").strip();
     }
 
     private static String expected(MismatchedInputException e) {

@@ -7,6 +7,7 @@ import com.aicredits.domain.Period;
 import com.aicredits.domain.Timestamps;
 import com.aicredits.domain.Workspace;
 import com.aicredits.mail.Email;
+import com.aicredits.mail.MailDeliveryException;
 import com.aicredits.mail.Mailer;
 import com.aicredits.observability.Log;
 import com.aicredits.reset.ResetProgress.Outcome;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -45,6 +47,11 @@ public final class MonthlyReset {
     /** How far ahead of now an event's time may be (clock skew), as for a debit's occurredAt. */
     public static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
     private static final int MAX_OPEN_ATTEMPTS = 5;
+    /**
+     * How long a summary whose send may have been accepted (SES timed out, say) waits before it is sent again: in an
+     * SES brownout it spaces the copies out, instead of one more per round.
+     */
+    public static final Duration UNCERTAIN_RESEND_WAIT = Duration.ofMinutes(1);
 
     /**
      * @param pageSize    workspaces read from the index at a time
@@ -120,9 +127,14 @@ public final class MonthlyReset {
         }
     }
 
-    /** Resets from {@code cursor} until done or until {@code deadline} draws near; {@code owner} names this invocation. */
-    public ResetProgress run(ResetCursor cursor, Instant deadline, String owner) {
+    /**
+     * Resets from {@code cursor} until done or until {@code deadline} draws near; {@code invocation} names this
+     * invocation. Its claims' owner adds a token of this run to it: a Lambda retry of the same request (same id) is
+     * another claimant, and must not take the claims of a run that may still be sending as its own.
+     */
+    public ResetProgress run(ResetCursor cursor, Instant deadline, String invocation) {
         check(cursor);
+        String owner = invocation + "/" + UUID.randomUUID();
         Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
         Period opening = cursor.period();
         Period closing = opening.previous();
@@ -201,7 +213,8 @@ public final class MonthlyReset {
      */
     private record WorkspaceOutcome(Outcome open, Outcome summary, Instant heldUntil) {
         boolean pending() {
-            return open == Outcome.FAILED || summary == Outcome.FAILED || summary == Outcome.DEFERRED;
+            return open == Outcome.FAILED || summary == Outcome.FAILED || summary == Outcome.DEFERRED
+                    || summary == Outcome.UNCERTAIN;
         }
     }
 
@@ -292,7 +305,15 @@ public final class MonthlyReset {
                 try {
                     messageId = mailer.send(email);
                 } catch (RuntimeException e) {
-                    resets.releaseSummary(id, closing, owner);
+                    if (e instanceof MailDeliveryException mail && mail.outcomeUnknown()) {
+                        // SES may have accepted it and cannot be asked: no resend before the wait, at most one more copy.
+                        Instant resendFrom = clock.instant().plus(UNCERTAIN_RESEND_WAIT);
+                        resets.releaseSummary(id, closing, owner, resendFrom);
+                        Log.warn("summary may have been sent; a round after the wait sends it again", "workspaceId", id,
+                                "period", closing.toString(), "cause", e.getMessage());
+                        return new WorkspaceOutcome(open, Outcome.UNCERTAIN, resendFrom);
+                    }
+                    resets.releaseSummary(id, closing, owner, Instant.EPOCH);
                     Log.warn("summary not sent; a later round retries", "workspaceId", id, "period", closing.toString(),
                             "cause", e.getMessage());
                     return new WorkspaceOutcome(open, Outcome.FAILED, null);

@@ -32,7 +32,12 @@ public record ResetProgress(ResetCursor from, Status status, ResetCursor next, i
         /** Another run holds the summary's claim; a later round looks again once its lease is over. */
         DEFERRED,
         /** Failed (the mail was not accepted, the table was unavailable); a later round tries again. */
-        FAILED
+        FAILED,
+        /**
+         * SES may have accepted the summary (the call timed out, say): the claim is kept, and a round after
+         * {@link MonthlyReset#UNCERTAIN_RESEND_WAIT} sends it again (at worst a second copy).
+         */
+        UNCERTAIN
     }
 
     public ResetProgress {

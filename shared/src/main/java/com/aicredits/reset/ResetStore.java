@@ -25,16 +25,21 @@ public interface ResetStore {
 
     /**
      * Claims the summary of {@code period}: succeeds if nobody claimed it, or if the claim there is unsent and its
-     * lease is over by {@code now} (its holder is gone). The new claim is {@code owner}'s until {@code leaseUntil}
-     * (exclusive).
+     * lease is over by {@code now} (its holder is gone), or if the unsent claim there is {@code owner}'s own (a retry
+     * whose first response was lost). The new claim is {@code owner}'s until {@code leaseUntil} (exclusive);
+     * {@code owner} must name one claimant only (see {@link MonthlyReset#run}).
      */
     Claim claimSummary(String workspaceId, Period period, String owner, Instant now, Instant leaseUntil);
 
     /** Marks the summary sent; false if {@code owner} no longer holds the claim. */
     boolean markSummarySent(String workspaceId, Period period, String owner, String messageId, Instant sentAt);
 
-    /** Gives an unsent claim up at once (the email was not accepted), so the next attempt need not wait for its lease. */
-    void releaseSummary(String workspaceId, Period period, String owner);
+    /**
+     * Gives an unsent claim up: anyone, {@code owner} included, may claim it again from {@code claimableFrom} on (at
+     * once when the email was refused, so the next attempt need not wait for the lease; later when SES may have
+     * accepted it).
+     */
+    void releaseSummary(String workspaceId, Period period, String owner, Instant claimableFrom);
 
     /** A page of the workspace index; {@code last} is null when the shard has no more. */
     record WorkspacePage(List<Workspace> workspaces, String last) {

@@ -1,13 +1,17 @@
 package com.aicredits.testkit;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.SdkResponse;
@@ -37,12 +41,14 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse
  * time, so it never raises a TransactionConflict or a throttle).
  */
 public final class DynamoDbCalls implements ExecutionInterceptor {
+    private static final Set<String> SINGLE_ITEM_WRITES = Set.of("PutItem", "UpdateItem", "DeleteItem");
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Double> reportedCapacity = new ConcurrentLinkedQueue<>();
     private final Map<String, Double> readCapacity = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Supplier<RuntimeException>> transactFaults = new ConcurrentLinkedQueue<>();
     private volatile RandomFaults randomFaults;
     private final AtomicInteger lostResponses = new AtomicInteger();
+    private final List<Predicate<SdkRequest>> lostWriteResponses = new ArrayList<>();
 
     /**
      * Faults drawn at random for every TransactWriteItems: with {@code beforePercent} one of {@code faults} fails the
@@ -93,6 +99,29 @@ public final class DynamoDbCalls implements ExecutionInterceptor {
             RandomFaults random = randomFaults;
             if (random != null && random.roll() < random.beforePercent()) {
                 throw random.pick().get();
+            }
+        }
+    }
+
+    /**
+     * A single-item write chosen by {@link #loseNextWriteResponse} has reached DynamoDB (its response is in), and its
+     * response is lost as after a connection reset: the SDK's retry policy sees an I/O error and sends the same
+     * request again, as it would in production.
+     */
+    @Override
+    public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        if (!SINGLE_ITEM_WRITES.contains(operation) || context.httpResponse().statusCode() != 200) {
+            return;
+        }
+        synchronized (lostWriteResponses) {
+            for (Iterator<Predicate<SdkRequest>> it = lostWriteResponses.iterator(); it.hasNext(); ) {
+                if (it.next().test(context.request())) {
+                    it.remove();
+                    lostResponses.incrementAndGet();
+                    throw SdkClientException.builder().message("injected: the connection was reset after " + operation + " was written")
+                            .cause(new IOException("Connection reset")).build();
+                }
             }
         }
     }
@@ -182,11 +211,21 @@ public final class DynamoDbCalls implements ExecutionInterceptor {
         randomFaults = new RandomFaults(new Random(seed), beforePercent, List.copyOf(faults), lostPercent);
     }
 
+    /**
+     * The next PutItem, UpdateItem or DeleteItem that {@code which} accepts is written and its first response lost; the
+     * SDK retries it (see {@link #afterTransmission}). A conditional write's retry then meets its own first write.
+     */
+    public void loseNextWriteResponse(Predicate<SdkRequest> which) {
+        synchronized (lostWriteResponses) {
+            lostWriteResponses.add(which);
+        }
+    }
+
     public void stopFailingTransactions() {
         randomFaults = null;
     }
 
-    /** How many committed transactions had their response lost by {@link #failTransactionsAtRandom}. */
+    /** How many committed writes had their response lost ({@link #failTransactionsAtRandom}, {@link #loseNextWriteResponse}). */
     public int lostResponses() {
         return lostResponses.get();
     }
@@ -248,5 +287,8 @@ public final class DynamoDbCalls implements ExecutionInterceptor {
         transactFaults.clear();
         randomFaults = null;
         lostResponses.set(0);
+        synchronized (lostWriteResponses) {
+            lostWriteResponses.clear();
+        }
     }
 }

@@ -11,16 +11,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * Alert markers: {@code PK=WS#<id>}, {@code SK=ALERT#<period>#THRESHOLD#0080} (or {@code #FORECAST}), with
- * {@code firedAt}, {@code emailedAt}, {@code publishedAt}. They expire (TTL) 400 days after their period.
+ * {@code firedAt}, {@code emailedAt}, {@code publishedAt}, the {@code claimToken} of the claim that wrote it, and
+ * {@code uncertainSends}: how many sends SES may have accepted without our knowing (each may be one more copy). They expire (TTL) 400 days after their period.
  */
 public final class DynamoDbAlertStore implements AlertStore {
     static final String ALERT_SK_PREFIX = "ALERT#";
+    private static final String CLAIM_TOKEN = "claimToken";
     private static final Duration KEEP_AFTER_PERIOD = Duration.ofDays(400);
 
     private final DynamoDbClient dynamoDb;
@@ -50,20 +54,28 @@ public final class DynamoDbAlertStore implements AlertStore {
                 .toList();
     }
 
+    /**
+     * The put carries a token of this claim, so that when its response is lost and the SDK sends it again, the retry
+     * that fails its condition recognises the marker as its own (DynamoDB returns it, ALL_OLD) and delivers it.
+     */
     @Override
     public boolean claim(String workspaceId, Period period, Alert alert, Instant firedAt) {
+        String token = UUID.randomUUID().toString();
         Map<String, AttributeValue> item = new HashMap<>(key(workspaceId, period, alert));
         item.put(Items.TYPE, AttributeValue.fromS("ALERT"));
+        item.put(CLAIM_TOKEN, AttributeValue.fromS(token));
         item.put("firedAt", AttributeValue.fromS(firedAt.toString()));
         item.put("expiresAt", AttributeValue.fromN(Long.toString(period.end().plus(KEEP_AFTER_PERIOD).getEpochSecond())));
         if (alert.kind() == Alert.Kind.FORECAST) {
             item.put("publishedAt", AttributeValue.fromS("not-published"));
         }
         try {
-            dynamoDb.putItem(b -> b.tableName(tableName).item(item).conditionExpression("attribute_not_exists(PK)"));
+            dynamoDb.putItem(b -> b.tableName(tableName).item(item).conditionExpression("attribute_not_exists(PK)")
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return true;
         } catch (ConditionalCheckFailedException alreadyClaimed) {
-            return false;
+            AttributeValue existing = alreadyClaimed.hasItem() ? alreadyClaimed.item().get(CLAIM_TOKEN) : null;
+            return existing != null && token.equals(existing.s());
         }
     }
 
@@ -71,6 +83,12 @@ public final class DynamoDbAlertStore implements AlertStore {
     public void markEmailed(String workspaceId, Period period, Alert alert, String messageId) {
         mark(workspaceId, period, alert, "SET emailedAt = :now, messageId = :id",
                 Map.of(":now", AttributeValue.fromS(Instant.now().toString()), ":id", AttributeValue.fromS(messageId)));
+    }
+
+    @Override
+    public void markEmailUncertain(String workspaceId, Period period, Alert alert) {
+        mark(workspaceId, period, alert, "SET lastUncertainSendAt = :now ADD uncertainSends :one",
+                Map.of(":now", AttributeValue.fromS(Instant.now().toString()), ":one", AttributeValue.fromN("1")));
     }
 
     @Override

@@ -100,7 +100,11 @@ public final class DynamoDbResetStore implements ResetStore {
             Map<String, AttributeValue> item = taken.hasItem() && !taken.item().isEmpty() ? taken.item()
                     : dynamoDb.getItem(b -> b.tableName(tableName).key(summaryKey(workspaceId, period)).consistentRead(true)).item();
             SummaryMarker marker = marker(item);
-            return marker.sent() ? new Claim.AlreadySent() : new Claim.HeldUntil(marker.leaseUntil());
+            if (marker.sent()) {
+                return new Claim.AlreadySent();
+            }
+            // Our own claim met by the SDK's retry of it, its first response lost: still ours to send.
+            return owner.equals(marker.owner()) ? new Claim.Claimed() : new Claim.HeldUntil(marker.leaseUntil());
         }
     }
 
@@ -120,13 +124,14 @@ public final class DynamoDbResetStore implements ResetStore {
     }
 
     @Override
-    public void releaseSummary(String workspaceId, Period period, String owner) {
+    public void releaseSummary(String workspaceId, Period period, String owner, Instant claimableFrom) {
         try {
+            // Without an owner, the claim is nobody's own: not even ours is taken back before claimableFrom.
             dynamoDb.updateItem(b -> b.tableName(tableName).key(summaryKey(workspaceId, period))
-                    .updateExpression("SET #lease = :expired")
+                    .updateExpression("SET #lease = :from REMOVE #owner")
                     .conditionExpression("#state = :claimed AND #owner = :owner")
                     .expressionAttributeNames(Map.of("#state", "state", "#owner", "owner", "#lease", "leaseUntil"))
-                    .expressionAttributeValues(Map.of(":claimed", s(CLAIMED), ":owner", s(owner), ":expired", n(0))));
+                    .expressionAttributeValues(Map.of(":claimed", s(CLAIMED), ":owner", s(owner), ":from", n(claimableFrom.toEpochMilli()))));
         } catch (ConditionalCheckFailedException notOurs) {
             // Someone else holds it now: theirs to send.
         }

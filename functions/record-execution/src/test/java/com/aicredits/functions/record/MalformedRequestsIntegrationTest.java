@@ -88,6 +88,12 @@ class MalformedRequestsIntegrationTest {
                     headers.put("content-type", "text/plain");
                     event.setHeaders(headers);
                 }),
+                bad("a body without Content-Type", 415, "the request has no Content-Type", event -> {
+                    Map<String, String> headers = new HashMap<>(event.getHeaders());
+                    headers.remove("content-type");
+                    event.setHeaders(headers);
+                }),
+                bad("workspaceId of dots only", 400, "must not be only dots", path("..")),
                 bad("workspaceId with #", 400, "workspaceId must be", path("ws#1")),
                 bad("workspaceId too long", 400, "workspaceId must be", path("w".repeat(65))),
                 bad("unknown workspace", 404, "does not exist", path("ws-nobody")),
