@@ -544,6 +544,11 @@ class MonthlyResetIntegrationTest {
         public void releaseSummary(String workspaceId, Period period, String owner) {
             delegate.releaseSummary(workspaceId, period, owner);
         }
+
+        @Override
+        public com.aicredits.reset.SummaryHistory summaryHistory(String workspaceId, Period period) {
+            return delegate.summaryHistory(workspaceId, period);
+        }
     }
 
     /** One invocation of 60 seconds; what it hands on is collected instead of run. */

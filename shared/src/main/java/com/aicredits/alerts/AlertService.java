@@ -85,7 +85,7 @@ public final class AlertService {
             }
             String messageId = mailer.send(alert.kind() == Alert.Kind.FORECAST
                     ? emails.forecast(workspace, balance, Forecast.of(balance, at))
-                    : emails.threshold(workspace, balance, alert.threshold()));
+                    : emails.threshold(workspace, balance, alert.threshold(), at));
             store.markEmailed(balance.workspaceId(), balance.period(), alert, messageId);
         }
     }

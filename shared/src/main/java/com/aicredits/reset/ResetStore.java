@@ -36,6 +36,12 @@ public interface ResetStore {
     /** Gives an unsent claim up at once (the email was not accepted), so the next attempt need not wait for its lease. */
     void releaseSummary(String workspaceId, Period period, String owner);
 
+    /**
+     * What the summary of {@code period} tells beside its balance: the balance of the month before (strongly
+     * consistent) and the thresholds that fired in {@code period} (its alert markers).
+     */
+    SummaryHistory summaryHistory(String workspaceId, Period period);
+
     /** A page of the workspace index; {@code last} is null when the shard has no more. */
     record WorkspacePage(List<Workspace> workspaces, String last) {
         public WorkspacePage {
