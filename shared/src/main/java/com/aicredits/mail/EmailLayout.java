@@ -160,8 +160,8 @@ public final class EmailLayout {
             html.append("<p data-fact=\"\" style=\"margin:0 0 12px\">").append(escapeHtml(paragraph)).append("</p>");
         }
         html.append(table("margin:20px 0 24px")).append("<tr><td style=\"background-color:").append(ACCENT)
-                .append(";border-radius:6px\"><a id=\"usage-overview\" data-fact=\"\" href=\"").append(escapeHtml(content.usageUrl()))
-                .append("\" style=\"display:inline-block;padding:12px 22px;color:#ffffff;font-weight:700;text-decoration:none\">")
+                .append(";border-radius:6px\"><a href=\"").append(escapeHtml(content.usageUrl()))
+                .append("\" id=\"usage-overview\" data-fact=\"\" style=\"display:inline-block;padding:12px 22px;color:#ffffff;font-weight:700;text-decoration:none\">")
                 .append(BUTTON).append("</a></td></tr></table>")
                 .append("</td></tr>")
                 .append("<tr><td style=\"padding:14px 20px 18px;border-top:1px solid ").append(LINE).append(";font-size:13px;color:")

@@ -98,7 +98,7 @@ class SummaryEmailsTest {
                 .contains("<td data-unused=\"1588\" style=\"padding:0;width:31.760%;")
                 .contains(">1,800 credits</td>")
                 .contains(">2,900 of 5,000 credits used; 2026-11 +17.7%</td>")
-                .contains("<a id=\"usage-overview\" data-fact=\"\" href=\"https://credits.example/?workspace=ws-acme-prod&amp;period=2026-11\"")
+                .contains("<a href=\"https://credits.example/?workspace=ws-acme-prod&amp;period=2026-11\" id=\"usage-overview\"")
                 .contains("href=\"https://platform.example/ws/ws-acme-prod/notifications\"")
                 .doesNotContain("<script", "<img", "<link", "<style");
     }
