@@ -269,7 +269,7 @@ class EmailsBrowserIntegrationTest {
         assertThat(SENT.get("alert-hard-limit").text()).contains("The hard limit of 1,000 credits is reached: runs that cost"
                 + " credits are refused (HTTP 402)");
         assertThat(SENT.get("alert-legacy").text()).contains("Cases counted (LEGACY pricing): 37").contains("Under LEGACY pricing");
-        assertThat(SENT.get("summary").text()).contains("Month before (October 2026): 2,900 of 5,000 credits used; 2026-11 +17.7%")
+        assertThat(SENT.get("summary").text()).contains("Month before (October 2026): 2,900 of 5,000 credits used; change in used: +17.7%")
                 .contains("Thresholds reached: 80%, 90%");
         assertThat(SENT.get("summary-first-month").text()).contains("Month before (October 2026): no usage recorded")
                 .contains("Thresholds reached: none");

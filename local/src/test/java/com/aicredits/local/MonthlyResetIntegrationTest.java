@@ -173,7 +173,7 @@ class MonthlyResetIntegrationTest {
 
         assertThat(only(reset.summariesTo(reset.recipient("ws-history"))).at("/body/text").asText())
                 .contains("Used: 420 of 500 credits (84.0%)\n")
-                .contains("Month before (October 2026): 150 of 500 credits used; 2026-11 +180.0%\n")
+                .contains("Month before (October 2026): 150 of 500 credits used; change in used: +180.0%\n")
                 .contains("Thresholds reached: 80%\n");
         assertThat(only(reset.summariesTo(reset.recipient("ws-first"))).at("/body/text").asText())
                 .contains("Month before (October 2026): no usage recorded\n")

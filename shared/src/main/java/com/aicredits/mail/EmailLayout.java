@@ -137,7 +137,9 @@ public final class EmailLayout {
                 .append(";font-family:").append(FONT).append(";font-size:15px;line-height:1.5\">")
                 // The preheader: shown by inbox lists after the subject, never in the message itself.
                 .append("<div style=\"display:none;max-height:0;max-width:0;overflow:hidden;opacity:0;color:").append(PAGE)
-                .append(";font-size:1px;line-height:1px\">").append(escapeHtml(content.preheader())).append("</div>")
+                .append(";font-size:1px;line-height:1px\">").append(escapeHtml(content.preheader()))
+                // Filler, so that inbox lists show no body text after the preheader.
+                .append("&nbsp;&zwnj;".repeat(40)).append("</div>")
                 .append(table("width:100%;background-color:" + PAGE)).append("<tr><td style=\"padding:16px 8px\">")
                 .append(table("width:100%;max-width:600px;margin:0 auto;background-color:#ffffff;border:1px solid " + LINE))
                 .append("<tr><td style=\"height:6px;font-size:0;line-height:0;background-color:").append(content.tone().colour)

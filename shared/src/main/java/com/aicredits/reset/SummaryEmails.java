@@ -71,7 +71,7 @@ public final class SummaryEmails {
                 EmailText.settingsLink(settingsUrlTemplate, workspace.workspaceId())));
     }
 
-    /** {@code 2,900 credits used; this month +17.7%}, or that the month before has no balance. */
+    /** {@code 2,900 of 5,000 credits used; change in used: +17.7%}, or that the month before has no balance. */
     private static String comparison(Balance closed, Balance before) {
         if (before == null) {
             return "no usage recorded";
@@ -81,7 +81,6 @@ public final class SummaryEmails {
             return usedBefore;
         }
         double change = (closed.used() - before.used()) * 100.0 / before.used();
-        String signed = change == 0 ? "unchanged" : String.format(Locale.ROOT, "%+.1f%%", change);
-        return usedBefore + "; " + closed.period() + " " + signed;
+        return usedBefore + "; change in used: " + (change == 0 ? "none" : String.format(Locale.ROOT, "%+.1f%%", change));
     }
 }

@@ -79,7 +79,7 @@ class SummaryEmailsTest {
                 Period: 2026-11 (November 2026)
                 Left: 1,588 credits unused
                 Allocation: 5,000 credits (monthly 5,000 + add-ons 0)
-                Month before (October 2026): 2,900 of 5,000 credits used; 2026-11 +17.7%
+                Month before (October 2026): 2,900 of 5,000 credits used; change in used: +17.7%
                 Thresholds reached: 80%, 90%
 
                 Unused credits do not roll over: 2026-12 starts with 5,000 credits.
@@ -97,7 +97,7 @@ class SummaryEmailsTest {
                 .contains("<td data-feature=\"CASE_INVESTIGATION\" data-credits=\"1200\" style=\"padding:0;width:24.000%;")
                 .contains("<td data-unused=\"1588\" style=\"padding:0;width:31.760%;")
                 .contains(">1,800 credits</td>")
-                .contains(">2,900 of 5,000 credits used; 2026-11 +17.7%</td>")
+                .contains(">2,900 of 5,000 credits used; change in used: +17.7%</td>")
                 .contains("<a href=\"https://credits.example/?workspace=ws-acme-prod&amp;period=2026-11\" id=\"usage-overview\"")
                 .contains("href=\"https://platform.example/ws/ws-acme-prod/notifications\"")
                 .doesNotContain("<script", "<img", "<link", "<style");
