@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The one layout of our emails (threshold and forecast alerts, monthly summaries): a header naming aicredits and the
@@ -231,7 +232,7 @@ public final class EmailLayout {
     }
 
     private static String withName(String template, String name) {
-        String[] parts = template.split(java.util.regex.Pattern.quote(WORKSPACE), -1);
+        String[] parts = template.split(Pattern.quote(WORKSPACE), -1);
         StringBuilder html = new StringBuilder(escapeHtml(parts[0]));
         for (int i = 1; i < parts.length; i++) {
             html.append("<span dir=\"auto\">").append(escapeHtml(name)).append("</span>").append(escapeHtml(parts[i]));
