@@ -7,6 +7,7 @@ import static com.aicredits.local.ResetFixture.NOVEMBER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.aicredits.alerts.Alert;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.Period;
@@ -19,6 +20,7 @@ import com.aicredits.reset.MonthlyReset;
 import com.aicredits.reset.ResetStore;
 import com.aicredits.service.AddonService;
 import com.aicredits.service.RecordExecution;
+import com.aicredits.store.dynamodb.DynamoDbAlertStore;
 import com.aicredits.store.dynamodb.DynamoDbCreditStore;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -107,35 +109,75 @@ class MonthlyResetIntegrationTest {
         assertThat(pro.get("from").asText()).isEqualTo("aicredits@test.example");
         assertThat(texts(pro.at("/destination/to"))).containsExactly(reset.recipient("ws-pro"));
         assertThat(pro.at("/body/text").asText()).isEqualTo("""
-                Monthly AI credit summary for 2026-11 (November 2026)
-
+                aicredits · Monthly summary: November 2026
                 Workspace: Workspace ws-pro (ws-pro), organization org-reset
+
+                Workspace ws-pro used 6.8% of its AI credits in November 2026.
+
                 Used: 341 of 5,000 credits (6.8%)
-                Left: 4,659 credits unused
-                Allocation: 5,000 credits (monthly 5,000 + add-ons 0)
 
                 By feature:
-                  Case investigations: 120 credits
-                  Case conversations: 0 credits
-                  AI agents: 180 credits
-                  AI tasks: 41 credits
+                  Case investigations: 120 credits (35.2%)
+                  Case conversations: 0 credits (0.0%)
+                  AI agents: 180 credits (52.8%)
+                  AI tasks: 41 credits (12.0%)
                   Free runs (no credits): 3
 
+                Period: 2026-11 (November 2026)
+                Left: 4,659 credits unused
+                Allocation: 5,000 credits (monthly 5,000 + add-ons 0)
+                Month before (October 2026): no usage recorded
+                Thresholds reached: none
+
                 Unused credits do not roll over: 2026-12 starts with 5,000 credits.
-                Usage overview: http://127.0.0.1:3000/?workspace=ws-pro&period=2026-11
+
+                Open the usage overview: http://127.0.0.1:3000/?workspace=ws-pro&period=2026-11
+
+                --
+                You receive this email because an admin of Workspace ws-pro lists your address among its notification \
+                recipients. An admin changes who receives these emails, and at which thresholds, in the workspace's \
+                settings (notificationEmails, thresholds).
                 """);
-        assertThat(pro.at("/body/html").asText()).contains("<td>341 of 5,000 credits (6.8%)</td>")
-                .contains("<tr><td>AI agents</td><td style=\"text-align:right\">180 credits</td></tr>")
-                .contains("<a href=\"http://127.0.0.1:3000/?workspace=ws-pro&amp;period=2026-11\">");
+        assertThat(pro.at("/body/html").asText()).contains(">341 of 5,000 credits</span>")
+                .contains("<span data-fact=\"\">AI agents</span></td><td data-fact=\"\" style=\"text-align:right;white-space:nowrap;")
+                .contains(">180 credits</td>")
+                .contains("<a href=\"http://127.0.0.1:3000/?workspace=ws-pro&amp;period=2026-11\" id=\"usage-overview\"");
         JsonNode dev = only(reset.summariesTo(reset.recipient("ws-dev")));
         assertThat(dev.get("subject").asText()).isEqualTo("[aicredits] Monthly AI credit summary for 2026-11 — Workspace ws-dev");
         assertThat(dev.at("/body/text").asText()).contains("Used: 600 of 500 credits (120.0%)\n")
-                .contains("Left: 100 credits over the allocation\n").contains("  Case investigations: 600 credits\n")
+                .contains("Left: 100 credits over the allocation\n").contains("  Case investigations: 600 credits (100.0%)\n")
                 .contains("2026-12 starts with 500 credits.");
         JsonNode partner = only(reset.summariesTo(reset.recipient("ws-partner")));
         assertThat(partner.at("/body/text").asText()).contains("Used: 24 of 7,777 credits (0.3%)\n")
-                .contains("  Case conversations: 24 credits\n");
+                .contains("  Case conversations: 24 credits (100.0%)\n");
         assertThat(reset.emailsTo(reset.recipient("ws-quiet"))).isEmpty();
+    }
+
+    @Test
+    void theSummaryComparesWithTheMonthBeforeAndListsTheThresholdsReachedInTheMonth() {
+        reset.workspace("ws-history", "DEV", null, true);
+        reset.workspace("ws-first", "DEV", null, true);
+        for (int i = 0; i < 25; i++) { // 150 credits in October, booked late (the previous period is still open to debits)
+            reset.debits.record("ws-history", new RecordExecution("october-" + i, "agent.execution", "2026-10-20T10:00:00Z"));
+        }
+        debits("ws-history", "agent.execution", 70); // 420 of 500 in November
+        debits("ws-first", "task.execution", 5);
+        // The markers the threshold evaluator claims as usage climbs: thresholds count, the forecast does not.
+        DynamoDbAlertStore alerts = new DynamoDbAlertStore(reset.table.client, reset.table.name);
+        alerts.claim("ws-history", NOVEMBER, Alert.threshold(80), ResetFixture.IN_NOVEMBER);
+        alerts.claim("ws-history", NOVEMBER, Alert.forecast(), ResetFixture.IN_NOVEMBER);
+        alerts.claim("ws-history", Period.parse("2026-10"), Alert.threshold(90), ResetFixture.IN_NOVEMBER);
+        reset.clock.set(FIRST_OF_DECEMBER.plusSeconds(1));
+
+        reset.fire(reset.handler(ses, reset.settings(100, 2)), FIRST_OF_DECEMBER);
+
+        assertThat(only(reset.summariesTo(reset.recipient("ws-history"))).at("/body/text").asText())
+                .contains("Used: 420 of 500 credits (84.0%)\n")
+                .contains("Month before (October 2026): 150 of 500 credits used; change in used: +180.0%\n")
+                .contains("Thresholds reached: 80%\n");
+        assertThat(only(reset.summariesTo(reset.recipient("ws-first"))).at("/body/text").asText())
+                .contains("Month before (October 2026): no usage recorded\n")
+                .contains("Thresholds reached: none\n");
     }
 
     @Test
@@ -376,7 +418,8 @@ class MonthlyResetIntegrationTest {
 
         assertThat(result).containsEntry("status", "DONE");
         assertThat((int) result.get("pages")).isGreaterThan(reset.resets.workspaceShards());
-        assertThat(reset.table.calls.count("Query")).isEqualTo(result.get("pages"));
+        // One Query per page of the index, and one per summary sent: its month's alert markers (thresholds reached).
+        assertThat(reset.table.calls.count("Query")).isEqualTo((int) result.get("pages") + 40);
         assertThat(reset.table.calls.count("Scan")).isZero();
         assertThat(outcomes(result)).containsEntry("OPENED", 40L).containsEntry("SENT", 40L);
         for (String ws : ids) {
@@ -543,6 +586,11 @@ class MonthlyResetIntegrationTest {
         @Override
         public void releaseSummary(String workspaceId, Period period, String owner, Instant claimableFrom) {
             delegate.releaseSummary(workspaceId, period, owner, claimableFrom);
+        }
+
+        @Override
+        public com.aicredits.reset.SummaryHistory summaryHistory(String workspaceId, Period period) {
+            return delegate.summaryHistory(workspaceId, period);
         }
     }
 

@@ -92,7 +92,7 @@ public final class AlertService {
             try {
                 messageId = mailer.send(alert.kind() == Alert.Kind.FORECAST
                         ? emails.forecast(workspace, balance, Forecast.of(balance, at))
-                        : emails.threshold(workspace, balance, alert.threshold()));
+                        : emails.threshold(workspace, balance, alert.threshold(), at));
             } catch (MailDeliveryException e) {
                 if (e.outcomeUnknown()) {
                     // Delivery is at least once: the stream's retry sends it again, a second copy if SES had accepted it.

@@ -4,6 +4,8 @@ import com.aicredits.domain.Feature;
 import com.aicredits.domain.Period;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.format.TextStyle;
 import java.util.Locale;
 import java.util.Map;
 
@@ -14,6 +16,9 @@ public final class EmailText {
             Feature.CASE_CONVERSATION, "Case conversations",
             Feature.AI_AGENT, "AI agents",
             Feature.AI_TASK, "AI tasks");
+
+    /** Optional: the page of a workspace's notification settings, {@code {workspaceId}} standing for its id. */
+    public static final String SETTINGS_URL = "NOTIFICATION_SETTINGS_URL";
 
     private EmailText() {
     }
@@ -32,6 +37,33 @@ public final class EmailText {
         return String.format(Locale.ROOT, "%.1f", value);
     }
 
+    /** A share of a whole as a percentage, one decimal ({@code 35.2%}); 0.0% of nothing. */
+    public static String share(long part, long whole) {
+        return oneDecimal(whole == 0 ? 0 : part * 100.0 / whole) + "%";
+    }
+
+    /** {@code November 2026}. */
+    public static String monthName(Period period) {
+        return period.month().getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH) + " " + period.month().getYear();
+    }
+
+    /** {@code 24 December}. */
+    public static String dayAndMonth(LocalDate date) {
+        return date.getDayOfMonth() + " " + date.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH);
+    }
+
+    /**
+     * A name as the plain-text part writes it: a name with right-to-left letters is wrapped in Unicode's first-strong
+     * isolate (U+2068 ... U+2069), so it does not reorder the English around it; any other name is left as it is.
+     */
+    public static String isolated(String name) {
+        boolean rightToLeft = name.codePoints().anyMatch(c -> {
+            byte direction = Character.getDirectionality(c);
+            return direction == Character.DIRECTIONALITY_RIGHT_TO_LEFT || direction == Character.DIRECTIONALITY_RIGHT_TO_LEFT_ARABIC;
+        });
+        return rightToLeft ? "\u2068" + name + "\u2069" : name;
+    }
+
     public static String escapeHtml(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
     }
@@ -40,6 +72,17 @@ public final class EmailText {
     public static String usageLink(String baseUrl, String workspaceId, Period period) {
         String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         return base + "/?workspace=" + URLEncoder.encode(workspaceId, StandardCharsets.UTF_8) + "&period=" + period;
+    }
+
+    /**
+     * The workspace's notification settings from {@code template} (a URL where {@code {workspaceId}} stands for the
+     * id), or null when no template is configured (null or blank).
+     */
+    public static String settingsLink(String template, String workspaceId) {
+        if (template == null || template.isBlank()) {
+            return null;
+        }
+        return template.strip().replace("{workspaceId}", URLEncoder.encode(workspaceId, StandardCharsets.UTF_8));
     }
 
     /** A subject line is one line: control characters (a name may hold a newline) become spaces. */

@@ -6,6 +6,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -34,18 +35,32 @@ public final class SesMailer implements Mailer {
      */
     public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
 
+    /** Optional: where replies go (a team's address; the sender may be a no-reply one). */
+    public static final String REPLY_TO = "REPLY_TO_EMAIL";
+
     private final SesV2Client ses;
     private final String sender;
+    private final String replyTo;
 
     public SesMailer(SesV2Client ses, String sender) {
-        this.ses = ses;
-        this.sender = sender;
+        this(ses, sender, null);
     }
 
-    /** Built once per container, explicit like every client; the sender comes from {@code SENDER_EMAIL}. */
+    /** {@code replyTo}: the Reply-To address, or null (or blank) for none. */
+    public SesMailer(SesV2Client ses, String sender, String replyTo) {
+        this.ses = ses;
+        this.sender = sender;
+        this.replyTo = replyTo == null || replyTo.isBlank() ? null : replyTo.strip();
+    }
+
+    /**
+     * Built once per container, explicit like every client; the sender comes from {@code SENDER_EMAIL}, the Reply-To
+     * from {@code REPLY_TO_EMAIL} when set.
+     */
     public static SesMailer fromEnvironment() {
         return new SesMailer(AwsClients.configure(SesV2Client.builder(), SES_ENDPOINT)
-                .overrideConfiguration(SesMailer::clientConfiguration).build(), Env.required("SENDER_EMAIL"));
+                .overrideConfiguration(SesMailer::clientConfiguration).build(), Env.required("SENDER_EMAIL"),
+                Env.get(REPLY_TO));
     }
 
     /** The SES client's retries and timeout (see the class comment); tests build their clients with it too. */
@@ -80,6 +95,7 @@ public final class SesMailer implements Mailer {
     public String send(Email email) {
         try {
             return ses.sendEmail(b -> b.fromEmailAddress(sender)
+                    .replyToAddresses(replyTo == null ? List.of() : List.of(replyTo))
                     .destination(d -> d.toAddresses(email.to()))
                     .content(c -> c.simple(Message.builder()
                             .subject(utf8(email.subject()))

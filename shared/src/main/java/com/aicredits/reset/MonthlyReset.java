@@ -300,9 +300,9 @@ public final class MonthlyReset {
                 return new WorkspaceOutcome(open, Outcome.DEFERRED, held.leaseUntil());
             }
             case Claim.Claimed claimed -> {
-                Email email = emails.summary(workspace, closed, opened);
                 String messageId;
                 try {
+                    Email email = emails.summary(workspace, closed, opened, resets.summaryHistory(id, closing));
                     messageId = mailer.send(email);
                 } catch (RuntimeException e) {
                     if (e instanceof MailDeliveryException mail && mail.outcomeUnknown()) {

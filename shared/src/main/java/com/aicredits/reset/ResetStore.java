@@ -41,6 +41,12 @@ public interface ResetStore {
      */
     void releaseSummary(String workspaceId, Period period, String owner, Instant claimableFrom);
 
+    /**
+     * What the summary of {@code period} tells beside its balance: the balance of the month before (strongly
+     * consistent) and the thresholds that fired in {@code period} (its alert markers).
+     */
+    SummaryHistory summaryHistory(String workspaceId, Period period);
+
     /** A page of the workspace index; {@code last} is null when the shard has no more. */
     record WorkspacePage(List<Workspace> workspaces, String last) {
         public WorkspacePage {

@@ -47,42 +47,74 @@ class SummaryEmailsTest {
     }
 
     @Test
-    void saysWhatTheWorkspaceUsedOfItsAllocationByFeatureWithTheLink() {
+    void saysWhatTheWorkspaceUsedOfItsAllocationByFeatureAgainstTheMonthBeforeWithTheLink() {
         Workspace workspace = workspace("Acme Production", Tier.PRO, PricingModel.EXTEND);
         Balance closed = november(workspace, 100, 300, 412, 7); // 1,200 + 1,800 + 412 = 3,412 of 5,000
         Balance opened = Allocation.opening(workspace, Period.of(IN_NOVEMBER).next());
+        Balance october = Allocation.opening(workspace, Period.parse("2026-10"));
+        for (int i = 0; i < 2_900; i++) {
+            october = october.debit(charge("task.execution", workspace), Instant.parse("2026-10-10T10:00:00Z"));
+        }
 
-        Email email = emails.summary(workspace, closed, opened);
+        Email email = new SummaryEmails("https://credits.example/", "https://platform.example/ws/{workspaceId}/notifications")
+                .summary(workspace, closed, opened, new SummaryHistory(october, List.of(90, 80)));
 
         assertThat(email.subject()).isEqualTo("[aicredits] Monthly AI credit summary for 2026-11 — Acme Production");
         assertThat(email.to()).containsExactly("secops-lead@acme.example", "finance@acme.example");
         assertThat(email.text()).isEqualTo("""
-                Monthly AI credit summary for 2026-11 (November 2026)
-
+                aicredits · Monthly summary: November 2026
                 Workspace: Acme Production (ws-acme-prod), organization org-acme
+
+                Acme Production used 68.2% of its AI credits in November 2026.
+
                 Used: 3,412 of 5,000 credits (68.2%)
-                Left: 1,588 credits unused
-                Allocation: 5,000 credits (monthly 5,000 + add-ons 0)
 
                 By feature:
-                  Case investigations: 1,200 credits
-                  Case conversations: 0 credits
-                  AI agents: 1,800 credits
-                  AI tasks: 412 credits
+                  Case investigations: 1,200 credits (35.2%)
+                  Case conversations: 0 credits (0.0%)
+                  AI agents: 1,800 credits (52.8%)
+                  AI tasks: 412 credits (12.1%)
                   Free runs (no credits): 7
 
+                Period: 2026-11 (November 2026)
+                Left: 1,588 credits unused
+                Allocation: 5,000 credits (monthly 5,000 + add-ons 0)
+                Month before (October 2026): 2,900 of 5,000 credits used; change in used: +17.7%
+                Thresholds reached: 80%, 90%
+
                 Unused credits do not roll over: 2026-12 starts with 5,000 credits.
-                Usage overview: https://credits.example/?workspace=ws-acme-prod&period=2026-11
+
+                Open the usage overview: https://credits.example/?workspace=ws-acme-prod&period=2026-11
+
+                --
+                You receive this email because an admin of Acme Production lists your address among its notification recipients.
+                Notification settings: https://platform.example/ws/ws-acme-prod/notifications
                 """);
         assertThat(email.html())
-                .contains("<h2>Monthly AI credit summary for 2026-11 (November 2026)</h2>")
-                .contains("Acme Production (ws-acme-prod), organization org-acme")
-                .contains("<td>3,412 of 5,000 credits (68.2%)</td>")
-                .contains("<tr><td>Case investigations</td><td style=\"text-align:right\">1,200 credits</td></tr>")
-                .contains("<tr><td>AI agents</td><td style=\"text-align:right\">1,800 credits</td></tr>")
-                .contains("<tr><td>AI tasks</td><td style=\"text-align:right\">412 credits</td></tr>")
-                .contains("width:68%")
-                .contains("<a href=\"https://credits.example/?workspace=ws-acme-prod&amp;period=2026-11\">");
+                .contains("<title>[aicredits] Monthly AI credit summary for 2026-11 — Acme Production</title>")
+                .contains("<span dir=\"auto\">Acme Production</span> used 68.2% of its AI credits in November 2026.</h1>")
+                .contains(">3,412 of 5,000 credits</span>")
+                .contains("<td data-feature=\"CASE_INVESTIGATION\" data-credits=\"1200\" style=\"padding:0;width:24.000%;")
+                .contains("<td data-unused=\"1588\" style=\"padding:0;width:31.760%;")
+                .contains(">1,800 credits</td>")
+                .contains(">2,900 of 5,000 credits used; change in used: +17.7%</td>")
+                .contains("<a href=\"https://credits.example/?workspace=ws-acme-prod&amp;period=2026-11\" id=\"usage-overview\"")
+                .contains("href=\"https://platform.example/ws/ws-acme-prod/notifications\"")
+                .doesNotContain("<script", "<img", "<link", "<style");
+    }
+
+    @Test
+    void aMonthBeforeWithNoUsageOrNoBalanceIsSaidSo() {
+        Workspace workspace = workspace("Acme Production", Tier.PRO, PricingModel.EXTEND);
+        Balance closed = november(workspace, 0, 0, 10, 0);
+        Balance emptyOctober = Allocation.opening(workspace, Period.parse("2026-10"));
+
+        assertThat(emails.summary(workspace, closed, null, new SummaryHistory(emptyOctober, List.of())).text())
+                .contains("Month before (October 2026): 0 of 5,000 credits used\n").contains("Thresholds reached: none\n");
+        assertThat(emails.summary(workspace, closed, null, SummaryHistory.none()).text())
+                .contains("Month before (October 2026): no usage recorded\n")
+                .contains("in the workspace's settings (notificationEmails, thresholds).\n")
+                .doesNotContain("Notification settings:");
     }
 
     @Test
@@ -95,10 +127,11 @@ class SummaryEmailsTest {
         assertThat(email.text())
                 .contains("Used: 620 of 500 credits (124.0%)\n")
                 .contains("Left: 120 credits over the allocation\n")
-                .contains("  Case investigations: 0 credits\n")
+                .contains("  Case investigations: 0 credits (0.0%)\n")
                 .contains("  Cases counted (LEGACY pricing): 3\n")
                 .contains("Unused credits do not roll over.\n");
-        assertThat(email.html()).contains("width:100%");
+        // Above 100% the bar is the used credits, with a mark where the allocation ends (500 of 620: 80.645%).
+        assertThat(email.html()).contains("width:80.645%;height:8px").doesNotContain("data-unused");
     }
 
     @Test

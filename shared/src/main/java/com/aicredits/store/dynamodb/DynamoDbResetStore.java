@@ -3,9 +3,11 @@ package com.aicredits.store.dynamodb;
 import static com.aicredits.store.dynamodb.Items.n;
 import static com.aicredits.store.dynamodb.Items.s;
 
+import com.aicredits.alerts.Alert;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Workspace;
 import com.aicredits.reset.ResetStore;
+import com.aicredits.reset.SummaryHistory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,10 +33,12 @@ public final class DynamoDbResetStore implements ResetStore {
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
+    private final DynamoDbAlertStore alerts;
 
     public DynamoDbResetStore(DynamoDbClient dynamoDb, String tableName) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
+        this.alerts = new DynamoDbAlertStore(dynamoDb, tableName);
     }
 
     @Override
@@ -135,6 +139,17 @@ public final class DynamoDbResetStore implements ResetStore {
         } catch (ConditionalCheckFailedException notOurs) {
             // Someone else holds it now: theirs to send.
         }
+    }
+
+    @Override
+    public SummaryHistory summaryHistory(String workspaceId, Period period) {
+        Map<String, AttributeValue> before = dynamoDb.getItem(b -> b.tableName(tableName)
+                .key(Keys.balance(workspaceId, period.previous())).consistentRead(true)).item();
+        List<Integer> reached = alerts.markers(workspaceId, period).stream()
+                .filter(marker -> marker.alert().kind() == Alert.Kind.THRESHOLD)
+                .map(marker -> marker.alert().threshold())
+                .toList();
+        return new SummaryHistory(before == null || before.isEmpty() ? null : Items.balance(before), reached);
     }
 
     private static SummaryMarker marker(Map<String, AttributeValue> item) {

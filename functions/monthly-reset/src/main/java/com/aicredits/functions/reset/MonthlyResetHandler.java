@@ -4,6 +4,7 @@ import com.aicredits.aws.Env;
 import com.aicredits.aws.Production;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Period;
+import com.aicredits.mail.EmailText;
 import com.aicredits.mail.SesMailer;
 import com.aicredits.observability.Log;
 import com.aicredits.observability.Metrics;
@@ -45,7 +46,7 @@ public final class MonthlyResetHandler implements RequestHandler<ScheduledEvent,
             settings = settings.withPaging(settings.pageSize(), Integer.parseInt(concurrency));
         }
         this.reset = new MonthlyReset(Production.store(), new DynamoDbResetStore(Production.dynamoDb(), Env.tableName()),
-                SesMailer.fromEnvironment(), new SummaryEmails(Env.required("USAGE_OVERVIEW_BASE_URL")), clock,
+                SesMailer.fromEnvironment(), new SummaryEmails(Env.required("USAGE_OVERVIEW_BASE_URL"), Env.get(EmailText.SETTINGS_URL)), clock,
                 duration -> Thread.sleep(duration), settings);
         this.continuation = "in-process".equals(Env.get(CONTINUATION)) ? new InProcessContinuation(this)
                 : LambdaSelfInvocation.fromEnvironment();

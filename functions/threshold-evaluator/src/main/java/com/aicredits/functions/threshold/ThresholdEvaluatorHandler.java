@@ -7,6 +7,7 @@ import com.aicredits.alerts.EventBridgePublisher;
 import com.aicredits.aws.Env;
 import com.aicredits.aws.Production;
 import com.aicredits.domain.Balance;
+import com.aicredits.mail.EmailText;
 import com.aicredits.mail.SesMailer;
 import com.aicredits.observability.Log;
 import com.aicredits.store.dynamodb.DynamoDbAlertStore;
@@ -34,7 +35,8 @@ public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbE
 
     public ThresholdEvaluatorHandler() {
         this(new AlertService(new DynamoDbAlertStore(Production.dynamoDb(), Env.tableName()), SesMailer.fromEnvironment(),
-                EventBridgePublisher.fromEnvironment(), new AlertEmails(Env.required("USAGE_OVERVIEW_BASE_URL"))));
+                EventBridgePublisher.fromEnvironment(),
+                new AlertEmails(Env.required("USAGE_OVERVIEW_BASE_URL"), Env.get(EmailText.SETTINGS_URL))));
     }
 
     public ThresholdEvaluatorHandler(AlertService alerts) {
