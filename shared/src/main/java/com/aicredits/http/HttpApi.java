@@ -88,6 +88,12 @@ public final class HttpApi {
         if (contentType != null && !contentType.split(";", 2)[0].strip().equalsIgnoreCase("application/json")) {
             throw new CreditsException(415, "unsupported_media_type", "send the body as application/json; got " + CreditsException.quote(contentType));
         }
+        return decoded(event);
+    }
+
+    /** The body as sent, base64-decoded when API Gateway encoded it, at most 16 KB; whatever its type. */
+    private static String decoded(APIGatewayV2HTTPEvent event) {
+        String body = event.getBody();
         if (body == null) {
             return null;
         }
@@ -130,7 +136,8 @@ public final class HttpApi {
      * object says nothing either, and many HTTP clients send {@code {}} on every PUT: it counts as no body.
      */
     public static void requireNoBody(APIGatewayV2HTTPEvent event) {
-        if (event.getBody() == null || event.getBody().isEmpty() || isEmptyJsonObject(body(event))) {
+        // Whatever its type: on such a route any body but {} is refused as unexpected, not as the wrong media type.
+        if (event.getBody() == null || event.getBody().isEmpty() || isEmptyJsonObject(decoded(event))) {
             return;
         }
         throw CreditsException.badRequest("unexpected_body", "this route takes no body (an empty JSON object {} is accepted)");
