@@ -110,6 +110,9 @@ public final class LocalApiServer implements AutoCloseable {
             }
         });
         server.setErrorHandler((Request.Handler) (request, response, callback) -> {
+            // Jetty closes the connection after a request it could not parse: say so, or a client reuses it and loses
+            // its next request to the close.
+            response.getHeaders().put("connection", "close");
             send(response, callback, gatewayError(response.getStatus()));
             return true;
         });
