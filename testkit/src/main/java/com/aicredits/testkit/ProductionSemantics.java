@@ -64,7 +64,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * <li><b>Stale reads.</b> Every written item is read back consistently after the write (and once before the first
  * one), so the recent versions of each item are known. A GetItem, BatchGetItem or Query without
  * {@code ConsistentRead} (and every index Query) is served, with {@link Settings#staleReadPercent}, as it stood a
- * seeded time up to {@link Settings#lag} ago: an older version, or no item if it was created within that time.</li>
+ * seeded time between half the {@link Settings#lag} and the lag ago: an older version, or no item if it was created
+ * within that time.</li>
  * <li><b>Throttles and lost responses.</b> With {@link Settings#throttlePercent} an attempt is throttled before it is
  * sent ({@code ProvisionedThroughputExceededException}, which the SDK retries as in production); with
  * {@link Settings#lostResponsePercent} a committed write's response is lost (the caller gets an error).</li>
@@ -87,6 +88,8 @@ public final class ProductionSemantics implements ExecutionInterceptor {
 
     /** Requests of our own read-back client carry it, so that no interceptor of ours plays on them. */
     static final ExecutionAttribute<Boolean> OWN_REQUEST = new ExecutionAttribute<>("aicredits.semantics.own");
+    /** Set on a client that plays its own instance ({@link LocalDynamoDb#client}), so the JVM-wide one keeps out. */
+    static final ExecutionAttribute<Boolean> OWN_MODE = new ExecutionAttribute<>("aicredits.semantics.ownMode");
     private static final ExecutionAttribute<Attempt> ATTEMPT = new ExecutionAttribute<>("aicredits.semantics.attempt");
     private static volatile ProductionSemantics fromProperties;
 
@@ -102,6 +105,14 @@ public final class ProductionSemantics implements ExecutionInterceptor {
         /** Conflicts and stale reads (a third of eventually consistent reads, up to 1 s old), no injected faults. */
         public static Settings of(long seed) {
             return new Settings(seed, 33, DEFAULT_LAG, Duration.ofMillis(3), 0, 0);
+        }
+
+        /**
+         * The settings a test plays on its own client: {@link #of} with the seed of {@value #SEED_PROPERTY} when the run
+         * sets one (to replay a failure), else a fixed one.
+         */
+        public static Settings forTests() {
+            return of(Long.getLong(SEED_PROPERTY, 18));
         }
 
         public Settings withStaleReadPercent(int percent) {
@@ -473,7 +484,8 @@ public final class ProductionSemantics implements ExecutionInterceptor {
         if (percentRoll() >= settings.staleReadPercent()) {
             return -1;
         }
-        return nanoTime.getAsLong() - Math.max(1, nanosUpTo(settings.lag()));
+        // Between half the lag and the lag: a stale read is really behind, yet versions within the lag still show.
+        return nanoTime.getAsLong() - settings.lag().toNanos() / 2 - Math.max(1, nanosUpTo(settings.lag().dividedBy(2)));
     }
 
     /** The version of {@code key} at {@code at}, or the fresh item (unknown history) when there is none. */

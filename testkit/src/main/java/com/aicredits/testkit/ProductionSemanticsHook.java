@@ -13,10 +13,15 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  * run under it unchanged.
  */
 public final class ProductionSemanticsHook implements ExecutionInterceptor {
-    private final ProductionSemantics semantics = ProductionSemantics.fromSystemProperties();
+    private final ProductionSemantics jvmWide = ProductionSemantics.fromSystemProperties();
+
+    private ProductionSemantics semantics(ExecutionAttributes attributes) {
+        return jvmWide == null || Boolean.TRUE.equals(attributes.getAttribute(ProductionSemantics.OWN_MODE)) ? null : jvmWide;
+    }
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        ProductionSemantics semantics = semantics(attributes);
         if (semantics != null) {
             semantics.beforeTransmission(context, attributes);
         }
@@ -24,6 +29,7 @@ public final class ProductionSemanticsHook implements ExecutionInterceptor {
 
     @Override
     public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+        ProductionSemantics semantics = semantics(attributes);
         if (semantics != null) {
             semantics.afterTransmission(context, attributes);
         }
@@ -31,11 +37,13 @@ public final class ProductionSemanticsHook implements ExecutionInterceptor {
 
     @Override
     public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
+        ProductionSemantics semantics = semantics(attributes);
         return semantics == null ? context.response() : semantics.modifyResponse(context, attributes);
     }
 
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        ProductionSemantics semantics = semantics(attributes);
         if (semantics != null) {
             semantics.afterExecution(context, attributes);
         }
@@ -43,6 +51,7 @@ public final class ProductionSemanticsHook implements ExecutionInterceptor {
 
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+        ProductionSemantics semantics = semantics(attributes);
         if (semantics != null) {
             semantics.onExecutionFailure(context, attributes);
         }
