@@ -194,6 +194,7 @@ public final class ProductionSemantics implements ExecutionInterceptor {
     private final AtomicLong missedItems = new AtomicLong();
     private final AtomicLong throttles = new AtomicLong();
     private final AtomicLong lostResponses = new AtomicLong();
+    private final AtomicLong lastWrite = new AtomicLong(System.nanoTime());
 
     public ProductionSemantics(Settings settings) {
         this.settings = settings;
@@ -217,11 +218,25 @@ public final class ProductionSemantics implements ExecutionInterceptor {
             if (fromProperties == null) {
                 ProductionSemantics created = new ProductionSemantics(Settings.fromSystemProperties(Long.parseLong(seed.trim())));
                 System.err.println("production semantics on: " + created.settings);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(
-                        "production semantics (" + created.settings + "): " + created.stats()), "semantics-stats"));
+                Runtime.getRuntime().addShutdownHook(new Thread(created::report, "semantics-stats"));
                 fromProperties = created;
             }
             return fromProperties;
+        }
+    }
+
+    /** Prints what was played, and appends it to the file {@code aicredits.semantics.statsFile} names, if any. */
+    private void report() {
+        String line = "production semantics (" + settings + "): " + stats();
+        System.err.println(line);
+        String file = System.getProperty(PROPERTY_PREFIX + "statsFile");
+        if (file != null && !file.isBlank()) {
+            try {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(file), java.time.Instant.now() + " " + line + "\n",
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            } catch (java.io.IOException e) {
+                System.err.println("cannot write " + file + ": " + e.getMessage());
+            }
         }
     }
 
@@ -406,8 +421,30 @@ public final class ProductionSemantics implements ExecutionInterceptor {
         }
     }
 
+    /**
+     * Waits until the lag has passed since the last write the JVM-wide mode saw (nothing when it is off): for a test
+     * whose step stands for something that happens long after its setup (the monthly job at midnight), where an index
+     * Query, eventually consistent on DynamoDB with no way to ask otherwise, would otherwise miss items created by the
+     * setup a moment ago. The README says what this leaves: an item created within the lag before the step.
+     */
+    public static void waitOutLag() {
+        ProductionSemantics semantics = fromSystemProperties();
+        if (semantics == null) {
+            return;
+        }
+        long remaining = semantics.lastWrite.get() + semantics.settings.lag().toNanos() - System.nanoTime();
+        if (remaining > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(remaining);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Records the item as it is now, just after a write committed. */
     private void remember(String endpoint, ItemKey key) {
+        lastWrite.set(nanoTime.getAsLong());
         Map<String, AttributeValue> item = consistentItem(endpoint, key);
         if (item == SKIPPED) {
             // Unknown now: never serve an older version of it as if it were recent.
