@@ -227,7 +227,12 @@ public final class ProductionSemantics implements ExecutionInterceptor {
 
     /** Prints what was played, and appends it to the file {@code aicredits.semantics.statsFile} names, if any. */
     private void report() {
-        String line = "production semantics (" + settings + "): " + stats();
+        report("at exit");
+    }
+
+    /** Prints what was played so far, {@code when}, and appends it to the file {@code aicredits.semantics.statsFile} names. */
+    void report(String when) {
+        String line = "production semantics (" + settings + ") " + when + ": " + stats();
         System.err.println(line);
         String file = System.getProperty(PROPERTY_PREFIX + "statsFile");
         if (file != null && !file.isBlank()) {

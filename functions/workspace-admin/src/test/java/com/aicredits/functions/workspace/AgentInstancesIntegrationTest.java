@@ -70,6 +70,8 @@ class AgentInstancesIntegrationTest {
         pool.shutdown();
 
         String played = semantics.settings() + ": " + semantics.stats();
+        System.out.printf("agents under production semantics: %d x 201, %d x 409 (%s)%n",
+                results.stream().filter(s -> s == 201).count(), results.stream().filter(s -> s == 409).count(), played);
         assertThat(results.stream().filter(s -> s == 201)).as(played).hasSize(10);
         assertThat(results.stream().filter(s -> s == 409)).as(played).hasSize(54);
         assertThat(semantics.stats().transactionsCancelledByConflict()).as(played).isPositive();
