@@ -142,7 +142,10 @@ public final class ProductionSemantics implements ExecutionInterceptor {
         }
     }
 
-    /** What the mode did so far: the rates the README quotes come from here. */
+    /**
+     * What the mode did so far (the rates the README quotes come from here): reads served stale count once per call,
+     * new items missed once per item.
+     */
     public record Stats(long transactions, long transactionsCancelledByConflict, long singleWrites,
                         long singleWritesInConflict, long eventuallyConsistentReads, long staleReads,
                         long readsMissingNewItem, long throttles, long lostResponses) {
@@ -151,8 +154,8 @@ public final class ProductionSemantics implements ExecutionInterceptor {
             return "transactions=" + transactions + " cancelledByConflict=" + transactionsCancelledByConflict
                     + " (" + percent(transactionsCancelledByConflict, transactions) + ") singleWrites=" + singleWrites
                     + " inConflict=" + singleWritesInConflict + " eventuallyConsistentReads=" + eventuallyConsistentReads
-                    + " servedStale=" + staleReads + " (" + percent(staleReads, eventuallyConsistentReads) + ", of which "
-                    + readsMissingNewItem + " missed an item) throttles=" + throttles + " lostResponses=" + lostResponses;
+                    + " servedStale=" + staleReads + " (" + percent(staleReads, eventuallyConsistentReads) + "; new items missed: "
+                    + readsMissingNewItem + ") throttles=" + throttles + " lostResponses=" + lostResponses;
         }
 
         private static String percent(long part, long whole) {
