@@ -102,6 +102,27 @@ class ProductionSemanticsIntegrationTest {
     }
 
     @Test
+    void throttlesAreRetriedByTheSdkAndALostResponseHidesACommittedWrite() {
+        String table = DYNAMODB.createTable("semantics");
+        ProductionSemantics throttling = new ProductionSemantics(new ProductionSemantics.Settings(3, 0, Duration.ofSeconds(1),
+                Duration.ZERO, 100, 0));
+        try (DynamoDbClient client = DYNAMODB.client(throttling)) {
+            assertThatThrownBy(() -> client.putItem(b -> b.tableName(table).item(key("WS#a", "X"))))
+                    .isInstanceOf(software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException.class);
+            // The SDK's retries (its standard mode: 3 attempts for DynamoDB) each met a throttle.
+            assertThat(throttling.stats().throttles()).isGreaterThan(1);
+        }
+        ProductionSemantics losing = new ProductionSemantics(new ProductionSemantics.Settings(3, 0, Duration.ofSeconds(1),
+                Duration.ZERO, 0, 100));
+        try (DynamoDbClient client = DYNAMODB.client(losing)) {
+            assertThatThrownBy(() -> client.transactWriteItems(b -> b.transactItems(put(table, "WS#a", "lost"))))
+                    .isInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class);
+            assertThat(client.getItem(b -> b.tableName(table).key(key("WS#a", "lost")).consistentRead(true)).hasItem()).isTrue();
+            assertThat(losing.stats().lostResponses()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void theSameSeedDrawsTheSameDecisions() {
         List<Long> first = holds(new ProductionSemantics(ProductionSemantics.Settings.of(42)));
         assertThat(holds(new ProductionSemantics(ProductionSemantics.Settings.of(42)))).isEqualTo(first);
