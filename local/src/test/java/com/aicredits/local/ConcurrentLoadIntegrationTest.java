@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Timestamps;
 import com.aicredits.json.Json;
+import com.aicredits.testkit.ProductionSemantics;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -158,7 +159,9 @@ class ConcurrentLoadIntegrationTest {
         assertThat(api.item("WS#" + WS, "BALANCE#" + previous).get("used").n()).isEqualTo("495");
         assertThat(refusedIds).hasSize(50).allSatisfy(id -> assertThat(api.item("WS#" + WS, "EXEC#" + id)).isEmpty());
 
-        // The API's own view agrees: the ledger listed newest first, and the usage.
+        // The API's own view agrees: the ledger listed newest first, and the usage (eventually consistent reads, on
+        // DynamoDB up to about a second behind the last debit: README).
+        ProductionSemantics.waitOutLag();
         String manager = api.token("manager", "org-load");
         JsonNode listed = api.send("GET", "/v1/workspaces/" + WS + "/executions?limit=500&period=" + current, manager, null).json();
         String cursor = listed.path("nextCursor").asText();

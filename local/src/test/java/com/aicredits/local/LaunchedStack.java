@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.aws.Production;
 import com.aicredits.json.Json;
 import com.aicredits.testkit.CloudFormationTemplate;
+import com.aicredits.testkit.ProductionSemantics;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -97,8 +98,12 @@ final class LaunchedStack implements AutoCloseable {
     static ProcessBuilder command(Path data, int port) {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
-                LocalStack.class.getName());
+        List<String> command = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", classpath));
+        // A run under production semantics plays them in the launched stack too (testkit's ProductionSemanticsHook).
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(ProductionSemantics.PROPERTY_PREFIX))
+                .sorted().forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
+        command.add(LocalStack.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.directory(CloudFormationTemplate.find().toAbsolutePath().getParent().toFile());
         builder.environment().put("PORT", Integer.toString(port));
         builder.environment().put("AICREDITS_LOCAL_DIR", data.toString());

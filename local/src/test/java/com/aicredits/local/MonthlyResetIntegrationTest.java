@@ -22,6 +22,7 @@ import com.aicredits.service.AddonService;
 import com.aicredits.service.RecordExecution;
 import com.aicredits.store.dynamodb.DynamoDbAlertStore;
 import com.aicredits.store.dynamodb.DynamoDbCreditStore;
+import com.aicredits.testkit.ProductionSemantics;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -612,6 +613,8 @@ class MonthlyResetIntegrationTest {
             debits(id, "agent.execution", 1 + i % 3);
             ids.add(id);
         }
+        // The job runs long after: under production semantics its index Query sees them (README).
+        ProductionSemantics.waitOutLag();
         return ids;
     }
 

@@ -20,6 +20,7 @@ import com.aicredits.store.CreditStore;
 import com.aicredits.store.dynamodb.DynamoDbResetStore;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
+import com.aicredits.testkit.ProductionSemantics;
 import com.aicredits.testkit.TestClock;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
@@ -107,6 +108,8 @@ final class ResetFixture {
 
     /** Delivers the event, then every continuation it hands on, each a new invocation of {@code timeoutSeconds}. */
     Map<String, Object> fire(MonthlyResetHandler handler, ScheduledEvent event, int timeoutSeconds) {
+        // The job runs long after the workspaces were set up: under production semantics its index Query sees them.
+        ProductionSemantics.waitOutLag();
         Map<String, Object> result = handler.handleRequest(event, InvocationContext.local(FUNCTION, timeoutSeconds));
         results.add(result);
         for (ScheduledEvent next; (next = continuations.poll()) != null; ) {

@@ -2,6 +2,7 @@ package com.aicredits.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aicredits.testkit.ProductionSemantics;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -48,6 +49,8 @@ class TokensAndTenancyIntegrationTest {
         assertThat(api.send("PUT", "/v1/workspaces/" + OTHER_WORKSPACE, api.token("admin", null),
                 "{\"organizationId\":\"" + OTHER_ORGANIZATION + "\",\"name\":\"Reliability B\",\"tier\":\"DEV\"}").status()).isIn(200, 201);
         signingKey = RSAKey.parse(Files.readString(api.data.resolve("jwt-signing-key.json"), StandardCharsets.UTF_8));
+        // An organization's workspaces are listed from an index, eventually consistent on DynamoDB (README).
+        ProductionSemantics.waitOutLag();
     }
 
     @Test

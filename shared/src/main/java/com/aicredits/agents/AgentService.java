@@ -3,6 +3,7 @@ package com.aicredits.agents;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Workspace;
+import com.aicredits.service.Backoff;
 import com.aicredits.store.CreditStore;
 import java.time.Clock;
 import java.util.List;
@@ -13,6 +14,8 @@ import java.util.List;
  * until the count is under the new limit.
  */
 public final class AgentService {
+    /** Tries cancelled by conflicts or throttles (nothing written) before a 503, as a debit's. */
+    static final int MAX_ATTEMPTS = 40;
     private final CreditStore workspaces;
     private final AgentStore agents;
     private final Clock clock;
@@ -27,26 +30,51 @@ public final class AgentService {
     public record AgentList(List<AgentStore.Agent> items, int count, int limit) {
     }
 
-    /** True when this call registered the agent (201), false when it was registered already (200). */
+    /**
+     * True when this call registered the agent (201), false when it was registered already (200). The limit comes
+     * from a consistent read and the registration commits only while the workspace is at that version; registrations
+     * DynamoDB cancels for conflicting with each other (they all touch the counter) are retried.
+     */
     public boolean register(String workspaceId, String agentId) {
         Workspace workspace = workspace(workspaceId);
         Ids.agentId(agentId);
-        int limit = workspace.effectiveAgentInstanceLimit();
-        return switch (agents.register(workspaceId, agentId, limit, clock.instant())) {
-            case REGISTERED -> true;
-            case ALREADY_REGISTERED -> false;
-            case LIMIT_REACHED -> throw CreditsException.conflict("agent_limit_reached", "workspace " + workspaceId
-                    + " already has " + limit + " AI agent instances, its limit (tier " + workspace.tier()
-                    + (workspace.agentInstanceLimit() != null ? ", overridden" : "") + "); release one first");
-        };
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            int limit = workspace.effectiveAgentInstanceLimit();
+            switch (agents.register(workspaceId, agentId, limit, workspace.version(), clock.instant())) {
+                case REGISTERED -> {
+                    return true;
+                }
+                case ALREADY_REGISTERED -> {
+                    return false;
+                }
+                case LIMIT_REACHED -> throw CreditsException.conflict("agent_limit_reached", "workspace " + workspaceId
+                        + " already has " + limit + " AI agent instances, its limit (tier " + workspace.tier()
+                        + (workspace.agentInstanceLimit() != null ? ", overridden" : "") + "); release one first");
+                case WORKSPACE_CHANGED -> workspace = workspace(workspaceId);
+                case CONTENTION -> Backoff.pause(attempt);
+            }
+        }
+        throw busy(workspaceId);
     }
 
     public void release(String workspaceId, String agentId) {
         workspace(workspaceId);
         Ids.agentId(agentId);
-        if (!agents.release(workspaceId, agentId)) {
-            throw CreditsException.notFound("agent " + agentId + " is not registered in workspace " + workspaceId);
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            switch (agents.release(workspaceId, agentId)) {
+                case RELEASED -> {
+                    return;
+                }
+                case NOT_REGISTERED -> throw CreditsException.notFound("agent " + agentId + " is not registered in workspace " + workspaceId);
+                case CONTENTION -> Backoff.pause(attempt);
+            }
         }
+        throw busy(workspaceId);
+    }
+
+    private static CreditsException busy(String workspaceId) {
+        return new CreditsException(503, "contention", "the agent instances of workspace " + workspaceId
+                + " are too busy right now; retry");
     }
 
     public AgentList list(String workspaceId) {
@@ -57,7 +85,7 @@ public final class AgentService {
 
     private Workspace workspace(String workspaceId) {
         Ids.workspaceId(workspaceId);
-        return workspaces.findWorkspace(workspaceId)
+        return workspaces.findWorkspace(workspaceId, true)
                 .orElseThrow(() -> CreditsException.notFound("workspace " + workspaceId + " does not exist"));
     }
 }

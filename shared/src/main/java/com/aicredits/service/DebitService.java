@@ -81,9 +81,15 @@ public final class DebitService {
         Workspace workspace = null;
         int conflicts = 0;
         int lostRaces = 0;
+        boolean consistent = false;
         while (conflicts < MAX_ATTEMPTS && lostRaces < MAX_LOST_RACES) {
             if (balance == null) {
-                LedgerView view = store.read(workspaceId, period, null, false);
+                LedgerView view = store.read(workspaceId, period, null, consistent);
+                if (view.workspace() == null && !consistent) {
+                    // An eventually consistent read can miss a workspace created a moment ago: a 404 is confirmed on a
+                    // consistent read, as a 402 or a 403 is.
+                    view = store.read(workspaceId, period, null, true);
+                }
                 workspace = requireWorkspace(view, workspaceId);
                 balance = view.balance();
             }
@@ -131,8 +137,10 @@ public final class DebitService {
                     }
                 }
                 case AppendResult.WorkspaceChanged changed -> {
+                    // The workspace moved on from the version read (or that read was stale): read it consistently.
                     lostRaces++;
                     balance = null;
+                    consistent = true;
                 }
                 case AppendResult.Contention contention -> Backoff.pause(++conflicts);
             }

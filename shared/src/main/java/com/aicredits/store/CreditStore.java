@@ -17,8 +17,16 @@ import java.util.function.UnaryOperator;
  */
 public interface CreditStore {
 
-    /** The workspace alone. */
-    java.util.Optional<Workspace> findWorkspace(String workspaceId);
+    /** The workspace alone, read eventually consistently: never for a decision (see the consistent overload). */
+    default java.util.Optional<Workspace> findWorkspace(String workspaceId) {
+        return findWorkspace(workspaceId, false);
+    }
+
+    /**
+     * The workspace alone; {@code consistent} for any decision taken from it (a limit, a 404, whom to email): an
+     * eventually consistent read can return it as it stood a moment ago, or miss one just created.
+     */
+    java.util.Optional<Workspace> findWorkspace(String workspaceId, boolean consistent);
 
     /** The workspace, its balance for {@code period} and, when {@code executionId} is given, that record. */
     LedgerView read(String workspaceId, Period period, String executionId, boolean consistent);

@@ -24,8 +24,17 @@ public final class CreditsTable {
 
     /** A table on another DynamoDB Local than the shared one (a bench phase that must not share one). */
     public CreditsTable(LocalDynamoDb dynamoDbLocal, String namePrefix) {
+        this(dynamoDbLocal, namePrefix, null);
+    }
+
+    /** A table on the shared DynamoDB Local whose client plays {@code semantics} (DynamoDB's conflicts and stale reads). */
+    public CreditsTable(String namePrefix, ProductionSemantics semantics) {
+        this(LocalDynamoDb.shared(), namePrefix, semantics);
+    }
+
+    private CreditsTable(LocalDynamoDb dynamoDbLocal, String namePrefix, ProductionSemantics semantics) {
         this.dynamoDbLocal = dynamoDbLocal;
-        this.client = dynamoDbLocal.client(calls);
+        this.client = semantics == null ? dynamoDbLocal.client(calls) : dynamoDbLocal.client(calls, semantics);
         this.name = dynamoDbLocal.createTable(namePrefix);
         this.store = new DynamoDbCreditStore(client, name);
     }

@@ -157,7 +157,13 @@ public final class LocalDynamoDb implements AutoCloseable {
                 .region(REGION)
                 .credentialsProvider(CREDENTIALS)
                 .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(c -> c.executionInterceptors(List.of(interceptors)))
+                .overrideConfiguration(c -> {
+                    c.executionInterceptors(List.of(interceptors));
+                    if (java.util.Arrays.stream(interceptors).anyMatch(ProductionSemantics.class::isInstance)) {
+                        // Played by this client's own instance: the JVM-wide one stays out.
+                        c.putExecutionAttribute(ProductionSemantics.OWN_MODE, true);
+                    }
+                })
                 .build();
     }
 

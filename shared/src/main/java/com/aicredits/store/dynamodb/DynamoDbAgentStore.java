@@ -11,6 +11,7 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -20,8 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * Agent instances: one item per agent ({@code SK=AGENT#<id>}) and a counter ({@code SK=AGENTS}). Registering is
- * one transaction (Put the agent if new, add 1 to the counter only while it is below the limit), so the count can
- * never pass the limit, however many registrations race.
+ * one transaction (Put the agent if new, add 1 to the counter only while it is below the limit, the workspace still at
+ * the version the limit was read from), so the count can never pass the limit, however many registrations race.
  */
 public final class DynamoDbAgentStore implements AgentStore {
     private static final String AGENT_PREFIX = "AGENT#";
@@ -36,7 +37,7 @@ public final class DynamoDbAgentStore implements AgentStore {
     }
 
     @Override
-    public Registration register(String workspaceId, String agentId, int limit, Instant at) {
+    public Registration register(String workspaceId, String agentId, int limit, long workspaceVersion, Instant at) {
         Put agent = Put.builder().tableName(tableName)
                 .item(Map.of(Keys.PK, s(Keys.workspacePk(workspaceId)), Keys.SK, s(AGENT_PREFIX + agentId),
                         Items.TYPE, s("AGENT"), "agentId", s(agentId), "registeredAt", s(Timestamps.format(at))))
@@ -48,29 +49,53 @@ public final class DynamoDbAgentStore implements AgentStore {
                 .conditionExpression("attribute_not_exists(agentCount) OR agentCount < :limit")
                 .expressionAttributeValues(Map.of(":zero", n(0), ":one", n(1), ":limit", n(limit)))
                 .build();
-        if (limit <= 0) {
-            return exists(workspaceId, agentId) ? Registration.ALREADY_REGISTERED : Registration.LIMIT_REACHED;
+        ConditionCheck workspace = ConditionCheck.builder().tableName(tableName).key(Keys.workspace(workspaceId))
+                .conditionExpression("#version = :version")
+                .expressionAttributeNames(Map.of("#version", Items.VERSION))
+                .expressionAttributeValues(Map.of(":version", n(workspaceVersion)))
+                .build();
+        // Decided on a consistent read when it can be: only a registration that fits needs the transaction, so those
+        // refused at the limit do not compete with it for the counter.
+        Map<String, AttributeValue> agentKey = agentKey(workspaceId, agentId);
+        long count = 0;
+        for (Map<String, AttributeValue> item : BatchGet.items(dynamoDb, tableName, List.of(agentKey, counterKey(workspaceId)), true)) {
+            if (item.get(Keys.SK).s().equals(COUNTER_SK)) {
+                count = Long.parseLong(item.get("agentCount").n());
+            } else {
+                return Registration.ALREADY_REGISTERED;
+            }
+        }
+        if (count >= limit) {
+            return Registration.LIMIT_REACHED;
         }
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(TransactWriteItem.builder().put(agent).build(),
-                    TransactWriteItem.builder().update(counter).build()));
+                    TransactWriteItem.builder().update(counter).build(), TransactWriteItem.builder().conditionCheck(workspace).build()));
             return Registration.REGISTERED;
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
-            if ("ConditionalCheckFailed".equals(reasons.get(0).code())) {
+            if (failed(reasons, 0)) {
                 return Registration.ALREADY_REGISTERED;
             }
-            if ("ConditionalCheckFailed".equals(reasons.get(1).code())) {
+            if (failed(reasons, 2)) {
+                return Registration.WORKSPACE_CHANGED;
+            }
+            if (failed(reasons, 1)) {
                 return Registration.LIMIT_REACHED;
             }
-            throw e;
+            // TransactionConflict (another registration on the counter), a throttle: nothing was written.
+            return Registration.CONTENTION;
         }
     }
 
+    private static boolean failed(List<CancellationReason> reasons, int index) {
+        return reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
+    }
+
     @Override
-    public boolean release(String workspaceId, String agentId) {
+    public Release release(String workspaceId, String agentId) {
         Delete agent = Delete.builder().tableName(tableName)
-                .key(Map.of(Keys.PK, s(Keys.workspacePk(workspaceId)), Keys.SK, s(AGENT_PREFIX + agentId)))
+                .key(agentKey(workspaceId, agentId))
                 .conditionExpression("attribute_exists(PK)").build();
         Update counter = Update.builder().tableName(tableName).key(counterKey(workspaceId))
                 .updateExpression("SET agentCount = agentCount - :one")
@@ -80,12 +105,12 @@ public final class DynamoDbAgentStore implements AgentStore {
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(TransactWriteItem.builder().delete(agent).build(),
                     TransactWriteItem.builder().update(counter).build()));
-            return true;
+            return Release.RELEASED;
         } catch (TransactionCanceledException e) {
-            if ("ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code())) {
-                return false;
+            if (failed(e.cancellationReasons(), 0)) {
+                return Release.NOT_REGISTERED;
             }
-            throw e;
+            return Release.CONTENTION;
         }
     }
 
@@ -99,10 +124,8 @@ public final class DynamoDbAgentStore implements AgentStore {
                 .toList();
     }
 
-    private boolean exists(String workspaceId, String agentId) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName).consistentRead(true)
-                .key(Map.of(Keys.PK, s(Keys.workspacePk(workspaceId)), Keys.SK, s(AGENT_PREFIX + agentId)))).item();
-        return item != null && !item.isEmpty();
+    private static Map<String, AttributeValue> agentKey(String workspaceId, String agentId) {
+        return Map.of(Keys.PK, s(Keys.workspacePk(workspaceId)), Keys.SK, s(AGENT_PREFIX + agentId));
     }
 
     private static Map<String, AttributeValue> counterKey(String workspaceId) {

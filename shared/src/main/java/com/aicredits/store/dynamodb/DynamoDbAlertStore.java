@@ -39,7 +39,8 @@ public final class DynamoDbAlertStore implements AlertStore {
 
     @Override
     public Optional<Workspace> workspace(String workspaceId) {
-        return credits.findWorkspace(workspaceId);
+        // Consistent: a stale read could miss a workspace just created, or email the recipients it had a moment ago.
+        return credits.findWorkspace(workspaceId, true);
     }
 
     @Override

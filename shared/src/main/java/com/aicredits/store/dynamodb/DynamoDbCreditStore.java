@@ -53,8 +53,9 @@ public final class DynamoDbCreditStore implements CreditStore {
     }
 
     @Override
-    public Optional<Workspace> findWorkspace(String workspaceId) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName).key(Keys.workspace(workspaceId))).item();
+    public Optional<Workspace> findWorkspace(String workspaceId, boolean consistent) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName).key(Keys.workspace(workspaceId))
+                .consistentRead(consistent)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.workspace(item));
     }
 

@@ -41,7 +41,10 @@ public final class DynamoDbUsageStore implements UsageStore {
 
     @Override
     public CreditStore.LedgerView workspaceAndBalance(String workspaceId, Period period) {
-        return credits.read(workspaceId, period, null, false);
+        // Usage may lag the last debit by DynamoDB's eventual consistency (about a second), but a 404 is confirmed on a
+        // consistent read: a workspace created a moment ago exists.
+        CreditStore.LedgerView view = credits.read(workspaceId, period, null, false);
+        return view.workspace() != null ? view : credits.read(workspaceId, period, null, true);
     }
 
     @Override

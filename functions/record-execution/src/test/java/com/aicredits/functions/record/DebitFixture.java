@@ -9,6 +9,7 @@ import com.aicredits.service.DebitService;
 import com.aicredits.service.WorkspaceService;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
+import com.aicredits.testkit.ProductionSemantics;
 import com.aicredits.testkit.TestClock;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -30,7 +31,16 @@ final class DebitFixture {
     }
 
     DebitFixture(String tablePrefix, Instant now, PriceCatalog catalog) {
-        this.table = new CreditsTable(tablePrefix);
+        this(new CreditsTable(tablePrefix), now, catalog);
+    }
+
+    /** On a table whose client plays DynamoDB's production semantics (conflicts, stale reads). */
+    DebitFixture(String tablePrefix, Instant now, ProductionSemantics semantics) {
+        this(new CreditsTable(tablePrefix, semantics), now, PriceCatalog.loadDefault());
+    }
+
+    private DebitFixture(CreditsTable table, Instant now, PriceCatalog catalog) {
+        this.table = table;
         this.clock = new TestClock(now);
         this.catalog = catalog;
         this.handler = newContainer();

@@ -12,12 +12,14 @@ import com.aicredits.store.dynamodb.DynamoDbAlertStore;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
 import com.aicredits.testkit.LogLines;
+import com.aicredits.testkit.ProductionSemantics;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,6 +65,32 @@ class ThresholdEvaluatorHandlerIntegrationTest {
         assertThat(sent).extracting(Email::subject)
                 .containsExactly("[aicredits] Usage alert: 80% of monthly AI credits used — Acme Production");
         assertThat(published).containsExactly("Credit Threshold Reached 80");
+    }
+
+    @Test
+    void recipientsChangedAMomentAgoGetTheAlertNotThoseAStaleReadWouldShow() throws Exception {
+        // Every eventually consistent read is served as the table stood up to the lag ago, as DynamoDB may serve it.
+        Duration lag = Duration.ofSeconds(1);
+        ProductionSemantics semantics = new ProductionSemantics(new ProductionSemantics.Settings(
+                ProductionSemantics.Settings.forTests().seed(), 100, lag, Duration.ofMillis(1), 0, 0));
+        CreditsTable stale = new CreditsTable("evaluator-stale", semantics);
+        ThresholdEvaluatorHandler evaluator = new ThresholdEvaluatorHandler(new AlertService(
+                new DynamoDbAlertStore(stale.client, stale.name), email -> {
+                    sent.add(email);
+                    return "message-" + sent.size();
+                }, (detailType, detail) -> published.add(detailType + " " + detail.get("threshold")),
+                new AlertEmails("https://credits.example.com")));
+        WorkspaceService workspaces = new WorkspaceService(stale.store, Clock.systemUTC());
+        workspaces.put("ws-acme-prod", new WorkspaceSpec(null, "org-acme", "Acme Production", "PRO", null, null, null, null,
+                List.of("old@acme.example"), null, null));
+        Thread.sleep(lag.toMillis() + 100);
+        workspaces.put("ws-acme-prod", new WorkspaceSpec(null, "org-acme", "Acme Production", "PRO", null, null, null, null,
+                List.of("lead@acme.example"), null, null));
+
+        evaluator.handleRequest(sampleEvent(), null);
+
+        assertThat(sent).as(semantics.settings().toString()).extracting(Email::to)
+                .containsExactly(List.of("lead@acme.example"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.aicredits.functions.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.domain.PriceCatalog;
+import com.aicredits.http.Caller;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.json.Json;
 import com.aicredits.service.DebitService;
@@ -14,6 +15,7 @@ import com.aicredits.store.dynamodb.DynamoDbUsageStore;
 import com.aicredits.testkit.AmendedCatalog;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
+import com.aicredits.testkit.ProductionSemantics;
 import com.aicredits.testkit.TestClock;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -45,6 +47,24 @@ class UsageQueryIntegrationTest {
 
     private String debit(String workspaceId, String executionId, String activity, String occurredAt) {
         return debits.record(workspaceId, new RecordExecution(executionId, activity, occurredAt)).body();
+    }
+
+    @Test
+    void theUsageOfAWorkspaceCreatedAMomentAgoIsNotA404WhereReadsAreStale() {
+        // Every eventually consistent read is served as the table stood seconds ago: it misses the new workspace.
+        ProductionSemantics semantics = new ProductionSemantics(new ProductionSemantics.Settings(
+                ProductionSemantics.Settings.forTests().seed(), 100, java.time.Duration.ofSeconds(10), java.time.Duration.ZERO, 0, 0));
+        CreditsTable stale = new CreditsTable("usage-stale", semantics);
+        new WorkspaceService(stale.store, clock).put("ws-fresh", new WorkspaceSpec(null, "org-fresh", "Fresh", "DEV",
+                null, null, null, null, null, null, null));
+        UsageService usage = new UsageService(new DynamoDbUsageStore(stale.client, stale.name),
+                new DynamoDbAlertStore(stale.client, stale.name), clock);
+
+        UsageService.WorkspaceUsage fresh = usage.workspaceUsage(new Caller("manager", java.util.Set.of(),
+                java.util.Set.of(UsageService.MANAGER_ROLE), "org-fresh"), "ws-fresh", "2026-11");
+
+        assertThat(fresh.creditsAllocated()).as(semantics.stats().toString()).isEqualTo(500);
+        assertThat(semantics.stats().readsMissingNewItem()).isPositive();
     }
 
     @Test

@@ -2,9 +2,12 @@ package com.aicredits.functions.workspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aicredits.agents.AgentStore;
 import com.aicredits.json.Json;
+import com.aicredits.store.dynamodb.DynamoDbAgentStore;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
+import com.aicredits.testkit.ProductionSemantics;
 import com.aicredits.testkit.TestClock;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,6 +49,59 @@ class AgentInstancesIntegrationTest {
         assertThat(list.get("count").asInt()).isEqualTo(10);
         assertThat(list.get("items")).hasSize(10);
         assertThat(list.get("limit").asInt()).isEqualTo(10);
+    }
+
+    @Test
+    void underTransactionConflictsSixtyFourConcurrentRegistrationsStillGetExactlyTenCreatedAndTheRest409() throws Exception {
+        // DynamoDB cancels overlapping transactions on the counter: they are retried, never answered 503.
+        ProductionSemantics semantics = new ProductionSemantics(ProductionSemantics.Settings.forTests());
+        WorkspaceAdminHandler production = AdminHandlers.on(new CreditsTable("agents-conflicts", semantics), clock);
+        workspace(production, "ws-race-prod", "DEV", null);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<Integer>> statuses = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            String agentId = "agent-" + i;
+            statuses.add(pool.submit(() -> register(production, "ws-race-prod", agentId)));
+        }
+        List<Integer> results = new ArrayList<>();
+        for (Future<Integer> status : statuses) {
+            results.add(status.get(2, TimeUnit.MINUTES));
+        }
+        pool.shutdown();
+
+        String played = semantics.settings() + ": " + semantics.stats();
+        System.out.printf("agents under production semantics: %d x 201, %d x 409 (%s)%n",
+                results.stream().filter(s -> s == 201).count(), results.stream().filter(s -> s == 409).count(), played);
+        assertThat(results.stream().filter(s -> s == 201)).as(played).hasSize(10);
+        assertThat(results.stream().filter(s -> s == 409)).as(played).hasSize(54);
+        assertThat(semantics.stats().transactionsCancelledByConflict()).as(played).isPositive();
+        assertThat(json(list(production, "ws-race-prod")).get("count").asInt()).isEqualTo(10);
+    }
+
+    @Test
+    void rightAfterADowngradeARegistrationIsRefusedEvenWhereReadsAreStale() throws Exception {
+        // Every eventually consistent read is served as it stood up to a second ago: the limit must not come from one.
+        ProductionSemantics semantics = new ProductionSemantics(ProductionSemantics.Settings.forTests().withStaleReadPercent(100));
+        WorkspaceAdminHandler production = AdminHandlers.on(new CreditsTable("agents-stale", semantics), clock);
+        workspace(production, "ws-stale-down", "ELITE", null); // 50
+        Thread.sleep(ProductionSemantics.Settings.DEFAULT_LAG.toMillis() + 100); // a stale read now sees ELITE
+        for (int i = 0; i < 12; i++) {
+            assertThat(register(production, "ws-stale-down", "agent-" + i)).isEqualTo(201);
+        }
+        workspace(production, "ws-stale-down", "DEV", null); // 10
+
+        assertThat(register(production, "ws-stale-down", "new-1")).as(semantics.settings().toString()).isEqualTo(409);
+        assertThat(json(list(production, "ws-stale-down")).get("count").asInt()).isEqualTo(12);
+    }
+
+    @Test
+    void aRegistrationWhoseLimitWasReadBeforeADowngradeDoesNotCommit() {
+        workspace("ws-raced-down", "ELITE", null); // version 1, limit 50
+        workspace("ws-raced-down", "DEV", null); // version 2, limit 10
+        DynamoDbAgentStore agents = new DynamoDbAgentStore(table.client, table.name);
+
+        assertThat(agents.register("ws-raced-down", "late", 50, 1, clock.instant())).isEqualTo(AgentStore.Registration.WORKSPACE_CHANGED);
+        assertThat(json(list("ws-raced-down")).get("count").asInt()).isZero();
     }
 
     @Test
@@ -101,6 +157,10 @@ class AgentInstancesIntegrationTest {
     }
 
     private void workspace(String id, String tier, Integer agentLimit) {
+        workspace(handler, id, tier, agentLimit);
+    }
+
+    private static void workspace(WorkspaceAdminHandler handler, String id, String tier, Integer agentLimit) {
         Map<String, Object> spec = new HashMap<>(Map.of("organizationId", "org-agents", "name", id, "tier", tier));
         if (tier.equals("M_PARTNER")) {
             spec.put("monthlyCredits", 1_000);
@@ -113,6 +173,10 @@ class AgentInstancesIntegrationTest {
     }
 
     private int register(String workspaceId, String agentId) {
+        return register(handler, workspaceId, agentId);
+    }
+
+    private static int register(WorkspaceAdminHandler handler, String workspaceId, String agentId) {
         return handler.handleRequest(agentEvent("register-agent.json", workspaceId, agentId), null).getStatusCode();
     }
 
@@ -121,6 +185,10 @@ class AgentInstancesIntegrationTest {
     }
 
     private String list(String workspaceId) {
+        return list(handler, workspaceId);
+    }
+
+    private static String list(WorkspaceAdminHandler handler, String workspaceId) {
         return handler.handleRequest(ApiEvents.load("list-agents.json", workspaceId, null), null).getBody();
     }
 

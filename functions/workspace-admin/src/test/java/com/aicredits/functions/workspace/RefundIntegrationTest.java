@@ -12,6 +12,7 @@ import com.aicredits.store.dynamodb.DynamoDbAlertStore;
 import com.aicredits.store.dynamodb.DynamoDbUsageStore;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
+import com.aicredits.testkit.ProductionSemantics;
 import com.aicredits.testkit.TestClock;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -65,7 +66,7 @@ class RefundIntegrationTest {
         assertThat(second.getBody()).isEqualTo(first.getBody());
         assertThat(balanceRevision("ws-refund")).as("a second refund writes nothing").isEqualTo(revisionAfterFirst);
 
-        UsageService.WorkspaceUsage after = usage.workspaceUsage(MANAGER, "ws-refund", "2026-11");
+        UsageService.WorkspaceUsage after = settledUsage("ws-refund", "2026-11");
         assertThat(after.creditsUsed()).isEqualTo(7);
         assertThat(after.byFeature()).containsEntry(com.aicredits.domain.Feature.CASE_INVESTIGATION, 0L)
                 .containsEntry(com.aicredits.domain.Feature.AI_AGENT, 6L);
@@ -93,7 +94,7 @@ class RefundIntegrationTest {
         String replay = debit("ws-replay", "inv-1", "case.investigation");
 
         assertThat(replay).isEqualTo(original);
-        assertThat(usage.workspaceUsage(MANAGER, "ws-replay", "2026-11").creditsUsed()).isZero();
+        assertThat(settledUsage("ws-replay", "2026-11").creditsUsed()).isZero();
     }
 
     @Test
@@ -105,8 +106,8 @@ class RefundIntegrationTest {
 
         assertThat(refund("ws-late", "nov-run", "billing correction").getStatusCode()).isEqualTo(200);
 
-        assertThat(usage.workspaceUsage(MANAGER, "ws-late", "2026-11").creditsUsed()).isZero();
-        assertThat(usage.workspaceUsage(MANAGER, "ws-late", "2026-12").creditsUsed()).isEqualTo(6);
+        assertThat(settledUsage("ws-late", "2026-11").creditsUsed()).isZero();
+        assertThat(settledUsage("ws-late", "2026-12").creditsUsed()).isEqualTo(6);
         assertThat(ledger("ws-late", "2026-11").getFirst().get("period").asText()).isEqualTo("2026-11");
     }
 
@@ -143,7 +144,7 @@ class RefundIntegrationTest {
 
         assertThat(answers).extracting(APIGatewayV2HTTPResponse::getStatusCode).containsOnly(200);
         assertThat(answers).extracting(APIGatewayV2HTTPResponse::getBody).containsOnly(answers.getFirst().getBody());
-        assertThat(usage.workspaceUsage(MANAGER, workspaceId, "2026-11").creditsUsed()).isEqualTo(1);
+        assertThat(settledUsage(workspaceId, "2026-11").creditsUsed()).isEqualTo(1);
         assertThat(ledger(workspaceId)).filteredOn(line -> line.has("entry")).hasSize(1);
         assertLedgerAddsUp(workspaceId);
     }
@@ -159,7 +160,7 @@ class RefundIntegrationTest {
                 ? refund(workspaceId, "inv-1", "racing") : debit(workspaceId, "task-" + i, "task.execution"));
 
         assertThat(((APIGatewayV2HTTPResponse) results.getFirst()).getStatusCode()).isEqualTo(200);
-        assertThat(usage.workspaceUsage(MANAGER, workspaceId, "2026-11").creditsUsed()).isEqualTo(8);
+        assertThat(settledUsage(workspaceId, "2026-11").creditsUsed()).isEqualTo(8);
         assertThat(ledger(workspaceId)).hasSize(10);
         assertLedgerAddsUp(workspaceId);
     }
@@ -174,7 +175,7 @@ class RefundIntegrationTest {
             used += line.get("creditsConsumed").asLong();
             assertThat(line.get("creditsUsed").asLong()).as("running total at line %d", i + 1).isEqualTo(used);
         }
-        assertThat(usage.workspaceUsage(MANAGER, workspaceId, "2026-11").creditsUsed()).isEqualTo(used);
+        assertThat(settledUsage(workspaceId, "2026-11").creditsUsed()).isEqualTo(used);
     }
 
     private <T> List<T> together(int threads, java.util.function.IntFunction<T> task) throws Exception {
@@ -205,9 +206,19 @@ class RefundIntegrationTest {
     }
 
     private List<JsonNode> ledger(String workspaceId, String period) {
+        ProductionSemantics.waitOutLag();
         List<JsonNode> lines = new ArrayList<>(usage.executions(MANAGER, workspaceId, period, "500", null).items()
                 .stream().map(RefundIntegrationTest::json).toList());
         return lines.reversed();
+    }
+
+    /**
+     * Usage as the API shows it once the writes have settled: its reads are eventually consistent, so under production
+     * semantics they can lag the last write by up to the lag (README).
+     */
+    private UsageService.WorkspaceUsage settledUsage(String workspaceId, String period) {
+        ProductionSemantics.waitOutLag();
+        return usage.workspaceUsage(MANAGER, workspaceId, period);
     }
 
     private long balanceRevision(String workspaceId) {
