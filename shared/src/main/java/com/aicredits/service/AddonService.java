@@ -78,9 +78,10 @@ public final class AddonService {
         throw new CreditsException(503, "contention", "workspace " + workspaceId + " is changing concurrently; retry");
     }
 
+    /** Read consistently, like the workspace itself: the list right after a purchase shows it. */
     public List<AddonPackage> list(String workspaceId) {
         Ids.workspaceId(workspaceId);
-        return store.findWorkspace(workspaceId)
+        return store.findWorkspace(workspaceId, true)
                 .orElseThrow(() -> CreditsException.notFound("workspace " + workspaceId + " does not exist"))
                 .addons();
     }

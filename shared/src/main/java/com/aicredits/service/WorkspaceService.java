@@ -56,9 +56,10 @@ public final class WorkspaceService {
         throw new CreditsException(503, "contention", "workspace " + workspaceId + " is changing concurrently; retry");
     }
 
+    /** Read consistently: an admin reads what they just wrote (a rare call, so the full read unit is no cost). */
     public Workspace get(String workspaceId) {
         Ids.workspaceId(workspaceId);
-        return store.findWorkspace(workspaceId)
+        return store.findWorkspace(workspaceId, true)
                 .orElseThrow(() -> CreditsException.notFound("workspace " + workspaceId + " does not exist"));
     }
 }
