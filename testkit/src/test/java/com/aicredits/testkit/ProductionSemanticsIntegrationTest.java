@@ -68,10 +68,11 @@ class ProductionSemanticsIntegrationTest {
     }
 
     @Test
+    // A lag of 2 s: the first calls of a cold JVM on a loaded machine took longer than a shorter one.
     void anEventuallyConsistentReadSeesTheItemAsItWasWithinTheLag() throws Exception {
         String table = DYNAMODB.createTable("semantics");
         ProductionSemantics semantics = new ProductionSemantics(new ProductionSemantics.Settings(
-                7, 100, Duration.ofMillis(400), Duration.ZERO, 0, 0));
+                7, 100, Duration.ofMillis(2_000), Duration.ZERO, 0, 0));
         try (DynamoDbClient client = DYNAMODB.client(semantics)) {
             client.putItem(b -> b.tableName(table).item(Map.of("PK", AttributeValue.fromS("WS#a"), "SK", AttributeValue.fromS("X"),
                     "n", AttributeValue.fromN("1"))));
@@ -84,7 +85,7 @@ class ProductionSemanticsIntegrationTest {
                     .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("WS#a")))).items()).isEmpty();
             assertThat(client.getItem(b -> b.tableName(table).key(key("WS#a", "X")).consistentRead(true)).item().get("n").n()).isEqualTo("1");
 
-            Thread.sleep(500);
+            Thread.sleep(2_500);
             client.updateItem(b -> b.tableName(table).key(key("WS#a", "X")).updateExpression("SET n = :two")
                     .expressionAttributeValues(Map.of(":two", AttributeValue.fromN("2"))));
             // Updated just now: the previous version, which stood more than the lag.
@@ -93,7 +94,7 @@ class ProductionSemanticsIntegrationTest {
                     .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("WS#a")))).items())
                     .extracting(item -> item.get("n").n()).containsExactly("1");
 
-            Thread.sleep(500);
+            Thread.sleep(2_500);
             // Past the lag, every read is fresh again.
             assertThat(client.getItem(b -> b.tableName(table).key(key("WS#a", "X"))).item().get("n").n()).isEqualTo("2");
             assertThat(semantics.stats().staleReads()).isEqualTo(5);
