@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,7 +36,8 @@ import java.util.function.Supplier;
  * The HTTP API on 127.0.0.1: each request is matched to a route of template.yaml, authorized as API Gateway's JWT
  * authorizer would, turned into a genuine payload-2.0 {@link APIGatewayV2HTTPEvent} and handed to the real handler;
  * its status, headers and body go back as they are. {@code /_local/...} holds the local-only endpoints; any other GET
- * outside {@code /v1/} may name a file of the overview page's folder ({@code /} is its index.html).
+ * outside {@code /v1/} may name a file of the overview page's folder ({@code /} is its index.html), and
+ * {@code /openapi.yaml} is the API's contract.
  */
 public final class LocalApiServer implements AutoCloseable {
     private static final DateTimeFormatter REQUEST_TIME =
@@ -43,8 +46,20 @@ public final class LocalApiServer implements AutoCloseable {
 
     /** What the local-only endpoints need from the rest of the stack. */
     public record LocalEndpoints(BiFunction<String, Instant, Object> fireSchedule, Supplier<String> emailsJson,
-                                 Path overviewDirectory) {
+                                 Path overviewDirectory, Path openApiDocument) {
     }
+
+    /**
+     * Sees each exchange on a route of the API: the tests check every one against openapi.yaml. Found through
+     * ServiceLoader, so {@code make run}, whose classpath has no test classes, has none. A non-null answer says how the
+     * exchange broke the contract; the client then gets a 500 saying so instead of the answer.
+     */
+    public interface ExchangeCheck {
+        String violation(HttpApiRoutes.Match match, String method, Map<String, String> query, Map<String, String> requestHeaders,
+                         String requestBody, int status, Map<String, String> responseHeaders, byte[] responseBody);
+    }
+
+    private static final ExchangeCheck EXCHANGE_CHECK = ServiceLoader.load(ExchangeCheck.class).findFirst().orElse(null);
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -91,10 +106,12 @@ public final class LocalApiServer implements AutoCloseable {
             Reply reply;
             try {
                 reply = route(exchange);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | AssertionError e) {
                 System.err.println("local API: " + exchange.getRequestMethod() + " " + exchange.getRequestURI() + " failed: " + e);
                 e.printStackTrace();
-                reply = Reply.json(500, "{\"message\":\"Internal Server Error\"}");
+                reply = e instanceof AssertionError broken // a test's contract check, failing in a handler
+                        ? Reply.json(500, Json.write(Map.of("message", "contract violation: " + broken.getMessage())))
+                        : Reply.json(500, "{\"message\":\"Internal Server Error\"}");
             }
             reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
             byte[] body = reply.body();
@@ -113,6 +130,10 @@ public final class LocalApiServer implements AutoCloseable {
         if (path.startsWith("/_local/")) {
             return local(method, path, query);
         }
+        if (method.equals("GET") && path.equals("/openapi.yaml")) {
+            return new Reply(200, Map.of("content-type", "application/yaml; charset=utf-8", "cache-control", "no-cache"),
+                    Files.readAllBytes(endpoints.openApiDocument()));
+        }
         if (method.equals("GET") && !path.startsWith("/v1/")) {
             Optional<StaticFiles.File> file = overview.find(path);
             if (file.isPresent()) {
@@ -124,7 +145,28 @@ public final class LocalApiServer implements AutoCloseable {
         if (match.isEmpty()) {
             return Reply.json(404, "{\"message\":\"Not Found\"}");
         }
-        HttpApiRoutes.Route route = match.get().route();
+        Routed routed = invoke(exchange, match.get(), query);
+        if (EXCHANGE_CHECK != null) {
+            Map<String, String> requestHeaders = new LinkedHashMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> requestHeaders.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+            String requestBody = routed.event() == null || routed.event().getBody() == null ? null
+                    : routed.event().getIsBase64Encoded()
+                    ? new String(Base64.getDecoder().decode(routed.event().getBody()), StandardCharsets.UTF_8) : routed.event().getBody();
+            String violation = EXCHANGE_CHECK.violation(match.get(), method, query, requestHeaders, requestBody,
+                    routed.reply().status(), routed.reply().headers(), routed.reply().body());
+            if (violation != null) {
+                return Reply.json(500, Json.write(Map.of("message", "contract violation: " + violation)));
+            }
+        }
+        return routed.reply();
+    }
+
+    /** The answer of a route, and the event the function got (null when the authorizer answered). */
+    private record Routed(Reply reply, APIGatewayV2HTTPEvent event) {
+    }
+
+    private Routed invoke(HttpExchange exchange, HttpApiRoutes.Match match, Map<String, String> query) throws IOException {
+        HttpApiRoutes.Route route = match.route();
         LocalAuthorizer.Decision decision = route.authorized()
                 ? authorizer.authorize(exchange.getRequestHeaders().getFirst("Authorization"), route.scopes())
                 : new LocalAuthorizer.Decision.Allowed(null, List.of());
@@ -132,11 +174,11 @@ public final class LocalApiServer implements AutoCloseable {
             Map<String, String> headers = denied.status() == 401
                     ? Map.of("content-type", "application/json", "www-authenticate", "Bearer")
                     : Map.of("content-type", "application/json");
-            return new Reply(denied.status(), headers, ("{\"message\":\"" + denied.message() + "\"}").getBytes(StandardCharsets.UTF_8));
+            return new Routed(new Reply(denied.status(), headers, ("{\"message\":\"" + denied.message() + "\"}").getBytes(StandardCharsets.UTF_8)), null);
         }
-        APIGatewayV2HTTPEvent event = event(exchange, match.get(), query, (LocalAuthorizer.Decision.Allowed) decision);
+        APIGatewayV2HTTPEvent event = event(exchange, match, query, (LocalAuthorizer.Decision.Allowed) decision);
         APIGatewayV2HTTPResponse response = (APIGatewayV2HTTPResponse) functions.invoke(route.functionLogicalId(), event);
-        return reply(response);
+        return new Routed(reply(response), event);
     }
 
     private Reply local(String method, String path, Map<String, String> query) {

@@ -323,7 +323,14 @@ public final class OpenApiContract {
 
     /** The body as text, base64-decoded when API Gateway encoded it. */
     public static String text(String body, boolean base64) {
-        return body == null || !base64 ? body : new String(Base64.getDecoder().decode(body), java.nio.charset.StandardCharsets.UTF_8);
+        if (body == null || !base64) {
+            return body;
+        }
+        try {
+            return new String(Base64.getDecoder().decode(body), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return body; // not base64 at all: the document refuses it as a body that is not JSON
+        }
     }
 
     private static Pattern compile(String template) {
