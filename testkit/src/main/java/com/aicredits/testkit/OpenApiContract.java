@@ -279,8 +279,12 @@ public final class OpenApiContract {
     public List<String> validate(String pointer, JsonNode instance) {
         JsonSchema schema = schemas.computeIfAbsent(pointer,
                 p -> factory.getSchema(SchemaLocation.of(DOCUMENT_IRI + "#" + p), config));
-        Set<ValidationMessage> messages = schema.validate(instance);
-        return messages.stream().map(ValidationMessage::getMessage).sorted().toList();
+        try {
+            Set<ValidationMessage> messages = schema.validate(instance);
+            return messages.stream().map(ValidationMessage::getMessage).sorted().toList();
+        } catch (RuntimeException e) { // e.g. a number beyond a double's range (1e999): not a value the schema admits
+            return List.of("the validator cannot take it: " + e);
+        }
     }
 
     private void collectParameters(String pointer, List<String[]> into) {
