@@ -30,6 +30,19 @@ class OpenApiDocumentTest {
         assertThat(result.getOpenAPI().getPaths()).isNotEmpty();
     }
 
+    /** The validator is not a formality: a dangling $ref or a response without its description is reported. */
+    @Test
+    void theParserReportsABrokenDocument() throws Exception {
+        String document = Files.readString(OpenApiContract.documentPath());
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        String danglingRef = document.replace("'#/components/schemas/UsageRecord'}", "'#/components/schemas/NoSuchRecord'}");
+        assertThat(new OpenAPIV3Parser().readContents(danglingRef, null, options).getMessages()).isNotEmpty();
+        String noDescription = document.replace("          description: released\n", "");
+        assertThat(noDescription).isNotEqualTo(document);
+        assertThat(new OpenAPIV3Parser().readContents(noDescription, null, options).getMessages()).isNotEmpty();
+    }
+
     @Test
     void documentsExactlyTheRoutesOfTemplateYaml() {
         Set<String> template = HttpApiRoutes.fromTemplate(CloudFormationTemplate.load(CloudFormationTemplate.find())).routes().stream()
