@@ -29,9 +29,8 @@ class OpenApiContractTest {
 
     @Test
     void aMissingFieldAnUnknownFieldOrAWrongTypeInTheAnswerBreaksIt() {
-        // (A failed allOf branch drops its annotations, so JSON Schema also lists every other field as unevaluated.)
-        assertThat(contract.violations(debit(REQUEST, 201, RECORD.replace("\"sequence\":1,", ""))))
-                .anySatisfy(violation -> assertThat(violation).contains("required property 'sequence'"));
+        assertThat(contract.violations(debit(REQUEST, 201, RECORD.replace("\"sequence\":1,", "")))).singleElement().asString()
+                .contains("required property 'sequence'");
         assertThat(contract.violations(debit(REQUEST, 201, RECORD.replace("}", ",\"extra\":1}")))).singleElement().asString().contains("extra");
         assertThat(contract.violations(debit(REQUEST, 201, RECORD.replace("\"creditsUsed\":1", "\"creditsUsed\":\"1\"")))).isNotEmpty();
     }
