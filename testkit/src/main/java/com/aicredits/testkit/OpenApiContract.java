@@ -277,8 +277,11 @@ public final class OpenApiContract {
 
     /** Validates {@code instance} against the schema at {@code pointer} in the document. */
     public List<String> validate(String pointer, JsonNode instance) {
-        JsonSchema schema = schemas.computeIfAbsent(pointer,
-                p -> factory.getSchema(SchemaLocation.of(DOCUMENT_IRI + "#" + p), config));
+        JsonSchema schema = schemas.computeIfAbsent(pointer, p -> {
+            JsonSchema compiled = factory.getSchema(SchemaLocation.of(DOCUMENT_IRI + "#" + p), config);
+            compiled.initializeValidators(); // before it is shared: the load tests validate from many threads at once
+            return compiled;
+        });
         try {
             List<String> messages = schema.validate(instance).stream().map(ValidationMessage::getMessage).sorted().toList();
             // A failing allOf branch drops its annotations, so every field it declares reads as "not evaluated" too:
