@@ -16,13 +16,13 @@ import java.util.Set;
  * prints the table.
  */
 public final class Bench {
-    static final List<String> SECTIONS = List.of("debit", "handler", "usage", "cold start", "jar", "reset");
+    static final List<String> SECTIONS = List.of("debit", "handler", "client", "usage", "cold start", "jar", "reset");
 
     private Bench() {
     }
 
     public static void main(String[] args) throws Exception {
-        Set<String> phases = args.length == 0 ? Set.of("debit", "usage", "handler", "cold", "emf", "jar") : Set.of(args);
+        Set<String> phases = args.length == 0 ? Set.of("debit", "usage", "handler", "client", "cold", "emf", "jar") : Set.of(args);
         long start = System.nanoTime();
         if (phases.contains("debit")) {
             DebitCosts.run();
@@ -33,6 +33,9 @@ public final class Bench {
             try (LocalDynamoDb dynamoDb = LocalDynamoDb.start("127.0.0.1", 0, null)) {
                 HandlerOverhead.run(dynamoDb);
             }
+        }
+        if (phases.contains("client")) {
+            ClientOverhead.run();
         }
         if (phases.contains("cold")) {
             try (LocalDynamoDb dynamoDb = LocalDynamoDb.start("127.0.0.1", 0, null)) {

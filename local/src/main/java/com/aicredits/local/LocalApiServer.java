@@ -10,6 +10,7 @@ import java.net.BindException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,7 +47,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * The HTTP API on 127.0.0.1: each request is matched to a route of template.yaml, authorized as API Gateway's JWT
  * authorizer would, turned into a genuine payload-2.0 {@link APIGatewayV2HTTPEvent} and handed to the real handler;
  * its status, headers and body go back as they are. {@code /_local/...} holds the local-only endpoints; any other GET
- * outside {@code /v1/} may name a file of the overview page's folder ({@code /} is its index.html).
+ * outside {@code /v1/} may name a file of the overview page's folder ({@code /} is its index.html), and
+ * {@code /openapi.yaml} is the API's contract.
  *
  * <p>It runs on Jetty (already on the class path with DynamoDB Local) rather than the JDK's own server, because what
  * the HTTP server itself refuses must be answered as API Gateway answers: {@code {"message":"Bad Request"}} for a
@@ -60,8 +63,20 @@ public final class LocalApiServer implements AutoCloseable {
 
     /** What the local-only endpoints need from the rest of the stack. */
     public record LocalEndpoints(BiFunction<String, Instant, Object> fireSchedule, Supplier<String> emailsJson,
-                                 Path overviewDirectory) {
+                                 Path overviewDirectory, Path openApiDocument) {
     }
+
+    /**
+     * Sees each exchange on a route of the API: the tests check every one against openapi.yaml. Found through
+     * ServiceLoader, so {@code make run}, whose classpath has no test classes, has none. A non-null answer says how the
+     * exchange broke the contract; the client then gets a 500 saying so instead of the answer.
+     */
+    public interface ExchangeCheck {
+        String violation(HttpApiRoutes.Match match, String method, Map<String, String> query, Map<String, String> requestHeaders,
+                         String requestBody, int status, Map<String, String> responseHeaders, byte[] responseBody);
+    }
+
+    private static final ExchangeCheck EXCHANGE_CHECK = ServiceLoader.load(ExchangeCheck.class).findFirst().orElse(null);
 
     private final Server server;
     private final ServerConnector connector;
@@ -145,10 +160,12 @@ public final class LocalApiServer implements AutoCloseable {
             reply = route(request);
         } catch (MalformedRequest e) {
             reply = gatewayError(400);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | AssertionError e) {
             System.err.println("local API: " + request.getMethod() + " " + request.getHttpURI() + " failed: " + e);
             e.printStackTrace();
-            reply = Reply.json(500, "{\"message\":\"Internal Server Error\"}");
+            reply = e instanceof AssertionError broken // a test's contract check, failing in a handler
+                    ? Reply.json(500, Json.write(Map.of("message", "contract violation: " + broken.getMessage())))
+                    : Reply.json(500, "{\"message\":\"Internal Server Error\"}");
         }
         send(response, callback, reply);
     }
@@ -186,6 +203,10 @@ public final class LocalApiServer implements AutoCloseable {
         if (path.startsWith("/_local/")) {
             return local(method, path, query);
         }
+        if (method.equals("GET") && path.equals("/openapi.yaml")) {
+            return new Reply(200, Map.of("content-type", "application/yaml; charset=utf-8", "cache-control", "no-cache"),
+                    Files.readAllBytes(endpoints.openApiDocument()));
+        }
         if (method.equals("GET") && !path.startsWith("/v1/")) {
             Optional<StaticFiles.File> file = overview.find(path);
             if (file.isPresent()) {
@@ -202,7 +223,29 @@ public final class LocalApiServer implements AutoCloseable {
         if (match.isEmpty()) {
             return Reply.json(404, "{\"message\":\"Not Found\"}");
         }
-        HttpApiRoutes.Route route = match.get().route();
+        Routed routed = invoke(request, body, path, rawQuery, match.get(), query);
+        if (EXCHANGE_CHECK != null) {
+            Map<String, String> requestHeaders = new LinkedHashMap<>();
+            request.getHeaders().forEach(field -> requestHeaders.merge(field.getLowerCaseName(), field.getValue(), (a, b) -> a + "," + b));
+            String requestBody = routed.event() == null || routed.event().getBody() == null ? null
+                    : routed.event().getIsBase64Encoded()
+                    ? new String(Base64.getDecoder().decode(routed.event().getBody()), StandardCharsets.UTF_8) : routed.event().getBody();
+            String violation = EXCHANGE_CHECK.violation(match.get(), method, query, requestHeaders, requestBody,
+                    routed.reply().status(), routed.reply().headers(), routed.reply().body());
+            if (violation != null) {
+                return Reply.json(500, Json.write(Map.of("message", "contract violation: " + violation)));
+            }
+        }
+        return routed.reply();
+    }
+
+    /** The answer of a route, and the event the function got (null when the authorizer answered). */
+    private record Routed(Reply reply, APIGatewayV2HTTPEvent event) {
+    }
+
+    private Routed invoke(Request request, byte[] body, String path, String rawQuery, HttpApiRoutes.Match match,
+                          Map<String, String> query) {
+        HttpApiRoutes.Route route = match.route();
         LocalAuthorizer.Decision decision = route.authorized()
                 ? authorizer.authorize(request.getHeaders().get("Authorization"), route.scopes())
                 : new LocalAuthorizer.Decision.Allowed(null, List.of());
@@ -210,11 +253,12 @@ public final class LocalApiServer implements AutoCloseable {
             Map<String, String> headers = denied.status() == 401
                     ? Map.of("content-type", "application/json", "www-authenticate", "Bearer")
                     : Map.of("content-type", "application/json");
-            return new Reply(denied.status(), headers, ("{\"message\":\"" + denied.message() + "\"}").getBytes(StandardCharsets.UTF_8));
+            return new Routed(new Reply(denied.status(), headers, ("{\"message\":\"" + denied.message() + "\"}")
+                    .getBytes(StandardCharsets.UTF_8)), null);
         }
-        APIGatewayV2HTTPEvent event = event(request, body, path, rawQuery, match.get(), query, (LocalAuthorizer.Decision.Allowed) decision);
+        APIGatewayV2HTTPEvent event = event(request, body, path, rawQuery, match, query, (LocalAuthorizer.Decision.Allowed) decision);
         APIGatewayV2HTTPResponse response = (APIGatewayV2HTTPResponse) functions.invoke(route.functionLogicalId(), event);
-        return reply(response);
+        return new Routed(reply(response), event);
     }
 
     private Reply local(String method, String path, Map<String, String> query) {

@@ -124,7 +124,7 @@ public final class LocalStack implements AutoCloseable {
         authorizer = new LocalAuthorizer(data.resolve("jwt-signing-key.json"), apiBase + "/_local");
         api = LocalApiServer.start(settings.port(), HttpApiRoutes.fromTemplate(template), functions, authorizer,
                 new LocalApiServer.LocalEndpoints(schedules::fire, ses::emailsJson,
-                        settings.repositoryRoot().resolve("overview")));
+                        settings.repositoryRoot().resolve("overview"), settings.repositoryRoot().resolve("openapi.yaml")));
         running.add(api);
 
         if (settings.demoData()) {

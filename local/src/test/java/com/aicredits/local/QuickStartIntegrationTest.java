@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.json.Json;
 import com.aicredits.testkit.CloudFormationTemplate;
+import com.aicredits.testkit.OpenApiContract;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -113,10 +115,27 @@ class QuickStartIntegrationTest {
                 JsonNode body = command.contains("=$(") ? Json.MAPPER.createObjectNode().put("token", answer.assigned)
                         : Json.MAPPER.readTree(answer.stdout);
                 expected.check().accept(command, body);
+                checkAgainstTheContract(command, answer);
             }
         } finally {
             run.interruptAndAssertNothingIsLeft(port);
         }
+    }
+
+    /** A README example of the API keeps openapi.yaml's contract (curl prints no headers: the type is taken as JSON). */
+    private static void checkAgainstTheContract(String command, Answer answer) {
+        Matcher url = Pattern.compile("http://127\\.0\\.0\\.1:PORT(/v1/[^ '\"?]*)").matcher(command);
+        if (!url.find()) {
+            return;
+        }
+        Matcher data = Pattern.compile("-d '([^']*)'").matcher(command);
+        String method = command.contains("-X POST") ? "POST" : command.contains("-X PUT") ? "PUT" : "GET";
+        OpenApiContract contract = OpenApiContract.load();
+        OpenApiContract.PathMatch path = contract.matchPath(url.group(1))
+                .orElseThrow(() -> new AssertionError("the README example's path is not in openapi.yaml: " + command));
+        contract.check(new OpenApiContract.Exchange(method, path.pathTemplate(), path.pathParameters(), Map.of(),
+                Map.of("content-type", "application/json"), data.find() ? data.group(1) : null, false,
+                answer.statuses.getFirst(), Map.of("content-type", "application/json"), answer.stdout));
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -21,6 +22,7 @@ public final class HttpApi {
     private static final Map<String, String> JSON_HEADERS = Map.of(
             "content-type", "application/json",
             "cache-control", "no-store");
+    private static volatile BiConsumer<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> exchangeListener;
 
     private HttpApi() {
     }
@@ -32,6 +34,24 @@ public final class HttpApi {
      * log).
      */
     public static APIGatewayV2HTTPResponse respond(APIGatewayV2HTTPEvent event, Context context,
+                                                   Supplier<APIGatewayV2HTTPResponse> route) {
+        APIGatewayV2HTTPResponse response = answer(event, context, route);
+        BiConsumer<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> listener = exchangeListener;
+        if (listener != null) {
+            listener.accept(event, response);
+        }
+        return response;
+    }
+
+    /**
+     * Tests see every exchange here (testkit checks each against openapi.yaml); never set in production, where it costs
+     * one volatile read.
+     */
+    public static void listenToExchanges(BiConsumer<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> listener) {
+        exchangeListener = listener;
+    }
+
+    private static APIGatewayV2HTTPResponse answer(APIGatewayV2HTTPEvent event, Context context,
                                                    Supplier<APIGatewayV2HTTPResponse> route) {
         String apiRequestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
         try (Log.Scope ignored = Log.invocation(context, apiRequestId)) {

@@ -1,0 +1,299 @@
+package com.aicredits.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * The aicredits API for platform services: record an AI run, its dry run, the pricing. One instance per service,
+ * shared by its threads: it keeps its connections open (java.net.http's pool).
+ *
+ * <p>Retries are safe by construction: a network error, a timeout, a 429 or a 503 (and API Gateway's 502/504) is
+ * retried with the same request, hence the same {@code executionId}, which the API records exactly once; capped,
+ * jittered exponential backoff, within the caller's total deadline. A 4xx is never retried. A lost answer followed by
+ * a 200 replay is reported as the debit it was ({@link Recorded#created()}).
+ */
+public final class AiCreditsClient {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) // a newer server may add fields
+            .build();
+
+    private final URI baseUrl;
+    private final Supplier<String> tokens;
+    private final HttpClient http;
+    private final Duration attemptTimeout;
+    private final Duration totalTimeout;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+
+    private AiCreditsClient(Builder builder) {
+        String base = builder.baseUrl.toString();
+        this.baseUrl = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+        this.tokens = builder.tokens;
+        this.attemptTimeout = builder.attemptTimeout;
+        this.totalTimeout = builder.totalTimeout;
+        this.initialBackoff = builder.initialBackoff;
+        this.maxBackoff = builder.maxBackoff;
+        this.http = builder.http != null ? builder.http : HttpClient.newBuilder()
+                // Plain http (the local stack) speaks HTTP/1.1; https negotiates HTTP/2 where the API offers it.
+                .version("http".equalsIgnoreCase(baseUrl.getScheme()) ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
+                .connectTimeout(attemptTimeout)
+                .build();
+    }
+
+    /** {@code baseUrl}: the API's address (stack output ApiUrl); {@code tokens}: a current bearer token each time it is called. */
+    public static Builder builder(URI baseUrl, Supplier<String> tokens) {
+        return new Builder(baseUrl, tokens);
+    }
+
+    /** Records a run that occurred now. */
+    public Recorded record(String workspaceId, String executionId, String activity) {
+        return record(workspaceId, executionId, activity, null);
+    }
+
+    /**
+     * Records a run once: 201 or, for an executionId recorded before, the stored record. Throws the API's refusals as
+     * {@link AiCreditsException} subclasses ({@code HardLimitExceeded}, {@code CasesDisabled}, ...), and
+     * {@link AiCreditsException.Unavailable} when no attempt got a definite answer within the total timeout.
+     */
+    public Recorded record(String workspaceId, String executionId, String activity, Instant occurredAt) {
+        Answer answer = send("POST", workspacePath(workspaceId) + "/executions", body(executionId, activity, occurredAt));
+        if (answer.status() != 201 && answer.status() != 200) {
+            throw refusal(answer);
+        }
+        UsageRecord record = read(answer, UsageRecord.class);
+        return new Recorded(record, answer.status() == 201 || answer.anEarlierAttemptMayHaveCommitted(), answer.attempts());
+    }
+
+    /** The dry run: whether the run would be recorded now, for how many credits; writes nothing. */
+    public DryRun check(String workspaceId, String executionId, String activity) {
+        Answer answer = send("POST", workspacePath(workspaceId) + "/executions:check", body(executionId, activity, null));
+        if (answer.status() != 200) {
+            throw refusal(answer);
+        }
+        return read(answer, DryRun.class);
+    }
+
+    /** The catalog in force (and the next version, when one is scheduled). */
+    public Pricing pricing() {
+        Answer answer = send("GET", "/v1/pricing", null);
+        if (answer.status() != 200) {
+            throw refusal(answer);
+        }
+        return read(answer, Pricing.class);
+    }
+
+    /** An answer, how many attempts it took, and whether an attempt before it may have been carried out unseen. */
+    private record Answer(int status, String body, int attempts, boolean anEarlierAttemptMayHaveCommitted) {
+    }
+
+    private Answer send(String method, String path, String body) {
+        long deadline = System.nanoTime() + totalTimeout.toNanos();
+        boolean mayHaveCommitted = false;
+        int lastStatus = 0;
+        String lastCode = "no_answer";
+        String lastMessage = "no answer";
+        Throwable lastCause = null;
+        for (int attempt = 1; ; attempt++) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                throw unavailable(method, path, attempt - 1, lastStatus, lastCode, lastMessage, lastCause);
+            }
+            HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(baseUrl.getPath() + path))
+                    .timeout(Duration.ofNanos(Math.min(attemptTimeout.toNanos(), remaining)))
+                    .header("authorization", "Bearer " + tokens.get())
+                    .header("accept", "application/json");
+            if (body != null) {
+                request.header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+            } else {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            try {
+                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                int status = response.statusCode();
+                if (!retryable(status)) {
+                    return new Answer(status, response.body(), attempt, mayHaveCommitted);
+                }
+                Map<String, String> error = error(response.body());
+                lastStatus = status;
+                lastCode = error.get("code");
+                lastMessage = error.get("message");
+                lastCause = null;
+                // A 429 and a 503 "contention" wrote nothing; an "unavailable" or a gateway timeout may have committed.
+                mayHaveCommitted |= status != 429 && !"contention".equals(lastCode);
+            } catch (IOException e) { // includes HttpTimeoutException: the request may have been carried out
+                mayHaveCommitted = true;
+                lastStatus = 0;
+                lastCode = e instanceof java.net.http.HttpTimeoutException ? "timeout" : "network_error";
+                lastMessage = e.toString();
+                lastCause = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AiCreditsException.Unavailable(0, "interrupted", "interrupted during " + method + " " + path, e, attempt);
+            }
+            long pause = backoff(attempt);
+            if (System.nanoTime() + pause >= deadline) {
+                throw unavailable(method, path, attempt, lastStatus, lastCode, lastMessage, lastCause);
+            }
+            try {
+                Thread.sleep(pause / 1_000_000, (int) (pause % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AiCreditsException.Unavailable(0, "interrupted", "interrupted during " + method + " " + path, e, attempt);
+            }
+        }
+    }
+
+    private static boolean retryable(int status) {
+        return status == 429 || status == 502 || status == 503 || status == 504;
+    }
+
+    /** "Full jitter": a random pause up to min(maxBackoff, initialBackoff x 2^(attempt-1)), in nanoseconds. */
+    private long backoff(int attempt) {
+        long cap = Math.min(maxBackoff.toNanos(), initialBackoff.toNanos() << Math.min(attempt - 1, 20));
+        return ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
+    }
+
+    private AiCreditsException.Unavailable unavailable(String method, String path, int attempts, int status, String code,
+                                                       String message, Throwable cause) {
+        return new AiCreditsException.Unavailable(status, code, method + " " + path + ": no definite answer in " + attempts
+                + " attempt(s) within " + totalTimeout + "; the last: " + message + " (retry with the same executionId)", cause, attempts);
+    }
+
+    private static AiCreditsException refusal(Answer answer) {
+        Map<String, String> error = error(answer.body());
+        String code = error.get("code");
+        String message = error.get("message");
+        int status = answer.status();
+        switch (status) {
+            case 400, 413, 415:
+                return new AiCreditsException.InvalidRequest(status, code, message);
+            case 401:
+                return new AiCreditsException.NotAuthorized(status, code, message);
+            case 402:
+                return new AiCreditsException.HardLimitExceeded(message);
+            case 403:
+                return switch (code) {
+                    case "cases_disabled" -> new AiCreditsException.CasesDisabled(message);
+                    case "byos_not_enabled" -> new AiCreditsException.ByosNotEnabled(message);
+                    default -> new AiCreditsException.NotAuthorized(status, code, message);
+                };
+            case 404:
+                return new AiCreditsException.WorkspaceNotFound(message);
+            case 409:
+                return "execution_id_reused".equals(code) ? new AiCreditsException.ExecutionIdReused(message)
+                        : new AiCreditsException.Unexpected(status, code, message);
+            default:
+                return new AiCreditsException.Unexpected(status, code, message);
+        }
+    }
+
+    /** {@code {"error":{"code","message"}}}, or API Gateway's {@code {"message"}} (code "gateway"). */
+    private static Map<String, String> error(String body) {
+        Map<String, String> error = new LinkedHashMap<>();
+        try {
+            JsonNode json = JSON.readTree(body == null || body.isEmpty() ? "{}" : body);
+            JsonNode inner = json.path("error");
+            error.put("code", inner.isObject() ? inner.path("code").asText("unknown") : "gateway");
+            error.put("message", inner.isObject() ? inner.path("message").asText("") : json.path("message").asText(String.valueOf(body)));
+        } catch (JsonProcessingException e) {
+            error.put("code", "unknown");
+            error.put("message", String.valueOf(body));
+        }
+        return error;
+    }
+
+    private static <T> T read(Answer answer, Class<T> type) {
+        try {
+            return JSON.readValue(answer.body(), type);
+        } catch (JsonProcessingException e) {
+            throw new AiCreditsException.Unexpected(answer.status(), "invalid_answer", "the answer is not a " + type.getSimpleName()
+                    + ": " + e.getOriginalMessage());
+        }
+    }
+
+    private static String body(String executionId, String activity, Instant occurredAt) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("executionId", Objects.requireNonNull(executionId, "executionId"));
+        body.put("activity", Objects.requireNonNull(activity, "activity"));
+        if (occurredAt != null) {
+            body.put("occurredAt", occurredAt.toString());
+        }
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String workspacePath(String workspaceId) {
+        return "/v1/workspaces/" + URLEncoder.encode(Objects.requireNonNull(workspaceId, "workspaceId"), StandardCharsets.UTF_8);
+    }
+
+    /** Defaults: 2 s per attempt, 10 s in total, backoff from 50 ms doubling up to 1 s. */
+    public static final class Builder {
+        private final URI baseUrl;
+        private final Supplier<String> tokens;
+        private Duration attemptTimeout = Duration.ofSeconds(2);
+        private Duration totalTimeout = Duration.ofSeconds(10);
+        private Duration initialBackoff = Duration.ofMillis(50);
+        private Duration maxBackoff = Duration.ofSeconds(1);
+        private HttpClient http;
+
+        private Builder(URI baseUrl, Supplier<String> tokens) {
+            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+            this.tokens = Objects.requireNonNull(tokens, "tokens");
+        }
+
+        /** The longest one attempt may take (connecting included). */
+        public Builder attemptTimeout(Duration timeout) {
+            this.attemptTimeout = positive(timeout);
+            return this;
+        }
+
+        /** The longest a call may take, every retry and pause included. */
+        public Builder totalTimeout(Duration timeout) {
+            this.totalTimeout = positive(timeout);
+            return this;
+        }
+
+        public Builder backoff(Duration initial, Duration max) {
+            this.initialBackoff = positive(initial);
+            this.maxBackoff = positive(max);
+            return this;
+        }
+
+        /** A client of the service's own (proxy, TLS settings); its timeouts are the builder's per-attempt ones. */
+        public Builder httpClient(HttpClient http) {
+            this.http = Objects.requireNonNull(http, "http");
+            return this;
+        }
+
+        public AiCreditsClient build() {
+            return new AiCreditsClient(this);
+        }
+
+        private static Duration positive(Duration duration) {
+            if (duration == null || duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException("a duration must be positive; got " + duration);
+            }
+            return duration;
+        }
+    }
+}

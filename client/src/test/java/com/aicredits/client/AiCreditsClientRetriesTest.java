@@ -1,0 +1,134 @@
+package com.aicredits.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client's retry rules against a scripted loopback server: a fake, because these are answers the real API gives only
+ * under faults (a lost answer, a 503 on demand) or not yet at all (BYOS). AiCreditsClientIntegrationTest (local/) runs
+ * the client against the real local stack.
+ */
+class AiCreditsClientRetriesTest {
+    private static final String RECORD = "{\"executionId\":\"run-1\",\"workspaceId\":\"ws-1\",\"activity\":\"task.execution\","
+            + "\"feature\":\"AI_TASK\",\"creditsConsumed\":1,\"creditsUsed\":1,\"creditsRemaining\":499,\"creditsAllocated\":500,"
+            + "\"sequence\":1,\"period\":\"2026-12\",\"occurredAt\":\"2026-12-01T00:00:00.000Z\",\"recordedAt\":\"2026-12-01T00:00:00.000Z\","
+            + "\"priceVersion\":\"2026-01-01\"}";
+
+    /** One scripted answer: a status and body, or null to drop the connection without one. */
+    private record Step(Integer status, String body) {
+    }
+
+    private final List<Step> script = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> bodies = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger requests = new AtomicInteger();
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private HttpServer server;
+
+    private AiCreditsClient client(Step... steps) throws IOException {
+        script.addAll(List.of(steps));
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        server.createContext("/", this::answer);
+        server.setExecutor(executor);
+        server.start();
+        return AiCreditsClient.builder(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), () -> "token")
+                .attemptTimeout(Duration.ofMillis(500)).totalTimeout(Duration.ofSeconds(3))
+                .backoff(Duration.ofMillis(5), Duration.ofMillis(40)).build();
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        int index = requests.getAndIncrement();
+        Step step = index < script.size() ? script.get(index) : script.get(script.size() - 1);
+        if (step.status() == null) { // the request was carried out; its answer is lost
+            exchange.close();
+            return;
+        }
+        byte[] body = step.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("content-type", "application/json");
+        exchange.sendResponseHeaders(step.status(), body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    private static String error(String code) {
+        return "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + code + " happened\"}}";
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+        executor.shutdownNow();
+    }
+
+    @Test
+    void aLostAnswerThenAReplayIsReportedAsTheDebitItWas() throws Exception {
+        AiCreditsClient client = client(new Step(null, null), new Step(200, RECORD));
+        Recorded recorded = client.record("ws-1", "run-1", "task.execution");
+        assertThat(recorded.created()).isTrue();
+        assertThat(recorded.attempts()).isEqualTo(2);
+        assertThat(bodies).hasSize(2).allMatch(body -> body.equals(bodies.get(0))).first().asString().contains("\"executionId\":\"run-1\"");
+    }
+
+    @Test
+    void aReplayWithNoLostAttemptIsAReplay() throws Exception {
+        AiCreditsClient client = client(new Step(429, "{\"message\":\"Too Many Requests\"}"), new Step(503, error("contention")),
+                new Step(200, RECORD));
+        Recorded recorded = client.record("ws-1", "run-1", "task.execution");
+        assertThat(recorded.replay()).as("attempts %d, requests %d", recorded.attempts(), requests.get()).isTrue();
+        assertThat(recorded.attempts()).isEqualTo(3);
+    }
+
+    @Test
+    void anUnavailableAnswerMayHaveCommittedSoTheReplayIsTheDebit() throws Exception {
+        assertThat(client(new Step(503, error("unavailable")), new Step(200, RECORD)).record("ws-1", "run-1", "task.execution").created())
+                .isTrue();
+    }
+
+    @Test
+    void fourHundredsAreNeverRetriedAndAreTyped() throws Exception {
+        AiCreditsClient client = client(new Step(403, error("byos_not_enabled")));
+        assertThatThrownBy(() -> client.record("ws-1", "run-1", "task.execution")).isInstanceOf(AiCreditsException.ByosNotEnabled.class);
+        assertThat(requests).hasValue(1);
+        script.set(0, new Step(402, "{\"error\":{\"code\":\"hard_limit_exceeded\",\"message\":\"recording 12 credits would bring 2026-12 usage"
+                + " to 1004 credits, above the hard limit of 200% of 500 allocated (1000 credits); buy an add-on package or raise the limit\"}}"));
+        assertThatThrownBy(() -> client.record("ws-1", "run-1", "task.execution")).isInstanceOfSatisfying(
+                AiCreditsException.HardLimitExceeded.class, e -> {
+                    assertThat(e.credits()).isEqualTo(12);
+                    assertThat(e.usageAfter()).isEqualTo(1004);
+                    assertThat(e.hardLimitPercent()).isEqualTo(200);
+                    assertThat(e.creditsAllocated()).isEqualTo(500);
+                    assertThat(e.hardLimitCredits()).isEqualTo(1000);
+                });
+        assertThat(requests).hasValue(2);
+    }
+
+    @Test
+    void retriesStopAtTheTotalDeadline() throws Exception {
+        AiCreditsClient client = client(new Step(503, error("unavailable")));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client.record("ws-1", "run-1", "task.execution")).isInstanceOfSatisfying(
+                AiCreditsException.Unavailable.class, e -> {
+                    assertThat(e.status()).as(e.getMessage()).isEqualTo(503);
+                    assertThat(e.attempts()).isGreaterThan(3);
+                });
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+    }
+}
