@@ -251,16 +251,6 @@ class DeliveryFaultsIntegrationTest {
     }
 
     private List<JsonNode> emailsTo(String recipient) {
-        List<JsonNode> result = new ArrayList<>();
-        try {
-            for (JsonNode email : Json.MAPPER.readTree(ses.emailsJson()).get("emails")) {
-                if (email.at("/destination/to").toString().contains(recipient)) {
-                    result.add(email);
-                }
-            }
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-        return result;
+        return SentEmails.to(ses, recipient);
     }
 }

@@ -38,8 +38,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The alert and summary emails as their recipients get them: each kind built by the real {@link AlertEmails} and
@@ -312,20 +310,7 @@ class EmailsBrowserIntegrationTest {
     }
 
     private static ChromeDriver startBrowser() {
-        Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
-        Path chromedriver = Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver"));
-        assertThat(Files.isExecutable(chromium) && Files.isExecutable(chromedriver))
-                .as("the browser tests need %s and %s: run local/install-chromium.sh (make test does)", chromium, chromedriver)
-                .isTrue();
-        ChromeOptions options = new ChromeOptions();
-        // Both paths given: Selenium Manager never runs, so nothing is downloaded.
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--force-device-scale-factor=1", "--lang=en-US", "--user-data-dir=" + browserProfile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-                .usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        return HeadlessChromium.start(browserProfile);
     }
 
     private static Logger quiet(String name) {

@@ -33,8 +33,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -68,24 +66,10 @@ abstract class OverviewBrowserIntegrationTest {
 
     static void startTheStackAndTheBrowser(Instant clockStart, String screenshotPrefix) throws Exception {
         shotPrefix = screenshotPrefix;
-        Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
-        Path chromedriver = Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver"));
-        assertThat(Files.isExecutable(chromium) && Files.isExecutable(chromedriver))
-                .as("the browser tests need %s and %s: run local/install-chromium.sh (make test does)", chromium, chromedriver)
-                .isTrue();
         stack = LaunchedStack.start(data, LaunchedStack.freePort(), clockStart);
         managerToken = stack.token("manager", DemoData.ORGANIZATION);
 
-        ChromeOptions options = new ChromeOptions();
-        // Both paths given: Selenium Manager never runs, so nothing is downloaded.
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--force-device-scale-factor=1", "--lang=en-US", "--user-data-dir=" + browserProfile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-                .usingAnyFreePort().build();
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start(browserProfile);
         browser.manage().timeouts().scriptTimeout(WAIT);
         if (clockStart != null) {
             // The page reads "this month" from the browser's clock: move it as the stack's was moved.

@@ -256,17 +256,7 @@ class ThresholdAlertsIntegrationTest {
     }
 
     private List<JsonNode> allFor(String recipient) {
-        List<JsonNode> result = new ArrayList<>();
-        try {
-            for (JsonNode email : Json.MAPPER.readTree(ses.emailsJson()).get("emails")) {
-                if (email.at("/destination/to").toString().contains(recipient)) {
-                    result.add(email);
-                }
-            }
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-        return result;
+        return SentEmails.to(ses, recipient);
     }
 
     private List<JsonNode> usageAlerts(String recipient) {

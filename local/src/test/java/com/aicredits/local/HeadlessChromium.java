@@ -1,0 +1,38 @@
+package com.aicredits.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+
+/**
+ * Debian's headless Chromium through its ChromeDriver, as every browser test starts it: both paths given, so Selenium
+ * Manager never downloads anything; no background networking (this machine's network is closed); the browser's
+ * console kept, so a test can assert that a page logs no error.
+ */
+final class HeadlessChromium {
+    private HeadlessChromium() {
+    }
+
+    static ChromeDriver start(Path profile) {
+        Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+        Path chromedriver = Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver"));
+        assertThat(Files.isExecutable(chromium) && Files.isExecutable(chromedriver))
+                .as("the browser tests need %s and %s: run local/install-chromium.sh (make test does)", chromium, chromedriver)
+                .isTrue();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--force-device-scale-factor=1", "--lang=en-US", "--user-data-dir=" + profile);
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
+                .usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+}

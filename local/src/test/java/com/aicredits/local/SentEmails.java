@@ -1,0 +1,27 @@
+package com.aicredits.local;
+
+import com.aicredits.json.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The emails the SES emulator kept, read back as {@code /_local/emails} serves them. */
+final class SentEmails {
+    private SentEmails() {
+    }
+
+    /** Every email sent to {@code recipient}, in the order sent. */
+    static List<JsonNode> to(SesEmulator ses, String recipient) {
+        List<JsonNode> result = new ArrayList<>();
+        try {
+            for (JsonNode email : Json.MAPPER.readTree(ses.emailsJson()).get("emails")) {
+                if (email.at("/destination/to").toString().contains(recipient)) {
+                    result.add(email);
+                }
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        return result;
+    }
+}
