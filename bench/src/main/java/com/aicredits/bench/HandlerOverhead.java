@@ -22,7 +22,7 @@ import org.openjdk.jmh.util.Statistics;
 
 /**
  * Runs {@link HandlerOverheadBenchmark} with JMH: each benchmark in its own fork (a JVM started with the function's
- * JAVA_TOOL_OPTIONS from template.yaml, like the Lambda), against the DynamoDB Local this JVM serves, in rounds that
+ * JVM flags, {@link DeployedFunction#javaToolOptions}, like the Lambda), against the DynamoDB Local this JVM serves, in rounds that
  * alternate handler and bare loop so that a busy machine slows both alike. Throughput is one thread's: 1 / mean.
  */
 final class HandlerOverhead {

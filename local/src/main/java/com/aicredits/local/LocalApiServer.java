@@ -1,5 +1,6 @@
 package com.aicredits.local;
 
+import com.aicredits.aws.Production;
 import com.aicredits.json.Json;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -277,7 +278,7 @@ public final class LocalApiServer implements AutoCloseable {
             String functionId = path.substring("/_local/schedules/".length());
             Instant at;
             try {
-                at = query.containsKey("at") ? Instant.parse(query.get("at")) : Instant.now();
+                at = query.containsKey("at") ? Instant.parse(query.get("at")) : Production.clock().instant();
             } catch (DateTimeParseException e) {
                 return Reply.json(400, Json.write(Map.of("error", Map.of("code", "invalid_at",
                         "message", "at must be an ISO-8601 instant such as 2026-12-01T00:00:00Z"))));
@@ -309,7 +310,7 @@ public final class LocalApiServer implements AutoCloseable {
         boolean textual = isTextual(headers.get("content-type"));
         String body = bytes.length == 0 ? null
                 : textual ? new String(bytes, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(bytes);
-        Instant now = Instant.now();
+        Instant now = Production.clock().instant(); // the stack's time, moved with AICREDITS_CLOCK_START
         String sourceIp = Request.getRemoteAddr(request);
         HttpApiRoutes.Route route = match.route();
         APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer = allowed.claims() == null ? null
