@@ -2,6 +2,7 @@ package com.aicredits.local;
 
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PriceCatalog;
+import com.aicredits.domain.Tier;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
@@ -28,16 +29,15 @@ final class DemoData {
     static final String ORGANIZATION = "org-demo";
 
     /** {@code monthlyPace}: the share of its allocation the workspace uses in a whole month. */
-    private record DemoWorkspace(String id, String name, String tier, long allocation, double monthlyPace,
-                                 List<String> activityMix) {
+    private record DemoWorkspace(String id, String name, Tier tier, double monthlyPace, List<String> activityMix) {
     }
 
     private static final List<DemoWorkspace> WORKSPACES = List.of(
-            new DemoWorkspace("ws-demo-soc", "Acme SOC", "ESSENTIAL", 2_000, 0.93,
+            new DemoWorkspace("ws-demo-soc", "Acme SOC", Tier.ESSENTIAL, 0.93,
                     List.of("case.investigation", "case.investigation", "case.conversation", "agent.execution", "task.execution", "case.summary")),
-            new DemoWorkspace("ws-demo-mssp", "Acme MSSP", "PRO", 5_000, 0.4,
+            new DemoWorkspace("ws-demo-mssp", "Acme MSSP", Tier.PRO, 0.4,
                     List.of("case.investigation", "case.investigation", "agent.execution", "agent.execution", "task.execution", "builder.assist")),
-            new DemoWorkspace("ws-demo-lab", "Acme Lab", "DEV", 500, 1.24,
+            new DemoWorkspace("ws-demo-lab", "Acme Lab", Tier.DEV, 1.24,
                     List.of("task.execution", "task.execution", "agent.execution", "case.conversation")));
 
     private static final PriceCatalog CATALOG = PriceCatalog.loadDefault();
@@ -67,7 +67,7 @@ final class DemoData {
         Period current = Period.of(now);
         Period previous = current.previous();
         for (DemoWorkspace demo : WORKSPACES) {
-            workspaces.put(demo.id(), new WorkspaceSpec(null, ORGANIZATION, demo.name(), demo.tier(), null, true, null, null,
+            workspaces.put(demo.id(), new WorkspaceSpec(null, ORGANIZATION, demo.name(), demo.tier().name(), null, true, null, null,
                     List.of("secops-lead@acme.example"), null, null));
         }
         double elapsed = (double) Duration.between(current.start(), now).toMillis()
@@ -99,7 +99,7 @@ final class DemoData {
 
     private static int record(DebitService debits, DemoWorkspace demo, Period period, Instant until, double shareOfMonth) {
         Random random = new Random(demo.id().hashCode() * 31L + period.toString().hashCode());
-        long target = Math.round(demo.allocation() * demo.monthlyPace() * shareOfMonth);
+        long target = Math.round(demo.tier().monthlyCredits() * demo.monthlyPace() * shareOfMonth);
         List<String> activities = new ArrayList<>();
         for (long credits = 0; credits < target; ) {
             String activity = demo.activityMix().get(random.nextInt(demo.activityMix().size()));
