@@ -1,7 +1,6 @@
 package com.aicredits.bench;
 
-import com.aicredits.aws.AwsClients;
-import com.aicredits.domain.PriceCatalog;
+import com.aicredits.adapter.AwsClients;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
@@ -58,8 +57,8 @@ final class ColdStart {
                 new Variant("SDK defaults", "sdk-defaults", true, deployed),
                 new Variant("as built, without " + String.join(" ", deployed), "as-built", false, List.of()));
         CreditsTable table = new CreditsTable(dynamoDb, "bench-cold");
-        WorkspaceService workspaces = new WorkspaceService(table.store, Clock.systemUTC());
-        DebitService debits = new DebitService(table.store, PriceCatalog.loadDefault(), Clock.systemUTC());
+        WorkspaceService workspaces = table.services(Clock.systemUTC()).workspaces();
+        DebitService debits = table.services(Clock.systemUTC()).debits();
         Map<Variant, List<Sample>> samples = new LinkedHashMap<>();
         for (int run = 1; run <= RUNS; run++) {
             for (int v = 0; v < variants.size(); v++) {

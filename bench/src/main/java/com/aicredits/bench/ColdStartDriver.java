@@ -1,10 +1,8 @@
 package com.aicredits.bench;
 
-import com.aicredits.aws.InvocationContext;
-import com.aicredits.domain.PriceCatalog;
+import com.aicredits.app.InvocationContext;
+import com.aicredits.app.Services;
 import com.aicredits.functions.record.RecordExecutionHandler;
-import com.aicredits.service.DebitService;
-import com.aicredits.store.dynamodb.DynamoDbCreditStore;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.net.URI;
@@ -35,9 +33,9 @@ public final class ColdStartDriver {
         int warm = Integer.parseInt(args[2]);
         RecordExecutionHandler handler = switch (variant) {
             case "as-built" -> new RecordExecutionHandler();
-            case "sdk-defaults" -> new RecordExecutionHandler(new DebitService(new DynamoDbCreditStore(
+            case "sdk-defaults" -> new RecordExecutionHandler(Services.on(
                     DynamoDbClient.builder().endpointOverride(URI.create(System.getenv("AICREDITS_DYNAMODB_ENDPOINT"))).build(),
-                    System.getenv("TABLE_NAME")), PriceCatalog.loadDefault(), Clock.systemUTC()));
+                    System.getenv("TABLE_NAME"), Clock.systemUTC()));
             default -> throw new IllegalArgumentException("unknown variant " + variant);
         };
         long constructed = System.nanoTime();

@@ -1,9 +1,7 @@
 package com.aicredits.bench;
 
-import com.aicredits.domain.PriceCatalog;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.record.RecordExecutionHandler;
-import com.aicredits.service.DebitService;
 import com.aicredits.service.WorkspaceService;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.BenchResults;
@@ -14,7 +12,6 @@ import com.aicredits.testkit.Progress;
 import com.aicredits.testkit.TestClock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -26,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class DebitCosts {
     private final CreditsTable table = new CreditsTable("bench-debit");
     private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
-    private final WorkspaceService workspaces = new WorkspaceService(table.store, clock);
+    private final WorkspaceService workspaces = table.services(clock).workspaces();
 
     private DebitCosts() {
     }
@@ -79,7 +76,7 @@ final class DebitCosts {
     }
 
     private RecordExecutionHandler newContainer() {
-        return new RecordExecutionHandler(new DebitService(table.store, PriceCatalog.loadDefault(), clock));
+        return new RecordExecutionHandler(table.services(clock));
     }
 
     private void workspace(String workspaceId) {

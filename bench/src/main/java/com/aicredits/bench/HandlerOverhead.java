@@ -1,6 +1,6 @@
 package com.aicredits.bench;
 
-import com.aicredits.aws.AwsClients;
+import com.aicredits.adapter.AwsClients;
 import com.aicredits.testkit.BenchResults;
 import com.aicredits.testkit.LocalDynamoDb;
 import com.aicredits.testkit.Progress;

@@ -1,14 +1,12 @@
 package com.aicredits.bench;
 
-import com.aicredits.aws.AwsClients;
-import com.aicredits.aws.Env;
-import com.aicredits.aws.InvocationContext;
-import com.aicredits.aws.Production;
-import com.aicredits.domain.PriceCatalog;
+import com.aicredits.adapter.AwsClients;
+import com.aicredits.app.InvocationContext;
+import com.aicredits.app.Production;
+import com.aicredits.app.Services;
+import com.aicredits.config.Env;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.record.RecordExecutionHandler;
-import com.aicredits.service.DebitService;
-import com.aicredits.store.dynamodb.DynamoDbCreditStore;
 import com.aicredits.testkit.ApiEvents;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -45,7 +43,7 @@ public class HandlerOverheadBenchmark {
     private static String newWorkspace(String prefix) {
         String id = prefix + "-" + Long.toString(System.nanoTime(), 36);
         // ELITE_PLUS with a 1000 % hard limit: 200,000 credits, far more than a fork debits.
-        Production.workspaceService().put(id, new WorkspaceSpec(null, "org-bench", "Bench " + id, "ELITE_PLUS", null, null,
+        Production.services().workspaces().put(id, new WorkspaceSpec(null, "org-bench", "Bench " + id, "ELITE_PLUS", null, null,
                 null, null, null, null, 1000));
         return id;
     }
@@ -86,7 +84,7 @@ public class HandlerOverheadBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            dynamoDb = Production.dynamoDb();
+            dynamoDb = Production.services().dynamoDb();
             String workspaceId = newWorkspace("ws-bare");
             // A second client only to capture what the store sends; the loop itself uses the production client.
             List<TransactWriteItemsRequest> captured = new ArrayList<>();
@@ -101,8 +99,8 @@ public class HandlerOverheadBenchmark {
             };
             DynamoDbClient capturing = AwsClients.configure(DynamoDbClient.builder(), AwsClients.DYNAMODB_ENDPOINT)
                     .overrideConfiguration(c -> c.addExecutionInterceptor(capture)).build();
-            RecordExecutionHandler handler = new RecordExecutionHandler(new DebitService(
-                    new DynamoDbCreditStore(capturing, Env.tableName()), PriceCatalog.loadDefault(), Clock.systemUTC()));
+            RecordExecutionHandler handler = new RecordExecutionHandler(
+                    Services.on(capturing, Env.tableName(), Clock.systemUTC()));
             APIGatewayV2HTTPEvent event = ApiEvents.load("record-execution.json", workspaceId, null);
             for (String executionId : List.of("bare-capture-0", "bare-capture-1", "bare-capture-2")) {
                 event.setBody(body(executionId));

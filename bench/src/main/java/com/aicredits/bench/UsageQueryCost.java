@@ -1,21 +1,16 @@
 package com.aicredits.bench;
 
-import com.aicredits.domain.PriceCatalog;
+import com.aicredits.adapter.dynamodb.Keys;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.usage.UsageQueryHandler;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
-import com.aicredits.service.UsageService;
 import com.aicredits.service.WorkspaceService;
-import com.aicredits.store.dynamodb.DynamoDbAlertStore;
-import com.aicredits.store.dynamodb.DynamoDbUsageStore;
-import com.aicredits.store.dynamodb.Keys;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.BenchResults;
 import com.aicredits.testkit.CreditsTable;
 import com.aicredits.testkit.ItemSeeder;
 import com.aicredits.testkit.LocalDynamoDb;
-import com.aicredits.testkit.Progress;
 import com.aicredits.testkit.TestClock;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import java.time.Instant;
@@ -41,8 +36,7 @@ final class UsageQueryCost {
 
     private UsageQueryCost(LocalDynamoDb dynamoDb) {
         this.table = new CreditsTable(dynamoDb, "bench-usage");
-        this.handler = new UsageQueryHandler(new UsageService(new DynamoDbUsageStore(table.client, table.name),
-                new DynamoDbAlertStore(table.client, table.name), clock), PriceCatalog.loadDefault(), clock);
+        this.handler = new UsageQueryHandler(table.services(clock));
     }
 
     static void run(LocalDynamoDb dynamoDb) {
@@ -56,8 +50,8 @@ final class UsageQueryCost {
     }
 
     private void measure() {
-        WorkspaceService workspaces = new WorkspaceService(table.store, clock);
-        DebitService debits = new DebitService(table.store, PriceCatalog.loadDefault(), clock);
+        WorkspaceService workspaces = table.services(clock).workspaces();
+        DebitService debits = table.services(clock).debits();
         for (String id : List.of("ws-small", "ws-big")) {
             workspaces.put(id, new WorkspaceSpec(null, "org-acme", "Name " + id, "ELITE_PLUS", null, null, null, null, null, null, 1000));
             for (int i = 1; i <= DEBITS; i++) {

@@ -4,6 +4,7 @@ import com.aicredits.domain.Period;
 import com.aicredits.domain.PriceCatalog;
 import com.aicredits.domain.Tier;
 import com.aicredits.domain.WorkspaceSpec;
+import com.aicredits.json.PriceCatalogFile;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
 import com.aicredits.service.WorkspaceService;
@@ -40,7 +41,7 @@ final class DemoData {
             new DemoWorkspace("ws-demo-lab", "Acme Lab", Tier.DEV, 1.24,
                     List.of("task.execution", "task.execution", "agent.execution", "case.conversation")));
 
-    private static final PriceCatalog CATALOG = PriceCatalog.loadDefault();
+    private static final PriceCatalog CATALOG = PriceCatalogFile.loadDefault();
 
     /** What was written: runs recorded in the previous month and in this one. */
     record Written(int previousMonthRuns, int thisMonthRuns) {

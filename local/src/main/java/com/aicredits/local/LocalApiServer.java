@@ -1,6 +1,6 @@
 package com.aicredits.local;
 
-import com.aicredits.aws.Production;
+import com.aicredits.app.Production;
 import com.aicredits.json.Json;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;

@@ -1,6 +1,6 @@
 package com.aicredits.local;
 
-import com.aicredits.aws.InvocationContext;
+import com.aicredits.app.InvocationContext;
 import com.aicredits.testkit.CloudFormationTemplate;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The functions of template.yaml, each instantiated from its {@code Handler} (as a Lambda container would, through
  * the no-argument constructor) and invoked in this JVM. Each function has {@code containers} instances, taken in
  * turn, as Lambda scales a busy function out to several containers (each with its own caches). Configure the
- * environment (system properties, see {@code com.aicredits.aws.Env}) before the first {@link #invoke}.
+ * environment (system properties, see {@code com.aicredits.config.Env}) before the first {@link #invoke}.
  */
 public final class LocalFunctions {
     private final CloudFormationTemplate template;

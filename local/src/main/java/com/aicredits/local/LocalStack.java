@@ -1,9 +1,9 @@
 package com.aicredits.local;
 
-import com.aicredits.aws.AwsClients;
-import com.aicredits.aws.Production;
+import com.aicredits.adapter.AwsClients;
+import com.aicredits.adapter.ses.SesMailer;
+import com.aicredits.app.Production;
 import com.aicredits.functions.reset.MonthlyResetHandler;
-import com.aicredits.mail.SesMailer;
 import com.aicredits.service.WorkspaceService;
 import com.aicredits.testkit.CloudFormationTemplate;
 import com.aicredits.testkit.LocalDynamoDb;
@@ -128,9 +128,9 @@ public final class LocalStack implements AutoCloseable {
         running.add(api);
 
         if (settings.demoData()) {
-            WorkspaceService workspaces = Production.workspaceService();
+            WorkspaceService workspaces = Production.services().workspaces();
             if (!DemoData.present(workspaces)) {
-                demo = DemoData.write(workspaces, Production.debitService(), Production.clock().instant(),
+                demo = DemoData.write(workspaces, Production.services().debits(), Production.clock().instant(),
                         monthStart -> schedules.fire(MONTHLY_RESET, monthStart));
             }
         }

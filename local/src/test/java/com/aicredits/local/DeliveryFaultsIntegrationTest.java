@@ -3,30 +3,26 @@ package com.aicredits.local;
 import static com.aicredits.local.ResetFixture.FIRST_OF_DECEMBER;
 import static com.aicredits.local.ResetFixture.NOVEMBER;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import com.aicredits.alerts.Alert;
-import com.aicredits.alerts.AlertEmails;
-import com.aicredits.alerts.AlertService;
-import com.aicredits.alerts.EventPublisher;
+import com.aicredits.adapter.dynamodb.DynamoDbAlertStore;
+import com.aicredits.adapter.ses.SesMailer;
+import com.aicredits.app.Services.Notifications;
+import com.aicredits.domain.Alert;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Period;
-import com.aicredits.domain.PriceCatalog;
 import com.aicredits.domain.WorkspaceSpec;
-import com.aicredits.json.Json;
-import com.aicredits.mail.MailDeliveryException;
-import com.aicredits.mail.Mailer;
-import com.aicredits.mail.SesMailer;
-import com.aicredits.reset.MonthlyReset;
+import com.aicredits.port.EventPublisher;
+import com.aicredits.port.MailDeliveryException;
+import com.aicredits.port.Mailer;
+import com.aicredits.service.AlertService;
 import com.aicredits.service.DebitService;
+import com.aicredits.service.MonthlyReset;
 import com.aicredits.service.RecordExecution;
 import com.aicredits.service.WorkspaceService;
-import com.aicredits.store.dynamodb.DynamoDbAlertStore;
 import com.aicredits.testkit.CreditsTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -56,8 +52,8 @@ class DeliveryFaultsIntegrationTest {
     private final CreditsTable table = new CreditsTable("delivery");
     private final SesEmulator ses = SesEmulator.shared();
     private final Mailer workingSes = new SesMailer(ResetFixture.sesClient(ses.endpoint()), "aicredits@test.example");
-    private final WorkspaceService workspaces = new WorkspaceService(table.store, Clock.systemUTC());
-    private final DebitService debits = new DebitService(table.store, PriceCatalog.loadDefault(), Clock.systemUTC());
+    private final WorkspaceService workspaces = table.services(Clock.systemUTC()).workspaces();
+    private final DebitService debits = table.services(Clock.systemUTC()).debits();
     private final EventPublisher events = (detailType, detail) -> { };
 
     @Test
@@ -232,7 +228,7 @@ class DeliveryFaultsIntegrationTest {
     }
 
     private AlertService alerts(Mailer mailer) {
-        return new AlertService(new DynamoDbAlertStore(table.client, table.name), mailer, events, new AlertEmails("http://127.0.0.1:3000"));
+        return table.services(Clock.systemUTC()).withNotifications(new Notifications(mailer, events, "http://127.0.0.1:3000", null)).alerts();
     }
 
     private Balance balance(String workspaceId) {

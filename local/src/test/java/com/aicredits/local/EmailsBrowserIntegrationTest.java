@@ -1,21 +1,20 @@
 package com.aicredits.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
-import com.aicredits.alerts.AlertEmails;
+import com.aicredits.adapter.ses.SesMailer;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.Forecast;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PricingModel;
+import com.aicredits.domain.SummaryHistory;
 import com.aicredits.domain.Tier;
 import com.aicredits.domain.Workspace;
 import com.aicredits.json.Json;
+import com.aicredits.mail.AlertEmails;
 import com.aicredits.mail.Email;
 import com.aicredits.mail.EmailText;
-import com.aicredits.mail.SesMailer;
-import com.aicredits.reset.SummaryEmails;
-import com.aicredits.reset.SummaryHistory;
+import com.aicredits.mail.SummaryEmails;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,8 +1,7 @@
 package com.aicredits.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
-import com.aicredits.aws.Production;
+import com.aicredits.app.Production;
 import com.aicredits.json.Json;
 import com.aicredits.testkit.CloudFormationTemplate;
 import com.aicredits.testkit.ProductionSemantics;

@@ -1,16 +1,12 @@
 package com.aicredits.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
-import com.aicredits.domain.PriceCatalog;
+import com.aicredits.adapter.ses.SesMailer;
+import com.aicredits.app.Services;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.record.RecordExecutionHandler;
 import com.aicredits.json.Json;
 import com.aicredits.mail.Email;
-import com.aicredits.mail.SesMailer;
-import com.aicredits.service.DebitService;
-import com.aicredits.service.WorkspaceService;
-import com.aicredits.store.dynamodb.DynamoDbCreditStore;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CloudFormationTemplate;
 import com.aicredits.testkit.LocalDynamoDb;
@@ -47,12 +43,11 @@ class LocalStackBackendIntegrationTest {
             dynamoDb.createTable(TemplateTable.createTableRequest(CloudFormationTemplate.load(CloudFormationTemplate.find()),
                     LocalDynamoDb.TABLE_LOGICAL_ID, table));
             dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table));
-            DynamoDbCreditStore store = new DynamoDbCreditStore(dynamoDb, table);
-            new WorkspaceService(store, Clock.systemUTC()).put("ws-ls", Json.MAPPER.convertValue(Map.of(
+            Services services = Services.on(dynamoDb, table, Clock.systemUTC());
+            services.workspaces().put("ws-ls", Json.MAPPER.convertValue(Map.of(
                     "organizationId", "org-ls", "name", "LocalStack", "tier", "M_PARTNER", "monthlyCredits", 12,
                     "hardLimitPercent", 100), WorkspaceSpec.class));
-            RecordExecutionHandler handler = new RecordExecutionHandler(
-                    new DebitService(store, PriceCatalog.loadDefault(), Clock.systemUTC()));
+            RecordExecutionHandler handler = new RecordExecutionHandler(services);
 
             APIGatewayV2HTTPResponse first = debit(handler, "run-1", "case.investigation");
             APIGatewayV2HTTPResponse replay = debit(handler, "run-1", "case.investigation");

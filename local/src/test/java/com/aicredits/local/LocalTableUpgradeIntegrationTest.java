@@ -2,8 +2,7 @@ package com.aicredits.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import com.aicredits.store.dynamodb.Keys;
+import com.aicredits.adapter.dynamodb.Keys;
 import com.aicredits.testkit.CloudFormationTemplate;
 import com.aicredits.testkit.LocalDynamoDb;
 import com.aicredits.testkit.TemplateTable;

@@ -2,9 +2,8 @@ package com.aicredits.local;
 
 import static com.aicredits.local.ResetFixture.FIRST_OF_DECEMBER;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import com.aicredits.reset.MonthlyReset;
-import com.aicredits.store.dynamodb.Keys;
+import com.aicredits.adapter.dynamodb.Keys;
+import com.aicredits.service.MonthlyReset;
 import com.aicredits.testkit.BenchResults;
 import com.aicredits.testkit.ItemSeeder;
 import com.aicredits.testkit.Progress;

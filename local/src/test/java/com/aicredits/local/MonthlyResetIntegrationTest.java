@@ -1,27 +1,26 @@
 package com.aicredits.local;
 
-import com.aicredits.aws.InvocationContext;
 import static com.aicredits.local.ResetFixture.DECEMBER;
 import static com.aicredits.local.ResetFixture.FIRST_OF_DECEMBER;
 import static com.aicredits.local.ResetFixture.NOVEMBER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import com.aicredits.alerts.Alert;
+import com.aicredits.adapter.dynamodb.DynamoDbAlertStore;
+import com.aicredits.adapter.dynamodb.DynamoDbCreditStore;
+import com.aicredits.adapter.ses.SesMailer;
+import com.aicredits.app.InvocationContext;
+import com.aicredits.domain.Alert;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.reset.MonthlyResetHandler;
 import com.aicredits.json.Json;
-import com.aicredits.mail.Mailer;
-import com.aicredits.mail.SesMailer;
-import com.aicredits.reset.MonthlyReset;
-import com.aicredits.reset.ResetStore;
+import com.aicredits.port.Mailer;
+import com.aicredits.port.ResetStore;
 import com.aicredits.service.AddonService;
+import com.aicredits.service.MonthlyReset;
 import com.aicredits.service.RecordExecution;
-import com.aicredits.store.dynamodb.DynamoDbAlertStore;
-import com.aicredits.store.dynamodb.DynamoDbCreditStore;
 import com.aicredits.testkit.ProductionSemantics;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -185,7 +184,7 @@ class MonthlyResetIntegrationTest {
     void theNewMonthCountsTheAddOnsActiveInItAndTheSummaryTheClosedMonths() {
         reset.workspace("ws-annual", "PRO", null, true);
         reset.workspace("ws-monthly", "PRO", null, true);
-        AddonService addons = new AddonService(reset.table.store, reset.clock);
+        AddonService addons = reset.table.services(reset.clock).addons();
         addons.purchase("ws-annual", new AddonService.Purchase("po-annual", 10_000L, "ANNUAL"));
         addons.purchase("ws-monthly", new AddonService.Purchase("po-monthly", 25_000L, "MONTHLY"));
         debits("ws-annual", "task.execution", 1);
@@ -590,7 +589,7 @@ class MonthlyResetIntegrationTest {
         }
 
         @Override
-        public com.aicredits.reset.SummaryHistory summaryHistory(String workspaceId, Period period) {
+        public com.aicredits.domain.SummaryHistory summaryHistory(String workspaceId, Period period) {
             return delegate.summaryHistory(workspaceId, period);
         }
     }

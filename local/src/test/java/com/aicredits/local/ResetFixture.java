@@ -1,23 +1,22 @@
 package com.aicredits.local;
 
-import com.aicredits.aws.InvocationContext;
+import com.aicredits.adapter.dynamodb.DynamoDbResetStore;
+import com.aicredits.adapter.ses.SesMailer;
+import com.aicredits.app.InvocationContext;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Period;
-import com.aicredits.domain.PriceCatalog;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.reset.Continuation;
 import com.aicredits.functions.reset.MonthlyResetHandler;
 import com.aicredits.json.Json;
-import com.aicredits.mail.Mailer;
-import com.aicredits.mail.SesMailer;
-import com.aicredits.reset.MonthlyReset;
-import com.aicredits.reset.ResetStore;
-import com.aicredits.reset.SummaryEmails;
+import com.aicredits.mail.SummaryEmails;
+import com.aicredits.port.CreditStore;
+import com.aicredits.port.Mailer;
+import com.aicredits.port.ResetStore;
 import com.aicredits.service.DebitService;
+import com.aicredits.service.MonthlyReset;
 import com.aicredits.service.RecordExecution;
 import com.aicredits.service.WorkspaceService;
-import com.aicredits.store.CreditStore;
-import com.aicredits.store.dynamodb.DynamoDbResetStore;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
 import com.aicredits.testkit.ProductionSemantics;
@@ -70,8 +69,8 @@ final class ResetFixture {
 
     ResetFixture(String tablePrefix) {
         this.table = new CreditsTable(tablePrefix);
-        this.workspaces = new WorkspaceService(table.store, clock);
-        this.debits = new DebitService(table.store, PriceCatalog.loadDefault(), clock);
+        this.workspaces = table.services(clock).workspaces();
+        this.debits = table.services(clock).debits();
         this.resets = new DynamoDbResetStore(table.client, table.name);
     }
 

@@ -1,11 +1,10 @@
 package com.aicredits.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import com.aicredits.domain.Feature;
 import com.aicredits.json.Json;
 import com.aicredits.observability.Metrics;
-import com.aicredits.reset.ResetProgress;
+import com.aicredits.service.ResetProgress;
 import com.aicredits.testkit.CloudFormationTemplate;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;

@@ -1,23 +1,19 @@
 package com.aicredits.local;
 
-import com.aicredits.aws.InvocationContext;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import com.aicredits.alerts.AlertEmails;
-import com.aicredits.alerts.AlertService;
-import com.aicredits.alerts.EventPublisher;
+import com.aicredits.adapter.dynamodb.DynamoDbAlertStore;
+import com.aicredits.adapter.ses.SesMailer;
+import com.aicredits.app.InvocationContext;
+import com.aicredits.app.Services.Notifications;
 import com.aicredits.domain.Period;
-import com.aicredits.domain.PriceCatalog;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.threshold.ThresholdEvaluatorHandler;
-import com.aicredits.json.Json;
-import com.aicredits.mail.Mailer;
-import com.aicredits.mail.SesMailer;
+import com.aicredits.port.EventPublisher;
+import com.aicredits.port.Mailer;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
 import com.aicredits.service.RefundService;
 import com.aicredits.service.WorkspaceService;
-import com.aicredits.store.dynamodb.DynamoDbAlertStore;
 import com.aicredits.testkit.CloudFormationTemplate;
 import com.aicredits.testkit.CreditsTable;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -58,8 +54,8 @@ class ThresholdAlertsIntegrationTest {
     private final List<Map<String, Object>> published = new CopyOnWriteArrayList<>();
     private final List<DynamodbEvent> delivered = new CopyOnWriteArrayList<>();
     private final AtomicBoolean sesDown = new AtomicBoolean();
-    private final WorkspaceService workspaces = new WorkspaceService(table.store, Clock.systemUTC());
-    private final DebitService debits = new DebitService(table.store, PriceCatalog.loadDefault(), Clock.systemUTC());
+    private final WorkspaceService workspaces = table.services(Clock.systemUTC()).workspaces();
+    private final DebitService debits = table.services(Clock.systemUTC()).debits();
     private ThresholdEvaluatorHandler handler;
     private StreamPoller poller;
 
@@ -70,8 +66,8 @@ class ThresholdAlertsIntegrationTest {
         SesMailer unreachable = new SesMailer(sesClient(URI.create("http://127.0.0.1:1")), "aicredits@test.example");
         Mailer mailer = email -> (sesDown.get() ? unreachable : working).send(email);
         EventPublisher events = (detailType, detail) -> published.add(Map.of("detailType", detailType, "detail", detail));
-        handler = new ThresholdEvaluatorHandler(new AlertService(new DynamoDbAlertStore(table.client, table.name), mailer,
-                events, new AlertEmails("http://127.0.0.1:3000")));
+        handler = new ThresholdEvaluatorHandler(table.services(Clock.systemUTC())
+                .withNotifications(new Notifications(mailer, events, "http://127.0.0.1:3000", null)).alerts());
         String streamArn = table.client.describeTable(b -> b.tableName(table.name)).table().latestStreamArn();
         poller = StreamPoller.fromTemplate(CloudFormationTemplate.load(CloudFormationTemplate.find()),
                 table.dynamoDbLocal.streamsClient(), streamArn, (functionId, event) -> {
@@ -197,7 +193,7 @@ class ThresholdAlertsIntegrationTest {
             debit("ws-refunded", "case-" + i, "case.investigation"); // 408 of 500 = 81.6%
         }
         poller.drain(DRAIN);
-        RefundService refunds = new RefundService(table.store, Clock.systemUTC());
+        RefundService refunds = table.services(Clock.systemUTC()).refunds();
         for (int i = 0; i < 3; i++) {
             refunds.refund("ws-refunded", "case-" + i, new RefundService.RefundRequest("aborted runs")); // 372 = 74.4%
         }
@@ -231,7 +227,7 @@ class ThresholdAlertsIntegrationTest {
         poller.drain(DRAIN);
         // As if an invocation crashed right after claiming 80%: the marker exists, nothing was sent.
         new DynamoDbAlertStore(table.client, table.name).claim("ws-crashed",
-                com.aicredits.domain.Period.of(Instant.now()), com.aicredits.alerts.Alert.threshold(80), Instant.now());
+                com.aicredits.domain.Period.of(Instant.now()), com.aicredits.domain.Alert.threshold(80), Instant.now());
 
         for (int i = 0; i < 34; i++) {
             debit("ws-crashed", "case-" + i, "case.investigation");

@@ -1,10 +1,5 @@
 package com.aicredits.domain;
 
-import com.aicredits.json.Json;
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,7 +9,8 @@ import java.util.Map;
 
 /**
  * The versioned activity catalog. A debit is priced by the version in force at its {@code occurredAt},
- * and the record keeps that version, so a later price change never rewrites history.
+ * and the record keeps that version, so a later price change never rewrites history. The deployed catalog is read
+ * by {@code json.PriceCatalogFile}.
  */
 public final class PriceCatalog {
     /** One version of the catalog, in force from {@code effectiveFrom} until the next version starts. */
@@ -23,8 +19,6 @@ public final class PriceCatalog {
             activities = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(activities)); // keeps the file's order
         }
     }
-
-    private static final String DEFAULT_RESOURCE = "price-catalog.json";
 
     private final List<Version> versionsNewestFirst;
 
@@ -39,32 +33,6 @@ public final class PriceCatalog {
             throw new IllegalArgumentException("catalog versions need distinct names and distinct effective times");
         }
         this.versionsNewestFirst = List.copyOf(sorted);
-    }
-
-    /** The catalog deployed with the functions ({@code price-catalog.json} beside this class). */
-    public static PriceCatalog loadDefault() {
-        try (InputStream in = PriceCatalog.class.getResourceAsStream(DEFAULT_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + DEFAULT_RESOURCE);
-            }
-            return parse(Json.MAPPER.readTree(in));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static PriceCatalog parse(JsonNode root) {
-        List<Version> versions = new ArrayList<>();
-        for (JsonNode v : root.withArray("versions")) {
-            Map<String, Activity> activities = new LinkedHashMap<>();
-            for (JsonNode a : v.withArray("activities")) {
-                Activity activity = new Activity(a.get("key").asText(), Feature.valueOf(a.get("feature").asText()),
-                        a.get("description").asText(), a.get("credits").asLong());
-                activities.put(activity.key(), activity);
-            }
-            versions.add(new Version(v.get("version").asText(), Instant.parse(v.get("effectiveFrom").asText()), activities));
-        }
-        return new PriceCatalog(versions);
     }
 
     public Version versionAt(Instant at) {

@@ -1,6 +1,6 @@
 package com.aicredits.observability;
 
-import com.aicredits.aws.Env;
+import com.aicredits.config.Env;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;

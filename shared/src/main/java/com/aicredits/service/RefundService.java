@@ -8,9 +8,9 @@ import com.aicredits.domain.RefundLine;
 import com.aicredits.domain.Timestamps;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.json.Json;
-import com.aicredits.store.CreditStore;
-import com.aicredits.store.CreditStore.RefundResult;
-import com.aicredits.store.CreditStore.StoredRecord;
+import com.aicredits.port.CreditStore.RefundResult;
+import com.aicredits.port.CreditStore.StoredRecord;
+import com.aicredits.port.CreditStore;
 import java.time.Clock;
 import java.time.Instant;
 

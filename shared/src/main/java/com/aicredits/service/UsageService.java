@@ -1,10 +1,10 @@
 package com.aicredits.service;
 
-import com.aicredits.alerts.Alert;
-import com.aicredits.alerts.AlertMarker;
-import com.aicredits.alerts.AlertStore;
+import com.aicredits.domain.Alert;
+import com.aicredits.domain.AlertMarker;
 import com.aicredits.domain.Allocation;
 import com.aicredits.domain.Balance;
+import com.aicredits.domain.Caller;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.Forecast;
@@ -12,9 +12,9 @@ import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Thresholds;
 import com.aicredits.domain.Workspace;
-import com.aicredits.http.Caller;
-import com.aicredits.store.CreditStore.LedgerView;
-import com.aicredits.store.UsageStore;
+import com.aicredits.port.AlertStore;
+import com.aicredits.port.CreditStore.LedgerView;
+import com.aicredits.port.UsageStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -6,8 +6,8 @@ import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Workspace;
 import com.aicredits.domain.WorkspaceSpec;
-import com.aicredits.store.CreditStore;
-import com.aicredits.store.CreditStore.WorkspaceBalances;
+import com.aicredits.port.CreditStore.WorkspaceBalances;
+import com.aicredits.port.CreditStore;
 import java.time.Clock;
 import java.util.List;
 

@@ -1,14 +1,14 @@
 package com.aicredits.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
+import com.aicredits.json.PriceCatalogFile;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BalanceTest {
     private static final Instant AT = Instant.parse("2026-11-07T12:00:00Z");
-    private final PriceCatalog catalog = PriceCatalog.loadDefault();
+    private final PriceCatalog catalog = PriceCatalogFile.loadDefault();
 
     private static Workspace workspace(String tier, Long monthlyCredits, int hardLimitPercent, boolean cases) {
         return new Workspace("ws", "org", "WS", Tier.valueOf(tier), PricingModel.EXTEND, cases, monthlyCredits, null,

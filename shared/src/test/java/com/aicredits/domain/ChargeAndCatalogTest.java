@@ -2,7 +2,7 @@ package com.aicredits.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import com.aicredits.json.PriceCatalogFile;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ChargeAndCatalogTest {
     private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
-    private final PriceCatalog catalog = PriceCatalog.loadDefault();
+    private final PriceCatalog catalog = PriceCatalogFile.loadDefault();
 
     @ParameterizedTest
     @CsvSource({"case.investigation,CASE_INVESTIGATION,12", "case.conversation,CASE_CONVERSATION,8",

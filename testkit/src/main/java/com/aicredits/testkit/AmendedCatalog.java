@@ -3,6 +3,7 @@ package com.aicredits.testkit;
 import com.aicredits.domain.Activity;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.PriceCatalog;
+import com.aicredits.json.PriceCatalogFile;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class AmendedCatalog {
 
     /** Today's catalog, and from December 2026: investigations at 15, tasks at 2, and a new activity at 20. */
     public static PriceCatalog fromDecember() {
-        PriceCatalog.Version current = PriceCatalog.loadDefault().versionAt(EFFECTIVE.minusSeconds(1));
+        PriceCatalog.Version current = PriceCatalogFile.loadDefault().versionAt(EFFECTIVE.minusSeconds(1));
         Map<String, Activity> december = new LinkedHashMap<>(current.activities());
         december.put("case.investigation", new Activity("case.investigation", Feature.CASE_INVESTIGATION, "investigation", 15));
         december.put("task.execution", new Activity("task.execution", Feature.AI_TASK, "task", 2));

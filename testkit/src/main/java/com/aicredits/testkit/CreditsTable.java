@@ -1,6 +1,8 @@
 package com.aicredits.testkit;
 
-import com.aicredits.store.dynamodb.DynamoDbCreditStore;
+import com.aicredits.adapter.dynamodb.DynamoDbCreditStore;
+import com.aicredits.app.Services;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -37,6 +39,11 @@ public final class CreditsTable {
         this.client = semantics == null ? dynamoDbLocal.client(calls) : dynamoDbLocal.client(calls, semantics);
         this.name = dynamoDbLocal.createTable(namePrefix);
         this.store = new DynamoDbCreditStore(client, name);
+    }
+
+    /** The product's services on this table (the composition root production uses), with the deployed catalog. */
+    public Services services(Clock clock) {
+        return Services.on(client, name, clock);
     }
 
     public long itemCount() {

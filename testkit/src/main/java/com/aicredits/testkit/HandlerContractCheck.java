@@ -1,6 +1,6 @@
 package com.aicredits.testkit;
 
-import com.aicredits.http.HttpApi;
+import com.aicredits.app.http.HttpApi;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.util.Map;

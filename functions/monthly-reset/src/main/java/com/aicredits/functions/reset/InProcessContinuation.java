@@ -1,6 +1,6 @@
 package com.aicredits.functions.reset;
 
-import com.aicredits.aws.InvocationContext;
+import com.aicredits.app.InvocationContext;
 import com.aicredits.observability.Log;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;

@@ -1,6 +1,6 @@
 package com.aicredits.functions.reset;
 
-import com.aicredits.aws.AwsClients;
+import com.aicredits.adapter.AwsClients;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import java.time.Duration;

@@ -1,18 +1,14 @@
 package com.aicredits.functions.reset;
 
-import com.aicredits.aws.Env;
-import com.aicredits.aws.Production;
+import com.aicredits.app.Production;
+import com.aicredits.config.Env;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Period;
-import com.aicredits.mail.EmailText;
-import com.aicredits.mail.SesMailer;
 import com.aicredits.observability.Log;
 import com.aicredits.observability.Metrics;
-import com.aicredits.reset.MonthlyReset;
-import com.aicredits.reset.ResetCursor;
-import com.aicredits.reset.ResetProgress;
-import com.aicredits.reset.SummaryEmails;
-import com.aicredits.store.dynamodb.DynamoDbResetStore;
+import com.aicredits.service.MonthlyReset;
+import com.aicredits.service.ResetCursor;
+import com.aicredits.service.ResetProgress;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
@@ -45,9 +41,7 @@ public final class MonthlyResetHandler implements RequestHandler<ScheduledEvent,
         if (concurrency != null) {
             settings = settings.withPaging(settings.pageSize(), Integer.parseInt(concurrency));
         }
-        this.reset = new MonthlyReset(Production.store(), new DynamoDbResetStore(Production.dynamoDb(), Env.tableName()),
-                SesMailer.fromEnvironment(), new SummaryEmails(Env.required("USAGE_OVERVIEW_BASE_URL"), Env.get(EmailText.SETTINGS_URL)), clock,
-                duration -> Thread.sleep(duration), settings);
+        this.reset = Production.services().monthlyReset(settings, Thread::sleep);
         this.continuation = "in-process".equals(Env.get(CONTINUATION)) ? new InProcessContinuation(this)
                 : LambdaSelfInvocation.fromEnvironment();
     }

@@ -1,8 +1,7 @@
 package com.aicredits.functions.reset;
 
-import com.aicredits.aws.InvocationContext;
 import static org.assertj.core.api.Assertions.assertThat;
-
+import com.aicredits.app.InvocationContext;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;

@@ -1,12 +1,11 @@
 package com.aicredits.functions.reset;
 
-import com.aicredits.aws.InvocationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import com.aicredits.app.InvocationContext;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Period;
-import com.aicredits.reset.ResetCursor;
+import com.aicredits.service.ResetCursor;
 import com.aicredits.testkit.ApiEvents;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;

@@ -1,11 +1,10 @@
 package com.aicredits.functions.reset;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
-import com.aicredits.aws.InvocationContext;
-import com.aicredits.reset.MonthlyReset;
-import com.aicredits.reset.SummaryEmails;
-import com.aicredits.store.dynamodb.DynamoDbResetStore;
+import com.aicredits.app.InvocationContext;
+import com.aicredits.app.Services.Notifications;
+import com.aicredits.port.EventPublisher;
+import com.aicredits.service.MonthlyReset;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
@@ -30,9 +29,9 @@ class MonthlyResetRefusalsIntegrationTest {
     private final List<ScheduledEvent> continued = new ArrayList<>();
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final MonthlyResetHandler handler = new MonthlyResetHandler(
-            new MonthlyReset(table.store, new DynamoDbResetStore(table.client, table.name), email -> {
+            table.services(clock).withNotifications(new Notifications(email -> {
                 throw new AssertionError("no summary may be sent");
-            }, new SummaryEmails("https://credits.example.com"), clock, duration -> { }, MonthlyReset.Settings.defaults()),
+            }, EventPublisher.LOG_ONLY, "https://credits.example.com", null)).monthlyReset(MonthlyReset.Settings.defaults(), duration -> { }),
             (next, current, budget) -> continued.add(next), clock);
 
     @Test

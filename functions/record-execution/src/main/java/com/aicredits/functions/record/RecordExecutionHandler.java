@@ -1,13 +1,13 @@
 package com.aicredits.functions.record;
 
-import com.aicredits.aws.InvocationContext;
-import com.aicredits.aws.Production;
-import com.aicredits.aws.SnapStartPriming;
-import com.aicredits.http.Caller;
-import com.aicredits.http.HttpApi;
+import com.aicredits.app.InvocationContext;
+import com.aicredits.app.Production;
+import com.aicredits.app.Services;
+import com.aicredits.app.SnapStartPriming;
+import com.aicredits.app.http.HttpApi;
 import com.aicredits.json.Json;
-import com.aicredits.observability.DebitMetrics;
 import com.aicredits.observability.Log;
+import com.aicredits.service.DebitMetrics;
 import com.aicredits.service.DebitOutcome;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
@@ -33,8 +33,12 @@ public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2
     private final DebitService debits;
 
     public RecordExecutionHandler() {
-        this(Production.debitService());
+        this(Production.services());
         SnapStartPriming.register(this::prime);
+    }
+
+    public RecordExecutionHandler(Services services) {
+        this(services.debits());
     }
 
     public RecordExecutionHandler(DebitService debits) {
@@ -44,7 +48,7 @@ public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpApi.respond(event, context, () -> {
-            Caller.from(event).requireScope(SCOPE);
+            HttpApi.caller(event).requireScope(SCOPE);
             String workspaceId = HttpApi.pathParameter(event, "workspaceId");
             HttpApi.query(event, Set.of());
             RecordExecution request = Json.readObject(HttpApi.body(event), RecordExecution.class);

@@ -1,11 +1,10 @@
 package com.aicredits.functions.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import com.aicredits.domain.PriceCatalog;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.json.Json;
-import com.aicredits.service.DebitService;
+import com.aicredits.json.PriceCatalogFile;
 import com.aicredits.service.WorkspaceService;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
@@ -27,7 +26,7 @@ final class DebitFixture {
     private final PriceCatalog catalog;
 
     DebitFixture(String tablePrefix, Instant now) {
-        this(tablePrefix, now, PriceCatalog.loadDefault());
+        this(tablePrefix, now, PriceCatalogFile.loadDefault());
     }
 
     DebitFixture(String tablePrefix, Instant now, PriceCatalog catalog) {
@@ -36,7 +35,7 @@ final class DebitFixture {
 
     /** On a table whose client plays DynamoDB's production semantics (conflicts, stale reads). */
     DebitFixture(String tablePrefix, Instant now, ProductionSemantics semantics) {
-        this(new CreditsTable(tablePrefix, semantics), now, PriceCatalog.loadDefault());
+        this(new CreditsTable(tablePrefix, semantics), now, PriceCatalogFile.loadDefault());
     }
 
     private DebitFixture(CreditsTable table, Instant now, PriceCatalog catalog) {
@@ -44,12 +43,12 @@ final class DebitFixture {
         this.clock = new TestClock(now);
         this.catalog = catalog;
         this.handler = newContainer();
-        this.workspaces = new WorkspaceService(table.store, clock);
+        this.workspaces = table.services(clock).workspaces();
     }
 
     /** A handler as a new Lambda container would build it: nothing cached. */
     RecordExecutionHandler newContainer() {
-        return new RecordExecutionHandler(new DebitService(table.store, catalog, clock));
+        return new RecordExecutionHandler(table.services(clock).withCatalog(catalog));
     }
 
     void workspace(String workspaceId, String tier, Map<String, Object> overrides) {

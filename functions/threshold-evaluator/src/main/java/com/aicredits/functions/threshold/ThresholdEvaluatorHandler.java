@@ -1,17 +1,11 @@
 package com.aicredits.functions.threshold;
 
-import com.aicredits.alerts.AlertEmails;
-import com.aicredits.alerts.AlertService;
-import com.aicredits.alerts.BalanceChange;
-import com.aicredits.alerts.EventBridgePublisher;
-import com.aicredits.aws.Env;
-import com.aicredits.aws.Production;
+import com.aicredits.adapter.dynamodb.StreamImages;
+import com.aicredits.app.Production;
 import com.aicredits.domain.Balance;
-import com.aicredits.mail.EmailText;
-import com.aicredits.mail.SesMailer;
+import com.aicredits.domain.BalanceChange;
 import com.aicredits.observability.Log;
-import com.aicredits.store.dynamodb.DynamoDbAlertStore;
-import com.aicredits.store.dynamodb.DynamoDbCreditStore;
+import com.aicredits.service.AlertService;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -34,9 +28,7 @@ public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbE
     private final AlertService alerts;
 
     public ThresholdEvaluatorHandler() {
-        this(new AlertService(new DynamoDbAlertStore(Production.dynamoDb(), Env.tableName()), SesMailer.fromEnvironment(),
-                EventBridgePublisher.fromEnvironment(),
-                new AlertEmails(Env.required("USAGE_OVERVIEW_BASE_URL"), Env.get(EmailText.SETTINGS_URL))));
+        this(Production.services().alerts());
     }
 
     public ThresholdEvaluatorHandler(AlertService alerts) {
@@ -58,11 +50,11 @@ public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbE
         Map<String, BalanceChanges> byBalance = new LinkedHashMap<>();
         for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
             Map<String, AttributeValue> keys = DynamodbAttributeValueTransformer.toAttributeValueMapV2(record.getDynamodb().getKeys());
-            if (!DynamoDbCreditStore.isBalanceKey(keys) || record.getDynamodb().getNewImage() == null) {
+            if (!StreamImages.isBalance(keys) || record.getDynamodb().getNewImage() == null) {
                 continue;
             }
             String key = keys.get("PK").s() + "|" + keys.get("SK").s();
-            byBalance.computeIfAbsent(key, k -> new BalanceChanges(DynamoDbCreditStore.workspaceIdOfKey(keys),
+            byBalance.computeIfAbsent(key, k -> new BalanceChanges(StreamImages.workspaceId(keys),
                             record.getDynamodb().getSequenceNumber(), new ArrayList<>()))
                     .records().add(record);
         }
@@ -82,7 +74,7 @@ public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbE
     }
 
     private static BalanceChange change(DynamodbEvent.DynamodbStreamRecord record) {
-        Balance balance = DynamoDbCreditStore.balanceFromItem(
+        Balance balance = StreamImages.balance(
                 DynamodbAttributeValueTransformer.toAttributeValueMapV2(record.getDynamodb().getNewImage()));
         boolean debited = used(record.getDynamodb().getNewImage()) > used(record.getDynamodb().getOldImage());
         Instant at = record.getDynamodb().getApproximateCreationDateTime() == null ? Instant.now()

@@ -1,14 +1,11 @@
 package com.aicredits.functions.threshold;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
-import com.aicredits.alerts.AlertEmails;
-import com.aicredits.alerts.AlertService;
+import com.aicredits.app.Services.Notifications;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.mail.Email;
-import com.aicredits.mail.MailDeliveryException;
+import com.aicredits.port.MailDeliveryException;
 import com.aicredits.service.WorkspaceService;
-import com.aicredits.store.dynamodb.DynamoDbAlertStore;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
 import com.aicredits.testkit.LogLines;
@@ -36,9 +33,8 @@ class ThresholdEvaluatorHandlerIntegrationTest {
     private final List<Email> sent = new CopyOnWriteArrayList<>();
     private final List<String> published = new CopyOnWriteArrayList<>();
     private final AtomicBoolean mailDown = new AtomicBoolean();
-    private final ThresholdEvaluatorHandler handler = new ThresholdEvaluatorHandler(new AlertService(
-            new DynamoDbAlertStore(table.client, table.name),
-            email -> {
+    private final ThresholdEvaluatorHandler handler = new ThresholdEvaluatorHandler(table.services(Clock.systemUTC())
+            .withNotifications(new Notifications(email -> {
                 if (mailDown.get()) {
                     throw new MailDeliveryException("injected outage", null);
                 }
@@ -46,7 +42,7 @@ class ThresholdEvaluatorHandlerIntegrationTest {
                 return "message-" + sent.size();
             },
             (detailType, detail) -> published.add(detailType + " " + detail.get("threshold")),
-            new AlertEmails("https://credits.example.com")));
+            "https://credits.example.com", null)).alerts());
 
     private DynamodbEvent sampleEvent() {
         return EventLoader.loadDynamoDbEvent(ApiEvents.eventsDirectory().resolve("balance-stream.json").toString());
@@ -54,7 +50,7 @@ class ThresholdEvaluatorHandlerIntegrationTest {
 
     @Test
     void theSampleRecordCrossingEightyPercentFiresOneAlertOnce() {
-        new WorkspaceService(table.store, Clock.systemUTC()).put("ws-acme-prod", new WorkspaceSpec(null, "org-acme",
+        table.services(Clock.systemUTC()).workspaces().put("ws-acme-prod", new WorkspaceSpec(null, "org-acme",
                 "Acme Production", "PRO", null, null, null, null, List.of("lead@acme.example"), null, null));
 
         StreamsEventResponse first = handler.handleRequest(sampleEvent(), null);
@@ -74,13 +70,13 @@ class ThresholdEvaluatorHandlerIntegrationTest {
         ProductionSemantics semantics = new ProductionSemantics(new ProductionSemantics.Settings(
                 ProductionSemantics.Settings.forTests().seed(), 100, lag, Duration.ofMillis(1), 0, 0));
         CreditsTable stale = new CreditsTable("evaluator-stale", semantics);
-        ThresholdEvaluatorHandler evaluator = new ThresholdEvaluatorHandler(new AlertService(
-                new DynamoDbAlertStore(stale.client, stale.name), email -> {
+        ThresholdEvaluatorHandler evaluator = new ThresholdEvaluatorHandler(stale.services(Clock.systemUTC())
+                .withNotifications(new Notifications(email -> {
                     sent.add(email);
                     return "message-" + sent.size();
                 }, (detailType, detail) -> published.add(detailType + " " + detail.get("threshold")),
-                new AlertEmails("https://credits.example.com")));
-        WorkspaceService workspaces = new WorkspaceService(stale.store, Clock.systemUTC());
+                "https://credits.example.com", null)).alerts());
+        WorkspaceService workspaces = stale.services(Clock.systemUTC()).workspaces();
         workspaces.put("ws-acme-prod", new WorkspaceSpec(null, "org-acme", "Acme Production", "PRO", null, null, null, null,
                 List.of("old@acme.example"), null, null));
         Thread.sleep(lag.toMillis() + 100);
@@ -95,7 +91,7 @@ class ThresholdEvaluatorHandlerIntegrationTest {
 
     @Test
     void aMailOutageIsReportedAsABatchItemFailureAndTheRetryDelivers() {
-        new WorkspaceService(table.store, Clock.systemUTC()).put("ws-acme-prod", new WorkspaceSpec(null, "org-acme",
+        table.services(Clock.systemUTC()).workspaces().put("ws-acme-prod", new WorkspaceSpec(null, "org-acme",
                 "Acme Production", "PRO", null, null, null, null, List.of("lead@acme.example"), null, null));
         mailDown.set(true);
 
@@ -112,7 +108,7 @@ class ThresholdEvaluatorHandlerIntegrationTest {
 
     @Test
     void aSettingsChangeWithoutADebitFiresNothing() {
-        new WorkspaceService(table.store, Clock.systemUTC()).put("ws-acme-prod", new WorkspaceSpec(null, "org-acme",
+        table.services(Clock.systemUTC()).workspaces().put("ws-acme-prod", new WorkspaceSpec(null, "org-acme",
                 "Acme Production", "PRO", null, null, null, null, List.of("lead@acme.example"), null, null));
         DynamodbEvent event = sampleEvent();
         var record = event.getRecords().getFirst().getDynamodb();
@@ -188,7 +184,7 @@ class ThresholdEvaluatorHandlerIntegrationTest {
     }
 
     private void workspace(String workspaceId) {
-        new WorkspaceService(table.store, Clock.systemUTC()).put(workspaceId, new WorkspaceSpec(null, "org-acme",
+        table.services(Clock.systemUTC()).workspaces().put(workspaceId, new WorkspaceSpec(null, "org-acme",
                 "Acme Production", "PRO", null, null, null, null, List.of("lead@acme.example"), null, null));
     }
 
@@ -216,7 +212,7 @@ class ThresholdEvaluatorHandlerIntegrationTest {
 
     @Test
     void aFiredThresholdIsOneMetricLineWithTheWorkspaceAndOnlyTheFirstTime() {
-        new WorkspaceService(table.store, Clock.systemUTC()).put("ws-acme-prod", new WorkspaceSpec(null, "org-acme",
+        table.services(Clock.systemUTC()).workspaces().put("ws-acme-prod", new WorkspaceSpec(null, "org-acme",
                 "Acme Production", "PRO", null, null, null, null, List.of("lead@acme.example"), null, null));
 
         try (LogLines logs = LogLines.capture()) {

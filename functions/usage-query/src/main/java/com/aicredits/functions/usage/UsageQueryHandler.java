@@ -1,16 +1,14 @@
 package com.aicredits.functions.usage;
 
-import com.aicredits.aws.Env;
-import com.aicredits.aws.Production;
+import com.aicredits.app.Production;
+import com.aicredits.app.Services;
+import com.aicredits.app.http.HttpApi;
+import com.aicredits.domain.Caller;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.PriceCatalog;
-import com.aicredits.http.Caller;
-import com.aicredits.http.HttpApi;
 import com.aicredits.json.Json;
+import com.aicredits.port.UsageStore;
 import com.aicredits.service.UsageService;
-import com.aicredits.store.UsageStore;
-import com.aicredits.store.dynamodb.DynamoDbAlertStore;
-import com.aicredits.store.dynamodb.DynamoDbUsageStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -37,9 +35,11 @@ public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPE
     private final Clock clock;
 
     public UsageQueryHandler() {
-        this(new UsageService(new DynamoDbUsageStore(Production.dynamoDb(), Env.tableName()),
-                new DynamoDbAlertStore(Production.dynamoDb(), Env.tableName()), Production.clock()),
-                PriceCatalog.loadDefault(), Production.clock());
+        this(Production.services());
+    }
+
+    public UsageQueryHandler(Services services) {
+        this(services.usage(), services.catalog(), services.clock());
     }
 
     public UsageQueryHandler(UsageService usage, PriceCatalog catalog, Clock clock) {
@@ -51,7 +51,7 @@ public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPE
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpApi.respond(event, context, () -> {
-            Caller caller = Caller.from(event);
+            Caller caller = HttpApi.caller(event);
             String route = String.valueOf(event.getRouteKey());
             Map<String, String> query = HttpApi.query(event, QUERY_PARAMETERS.getOrDefault(route, Set.of()));
             HttpApi.requireNoBody(event);

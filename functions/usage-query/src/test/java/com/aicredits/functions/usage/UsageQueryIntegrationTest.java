@@ -1,17 +1,13 @@
 package com.aicredits.functions.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
-import com.aicredits.domain.PriceCatalog;
-import com.aicredits.http.Caller;
+import com.aicredits.domain.Caller;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.json.Json;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
 import com.aicredits.service.UsageService;
 import com.aicredits.service.WorkspaceService;
-import com.aicredits.store.dynamodb.DynamoDbAlertStore;
-import com.aicredits.store.dynamodb.DynamoDbUsageStore;
 import com.aicredits.testkit.AmendedCatalog;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
@@ -36,10 +32,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 class UsageQueryIntegrationTest {
     private final CreditsTable table = new CreditsTable("usage");
     private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
-    private final WorkspaceService workspaces = new WorkspaceService(table.store, clock);
-    private final DebitService debits = new DebitService(table.store, PriceCatalog.loadDefault(), clock);
-    private final UsageQueryHandler handler = new UsageQueryHandler(new UsageService(new DynamoDbUsageStore(table.client, table.name),
-            new DynamoDbAlertStore(table.client, table.name), clock), PriceCatalog.loadDefault(), clock);
+    private final WorkspaceService workspaces = table.services(clock).workspaces();
+    private final DebitService debits = table.services(clock).debits();
+    private final UsageQueryHandler handler = new UsageQueryHandler(table.services(clock));
 
     private void workspace(String id, String organization, String tier) {
         workspaces.put(id, new WorkspaceSpec(null, organization, "Name " + id, tier, null, null, null, null, null, null, null));
@@ -55,10 +50,9 @@ class UsageQueryIntegrationTest {
         ProductionSemantics semantics = new ProductionSemantics(new ProductionSemantics.Settings(
                 ProductionSemantics.Settings.forTests().seed(), 100, java.time.Duration.ofSeconds(10), java.time.Duration.ZERO, 0, 0));
         CreditsTable stale = new CreditsTable("usage-stale", semantics);
-        new WorkspaceService(stale.store, clock).put("ws-fresh", new WorkspaceSpec(null, "org-fresh", "Fresh", "DEV",
+        stale.services(clock).workspaces().put("ws-fresh", new WorkspaceSpec(null, "org-fresh", "Fresh", "DEV",
                 null, null, null, null, null, null, null));
-        UsageService usage = new UsageService(new DynamoDbUsageStore(stale.client, stale.name),
-                new DynamoDbAlertStore(stale.client, stale.name), clock);
+        UsageService usage = stale.services(clock).usage();
 
         UsageService.WorkspaceUsage fresh = usage.workspaceUsage(new Caller("manager", java.util.Set.of(),
                 java.util.Set.of(UsageService.MANAGER_ROLE), "org-fresh"), "ws-fresh", "2026-11");
@@ -197,8 +191,7 @@ class UsageQueryIntegrationTest {
 
     @Test
     void pricingShowsTheVersionInForceAndTheNextOneWhenScheduled() {
-        UsageQueryHandler amended = new UsageQueryHandler(new UsageService(new DynamoDbUsageStore(table.client, table.name),
-                new DynamoDbAlertStore(table.client, table.name), clock), AmendedCatalog.fromDecember(), clock);
+        UsageQueryHandler amended = new UsageQueryHandler(table.services(clock).withCatalog(AmendedCatalog.fromDecember()));
 
         JsonNode november = json(amended.handleRequest(ApiEvents.load("pricing.json"), null));
         clock.set(AmendedCatalog.EFFECTIVE);

@@ -1,24 +1,21 @@
 package com.aicredits.functions.workspace;
 
-import com.aicredits.agents.AgentService;
-import com.aicredits.aws.Env;
-import com.aicredits.aws.Production;
+import com.aicredits.app.Production;
+import com.aicredits.app.Services;
+import com.aicredits.app.http.HttpApi;
 import com.aicredits.domain.AddonPackage;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.WorkspaceSpec;
-import com.aicredits.http.Caller;
-import com.aicredits.http.HttpApi;
 import com.aicredits.json.Json;
 import com.aicredits.observability.Log;
 import com.aicredits.service.AddonService;
+import com.aicredits.service.AgentService;
 import com.aicredits.service.RefundService;
 import com.aicredits.service.WorkspaceService;
-import com.aicredits.store.dynamodb.DynamoDbAgentStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -42,9 +39,11 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
     private final RefundService refunds;
 
     public WorkspaceAdminHandler() {
-        this(Production.workspaceService(), new AgentService(Production.store(),
-                new DynamoDbAgentStore(Production.dynamoDb(), Env.tableName()), Production.clock()),
-                new AddonService(Production.store(), Production.clock()), new RefundService(Production.store(), Production.clock()));
+        this(Production.services());
+    }
+
+    public WorkspaceAdminHandler(Services services) {
+        this(services.workspaces(), services.agents(), services.addons(), services.refunds());
     }
 
     public WorkspaceAdminHandler(WorkspaceService workspaces, AgentService agents, AddonService addons, RefundService refunds) {
@@ -57,7 +56,7 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpApi.respond(event, context, () -> {
-            Caller.from(event).requireScope(SCOPE);
+            HttpApi.caller(event).requireScope(SCOPE);
             String workspaceId = HttpApi.pathParameter(event, "workspaceId");
             HttpApi.query(event, Set.of());
             if (!TAKES_BODY.contains(String.valueOf(event.getRouteKey()))) {

@@ -2,9 +2,7 @@ package com.aicredits.functions.workspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.aicredits.domain.CreditsException;
-import com.aicredits.domain.PriceCatalog;
 import com.aicredits.json.Json;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
@@ -31,8 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AddonPackagesIntegrationTest {
     private final CreditsTable table = new CreditsTable("addons");
     private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
-    private final WorkspaceAdminHandler handler = AdminHandlers.on(table, clock);
-    private final DebitService debits = new DebitService(table.store, PriceCatalog.loadDefault(), clock);
+    private final WorkspaceAdminHandler handler = new WorkspaceAdminHandler(table.services(clock));
+    private final DebitService debits = table.services(clock).debits();
 
     @Test
     void aPurchaseRaisesTheCurrentAllocationAtOnceAndARepeatAddsNothing() {

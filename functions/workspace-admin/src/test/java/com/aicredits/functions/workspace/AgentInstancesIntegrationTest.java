@@ -1,10 +1,9 @@
 package com.aicredits.functions.workspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
-import com.aicredits.agents.AgentStore;
+import com.aicredits.adapter.dynamodb.DynamoDbAgentStore;
 import com.aicredits.json.Json;
-import com.aicredits.store.dynamodb.DynamoDbAgentStore;
+import com.aicredits.port.AgentStore;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
 import com.aicredits.testkit.ProductionSemantics;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class AgentInstancesIntegrationTest {
     private final CreditsTable table = new CreditsTable("agents");
     private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
-    private final WorkspaceAdminHandler handler = AdminHandlers.on(table, clock);
+    private final WorkspaceAdminHandler handler = new WorkspaceAdminHandler(table.services(clock));
 
     @Test
     void sixtyFourConcurrentRegistrationsAgainstALimitOfTenLeaveExactlyTen() throws Exception {
@@ -55,7 +54,7 @@ class AgentInstancesIntegrationTest {
     void underTransactionConflictsSixtyFourConcurrentRegistrationsStillGetExactlyTenCreatedAndTheRest409() throws Exception {
         // DynamoDB cancels overlapping transactions on the counter: they are retried, never answered 503.
         ProductionSemantics semantics = new ProductionSemantics(ProductionSemantics.Settings.forTests());
-        WorkspaceAdminHandler production = AdminHandlers.on(new CreditsTable("agents-conflicts", semantics), clock);
+        WorkspaceAdminHandler production = new WorkspaceAdminHandler(new CreditsTable("agents-conflicts", semantics).services(clock));
         workspace(production, "ws-race-prod", "DEV", null);
         ExecutorService pool = Executors.newFixedThreadPool(16);
         List<Future<Integer>> statuses = new ArrayList<>();
@@ -82,7 +81,7 @@ class AgentInstancesIntegrationTest {
     void rightAfterADowngradeARegistrationIsRefusedEvenWhereReadsAreStale() throws Exception {
         // Every eventually consistent read is served as it stood up to a second ago: the limit must not come from one.
         ProductionSemantics semantics = new ProductionSemantics(ProductionSemantics.Settings.forTests().withStaleReadPercent(100));
-        WorkspaceAdminHandler production = AdminHandlers.on(new CreditsTable("agents-stale", semantics), clock);
+        WorkspaceAdminHandler production = new WorkspaceAdminHandler(new CreditsTable("agents-stale", semantics).services(clock));
         workspace(production, "ws-stale-down", "ELITE", null); // 50
         Thread.sleep(ProductionSemantics.Settings.DEFAULT_LAG.toMillis() + 100); // a stale read now sees ELITE
         for (int i = 0; i < 12; i++) {

@@ -2,16 +2,14 @@ package com.aicredits.functions.workspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.aicredits.domain.CreditsException;
-import com.aicredits.domain.PriceCatalog;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.json.Json;
+import com.aicredits.port.CreditStore;
 import com.aicredits.service.AddonService;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
 import com.aicredits.service.WorkspaceService;
-import com.aicredits.store.CreditStore;
 import com.aicredits.testkit.CreditsTable;
 import com.aicredits.testkit.TestClock;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,9 +36,9 @@ class NextPeriodOpenedEarlyIntegrationTest {
 
     private final CreditsTable table = new CreditsTable("early-period");
     private final TestClock clock = new TestClock(Instant.parse("2026-11-30T23:56:00Z"));
-    private final WorkspaceService workspaces = new WorkspaceService(table.store, clock);
-    private final AddonService addons = new AddonService(table.store, clock);
-    private final DebitService debits = new DebitService(table.store, PriceCatalog.loadDefault(), clock);
+    private final WorkspaceService workspaces = table.services(clock).workspaces();
+    private final AddonService addons = table.services(clock).addons();
+    private final DebitService debits = table.services(clock).debits();
 
     @Test
     void aTierChangeAndAnAnnualAddonAfterDecemberOpenedEarlyApplyToDecember() {
@@ -70,7 +68,7 @@ class NextPeriodOpenedEarlyIntegrationTest {
         debit("ws-race", "november", "task.execution", null);
         // The change reads November and no December; a debit at 00:00 opens December before the change commits.
         AtomicBoolean interleaved = new AtomicBoolean();
-        DebitService otherContainer = new DebitService(table.store, PriceCatalog.loadDefault(), clock);
+        DebitService otherContainer = table.services(clock).debits();
         CreditStore store = (CreditStore) Proxy.newProxyInstance(CreditStore.class.getClassLoader(),
                 new Class<?>[] {CreditStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("saveWorkspace") && interleaved.compareAndSet(false, true)) {

@@ -1,7 +1,6 @@
 package com.aicredits.functions.workspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import com.aicredits.json.Json;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
@@ -21,7 +20,7 @@ class ReadYourWritesIntegrationTest {
     private final ProductionSemantics semantics = new ProductionSemantics(new ProductionSemantics.Settings(
             ProductionSemantics.Settings.forTests().seed(), 100, Duration.ofSeconds(10), Duration.ofMillis(1), 0, 0));
     private final CreditsTable table = new CreditsTable("read-your-writes", semantics);
-    private final WorkspaceAdminHandler handler = AdminHandlers.on(table, new TestClock(Instant.parse("2026-11-25T10:00:00Z")));
+    private final WorkspaceAdminHandler handler = new WorkspaceAdminHandler(table.services(new TestClock(Instant.parse("2026-11-25T10:00:00Z"))));
 
     @Test
     void aGetRightAfterAPutShowsTheWorkspaceAsWritten() throws Exception {

@@ -1,15 +1,11 @@
 package com.aicredits.functions.workspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
-import com.aicredits.domain.PriceCatalog;
-import com.aicredits.http.Caller;
+import com.aicredits.domain.Caller;
 import com.aicredits.json.Json;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
 import com.aicredits.service.UsageService;
-import com.aicredits.store.dynamodb.DynamoDbAlertStore;
-import com.aicredits.store.dynamodb.DynamoDbUsageStore;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
 import com.aicredits.testkit.ProductionSemantics;
@@ -40,10 +36,9 @@ class RefundIntegrationTest {
 
     private final CreditsTable table = new CreditsTable("refunds");
     private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
-    private final WorkspaceAdminHandler handler = AdminHandlers.on(table, clock);
-    private final DebitService debits = new DebitService(table.store, PriceCatalog.loadDefault(), clock);
-    private final UsageService usage = new UsageService(new DynamoDbUsageStore(table.client, table.name),
-            new DynamoDbAlertStore(table.client, table.name), clock);
+    private final WorkspaceAdminHandler handler = new WorkspaceAdminHandler(table.services(clock));
+    private final DebitService debits = table.services(clock).debits();
+    private final UsageService usage = table.services(clock).usage();
 
     @Test
     void aRefundReturnsTheCreditsOnceAndIsItselfALineOfTheLedger() {

@@ -1,7 +1,6 @@
 package com.aicredits.functions.workspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import com.aicredits.json.Json;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CreditsTable;
@@ -20,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class WorkspaceAdminIntegrationTest {
     private final CreditsTable table = new CreditsTable("workspaces");
     private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
-    private final WorkspaceAdminHandler handler = AdminHandlers.on(table, clock);
+    private final WorkspaceAdminHandler handler = new WorkspaceAdminHandler(table.services(clock));
 
     @Test
     void putCreatesThenUpdatesAndGetReturnsTheWorkspaceShape() {

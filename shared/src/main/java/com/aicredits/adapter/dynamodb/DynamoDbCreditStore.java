@@ -1,0 +1,253 @@
+package com.aicredits.adapter.dynamodb;
+
+import com.aicredits.domain.Balance;
+import com.aicredits.domain.Period;
+import com.aicredits.domain.Workspace;
+import com.aicredits.port.CreditStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/** {@link CreditStore} on one DynamoDB table (see {@link Keys} for the item types). */
+public final class DynamoDbCreditStore implements CreditStore {
+    private static final String CONDITION_FAILED = "ConditionalCheckFailed";
+    private static final String NOT_EXISTS = "attribute_not_exists(" + Keys.PK + ")";
+    private static final ReturnValuesOnConditionCheckFailure ALL_OLD = ReturnValuesOnConditionCheckFailure.ALL_OLD;
+
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+
+    public DynamoDbCreditStore(DynamoDbClient dynamoDb, String tableName) {
+        this.dynamoDb = dynamoDb;
+        this.tableName = tableName;
+    }
+
+    @Override
+    public Optional<Workspace> findWorkspace(String workspaceId, boolean consistent) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName).key(Keys.workspace(workspaceId))
+                .consistentRead(consistent)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.workspace(item));
+    }
+
+    @Override
+    public LedgerView read(String workspaceId, Period period, String executionId, boolean consistent) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>(List.of(Keys.workspace(workspaceId), Keys.balance(workspaceId, period)));
+        if (executionId != null) {
+            keys.add(Keys.execution(workspaceId, executionId));
+        }
+        Map<String, Map<String, AttributeValue>> bySortKey = new HashMap<>();
+        for (Map<String, AttributeValue> item : BatchGet.items(dynamoDb, tableName, keys, consistent)) {
+            bySortKey.put(item.get(Keys.SK).s(), item);
+        }
+        Map<String, AttributeValue> workspace = bySortKey.get(Keys.WORKSPACE_SK);
+        Map<String, AttributeValue> balance = bySortKey.get(Keys.BALANCE_SK_PREFIX + period);
+        Map<String, AttributeValue> record = executionId == null ? null : bySortKey.get(Keys.EXECUTION_SK_PREFIX + executionId);
+        return new LedgerView(workspace == null ? null : Items.workspace(workspace),
+                balance == null ? null : Items.balance(balance),
+                record == null ? null : Items.storedRecord(record));
+    }
+
+    @Override
+    public AppendResult append(LedgerAppend append) {
+        Balance before = append.before();
+        Balance after = append.after();
+        List<TransactWriteItem> items = new ArrayList<>(3);
+        items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                .item(Items.record(append.record(), append.body()))
+                .conditionExpression(NOT_EXISTS)
+                .returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
+        if (before != null) {
+            // DynamoDB conditions cannot add: the hard limit is precomputed as the most `used` may be before this line.
+            long credits = append.record().creditsConsumed();
+            items.add(TransactWriteItem.builder().update(balanceUpdate(before, after,
+                    credits > 0 ? after.hardLimitCredits() - credits : null)).build());
+        } else {
+            items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                    .item(Items.balance(after))
+                    .conditionExpression(NOT_EXISTS)
+                    .returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
+            items.add(TransactWriteItem.builder().conditionCheck(workspaceAtVersion(after.workspaceId(), append.workspaceVersion())).build());
+        }
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(items));
+            return new AppendResult.Committed();
+        } catch (TransactionCanceledException e) {
+            return explain(e.cancellationReasons());
+        }
+    }
+
+    @Override
+    public OpenResult open(Balance opening, long workspaceVersion) {
+        List<TransactWriteItem> items = List.of(
+                TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                        .item(Items.balance(opening))
+                        .conditionExpression(NOT_EXISTS).build()).build(),
+                TransactWriteItem.builder().conditionCheck(workspaceAtVersion(opening.workspaceId(), workspaceVersion)).build());
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(items));
+            return OpenResult.OPENED;
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if (failedCondition(reasons, 0)) {
+                return OpenResult.ALREADY_OPEN;
+            }
+            return failedCondition(reasons, 1) ? OpenResult.WORKSPACE_CHANGED : OpenResult.CONTENTION;
+        }
+    }
+
+    @Override
+    public Optional<StoredRecord> findRecord(String workspaceId, String executionId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName)
+                .key(Keys.execution(workspaceId, executionId)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.storedRecord(item));
+    }
+
+    @Override
+    public RefundResult refund(RefundWrite refund) {
+        Balance before = refund.before();
+        List<TransactWriteItem> items = List.of(
+                TransactWriteItem.builder().update(Update.builder().tableName(tableName)
+                        .key(Keys.execution(before.workspaceId(), refund.executionId()))
+                        .updateExpression("SET #refundedAt = :refundedAt, #refundReason = :refundReason")
+                        .conditionExpression("attribute_exists(" + Keys.PK + ") AND attribute_not_exists(#refundedAt)")
+                        .expressionAttributeNames(Map.of("#refundedAt", Items.REFUNDED_AT, "#refundReason", Items.REFUND_REASON))
+                        .expressionAttributeValues(Map.of(":refundedAt", Items.s(refund.refund().refundedAt()),
+                                ":refundReason", Items.s(refund.refund().reason())))
+                        .returnValuesOnConditionCheckFailure(ALL_OLD).build()).build(),
+                TransactWriteItem.builder().update(balanceUpdate(before, refund.after(), null)).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                        .item(Items.refundLine(refund.line(), refund.lineBody()))
+                        .conditionExpression(NOT_EXISTS).build()).build());
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(items));
+            return new RefundResult.Committed();
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if (failedCondition(reasons, 0)) {
+                Map<String, AttributeValue> record = reasons.get(0).item();
+                return new RefundResult.AlreadyRefunded(record == null || record.isEmpty() ? null : Items.storedRecord(record));
+            }
+            if (failedCondition(reasons, 1)) {
+                return new RefundResult.BalanceChanged(Items.balance(reasons.get(1).item()));
+            }
+            // The refund line exists only beside a marked record, so its condition cannot fail alone: transient.
+            return new RefundResult.Contention(reasons.stream().map(CancellationReason::code).toList().toString());
+        }
+    }
+
+    private static AppendResult explain(List<CancellationReason> reasons) {
+        if (failedCondition(reasons, 0)) {
+            return new AppendResult.AlreadyRecorded(Items.storedRecord(reasons.get(0).item()));
+        }
+        if (failedCondition(reasons, 1)) {
+            Map<String, AttributeValue> fresh = reasons.get(1).item();
+            return new AppendResult.BalanceChanged(fresh == null || fresh.isEmpty() ? null : Items.balance(fresh));
+        }
+        if (failedCondition(reasons, 2)) {
+            return new AppendResult.WorkspaceChanged();
+        }
+        // TransactionConflict, ThrottlingError, ProvisionedThroughputExceeded: transient, nothing was written.
+        return new AppendResult.Contention(reasons.stream().map(CancellationReason::code).toList().toString());
+    }
+
+    private static boolean failedCondition(List<CancellationReason> reasons, int index) {
+        return reasons.size() > index && CONDITION_FAILED.equals(reasons.get(index).code());
+    }
+
+    @Override
+    public WorkspaceBalances readBalances(String workspaceId, List<Period> periods) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>(List.of(Keys.workspace(workspaceId)));
+        periods.forEach(period -> keys.add(Keys.balance(workspaceId, period)));
+        Workspace workspace = null;
+        Map<Period, Balance> balances = new HashMap<>();
+        for (Map<String, AttributeValue> item : BatchGet.items(dynamoDb, tableName, keys, true)) {
+            if (item.get(Keys.SK).s().equals(Keys.WORKSPACE_SK)) {
+                workspace = Items.workspace(item);
+            } else {
+                Balance balance = Items.balance(item);
+                balances.put(balance.period(), balance);
+            }
+        }
+        return new WorkspaceBalances(workspace, balances);
+    }
+
+    @Override
+    public boolean saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances) {
+        Put.Builder put = Put.builder().tableName(tableName).item(Items.workspace(workspace));
+        if (expectedVersion == 0) {
+            put.conditionExpression(NOT_EXISTS);
+        } else {
+            put.conditionExpression("#version = :version")
+                    .expressionAttributeNames(Map.of("#version", Items.VERSION))
+                    .expressionAttributeValues(Map.of(":version", number(expectedVersion)));
+        }
+        List<TransactWriteItem> items = new ArrayList<>(List.of(TransactWriteItem.builder().put(put.build()).build()));
+        for (BalanceMove move : balances) {
+            items.add(move.before() == null
+                    ? TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(tableName)
+                            .key(Keys.balance(workspace.workspaceId(), move.period())).conditionExpression(NOT_EXISTS).build()).build()
+                    : TransactWriteItem.builder().update(balanceUpdate(move.before(), move.after(), null)).build());
+        }
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(items));
+            return true;
+        } catch (TransactionCanceledException e) {
+            return false;
+        }
+    }
+
+    /** Sets exactly the attributes that differ, at the revision {@code before} was read. */
+    private Update balanceUpdate(Balance before, Balance after, Long maxUsedBefore) {
+        Map<String, AttributeValue> old = Items.balance(before);
+        Map<String, AttributeValue> changed = Items.balance(after);
+        changed.entrySet().removeIf(e -> e.getValue().equals(old.get(e.getKey())));
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> assignments = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, AttributeValue> attribute : changed.entrySet()) {
+            names.put("#a" + i, attribute.getKey());
+            values.put(":a" + i, attribute.getValue());
+            assignments.add("#a" + i + " = :a" + i);
+            i++;
+        }
+        names.put("#revision", Items.REVISION);
+        values.put(":expectedRevision", number(before.revision()));
+        String condition = "#revision = :expectedRevision";
+        if (maxUsedBefore != null) {
+            names.put("#used", Items.USED);
+            values.put(":maxUsedBefore", number(maxUsedBefore));
+            condition += " AND #used <= :maxUsedBefore";
+        }
+        return Update.builder().tableName(tableName).key(Keys.balance(before.workspaceId(), before.period()))
+                .updateExpression("SET " + String.join(", ", assignments))
+                .conditionExpression(condition)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .returnValuesOnConditionCheckFailure(ALL_OLD)
+                .build();
+    }
+
+    private ConditionCheck workspaceAtVersion(String workspaceId, long version) {
+        return ConditionCheck.builder().tableName(tableName).key(Keys.workspace(workspaceId))
+                .conditionExpression("#version = :version")
+                .expressionAttributeNames(Map.of("#version", Items.VERSION))
+                .expressionAttributeValues(Map.of(":version", number(version)))
+                .build();
+    }
+
+    private static AttributeValue number(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

@@ -1,0 +1,166 @@
+package com.aicredits.adapter.dynamodb;
+
+import static com.aicredits.adapter.dynamodb.Items.n;
+import static com.aicredits.adapter.dynamodb.Items.s;
+import com.aicredits.domain.Alert;
+import com.aicredits.domain.Period;
+import com.aicredits.domain.SummaryHistory;
+import com.aicredits.domain.Workspace;
+import com.aicredits.port.ResetStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+
+/**
+ * {@link ResetStore} on the one table. Workspaces are paged from the sparse index GSI2 ({@code WORKSPACES#<shard>},
+ * sorted by id); a summary marker is {@code PK=WS#<id>}, {@code SK=SUMMARY#<period>} with {@code state} CLAIMED or
+ * SENT, the claim's {@code owner} and {@code leaseUntil} (epoch milliseconds) and a {@code claims} counter.
+ */
+public final class DynamoDbResetStore implements ResetStore {
+    static final String SUMMARY_SK_PREFIX = "SUMMARY#";
+    private static final String CLAIMED = "CLAIMED";
+    private static final String SENT = "SENT";
+
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+    private final DynamoDbAlertStore alerts;
+
+    public DynamoDbResetStore(DynamoDbClient dynamoDb, String tableName) {
+        this.dynamoDb = dynamoDb;
+        this.tableName = tableName;
+        this.alerts = new DynamoDbAlertStore(dynamoDb, tableName);
+    }
+
+    @Override
+    public int workspaceShards() {
+        return Keys.WORKSPACE_SHARDS;
+    }
+
+    @Override
+    public WorkspacePage workspaces(int shard, String afterWorkspaceId, int limit) {
+        Map<String, AttributeValue> values = Map.of(":pk", s(Keys.workspacesGsiPk(shard)));
+        QueryResponse response = dynamoDb.query(b -> {
+            b.tableName(tableName).indexName(Keys.GSI2).keyConditionExpression("GSI2PK = :pk")
+                    .expressionAttributeValues(values).limit(limit);
+            if (afterWorkspaceId != null) {
+                // The index's exclusive start key: its own key and the table's, all derived from the workspace id.
+                b.exclusiveStartKey(Map.of(Keys.GSI2PK, s(Keys.workspacesGsiPk(shard)), Keys.GSI2SK, s(afterWorkspaceId),
+                        Keys.PK, s(Keys.workspacePk(afterWorkspaceId)), Keys.SK, s(Keys.WORKSPACE_SK)));
+            }
+        });
+        List<Workspace> workspaces = response.items().stream().map(Items::workspace).toList();
+        boolean more = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() && !workspaces.isEmpty();
+        return new WorkspacePage(workspaces, more ? workspaces.getLast().workspaceId() : null);
+    }
+
+    @Override
+    public Map<String, PeriodStates> states(Collection<String> workspaceIds, Period opening, Period closing) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (String id : workspaceIds) {
+            keys.add(Keys.balance(id, opening));
+            keys.add(Keys.balance(id, closing));
+            keys.add(summaryKey(id, closing));
+        }
+        Map<String, Map<String, AttributeValue>> found = new HashMap<>();
+        for (Map<String, AttributeValue> item : BatchGet.items(dynamoDb, tableName, keys, true)) {
+            found.put(item.get(Keys.PK).s() + "|" + item.get(Keys.SK).s(), item);
+        }
+        Map<String, PeriodStates> states = new LinkedHashMap<>();
+        for (String id : workspaceIds) {
+            String pk = Keys.workspacePk(id) + "|";
+            Map<String, AttributeValue> open = found.get(pk + Keys.BALANCE_SK_PREFIX + opening);
+            Map<String, AttributeValue> close = found.get(pk + Keys.BALANCE_SK_PREFIX + closing);
+            Map<String, AttributeValue> summary = found.get(pk + SUMMARY_SK_PREFIX + closing);
+            states.put(id, new PeriodStates(open == null ? null : Items.balance(open), close == null ? null : Items.balance(close),
+                    summary == null ? null : marker(summary)));
+        }
+        return states;
+    }
+
+    @Override
+    public Claim claimSummary(String workspaceId, Period period, String owner, Instant now, Instant leaseUntil) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(summaryKey(workspaceId, period))
+                    .updateExpression("SET #type = :type, #state = :claimed, #owner = :owner, #lease = :lease,"
+                            + " claimedAt = :now ADD claims :one")
+                    .conditionExpression("attribute_not_exists(PK) OR (#state = :claimed AND #lease <= :nowMillis)")
+                    .expressionAttributeNames(Map.of("#type", Items.TYPE, "#state", "state", "#owner", "owner", "#lease", "leaseUntil"))
+                    .expressionAttributeValues(Map.of(":type", s("SUMMARY"), ":claimed", s(CLAIMED), ":owner", s(owner),
+                            ":lease", n(leaseUntil.toEpochMilli()), ":now", s(now.toString()),
+                            ":nowMillis", n(now.toEpochMilli()), ":one", n(1)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return new Claim.Claimed();
+        } catch (ConditionalCheckFailedException taken) {
+            Map<String, AttributeValue> item = taken.hasItem() && !taken.item().isEmpty() ? taken.item()
+                    : dynamoDb.getItem(b -> b.tableName(tableName).key(summaryKey(workspaceId, period)).consistentRead(true)).item();
+            SummaryMarker marker = marker(item);
+            if (marker.sent()) {
+                return new Claim.AlreadySent();
+            }
+            // Our own claim met by the SDK's retry of it, its first response lost: still ours to send.
+            return owner.equals(marker.owner()) ? new Claim.Claimed() : new Claim.HeldUntil(marker.leaseUntil());
+        }
+    }
+
+    @Override
+    public boolean markSummarySent(String workspaceId, Period period, String owner, String messageId, Instant sentAt) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(summaryKey(workspaceId, period))
+                    .updateExpression("SET #state = :sent, sentAt = :at, messageId = :id REMOVE #lease")
+                    .conditionExpression("#state = :claimed AND #owner = :owner")
+                    .expressionAttributeNames(Map.of("#state", "state", "#owner", "owner", "#lease", "leaseUntil"))
+                    .expressionAttributeValues(Map.of(":sent", s(SENT), ":claimed", s(CLAIMED), ":owner", s(owner),
+                            ":at", s(sentAt.toString()), ":id", s(messageId))));
+            return true;
+        } catch (ConditionalCheckFailedException lost) {
+            return false;
+        }
+    }
+
+    @Override
+    public void releaseSummary(String workspaceId, Period period, String owner, Instant claimableFrom) {
+        try {
+            // Without an owner, the claim is nobody's own: not even ours is taken back before claimableFrom.
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(summaryKey(workspaceId, period))
+                    .updateExpression("SET #lease = :from REMOVE #owner")
+                    .conditionExpression("#state = :claimed AND #owner = :owner")
+                    .expressionAttributeNames(Map.of("#state", "state", "#owner", "owner", "#lease", "leaseUntil"))
+                    .expressionAttributeValues(Map.of(":claimed", s(CLAIMED), ":owner", s(owner), ":from", n(claimableFrom.toEpochMilli()))));
+        } catch (ConditionalCheckFailedException notOurs) {
+            // Someone else holds it now: theirs to send.
+        }
+    }
+
+    @Override
+    public SummaryHistory summaryHistory(String workspaceId, Period period) {
+        Map<String, AttributeValue> before = dynamoDb.getItem(b -> b.tableName(tableName)
+                .key(Keys.balance(workspaceId, period.previous())).consistentRead(true)).item();
+        List<Integer> reached = alerts.markers(workspaceId, period).stream()
+                .filter(marker -> marker.alert().kind() == Alert.Kind.THRESHOLD)
+                .map(marker -> marker.alert().threshold())
+                .toList();
+        return new SummaryHistory(before == null || before.isEmpty() ? null : Items.balance(before), reached);
+    }
+
+    private static SummaryMarker marker(Map<String, AttributeValue> item) {
+        AttributeValue lease = item.get("leaseUntil");
+        AttributeValue owner = item.get("owner");
+        AttributeValue claims = item.get("claims");
+        return new SummaryMarker(SENT.equals(item.get("state").s()), owner == null ? null : owner.s(),
+                lease == null ? null : Instant.ofEpochMilli(Long.parseLong(lease.n())),
+                claims == null ? 0 : Integer.parseInt(claims.n()));
+    }
+
+    static Map<String, AttributeValue> summaryKey(String workspaceId, Period period) {
+        return Map.of(Keys.PK, s(Keys.workspacePk(workspaceId)), Keys.SK, s(SUMMARY_SK_PREFIX + period));
+    }
+}

@@ -1,0 +1,134 @@
+package com.aicredits.adapter.dynamodb;
+
+import com.aicredits.domain.Balance;
+import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Period;
+import com.aicredits.domain.Workspace;
+import com.aicredits.json.Json;
+import com.aicredits.port.CreditStore;
+import com.aicredits.port.UsageStore;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * {@link UsageStore} on the table: a period's ledger newest first and an organization's workspaces from GSI1, the
+ * balances by key. Cursors are the query's last evaluated key, base64url-encoded, and are checked to belong to the
+ * same listing before use.
+ */
+public final class DynamoDbUsageStore implements UsageStore {
+    private static final Pattern LEDGER_SORT_KEY = Pattern.compile("[0-9]{12}");
+
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+    private final CreditStore credits;
+
+    public DynamoDbUsageStore(DynamoDbClient dynamoDb, String tableName) {
+        this.dynamoDb = dynamoDb;
+        this.tableName = tableName;
+        this.credits = new DynamoDbCreditStore(dynamoDb, tableName);
+    }
+
+    @Override
+    public CreditStore.LedgerView workspaceAndBalance(String workspaceId, Period period) {
+        // Usage may lag the last debit by DynamoDB's eventual consistency (about a second), but a 404 is confirmed on a
+        // consistent read: a workspace created a moment ago exists.
+        CreditStore.LedgerView view = credits.read(workspaceId, period, null, false);
+        return view.workspace() != null ? view : credits.read(workspaceId, period, null, true);
+    }
+
+    @Override
+    public Page<String> executions(String workspaceId, Period period, int limit, String cursor) {
+        String partition = Keys.ledgerGsiPk(workspaceId, period);
+        // A ledger line of this workspace (a record or a refund): its key, and a sequence as the index's sort key.
+        Predicate<Map<String, String>> recordOfThisLedger = key -> key.get(Keys.PK).equals(Keys.workspacePk(workspaceId))
+                && (key.get(Keys.SK).startsWith(Keys.EXECUTION_SK_PREFIX) || key.get(Keys.SK).startsWith(Keys.REFUND_SK_PREFIX))
+                && LEDGER_SORT_KEY.matcher(key.get(Keys.GSI1SK)).matches();
+        QueryResponse response = dynamoDb.query(gsi1(partition, null, limit, cursor, recordOfThisLedger).scanIndexForward(false).build());
+        return new Page<>(response.items().stream().map(item -> Items.storedRecord(item).currentBody()).toList(), nextCursor(response));
+    }
+
+    @Override
+    public Page<Workspace> workspacesOf(String organizationId, int limit, String cursor) {
+        // A workspace item: its own key again as the index's sort key.
+        Predicate<Map<String, String>> workspaceItem = key -> key.get(Keys.SK).equals(Keys.WORKSPACE_SK)
+                && key.get(Keys.PK).equals(key.get(Keys.GSI1SK)) && key.get(Keys.PK).startsWith(Keys.workspacePk(""));
+        QueryResponse response = dynamoDb.query(gsi1(Keys.organizationGsiPk(organizationId), Keys.workspacePk(""), limit, cursor,
+                workspaceItem).build());
+        return new Page<>(response.items().stream().map(Items::workspace).toList(), nextCursor(response));
+    }
+
+    @Override
+    public Map<String, Balance> balances(List<String> workspaceIds, Period period) {
+        Map<String, Balance> balances = new HashMap<>();
+        List<Map<String, AttributeValue>> keys = workspaceIds.stream().map(id -> Keys.balance(id, period)).toList();
+        for (Map<String, AttributeValue> item : BatchGet.items(dynamoDb, tableName, keys, false)) {
+            Balance balance = Items.balance(item);
+            balances.put(balance.workspaceId(), balance);
+        }
+        return balances;
+    }
+
+    /**
+     * A query of GSI1's {@code partition}; a cursor must name an item of that partition as the listing returns them
+     * ({@code belongs}), else it is a 400: a forged key would only make DynamoDB refuse the query or start nowhere.
+     */
+    private QueryRequest.Builder gsi1(String partition, String sortKeyPrefix, int limit, String cursor,
+                                      Predicate<Map<String, String>> belongs) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", AttributeValue.fromS(partition)));
+        String condition = Keys.GSI1PK + " = :pk";
+        if (sortKeyPrefix != null) {
+            values.put(":prefix", AttributeValue.fromS(sortKeyPrefix));
+            condition += " AND begins_with(" + Keys.GSI1SK + ", :prefix)";
+        }
+        QueryRequest.Builder query = QueryRequest.builder().tableName(tableName).indexName(Keys.GSI1)
+                .keyConditionExpression(condition).expressionAttributeValues(values).limit(limit);
+        if (cursor != null) {
+            Map<String, String> start = decode(cursor);
+            if (!partition.equals(start.get(Keys.GSI1PK)) || !belongs.test(start)) {
+                throw invalidCursor();
+            }
+            Map<String, AttributeValue> key = new HashMap<>();
+            start.forEach((name, value) -> key.put(name, AttributeValue.fromS(value)));
+            query.exclusiveStartKey(key);
+        }
+        return query;
+    }
+
+    private static String nextCursor(QueryResponse response) {
+        if (!response.hasLastEvaluatedKey() || response.lastEvaluatedKey().isEmpty()) {
+            return null;
+        }
+        Map<String, String> key = new LinkedHashMap<>();
+        response.lastEvaluatedKey().forEach((name, value) -> key.put(name, value.s()));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(key).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, String> decode(String cursor) {
+        try {
+            Map<String, String> key = Json.MAPPER.readValue(Base64.getUrlDecoder().decode(cursor), new TypeReference<Map<String, String>>() {
+            });
+            if (key == null || key.size() != 4 || !key.keySet().containsAll(List.of(Keys.PK, Keys.SK, Keys.GSI1PK, Keys.GSI1SK))
+                    || key.values().stream().anyMatch(v -> v == null || v.isEmpty())) {
+                throw invalidCursor();
+            }
+            return key;
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            throw invalidCursor();
+        }
+    }
+
+    private static CreditsException invalidCursor() {
+        return CreditsException.badRequest("invalid_cursor", "cursor is not one this listing returned; start again without it");
+    }
+}

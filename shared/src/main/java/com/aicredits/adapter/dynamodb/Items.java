@@ -1,0 +1,191 @@
+package com.aicredits.adapter.dynamodb;
+
+import com.aicredits.domain.AddonPackage;
+import com.aicredits.domain.Balance;
+import com.aicredits.domain.Feature;
+import com.aicredits.domain.Period;
+import com.aicredits.domain.PricingModel;
+import com.aicredits.domain.RefundLine;
+import com.aicredits.domain.Tier;
+import com.aicredits.domain.UsageRecord;
+import com.aicredits.domain.Workspace;
+import com.aicredits.port.CreditStore.StoredRecord;
+import com.aicredits.port.CreditStore;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Maps domain objects to items and back. Balance counters are flat attributes ({@code feature_AI_TASK},
+ * {@code day_07}), all present from the period's opening, because DynamoDB cannot ADD into a missing map.
+ */
+final class Items {
+    static final String TYPE = "itemType";
+    static final String REVISION = "revision";
+    static final String USED = "used";
+    static final String VERSION = "version";
+    static final String BODY = "body";
+    static final String ACTIVITY = "activity";
+    static final String REFUNDED_AT = "refundedAt";
+    static final String REFUND_REASON = "refundReason";
+
+    private Items() {
+    }
+
+    static Map<String, AttributeValue> workspace(Workspace ws) {
+        Map<String, AttributeValue> item = new HashMap<>(Keys.workspace(ws.workspaceId()));
+        item.put(TYPE, s("WORKSPACE"));
+        item.put(Keys.GSI1PK, s(Keys.organizationGsiPk(ws.organizationId())));
+        item.put(Keys.GSI1SK, s(Keys.workspacePk(ws.workspaceId())));
+        item.put(Keys.GSI2PK, s(Keys.workspacesGsiPk(Keys.workspaceShard(ws.workspaceId()))));
+        item.put(Keys.GSI2SK, s(ws.workspaceId()));
+        item.put("workspaceId", s(ws.workspaceId()));
+        item.put("organizationId", s(ws.organizationId()));
+        item.put("name", s(ws.name()));
+        item.put("tier", s(ws.tier().name()));
+        item.put("pricingModel", s(ws.pricingModel().name()));
+        item.put("casesEnabled", AttributeValue.fromBool(ws.casesEnabled()));
+        if (ws.monthlyCredits() != null) {
+            item.put("monthlyCredits", n(ws.monthlyCredits()));
+        }
+        if (ws.agentInstanceLimit() != null) {
+            item.put("agentInstanceLimit", n(ws.agentInstanceLimit()));
+        }
+        item.put("notificationEmails", AttributeValue.fromL(ws.notificationEmails().stream().map(Items::s).toList()));
+        if (ws.thresholds() != null) {
+            item.put("thresholds", AttributeValue.fromL(ws.thresholds().stream().map(t -> n(t)).toList()));
+        }
+        item.put("hardLimitPercent", n(ws.hardLimitPercent()));
+        if (!ws.addons().isEmpty()) {
+            item.put("addons", AttributeValue.fromL(ws.addons().stream().map(a -> AttributeValue.fromM(Map.of(
+                    "purchaseId", s(a.purchaseId()), "monthlyCredits", n(a.monthlyCredits()), "term", s(a.term().name()),
+                    "startPeriod", s(a.startPeriod()), "endPeriod", s(a.endPeriod()), "purchasedAt", s(a.purchasedAt()))))
+                    .toList()));
+        }
+        item.put(VERSION, n(ws.version()));
+        return item;
+    }
+
+    static Workspace workspace(Map<String, AttributeValue> item) {
+        return new Workspace(str(item, "workspaceId"), str(item, "organizationId"), str(item, "name"),
+                Tier.valueOf(str(item, "tier")), PricingModel.valueOf(str(item, "pricingModel")),
+                item.get("casesEnabled").bool(),
+                item.containsKey("monthlyCredits") ? num(item, "monthlyCredits") : null,
+                item.containsKey("agentInstanceLimit") ? (int) num(item, "agentInstanceLimit") : null,
+                item.get("notificationEmails").l().stream().map(AttributeValue::s).toList(),
+                item.containsKey("thresholds") ? item.get("thresholds").l().stream().map(v -> Integer.parseInt(v.n())).toList() : null,
+                (int) num(item, "hardLimitPercent"),
+                item.containsKey("addons") ? item.get("addons").l().stream().map(v -> addon(v.m())).toList() : List.of(),
+                num(item, VERSION));
+    }
+
+    private static AddonPackage addon(Map<String, AttributeValue> m) {
+        return new AddonPackage(str(m, "purchaseId"), num(m, "monthlyCredits"), AddonPackage.Term.valueOf(str(m, "term")),
+                str(m, "startPeriod"), str(m, "endPeriod"), str(m, "purchasedAt"));
+    }
+
+    static Map<String, AttributeValue> balance(Balance b) {
+        Map<String, AttributeValue> item = new HashMap<>(Keys.balance(b.workspaceId(), b.period()));
+        item.put(TYPE, s("BALANCE"));
+        item.put("workspaceId", s(b.workspaceId()));
+        item.put("organizationId", s(b.organizationId()));
+        item.put("period", s(b.period().toString()));
+        item.put("baseCredits", n(b.baseCredits()));
+        item.put("addonCredits", n(b.addonCredits()));
+        item.put("allocated", n(b.allocated()));
+        item.put("hardLimitPercent", n(b.hardLimitPercent()));
+        item.put("casesEnabled", AttributeValue.fromBool(b.casesEnabled()));
+        item.put("pricingModel", s(b.pricingModel().name()));
+        item.put(USED, n(b.used()));
+        item.put("sequence", n(b.sequence()));
+        item.put(REVISION, n(b.revision()));
+        for (Map.Entry<Feature, Long> feature : b.usedByFeature().entrySet()) {
+            item.put(featureAttribute(feature.getKey()), n(feature.getValue()));
+        }
+        List<Long> daily = b.dailyCredits();
+        for (int day = 1; day <= daily.size(); day++) {
+            item.put(dayAttribute(day), n(daily.get(day - 1)));
+        }
+        item.put("freeExecutions", n(b.freeExecutions()));
+        item.put("casesCounted", n(b.casesCounted()));
+        return item;
+    }
+
+    static Balance balance(Map<String, AttributeValue> item) {
+        Period period = Period.parse(str(item, "period"));
+        Map<Feature, Long> features = new EnumMap<>(Feature.class);
+        for (Feature feature : Feature.CHARGEABLE) {
+            features.put(feature, num(item, featureAttribute(feature)));
+        }
+        List<Long> daily = new ArrayList<>(period.lengthInDays());
+        for (int day = 1; day <= period.lengthInDays(); day++) {
+            daily.add(num(item, dayAttribute(day)));
+        }
+        return new Balance(str(item, "workspaceId"), str(item, "organizationId"), period, num(item, "baseCredits"),
+                num(item, "addonCredits"), (int) num(item, "hardLimitPercent"), item.get("casesEnabled").bool(),
+                PricingModel.valueOf(str(item, "pricingModel")), num(item, USED), num(item, "sequence"),
+                num(item, REVISION), features, daily, num(item, "freeExecutions"), num(item, "casesCounted"));
+    }
+
+    static Map<String, AttributeValue> record(UsageRecord r, String body) {
+        return ledgerLine(Keys.execution(r.workspaceId(), r.executionId()), "EXECUTION", r.workspaceId(), r.period(),
+                r.sequence(), r.activity(), r.feature(), r.creditsConsumed(), body);
+    }
+
+    static StoredRecord storedRecord(Map<String, AttributeValue> item) {
+        CreditStore.Refund refund = item.containsKey(REFUNDED_AT)
+                ? new CreditStore.Refund(str(item, REFUNDED_AT), str(item, REFUND_REASON)) : null;
+        return new StoredRecord(str(item, ACTIVITY), str(item, BODY), refund);
+    }
+
+    /** A refund's ledger line: listed with the debits of its period (GSI1), under its own sort key. */
+    static Map<String, AttributeValue> refundLine(RefundLine line, String body) {
+        return ledgerLine(Keys.refundLine(line.workspaceId(), line.executionId()), "REFUND", line.workspaceId(),
+                line.period(), line.sequence(), line.activity(), line.feature(), line.creditsConsumed(), body);
+    }
+
+    /** A line of a period's ledger (GSI1: the period's partition, ordered by sequence) with its response body. */
+    private static Map<String, AttributeValue> ledgerLine(Map<String, AttributeValue> key, String type, String workspaceId,
+                                                          String period, long sequence, String activity, Feature feature,
+                                                          long creditsConsumed, String body) {
+        Map<String, AttributeValue> item = new HashMap<>(key);
+        item.put(TYPE, s(type));
+        item.put(Keys.GSI1PK, s(Keys.ledgerGsiPk(workspaceId, Period.parse(period))));
+        item.put(Keys.GSI1SK, s(Keys.ledgerGsiSk(sequence)));
+        item.put(ACTIVITY, s(activity));
+        item.put("feature", s(feature.name()));
+        item.put("period", s(period));
+        item.put("creditsConsumed", n(creditsConsumed));
+        item.put(BODY, s(body));
+        return item;
+    }
+
+    static String featureAttribute(Feature feature) {
+        return "feature_" + feature.name();
+    }
+
+    static String dayAttribute(int dayOfMonth) {
+        return dayOfMonth < 10 ? "day_0" + dayOfMonth : "day_" + dayOfMonth;
+    }
+
+    /** A string attribute (shared by the stores of this package). */
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    /** A number attribute. */
+    static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    private static String str(Map<String, AttributeValue> item, String name) {
+        return item.get(name).s();
+    }
+
+    private static long num(Map<String, AttributeValue> item, String name) {
+        return Long.parseLong(item.get(name).n());
+    }
+}

@@ -1,0 +1,119 @@
+package com.aicredits.adapter.ses;
+
+import com.aicredits.adapter.AwsClients;
+import com.aicredits.config.Env;
+import com.aicredits.mail.Email;
+import com.aicredits.port.MailDeliveryException;
+import com.aicredits.port.Mailer;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sesv2.model.Body;
+import software.amazon.awssdk.services.sesv2.model.Content;
+import software.amazon.awssdk.services.sesv2.model.Message;
+
+/**
+ * {@link Mailer} on SES v2. Only the functions that send email put the sesv2 artifact on their classpath (it is
+ * optional in {@code shared}), so the debit path's jar does not carry it.
+ *
+ * <p>SES's SendEmail has no idempotency token and no way to ask whether a message was accepted, so a call that fails
+ * after SES may have accepted it (a timeout, a connection reset, a 5xx) is reported as of unknown outcome, and the
+ * client never retries it by itself: each such failure sends at most one more copy, when the caller retries. Only a
+ * definite refusal (SES answered 4xx, throttling included) or a connection that never opened is retried at once.
+ */
+public final class SesMailer implements Mailer {
+    /** Set by the local stack only: where the SES emulator listens. */
+    public static final String SES_ENDPOINT = "AICREDITS_SES_ENDPOINT";
+
+    /**
+     * How long one SendEmail attempt may take (SES answers in well under a second): long enough not to cut a slow
+     * acceptance short, short enough that the functions see the failure and handle it instead of timing out.
+     */
+    public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Optional: where replies go (a team's address; the sender may be a no-reply one). */
+    public static final String REPLY_TO = "REPLY_TO_EMAIL";
+
+    private final SesV2Client ses;
+    private final String sender;
+    private final String replyTo;
+
+    public SesMailer(SesV2Client ses, String sender) {
+        this(ses, sender, null);
+    }
+
+    /** {@code replyTo}: the Reply-To address, or null (or blank) for none. */
+    public SesMailer(SesV2Client ses, String sender, String replyTo) {
+        this.ses = ses;
+        this.sender = sender;
+        this.replyTo = replyTo == null || replyTo.isBlank() ? null : replyTo.strip();
+    }
+
+    /**
+     * Built once per container, explicit like every client; the sender comes from {@code SENDER_EMAIL}, the Reply-To
+     * from {@code REPLY_TO_EMAIL} when set.
+     */
+    public static SesMailer fromEnvironment() {
+        return new SesMailer(AwsClients.configure(SesV2Client.builder(), SES_ENDPOINT)
+                .overrideConfiguration(SesMailer::clientConfiguration).build(), Env.required("SENDER_EMAIL"),
+                Env.get(REPLY_TO));
+    }
+
+    /** The SES client's retries and timeout (see the class comment); tests build their clients with it too. */
+    public static ClientOverrideConfiguration.Builder clientConfiguration(ClientOverrideConfiguration.Builder configuration) {
+        return configuration.apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+                .retryStrategy(DefaultRetryStrategy.standardStrategyBuilder()
+                        .useClientDefaults(false)
+                        .maxAttempts(3)
+                        .retryOnException(SesMailer::notSentAndWorthRetrying)
+                        .treatAsThrottling(e -> e instanceof SdkServiceException service && service.isThrottlingException())
+                        .build());
+    }
+
+    /** SES said no (4xx, throttling included) or was never reached: nothing was sent. */
+    static boolean notSent(Throwable failure) {
+        if (failure instanceof SdkServiceException service) {
+            return service.statusCode() >= 400 && service.statusCode() < 500;
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException || cause instanceof UnknownHostException || cause instanceof NoRouteToHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean notSentAndWorthRetrying(Throwable failure) {
+        return notSent(failure) && (!(failure instanceof SdkServiceException service) || service.isThrottlingException());
+    }
+
+    @Override
+    public String send(Email email) {
+        try {
+            return ses.sendEmail(b -> b.fromEmailAddress(sender)
+                    .replyToAddresses(replyTo == null ? List.of() : List.of(replyTo))
+                    .destination(d -> d.toAddresses(email.to()))
+                    .content(c -> c.simple(Message.builder()
+                            .subject(utf8(email.subject()))
+                            .body(Body.builder().text(utf8(email.text())).html(utf8(email.html())).build())
+                            .build())))
+                    .messageId();
+        } catch (SdkException e) {
+            if (notSent(e)) {
+                throw new MailDeliveryException("SES did not accept \"" + email.subject() + "\": " + e.getMessage(), e);
+            }
+            throw new MailDeliveryException("SES may or may not have accepted \"" + email.subject() + "\": " + e.getMessage(), e, true);
+        }
+    }
+
+    private static Content utf8(String data) {
+        return Content.builder().charset("UTF-8").data(data).build();
+    }
+}

@@ -1,0 +1,65 @@
+package com.aicredits.app;
+
+import com.aicredits.adapter.AwsClients;
+import com.aicredits.adapter.eventbridge.EventBridgePublisher;
+import com.aicredits.adapter.ses.SesMailer;
+import com.aicredits.config.Env;
+import com.aicredits.json.PriceCatalogFile;
+import com.aicredits.mail.EmailText;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * The wiring a deployed function uses: {@link Services} on the container's clients and environment, built on first use
+ * and kept for the container's life (and captured in the SnapStart snapshot). Tests build {@link Services} on DynamoDB
+ * Local and hand the handlers' other constructor what they take from it.
+ */
+public final class Production {
+    private Production() {
+    }
+
+    /** Set by the local stack only (never in template.yaml): the instant its clock starts at, to show a given moment. */
+    public static final String CLOCK_START = "AICREDITS_CLOCK_START";
+
+    private static final class Time {
+        static final Clock CLOCK = clockFrom(Env.get(CLOCK_START));
+    }
+
+    static Clock clockFrom(String start) {
+        if (start == null || start.isBlank()) {
+            return Clock.systemUTC();
+        }
+        try {
+            return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), Instant.parse(start)));
+        } catch (DateTimeParseException e) {
+            throw new IllegalStateException(CLOCK_START + " must be an ISO-8601 instant such as 2026-12-01T07:00:00Z; got '" + start + "'");
+        }
+    }
+
+    /** The functions' clock: UTC, the system's own on Lambda; it ticks from {@link #CLOCK_START} where that is set. */
+    public static Clock clock() {
+        return Time.CLOCK;
+    }
+
+    private static final class Container {
+        static final Services SERVICES = new Services(AwsClients.dynamoDb(), Env.tableName(), clock(),
+                PriceCatalogFile.loadDefault(), Production::notifications);
+
+        static {
+            SnapStartPriming.register(SERVICES.creditStore());
+        }
+    }
+
+    /** The container's services, wired to its one DynamoDB client; the handlers' no-argument constructors start here. */
+    public static Services services() {
+        return Container.SERVICES;
+    }
+
+    /** SES and EventBridge as the environment configures them; built only by the functions that send (alerts, reset). */
+    private static Services.Notifications notifications() {
+        return new Services.Notifications(SesMailer.fromEnvironment(), EventBridgePublisher.fromEnvironment(),
+                Env.required("USAGE_OVERVIEW_BASE_URL"), Env.get(EmailText.SETTINGS_URL));
+    }
+}

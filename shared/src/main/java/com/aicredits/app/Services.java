@@ -1,0 +1,142 @@
+package com.aicredits.app;
+
+import com.aicredits.adapter.dynamodb.DynamoDbAgentStore;
+import com.aicredits.adapter.dynamodb.DynamoDbAlertStore;
+import com.aicredits.adapter.dynamodb.DynamoDbCreditStore;
+import com.aicredits.adapter.dynamodb.DynamoDbResetStore;
+import com.aicredits.adapter.dynamodb.DynamoDbUsageStore;
+import com.aicredits.domain.PriceCatalog;
+import com.aicredits.json.PriceCatalogFile;
+import com.aicredits.mail.AlertEmails;
+import com.aicredits.mail.SummaryEmails;
+import com.aicredits.port.CreditStore;
+import com.aicredits.port.EventPublisher;
+import com.aicredits.port.Mailer;
+import com.aicredits.service.AddonService;
+import com.aicredits.service.AgentService;
+import com.aicredits.service.AlertService;
+import com.aicredits.service.DebitService;
+import com.aicredits.service.MonthlyReset;
+import com.aicredits.service.RefundService;
+import com.aicredits.service.UsageService;
+import com.aicredits.service.WorkspaceService;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The composition root: every service, built from one DynamoDB client and table, a clock, the price catalog and the
+ * notifications (mailer, event publisher, the emails' links). Each handler's no-argument constructor takes its
+ * service from {@link Production#services()}; tests, the bench and the local stack build theirs here too, on
+ * DynamoDB Local. The notifications are a supplier, called only by the services that send something, so a function
+ * that sends nothing (the debit) never builds an SES or EventBridge client.
+ */
+public final class Services {
+    /** Where alerts and summaries go: the mailer, the event bus, and the links the emails carry. */
+    public record Notifications(Mailer mailer, EventPublisher events, String overviewBaseUrl, String settingsUrl) {
+        public Notifications {
+            Objects.requireNonNull(mailer, "mailer");
+            Objects.requireNonNull(events, "events");
+            Objects.requireNonNull(overviewBaseUrl, "overviewBaseUrl");
+        }
+    }
+
+    /** For wirings that send nothing: a service that would send refuses to be built. */
+    public static final Supplier<Notifications> NO_NOTIFICATIONS = () -> {
+        throw new IllegalStateException("this wiring sends no notifications; build it withNotifications(...)");
+    };
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+    private final Clock clock;
+    private final PriceCatalog catalog;
+    private final Supplier<Notifications> notifications;
+    private final CreditStore credits;
+
+    public Services(DynamoDbClient dynamoDb, String table, Clock clock, PriceCatalog catalog, Supplier<Notifications> notifications) {
+        this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+        this.table = Objects.requireNonNull(table, "table");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.notifications = Objects.requireNonNull(notifications, "notifications");
+        this.credits = new DynamoDbCreditStore(dynamoDb, table);
+    }
+
+    /** The deployed price catalog, no notifications: what most tests need. */
+    public static Services on(DynamoDbClient dynamoDb, String table, Clock clock) {
+        return new Services(dynamoDb, table, clock, PriceCatalogFile.loadDefault(), NO_NOTIFICATIONS);
+    }
+
+    public Services withClock(Clock other) {
+        return new Services(dynamoDb, table, other, catalog, notifications);
+    }
+
+    public Services withCatalog(PriceCatalog other) {
+        return new Services(dynamoDb, table, clock, other, notifications);
+    }
+
+    public Services withNotifications(Notifications other) {
+        return new Services(dynamoDb, table, clock, catalog, () -> other);
+    }
+
+    /** The wiring's DynamoDB client (one per container in production). */
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    public String table() {
+        return table;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public PriceCatalog catalog() {
+        return catalog;
+    }
+
+    /** The one credit store of this wiring (stateless; kept so SnapStart priming and the services share it). */
+    public CreditStore creditStore() {
+        return credits;
+    }
+
+    /** A debit service with its own balance cache, as one container has. */
+    public DebitService debits() {
+        return new DebitService(credits, catalog, clock);
+    }
+
+    public WorkspaceService workspaces() {
+        return new WorkspaceService(credits, clock);
+    }
+
+    public AgentService agents() {
+        return new AgentService(credits, new DynamoDbAgentStore(dynamoDb, table), clock);
+    }
+
+    public AddonService addons() {
+        return new AddonService(credits, clock);
+    }
+
+    public RefundService refunds() {
+        return new RefundService(credits, clock);
+    }
+
+    public UsageService usage() {
+        return new UsageService(new DynamoDbUsageStore(dynamoDb, table), new DynamoDbAlertStore(dynamoDb, table), clock);
+    }
+
+    public AlertService alerts() {
+        Notifications sending = notifications.get();
+        return new AlertService(new DynamoDbAlertStore(dynamoDb, table), sending.mailer(), sending.events(),
+                new AlertEmails(sending.overviewBaseUrl(), sending.settingsUrl()));
+    }
+
+    /** The monthly reset; {@code sleeper} waits between its retry rounds (Thread::sleep in production). */
+    public MonthlyReset monthlyReset(MonthlyReset.Settings settings, MonthlyReset.Sleeper sleeper) {
+        Notifications sending = notifications.get();
+        return new MonthlyReset(credits, new DynamoDbResetStore(dynamoDb, table), sending.mailer(),
+                new SummaryEmails(sending.overviewBaseUrl(), sending.settingsUrl()), clock, sleeper, settings);
+    }
+}

@@ -1,0 +1,242 @@
+package com.aicredits.app.http;
+
+import com.aicredits.domain.Caller;
+import com.aicredits.domain.CreditsException;
+import com.aicredits.json.Json;
+import com.aicredits.observability.Log;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/** API Gateway HTTP API (payload 2.0) in and out: bodies, path parameters, JSON responses and errors. */
+public final class HttpApi {
+    /** Request bodies above this are refused with 413 before parsing. */
+    public static final int MAX_BODY_BYTES = 16 * 1024;
+    private static final Map<String, String> JSON_HEADERS = Map.of(
+            "content-type", "application/json",
+            "cache-control", "no-store");
+    private static volatile BiConsumer<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> exchangeListener;
+
+    private HttpApi() {
+    }
+
+    /**
+     * Runs a route with the invocation's log keys set (the request id, and the workspace and execution of the path
+     * when it names them) and maps what it throws: a {@link CreditsException} to its status and JSON error, an AWS
+     * dependency's failure to a 503, anything else to a 500 that says nothing of the internals (the details go to the
+     * log).
+     */
+    public static APIGatewayV2HTTPResponse respond(APIGatewayV2HTTPEvent event, Context context,
+                                                   Supplier<APIGatewayV2HTTPResponse> route) {
+        APIGatewayV2HTTPResponse response = answer(event, context, route);
+        BiConsumer<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> listener = exchangeListener;
+        if (listener != null) {
+            listener.accept(event, response);
+        }
+        return response;
+    }
+
+    /**
+     * Tests see every exchange here (testkit checks each against openapi.yaml); never set in production, where it costs
+     * one volatile read.
+     */
+    public static void listenToExchanges(BiConsumer<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> listener) {
+        exchangeListener = listener;
+    }
+
+    private static APIGatewayV2HTTPResponse answer(APIGatewayV2HTTPEvent event, Context context,
+                                                   Supplier<APIGatewayV2HTTPResponse> route) {
+        String apiRequestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
+        try (Log.Scope ignored = Log.invocation(context, apiRequestId)) {
+            Map<String, String> path = event.getPathParameters() == null ? Map.of() : event.getPathParameters();
+            Log.workspace(path.get("workspaceId"));
+            Log.execution(path.get("executionId"));
+            try {
+                return route.get();
+            } catch (CreditsException e) {
+                return error(e.status(), e.code(), e.getMessage());
+            } catch (SdkException e) {
+                // DynamoDB or another AWS dependency failed after the SDK's own retries (throttling, an outage).
+                Log.error("dependency failure", e, "route", event.getRouteKey());
+                return error(503, "unavailable", "a dependency is unavailable right now; it is safe to retry the same request");
+            } catch (RuntimeException e) {
+                Log.error("unhandled error", e, "route", event.getRouteKey());
+                return error(500, "internal_error", "something went wrong on our side; it is safe to retry the same request");
+            }
+        }
+    }
+
+    public static APIGatewayV2HTTPResponse json(int status, String body) {
+        return APIGatewayV2HTTPResponse.builder().withStatusCode(status).withHeaders(JSON_HEADERS).withBody(body).build();
+    }
+
+    public static APIGatewayV2HTTPResponse json(int status, Object value) {
+        return json(status, Json.write(value));
+    }
+
+    public static APIGatewayV2HTTPResponse error(int status, String code, String message) {
+        return json(status, Map.of("error", Map.of("code", code, "message", message)));
+    }
+
+    public static String pathParameter(APIGatewayV2HTTPEvent event, String name) {
+        Map<String, String> parameters = event.getPathParameters();
+        String value = parameters == null ? null : parameters.get(name);
+        if (value == null || value.isEmpty()) {
+            throw CreditsException.badRequest("invalid_" + name, "path parameter " + name + " is required");
+        }
+        return value;
+    }
+
+    /**
+     * The request body as text: base64-decoded when API Gateway encoded it, at most 16 KB, JSON only. A body must say
+     * it is {@code application/json}: without a Content-Type it is refused (415) as any other type is, since the
+     * clients that leave it out send other things by default (curl -d sends form data, with its own type).
+     */
+    public static String body(APIGatewayV2HTTPEvent event) {
+        String contentType = header(event, "content-type");
+        String body = event.getBody();
+        if (contentType == null && body != null && !body.isEmpty()) {
+            throw new CreditsException(415, "unsupported_media_type", "send the body as application/json; the request has no Content-Type");
+        }
+        if (contentType != null && !contentType.split(";", 2)[0].strip().equalsIgnoreCase("application/json")) {
+            throw new CreditsException(415, "unsupported_media_type", "send the body as application/json; got " + CreditsException.quote(contentType));
+        }
+        return decoded(event);
+    }
+
+    /** The body as sent, base64-decoded when API Gateway encoded it, at most 16 KB; whatever its type. */
+    private static String decoded(APIGatewayV2HTTPEvent event) {
+        String body = event.getBody();
+        if (body == null) {
+            return null;
+        }
+        byte[] bytes;
+        if (event.getIsBase64Encoded()) {
+            if (body.length() > MAX_BODY_BYTES * 4 / 3 + 4) {
+                throw tooLarge();
+            }
+            try {
+                bytes = Base64.getDecoder().decode(body);
+            } catch (IllegalArgumentException e) {
+                throw CreditsException.badRequest("invalid_body", "the body is not valid base64");
+            }
+        } else {
+            bytes = body.getBytes(StandardCharsets.UTF_8);
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The query parameters, refusing any the route does not take (400 naming it): like an unknown body field, an
+     * ignored parameter would let a client believe it asked for something it did not get.
+     */
+    public static Map<String, String> query(APIGatewayV2HTTPEvent event, Set<String> accepted) {
+        Map<String, String> query = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
+        for (String name : query.keySet()) {
+            if (!accepted.contains(name)) {
+                throw CreditsException.badRequest("unknown_parameter", "unknown query parameter " + CreditsException.quote(name) + "; "
+                        + (accepted.isEmpty() ? "this route takes none" : "allowed: " + String.join(", ", new TreeSet<>(accepted))));
+            }
+        }
+        return query;
+    }
+
+    /**
+     * A route that takes no body refuses one (400) rather than ignore what the client meant to send. An empty JSON
+     * object says nothing either, and many HTTP clients send {@code {}} on every PUT: it counts as no body.
+     */
+    public static void requireNoBody(APIGatewayV2HTTPEvent event) {
+        // Whatever its type: on such a route any body but {} is refused as unexpected, not as the wrong media type.
+        if (event.getBody() == null || event.getBody().isEmpty() || isEmptyJsonObject(decoded(event))) {
+            return;
+        }
+        throw CreditsException.badRequest("unexpected_body", "this route takes no body (an empty JSON object {} is accepted)");
+    }
+
+    private static boolean isEmptyJsonObject(String text) {
+        String inside = text.strip();
+        if (!inside.startsWith("{") || !inside.endsWith("}")) {
+            return false;
+        }
+        return inside.substring(1, inside.length() - 1).isBlank();
+    }
+
+    /** A header by name; HTTP API lower-cases header names. */
+    public static String header(APIGatewayV2HTTPEvent event, String name) {
+        Map<String, String> headers = event.getHeaders();
+        if (headers == null) {
+            return null;
+        }
+        String value = headers.get(name);
+        if (value != null) {
+            return value;
+        }
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            if (header.getKey().equalsIgnoreCase(name)) {
+                return header.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static CreditsException tooLarge() {
+        return new CreditsException(413, "payload_too_large", "the body must be at most " + MAX_BODY_BYTES + " bytes");
+    }
+
+    /**
+     * Who is calling, from the claims API Gateway's JWT authorizer validated (401 without them). HTTP API hands every
+     * claim over as a string, an array claim as one string such as {@code [a b]} or {@code ["a","b"]}; both are parsed.
+     */
+    public static Caller caller(APIGatewayV2HTTPEvent event) {
+        APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
+        APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer = context == null ? null : context.getAuthorizer();
+        APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT jwt = authorizer == null ? null : authorizer.getJwt();
+        if (jwt == null || jwt.getClaims() == null) {
+            throw new CreditsException(401, "unauthorized", "a valid bearer token is required");
+        }
+        Map<String, String> claims = jwt.getClaims();
+        Set<String> scopes = new LinkedHashSet<>();
+        if (jwt.getScopes() != null) {
+            scopes.addAll(jwt.getScopes());
+        }
+        scopes.addAll(splitList(claims.get("scope")));
+        scopes.addAll(splitList(claims.get("scp")));
+        return new Caller(claims.get("sub"), scopes, new LinkedHashSet<>(splitList(claims.get("roles"))), claims.get("org_id"));
+    }
+
+    /** Splits a claim that API Gateway flattened: {@code a b}, {@code [a b]}, {@code ["a","b"]} or {@code a,b}. */
+    static List<String> splitList(String claim) {
+        List<String> values = new ArrayList<>();
+        if (claim == null) {
+            return values;
+        }
+        String trimmed = claim.strip();
+        if (trimmed.startsWith("[") && trimmed.endsWith("]")) {
+            trimmed = trimmed.substring(1, trimmed.length() - 1);
+        }
+        for (String part : trimmed.split("[\\s,]+")) {
+            String value = part.strip();
+            if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                value = value.substring(1, value.length() - 1);
+            }
+            if (!value.isEmpty()) {
+                values.add(value);
+            }
+        }
+        return values;
+    }
+}

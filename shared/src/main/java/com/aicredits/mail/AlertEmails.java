@@ -1,0 +1,131 @@
+package com.aicredits.mail;
+
+import static com.aicredits.mail.EmailText.grouped;
+import static com.aicredits.mail.EmailText.oneDecimal;
+import com.aicredits.domain.Balance;
+import com.aicredits.domain.Forecast;
+import com.aicredits.domain.PricingModel;
+import com.aicredits.domain.Thresholds;
+import com.aicredits.domain.Workspace;
+import com.aicredits.mail.EmailLayout.Fact;
+import com.aicredits.mail.EmailLayout.Tone;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The alert emails (a threshold reached, the forecast), in the layout every email of ours shares. */
+public final class AlertEmails {
+    /** From this threshold on, the email gives the pace and suggests an add-on package. */
+    static final int SUGGEST_ADDON_FROM = 80;
+    private static final String ADDONS = "Add-on packages of 10,000, 25,000, 50,000 or 100,000 credits a month raise the "
+            + "allocation at once, for this month (MONTHLY) or twelve months (ANNUAL); an admin buys them.";
+    private static final String LEGACY = "Under LEGACY pricing only AI agents and AI tasks use credits; case investigations"
+            + " and conversations are counted as cases instead.";
+
+    private final String overviewBaseUrl;
+    private final String settingsUrlTemplate;
+
+    public AlertEmails(String overviewBaseUrl) {
+        this(overviewBaseUrl, null);
+    }
+
+    /**
+     * @param settingsUrlTemplate the page of a workspace's notification settings, {@code {workspaceId}} standing for
+     *                            its id; null or blank when there is none to link
+     */
+    public AlertEmails(String overviewBaseUrl, String settingsUrlTemplate) {
+        this.overviewBaseUrl = overviewBaseUrl;
+        this.settingsUrlTemplate = settingsUrlTemplate;
+    }
+
+    public String usageLink(Balance balance) {
+        return EmailText.usageLink(overviewBaseUrl, balance.workspaceId(), balance.period());
+    }
+
+    /** The alert of {@code threshold}, for {@code balance} as it stood at {@code at} (the forecast's time). */
+    public Email threshold(Workspace workspace, Balance balance, int threshold, Instant at) {
+        String subject = "[aicredits] Usage alert: " + threshold + "% of monthly AI credits used — " + workspace.name();
+        String percent = oneDecimal(Thresholds.percentUsed(balance)) + "%";
+        long thresholdCredits = Math.ceilDiv(Math.multiplyExact(balance.allocated(), threshold), 100);
+        List<String> advice = new ArrayList<>();
+        advice.add("The " + threshold + "% alert is sent once in " + EmailText.monthName(balance.period())
+                + ", when usage first reaches " + threshold + "% of the allocation (" + grouped(thresholdCredits) + " credits).");
+        String pace = null;
+        if (threshold >= SUGGEST_ADDON_FROM) {
+            pace = pace(balance, at);
+            if (pace != null) {
+                advice.add(pace);
+            }
+            advice.add(ADDONS);
+        }
+        advice.add(EmailLayout.hardLimitAdvice(balance));
+        if (balance.pricingModel() == PricingModel.LEGACY) {
+            advice.add(LEGACY);
+        }
+        Tone tone = balance.used() >= balance.allocated() ? Tone.OVER : threshold >= SUGGEST_ADDON_FROM ? Tone.WARNING : Tone.INFO;
+        String used = usedFigure(balance);
+        return EmailLayout.render(new EmailLayout.Content(subject, "Usage alert: " + threshold + "% threshold", tone,
+                percent + " of the allocation used: " + used + "." + (pace == null ? "" : " " + pace),
+                workspace, EmailLayout.WORKSPACE + " has used " + percent + " of its AI credits for "
+                        + EmailText.monthName(balance.period()) + ".",
+                used, percent, balance.used(), balance.allocated(), balance.usedByFeature(),
+                EmailLayout.runsWithoutCredits(balance), facts(balance), advice, usageLink(balance),
+                EmailText.settingsLink(settingsUrlTemplate, workspace.workspaceId())));
+    }
+
+    public Email forecast(Workspace workspace, Balance balance, Forecast forecast) {
+        String date = forecast.runsOutOn().format(DateTimeFormatter.ISO_LOCAL_DATE);
+        String day = EmailText.dayAndMonth(forecast.runsOutOn());
+        String subject = "[aicredits] Forecast: AI credits projected to run out on " + date + " — " + workspace.name();
+        String percent = oneDecimal(Thresholds.percentUsed(balance)) + "%";
+        List<Fact> facts = facts(balance);
+        facts.add(1, new Fact("Runs out on", date + " (" + day + ")"));
+        facts.add(2, new Fact("Projected by the end of the month", grouped(forecast.projectedUsed()) + " credits ("
+                + EmailText.share(forecast.projectedUsed(), balance.allocated()) + " of the allocation)"));
+        List<String> advice = new ArrayList<>();
+        advice.add("The forecast extrapolates this month's rate so far to the end of the month; it is sent once a month,"
+                + " when it first shows the allocation running out before the month ends.");
+        advice.add(ADDONS);
+        advice.add(EmailLayout.hardLimitAdvice(balance));
+        if (balance.pricingModel() == PricingModel.LEGACY) {
+            advice.add(LEGACY);
+        }
+        String used = usedFigure(balance);
+        return EmailLayout.render(new EmailLayout.Content(subject, "Forecast: runs out on " + day, Tone.WARNING,
+                "At this pace the allocation runs out on " + day + ": " + used + " used so far.",
+                workspace, "At this month's pace, " + EmailLayout.WORKSPACE + " will use all " + grouped(balance.allocated())
+                        + " AI credits of " + EmailText.monthName(balance.period()) + " on " + day + ".",
+                used, percent, balance.used(), balance.allocated(), balance.usedByFeature(),
+                EmailLayout.runsWithoutCredits(balance), facts, advice, usageLink(balance),
+                EmailText.settingsLink(settingsUrlTemplate, workspace.workspaceId())));
+    }
+
+    private static String usedFigure(Balance balance) {
+        return grouped(balance.used()) + " / " + grouped(balance.allocated()) + " credits";
+    }
+
+    private static List<Fact> facts(Balance balance) {
+        List<Fact> facts = new ArrayList<>();
+        facts.add(new Fact("Period", balance.period() + " (" + EmailText.monthName(balance.period()) + ")"));
+        facts.add(EmailLayout.allocation(balance));
+        facts.add(EmailLayout.left(balance));
+        facts.add(EmailLayout.hardLimit(balance));
+        return facts;
+    }
+
+    /** Where the month is heading, from the forecast; null once the allocation is used up (the hard limit says the rest). */
+    private static String pace(Balance balance, Instant at) {
+        if (balance.used() >= balance.allocated()) {
+            return null;
+        }
+        if (Forecast.tooEarly(balance.period(), at)) {
+            return "It is too early in the month to tell the pace: the forecast waits for the month's first 24 hours.";
+        }
+        Forecast forecast = Forecast.of(balance, at);
+        String projected = " (projected " + grouped(forecast.projectedUsed()) + " credits by the end of the month)";
+        return forecast.runsOutOn() != null
+                ? "At this pace the allocation runs out on " + EmailText.dayAndMonth(forecast.runsOutOn()) + projected + "."
+                : "At this pace the allocation lasts the month" + projected + ".";
+    }
+}

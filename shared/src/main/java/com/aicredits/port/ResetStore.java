@@ -1,0 +1,79 @@
+package com.aicredits.port;
+
+import com.aicredits.domain.Balance;
+import com.aicredits.domain.Period;
+import com.aicredits.domain.SummaryHistory;
+import com.aicredits.domain.Workspace;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the monthly reset reads and writes besides balances: the index of every workspace, paged, and one summary
+ * marker per workspace and closed period, claimed with a conditional write before its email is sent.
+ */
+public interface ResetStore {
+
+    /** How many partitions the workspace index has; a pass reads shards 0 to {@code workspaceShards() - 1}. */
+    int workspaceShards();
+
+    /** Up to {@code limit} workspaces of {@code shard} in id order, after {@code afterWorkspaceId} (null: from the start). */
+    WorkspacePage workspaces(int shard, String afterWorkspaceId, int limit);
+
+    /** For each workspace, strongly consistent: the balances of both periods and the closing period's summary marker. */
+    Map<String, PeriodStates> states(Collection<String> workspaceIds, Period opening, Period closing);
+
+    /**
+     * Claims the summary of {@code period}: succeeds if nobody claimed it, or if the claim there is unsent and its
+     * lease is over by {@code now} (its holder is gone), or if the unsent claim there is {@code owner}'s own (a retry
+     * whose first response was lost). The new claim is {@code owner}'s until {@code leaseUntil} (exclusive);
+     * {@code owner} must name one claimant only (see {@code service.MonthlyReset#run}).
+     */
+    Claim claimSummary(String workspaceId, Period period, String owner, Instant now, Instant leaseUntil);
+
+    /** Marks the summary sent; false if {@code owner} no longer holds the claim. */
+    boolean markSummarySent(String workspaceId, Period period, String owner, String messageId, Instant sentAt);
+
+    /**
+     * Gives an unsent claim up: anyone, {@code owner} included, may claim it again from {@code claimableFrom} on (at
+     * once when the email was refused, so the next attempt need not wait for the lease; later when SES may have
+     * accepted it).
+     */
+    void releaseSummary(String workspaceId, Period period, String owner, Instant claimableFrom);
+
+    /**
+     * What the summary of {@code period} tells beside its balance: the balance of the month before (strongly
+     * consistent) and the thresholds that fired in {@code period} (its alert markers).
+     */
+    SummaryHistory summaryHistory(String workspaceId, Period period);
+
+    /** A page of the workspace index; {@code last} is null when the shard has no more. */
+    record WorkspacePage(List<Workspace> workspaces, String last) {
+        public WorkspacePage {
+            workspaces = List.copyOf(workspaces);
+        }
+    }
+
+    /** A workspace's state for the reset; absent items are null. */
+    record PeriodStates(Balance opening, Balance closing, SummaryMarker summary) {
+    }
+
+    /** A summary marker: {@code sent}, or claimed by {@code owner} until {@code leaseUntil}. */
+    record SummaryMarker(boolean sent, String owner, Instant leaseUntil, int claims) {
+    }
+
+    sealed interface Claim {
+        /** Ours: send, then mark. */
+        record Claimed() implements Claim {
+        }
+
+        /** Sent before: nothing to do. */
+        record AlreadySent() implements Claim {
+        }
+
+        /** Another run holds it until {@code leaseUntil}: it is sending, or it died and its lease will run out. */
+        record HeldUntil(Instant leaseUntil) implements Claim {
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package com.aicredits.port;
+
+import com.aicredits.domain.Balance;
+import com.aicredits.domain.Period;
+import com.aicredits.domain.Workspace;
+import java.util.List;
+import java.util.Map;
+
+/** Read-only queries for usage: every answer reads a bounded number of items, however busy the month was. */
+public interface UsageStore {
+    /** The workspace and its balance for the period (either may be null). */
+    CreditStore.LedgerView workspaceAndBalance(String workspaceId, Period period);
+
+    /** A period's ledger lines, newest first, as their stored response bodies (a refunded record with its refund). */
+    Page<String> executions(String workspaceId, Period period, int limit, String cursor);
+
+    /** An organization's workspaces, by id. */
+    Page<Workspace> workspacesOf(String organizationId, int limit, String cursor);
+
+    /** The balances of these workspaces for the period, by workspace id (absent: never debited). */
+    Map<String, Balance> balances(List<String> workspaceIds, Period period);
+
+    /** One page and the opaque cursor of the next (null on the last page). */
+    record Page<T>(List<T> items, String nextCursor) {
+    }
+
+}

@@ -1,0 +1,91 @@
+package com.aicredits.service;
+
+import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Ids;
+import com.aicredits.domain.Workspace;
+import com.aicredits.port.AgentStore;
+import com.aicredits.port.CreditStore;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * AI agent instances: registering one more than the workspace's limit is refused (409), exactly, also under
+ * concurrent registrations; a tier downgrade below the current count keeps the instances and refuses new ones
+ * until the count is under the new limit.
+ */
+public final class AgentService {
+    /** Tries cancelled by conflicts or throttles (nothing written) before a 503, as a debit's. */
+    static final int MAX_ATTEMPTS = 40;
+    private final CreditStore workspaces;
+    private final AgentStore agents;
+    private final Clock clock;
+
+    public AgentService(CreditStore workspaces, AgentStore agents, Clock clock) {
+        this.workspaces = workspaces;
+        this.agents = agents;
+        this.clock = clock;
+    }
+
+    /** The agent list response. */
+    public record AgentList(List<AgentStore.Agent> items, int count, int limit) {
+    }
+
+    /**
+     * True when this call registered the agent (201), false when it was registered already (200). The limit comes
+     * from a consistent read and the registration commits only while the workspace is at that version; registrations
+     * DynamoDB cancels for conflicting with each other (they all touch the counter) are retried.
+     */
+    public boolean register(String workspaceId, String agentId) {
+        Workspace workspace = workspace(workspaceId);
+        Ids.agentId(agentId);
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            int limit = workspace.effectiveAgentInstanceLimit();
+            switch (agents.register(workspaceId, agentId, limit, workspace.version(), clock.instant())) {
+                case REGISTERED -> {
+                    return true;
+                }
+                case ALREADY_REGISTERED -> {
+                    return false;
+                }
+                case LIMIT_REACHED -> throw CreditsException.conflict("agent_limit_reached", "workspace " + workspaceId
+                        + " already has " + limit + " AI agent instances, its limit (tier " + workspace.tier()
+                        + (workspace.agentInstanceLimit() != null ? ", overridden" : "") + "); release one first");
+                case WORKSPACE_CHANGED -> workspace = workspace(workspaceId);
+                case CONTENTION -> Backoff.pause(attempt);
+            }
+        }
+        throw busy(workspaceId);
+    }
+
+    public void release(String workspaceId, String agentId) {
+        workspace(workspaceId);
+        Ids.agentId(agentId);
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            switch (agents.release(workspaceId, agentId)) {
+                case RELEASED -> {
+                    return;
+                }
+                case NOT_REGISTERED -> throw CreditsException.notFound("agent " + agentId + " is not registered in workspace " + workspaceId);
+                case CONTENTION -> Backoff.pause(attempt);
+            }
+        }
+        throw busy(workspaceId);
+    }
+
+    private static CreditsException busy(String workspaceId) {
+        return new CreditsException(503, "contention", "the agent instances of workspace " + workspaceId
+                + " are too busy right now; retry");
+    }
+
+    public AgentList list(String workspaceId) {
+        Workspace workspace = workspace(workspaceId);
+        List<AgentStore.Agent> items = agents.list(workspaceId);
+        return new AgentList(items, items.size(), workspace.effectiveAgentInstanceLimit());
+    }
+
+    private Workspace workspace(String workspaceId) {
+        Ids.workspaceId(workspaceId);
+        return workspaces.findWorkspace(workspaceId, true)
+                .orElseThrow(() -> CreditsException.notFound("workspace " + workspaceId + " does not exist"));
+    }
+}
