@@ -53,7 +53,7 @@ run: jdk ## start the local stack on http://127.0.0.1:3000 (PORT=... to change);
 	@echo "[make run] compiling the local stack and the functions (the first time takes a minute) ..."
 	$(MVN) -q -pl local -am compile
 	exec "$(JDK)/bin/java" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 \
-		-cp "local/target/classes:$$(cat local/target/run-classpath.txt)" com.aicredits.local.LocalStack
+		-cp "local/target/classes:$$(cat local/target/run-classpath.txt)" com.aicredits.local.DevStack
 
 clean-local: ## wipe the local stack's data (.local/: DynamoDB Local's files, the dev signing key, stream positions)
 	rm -rf .local

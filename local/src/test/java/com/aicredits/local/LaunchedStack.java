@@ -101,7 +101,7 @@ final class LaunchedStack implements AutoCloseable {
         // A run under production semantics plays them in the launched stack too (testkit's ProductionSemanticsHook).
         System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(ProductionSemantics.PROPERTY_PREFIX))
                 .sorted().forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
-        command.add(LocalStack.class.getName());
+        command.add(DevStack.class.getName());
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.directory(CloudFormationTemplate.find().toAbsolutePath().getParent().toFile());
         builder.environment().put("PORT", Integer.toString(port));

@@ -30,7 +30,7 @@ class LocalTableUpgradeIntegrationTest {
         }
 
         assertThat(dynamoDb.missingIndexes(name)).containsExactly(Keys.GSI2);
-        assertThatThrownBy(() -> LocalStack.ensureTable(dynamoDb, name)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> DevStack.ensureTable(dynamoDb, name)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("the local table was created before template.yaml's GSI2; run `make clean-local` to start afresh"
                         + " (the demo data is written again)");
     }
@@ -39,8 +39,8 @@ class LocalTableUpgradeIntegrationTest {
     void aTableOfTodaysShapeIsLeftAsItIs() {
         LocalDynamoDb dynamoDb = LocalDynamoDb.shared();
         String name = "current-" + UUID.randomUUID();
-        LocalStack.ensureTable(dynamoDb, name);
-        LocalStack.ensureTable(dynamoDb, name);
+        DevStack.ensureTable(dynamoDb, name);
+        DevStack.ensureTable(dynamoDb, name);
 
         assertThat(dynamoDb.missingIndexes(name)).isEmpty();
     }

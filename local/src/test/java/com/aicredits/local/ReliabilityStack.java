@@ -33,14 +33,14 @@ final class ReliabilityStack {
     static final int CONTAINERS_PER_FUNCTION = 4;
     private static ReliabilityStack shared;
 
-    final LocalStack stack;
+    final DevStack stack;
     final Path data;
     final String base;
     final DynamoDbClient dynamoDb;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ReliabilityStack(LocalStack stack, Path data) {
+    private ReliabilityStack(DevStack stack, Path data) {
         this.stack = stack;
         this.data = data;
         this.base = "http://127.0.0.1:" + stack.port();
@@ -55,7 +55,7 @@ final class ReliabilityStack {
         if (shared == null) {
             Path root = CloudFormationTemplate.find().toAbsolutePath().getParent();
             Path data = Path.of("target", "reliability-stack-" + UUID.randomUUID()).toAbsolutePath();
-            LocalStack stack = LocalStack.start(new LocalStack.Settings(root, data, freePort(), false, CONTAINERS_PER_FUNCTION));
+            DevStack stack = DevStack.start(new DevStack.Settings(root, data, freePort(), false, CONTAINERS_PER_FUNCTION));
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "reliability-stack-stop"));
             shared = new ReliabilityStack(stack, data);
         }
@@ -110,7 +110,7 @@ final class ReliabilityStack {
     /** Every item of the stack's table by key: what a request wrote shows up as a difference. */
     Map<String, Map<String, AttributeValue>> snapshot() {
         Map<String, Map<String, AttributeValue>> items = new HashMap<>();
-        dynamoDb.scanPaginator(b -> b.tableName(LocalStack.TABLE_NAME).consistentRead(true)).items()
+        dynamoDb.scanPaginator(b -> b.tableName(DevStack.TABLE_NAME).consistentRead(true)).items()
                 .forEach(item -> items.put(item.get("PK").s() + " | " + item.get("SK").s(), item));
         return items;
     }
@@ -122,7 +122,7 @@ final class ReliabilityStack {
 
     /** Every item of a partition whose sort key starts with {@code skPrefix}, read strongly consistent. */
     List<Map<String, AttributeValue>> items(String pk, String skPrefix) {
-        QueryRequest request = QueryRequest.builder().tableName(LocalStack.TABLE_NAME).consistentRead(true)
+        QueryRequest request = QueryRequest.builder().tableName(DevStack.TABLE_NAME).consistentRead(true)
                 .keyConditionExpression("PK = :pk AND begins_with(SK, :sk)")
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk), ":sk", AttributeValue.fromS(skPrefix)))
                 .build();
@@ -130,7 +130,7 @@ final class ReliabilityStack {
     }
 
     Map<String, AttributeValue> item(String pk, String sk) {
-        return dynamoDb.getItem(b -> b.tableName(LocalStack.TABLE_NAME).consistentRead(true)
+        return dynamoDb.getItem(b -> b.tableName(DevStack.TABLE_NAME).consistentRead(true)
                 .key(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS(sk)))).item();
     }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Starts the local stack as {@code make run} does (its own JVM, on its own port and data folder), records a debit
  * over HTTP with a dev token, stops it as Ctrl-C would, starts it again and finds everything still there.
  */
-class LocalStackIntegrationTest {
+class DevStackIntegrationTest {
     @Test
     void recordsADebitOverHttpAndKeepsItAcrossARestart(@TempDir Path data) throws Exception {
         int port = LaunchedStack.freePort();

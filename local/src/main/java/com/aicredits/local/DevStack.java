@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
  * DynamoDB Local keeps its data under {@code .local/}; the SES emulator keeps every email; the HTTP API on
  * 127.0.0.1 routes to the real handlers; a poller feeds the stream functions and the schedules fire on time.
  */
-public final class LocalStack implements AutoCloseable {
+public final class DevStack implements AutoCloseable {
     static final String TABLE_NAME = "aicredits-local";
     /** The function the demo data runs at the 1st, as its schedule would, to close the previous month. */
     private static final String MONTHLY_RESET = "MonthlyResetFunction";
@@ -59,7 +59,7 @@ public final class LocalStack implements AutoCloseable {
 
     public static void main(String[] args) {
         long started = System.nanoTime();
-        LocalStack stack;
+        DevStack stack;
         Settings settings;
         try {
             settings = Settings.fromEnvironment();
@@ -78,8 +78,8 @@ public final class LocalStack implements AutoCloseable {
         stack.printBanner(Duration.ofNanos(System.nanoTime() - started), settings.repositoryRoot());
     }
 
-    public static LocalStack start(Settings settings) {
-        LocalStack stack = new LocalStack();
+    public static DevStack start(Settings settings) {
+        DevStack stack = new DevStack();
         try {
             stack.startAll(settings);
             return stack;
