@@ -43,7 +43,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * {@link SummaryEmails}, sent through the real {@link SesMailer} to the SES emulator, and read back as
  * {@code /_local/emails} serves them ({@link SesEmulator#emailsJson()}). Their HTML is validated by the Nu Html
  * Checker (npm's vnu-jar, pinned by local/ses/package-lock.json) and rendered in Debian's headless Chromium at 320 and
- * 600 px; screenshots go to {@code local/target/screenshots/email-*.png}.
+ * 600 px; screenshots go to {@code system-tests/target/screenshots/email-*.png}.
  */
 class EmailsBrowserIntegrationTest {
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");

@@ -41,7 +41,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The overview page in a real browser: Debian's headless Chromium, driven through its ChromeDriver by Selenium,
  * against the local stack started as {@code make run} starts it, with its demo data. Every expected number is read
- * from the usage API itself. Screenshots go to {@code local/target/screenshots/} for a reviewer to look at. Run twice
+ * from the usage API itself. Screenshots go to {@code system-tests/target/screenshots/} for a reviewer to look at. Run twice
  * (the subclasses): at today's time ({@link OverviewTodayBrowserIntegrationTest}), and with the stack's and the
  * browser's clocks at 07:00 UTC on the 1st ({@link OverviewOnTheFirstBrowserIntegrationTest}).
  */
