@@ -12,7 +12,7 @@ MVN := JAVA_HOME="$(JDK)" MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $$MA
 
 FUNCTION_JAR = functions/$(1)/target/$(1)-0.1.0-SNAPSHOT-lambda.jar
 
-.PHONY: help jdk chromium build test test-localstack bench run clean clean-local
+.PHONY: help jdk chromium build test test-unit test-integration test-system test-localstack bench run clean clean-local
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -34,8 +34,17 @@ build: jdk ## build every function's Lambda jar (functions/*/target/*-lambda.jar
 	$(MVN) -q package -DskipTests
 	@ls -l functions/*/target/*-lambda.jar
 
-test: jdk chromium ## run the whole suite: unit tests, integration tests on DynamoDB Local, the overview page in Chromium
+test: jdk chromium ## run the whole suite: the unit, integration and system tiers (about 10 minutes)
 	$(MVN) verify
+
+test-unit: jdk ## the unit tier only (*Test): plain Java, no DynamoDB Local, no emulator, no stack
+	$(MVN) test
+
+test-integration: jdk ## the integration tier only (*IntegrationTest outside system-tests/): DynamoDB Local and the SES emulator
+	$(MVN) verify -DskipUnitTests -DskipSystemTests
+
+test-system: jdk chromium ## the system tier only (system-tests/): the whole local stack, the page and the emails in Chromium, the README's commands
+	$(MVN) verify -DskipUnitTests -DskipIntegrationTests
 
 test-localstack: jdk chromium ## the same suite with LocalStack (Docker, Testcontainers) as the tests' DynamoDB; skipped without Docker
 	$(MVN) verify -Daicredits.backend=localstack

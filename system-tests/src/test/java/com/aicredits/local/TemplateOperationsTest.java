@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * template.yaml's alarms and dashboard name only metrics that exist: ours as the code writes them (namespace,
  * metric, dimension set and values, from {@link Metrics#CATALOG}), or AWS's own for a resource of this template
  * (the resource must exist and be of the right type). Every alarm notifies the alarm topic, says what to do first, and
- * chooses how missing data counts; the README's alarm table lists exactly the template's alarms.
+ * chooses how missing data counts; docs/operations.md's alarm table lists exactly the template's alarms.
  */
 class TemplateOperationsTest {
     private static final CloudFormationTemplate TEMPLATE = CloudFormationTemplate.load(CloudFormationTemplate.find());
@@ -78,8 +78,8 @@ class TemplateOperationsTest {
     }
 
     @Test
-    void theReadmesAlarmTableListsExactlyTheTemplatesAlarms() throws Exception {
-        String readme = Files.readString(TEMPLATE.path().orElseThrow().getParent().resolve("README.md"));
+    void theOperationsDocsAlarmTableListsExactlyTheTemplatesAlarms() throws Exception {
+        String readme = Files.readString(TEMPLATE.path().orElseThrow().getParent().resolve("docs").resolve("operations.md"));
         Matcher row = Pattern.compile("(?m)^\\| `([A-Za-z0-9]+Alarm)` \\|").matcher(readme);
         Set<String> listed = new HashSet<>();
         while (row.find()) {

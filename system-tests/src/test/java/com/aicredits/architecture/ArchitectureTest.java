@@ -1,0 +1,82 @@
+package com.aicredits.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package rules of docs/design.md, checked on the compiled product (shared/ and functions/) and the tooling on this
+ * module's classpath (testkit/, local/, client/), without tests. One rule: packages by role, each layer using only
+ * the ones below it. bench/ is not on the classpath: nothing may depend on it, which the rules check by name.
+ */
+class ArchitectureTest {
+    private static final JavaClasses ALL = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("com.aicredits");
+    private static final String LAMBDA_EVENTS = "com.amazonaws.services.lambda.runtime.events..";
+    /** The product: what is deployed. local/, testkit/ and bench/ play or measure the runtime around it. */
+    private static final String[] PRODUCT = {"com.aicredits.domain..", "com.aicredits.port..", "com.aicredits.service..",
+            "com.aicredits.mail..", "com.aicredits.json..", "com.aicredits.observability..", "com.aicredits.config..",
+            "com.aicredits.adapter..", "com.aicredits.app..", "com.aicredits.functions.."};
+
+    @Test
+    void theDomainUsesOnlyJavaAndJacksonAnnotations() {
+        classes().that().resideInAPackage("com.aicredits.domain..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("com.aicredits.domain..", "java..",
+                        "com.fasterxml.jackson.annotation..")
+                .check(ALL);
+    }
+
+    @Test
+    void onlyTheFunctionsAndTheCompositionRootSeeLambdaEventTypes() {
+        noClasses().that().resideInAnyPackage(PRODUCT)
+                .and().resideOutsideOfPackages("com.aicredits.functions..", "com.aicredits.app..")
+                .should().dependOnClassesThat().resideInAPackage(LAMBDA_EVENTS)
+                .check(ALL);
+    }
+
+    @Test
+    void servicesAndPortsKnowNoAwsSdkAndNoAdapter() {
+        noClasses().that().resideInAnyPackage("com.aicredits.domain..", "com.aicredits.port..", "com.aicredits.service..",
+                        "com.aicredits.mail..")
+                .should().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk..", "com.aicredits.adapter..",
+                        "com.aicredits.app..", "com.aicredits.functions..")
+                .check(ALL);
+    }
+
+    @Test
+    void onlyTheCompositionRootAndTheFunctionsBuildAdapters() {
+        noClasses().that().resideInAnyPackage(PRODUCT)
+                .and().resideOutsideOfPackages("com.aicredits.adapter..", "com.aicredits.app..", "com.aicredits.functions..")
+                .should().dependOnClassesThat().resideInAPackage("com.aicredits.adapter..")
+                .check(ALL);
+    }
+
+    @Test
+    void localAndBenchAreUsedByNothing() {
+        noClasses().that().resideOutsideOfPackages("com.aicredits.local..", "com.aicredits.bench..")
+                .should().dependOnClassesThat().resideInAnyPackage("com.aicredits.local..", "com.aicredits.bench..")
+                .check(ALL);
+        noClasses().that().resideInAPackage("com.aicredits.local..")
+                .should().dependOnClassesThat().resideInAPackage("com.aicredits.bench..")
+                .check(ALL);
+    }
+
+    @Test
+    void theProductDoesNotDependOnItsTooling() {
+        noClasses().that().resideInAnyPackage(PRODUCT)
+                .should().dependOnClassesThat().resideInAnyPackage("com.aicredits.testkit..", "com.aicredits.local..",
+                        "com.aicredits.bench..", "com.aicredits.client..")
+                .check(ALL);
+    }
+
+    @Test
+    void noCyclesBetweenPackages() {
+        slices().matching("com.aicredits.(**)").should().beFreeOfCycles().check(ALL);
+    }
+}
