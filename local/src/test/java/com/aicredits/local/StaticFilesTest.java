@@ -12,16 +12,16 @@ class StaticFilesTest {
     Path folder;
 
     @Test
-    void theRootIsTheIndexAndFilesCarryTheirType() throws Exception {
+    void theRootIsTheIndexAndFilesCarryTheirTypeInSubfoldersToo() throws Exception {
         Files.writeString(folder.resolve("index.html"), "<!doctype html>");
-        Files.writeString(folder.resolve("overview.js"), "\"use strict\";");
+        Files.writeString(Files.createDirectories(folder.resolve("js")).resolve("main.js"), "export {};");
         StaticFiles files = new StaticFiles(folder);
 
         assertThat(files.find("/")).hasValueSatisfying(file -> {
             assertThat(file.contentType()).isEqualTo("text/html; charset=utf-8");
             assertThat(new String(file.content())).isEqualTo("<!doctype html>");
         });
-        assertThat(files.find("/overview.js")).hasValueSatisfying(file ->
+        assertThat(files.find("/js/main.js")).hasValueSatisfying(file ->
                 assertThat(file.contentType()).isEqualTo("text/javascript; charset=utf-8"));
         assertThat(files.find("/missing.css")).isEmpty();
     }

@@ -1,0 +1,85 @@
+// The usage API, called with the manager's token; the token stays in this tab's sessionStorage.
+
+const config = window.AICREDITS_OVERVIEW || {};
+const API_BASE = String(config.apiBaseUrl || "").replace(/\/+$/, "");
+const TOKEN_KEY = "aicredits.overview.token";
+const EXECUTIONS_PAGE = 20;
+
+export const storedToken = () => sessionStorage.getItem(TOKEN_KEY);
+export const keepToken = (token) => sessionStorage.setItem(TOKEN_KEY, token);
+
+/** Forgets the token and every answer read with it. */
+export function forgetToken() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  rowsByPeriod.clear();
+}
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function api(path, token = storedToken()) {
+  let response;
+  try {
+    response = await fetch(API_BASE + path, {
+      headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+      credentials: "omit",
+      cache: "no-store",
+    });
+  } catch (e) {
+    throw new ApiError(0, `Cannot reach the API at ${API_BASE || location.origin} (${e.message}).`);
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch (e) {
+    body = null;
+  }
+  if (!response.ok) {
+    const message = (body && body.error && body.error.message) || (body && body.message) || response.statusText;
+    throw new ApiError(response.status, message);
+  }
+  return body;
+}
+
+/** Every workspace row of the organization for a period, across pages; kept for the names and tiers. */
+const rowsByPeriod = new Map();
+
+export async function organizationRows(organization, period, token) {
+  const key = `${organization}/${period}`;
+  if (rowsByPeriod.has(key)) return rowsByPeriod.get(key);
+  const rows = [];
+  let cursor = null;
+  do {
+    const query = new URLSearchParams({ period, limit: "100" });
+    if (cursor) query.set("cursor", cursor);
+    const page = await api(`/v1/organizations/${encodeURIComponent(organization)}/usage?${query}`, token);
+    rows.push(...page.items);
+    cursor = page.nextCursor || null;
+  } while (cursor);
+  rowsByPeriod.set(key, rows);
+  return rows;
+}
+
+export function workspaceUsage(workspaceId, period) {
+  return api(`/v1/workspaces/${encodeURIComponent(workspaceId)}/usage?${new URLSearchParams({ period })}`);
+}
+
+/** One page of the workspace's latest executions; the first without a cursor. */
+export function executionsPage(workspaceId, period, cursor = null) {
+  const query = new URLSearchParams({ period, limit: String(EXECUTIONS_PAGE) });
+  if (cursor) query.set("cursor", cursor);
+  return api(`/v1/workspaces/${encodeURIComponent(workspaceId)}/executions?${query}`);
+}
+
+/** A manager's dev token from the local stack (no other host has this route). */
+export async function localDevToken(organization) {
+  const response = await fetch(`${API_BASE}/_local/token?${new URLSearchParams({ role: "manager", org: organization })}`,
+    { cache: "no-store", credentials: "omit" });
+  const body = await response.json();
+  if (!response.ok || !body.token) throw new Error((body.error && body.error.message) || `HTTP ${response.status}`);
+  return body.token;
+}

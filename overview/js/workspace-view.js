@@ -1,0 +1,41 @@
+// A workspace's view: the used bar, the daily chart, the facts in words and the recent executions.
+
+import { executionsPage, organizationRows, workspaceUsage } from "./api.js";
+import { renderDaily } from "./daily-chart.js";
+import { $, el } from "./dom.js";
+import { renderExecutions } from "./executions.js";
+import { renderFacts } from "./facts.js";
+import { periodLabel } from "./format.js";
+import { setMonthPicker, show } from "./page.js";
+import { renderUsedThisMonth } from "./used-bar.js";
+
+/** The usage the daily chart shows, kept to redraw it at a new width. */
+let shownUsage = null;
+
+/** Draws the view unless another render started meanwhile (isCurrent). */
+export async function renderWorkspace(organization, workspaceId, period, isCurrent) {
+  const [usage, executions, rows] = await Promise.all([
+    workspaceUsage(workspaceId, period),
+    executionsPage(workspaceId, period),
+    organizationRows(organization, period).catch(() => []),
+  ]);
+  if (!isCurrent()) return;
+  const row = rows.find((r) => r.workspaceId === workspaceId) || {};
+  show("workspace");
+  const name = row.name || workspaceId;
+  document.title = `${name}, ${periodLabel(period)} – AI credits usage`;
+  $("workspace-title").replaceChildren(name, " ", el("span", { class: "tier" }, row.tier || ""),
+    el("span", { class: "title-id" }, workspaceId));
+  setMonthPicker($("workspace-month"), period);
+  $("back").setAttribute("href", `?${new URLSearchParams({ period })}`);
+  renderUsedThisMonth(usage);
+  shownUsage = usage;
+  renderDaily(usage);
+  renderFacts(usage, period);
+  renderExecutions(workspaceId, period, executions, false);
+  document.body.dataset.ready = "workspace";
+}
+
+export function redrawDaily() {
+  if (shownUsage) renderDaily(shownUsage);
+}
