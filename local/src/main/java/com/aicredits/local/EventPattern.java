@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import software.amazon.event.ruler.Machine;
 
 /**
@@ -21,8 +20,8 @@ public final class EventPattern {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RULE = "pattern";
     /** Lambda's filter operators (its "Filter rule syntax"); event-ruler knows more (cidr, ...), Lambda refuses them. */
-    private static final Set<String> LAMBDA_OPERATORS =
-            Set.of("prefix", "suffix", "equals-ignore-case", "anything-but", "numeric", "exists", "wildcard");
+    private static final List<String> LAMBDA_OPERATORS =
+            List.of("prefix", "suffix", "equals-ignore-case", "anything-but", "numeric", "exists", "wildcard");
 
     private final JsonNode source;
     /** Null for the empty pattern, which matches every event. */
@@ -101,8 +100,8 @@ public final class EventPattern {
             } else if (value.isArray()) {
                 for (JsonNode filter : value) {
                     if (filter.isObject() && filter.size() == 1 && !LAMBDA_OPERATORS.contains(filter.fieldNames().next())) {
-                        throw new IllegalArgumentException("event pattern field '" + where + "' uses unsupported filter operator '"
-                                + filter.fieldNames().next() + "' (supported: " + String.join(", ", LAMBDA_OPERATORS.stream().sorted().toList())
+                        throw new IllegalArgumentException("event pattern field '" + where + "' unsupported filter operator '"
+                                + filter.fieldNames().next() + "' (supported: " + String.join(", ", LAMBDA_OPERATORS)
                                 + "): " + filter);
                     }
                 }
