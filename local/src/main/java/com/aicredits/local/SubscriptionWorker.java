@@ -20,14 +20,14 @@ final class SubscriptionWorker implements Runnable {
 
     final StreamSubscription subscription;
     final Thread thread;
-    final Map<String, ShardState> shards = new LinkedHashMap<>();
+    private final Map<String, ShardState> shards = new LinkedHashMap<>();
     /** The positions as last checkpointed, read by whichever thread writes the file. */
     final Map<String, StreamCheckpoints.Position> published = new ConcurrentHashMap<>();
-    final Object wakeUp = new Object();
-    boolean wakeRequested;
+    private final Object wakeUp = new Object();
+    private boolean wakeRequested;
     volatile long startedCycles;
     volatile long lastQuietCycle = -1;
-    volatile String lastProblem;
+    private volatile String lastProblem;
 
     private final StreamReader reader;
     private final BiFunction<String, Object, Object> invoker;
