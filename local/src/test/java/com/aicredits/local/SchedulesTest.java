@@ -100,7 +100,7 @@ class SchedulesTest {
             "rate(1 day)             | 2026-11-25T10:00:00Z | 2026-11-26T00:00:00Z",
     })
     void nextFireTimeIsTheFirstDueTimeStrictlyAfter(String expression, Instant after, Instant expected) {
-        assertThat(Schedules.Expression.parse(expression).nextAfter(after)).isEqualTo(expected);
+        assertThat(ScheduleExpression.parse(expression).nextAfter(after)).isEqualTo(expected);
     }
 
     @ParameterizedTest
@@ -125,16 +125,16 @@ class SchedulesTest {
             "at(2026-12-01T00:00:00)", // ScheduleV2 only
             "every day"})
     void refusesWhatItDoesNotSupportWithAClearMessage(String expression) {
-        assertThatThrownBy(() -> Schedules.Expression.parse(expression))
+        assertThatThrownBy(() -> ScheduleExpression.parse(expression))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(expression.contains("(") ? expression.substring(0, expression.indexOf('(')) : expression);
     }
 
     @Test
     void namesTheUnsupportedPart() {
-        assertThatThrownBy(() -> Schedules.Expression.parse("cron(0 0 L-2 * ? *)"))
+        assertThatThrownBy(() -> ScheduleExpression.parse("cron(0 0 L-2 * ? *)"))
                 .hasMessageContaining("day-of-month field has 'L-2', which is not supported");
-        assertThatThrownBy(() -> Schedules.Expression.parse("cron(0 0 1 * * *)"))
+        assertThatThrownBy(() -> ScheduleExpression.parse("cron(0 0 1 * * *)"))
                 .hasMessageContaining("exactly one of day-of-month and day-of-week must be ?");
     }
 
