@@ -44,8 +44,6 @@ bench: jdk ## one table, also target/bench.json: cost per debit, handler overhea
 	$(MVN) -q install -DskipTests
 	$(MVN) -q -pl bench dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$(CURDIR)/bench/target/classpath.txt"
 	rm -f target/bench-rows.jsonl target/bench.json
-	@echo "[bench] monthly reset of 10,000 workspaces (local/MonthlyResetBench, about 2 minutes)"
-	$(MVN) -q -pl local surefire:test -Dtest='MonthlyResetBench' -Dsurefire.failIfNoSpecifiedTests=false -Dtest.redirectOutput=false
 	"$(JDK)/bin/java" --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:$$(cat bench/target/classpath.txt)" com.aicredits.bench.Bench
 
 run: jdk ## start the local stack on http://127.0.0.1:3000 (PORT=... to change); Ctrl-C stops it
