@@ -3,6 +3,8 @@ package com.aicredits.bench;
 import com.aicredits.testkit.BenchResults;
 import com.aicredits.testkit.LocalDynamoDb;
 import com.aicredits.testkit.Progress;
+import java.io.BufferedOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +13,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code make bench}, after the reset bench (a JUnit class of local/, which adds its rows first): runs the phases
- * named on the command line (all by default) on one DynamoDB Local, then writes every row to target/bench.json and
- * prints the table.
+ * {@code make bench}: runs the phases named on the command line (all by default), each timed one on a DynamoDB Local
+ * of its own, then writes every row to target/bench.json and prints the table. The console shows only the progress
+ * and the table: everything else this JVM prints (the functions' JSON log lines, the SDK's, DynamoDB Local's, the SES
+ * emulator's, the JMH forks' output, which JMH relays through System.out) goes to target/bench.log.
  */
 public final class Bench {
     static final List<String> SECTIONS = List.of("debit", "handler", "client", "usage", "cold start", "jar", "reset");
@@ -22,8 +25,36 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        Set<String> phases = args.length == 0 ? Set.of("debit", "usage", "handler", "client", "cold", "emf", "jar") : Set.of(args);
+        PrintStream console = System.out;
+        Path log = BenchResults.directory().resolve("bench.log");
+        Files.createDirectories(log.getParent());
+        String logName = DeployedFunction.repository().relativize(log).toString();
+        Progress.printTo(System.err);
+        Progress.say("the functions' logs and the local services' output go to " + logName);
+        PrintStream logFile = new PrintStream(new BufferedOutputStream(Files.newOutputStream(log)), true, StandardCharsets.UTF_8);
+        System.setOut(logFile);
+        System.setErr(logFile);
+        try {
+            runPhases(args, console);
+        } catch (Throwable e) {
+            e.printStackTrace();
+            Progress.say("failed: " + e + " (the stack trace and the logs: " + logName + ")");
+            System.exit(1);
+        }
+        Progress.say("the functions' logs of this run: " + logName);
+        // DynamoDB Local's and JMH's threads would keep the JVM alive.
+        System.exit(0);
+    }
+
+    private static void runPhases(String[] args, PrintStream console) throws Exception {
+        Set<String> phases = args.length == 0 ? Set.of("reset", "debit", "usage", "handler", "client", "cold", "emf", "jar") : Set.of(args);
         long start = System.nanoTime();
+        if (phases.contains("reset")) {
+            Progress.say("monthly reset of 10,000 workspaces (about 2 minutes)");
+            try (LocalDynamoDb dynamoDb = LocalDynamoDb.start("127.0.0.1", 0, null)) {
+                MonthlyResetCost.run(dynamoDb);
+            }
+        }
         if (phases.contains("debit")) {
             DebitCosts.run();
         }
@@ -58,11 +89,10 @@ public final class Bench {
                 .sorted(Comparator.comparingInt(row -> SECTIONS.indexOf(row.section()))).toList();
         Path json = BenchResults.directory().resolve("bench.json");
         Files.writeString(json, BenchResults.json(rows), StandardCharsets.UTF_8);
-        System.out.println();
-        System.out.print(BenchResults.table(rows));
-        System.out.println();
-        System.out.println("(every row, with the figures behind it: " + DeployedFunction.repository().relativize(json) + ")");
-        // DynamoDB Local's and JMH's threads would keep the JVM alive.
-        System.exit(0);
+        console.println();
+        console.print(BenchResults.table(rows));
+        console.println();
+        console.println("(every row, with the figures behind it: " + DeployedFunction.repository().relativize(json) + ")");
+        console.flush();
     }
 }

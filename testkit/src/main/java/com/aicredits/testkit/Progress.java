@@ -1,10 +1,15 @@
 package com.aicredits.testkit;
 
+import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Progress of a long bench phase on stderr, at most every two seconds, so a long run never looks stuck. */
+/**
+ * Progress of a long bench phase on stderr, at most every two seconds, so a long run never looks stuck. The bench
+ * sends System.out and System.err to its log file and hands the console's stderr to {@link #printTo}.
+ */
 public final class Progress {
     private static final long INTERVAL_NANOS = 2_000_000_000L;
+    private static volatile PrintStream console = System.err;
 
     private final String phase;
     private final long total;
@@ -19,8 +24,14 @@ public final class Progress {
     }
 
     public static void say(String message) {
-        System.err.println("[bench] " + message);
-        System.err.flush();
+        PrintStream stream = console;
+        stream.println("[bench] " + message);
+        stream.flush();
+    }
+
+    /** From here on, progress goes to {@code stream}, wherever System.err goes. */
+    public static void printTo(PrintStream stream) {
+        console = stream;
     }
 
     public void add(long count) {
