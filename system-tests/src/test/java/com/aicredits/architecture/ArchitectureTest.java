@@ -10,8 +10,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package rules of docs/design.md, checked on the compiled product (shared/ and functions/) and the tooling on this
- * module's classpath (testkit/, local/, client/), without tests. One rule: packages by role, each layer using only
+ * The package rules of README.md ("Where things are"), checked on the compiled product (shared/ and functions/) and
+ * the tooling on this module's classpath (testkit/, local/, client/), without tests. One rule: packages by role, each layer using only
  * the ones below it. bench/ is not on the classpath: nothing may depend on it, which the rules check by name.
  */
 class ArchitectureTest {

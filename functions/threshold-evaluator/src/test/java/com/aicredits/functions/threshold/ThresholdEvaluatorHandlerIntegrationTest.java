@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The handler fed events/balance-stream.json (loaded with the Lambda runtime's serialization), markers in DynamoDB
- * Local. Mail is recorded here; the SES path and the real stream are tested end to end in local/'s
+ * Local. Mail is recorded here; the SES path and the real stream are tested end to end in system-tests/'s
  * ThresholdAlertsIntegrationTest.
  */
 class ThresholdEvaluatorHandlerIntegrationTest {
