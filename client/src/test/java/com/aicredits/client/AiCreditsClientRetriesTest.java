@@ -126,7 +126,9 @@ class AiCreditsClientRetriesTest {
         long start = System.nanoTime();
         assertThatThrownBy(() -> client.record("ws-1", "run-1", "task.execution")).isInstanceOfSatisfying(
                 AiCreditsException.Unavailable.class, e -> {
-                    assertThat(e.status()).as(e.getMessage()).isEqualTo(503);
+                    // The last attempt gets what is left of the deadline: on a loaded machine that may be too little
+                    // for the stub's 503 to arrive, and it ends as a timeout instead.
+                    assertThat(e.status() == 503 || "timeout".equals(e.code())).as(e.getMessage()).isTrue();
                     assertThat(e.attempts()).isGreaterThan(3);
                 });
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
