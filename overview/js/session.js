@@ -32,7 +32,8 @@ export async function signIn(rawToken) {
     throw new Error("This is not a JWT: a token is three base64url parts separated by dots. Paste the whole token.");
   }
   if (!claims.org_id) {
-    throw new Error("This token belongs to no organization (it has no org_id claim): sign in with an organization manager's token.");
+    throw Object.assign(new Error("This token belongs to no organization (it has no org_id claim): sign in with an organization manager's token."),
+      { status: 403 });
   }
   if (typeof claims.exp === "number" && claims.exp * 1000 <= Date.now()) {
     throw new Error(`This token expired on ${timeLabel(new Date(claims.exp * 1000).toISOString())} UTC. Get a new one.`);
@@ -40,7 +41,7 @@ export async function signIn(rawToken) {
   try {
     await organizationRows(String(claims.org_id), currentPeriod(), token);
   } catch (e) {
-    throw new Error(signInMessage(e));
+    throw Object.assign(new Error(signInMessage(e)), { status: e.status });
   }
   keepToken(token);
 }
