@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -74,10 +75,17 @@ final class LocalIdentityProvider {
     private final String issuer;
     private final String origin;
     private final Duration tokenLifetime;
+    private final Clock clock;
     private final Map<String, PendingCode> codes = new ConcurrentHashMap<>();
     private final Map<String, RefreshGrant> refreshTokens = new ConcurrentHashMap<>();
 
     LocalIdentityProvider(LocalAuthorizer authorizer, Duration tokenLifetime) {
+        this(authorizer, tokenLifetime, Clock.systemUTC());
+    }
+
+    /** {@code clock}: the real one, but for a test that lets a code grow old. */
+    LocalIdentityProvider(LocalAuthorizer authorizer, Duration tokenLifetime, Clock clock) {
+        this.clock = clock;
         this.authorizer = authorizer;
         this.issuer = authorizer.issuer();
         this.origin = java.net.URI.create(issuer).resolve("/").toString();
@@ -183,8 +191,8 @@ final class LocalIdentityProvider {
         }
         String code = randomToken();
         codes.put(code, new PendingCode(CLIENT_ID, form.get("redirect_uri"), form.get("code_challenge"), form.get("nonce"),
-                user.get(), Instant.now().plus(CODE_LIFETIME)));
-        codes.values().removeIf(pending -> pending.expiresAt().isBefore(Instant.now()));
+                user.get(), clock.instant().plus(CODE_LIFETIME)));
+        codes.values().removeIf(pending -> pending.expiresAt().isBefore(clock.instant()));
         return Answer.redirect(withParameters(form.get("redirect_uri"), "code", code, "state", form.get("state")));
     }
 
@@ -195,7 +203,7 @@ final class LocalIdentityProvider {
         return switch (form.getOrDefault("grant_type", "")) {
             case "authorization_code" -> {
                 PendingCode pending = codes.remove(form.getOrDefault("code", "")); // single use: a second try finds nothing
-                if (pending == null || pending.expiresAt().isBefore(Instant.now())) {
+                if (pending == null || pending.expiresAt().isBefore(clock.instant())) {
                     yield tokenError(400, "invalid_grant", "the code is unknown, used already or expired");
                 }
                 if (!pending.redirectUri().equals(form.get("redirect_uri"))) {
@@ -216,7 +224,7 @@ final class LocalIdentityProvider {
     }
 
     private Answer tokens(DemoUser user, String nonce) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Date issued = Date.from(now);
         Date expires = Date.from(now.plus(tokenLifetime));
         String subject = user.id() + "@" + user.organizationId();

@@ -78,6 +78,7 @@ class SignInBrowserIntegrationTest {
     void aManagerSignsInWithTheIssuerAndSeesTheOrganization() throws Exception {
         browser.get(stack.base() + "/?workspace=ws-demo-lab");
         awaitReady("sign-in");
+        Files.write(SCREENSHOTS.resolve("sign-in.png"), browser.getScreenshotAs(OutputType.BYTES));
         browser.findElement(By.id("issuer-sign-in-button")).click();
         awaitIssuerPage();
         Files.write(SCREENSHOTS.resolve("sign-in-issuer.png"), browser.getScreenshotAs(OutputType.BYTES));
