@@ -89,11 +89,12 @@ export async function completeSignIn() {
     return keepSession(await oauth.processAuthorizationCodeResponse(as, client, response,
       { expectedNonce: pending.nonce, requireIdToken: true }));
   } catch (e) {
-    throw new Error(`The sign-in service did not hand out a token: ${tokenErrorText(e)}. Sign in again.`);
+    throw new Error(`The sign-in service did not hand out a token: ${describeError(e)}. Sign in again.`);
   }
 }
 
-function tokenErrorText(error) {
+/** The issuer's own words for a refusal (its error_description), else the error's message. */
+export function describeError(error) {
   if (error instanceof oauth.ResponseBodyError) return error.error_description || error.error;
   return error.message;
 }

@@ -4,15 +4,16 @@
 import { forgetToken, keepToken, whenUnauthorized } from "./api.js";
 import { showSignIn, signOut } from "./navigation.js";
 import {
-  beginSignIn, completeSignIn, endSessionUrl, forgetSession, oidcConfigured, renew, scheduleRenewal, sessionIdToken,
-  signedInWithIssuer,
+  beginSignIn, completeSignIn, describeError, endSessionUrl, forgetSession, oidcConfigured, renew, scheduleRenewal,
+  sessionIdToken, signedInWithIssuer,
 } from "./oidc.js";
 import { signIn } from "./session.js";
 
 export { oidcConfigured };
 
 function keepRenewing() {
-  scheduleRenewal(keepToken, (e) => signOut(`Your sign-in could not be renewed (${e.message}). Sign in again.`));
+  scheduleRenewal(keepToken, (e) => signOut(`Your sign-in has expired and could not be renewed (${describeError(e)}). `
+    + "Sign in again."));
 }
 
 /** A fresh token now (the API said 401), or null. */

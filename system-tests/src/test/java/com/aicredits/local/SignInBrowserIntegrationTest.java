@@ -149,6 +149,22 @@ class SignInBrowserIntegrationTest {
     }
 
     @Test
+    void aRenewalTheIssuerRefusesSendsThePageBackToSignInSayingSo() {
+        signInAs("manager");
+        awaitReady("organization");
+        browser.executeScript("""
+                const session = JSON.parse(sessionStorage.getItem('aicredits.overview.session'));
+                session.refreshToken = 'revoked-at-the-issuer';
+                sessionStorage.setItem('aicredits.overview.session', JSON.stringify(session));""");
+
+        awaitReady("sign-in"); // at the renewal, before the token expires
+        assertThat(signInError()).contains("has expired and could not be renewed")
+                .contains("the refresh token is unknown or used already").contains("Sign in again");
+        assertThat(browser.executeScript("return sessionStorage.length")).isEqualTo(0L);
+        assertThat(browser.findElements(By.cssSelector("#tiles > li"))).isEmpty();
+    }
+
+    @Test
     void signingOutForgetsEverythingAndTheBackButtonShowsNoData() {
         signInAs("manager");
         awaitReady("organization");
