@@ -12,7 +12,7 @@ MVN := JAVA_HOME="$(JDK)" MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $$MA
 
 FUNCTION_JAR = functions/$(1)/target/$(1)-0.1.0-SNAPSHOT-lambda.jar
 
-.PHONY: help jdk chromium build test test-unit test-integration test-system test-localstack bench run clean clean-local
+.PHONY: help jdk chromium build test test-unit test-integration test-system test-localstack bench run overview clean clean-local
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -63,6 +63,10 @@ run: jdk ## start the local stack on http://127.0.0.1:3000 (PORT=... to change);
 	$(MVN) -q -pl local -am compile
 	exec "$(JDK)/bin/java" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 \
 		-cp "local/target/classes:$$(cat local/target/run-classpath.txt)" com.aicredits.local.DevStack
+
+overview: jdk ## the overview page's folder ready to deploy as static files: its OIDC client (npm ci) copied into overview/vendor/
+	$(MVN) -q -pl local -am compile
+	"$(JDK)/bin/java" -cp "local/target/classes:$$(cat local/target/run-classpath.txt)" com.aicredits.local.OverviewVendor
 
 clean-local: ## wipe the local stack's data (.local/: DynamoDB Local's files, the dev signing key, stream positions)
 	rm -rf .local

@@ -1,4 +1,5 @@
-// The usage API, called with the manager's token; the token stays in this tab's sessionStorage.
+// The usage API, called with the manager's token; the token stays in this tab's sessionStorage. A 401 asks the
+// sign-in for a fresh token once (the issuer's refresh) before it counts.
 
 const config = window.AICREDITS_OVERVIEW || {};
 const API_BASE = String(config.apiBaseUrl || "").replace(/\/+$/, "");
@@ -14,6 +15,10 @@ export function forgetToken() {
   rowsByPeriod.clear();
 }
 
+let renewToken = null;
+/** {@code renew} returns a fresh token (or null) when the API answers 401 to the kept one. */
+export const whenUnauthorized = (renew) => { renewToken = renew; };
+
 export class ApiError extends Error {
   constructor(status, message) {
     super(message);
@@ -22,6 +27,17 @@ export class ApiError extends Error {
 }
 
 async function api(path, token = storedToken()) {
+  try {
+    return await call(path, token);
+  } catch (e) {
+    if (e.status !== 401 || !renewToken || token !== storedToken()) throw e;
+    const fresh = await renewToken();
+    if (!fresh) throw e;
+    return call(path, fresh);
+  }
+}
+
+async function call(path, token) {
   let response;
   try {
     response = await fetch(API_BASE + path, {

@@ -1,12 +1,14 @@
-// The usage overview: plain DOM and SVG, native ES modules, no build step, no third-party code. Every number comes
+// The usage overview: plain DOM and SVG, native ES modules, no build step; the one third-party module is the OIDC
+// client in vendor/ (oidc.js). Every number comes
 // from the usage API (GET /v1/organizations/{org}/usage, /v1/workspaces/{id}/usage and /executions) called with the
 // manager's token. This module wires the page's controls; config.js (a classic script before it) sets the API's URL.
 
 import { localDevToken } from "./api.js";
 import { $ } from "./dom.js";
 import { validPeriod } from "./format.js";
-import { navigate, render, route, showSignIn, signOut } from "./navigation.js";
+import { navigate, render, route, showSignIn } from "./navigation.js";
 import { signIn } from "./session.js";
+import { oidcConfigured, resumeSignIn, signOutEverywhere, startSignIn } from "./sign-in.js";
 import { hideTooltip } from "./tooltip.js";
 import { redrawDaily } from "./workspace-view.js";
 
@@ -45,7 +47,11 @@ document.addEventListener("DOMContentLoaded", () => {
       $("sign-in-error").textContent = `No dev token here (${e.message}): dev tokens come from the local stack only.`;
     }
   });
-  $("sign-out").addEventListener("click", () => signOut(""));
+  $("issuer-sign-in").hidden = !oidcConfigured();
+  $("issuer-sign-in-button").addEventListener("click", startSignIn);
+  $("sign-out").addEventListener("click", signOutEverywhere);
+  // A page restored from the back-forward cache shows what it showed: draw it again (signed out: no data).
+  window.addEventListener("pageshow", (event) => { if (event.persisted) render(); });
   document.querySelectorAll("[data-nav=organization]").forEach((link) => link.addEventListener("click", (event) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
     event.preventDefault();
@@ -64,5 +70,5 @@ document.addEventListener("DOMContentLoaded", () => {
     clearTimeout(resizing);
     resizing = setTimeout(() => { if (document.body.dataset.view === "workspace") redrawDaily(); }, 150);
   });
-  render();
+  resumeSignIn().then((signedIn) => { if (signedIn) render(); });
 });

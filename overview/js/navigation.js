@@ -1,6 +1,7 @@
 // Which view the address shows (?workspace=ID&period=YYYY-MM), and drawing it: the latest render wins.
 
 import { forgetToken, storedToken } from "./api.js";
+import { forgetSession } from "./oidc.js";
 import { $ } from "./dom.js";
 import { currentPeriod, validPeriod } from "./format.js";
 import { renderOrganization } from "./organization-view.js";
@@ -22,8 +23,12 @@ export function showSignIn(message) {
   document.body.dataset.ready = "sign-in";
 }
 
+/** Forgets every token and answer, and takes the data off the page (a back button must find none). */
 export function signOut(message) {
   forgetToken();
+  forgetSession();
+  for (const id of ["tiles", "used-summary", "feature-bar", "daily-chart"]) $(id).replaceChildren();
+  document.querySelectorAll("#main tbody").forEach((body) => body.replaceChildren());
   showSignIn(message || "");
 }
 
@@ -70,7 +75,7 @@ export async function render() {
   } catch (e) {
     if (!isCurrent()) return;
     if (e.status === 401) {
-      signOut("Your token was refused (401 Unauthorized); it may have expired. Sign in again.");
+      signOut("Your sign-in has ended (401 Unauthorized: the token expired and could not be renewed, or was refused). Sign in again.");
     } else if (e.status === 404 && workspace) {
       show("organization");
       $("tiles").replaceChildren();

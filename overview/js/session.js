@@ -17,10 +17,15 @@ function claimsOf(token) {
   }
 }
 
+/** The token's organization: org_id, or custom:org_id in a Cognito ID token (as the API reads it). */
+function organizationOf(claims) {
+  const organization = claims && (claims.org_id || claims["custom:org_id"]);
+  return organization ? String(organization) : null;
+}
+
 export function signedInOrganization() {
   const token = storedToken();
-  const claims = token ? claimsOf(token) : null;
-  return claims && claims.org_id ? String(claims.org_id) : null;
+  return token ? organizationOf(claimsOf(token)) : null;
 }
 
 /** Keeps the pasted token once the API has accepted it; else throws an Error saying what is wrong with it. */
@@ -31,16 +36,18 @@ export async function signIn(rawToken) {
   if (!claims) {
     throw new Error("This is not a JWT: a token is three base64url parts separated by dots. Paste the whole token.");
   }
-  if (!claims.org_id) {
-    throw new Error("This token belongs to no organization (it has no org_id claim): sign in with an organization manager's token.");
+  const organization = organizationOf(claims);
+  if (!organization) {
+    throw Object.assign(new Error("This token belongs to no organization (it has no org_id claim): sign in with an organization manager's token."),
+      { status: 403 });
   }
   if (typeof claims.exp === "number" && claims.exp * 1000 <= Date.now()) {
     throw new Error(`This token expired on ${timeLabel(new Date(claims.exp * 1000).toISOString())} UTC. Get a new one.`);
   }
   try {
-    await organizationRows(String(claims.org_id), currentPeriod(), token);
+    await organizationRows(organization, currentPeriod(), token);
   } catch (e) {
-    throw new Error(signInMessage(e));
+    throw Object.assign(new Error(signInMessage(e)), { status: e.status });
   }
   keepToken(token);
 }

@@ -121,6 +121,7 @@ public final class DevStack implements AutoCloseable {
         running.add(schedules);
         schedules.start();
 
+        OverviewVendor.install(settings.repositoryRoot());
         authorizer = new LocalAuthorizer(data.resolve("jwt-signing-key.json"), apiBase + "/_local");
         api = LocalApiServer.start(settings.port(), HttpApiRoutes.fromTemplate(template), functions, authorizer,
                 new LocalApiServer.LocalEndpoints(schedules::fire, ses::emailsJson,
@@ -207,7 +208,8 @@ public final class DevStack implements AutoCloseable {
 
                 aicredits local stack ready in %.1f s
                   API            %s/v1  (routes from template.yaml, JWT authorizer played locally)
-                  overview       %s/  (sign in with the manager token below)
+                  overview       %s/  (sign in: the local identity provider offers demo users; or paste a dev token)
+                  sign-in issuer %s/_local  (OpenID Connect discovery at /_local/.well-known/openid-configuration)
                   emails         %s/_local/emails
                   schedules      POST %s/_local/schedules/{FunctionLogicalId}?at=2026-12-01T00:00:00Z
                   tokens         %s/_local/token?role=service|admin|manager&org=%s
@@ -222,7 +224,7 @@ public final class DevStack implements AutoCloseable {
                 %s
 
                 Ctrl-C stops everything.
-                """, startup.toMillis() / 1000.0, base, base, base, base, base, DemoData.ORGANIZATION,
+                """, startup.toMillis() / 1000.0, base, base, base, base, base, base, DemoData.ORGANIZATION,
                 demo != null ? "  demo data      organization " + DemoData.ORGANIZATION + ": 3 workspaces, " + demo.previousMonthRuns()
                         + " runs last month, " + demo.thisMonthRuns() + " this month so far\n" : "",
                 authorizer.token("service", null), authorizer.token("admin", null), authorizer.token("manager", DemoData.ORGANIZATION),

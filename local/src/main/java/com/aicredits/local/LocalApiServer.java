@@ -47,7 +47,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * The HTTP API on 127.0.0.1: each request is matched to a route of template.yaml, authorized as API Gateway's JWT
  * authorizer would, turned into a genuine payload-2.0 {@link APIGatewayV2HTTPEvent} and handed to the real handler;
- * its status, headers and body go back as they are. {@code /_local/...} holds the local-only endpoints; any other GET
+ * its status, headers and body go back as they are. {@code /_local/...} holds the local-only endpoints (the dev tokens,
+ * and the identity provider the stack plays, {@link LocalIdentityProvider}); any other GET
  * outside {@code /v1/} may name a file of the overview page's folder ({@code /} is its index.html), and
  * {@code /openapi.yaml} is the API's contract.
  *
@@ -87,6 +88,7 @@ public final class LocalApiServer implements AutoCloseable {
     private final LocalAuthorizer authorizer;
     private final LocalEndpoints endpoints;
     private final StaticFiles overview;
+    private final LocalIdentityProvider identityProvider;
 
     private LocalApiServer(Server server, ServerConnector connector, HttpApiRoutes routes, LocalFunctions functions,
                            LocalAuthorizer authorizer, LocalEndpoints endpoints) {
@@ -97,6 +99,7 @@ public final class LocalApiServer implements AutoCloseable {
         this.authorizer = authorizer;
         this.endpoints = endpoints;
         this.overview = new StaticFiles(endpoints.overviewDirectory());
+        this.identityProvider = new LocalIdentityProvider(authorizer, LocalIdentityProvider.tokenLifetimeFromEnvironment());
     }
 
     /** Binds 127.0.0.1:{@code port} (0: any free port); a taken port is a clear error. */
@@ -202,6 +205,10 @@ public final class LocalApiServer implements AutoCloseable {
         String rawQuery = request.getHttpURI().getQuery();
         Map<String, String> query = query(rawQuery);
         if (path.startsWith("/_local/")) {
+            Optional<LocalIdentityProvider.Answer> signIn = identityProvider.handle(method, path, query, body);
+            if (signIn.isPresent()) {
+                return new Reply(signIn.get().status(), signIn.get().headers(), signIn.get().body());
+            }
             return local(method, path, query);
         }
         if (method.equals("GET") && path.equals("/openapi.yaml")) {

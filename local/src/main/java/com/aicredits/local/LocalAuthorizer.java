@@ -5,6 +5,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -76,13 +77,23 @@ public final class LocalAuthorizer {
             }
             default -> throw new IllegalArgumentException("role must be service, admin or manager; got '" + role + "'");
         }
+        return sign(claims.build());
+    }
+
+    /** {@code claims} signed with the local key (RS256), as the local identity provider's tokens are too. */
+    String sign(JWTClaimsSet claims) {
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims.build());
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
             jwt.sign(new RSASSASigner(key));
             return jwt.serialize();
         } catch (JOSEException e) {
-            throw new IllegalStateException("cannot sign a dev token", e);
+            throw new IllegalStateException("cannot sign a local token", e);
         }
+    }
+
+    /** The public half of the signing key as a JWK Set document (what a JWKS endpoint serves). */
+    String publicKeySetJson() {
+        return new JWKSet(key.toPublicJWK()).toString();
     }
 
     /** Validates the {@code Authorization} header against a route that needs {@code requiredScopes} (any one). */

@@ -51,7 +51,13 @@ final class LaunchedStack implements AutoCloseable {
 
     /** Starts the stack with its clock at {@code clockStart} (null: the machine's own). */
     static LaunchedStack start(Path data, int port, Instant clockStart) throws Exception {
+        return start(data, port, clockStart, java.util.Map.of());
+    }
+
+    /** ... and with {@code environment} added to the stack's (a short token lifetime, say). */
+    static LaunchedStack start(Path data, int port, Instant clockStart, java.util.Map<String, String> environment) throws Exception {
         ProcessBuilder command = command(data, port);
+        command.environment().putAll(environment);
         if (clockStart != null) {
             command.environment().put(Production.CLOCK_START, clockStart.toString());
         }

@@ -215,8 +215,18 @@ public final class HttpApi {
         }
         scopes.addAll(splitList(claims.get("scope")));
         scopes.addAll(splitList(claims.get("scp")));
-        return new Caller(claims.get("sub"), scopes, new LinkedHashSet<>(splitList(claims.get("roles"))), claims.get("org_id"));
+        Set<String> roles = new LinkedHashSet<>(splitList(claims.get("roles")));
+        roles.addAll(splitList(claims.get(COGNITO_GROUPS)));
+        return new Caller(claims.get("sub"), scopes, roles, claims.getOrDefault("org_id", claims.get(COGNITO_ORG_ID)));
     }
+
+    /**
+     * A Cognito user pool's ID token names a user's organization and roles its own way: the custom attribute
+     * {@code custom:org_id} (which only an admin can set) and the groups the user is in. They count as {@code org_id}
+     * and {@code roles} (template.yaml, IdentityProvider Cognito), so no token trigger is needed.
+     */
+    public static final String COGNITO_ORG_ID = "custom:org_id";
+    public static final String COGNITO_GROUPS = "cognito:groups";
 
     /** Splits a claim that API Gateway flattened: {@code a b}, {@code [a b]}, {@code ["a","b"]} or {@code a,b}. */
     static List<String> splitList(String claim) {

@@ -1,0 +1,120 @@
+package com.aicredits.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.app.http.HttpApi;
+import com.aicredits.service.UsageService;
+import com.aicredits.testkit.CloudFormationTemplate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * template.yaml's two ways of signing in: by default the existing issuer JwtIssuer names (the stack as it always was:
+ * no Cognito resource, the authorizer on JwtIssuer and JwtAudience); with IdentityProvider Cognito, a user pool whose
+ * hosted sign-in, page client and tokens fit what the page and the API expect.
+ */
+class TemplateSignInTest {
+    private static final CloudFormationTemplate TEMPLATE = CloudFormationTemplate.load(CloudFormationTemplate.find());
+    private static final String CONDITION = "CreatesUserPool";
+
+    @Test
+    void theDefaultDeployKeepsTheExistingIssuerAndCreatesNoUserPool() {
+        Map<?, ?> parameters = (Map<?, ?>) TEMPLATE.root().get("Parameters");
+        assertThat(((Map<?, ?>) parameters.get("IdentityProvider")).get("Default")).isEqualTo("ExistingIssuer");
+        assertThat(((Map<?, ?>) TEMPLATE.root().get("Conditions")).get(CONDITION))
+                .isEqualTo(Map.of("Fn::Equals", List.of(Map.of("Ref", "IdentityProvider"), "Cognito")));
+
+        List<String> cognito = new ArrayList<>();
+        ((Map<?, ?>) TEMPLATE.root().get("Resources")).forEach((id, resource) -> {
+            if (String.valueOf(((Map<?, ?>) resource).get("Type")).startsWith("AWS::Cognito::")) {
+                cognito.add((String) id);
+                assertThat(((Map<?, ?>) resource).get("Condition")).as(id + "'s condition").isEqualTo(CONDITION);
+            }
+        });
+        assertThat(cognito).contains("ManagersUserPool", "ManagersUserPoolDomain", "OrganizationManagerGroup",
+                "CreditsResourceServer", "OverviewUserPoolClient", "PlatformServiceUserPoolClient", "AdminUserPoolClient");
+
+        Map<?, ?> jwt = jwtConfiguration();
+        assertThat(ifFalse(jwt.get("issuer"))).isEqualTo(Map.of("Ref", "JwtIssuer"));
+        assertThat(ifFalse(jwt.get("audience"))).isEqualTo(Map.of("Ref", "JwtAudience"));
+        assertThat(ifTrue(jwt.get("issuer")).toString()).contains("https://cognito-idp.${AWS::Region}").contains("${ManagersUserPool}");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void thePagesClientIsPublicWithCodeAndItsUrlsFromParameters() {
+        Map<String, Object> client = TEMPLATE.effectiveProperties("OverviewUserPoolClient");
+        assertThat(client.get("GenerateSecret")).isEqualTo(false);
+        assertThat(client.get("AllowedOAuthFlows")).isEqualTo(List.of("code"));
+        assertThat((List<Object>) client.get("AllowedOAuthScopes")).contains("openid");
+        assertThat(client.get("CallbackURLs")).isEqualTo(Map.of("Ref", "OverviewCallbackUrls"));
+        assertThat(client.get("LogoutURLs")).isEqualTo(Map.of("Ref", "OverviewLogoutUrls"));
+        // The ID token carries the organization; the user must not be able to change it.
+        assertThat((List<Object>) client.get("ReadAttributes")).contains(HttpApi.COGNITO_ORG_ID);
+        assertThat((List<Object>) client.get("WriteAttributes")).doesNotContain(HttpApi.COGNITO_ORG_ID);
+        assertThat(TEMPLATE.effectiveProperties("ManagersUserPool").get("AdminCreateUserConfig"))
+                .isEqualTo(Map.of("AllowAdminCreateUserOnly", true));
+        List<?> schema = (List<?>) TEMPLATE.effectiveProperties("ManagersUserPool").get("Schema");
+        assertThat(schema).anySatisfy(attribute -> assertThat("custom:" + ((Map<?, ?>) attribute).get("Name"))
+                .isEqualTo(HttpApi.COGNITO_ORG_ID));
+        assertThat(TEMPLATE.effectiveProperties("OrganizationManagerGroup").get("GroupName")).isEqualTo(UsageService.MANAGER_ROLE);
+    }
+
+    @Test
+    void theResourceServerGrantsEveryScopeTheRoutesAskFor() {
+        Set<String> asked = new TreeSet<>();
+        TEMPLATE.resourcesOfType("AWS::Serverless::Function").keySet().forEach(id -> {
+            Object events = TEMPLATE.effectiveProperties(id).get("Events");
+            if (events instanceof Map<?, ?> map) {
+                map.values().forEach(event -> {
+                    Object auth = ((Map<?, ?>) ((Map<?, ?>) event).get("Properties")).get("Auth");
+                    if (auth instanceof Map<?, ?> authMap && authMap.get("AuthorizationScopes") instanceof List<?> scopes) {
+                        scopes.forEach(scope -> asked.add(String.valueOf(scope)));
+                    }
+                });
+            }
+        });
+        Map<String, Object> server = TEMPLATE.effectiveProperties("CreditsResourceServer");
+        Set<String> granted = new TreeSet<>();
+        ((List<?>) server.get("Scopes")).forEach(scope -> granted.add(server.get("Identifier") + "/" + ((Map<?, ?>) scope).get("ScopeName")));
+        assertThat(asked).isNotEmpty();
+        assertThat(granted).containsAll(asked);
+        assertThat(TEMPLATE.effectiveProperties("PlatformServiceUserPoolClient").get("AllowedOAuthScopes"))
+                .isEqualTo(List.of("credits/record"));
+        assertThat(TEMPLATE.effectiveProperties("AdminUserPoolClient").get("AllowedOAuthScopes")).isEqualTo(List.of("credits/admin"));
+    }
+
+    @Test
+    void theOutputsNameTheIssuerAlwaysAndTheUserPoolOnlyWhenThereIsOne() {
+        Map<?, ?> outputs = (Map<?, ?>) TEMPLATE.root().get("Outputs");
+        assertThat(((Map<?, ?>) outputs.get("SignInIssuer")).get("Condition")).isNull();
+        for (String output : List.of("ManagersUserPoolId", "OverviewClientId", "OverviewLogoutUrl", "CognitoTokenUrl",
+                "PlatformServiceClientId")) {
+            assertThat(((Map<?, ?>) outputs.get(output)).get("Condition")).as(output).isEqualTo(CONDITION);
+        }
+    }
+
+    private static Map<?, ?> jwtConfiguration() {
+        Map<?, ?> auth = (Map<?, ?>) TEMPLATE.effectiveProperties("HttpApi").get("Auth");
+        Map<?, ?> authorizer = (Map<?, ?>) ((Map<?, ?>) auth.get("Authorizers")).get("JwtAuthorizer");
+        return (Map<?, ?>) authorizer.get("JwtConfiguration");
+    }
+
+    private static Object ifTrue(Object conditional) {
+        return branch(conditional, 1);
+    }
+
+    private static Object ifFalse(Object conditional) {
+        return branch(conditional, 2);
+    }
+
+    private static Object branch(Object conditional, int index) {
+        List<?> arguments = (List<?>) ((Map<?, ?>) conditional).get("Fn::If");
+        assertThat(arguments.getFirst()).isEqualTo(CONDITION);
+        return arguments.get(index);
+    }
+}
