@@ -44,6 +44,17 @@ class ByosDebitsIntegrationTest {
     }
 
     @Test
+    void theSampleByosEventIsRecorded() {
+        api.workspace("ws-acme-prod", "PRO", AGENTS_ON_OWN_MODEL);
+
+        Response response = DebitFixture.send(api.handler, ApiEvents.load("record-execution-byos.json"));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        assertThat(response.json().get("model").asText()).isEqualTo("BYOS");
+        assertThat(response.json().get("executionId").asText()).isEqualTo("agent-run-88d1");
+    }
+
+    @Test
     void aByosRunOfAFeatureNotEnabledIsRefusedWritesNothingAndLeavesTheIdFree() {
         api.workspace("ws-closed", "PRO", Map.of());
         api.workspace("ws-agents", "PRO", AGENTS_ON_OWN_MODEL);
