@@ -9,7 +9,8 @@ export function renderExecutions(workspaceId, period, page, append) {
   const body = $("executions").tBodies[0];
   const rows = page.items.map((r) => el("tr", { "data-execution": r.executionId },
     el("td", {}, timeLabel(r.occurredAt)),
-    el("td", {}, el("code", {}, r.activity)),
+    el("td", {}, el("code", {}, r.activity),
+      r.model === "BYOS" ? el("span", { class: "own-model", title: "runs on your own model subscription (BYOS)" }, " own model") : ""),
     el("td", {}, featureName(r.feature)),
     el("td", { class: "number" }, formatCredits(r.creditsConsumed), r.refundedAt ? el("span", { class: "refunded" }, " refunded") : ""),
     el("td", { class: "number" }, formatCredits(r.creditsUsed)),

@@ -73,7 +73,20 @@ public final class AiCreditsClient {
      * {@link AiCreditsException.Unavailable} when no attempt got a definite answer within the total timeout.
      */
     public Recorded record(String workspaceId, String executionId, String activity, Instant occurredAt) {
-        Answer answer = send("POST", workspacePath(workspaceId) + "/executions", body(executionId, activity, occurredAt));
+        return record(workspaceId, executionId, activity, occurredAt, Model.PLATFORM);
+    }
+
+    /** Whose model subscription a run used: the platform's, or the workspace's own (BYOS, priced apart). */
+    public enum Model {
+        PLATFORM, BYOS
+    }
+
+    /**
+     * As above, for a run on {@code model}; a BYOS run of a feature the workspace has not enabled for BYOS is refused
+     * with {@link AiCreditsException.ByosNotEnabled}.
+     */
+    public Recorded record(String workspaceId, String executionId, String activity, Instant occurredAt, Model model) {
+        Answer answer = send("POST", workspacePath(workspaceId) + "/executions", body(executionId, activity, occurredAt, model));
         if (answer.status() != 201 && answer.status() != 200) {
             throw refusal(answer);
         }
@@ -83,7 +96,12 @@ public final class AiCreditsClient {
 
     /** The dry run: whether the run would be recorded now, for how many credits; writes nothing. */
     public DryRun check(String workspaceId, String executionId, String activity) {
-        Answer answer = send("POST", workspacePath(workspaceId) + "/executions:check", body(executionId, activity, null));
+        return check(workspaceId, executionId, activity, Model.PLATFORM);
+    }
+
+    /** The dry run of a run on {@code model}. */
+    public DryRun check(String workspaceId, String executionId, String activity, Model model) {
+        Answer answer = send("POST", workspacePath(workspaceId) + "/executions:check", body(executionId, activity, null, model));
         if (answer.status() != 200) {
             throw refusal(answer);
         }
@@ -228,12 +246,15 @@ public final class AiCreditsClient {
         }
     }
 
-    private static String body(String executionId, String activity, Instant occurredAt) {
+    private static String body(String executionId, String activity, Instant occurredAt, Model model) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("executionId", Objects.requireNonNull(executionId, "executionId"));
         body.put("activity", Objects.requireNonNull(activity, "activity"));
         if (occurredAt != null) {
             body.put("occurredAt", occurredAt.toString());
+        }
+        if (model == Model.BYOS) {
+            body.put("model", model.name());
         }
         try {
             return JSON.writeValueAsString(body);

@@ -4,7 +4,8 @@ import java.util.List;
 
 /** The catalog version in force and, when an amendment is scheduled, {@code next} (else null). */
 public record Pricing(String version, String effectiveFrom, List<ActivityPrice> activities, Pricing next) {
-    public record ActivityPrice(String activity, String feature, String description, long credits) {
+    /** {@code byosCredits}: the price of a run on the workspace's own model (BYOS). */
+    public record ActivityPrice(String activity, String feature, String description, long credits, long byosCredits) {
     }
 
     /** The credits of one run of {@code activity} in this version. */

@@ -88,6 +88,18 @@ class AiCreditsClientRetriesTest {
     }
 
     @Test
+    void aByosRunSaysSoAndItsRecordCarriesTheModel() throws Exception {
+        AiCreditsClient client = client(new Step(201, RECORD.replace("\"priceVersion\":\"2026-01-01\"}",
+                "\"priceVersion\":\"2026-01-01\",\"model\":\"BYOS\"}")), new Step(201, RECORD));
+        Recorded byos = client.record("ws-1", "run-1", "task.execution", null, AiCreditsClient.Model.BYOS);
+        Recorded platform = client.record("ws-1", "run-2", "task.execution");
+        assertThat(bodies.get(0)).contains("\"model\":\"BYOS\"");
+        assertThat(bodies.get(1)).doesNotContain("model");
+        assertThat(byos.record().model()).isEqualTo("BYOS");
+        assertThat(platform.record().model()).as("a record stored before BYOS").isNull();
+    }
+
+    @Test
     void aReplayWithNoLostAttemptIsAReplay() throws Exception {
         AiCreditsClient client = client(new Step(429, "{\"message\":\"Too Many Requests\"}"), new Step(503, error("contention")),
                 new Step(200, RECORD));

@@ -1,5 +1,8 @@
 package com.aicredits.local;
 
+import com.aicredits.domain.Byos;
+import com.aicredits.domain.ExecutionModel;
+import com.aicredits.domain.Feature;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PriceCatalog;
 import com.aicredits.domain.Tier;
@@ -24,14 +27,21 @@ import java.util.function.Consumer;
 /**
  * The demo organization written on a first start: three workspaces on different tiers, the previous calendar month
  * complete and this month so far, each at its own steady pace and recorded in {@code occurredAt} order through the
- * same services the handlers use (so every balance is a real ledger, and the stream fires the real alerts).
+ * same services the handlers use (so every balance is a real ledger, and the stream fires the real alerts). The MSSP
+ * runs every third of its AI agent runs on its own model subscription (BYOS, enabled for AI agents).
  */
 final class DemoData {
     static final String ORGANIZATION = "org-demo";
 
     /** {@code monthlyPace}: the share of its allocation the workspace uses in a whole month. */
     private record DemoWorkspace(String id, String name, Tier tier, double monthlyPace, List<String> activityMix) {
+        boolean byosAgents() {
+            return id.equals(BYOS_WORKSPACE);
+        }
     }
+
+    /** The workspace whose AI agents may run on its own model subscription. */
+    static final String BYOS_WORKSPACE = "ws-demo-mssp";
 
     private static final List<DemoWorkspace> WORKSPACES = List.of(
             new DemoWorkspace("ws-demo-soc", "Acme SOC", Tier.ESSENTIAL, 0.93,
@@ -69,7 +79,8 @@ final class DemoData {
         Period previous = current.previous();
         for (DemoWorkspace demo : WORKSPACES) {
             workspaces.put(demo.id(), new WorkspaceSpec(null, ORGANIZATION, demo.name(), demo.tier().name(), null, true, null, null,
-                    List.of("secops-lead@acme.example"), null, null));
+                    List.of("secops-lead@acme.example"), null, null,
+                    demo.byosAgents() ? new Byos.Spec(true, "openai", List.of(Feature.AI_AGENT.name())) : null));
         }
         double elapsed = (double) Duration.between(current.start(), now).toMillis()
                 / Duration.between(current.start(), current.end()).toMillis();
@@ -102,15 +113,20 @@ final class DemoData {
         Random random = new Random(demo.id().hashCode() * 31L + period.toString().hashCode());
         long target = Math.round(demo.tier().monthlyCredits() * demo.monthlyPace() * shareOfMonth);
         List<String> activities = new ArrayList<>();
+        List<ExecutionModel> models = new ArrayList<>();
+        int agentRuns = 0;
         for (long credits = 0; credits < target; ) {
             String activity = demo.activityMix().get(random.nextInt(demo.activityMix().size()));
+            boolean agent = CATALOG.priceAt(activity, period.start()).feature() == Feature.AI_AGENT;
+            ExecutionModel model = demo.byosAgents() && agent && agentRuns++ % 3 == 0 ? ExecutionModel.BYOS : ExecutionModel.PLATFORM;
             activities.add(activity);
-            credits += CATALOG.priceAt(activity, period.start()).credits();
+            models.add(model);
+            credits += CATALOG.priceAt(activity, period.start()).credits(model);
         }
         List<Instant> times = spread(random, period.start(), until, activities.size());
         for (int run = 0; run < activities.size(); run++) {
             debits.record(demo.id(), new RecordExecution("demo-" + period + "-" + demo.id() + "-" + (run + 1),
-                    activities.get(run), times.get(run).toString()));
+                    activities.get(run), times.get(run).toString(), models.get(run).name()));
         }
         return activities.size();
     }

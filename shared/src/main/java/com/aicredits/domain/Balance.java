@@ -5,14 +5,16 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A workspace's balance for one period: the allocation, the running ledger's head (used, sequence) and the
- * counters by feature and by day. It also carries the workspace settings a debit needs (hard limit, Cases,
- * pricing model), so a debit reads and writes this one item. {@code revision} grows with every write: it is
+ * counters by feature and by day (and BYOS runs by feature). It also carries the workspace settings a debit needs (hard
+ * limit, Cases, pricing model, the features enabled for BYOS), so a debit reads and writes this one item. {@code revision} grows with every write: it is
  * the compare-and-set token of the debit transaction.
  */
 public record Balance(
@@ -24,13 +26,15 @@ public record Balance(
         int hardLimitPercent,
         boolean casesEnabled,
         PricingModel pricingModel,
+        Set<Feature> byosFeatures,
         long used,
         long sequence,
         long revision,
         Map<Feature, Long> usedByFeature,
         List<Long> dailyCredits,
         long freeExecutions,
-        long casesCounted) {
+        long casesCounted,
+        Map<Feature, Long> byosExecutions) {
 
     public Balance {
         EnumMap<Feature, Long> features = new EnumMap<>(Feature.class);
@@ -42,13 +46,28 @@ public record Balance(
             throw new IllegalArgumentException("expected " + period.lengthInDays() + " daily counters, got " + dailyCredits.size());
         }
         dailyCredits = List.copyOf(dailyCredits);
+        byosFeatures = byosFeatures.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(byosFeatures));
+        EnumMap<Feature, Long> byos = new EnumMap<>(Feature.class);
+        for (Feature feature : Feature.values()) {
+            byos.put(feature, byosExecutions.getOrDefault(feature, 0L));
+        }
+        byosExecutions = Collections.unmodifiableMap(byos);
+    }
+
+    /** A balance without BYOS (no feature enabled for it, no BYOS run counted). */
+    public Balance(String workspaceId, String organizationId, Period period, long baseCredits, long addonCredits,
+                   int hardLimitPercent, boolean casesEnabled, PricingModel pricingModel, long used, long sequence,
+                   long revision, Map<Feature, Long> usedByFeature, List<Long> dailyCredits, long freeExecutions,
+                   long casesCounted) {
+        this(workspaceId, organizationId, period, baseCredits, addonCredits, hardLimitPercent, casesEnabled, pricingModel,
+                Set.of(), used, sequence, revision, usedByFeature, dailyCredits, freeExecutions, casesCounted, Map.of());
     }
 
     /** The full shape of a period nobody has debited yet. */
     public static Balance open(Workspace workspace, Period period, long addonCredits) {
         return new Balance(workspace.workspaceId(), workspace.organizationId(), period, workspace.baseMonthlyCredits(),
                 addonCredits, workspace.hardLimitPercent(), workspace.casesEnabled(), workspace.pricingModel(),
-                0, 0, 0, Map.of(), Collections.nCopies(period.lengthInDays(), 0L), 0, 0);
+                workspace.byosFeatures(), 0, 0, 0, Map.of(), Collections.nCopies(period.lengthInDays(), 0L), 0, 0, Map.of());
     }
 
     public long allocated() {
@@ -64,11 +83,24 @@ public record Balance(
         return Math.multiplyExact(allocated(), hardLimitPercent) / 100;
     }
 
-    /** Why this balance refuses the charge (403 without Cases, 402 above the hard limit), if it does. */
+    /** BYOS runs in this period, all features together. */
+    public long byosExecutionsTotal() {
+        return byosExecutions.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * Why this balance refuses the charge (403 without Cases or BYOS for its feature, 402 above the hard limit), if it
+     * does.
+     */
     public Optional<CreditsException> refusal(Charge charge) {
         if (charge.feature().isCaseFeature() && !casesEnabled) {
             return Optional.of(CreditsException.forbidden("cases_disabled", "workspace " + workspaceId
                     + " does not have Cases enabled; activity '" + charge.price().activity().key() + "' is not available"));
+        }
+        if (charge.byos() && !byosFeatures.contains(charge.feature())) {
+            return Optional.of(CreditsException.forbidden("byos_not_enabled", "workspace " + workspaceId
+                    + " has not enabled BYOS (its own model subscription) for " + charge.feature() + "; activity '"
+                    + charge.price().activity().key() + "' cannot run with model BYOS"));
         }
         if (charge.credits() > 0 && used + charge.credits() > hardLimitCredits()) {
             return Optional.of(new CreditsException(402, "hard_limit_exceeded", String.format(
@@ -91,14 +123,20 @@ public record Balance(
             features.merge(charge.feature(), charge.credits(), Long::sum);
             daily.set(day - 1, daily.get(day - 1) + charge.credits());
         }
+        Map<Feature, Long> byos = byosExecutions;
+        if (charge.byos()) {
+            byos = new EnumMap<>(byosExecutions);
+            byos.merge(charge.feature(), 1L, Long::sum);
+        }
         return new Balance(workspaceId, organizationId, period, baseCredits, addonCredits, hardLimitPercent, casesEnabled,
-                pricingModel, used + charge.credits(), sequence + 1, revision + 1, features, daily,
-                freeExecutions + (charge.free() ? 1 : 0), casesCounted + (charge.countedAsCase() ? 1 : 0));
+                pricingModel, byosFeatures, used + charge.credits(), sequence + 1, revision + 1, features, daily,
+                freeExecutions + (charge.free() ? 1 : 0), casesCounted + (charge.countedAsCase() ? 1 : 0), byos);
     }
 
     /**
      * The balance after a refund line: the record's credits leave {@code used}, its feature and the day it occurred
-     * (so the daily chart shows net usage by the day of the run). Counts of runs (free, cases) stay: the runs happened.
+     * (so the daily chart shows net usage by the day of the run). Counts of runs (free, cases, BYOS) stay: the runs
+     * happened.
      */
     public Balance refund(UsageRecord refunded) {
         if (!refunded.period().equals(period.toString())) {
@@ -113,26 +151,27 @@ public record Balance(
             daily.set(day - 1, daily.get(day - 1) - credits);
         }
         return new Balance(workspaceId, organizationId, period, baseCredits, addonCredits, hardLimitPercent, casesEnabled,
-                pricingModel, used - credits, sequence + 1, revision + 1, features, daily, freeExecutions, casesCounted);
+                pricingModel, byosFeatures, used - credits, sequence + 1, revision + 1, features, daily, freeExecutions,
+                casesCounted, byosExecutions);
     }
 
-    /** The same ledger under the workspace's new settings (tier, hard limit, Cases, pricing model). */
+    /** The same ledger under the workspace's new settings (tier, hard limit, Cases, pricing model, BYOS). */
     public Balance withSettingsOf(Workspace workspace) {
         return new Balance(workspaceId, workspace.organizationId(), period, workspace.baseMonthlyCredits(), addonCredits,
-                workspace.hardLimitPercent(), workspace.casesEnabled(), workspace.pricingModel(), used, sequence,
-                revision + 1, usedByFeature, dailyCredits, freeExecutions, casesCounted);
+                workspace.hardLimitPercent(), workspace.casesEnabled(), workspace.pricingModel(), workspace.byosFeatures(),
+                used, sequence, revision + 1, usedByFeature, dailyCredits, freeExecutions, casesCounted, byosExecutions);
     }
 
     /** The same ledger with {@code credits} more add-on credits this period (a purchase). */
     public Balance withMoreAddonCredits(long credits) {
         return new Balance(workspaceId, organizationId, period, baseCredits, addonCredits + credits, hardLimitPercent,
-                casesEnabled, pricingModel, used, sequence, revision + 1, usedByFeature, dailyCredits, freeExecutions,
-                casesCounted);
+                casesEnabled, pricingModel, byosFeatures, used, sequence, revision + 1, usedByFeature, dailyCredits,
+                freeExecutions, casesCounted, byosExecutions);
     }
 
     public boolean hasSettingsOf(Workspace workspace) {
         return baseCredits == workspace.baseMonthlyCredits() && hardLimitPercent == workspace.hardLimitPercent()
                 && casesEnabled == workspace.casesEnabled() && pricingModel == workspace.pricingModel()
-                && organizationId.equals(workspace.organizationId());
+                && byosFeatures.equals(workspace.byosFeatures()) && organizationId.equals(workspace.organizationId());
     }
 }

@@ -9,4 +9,8 @@ public record Price(Activity activity, String version) {
     public long credits() {
         return activity.credits();
     }
+
+    public long credits(ExecutionModel model) {
+        return activity.credits(model);
+    }
 }

@@ -22,7 +22,8 @@ public record RefundLine(
         String recordedAt,
         String priceVersion,
         String entry,
-        String refundReason) {
+        String refundReason,
+        ExecutionModel model) {
 
     public static final String ENTRY = "REFUND";
 
@@ -30,6 +31,7 @@ public record RefundLine(
     public static RefundLine of(UsageRecord refunded, Balance after, Instant refundedAt, String reason) {
         return new RefundLine(refunded.executionId(), refunded.workspaceId(), refunded.activity(), refunded.feature(),
                 -refunded.creditsConsumed(), after.used(), after.remaining(), after.allocated(), after.sequence(),
-                refunded.period(), refunded.occurredAt(), Timestamps.format(refundedAt), refunded.priceVersion(), ENTRY, reason);
+                refunded.period(), refunded.occurredAt(), Timestamps.format(refundedAt), refunded.priceVersion(), ENTRY, reason,
+                refunded.model() == null ? ExecutionModel.PLATFORM : refunded.model());
     }
 }

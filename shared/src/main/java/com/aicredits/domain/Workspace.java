@@ -26,6 +26,7 @@ public record Workspace(
         List<String> notificationEmails,
         List<Integer> thresholds,
         int hardLimitPercent,
+        Byos byos,
         @JsonIgnore List<AddonPackage> addons,
         @JsonIgnore long version) {
 
@@ -43,6 +44,14 @@ public record Workspace(
         notificationEmails = List.copyOf(notificationEmails);
         thresholds = thresholds == null ? null : List.copyOf(thresholds);
         addons = addons == null ? List.of() : List.copyOf(addons);
+    }
+
+    /** A workspace without a BYOS setting (no run may use the customer's own model). */
+    public Workspace(String workspaceId, String organizationId, String name, Tier tier, PricingModel pricingModel,
+                     boolean casesEnabled, Long monthlyCredits, Integer agentInstanceLimit, List<String> notificationEmails,
+                     List<Integer> thresholds, int hardLimitPercent, List<AddonPackage> addons, long version) {
+        this(workspaceId, organizationId, name, tier, pricingModel, casesEnabled, monthlyCredits, agentInstanceLimit,
+                notificationEmails, thresholds, hardLimitPercent, null, addons, version);
     }
 
     /**
@@ -88,7 +97,8 @@ public record Workspace(
         }
         return new Workspace(workspaceId, organizationId, name.strip(), tier, pricingModel,
                 spec.casesEnabled() == null || spec.casesEnabled(), monthlyCredits, agentLimit,
-                validEmails(spec.notificationEmails()), validThresholds(spec.thresholds()), hardLimitPercent, List.of(), 0);
+                validEmails(spec.notificationEmails()), validThresholds(spec.thresholds()), hardLimitPercent,
+                Byos.fromSpec(spec.byos()), List.of(), 0);
     }
 
     private static List<String> validEmails(List<String> emails) {
@@ -172,12 +182,18 @@ public record Workspace(
 
     public Workspace withVersion(long newVersion) {
         return new Workspace(workspaceId, organizationId, name, tier, pricingModel, casesEnabled, monthlyCredits,
-                agentInstanceLimit, notificationEmails, thresholds, hardLimitPercent, addons, newVersion);
+                agentInstanceLimit, notificationEmails, thresholds, hardLimitPercent, byos, addons, newVersion);
     }
 
     public Workspace withAddons(List<AddonPackage> newAddons) {
         return new Workspace(workspaceId, organizationId, name, tier, pricingModel, casesEnabled, monthlyCredits,
-                agentInstanceLimit, notificationEmails, thresholds, hardLimitPercent, newAddons, version);
+                agentInstanceLimit, notificationEmails, thresholds, hardLimitPercent, byos, newAddons, version);
+    }
+
+    /** The features whose runs may use the customer's own model (none without a BYOS setting). */
+    @JsonIgnore
+    public java.util.Set<Feature> byosFeatures() {
+        return byos == null ? java.util.EnumSet.noneOf(Feature.class) : byos.enabledFeatures();
     }
 
     /** Same settings, whatever the version. */

@@ -17,5 +17,14 @@ public record WorkspaceSpec(
         Integer agentInstanceLimit,
         List<String> notificationEmails,
         List<Integer> thresholds,
-        Integer hardLimitPercent) {
+        Integer hardLimitPercent,
+        Byos.Spec byos) {
+
+    /** A spec without a BYOS setting. */
+    public WorkspaceSpec(String workspaceId, String organizationId, String name, String tier, String pricingModel,
+                         Boolean casesEnabled, Long monthlyCredits, Integer agentInstanceLimit,
+                         List<String> notificationEmails, List<Integer> thresholds, Integer hardLimitPercent) {
+        this(workspaceId, organizationId, name, tier, pricingModel, casesEnabled, monthlyCredits, agentInstanceLimit,
+                notificationEmails, thresholds, hardLimitPercent, null);
+    }
 }

@@ -37,7 +37,7 @@ public final class PriceCatalogFile {
             Map<String, Activity> activities = new LinkedHashMap<>();
             for (JsonNode a : v.withArray("activities")) {
                 Activity activity = new Activity(a.get("key").asText(), Feature.valueOf(a.get("feature").asText()),
-                        a.get("description").asText(), a.get("credits").asLong());
+                        a.get("description").asText(), a.get("credits").asLong(), a.required("byosCredits").asLong());
                 activities.put(activity.key(), activity);
             }
             versions.add(new PriceCatalog.Version(v.get("version").asText(), Instant.parse(v.get("effectiveFrom").asText()), activities));

@@ -178,14 +178,32 @@ public final class EmailLayout {
         return html.append("</td></tr></table></td></tr></table></body></html>").toString();
     }
 
-    /** The rows after the features: free runs, and cases counted where cases are counted (LEGACY). */
+    /**
+     * The rows after the features: free runs, cases counted where cases are counted (LEGACY), and the period's runs on
+     * the workspace's own model where it may run any (BYOS).
+     */
     public static List<Fact> runsWithoutCredits(Balance balance) {
         List<Fact> rows = new ArrayList<>();
         rows.add(new Fact("Free runs (no credits)", grouped(balance.freeExecutions())));
         if (balance.pricingModel() == PricingModel.LEGACY || balance.casesCounted() > 0) {
             rows.add(new Fact("Cases counted (LEGACY pricing)", grouped(balance.casesCounted())));
         }
+        if (!balance.byosFeatures().isEmpty() || balance.byosExecutionsTotal() > 0) {
+            rows.add(byosRuns(balance));
+        }
         return rows;
+    }
+
+    /** {@code 14 (AI agents 12, AI tasks 2)}: the period's BYOS runs, by feature where there are any. */
+    static Fact byosRuns(Balance balance) {
+        List<String> byFeature = new ArrayList<>();
+        balance.byosExecutions().forEach((feature, runs) -> {
+            if (runs > 0) {
+                byFeature.add(EmailText.featureName(feature) + " " + grouped(runs));
+            }
+        });
+        return new Fact("Runs on your own model (BYOS)", grouped(balance.byosExecutionsTotal())
+                + (byFeature.isEmpty() ? "" : " (" + String.join(", ", byFeature) + ")"));
     }
 
     /** {@code 30,000 credits (monthly 5,000 + add-ons 25,000)}. */

@@ -39,9 +39,9 @@ public final class Metrics {
      * dashboard may name (a test reads the template and fails on anything else).
      */
     public static final Map<String, List<Set<String>>> CATALOG = Map.of(
-            CREDITS_DEBITED, List.of(Set.of("Feature"), Set.of()),
-            DEBITS, List.of(Set.of("Feature"), Set.of()),
-            DEBIT_LATENCY, List.of(Set.of("Feature"), Set.of()),
+            CREDITS_DEBITED, List.of(Set.of("Feature"), Set.of(), Set.of("Model")),
+            DEBITS, List.of(Set.of("Feature"), Set.of(), Set.of("Model")),
+            DEBIT_LATENCY, List.of(Set.of("Feature"), Set.of(), Set.of("Model")),
             DEBITS_REFUSED, List.of(Set.of("Reason")),
             DEBIT_REPLAYS, List.of(Set.of()),
             THRESHOLDS_FIRED, List.of(Set.of("Threshold")),
@@ -57,7 +57,12 @@ public final class Metrics {
      * for all features together (a percentile cannot be summed across features afterwards).
      */
     public static void debited(String feature, long credits, long latencyMillis) {
-        emit("debit recorded", Map.of("Feature", feature), true,
+        debited(feature, "PLATFORM", credits, latencyMillis);
+    }
+
+    /** A new debit on {@code model} (PLATFORM or BYOS): as above, and by model too, on the same line. */
+    public static void debited(String feature, String model, long credits, long latencyMillis) {
+        emit("debit recorded", List.of(List.of("Feature"), List.of(), List.of("Model")), Map.of("Feature", feature, "Model", model),
                 Map.of(CREDITS_DEBITED, credits, DEBITS, 1L, DEBIT_LATENCY, latencyMillis));
     }
 
@@ -96,6 +101,14 @@ public final class Metrics {
      * Count but the latency (milliseconds).
      */
     static void emit(String message, Map<String, String> dimensions, boolean rollup, Map<String, Long> values, Object... fields) {
+        List<List<String>> sets = rollup && !dimensions.isEmpty()
+                ? List.of(List.copyOf(dimensions.keySet()), List.of()) : List.of(List.copyOf(dimensions.keySet()));
+        emit(message, sets, dimensions, values, fields);
+    }
+
+    /** One EMF line with these dimension sets, each naming keys of {@code dimensions}. */
+    static void emit(String message, List<List<String>> dimensionSets, Map<String, String> dimensions, Map<String, Long> values,
+                     Object... fields) {
         long now = System.currentTimeMillis();
         StringWriter text = new StringWriter(512);
         try (JsonGenerator json = JSON.createGenerator(text)) {
@@ -106,13 +119,11 @@ public final class Metrics {
             json.writeStartObject();
             json.writeStringField("Namespace", namespace());
             json.writeArrayFieldStart("Dimensions");
-            json.writeStartArray();
-            for (String dimension : dimensions.keySet()) {
-                json.writeString(dimension);
-            }
-            json.writeEndArray();
-            if (rollup && !dimensions.isEmpty()) {
+            for (List<String> set : dimensionSets) {
                 json.writeStartArray();
+                for (String dimension : set) {
+                    json.writeString(dimension);
+                }
                 json.writeEndArray();
             }
             json.writeEndArray();

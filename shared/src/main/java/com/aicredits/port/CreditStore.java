@@ -1,6 +1,7 @@
 package com.aicredits.port;
 
 import com.aicredits.domain.Balance;
+import com.aicredits.domain.ExecutionModel;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.RefundLine;
 import com.aicredits.domain.UsageRecord;
@@ -78,10 +79,15 @@ public interface CreditStore {
     }
 
     /**
-     * A usage record as stored: its activity (to tell a replay from a conflict), its exact response body as the debit
-     * returned it (a replay returns it unchanged, forever) and, once refunded, the refund (null before).
+     * A usage record as stored: its activity and model (to tell a replay from a conflict), its exact response body as
+     * the debit returned it (a replay returns it unchanged, forever) and, once refunded, the refund (null before).
      */
-    record StoredRecord(String activity, String body, Refund refund) {
+    record StoredRecord(String activity, String body, Refund refund, ExecutionModel model) {
+        /** A record of a run on the platform's model. */
+        public StoredRecord(String activity, String body, Refund refund) {
+            this(activity, body, refund, ExecutionModel.PLATFORM);
+        }
+
         /** The record as lists and the refund answer show it: the debit's body, plus the refund once there is one. */
         public String currentBody() {
             if (refund == null) {

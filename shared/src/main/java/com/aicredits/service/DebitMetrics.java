@@ -25,7 +25,7 @@ public final class DebitMetrics {
             throw e;
         }
         if (outcome.created()) {
-            Metrics.debited(outcome.record().feature().name(), outcome.record().creditsConsumed(),
+            Metrics.debited(outcome.record().feature().name(), outcome.record().model().name(), outcome.record().creditsConsumed(),
                     (System.nanoTime() - started) / 1_000_000);
         } else {
             Metrics.replayed();

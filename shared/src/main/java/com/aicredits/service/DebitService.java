@@ -4,6 +4,7 @@ import com.aicredits.domain.Allocation;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Charge;
 import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.ExecutionModel;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Price;
@@ -59,9 +60,10 @@ public final class DebitService {
 
     public DebitOutcome record(String workspaceId, RecordExecution request) {
         String executionId = checkedExecutionId(workspaceId, request);
+        ExecutionModel model = ExecutionModel.parse(request.model());
         Run run = run(workspaceId, executionId, request, clock.instant());
         if (run.recorded() != null) {
-            return replay(run.recorded().record(), request.activity(), executionId);
+            return replay(run.recorded().record(), request.activity(), model, executionId);
         }
         Instant occurredAt = run.occurredAt();
         Price price = run.price();
@@ -69,14 +71,14 @@ public final class DebitService {
         ReentrantLock lock = balanceLocks[Math.floorMod((workspaceId + '#' + period).hashCode(), balanceLocks.length)];
         lock.lock();
         try {
-            return append(workspaceId, executionId, request.activity(), occurredAt, period, price);
+            return append(workspaceId, executionId, request.activity(), model, occurredAt, period, price);
         } finally {
             lock.unlock();
         }
     }
 
-    private DebitOutcome append(String workspaceId, String executionId, String activity, Instant occurredAt,
-                                Period period, Price price) {
+    private DebitOutcome append(String workspaceId, String executionId, String activity, ExecutionModel model,
+                                Instant occurredAt, Period period, Price price) {
         Balance balance = cache.get(workspaceId, period);
         Workspace workspace = null;
         int conflicts = 0;
@@ -94,19 +96,19 @@ public final class DebitService {
                 balance = view.balance();
             }
             Balance before = balance != null ? balance : Allocation.opening(workspace, period);
-            Charge charge = Charge.of(price, before.pricingModel());
+            Charge charge = Charge.of(price, before.pricingModel(), model);
             Optional<CreditsException> refusal = before.refusal(charge);
             if (refusal.isPresent()) {
                 // Never refuse on a cached or eventually consistent view: confirm on a consistent read, which also
                 // finds a replay (a recorded execution is answered even if the pool is now exhausted).
                 LedgerView fresh = store.read(workspaceId, period, executionId, true);
                 if (fresh.record() != null) {
-                    return replay(fresh.record(), activity, executionId);
+                    return replay(fresh.record(), activity, model, executionId);
                 }
                 workspace = requireWorkspace(fresh, workspaceId);
                 balance = fresh.balance();
                 before = balance != null ? balance : Allocation.opening(workspace, period);
-                charge = Charge.of(price, before.pricingModel());
+                charge = Charge.of(price, before.pricingModel(), model);
                 refusal = before.refusal(charge);
                 if (refusal.isPresent()) {
                     throw refusal.get();
@@ -123,7 +125,7 @@ public final class DebitService {
                     return DebitOutcome.created(body, record);
                 }
                 case AppendResult.AlreadyRecorded recorded -> {
-                    return replay(recorded.existing(), activity, executionId);
+                    return replay(recorded.existing(), activity, model, executionId);
                 }
                 case AppendResult.BalanceChanged changed -> {
                     // Another debit committed first and its balance came back: try again at once. Backing off here
@@ -158,21 +160,22 @@ public final class DebitService {
      */
     public CheckResult check(String workspaceId, RecordExecution request) {
         String executionId = checkedExecutionId(workspaceId, request);
+        ExecutionModel model = ExecutionModel.parse(request.model());
         Instant now = clock.instant();
         Run run = run(workspaceId, executionId, request, now);
         if (run.recorded() != null) {
             // Answered with the current period's balance: the request names no valid period.
-            return alreadyRecorded(workspaceId, run.recorded(), request.activity(), Period.of(now));
+            return alreadyRecorded(workspaceId, run.recorded(), request.activity(), model, Period.of(now));
         }
         Price price = run.price();
         Period period = Period.of(run.occurredAt());
         LedgerView view = store.read(workspaceId, period, executionId, true);
         Workspace workspace = requireWorkspace(view, workspaceId);
         if (view.record() != null) {
-            return alreadyRecorded(workspaceId, view, request.activity(), period);
+            return alreadyRecorded(workspaceId, view, request.activity(), model, period);
         }
         Balance balance = view.balance() != null ? view.balance() : Allocation.opening(workspace, period);
-        Charge charge = Charge.of(price, balance.pricingModel());
+        Charge charge = Charge.of(price, balance.pricingModel(), model);
         Optional<CreditsException> refusal = balance.refusal(charge);
         return new CheckResult(refusal.isEmpty(), charge.credits(), balance.remaining() - charge.credits(),
                 refusal.map(CreditsException::getMessage).orElse(null));
@@ -199,13 +202,19 @@ public final class DebitService {
         }
     }
 
-    /** The dry run of an id already recorded: what a debit would answer (the stored record, or 409 for another activity). */
-    private static CheckResult alreadyRecorded(String workspaceId, LedgerView view, String activity, Period period) {
+    /**
+     * The dry run of an id already recorded: what a debit would answer (the stored record, or 409 for another activity
+     * or model).
+     */
+    private static CheckResult alreadyRecorded(String workspaceId, LedgerView view, String activity, ExecutionModel model,
+                                               Period period) {
         Workspace workspace = requireWorkspace(view, workspaceId);
         Balance balance = view.balance() != null ? view.balance() : Allocation.opening(workspace, period);
         boolean sameActivity = view.record().activity().equals(activity);
-        return new CheckResult(sameActivity, 0, balance.remaining(), sameActivity
+        boolean sameRun = sameActivity && view.record().model() == model;
+        return new CheckResult(sameRun, 0, balance.remaining(), sameRun
                 ? "already recorded: recording it again returns the stored record and debits nothing"
+                : sameActivity ? "executionId already recorded with model " + view.record().model()
                 : "executionId already recorded for activity '" + view.record().activity() + "'");
     }
 
@@ -245,10 +254,14 @@ public final class DebitService {
         return view.workspace();
     }
 
-    private static DebitOutcome replay(StoredRecord existing, String activity, String executionId) {
+    private static DebitOutcome replay(StoredRecord existing, String activity, ExecutionModel model, String executionId) {
         if (!existing.activity().equals(activity)) {
             throw CreditsException.conflict("execution_id_reused", "executionId " + executionId
                     + " was already recorded for activity '" + existing.activity() + "', not " + CreditsException.quote(activity));
+        }
+        if (existing.model() != model) {
+            throw CreditsException.conflict("execution_id_reused", "executionId " + executionId
+                    + " was already recorded with model " + existing.model() + ", not " + model);
         }
         return DebitOutcome.replayed(existing.body());
     }

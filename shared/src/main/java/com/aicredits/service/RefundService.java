@@ -62,7 +62,7 @@ public final class RefundService {
             RefundLine line = RefundLine.of(record, after, now, reason);
             switch (store.refund(new CreditStore.RefundWrite(executionId, refund, line, Json.write(line), balance, after))) {
                 case RefundResult.Committed committed -> {
-                    return new Refunded(new StoredRecord(stored.activity(), stored.body(), refund).currentBody(), true);
+                    return new Refunded(new StoredRecord(stored.activity(), stored.body(), refund, stored.model()).currentBody(), true);
                 }
                 case RefundResult.AlreadyRefunded already -> {
                     if (already.existing() == null) {

@@ -62,12 +62,14 @@ public final class UsageService {
     /** The workspace usage response; field order is the response's. */
     public record WorkspaceUsage(String workspaceId, String period, long creditsAllocated, long creditsUsed,
                                  long creditsRemaining, double percentUsed, long hardLimitCredits,
-                                 Map<Feature, Long> byFeature, long freeExecutions, long casesCounted, List<Day> daily,
+                                 Map<Feature, Long> byFeature, long freeExecutions, long casesCounted,
+                                 Map<Feature, Long> byosExecutions, List<Day> daily,
                                  List<Integer> thresholdsReached, ForecastView forecast) {
     }
 
     public record WorkspaceRow(String workspaceId, String name, String tier, long creditsAllocated, long creditsUsed,
-                               long creditsRemaining, double percentUsed, Map<Feature, Long> byFeature) {
+                               long creditsRemaining, double percentUsed, Map<Feature, Long> byFeature,
+                               long byosExecutions) {
     }
 
     public WorkspaceUsage workspaceUsage(Caller caller, String workspaceId, String periodText) {
@@ -89,7 +91,7 @@ public final class UsageService {
                 : Forecast.tooEarly(period, now) ? ForecastView.tooEarlyToTell() : ForecastView.of(Forecast.of(balance, now));
         return new WorkspaceUsage(workspaceId, period.toString(), balance.allocated(), balance.used(), balance.remaining(),
                 Thresholds.percentUsed(balance), balance.hardLimitCredits(), byFeature(balance), balance.freeExecutions(),
-                balance.casesCounted(), daily(balance, current ? now.atOffset(ZoneOffset.UTC).getDayOfMonth() : period.lengthInDays()),
+                balance.casesCounted(), new LinkedHashMap<>(balance.byosExecutions()), daily(balance, current ? now.atOffset(ZoneOffset.UTC).getDayOfMonth() : period.lengthInDays()),
                 reached, forecast);
     }
 
@@ -116,7 +118,8 @@ public final class UsageService {
         for (Workspace workspace : page.items()) {
             Balance balance = balances.getOrDefault(workspace.workspaceId(), Allocation.opening(workspace, period));
             rows.add(new WorkspaceRow(workspace.workspaceId(), workspace.name(), workspace.tier().name(), balance.allocated(),
-                    balance.used(), balance.remaining(), Thresholds.percentUsed(balance), byFeature(balance)));
+                    balance.used(), balance.remaining(), Thresholds.percentUsed(balance), byFeature(balance),
+                    balance.byosExecutionsTotal()));
         }
         return new UsageStore.Page<>(rows, page.nextCursor());
     }

@@ -31,6 +31,27 @@ class BalanceTest {
     }
 
     @Test
+    void aByosRunIsALedgerLineCountedByFeatureAndRefusedWhereItsFeatureIsNotEnabled() {
+        Workspace byos = Workspace.fromSpec("ws", new WorkspaceSpec(null, "org", "WS", "DEV", null, null, null, null, null, null,
+                null, new Byos.Spec(true, "bedrock", List.of("AI_AGENT"))));
+        Balance opened = Balance.open(byos, Period.of(AT), 0);
+        Charge agent = Charge.of(catalog.priceAt("agent.execution", AT), PricingModel.EXTEND, ExecutionModel.BYOS);
+        Charge task = Charge.of(catalog.priceAt("task.execution", AT), PricingModel.EXTEND, ExecutionModel.BYOS);
+
+        Balance after = opened.debit(agent, AT);
+
+        assertThat(opened.byosFeatures()).containsExactly(Feature.AI_AGENT);
+        assertThat(opened.refusal(agent)).isEmpty();
+        assertThat(after.sequence()).isEqualTo(1);
+        assertThat(after.used()).isZero();
+        assertThat(after.byosExecutions()).containsEntry(Feature.AI_AGENT, 1L).containsEntry(Feature.AI_TASK, 0L);
+        assertThat(after.byosExecutionsTotal()).isEqualTo(1);
+        assertThat(opened.refusal(task)).get().extracting(CreditsException::code).isEqualTo("byos_not_enabled");
+        assertThat(Balance.open(workspace("DEV", null, 200, true), Period.of(AT), 0).refusal(agent)).isPresent();
+        assertThat(opened.hasSettingsOf(workspace("DEV", null, 200, true))).as("BYOS is a setting the balance follows").isFalse();
+    }
+
+    @Test
     void aPartnerWorkspaceAllocatesItsOwnMonthlyCredits() {
         assertThat(Balance.open(workspace("M_PARTNER", 3_333L, 150, true), Period.of(AT), 0).hardLimitCredits())
                 .isEqualTo(4_999);

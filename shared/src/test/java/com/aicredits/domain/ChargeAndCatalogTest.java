@@ -26,6 +26,22 @@ class ChargeAndCatalogTest {
     }
 
     @Test
+    void aByosRunIsPricedAtTheByosPriceFreeStaysFreeAndLegacyCasesStayCounted() {
+        Price agent = new Price(new Activity("agent.execution", Feature.AI_AGENT, "agent", 6, 2), "v2");
+        Price investigation = new Price(new Activity("case.investigation", Feature.CASE_INVESTIGATION, "case", 12, 3), "v2");
+        Price free = catalog.priceAt("builder.assist", NOW);
+
+        assertThat(Charge.of(agent, PricingModel.EXTEND, ExecutionModel.BYOS).credits()).isEqualTo(2);
+        assertThat(Charge.of(agent, PricingModel.EXTEND, ExecutionModel.PLATFORM).credits()).isEqualTo(6);
+        assertThat(Charge.of(free, PricingModel.EXTEND, ExecutionModel.BYOS).credits()).isZero();
+        Charge legacyCase = Charge.of(investigation, PricingModel.LEGACY, ExecutionModel.BYOS);
+        assertThat(legacyCase.credits()).isZero();
+        assertThat(legacyCase.countedAsCase()).isTrue();
+        assertThat(catalog.priceAt("agent.execution", NOW).credits(ExecutionModel.BYOS)).as("the shipped BYOS price").isZero();
+        assertThatThrownBy(() -> new Activity("builder.assist", Feature.FREE, "free", 0, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aDebitIsPricedByTheVersionInForceAtItsOccurredAt() {
         Activity cheap = new Activity("task.execution", Feature.AI_TASK, "task", 1);
         Activity dear = new Activity("task.execution", Feature.AI_TASK, "task", 2);

@@ -34,6 +34,19 @@ class AlertEmailsTest {
     }
 
     @Test
+    void anAlertCarriesThePeriodsByosRunsWhereTheWorkspaceMayRunAny() {
+        Balance byos = new Balance("ws-1", "org-1", Period.parse("2026-11"), 500, 0, 200, true, PricingModel.EXTEND,
+                java.util.Set.of(Feature.AI_AGENT), 455, 47, 47, Map.of(Feature.AI_AGENT, 455L), Collections.nCopies(30, 0L), 0, 0,
+                Map.of(Feature.AI_AGENT, 7L));
+
+        Email email = emails.threshold(workspace, byos, 90, Instant.parse("2026-11-20T00:00:00Z"));
+
+        assertThat(email.text()).contains("Runs on your own model (BYOS): 7 (AI agents 7)\n");
+        assertThat(email.html()).contains("Runs on your own model (BYOS)");
+        assertThat(emails.threshold(workspace, balance, 90, Instant.parse("2026-11-20T00:00:00Z")).text()).doesNotContain("own model");
+    }
+
+    @Test
     void belowEightyPercentNoAddOnIsSuggested() {
         assertThat(emails.threshold(workspace, balance, 50, Instant.parse("2026-11-20T00:00:00Z")).text()).doesNotContain("Add-on packages");
     }

@@ -3,6 +3,9 @@ package com.aicredits.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.domain.Allocation;
 import com.aicredits.domain.Balance;
+import com.aicredits.domain.Byos;
+import com.aicredits.domain.ExecutionModel;
+import com.aicredits.domain.Feature;
 import com.aicredits.domain.Charge;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PriceCatalog;
@@ -132,6 +135,28 @@ class SummaryEmailsTest {
                 .contains("Unused credits do not roll over.\n");
         // Above 100% the bar is the used credits, with a mark where the allocation ends (500 of 620: 80.645%).
         assertThat(email.html()).contains("width:80.645%;height:8px").doesNotContain("data-unused");
+    }
+
+    @Test
+    void theSummaryCarriesTheMonthsByosRunsWhereTheWorkspaceMayRunAny() {
+        Workspace plain = workspace("Acme Production", Tier.PRO, PricingModel.EXTEND);
+        Workspace byos = new Workspace("ws-acme-prod", "org-acme", "Acme Production", Tier.PRO, PricingModel.EXTEND, true, null,
+                null, List.of("secops-lead@acme.example"), null, 200,
+                new Byos(true, "openai", List.of(Feature.AI_AGENT, Feature.AI_TASK)), List.of(), 4);
+        Balance closed = november(byos, 0, 2, 0, 0);
+        for (int i = 0; i < 12; i++) {
+            closed = closed.debit(Charge.of(catalog.priceAt("agent.execution", IN_NOVEMBER), PricingModel.EXTEND,
+                    ExecutionModel.BYOS), IN_NOVEMBER);
+        }
+        closed = closed.debit(Charge.of(catalog.priceAt("task.execution", IN_NOVEMBER), PricingModel.EXTEND,
+                ExecutionModel.BYOS), IN_NOVEMBER);
+
+        Email email = emails.summary(byos, closed, null);
+
+        assertThat(email.text()).contains("  Runs on your own model (BYOS): 13 (AI agents 12, AI tasks 1)\n")
+                .contains("12 of 5,000 credits");
+        assertThat(email.html()).contains("Runs on your own model (BYOS)").contains("13 (AI agents 12, AI tasks 1)");
+        assertThat(emails.summary(plain, november(plain, 0, 2, 0, 0), null).text()).doesNotContain("own model");
     }
 
     @Test

@@ -72,8 +72,16 @@ class AiCreditsClientIntegrationTest {
         assertThat(again.replay()).isTrue();
         assertThat(again.record()).isEqualTo(first.record());
 
+        workspace("ws-client-byos", "\"tier\":\"PRO\",\"byos\":{\"enabled\":true,\"provider\":\"google\",\"features\":[\"AI_AGENT\"]}");
+        Recorded byos = client.record("ws-client-byos", "client-byos-1", "agent.execution", null, AiCreditsClient.Model.BYOS);
+        assertThat(byos.created()).isTrue();
+        assertThat(byos.record().model()).isEqualTo("BYOS");
+        assertThat(byos.record().creditsConsumed()).isZero();
+        assertThat(first.record().model()).isEqualTo("PLATFORM");
+
         Pricing pricing = client.pricing();
         assertThat(pricing.creditsOf("case.investigation")).isEqualTo(12);
+        assertThat(pricing.activities()).allSatisfy(activity -> assertThat(activity.byosCredits()).isZero());
         assertThat(pricing.version()).isNotBlank();
     }
 
@@ -92,6 +100,8 @@ class AiCreditsClientIntegrationTest {
                 });
         assertThatThrownBy(() -> client.record("ws-client-nocases", "nocases-1", "case.conversation"))
                 .isInstanceOf(AiCreditsException.CasesDisabled.class);
+        assertThatThrownBy(() -> client.record("ws-client-nocases", "byos-1", "agent.execution", null, AiCreditsClient.Model.BYOS))
+                .isInstanceOf(AiCreditsException.ByosNotEnabled.class);
         client.record("ws-client-nocases", "reused-1", "task.execution");
         assertThatThrownBy(() -> client.record("ws-client-nocases", "reused-1", "agent.execution"))
                 .isInstanceOf(AiCreditsException.ExecutionIdReused.class);

@@ -41,7 +41,7 @@ final class ApiRoutes {
     /** The values a parameter or field takes; the fuzz sends only values outside them. */
     enum Kind {
         RESOURCE_ID, EXECUTION_ID, ACTIVITY, TIMESTAMP, NAME, TIER, PRICING_MODEL, TERM, BOOLEAN, HARD_LIMIT_PERCENT,
-        AGENT_LIMIT, ADDON_CREDITS, EMAILS, THRESHOLDS, TEXT, PERIOD, LIMIT, CURSOR
+        AGENT_LIMIT, ADDON_CREDITS, EMAILS, THRESHOLDS, TEXT, PERIOD, LIMIT, CURSOR, MODEL, BYOS
     }
 
     /** A path or query parameter; {@code value} is the valid one, null to leave a query parameter out. */
@@ -70,7 +70,8 @@ final class ApiRoutes {
     private static final List<Field> EXECUTION_BODY = List.of(
             new Field("executionId", Kind.EXECUTION_ID, "\"rel-fuzz-new-run\"", true),
             new Field("activity", Kind.ACTIVITY, "\"task.execution\"", true),
-            new Field("occurredAt", Kind.TIMESTAMP, "\"" + OCCURRED_AT + "\"", false));
+            new Field("occurredAt", Kind.TIMESTAMP, "\"" + OCCURRED_AT + "\"", false),
+            new Field("model", Kind.MODEL, "\"PLATFORM\"", false));
     private static final List<Param> PAGING = List.of(new Param("period", Kind.PERIOD, CURRENT_PERIOD),
             new Param("limit", Kind.LIMIT, "10"), new Param("cursor", Kind.CURSOR, null));
 
@@ -93,7 +94,8 @@ final class ApiRoutes {
                             new Field("agentInstanceLimit", Kind.AGENT_LIMIT, "30", false),
                             new Field("notificationEmails", Kind.EMAILS, "[\"secops@rel-a.example\"]", false),
                             new Field("thresholds", Kind.THRESHOLDS, "[80,100]", false),
-                            new Field("hardLimitPercent", Kind.HARD_LIMIT_PERCENT, "200", false)))),
+                            new Field("hardLimitPercent", Kind.HARD_LIMIT_PERCENT, "200", false),
+                            new Field("byos", Kind.BYOS, "{\"enabled\":false,\"features\":[]}", false)))),
             Map.entry("GET /v1/workspaces/{workspaceId}", new Spec(Caller.ADMIN, WORKSPACE_PATH, List.of(), null)),
             Map.entry("POST /v1/workspaces/{workspaceId}/addons",
                     new Spec(Caller.ADMIN, WORKSPACE_PATH, List.of(), List.of(

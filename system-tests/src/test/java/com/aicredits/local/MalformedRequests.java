@@ -222,6 +222,14 @@ final class MalformedRequests {
                 return pick(new String[] {"[0]", "[1001]", "[80,80]", "[-5]", twentyOneThresholds(), "[\"80\"]", "[80.5]", "[null]",
                         "80", "{}", "\"80,90\"", "[true]"}, r);
             }
+            case BYOS -> {
+                return pick(new String[] {"{\"enabled\":true,\"provider\":\"openai\",\"features\":[]}",
+                        "{\"enabled\":true,\"provider\":\"mistral\",\"features\":[\"AI_AGENT\"]}",
+                        "{\"enabled\":true,\"features\":[\"AI_AGENT\"]}", "{\"features\":[\"AI_AGENT\"]}",
+                        "{\"enabled\":true,\"provider\":\"openai\",\"features\":[\"AI_AGENT\",\"AI_AGENT\"]}",
+                        "{\"enabled\":true,\"provider\":\"openai\",\"features\":[\"ai_agent\"]}",
+                        "{\"enabled\":\"yes\",\"features\":[]}", "{\"enabled\":false,\"apiKey\":\"sk-1\"}", "true", "[]", "\"BYOS\""}, r);
+            }
             case TEXT -> {
                 if (field.required() && r.nextInt(5) == 0) {
                     return "null";
@@ -250,7 +258,7 @@ final class MalformedRequests {
             case ACTIVITY -> r.nextInt(4) == 0 ? hugeString(r, 200 + r.nextInt(5000)) : pick(BAD_ACTIVITIES, r);
             case TIMESTAMP -> r.nextInt(6) == 0 ? hugeString(r, 100 + r.nextInt(5000)) : pick(BAD_TIMESTAMPS, r);
             case NAME -> r.nextBoolean() ? pick(new String[] {"", "   ", "\t\n", "\u2003"}, r) : tooLongText(r, 201);
-            case TIER, PRICING_MODEL, TERM -> r.nextInt(5) == 0 ? hugeString(r, 100 + r.nextInt(3000)) : pick(BAD_ENUMS, r);
+            case TIER, PRICING_MODEL, TERM, MODEL -> r.nextInt(5) == 0 ? hugeString(r, 100 + r.nextInt(3000)) : pick(BAD_ENUMS, r);
             case PERIOD -> r.nextInt(6) == 0 ? hugeString(r, 100 + r.nextInt(1500)) : pick(BAD_PERIODS, r);
             case LIMIT -> pick(BAD_LIMITS, r);
             case CURSOR -> badCursor(r);

@@ -181,6 +181,48 @@ abstract class OverviewBrowserIntegrationTest {
     }
 
     @Test
+    void aWorkspaceOnItsOwnModelShowsItsByosRunsPerFeatureAndInTheExecutions() throws Exception {
+        // Last month, complete: the demo MSSP ran every third AI agent run on its own model.
+        String byosWorkspace = DemoData.BYOS_WORKSPACE;
+        String previous = com.aicredits.domain.Period.parse(api("/v1/workspaces/" + byosWorkspace + "/usage").get("period").asText())
+                .previous().toString();
+        JsonNode usage = api("/v1/workspaces/" + byosWorkspace + "/usage?period=" + previous);
+        JsonNode executions = api("/v1/workspaces/" + byosWorkspace + "/executions?limit=100&period=" + previous);
+        assertThat(usage.at("/byosExecutions/AI_AGENT").asLong()).as("the demo has BYOS runs").isPositive();
+        signIn();
+        browser.get(stack.base() + "/?workspace=" + byosWorkspace + "&period=" + previous);
+        awaitReady("workspace");
+
+        assertThat(browser.findElement(By.id("byos-heading")).isDisplayed()).isTrue();
+        for (String feature : FEATURE_NAMES.keySet()) {
+            WebElement cell = browser.findElement(By.cssSelector("#feature-legend tr[data-feature='" + feature + "'] td.byos-runs"));
+            assertThat(Long.parseLong(cell.getDomAttribute("data-byos-runs"))).as(feature)
+                    .isEqualTo(usage.at("/byosExecutions/" + feature).asLong());
+        }
+        assertThat(browser.findElement(By.id("free-note")).getText()).contains("runs on your own model (BYOS)");
+        // About one run in nine is BYOS: "Show more" until the table holds one (at most 100 rows, the API page read).
+        for (int page = 1; page < 5 && browser.findElements(By.cssSelector("#executions .own-model")).isEmpty(); page++) {
+            int shown = browser.findElements(By.cssSelector("#executions tr[data-execution]")).size();
+            browser.findElement(By.id("more-executions")).click();
+            new WebDriverWait(browser, WAIT).until(d -> d.findElements(By.cssSelector("#executions tr[data-execution]")).size() > shown);
+        }
+        Map<String, JsonNode> records = new java.util.HashMap<>();
+        executions.get("items").forEach(record -> records.put(record.get("executionId").asText(), record));
+        List<WebElement> rows = browser.findElements(By.cssSelector("#executions tr[data-execution]"));
+        for (WebElement row : rows) {
+            JsonNode record = records.get(row.getDomAttribute("data-execution"));
+            assertThat(row.findElements(By.cssSelector(".own-model"))).as(String.valueOf(record))
+                    .hasSize(record.path("model").asText().equals("BYOS") ? 1 : 0);
+        }
+        assertThat(browser.findElements(By.cssSelector("#executions .own-model"))).isNotEmpty();
+        screenshot("workspace-byos");
+
+        openWorkspace();
+        assertThat(browser.findElement(By.id("byos-heading")).isDisplayed()).as("a workspace without BYOS runs").isFalse();
+        assertNoConsoleErrors("showing BYOS runs");
+    }
+
+    @Test
     void theDailyChartsLastPointIsTheMonthsUsedTotal() throws Exception {
         JsonNode usage = api("/v1/workspaces/" + WORKSPACE + "/usage");
         JsonNode executions = api("/v1/workspaces/" + WORKSPACE + "/executions?limit=20");

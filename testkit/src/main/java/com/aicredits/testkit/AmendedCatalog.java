@@ -17,12 +17,20 @@ public final class AmendedCatalog {
     private AmendedCatalog() {
     }
 
-    /** Today's catalog, and from December 2026: investigations at 15, tasks at 2, and a new activity at 20. */
+    /** The BYOS fee of an agent run from December 2026 (0 before, as in the shipped catalog). */
+    public static final long AGENT_BYOS_FEE = 2;
+
+    /**
+     * Today's catalog, and from December 2026: investigations at 15, tasks at 2, a new activity at 20, and agent runs on
+     * the customer's own model at {@link #AGENT_BYOS_FEE}.
+     */
     public static PriceCatalog fromDecember() {
         PriceCatalog.Version current = PriceCatalogFile.loadDefault().versionAt(EFFECTIVE.minusSeconds(1));
         Map<String, Activity> december = new LinkedHashMap<>(current.activities());
         december.put("case.investigation", new Activity("case.investigation", Feature.CASE_INVESTIGATION, "investigation", 15));
         december.put("task.execution", new Activity("task.execution", Feature.AI_TASK, "task", 2));
+        Activity agent = current.activities().get("agent.execution");
+        december.put("agent.execution", new Activity(agent.key(), agent.feature(), agent.description(), agent.credits(), AGENT_BYOS_FEE));
         december.put("agent.deep-research", new Activity("agent.deep-research", Feature.AI_AGENT, "long agent run", 20));
         return new PriceCatalog(List.of(current, new PriceCatalog.Version(VERSION, EFFECTIVE, december)));
     }

@@ -2,6 +2,8 @@ package com.aicredits.adapter.dynamodb;
 
 import com.aicredits.domain.AddonPackage;
 import com.aicredits.domain.Balance;
+import com.aicredits.domain.Byos;
+import com.aicredits.domain.ExecutionModel;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PricingModel;
@@ -13,9 +15,11 @@ import com.aicredits.port.CreditStore.StoredRecord;
 import com.aicredits.port.CreditStore;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -31,6 +35,9 @@ final class Items {
     static final String ACTIVITY = "activity";
     static final String REFUNDED_AT = "refundedAt";
     static final String REFUND_REASON = "refundReason";
+    /** On a record item only when BYOS: absent (every record stored before BYOS existed) is PLATFORM. */
+    static final String MODEL = "model";
+    static final String BYOS_FEATURES = "byosFeatures";
 
     private Items() {
     }
@@ -59,6 +66,14 @@ final class Items {
             item.put("thresholds", AttributeValue.fromL(ws.thresholds().stream().map(t -> n(t)).toList()));
         }
         item.put("hardLimitPercent", n(ws.hardLimitPercent()));
+        if (ws.byos() != null) {
+            Map<String, AttributeValue> byos = new HashMap<>(Map.of("enabled", AttributeValue.fromBool(ws.byos().enabled()),
+                    "features", AttributeValue.fromL(ws.byos().features().stream().map(f -> s(f.name())).toList())));
+            if (ws.byos().provider() != null) {
+                byos.put("provider", s(ws.byos().provider()));
+            }
+            item.put("byos", AttributeValue.fromM(byos));
+        }
         if (!ws.addons().isEmpty()) {
             item.put("addons", AttributeValue.fromL(ws.addons().stream().map(a -> AttributeValue.fromM(Map.of(
                     "purchaseId", s(a.purchaseId()), "monthlyCredits", n(a.monthlyCredits()), "term", s(a.term().name()),
@@ -78,8 +93,14 @@ final class Items {
                 item.get("notificationEmails").l().stream().map(AttributeValue::s).toList(),
                 item.containsKey("thresholds") ? item.get("thresholds").l().stream().map(v -> Integer.parseInt(v.n())).toList() : null,
                 (int) num(item, "hardLimitPercent"),
+                item.containsKey("byos") ? byos(item.get("byos").m()) : null,
                 item.containsKey("addons") ? item.get("addons").l().stream().map(v -> addon(v.m())).toList() : List.of(),
                 num(item, VERSION));
+    }
+
+    private static Byos byos(Map<String, AttributeValue> m) {
+        return new Byos(m.get("enabled").bool(), m.containsKey("provider") ? str(m, "provider") : null,
+                m.get("features").l().stream().map(v -> Feature.valueOf(v.s())).toList());
     }
 
     private static AddonPackage addon(Map<String, AttributeValue> m) {
@@ -99,6 +120,8 @@ final class Items {
         item.put("hardLimitPercent", n(b.hardLimitPercent()));
         item.put("casesEnabled", AttributeValue.fromBool(b.casesEnabled()));
         item.put("pricingModel", s(b.pricingModel().name()));
+        // Always written, even empty: an update sets only the attributes that differ, so disabling must overwrite it.
+        item.put(BYOS_FEATURES, AttributeValue.fromL(b.byosFeatures().stream().map(f -> s(f.name())).toList()));
         item.put(USED, n(b.used()));
         item.put("sequence", n(b.sequence()));
         item.put(REVISION, n(b.revision()));
@@ -111,6 +134,9 @@ final class Items {
         }
         item.put("freeExecutions", n(b.freeExecutions()));
         item.put("casesCounted", n(b.casesCounted()));
+        for (Map.Entry<Feature, Long> byos : b.byosExecutions().entrySet()) {
+            item.put(byosAttribute(byos.getKey()), n(byos.getValue()));
+        }
         return item;
     }
 
@@ -124,21 +150,36 @@ final class Items {
         for (int day = 1; day <= period.lengthInDays(); day++) {
             daily.add(num(item, dayAttribute(day)));
         }
+        // Balances written before BYOS existed have neither attribute: no feature enabled, no BYOS run.
+        Map<Feature, Long> byos = new EnumMap<>(Feature.class);
+        for (Feature feature : Feature.values()) {
+            AttributeValue count = item.get(byosAttribute(feature));
+            byos.put(feature, count == null ? 0L : Long.parseLong(count.n()));
+        }
+        Set<Feature> byosFeatures = EnumSet.noneOf(Feature.class);
+        if (item.containsKey(BYOS_FEATURES)) {
+            item.get(BYOS_FEATURES).l().forEach(v -> byosFeatures.add(Feature.valueOf(v.s())));
+        }
         return new Balance(str(item, "workspaceId"), str(item, "organizationId"), period, num(item, "baseCredits"),
                 num(item, "addonCredits"), (int) num(item, "hardLimitPercent"), item.get("casesEnabled").bool(),
-                PricingModel.valueOf(str(item, "pricingModel")), num(item, USED), num(item, "sequence"),
-                num(item, REVISION), features, daily, num(item, "freeExecutions"), num(item, "casesCounted"));
+                PricingModel.valueOf(str(item, "pricingModel")), byosFeatures, num(item, USED), num(item, "sequence"),
+                num(item, REVISION), features, daily, num(item, "freeExecutions"), num(item, "casesCounted"), byos);
     }
 
     static Map<String, AttributeValue> record(UsageRecord r, String body) {
-        return ledgerLine(Keys.execution(r.workspaceId(), r.executionId()), "EXECUTION", r.workspaceId(), r.period(),
-                r.sequence(), r.activity(), r.feature(), r.creditsConsumed(), body);
+        Map<String, AttributeValue> item = ledgerLine(Keys.execution(r.workspaceId(), r.executionId()), "EXECUTION",
+                r.workspaceId(), r.period(), r.sequence(), r.activity(), r.feature(), r.creditsConsumed(), body);
+        if (r.model() == ExecutionModel.BYOS) {
+            item.put(MODEL, s(r.model().name()));
+        }
+        return item;
     }
 
     static StoredRecord storedRecord(Map<String, AttributeValue> item) {
         CreditStore.Refund refund = item.containsKey(REFUNDED_AT)
                 ? new CreditStore.Refund(str(item, REFUNDED_AT), str(item, REFUND_REASON)) : null;
-        return new StoredRecord(str(item, ACTIVITY), str(item, BODY), refund);
+        return new StoredRecord(str(item, ACTIVITY), str(item, BODY), refund,
+                item.containsKey(MODEL) ? ExecutionModel.valueOf(str(item, MODEL)) : ExecutionModel.PLATFORM);
     }
 
     /** A refund's ledger line: listed with the debits of its period (GSI1), under its own sort key. */
@@ -165,6 +206,10 @@ final class Items {
 
     static String featureAttribute(Feature feature) {
         return "feature_" + feature.name();
+    }
+
+    static String byosAttribute(Feature feature) {
+        return "byos_" + feature.name();
     }
 
     static String dayAttribute(int dayOfMonth) {

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ConcurrentClients {
     /** What the clients saw. {@code answeredByReplay}: a new execution answered 200 (its first answer was lost). */
-    record Run(Map<String, String> activityOf, Map<String, String> firstBodies, List<String> wrong, int newExecutions,
+    record Run(Map<String, String> activityOf, Map<String, String> modelOf, Map<String, String> firstBodies, List<String> wrong, int newExecutions,
                int replays, int answeredByReplay, int clientRetries, int gaveUp) {
     }
 
@@ -29,7 +29,14 @@ final class ConcurrentClients {
 
     static Run run(List<RecordExecutionHandler> containers, String workspaceId, String idPrefix, String[] activities,
                    int threads, int requestsPerThread, int maxAttempts) throws Exception {
+        return run(containers, workspaceId, idPrefix, activities, new String[] {"PLATFORM"}, threads, requestsPerThread, maxAttempts);
+    }
+
+    /** As above, each new execution on one of {@code models} in turn (PLATFORM: the body names no model); replays keep theirs. */
+    static Run run(List<RecordExecutionHandler> containers, String workspaceId, String idPrefix, String[] activities,
+                   String[] models, int threads, int requestsPerThread, int maxAttempts) throws Exception {
         Map<String, String> activityOf = new ConcurrentHashMap<>();
+        Map<String, String> modelOf = new ConcurrentHashMap<>();
         Map<String, String> firstBodies = new ConcurrentHashMap<>();
         List<String> wrong = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger newExecutions = new AtomicInteger();
@@ -49,10 +56,12 @@ final class ConcurrentClients {
                         boolean replay = i % 10 == 9;
                         String executionId = replay ? mine.get((i * 7) % mine.size()) : idPrefix + thread + "-" + i;
                         String activity = replay ? activityOf.get(executionId) : activities[(thread + i) % activities.length];
+                        String model = replay ? modelOf.get(executionId) : models[(thread + i / activities.length) % models.length];
+                        String modelField = model.equals("PLATFORM") ? "" : ",\"model\":\"" + model + "\"";
                         Response response = null;
                         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
                             response = DebitFixture.send(handler, ApiEvents.load("record-execution.json", workspaceId,
-                                    "{\"executionId\":\"" + executionId + "\",\"activity\":\"" + activity + "\"}"));
+                                    "{\"executionId\":\"" + executionId + "\",\"activity\":\"" + activity + "\"" + modelField + "}"));
                             if (response.status() != 503) {
                                 break;
                             }
@@ -76,6 +85,7 @@ final class ConcurrentClients {
                         }
                         mine.add(executionId);
                         activityOf.put(executionId, activity);
+                        modelOf.put(executionId, model);
                         firstBodies.put(executionId, response.body());
                     }
                     return null;
@@ -87,7 +97,7 @@ final class ConcurrentClients {
         } finally {
             pool.shutdown();
         }
-        return new Run(activityOf, firstBodies, wrong, newExecutions.get(), replays.get(), answeredByReplay.get(),
+        return new Run(activityOf, modelOf, firstBodies, wrong, newExecutions.get(), replays.get(), answeredByReplay.get(),
                 clientRetries.get(), gaveUp.get());
     }
 }

@@ -37,7 +37,8 @@ class DebitMetricsIntegrationTest {
             assertThat(debited).hasSize(2);
             JsonNode investigation = debited.getFirst();
             assertThat(directive(investigation).get("Namespace").asText()).isEqualTo("aicredits");
-            assertThat(directive(investigation).get("Dimensions").toString()).isEqualTo("[[\"Feature\"],[]]");
+            assertThat(directive(investigation).get("Dimensions").toString()).isEqualTo("[[\"Feature\"],[],[\"Model\"]]");
+            assertThat(investigation.get("Model").asText()).isEqualTo("PLATFORM");
             assertThat(directive(investigation).get("Metrics").toString()).contains("{\"Name\":\"DebitLatency\",\"Unit\":\"Milliseconds\"}");
             assertThat(investigation.get("DebitLatency").asLong()).isNotNegative();
             assertThat(investigation.get("Feature").asText()).isEqualTo("CASE_INVESTIGATION");

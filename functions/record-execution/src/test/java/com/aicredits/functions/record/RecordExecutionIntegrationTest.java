@@ -25,7 +25,7 @@ class RecordExecutionIntegrationTest {
         JsonNode record = response.json();
         assertThat(fieldNames(record)).containsExactly("executionId", "workspaceId", "activity", "feature",
                 "creditsConsumed", "creditsUsed", "creditsRemaining", "creditsAllocated", "sequence", "period",
-                "occurredAt", "recordedAt", "priceVersion");
+                "occurredAt", "recordedAt", "priceVersion", "model");
         assertThat(record.get("executionId").asText()).isEqualTo("run-1");
         assertThat(record.get("workspaceId").asText()).isEqualTo("ws-new");
         assertThat(record.get("feature").asText()).isEqualTo("CASE_INVESTIGATION");
@@ -38,6 +38,7 @@ class RecordExecutionIntegrationTest {
         assertThat(record.get("occurredAt").asText()).isEqualTo("2026-11-25T08:59:00.000Z");
         assertThat(record.get("recordedAt").asText()).isEqualTo("2026-11-25T10:00:00.000Z");
         assertThat(record.get("priceVersion").asText()).isEqualTo("2026-01-01");
+        assertThat(record.get("model").asText()).isEqualTo("PLATFORM");
     }
 
     @Test

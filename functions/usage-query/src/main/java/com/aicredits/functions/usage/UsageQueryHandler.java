@@ -103,6 +103,7 @@ public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPE
             activity.put("feature", a.feature());
             activity.put("description", a.description());
             activity.put("credits", a.credits());
+            activity.put("byosCredits", a.byosCredits());
             return activity;
         }).toList());
         return body;

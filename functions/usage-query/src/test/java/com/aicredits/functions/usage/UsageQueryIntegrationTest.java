@@ -167,6 +167,30 @@ class UsageQueryIntegrationTest {
     }
 
     @Test
+    void byosRunsAreCountedByFeatureInUsageAndInTotalOnTheOrganizationRows() {
+        workspaces.put("ws-own", new WorkspaceSpec(null, "org-byos", "Own model", "DEV", null, null, null, null, null, null,
+                null, new com.aicredits.domain.Byos.Spec(true, "anthropic", List.of("AI_AGENT", "AI_TASK"))));
+        workspace("ws-plain", "org-byos", "DEV");
+        debit("ws-own", "p-1", "agent.execution", null);
+        for (String id : List.of("b-1", "b-2", "b-3")) {
+            debits.record("ws-own", new RecordExecution(id, "agent.execution", null, "BYOS"));
+        }
+        debits.record("ws-own", new RecordExecution("b-4", "task.execution", null, "BYOS"));
+
+        JsonNode usage = json(send(usageEvent("ws-own", null, "org-byos")));
+        JsonNode rows = json(send(organizationEvent("org-byos", "org-byos", Map.of()))).get("items");
+
+        assertThat(usage.get("creditsUsed").asLong()).isEqualTo(6);
+        assertThat(usage.get("byFeature").get("AI_AGENT").asLong()).isEqualTo(6);
+        assertThat(usage.get("byosExecutions").toString())
+                .isEqualTo("{\"CASE_INVESTIGATION\":0,\"CASE_CONVERSATION\":0,\"AI_AGENT\":3,\"AI_TASK\":1,\"FREE\":0}");
+        assertThat(rows.get(0).get("byosExecutions").asLong()).isEqualTo(4);
+        assertThat(rows.get(1).get("byosExecutions").asLong()).isZero();
+        JsonNode records = json(send(executionsEvent("ws-own", Map.of(), null, "org-byos"))).get("items");
+        assertThat(records.findValuesAsText("model")).containsExactly("BYOS", "BYOS", "BYOS", "BYOS", "PLATFORM");
+    }
+
+    @Test
     void everyAuthorizationCase() {
         workspace("ws-mine", "org-acme", "DEV");
         APIGatewayV2HTTPEvent anonymous = usageEvent("ws-mine", null, "org-acme");
@@ -201,6 +225,8 @@ class UsageQueryIntegrationTest {
         assertThat(november.at("/next/version").asText()).isEqualTo(AmendedCatalog.VERSION);
         assertThat(november.at("/next/effectiveFrom").asText()).isEqualTo("2026-12-01T00:00:00Z");
         assertThat(november.at("/next/activities").findValuesAsText("activity")).contains("agent.deep-research");
+        assertThat(november.at("/activities/2").toString()).as("both prices per activity").contains("\"credits\":6,\"byosCredits\":0");
+        assertThat(december.at("/activities/2").toString()).contains("\"credits\":6,\"byosCredits\":" + AmendedCatalog.AGENT_BYOS_FEE);
         assertThat(december.get("version").asText()).isEqualTo(AmendedCatalog.VERSION);
         assertThat(december.has("next")).isFalse();
         assertThat(json(send(ApiEvents.load("pricing.json"))).has("next")).as("the deployed catalog has none scheduled").isFalse();

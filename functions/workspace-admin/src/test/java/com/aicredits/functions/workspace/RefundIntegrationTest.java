@@ -220,6 +220,28 @@ class RefundIntegrationTest {
         return Long.parseLong(table.item("WS#" + workspaceId, "BALANCE#2026-11").get("revision").n());
     }
 
+    @Test
+    void aByosRecordIsRefundedLikeAnyOtherAndItsRunStaysCounted() {
+        workspace("ws-byos-refund");
+        String byosSpec = Json.write(Map.of("organizationId", "org-refunds", "name", "ws-byos-refund", "tier", "DEV",
+                "byos", Map.of("enabled", true, "provider", "openai", "features", List.of("AI_AGENT"))));
+        handler.handleRequest(ApiEvents.load("put-workspace.json", "ws-byos-refund", byosSpec), null);
+        debit("ws-byos-refund", "agent-1", "agent.execution"); // 6
+        String byos = debits.record("ws-byos-refund", new RecordExecution("agent-2", "agent.execution", null, "BYOS")).body();
+
+        APIGatewayV2HTTPResponse refunded = refund("ws-byos-refund", "agent-2", "run on the wrong subscription");
+
+        assertThat(refunded.getStatusCode()).isEqualTo(200);
+        assertThat(refunded.getBody()).startsWith(byos.substring(0, byos.length() - 1));
+        assertThat(json(refunded.getBody()).get("model").asText()).isEqualTo("BYOS");
+        List<JsonNode> ledger = ledger("ws-byos-refund");
+        assertThat(ledger).hasSize(3);
+        assertLedgerAddsUp("ws-byos-refund");
+        UsageService.WorkspaceUsage after = settledUsage("ws-byos-refund", "2026-11");
+        assertThat(after.creditsUsed()).isEqualTo(6);
+        assertThat(after.byosExecutions().get(com.aicredits.domain.Feature.AI_AGENT)).isEqualTo(1);
+    }
+
     private void workspace(String id) {
         String spec = Json.write(Map.of("organizationId", "org-refunds", "name", id, "tier", "DEV"));
         assertThat(handler.handleRequest(ApiEvents.load("put-workspace.json", id, spec), null).getStatusCode()).isEqualTo(201);

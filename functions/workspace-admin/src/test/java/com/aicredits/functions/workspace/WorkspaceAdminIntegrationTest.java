@@ -109,6 +109,13 @@ class WorkspaceAdminIntegrationTest {
             unknown pricing model        | {"organizationId":"o","name":"n","tier":"DEV","pricingModel":"FLAT"}           | pricingModel must be one of
             unknown field                | {"organizationId":"o","name":"n","tier":"DEV","credits":5}                     | unknown field 'credits'
             other workspaceId in body    | {"workspaceId":"x","organizationId":"o","name":"n","tier":"DEV"}               | differs from the path
+            byos unknown provider        | {"organizationId":"o","name":"n","tier":"DEV","byos":{"enabled":true,"provider":"mistral","features":["AI_AGENT"]}} | byos.provider must be one of
+            byos enabled, no provider    | {"organizationId":"o","name":"n","tier":"DEV","byos":{"enabled":true,"features":["AI_AGENT"]}} | byos.provider must be one of
+            byos unknown feature         | {"organizationId":"o","name":"n","tier":"DEV","byos":{"enabled":true,"provider":"openai","features":["AI_CHAT"]}} | byos.features must name features
+            byos enabled, no features    | {"organizationId":"o","name":"n","tier":"DEV","byos":{"enabled":true,"provider":"openai","features":[]}} | at least one feature
+            byos repeated feature        | {"organizationId":"o","name":"n","tier":"DEV","byos":{"enabled":true,"provider":"openai","features":["AI_TASK","AI_TASK"]}} | must not repeat
+            byos without enabled         | {"organizationId":"o","name":"n","tier":"DEV","byos":{"provider":"openai","features":["AI_TASK"]}} | byos.enabled is required
+            byos unknown field           | {"organizationId":"o","name":"n","tier":"DEV","byos":{"enabled":false,"apiKey":"sk-1"}} | unknown field 'apiKey'
             """)
     void aBadWorkspaceIsRefusedAndNothingIsWritten(String description, String body, String message) {
         long items = table.itemCount();
@@ -118,6 +125,24 @@ class WorkspaceAdminIntegrationTest {
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(400);
         assertThat(json(response).at("/error/message").asText()).contains(message);
         assertThat(table.itemCount()).isEqualTo(items);
+    }
+
+    @Test
+    void theByosSettingIsStoredShownAndMovesTheOpenBalances() {
+        Map<String, Object> byos = Map.of("enabled", true, "provider", "azure-openai", "features", List.of("AI_AGENT", "AI_TASK"));
+        APIGatewayV2HTTPResponse created = put("ws-byos", Map.of("organizationId", "org-a", "name", "Own model", "tier", "DEV",
+                "byos", byos));
+        table.services(clock).debits().record("ws-byos", new com.aicredits.service.RecordExecution("run-1", "agent.execution", null, "BYOS"));
+        APIGatewayV2HTTPResponse disabled = put("ws-byos", Map.of("organizationId", "org-a", "name", "Own model", "tier", "DEV",
+                "byos", Map.of("enabled", false, "features", List.of())));
+        APIGatewayV2HTTPResponse fetched = handler.handleRequest(ApiEvents.load("get-workspace.json", "ws-byos", null), null);
+
+        assertThat(created.getStatusCode()).as(created.getBody()).isEqualTo(201);
+        assertThat(json(created).get("byos")).isEqualTo(json(Json.write(byos)));
+        assertThat(disabled.getStatusCode()).isEqualTo(200);
+        assertThat(json(fetched).get("byos").toString()).isEqualTo("{\"enabled\":false,\"features\":[]}");
+        assertThat(table.item("WS#ws-byos", "BALANCE#2026-11").get("byosFeatures").l()).as("the open balance follows").isEmpty();
+        assertThat(table.item("WS#ws-byos", "BALANCE#2026-11").get("byos_AI_AGENT").n()).as("the runs stay counted").isEqualTo("1");
     }
 
     private APIGatewayV2HTTPResponse put(String workspaceId, Map<String, Object> body) {
