@@ -68,9 +68,17 @@ export function workspaceUsage(workspaceId, period) {
   return api(`/v1/workspaces/${encodeURIComponent(workspaceId)}/usage?${new URLSearchParams({ period })}`);
 }
 
+/** The workspace's months from `from` to `to` (default: the last 12, ending with the current one). */
+export function usageHistory(workspaceId, from = null, to = null) {
+  const query = new URLSearchParams();
+  if (from) query.set("from", from);
+  if (to) query.set("to", to);
+  return api(`/v1/workspaces/${encodeURIComponent(workspaceId)}/usage/history?${query}`);
+}
+
 /** One page of the workspace's latest executions; the first without a cursor. */
-export function executionsPage(workspaceId, period, cursor = null) {
-  const query = new URLSearchParams({ period, limit: String(EXECUTIONS_PAGE) });
+export function executionsPage(workspaceId, period, cursor = null, limit = EXECUTIONS_PAGE) {
+  const query = new URLSearchParams({ period, limit: String(limit) });
   if (cursor) query.set("cursor", cursor);
   return api(`/v1/workspaces/${encodeURIComponent(workspaceId)}/executions?${query}`);
 }
