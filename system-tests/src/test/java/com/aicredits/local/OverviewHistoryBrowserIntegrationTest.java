@@ -58,12 +58,7 @@ class OverviewHistoryBrowserIntegrationTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (stack != null) {
-            stack.close();
-        }
+        quit(browser, stack);
     }
 
     @BeforeEach
@@ -71,12 +66,25 @@ class OverviewHistoryBrowserIntegrationTest {
         browser.manage().window().setSize(new Dimension(1280, 1200));
         browser.get(stack.base() + "/");
         browser.executeScript("sessionStorage.clear()");
+        signIn(browser, stack, managerToken);
+    }
+
+    /** Signs in with a pasted token and waits for the organization view. */
+    static void signIn(ChromeDriver browser, LaunchedStack stack, String token) {
         browser.get(stack.base() + "/");
-        awaitReady("sign-in");
-        WebElement token = browser.findElement(By.id("token"));
-        token.sendKeys(managerToken);
+        awaitReady(browser, "sign-in");
+        browser.findElement(By.id("token")).sendKeys(token);
         browser.findElement(By.id("sign-in-button")).click();
-        awaitReady("organization");
+        awaitReady(browser, "organization");
+    }
+
+    static void quit(ChromeDriver browser, LaunchedStack stack) throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (stack != null) {
+            stack.close();
+        }
     }
 
     @Test
@@ -242,6 +250,10 @@ class OverviewHistoryBrowserIntegrationTest {
     }
 
     private void awaitReady(String view) {
+        awaitReady(browser, view);
+    }
+
+    static void awaitReady(ChromeDriver browser, String view) {
         new WebDriverWait(browser, WAIT).withMessage(() -> "the page never showed " + view + "; status: "
                         + browser.findElement(By.id("status")).getText())
                 .until(d -> view.equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));

@@ -1,11 +1,12 @@
 package com.aicredits.functions.usage;
 
+import static com.aicredits.functions.usage.UsageQueryIntegrationTest.asManagerOf;
+import static com.aicredits.functions.usage.UsageQueryIntegrationTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.adapter.dynamodb.DynamoDbAlertStore;
 import com.aicredits.domain.Alert;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.WorkspaceSpec;
-import com.aicredits.json.Json;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
 import com.aicredits.service.WorkspaceService;
@@ -204,20 +205,5 @@ class UsageHistoryIntegrationTest {
         APIGatewayV2HTTPEvent event = ApiEvents.load("workspace-usage.json", workspaceId, null);
         event.setQueryStringParameters(Map.of("period", period));
         return asManagerOf(event, "org-acme");
-    }
-
-    private static APIGatewayV2HTTPEvent asManagerOf(APIGatewayV2HTTPEvent event, String organizationId) {
-        Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
-        claims.put("org_id", organizationId);
-        event.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
-        return event;
-    }
-
-    private static JsonNode json(APIGatewayV2HTTPResponse response) {
-        try {
-            return Json.MAPPER.readTree(response.getBody());
-        } catch (Exception e) {
-            throw new AssertionError(response.getBody(), e);
-        }
     }
 }
