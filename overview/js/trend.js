@@ -1,7 +1,7 @@
 // The organization view's small trend in each tile: the workspace's last 6 months of used against allocated,
 // one GET …/usage/history per workspace (one BatchGetItem and one Query each on the API's side), all at once.
 
-import { usageHistory } from "./api.js";
+import { storedToken, usageHistory } from "./api.js";
 import { el } from "./dom.js";
 import { formatPercent, periodLabel } from "./format.js";
 
@@ -9,6 +9,8 @@ export const TREND_MONTHS = 6;
 
 /** Adds a trend to each tile of `tiles` (the list's `a.tile[data-workspace]`); a failed read leaves a tile without. */
 export async function addTrends(tiles, rows) {
+  // Signed out (or the tab's token cleared) while the rows loaded: no request would be authorized.
+  if (!storedToken()) return;
   await Promise.all(rows.map(async (row) => {
     let history;
     try {

@@ -116,6 +116,7 @@ class OverviewHistoryBrowserIntegrationTest {
         awaitTooltip(label(previous) + ": " + credits(months.get(10).get("creditsUsed")) + " / "
                 + credits(months.get(10).get("creditsAllocated")) + " credits");
         assertThat(browser.findElement(By.id("tooltip")).getText()).contains("Thresholds reached: 80%, 90%, 100%, 120%");
+        screenshot("workspace-history");
 
         bars.get(10).click();
         awaitUrl("period=" + previous);
@@ -171,6 +172,7 @@ class OverviewHistoryBrowserIntegrationTest {
             assertThat(trend.getDomAttribute("aria-label")).startsWith("Last 6 months, used of allocated: ")
                     .contains(label(currentPeriod()) + " " + String.format(Locale.ROOT, "%.1f%%", row.get("percentUsed").asDouble()));
         }
+        screenshot("organization-trends");
     }
 
     @Test
@@ -238,6 +240,12 @@ class OverviewHistoryBrowserIntegrationTest {
         assertThat(checks.get("cursors")).containsExactly("null", "p2");
         assertThat(checks.get("progress")).containsExactly("2/3", "3/3");
         assertThat(checks.get("lines")).containsExactly("sequence,entry,executionId", "1,REFUND,a", "2,RECORD,b", "3,RECORD,c", "");
+    }
+
+    /** What the window shows, tooltip included, to system-tests/target/screenshots/ as the other browser tests do. */
+    private static void screenshot(String name) throws java.io.IOException {
+        Path folder = Files.createDirectories(Path.of("target", "screenshots"));
+        Files.write(folder.resolve(name + ".png"), browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
     }
 
     private void openWorkspace(String period) {
