@@ -68,12 +68,9 @@ export function workspaceUsage(workspaceId, period) {
   return api(`/v1/workspaces/${encodeURIComponent(workspaceId)}/usage?${new URLSearchParams({ period })}`);
 }
 
-/** The workspace's months from `from` to `to` (default: the last 12, ending with the current one). */
-export function usageHistory(workspaceId, from = null, to = null) {
-  const query = new URLSearchParams();
-  if (from) query.set("from", from);
-  if (to) query.set("to", to);
-  return api(`/v1/workspaces/${encodeURIComponent(workspaceId)}/usage/history?${query}`);
+/** The workspace's last 12 months, ending with the API's current one. */
+export function usageHistory(workspaceId) {
+  return api(`/v1/workspaces/${encodeURIComponent(workspaceId)}/usage/history`);
 }
 
 /** One page of the workspace's latest executions; the first without a cursor. */

@@ -85,7 +85,7 @@ public final class UsageService {
     public record UsageHistory(String workspaceId, String from, String to, List<MonthUsage> months) {
     }
 
-        public WorkspaceUsage workspaceUsage(Caller caller, String workspaceId, String periodText) {
+    public WorkspaceUsage workspaceUsage(Caller caller, String workspaceId, String periodText) {
         requireManager(caller);
         Instant now = clock.instant();
         Period period = period(periodText, now);
@@ -165,7 +165,7 @@ public final class UsageService {
         return earlier;
     }
 
-        public UsageStore.Page<String> executions(Caller caller, String workspaceId, String periodText, String limitText, String cursor) {
+    public UsageStore.Page<String> executions(Caller caller, String workspaceId, String periodText, String limitText, String cursor) {
         requireManager(caller);
         Period period = period(periodText, clock.instant());
         int limit = limit(limitText, DEFAULT_LIMIT);
