@@ -84,9 +84,14 @@ export function workspaceUsage(workspaceId, period) {
   return api(`/v1/workspaces/${encodeURIComponent(workspaceId)}/usage?${new URLSearchParams({ period })}`);
 }
 
+/** The workspace's last 12 months, ending with the API's current one. */
+export function usageHistory(workspaceId) {
+  return api(`/v1/workspaces/${encodeURIComponent(workspaceId)}/usage/history`);
+}
+
 /** One page of the workspace's latest executions; the first without a cursor. */
-export function executionsPage(workspaceId, period, cursor = null) {
-  const query = new URLSearchParams({ period, limit: String(EXECUTIONS_PAGE) });
+export function executionsPage(workspaceId, period, cursor = null, limit = EXECUTIONS_PAGE) {
+  const query = new URLSearchParams({ period, limit: String(limit) });
   if (cursor) query.set("cursor", cursor);
   return api(`/v1/workspaces/${encodeURIComponent(workspaceId)}/executions?${query}`);
 }

@@ -1,9 +1,10 @@
-// The organization's view: one tile per workspace.
+// The organization's view: one tile per workspace, each with its last months' trend.
 
 import { organizationRows } from "./api.js";
 import { $, el } from "./dom.js";
 import { formatCredits, formatPercent, periodLabel } from "./format.js";
 import { setMonthPicker, show } from "./page.js";
+import { addTrends } from "./trend.js";
 
 /** Draws the view unless another render started meanwhile (isCurrent); a tile opens its workspace through open. */
 export async function renderOrganization(organization, period, isCurrent, open) {
@@ -16,6 +17,8 @@ export async function renderOrganization(organization, period, isCurrent, open) 
   const tiles = $("tiles");
   tiles.replaceChildren(...[...rows].sort((a, b) => String(a.name).localeCompare(String(b.name))).map((row) => tile(row, period, open)));
   if (rows.length === 0) tiles.append(el("li", { class: "empty" }, "No workspaces in this organization yet."));
+  await addTrends(tiles, rows);
+  if (!isCurrent()) return;
   document.body.dataset.ready = "organization";
 }
 

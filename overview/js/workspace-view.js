@@ -1,11 +1,14 @@
-// A workspace's view: the used bar, the daily chart, the facts in words and the recent executions.
+// A workspace's view: the used bar, the daily chart, the month-over-month history, the facts in words, the recent
+// executions and the ledger's CSV export.
 
-import { executionsPage, organizationRows, workspaceUsage } from "./api.js";
+import { executionsPage, organizationRows, usageHistory, workspaceUsage } from "./api.js";
 import { renderDaily } from "./daily-chart.js";
 import { $, el } from "./dom.js";
 import { renderExecutions } from "./executions.js";
 import { renderFacts } from "./facts.js";
 import { periodLabel } from "./format.js";
+import { renderHistory } from "./history-chart.js";
+import { setUpLedgerExport } from "./ledger-export.js";
 import { setMonthPicker, show } from "./page.js";
 import { renderUsedThisMonth } from "./used-bar.js";
 
@@ -14,10 +17,11 @@ let shownUsage = null;
 
 /** Draws the view unless another render started meanwhile (isCurrent). */
 export async function renderWorkspace(organization, workspaceId, period, isCurrent) {
-  const [usage, executions, rows] = await Promise.all([
+  const [usage, executions, rows, history] = await Promise.all([
     workspaceUsage(workspaceId, period),
     executionsPage(workspaceId, period),
     organizationRows(organization, period).catch(() => []),
+    usageHistory(workspaceId).catch(() => null),
   ]);
   if (!isCurrent()) return;
   const row = rows.find((r) => r.workspaceId === workspaceId) || {};
@@ -31,8 +35,10 @@ export async function renderWorkspace(organization, workspaceId, period, isCurre
   renderUsedThisMonth(usage);
   shownUsage = usage;
   renderDaily(usage);
+  renderHistory(history, workspaceId, period);
   renderFacts(usage, period);
   renderExecutions(workspaceId, period, executions, false);
+  setUpLedgerExport(workspaceId, period);
   document.body.dataset.ready = "workspace";
 }
 

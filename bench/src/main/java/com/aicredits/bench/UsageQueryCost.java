@@ -90,6 +90,12 @@ final class UsageQueryCost {
         BenchResults.add(BenchResults.Row.of("usage", "usage query GET …/executions?limit=10 (first page) at 10 vs 100,000",
                         String.format("at 10: %s; at 100,000: %s", pageSmall.describe(), pageBig.describe()))
                 .withTarget("the same at both", pageSame).withFigures(Map.of("at10", pageSmall, "at100000", pageBig)));
+        Read historySmall = read(historyEvent("ws-small"));
+        Read historyBig = read(historyEvent("ws-big"));
+        BenchResults.add(BenchResults.Row.of("usage", "usage query GET …/usage/history (12 months) at 10 vs 100,000",
+                        String.format("at 10: %s; at 100,000: %s", historySmall.describe(), historyBig.describe()))
+                .withTarget("the same at both", historySmall.equals(historyBig))
+                .withFigures(Map.of("at10", historySmall, "at100000", historyBig)));
         BenchResults.add(BenchResults.Row.of("usage", "usage bench setup",
                 String.format("99,990 usage records written with BatchWriteItem (25 a call, 8 threads): %.1f s", seconds)));
     }
@@ -106,6 +112,12 @@ final class UsageQueryCost {
     private static APIGatewayV2HTTPEvent usageEvent(String workspaceId) {
         APIGatewayV2HTTPEvent event = ApiEvents.load("workspace-usage.json", workspaceId, null);
         event.setQueryStringParameters(Map.of("period", PERIOD));
+        return asManagerOfAcme(event);
+    }
+
+    private static APIGatewayV2HTTPEvent historyEvent(String workspaceId) {
+        APIGatewayV2HTTPEvent event = ApiEvents.load("usage-history.json", workspaceId, null);
+        event.setQueryStringParameters(Map.of("to", PERIOD));
         return asManagerOfAcme(event);
     }
 

@@ -20,6 +20,15 @@ public interface UsageStore {
     /** The balances of these workspaces for the period, by workspace id (absent: never debited). */
     Map<String, Balance> balances(List<String> workspaceIds, Period period);
 
+    /**
+     * The workspace and its balances of {@code periods} (absent: never debited), in one BatchGetItem of up to 100 keys:
+     * O(periods) reads, however many records the months hold.
+     */
+    CreditStore.WorkspaceBalances balanceHistory(String workspaceId, List<Period> periods);
+
+    /** The thresholds whose alert markers say they fired, by period, for {@code from} to {@code to}: one Query. */
+    Map<Period, List<Integer>> thresholdsFired(String workspaceId, Period from, Period to);
+
     /** One page and the opaque cursor of the next (null on the last page). */
     record Page<T>(List<T> items, String nextCursor) {
     }

@@ -13,6 +13,7 @@ import com.aicredits.domain.Period;
 import com.aicredits.domain.Thresholds;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.AlertStore;
+import com.aicredits.port.CreditStore;
 import com.aicredits.port.CreditStore.LedgerView;
 import com.aicredits.port.UsageStore;
 import java.time.Clock;
@@ -31,6 +32,8 @@ public final class UsageService {
     public static final String MANAGER_ROLE = "organization_manager";
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
+    public static final int HISTORY_MONTHS = 12;
+    public static final int MAX_HISTORY_MONTHS = 24;
 
     private final UsageStore store;
     private final AlertStore alerts;
@@ -72,6 +75,18 @@ public final class UsageService {
                                long byosExecutions) {
     }
 
+    /**
+     * One month of the history; field order is the response's. BYOS runs (issue 19) join here as the usage route shows
+     * them, beside {@code freeExecutions}.
+     */
+    public record MonthUsage(String period, long creditsAllocated, long creditsUsed, long creditsRemaining, double percentUsed,
+                             Map<Feature, Long> byFeature, long freeExecutions, long casesCounted, List<Integer> thresholdsReached) {
+    }
+
+    /** The history response: the months from {@code from} to {@code to}, oldest first. */
+    public record UsageHistory(String workspaceId, String from, String to, List<MonthUsage> months) {
+    }
+
     public WorkspaceUsage workspaceUsage(Caller caller, String workspaceId, String periodText) {
         requireManager(caller);
         Instant now = clock.instant();
@@ -93,6 +108,63 @@ public final class UsageService {
                 Thresholds.percentUsed(balance), balance.hardLimitCredits(), byFeature(balance), balance.freeExecutions(),
                 balance.casesCounted(), new LinkedHashMap<>(balance.byosExecutions()), daily(balance, current ? now.atOffset(ZoneOffset.UTC).getDayOfMonth() : period.lengthInDays()),
                 reached, forecast);
+    }
+
+    /**
+     * Month over month: {@code from} to {@code to} (default: the 12 months ending with the current one), at most 24.
+     * One BatchGetItem of the months' balances and one Query of their alert markers, whatever the months hold. A month
+     * nobody debited shows its opening allocation, as the usage route does. Markers are kept 400 days after their
+     * month: for an older month the thresholds reached are those its final balance reaches.
+     */
+    public UsageHistory usageHistory(Caller caller, String workspaceId, String fromText, String toText) {
+        requireManager(caller);
+        Ids.workspaceId(workspaceId);
+        Instant now = clock.instant();
+        Period to = toText == null || toText.isEmpty() ? Period.of(now) : month("to", toText);
+        if (to.compareTo(Period.of(now)) > 0) {
+            throw CreditsException.badRequest("invalid_period", "to " + to + " has not started yet");
+        }
+        Period from = fromText == null || fromText.isEmpty() ? back(to, HISTORY_MONTHS - 1) : month("from", fromText);
+        if (from.compareTo(to) > 0) {
+            throw CreditsException.badRequest("invalid_range", "from " + from + " is after to " + to);
+        }
+        List<Period> periods = new ArrayList<>();
+        for (Period p = from; p.compareTo(to) <= 0 && periods.size() <= MAX_HISTORY_MONTHS; p = p.next()) {
+            periods.add(p);
+        }
+        if (periods.size() > MAX_HISTORY_MONTHS) {
+            throw CreditsException.badRequest("invalid_range", "at most " + MAX_HISTORY_MONTHS + " months at a time; "
+                    + from + " to " + to + " is more");
+        }
+        CreditStore.WorkspaceBalances view = store.balanceHistory(workspaceId, periods);
+        Workspace workspace = visibleWorkspace(caller, view.workspace(), workspaceId);
+        Map<Period, List<Integer>> fired = store.thresholdsFired(workspaceId, from, to);
+        List<MonthUsage> months = new ArrayList<>(periods.size());
+        for (Period period : periods) {
+            Balance balance = view.balances().getOrDefault(period, Allocation.opening(workspace, period));
+            List<Integer> reached = period.end().plus(AlertMarker.KEPT_AFTER_PERIOD).isBefore(now)
+                    ? Thresholds.reached(balance, workspace.effectiveThresholds())
+                    : fired.getOrDefault(period, List.of()).stream().sorted().toList();
+            months.add(new MonthUsage(period.toString(), balance.allocated(), balance.used(), balance.remaining(),
+                    Thresholds.percentUsed(balance), byFeature(balance), balance.freeExecutions(), balance.casesCounted(), reached));
+        }
+        return new UsageHistory(workspaceId, from.toString(), to.toString(), months);
+    }
+
+    private static Period month(String parameter, String text) {
+        if (!text.matches("[0-9]{4}-[0-9]{2}")) {
+            throw CreditsException.badRequest("invalid_period", parameter + " must be a month, YYYY-MM (e.g. 2026-11); got "
+                    + CreditsException.quote(text));
+        }
+        return Period.parse(text);
+    }
+
+    private static Period back(Period period, int months) {
+        Period earlier = period;
+        for (int i = 0; i < months; i++) {
+            earlier = earlier.previous();
+        }
+        return earlier;
     }
 
     public UsageStore.Page<String> executions(Caller caller, String workspaceId, String periodText, String limitText, String cursor) {

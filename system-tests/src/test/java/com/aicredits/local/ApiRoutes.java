@@ -112,6 +112,8 @@ final class ApiRoutes {
             Map.entry("GET /v1/workspaces/{workspaceId}/agents", new Spec(Caller.ADMIN, WORKSPACE_PATH, List.of(), null)),
             Map.entry("GET /v1/workspaces/{workspaceId}/usage",
                     new Spec(Caller.MANAGER, WORKSPACE_PATH, List.of(new Param("period", Kind.PERIOD, CURRENT_PERIOD)), null)),
+            Map.entry("GET /v1/workspaces/{workspaceId}/usage/history", new Spec(Caller.MANAGER, WORKSPACE_PATH,
+                    List.of(new Param("from", Kind.PERIOD, CURRENT_PERIOD), new Param("to", Kind.PERIOD, CURRENT_PERIOD)), null)),
             Map.entry("GET /v1/workspaces/{workspaceId}/executions", new Spec(Caller.MANAGER, WORKSPACE_PATH, PAGING, null)),
             Map.entry("GET /v1/organizations/{orgId}/usage",
                     new Spec(Caller.MANAGER, List.of(new Param("orgId", Kind.RESOURCE_ID, ORGANIZATION)), PAGING, null)),

@@ -5,7 +5,6 @@ import com.aicredits.domain.AlertMarker;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.AlertStore;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +24,6 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 public final class DynamoDbAlertStore implements AlertStore {
     static final String ALERT_SK_PREFIX = "ALERT#";
     private static final String CLAIM_TOKEN = "claimToken";
-    private static final Duration KEEP_AFTER_PERIOD = Duration.ofDays(400);
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
@@ -66,7 +64,7 @@ public final class DynamoDbAlertStore implements AlertStore {
         item.put(Items.TYPE, AttributeValue.fromS("ALERT"));
         item.put(CLAIM_TOKEN, AttributeValue.fromS(token));
         item.put("firedAt", AttributeValue.fromS(firedAt.toString()));
-        item.put("expiresAt", AttributeValue.fromN(Long.toString(period.end().plus(KEEP_AFTER_PERIOD).getEpochSecond())));
+        item.put("expiresAt", AttributeValue.fromN(Long.toString(period.end().plus(AlertMarker.KEPT_AFTER_PERIOD).getEpochSecond())));
         if (alert.kind() == Alert.Kind.FORECAST) {
             item.put("publishedAt", AttributeValue.fromS("not-published"));
         }

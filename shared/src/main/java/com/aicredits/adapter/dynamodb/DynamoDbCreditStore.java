@@ -167,11 +167,16 @@ public final class DynamoDbCreditStore implements CreditStore {
 
     @Override
     public WorkspaceBalances readBalances(String workspaceId, List<Period> periods) {
+        return readBalances(workspaceId, periods, true);
+    }
+
+    /** The workspace and its balances of {@code periods} in one BatchGetItem (100 keys a call). */
+    WorkspaceBalances readBalances(String workspaceId, List<Period> periods, boolean consistent) {
         List<Map<String, AttributeValue>> keys = new ArrayList<>(List.of(Keys.workspace(workspaceId)));
         periods.forEach(period -> keys.add(Keys.balance(workspaceId, period)));
         Workspace workspace = null;
         Map<Period, Balance> balances = new HashMap<>();
-        for (Map<String, AttributeValue> item : BatchGet.items(dynamoDb, tableName, keys, true)) {
+        for (Map<String, AttributeValue> item : BatchGet.items(dynamoDb, tableName, keys, consistent)) {
             if (item.get(Keys.SK).s().equals(Keys.WORKSPACE_SK)) {
                 workspace = Items.workspace(item);
             } else {

@@ -1,5 +1,6 @@
 package com.aicredits.adapter.dynamodb;
 
+import com.aicredits.domain.Alert;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Period;
@@ -9,6 +10,7 @@ import com.aicredits.port.CreditStore;
 import com.aicredits.port.UsageStore;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,7 +33,7 @@ public final class DynamoDbUsageStore implements UsageStore {
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
-    private final CreditStore credits;
+    private final DynamoDbCreditStore credits;
 
     public DynamoDbUsageStore(DynamoDbClient dynamoDb, String tableName) {
         this.dynamoDb = dynamoDb;
@@ -77,6 +79,33 @@ public final class DynamoDbUsageStore implements UsageStore {
             balances.put(balance.workspaceId(), balance);
         }
         return balances;
+    }
+
+    @Override
+    public CreditStore.WorkspaceBalances balanceHistory(String workspaceId, List<Period> periods) {
+        // Eventually consistent, as the other usage reads; a 404 is confirmed on a consistent read.
+        CreditStore.WorkspaceBalances view = credits.readBalances(workspaceId, periods, false);
+        return view.workspace() != null ? view : credits.readBalances(workspaceId, periods, true);
+    }
+
+    @Override
+    public Map<Period, List<Integer>> thresholdsFired(String workspaceId, Period from, Period to) {
+        // The markers sort by period (ALERT#<period>#...): one key range covers the months, the keys alone answer.
+        String prefix = DynamoDbAlertStore.ALERT_SK_PREFIX;
+        Map<Period, List<Integer>> fired = new HashMap<>();
+        dynamoDb.queryPaginator(b -> b.tableName(tableName)
+                        .keyConditionExpression("PK = :pk AND SK BETWEEN :from AND :to")
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(Keys.workspacePk(workspaceId)),
+                                ":from", AttributeValue.fromS(prefix + from + "#"), ":to", AttributeValue.fromS(prefix + to + "#~")))
+                        .projectionExpression("SK"))
+                .items().forEach(item -> {
+                    String key = item.get(Keys.SK).s().substring(prefix.length());
+                    Alert alert = Alert.fromKey(key.substring(key.indexOf('#') + 1));
+                    if (alert.kind() == Alert.Kind.THRESHOLD) {
+                        fired.computeIfAbsent(Period.parse(key.substring(0, key.indexOf('#'))), p -> new ArrayList<>()).add(alert.threshold());
+                    }
+                });
+        return fired;
     }
 
     /**

@@ -19,15 +19,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** The read side: workspace and organization usage and the executions list for managers; the pricing for anyone. */
+/** The read side: workspace and organization usage, a workspace's history and the executions list for managers; the pricing for anyone. */
 public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     static final String WORKSPACE_USAGE = "GET /v1/workspaces/{workspaceId}/usage";
     static final String EXECUTIONS = "GET /v1/workspaces/{workspaceId}/executions";
+    static final String USAGE_HISTORY = "GET /v1/workspaces/{workspaceId}/usage/history";
     static final String ORGANIZATION_USAGE = "GET /v1/organizations/{orgId}/usage";
     static final String PRICING = "GET /v1/pricing";
     private static final Map<String, Set<String>> QUERY_PARAMETERS = Map.of(
             WORKSPACE_USAGE, Set.of("period"),
             EXECUTIONS, Set.of("period", "limit", "cursor"),
+            USAGE_HISTORY, Set.of("from", "to"),
             ORGANIZATION_USAGE, Set.of("period", "limit", "cursor"));
 
     private final UsageService usage;
@@ -58,6 +60,8 @@ public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPE
             return switch (route) {
                 case WORKSPACE_USAGE -> HttpApi.json(200, usage.workspaceUsage(caller,
                         HttpApi.pathParameter(event, "workspaceId"), query.get("period")));
+                case USAGE_HISTORY -> HttpApi.json(200, usage.usageHistory(caller,
+                        HttpApi.pathParameter(event, "workspaceId"), query.get("from"), query.get("to")));
                 case EXECUTIONS -> page(usage.executions(caller, HttpApi.pathParameter(event, "workspaceId"),
                         query.get("period"), query.get("limit"), query.get("cursor")));
                 case ORGANIZATION_USAGE -> {

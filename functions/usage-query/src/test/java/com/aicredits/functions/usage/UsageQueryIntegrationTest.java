@@ -343,14 +343,14 @@ class UsageQueryIntegrationTest {
         return asManagerOf(event, callerOrg);
     }
 
-    private static APIGatewayV2HTTPEvent asManagerOf(APIGatewayV2HTTPEvent event, String organizationId) {
+    static APIGatewayV2HTTPEvent asManagerOf(APIGatewayV2HTTPEvent event, String organizationId) {
         Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
         claims.put("org_id", organizationId);
         event.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
         return event;
     }
 
-    private static JsonNode json(APIGatewayV2HTTPResponse response) {
+    static JsonNode json(APIGatewayV2HTTPResponse response) {
         try {
             return Json.MAPPER.readTree(response.getBody());
         } catch (Exception e) {
