@@ -75,12 +75,10 @@ public final class UsageService {
                                long byosExecutions) {
     }
 
-    /**
-     * One month of the history; field order is the response's. BYOS runs (issue 19) join here as the usage route shows
-     * them, beside {@code freeExecutions}.
-     */
+    /** One month of the history; field order is the response's, its figures those of the usage route for that month. */
     public record MonthUsage(String period, long creditsAllocated, long creditsUsed, long creditsRemaining, double percentUsed,
-                             Map<Feature, Long> byFeature, long freeExecutions, long casesCounted, List<Integer> thresholdsReached) {
+                             Map<Feature, Long> byFeature, long freeExecutions, long casesCounted,
+                             Map<Feature, Long> byosExecutions, List<Integer> thresholdsReached) {
     }
 
     /** The history response: the months from {@code from} to {@code to}, oldest first. */
@@ -146,7 +144,8 @@ public final class UsageService {
                     ? Thresholds.reached(balance, workspace.effectiveThresholds())
                     : fired.getOrDefault(period, List.of()).stream().sorted().toList();
             months.add(new MonthUsage(period.toString(), balance.allocated(), balance.used(), balance.remaining(),
-                    Thresholds.percentUsed(balance), byFeature(balance), balance.freeExecutions(), balance.casesCounted(), reached));
+                    Thresholds.percentUsed(balance), byFeature(balance), balance.freeExecutions(), balance.casesCounted(),
+                    new LinkedHashMap<>(balance.byosExecutions()), reached));
         }
         return new UsageHistory(workspaceId, from.toString(), to.toString(), months);
     }

@@ -5,6 +5,7 @@ import static com.aicredits.functions.usage.UsageQueryIntegrationTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.adapter.dynamodb.DynamoDbAlertStore;
 import com.aicredits.domain.Alert;
+import com.aicredits.domain.Byos;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.service.DebitService;
@@ -66,10 +67,12 @@ class UsageHistoryIntegrationTest {
         assertThat(months.findValuesAsText("period")).startsWith("2025-12", "2026-01").endsWith("2026-10", "2026-11");
         assertThat(months.get(10).toString()).isEqualTo("{\"period\":\"2026-10\",\"creditsAllocated\":500,\"creditsUsed\":20,"
                 + "\"creditsRemaining\":480,\"percentUsed\":4.0,\"byFeature\":{\"CASE_INVESTIGATION\":12,\"CASE_CONVERSATION\":8,"
-                + "\"AI_AGENT\":0,\"AI_TASK\":0},\"freeExecutions\":0,\"casesCounted\":0,\"thresholdsReached\":[80,90]}");
+                + "\"AI_AGENT\":0,\"AI_TASK\":0},\"freeExecutions\":0,\"casesCounted\":0,"
+                + "\"byosExecutions\":{\"CASE_INVESTIGATION\":0,\"CASE_CONVERSATION\":0,\"AI_AGENT\":0,\"AI_TASK\":0,\"FREE\":0},\"thresholdsReached\":[80,90]}");
         assertThat(months.get(11).toString()).isEqualTo("{\"period\":\"2026-11\",\"creditsAllocated\":500,\"creditsUsed\":7,"
                 + "\"creditsRemaining\":493,\"percentUsed\":1.4,\"byFeature\":{\"CASE_INVESTIGATION\":0,\"CASE_CONVERSATION\":0,"
-                + "\"AI_AGENT\":6,\"AI_TASK\":1},\"freeExecutions\":1,\"casesCounted\":0,\"thresholdsReached\":[]}");
+                + "\"AI_AGENT\":6,\"AI_TASK\":1},\"freeExecutions\":1,\"casesCounted\":0,"
+                + "\"byosExecutions\":{\"CASE_INVESTIGATION\":0,\"CASE_CONVERSATION\":0,\"AI_AGENT\":0,\"AI_TASK\":0,\"FREE\":0},\"thresholdsReached\":[]}");
         // A month nobody debited: its opening allocation, nothing used, as the usage route shows it.
         assertThat(months.get(0).get("creditsAllocated").asLong()).isEqualTo(500);
         assertThat(months.get(0).get("creditsUsed").asLong()).isZero();
@@ -79,10 +82,27 @@ class UsageHistoryIntegrationTest {
             JsonNode usage = json(send(usageEvent("ws-h", period)));
             JsonNode month = months.get(period.equals("2026-10") ? 10 : 11);
             for (String field : List.of("creditsAllocated", "creditsUsed", "creditsRemaining", "percentUsed", "byFeature",
-                    "freeExecutions", "casesCounted", "thresholdsReached")) {
+                    "freeExecutions", "casesCounted", "byosExecutions", "thresholdsReached")) {
                 assertThat(month.get(field)).as(period + " " + field).isEqualTo(usage.get(field));
             }
         }
+    }
+
+    @Test
+    void eachMonthCountsItsRunsOnTheWorkspacesOwnModel() {
+        workspaces.put("ws-own", new WorkspaceSpec(null, "org-acme", "Own model", "DEV", null, null, null, null, null, null,
+                null, new Byos.Spec(true, "openai", List.of("AI_AGENT"))));
+        debits.record("ws-own", new RecordExecution("oct-byos", "agent.execution", "2026-10-15T08:00:00Z", "BYOS"));
+        debits.record("ws-own", new RecordExecution("nov-byos-1", "agent.execution", null, "BYOS"));
+        debits.record("ws-own", new RecordExecution("nov-byos-2", "agent.execution", null, "BYOS"));
+        debit("ws-own", "nov-platform", "agent.execution", null);
+
+        JsonNode months = json(send(historyEvent("ws-own", "2026-10", "2026-11", "org-acme"))).get("months");
+
+        assertThat(months.get(0).get("byosExecutions").get("AI_AGENT").asLong()).isEqualTo(1);
+        assertThat(months.get(1).get("byosExecutions").get("AI_AGENT").asLong()).isEqualTo(2);
+        assertThat(months.get(1).get("byFeature").get("AI_AGENT").asLong()).isEqualTo(6);
+        assertThat(months.get(1).get("byosExecutions")).isEqualTo(json(send(usageEvent("ws-own", "2026-11"))).get("byosExecutions"));
     }
 
     @Test
