@@ -32,11 +32,11 @@ import java.util.stream.Stream;
  * run interleaved so a busy machine slows each alike. Then the next {@link #WARM} debits of that container.
  */
 final class ColdStart {
-    static final int RUNS = 7;
+    static final int RUNS = Integer.getInteger("aicredits.bench.cold.runs", 7);
     static final int WARM = 100;
     static final String FUNCTION = "RecordExecutionFunction";
     private static final Pattern OUTPUT = Pattern.compile("answered-at-millis=(\\d+) jvm-start-millis=(-?\\d+) construct-ms=([\\d.]+)"
-            + " first-request-ms=([\\d.]+) warm-ms=([\\d.]+)");
+            + " first-request-ms=([\\d.]+) warm-ms=([\\d.]+) cpu-ms=(-?\\d+)");
     private static final Pattern STAGES = Pattern.compile("stages-ms=\\{([^}]*)} classes-at-main=(\\d+) classes-construction=(\\d+)"
             + " classes-first-debit=(\\d+)");
 
@@ -51,10 +51,10 @@ final class ColdStart {
     }
 
     record Sample(long startToAnswerMillis, long jvmStartToAnswerMillis, double constructMillis, double firstRequestMillis,
-                  double warmMillis, Map<String, Double> breakdown) {
+                  double warmMillis, long cpuMillis, Map<String, Double> breakdown) {
     }
 
-    static void run(LocalDynamoDb dynamoDb) {
+    static void run(LocalDynamoDb dynamoDb) throws IOException {
         Path jar = DeployedFunction.lambdaJar("record-execution");
         Path sdkDefaults = DeployedFunction.repository().resolve("bench/target/sdk-defaults");
         List<String> deployed = DeployedFunction.javaToolOptions(FUNCTION);
@@ -66,10 +66,20 @@ final class ColdStart {
                 new Variant("lever: before the levers (URLConnection client, the SDK's endpoint rules engine)", "url-rules", null, deployed),
                 new Variant("lever: endpoint pinned (an endpoint provider answering the one endpoint, no rules engine)", "url-pinned", null, deployed),
                 new Variant("lever: CRT HTTP client (aws-crt-client, the endpoint rules engine)", "crt-rules", "crt-client", deployed),
+                new Variant("lever: JDK 25 AOT cache (as built, -XX:AOTCache trained on one cold start)", "as-built", null,
+                        with(deployed, "-XX:AOTCache=" + aotCache())),
                 new Variant("as built, stage by stage (class counts; not timed with the others)", "breakdown", null, deployed));
         CreditsTable table = new CreditsTable(dynamoDb, "bench-cold");
         WorkspaceService workspaces = table.services(Clock.systemUTC()).workspaces();
         DebitService debits = table.services(Clock.systemUTC()).debits();
+        // The AOT cache's training run: one cold start as built, whose loaded and linked classes the JVM keeps.
+        Files.deleteIfExists(aotCache());
+        String trainingWorkspace = "ws-cold-aot-training";
+        workspaces.put(trainingWorkspace, new WorkspaceSpec(null, "org-bench", "Cold training", "ELITE_PLUS", null, null,
+                null, null, null, null, 1000));
+        debits.record(trainingWorkspace, new RecordExecution("opening", "task.execution", null));
+        launch(new Variant("AOT cache training", "as-built", null, with(deployed, "-XX:AOTCacheOutput=" + aotCache())), jar,
+                sdkDefaults, dynamoDb, table.name, trainingWorkspace);
         Map<Variant, List<Sample>> samples = new LinkedHashMap<>();
         for (int run = 1; run <= RUNS; run++) {
             for (int v = 0; v < variants.size(); v++) {
@@ -109,14 +119,17 @@ final class ColdStart {
             figures.put("constructMillis", runs.stream().map(Sample::constructMillis).toList());
             figures.put("firstRequestMillis", runs.stream().map(Sample::firstRequestMillis).toList());
             figures.put("warmMillis", runs.stream().map(Sample::warmMillis).toList());
+            figures.put("cpuMillisToFirstDebit", runs.stream().map(Sample::cpuMillis).toList());
             figures.put("javaToolOptions", variant.javaToolOptions());
-            String result = String.format("%.0f ms median (runs %s); in it: handler built %.0f ms, first debit %.0f ms; next %d debits %.0f ms",
-                    median, runs.stream().map(Sample::startToAnswerMillis).toList(),
+            String result = String.format("%.0f ms median (runs %s), %.0f ms of CPU; in it: handler built %.0f ms, first debit %.0f ms;"
+                            + " next %d debits %.0f ms",
+                    median, runs.stream().map(Sample::startToAnswerMillis).toList(), medianCpu(runs),
                     HandlerOverhead.median(runs.stream().map(Sample::constructMillis).toList()),
                     HandlerOverhead.median(runs.stream().map(Sample::firstRequestMillis).toList()), WARM,
                     HandlerOverhead.median(runs.stream().map(Sample::warmMillis).toList()));
             if (variant == variants.get(0)) {
-                result += String.format("; %.2fx faster than SDK defaults", defaults / median);
+                result += String.format("; %.2fx faster than SDK defaults (%.2fx by CPU)", defaults / median,
+                        medianCpu(samples.get(variants.get(1))) / medianCpu(runs));
             }
             BenchResults.Row row = BenchResults.Row.of("cold start", "cold start, JVM start to first debit answered: record-execution "
                     + variant.label() + describe(variant), result).withFigures(figures);
@@ -150,6 +163,20 @@ final class ColdStart {
                 : variant.driverVariant().equals("as-built") && variant.javaToolOptions().isEmpty() ? ""
                 : !variant.driverVariant().equals("as-built") ? " (" + options + ")"
                 : " (URLConnection client, explicit region and credentials; " + options + ")";
+    }
+
+    static Path aotCache() {
+        return BenchResults.directory().resolve("record-execution.aot");
+    }
+
+    private static List<String> with(List<String> options, String option) {
+        List<String> all = new ArrayList<>(options);
+        all.add(option);
+        return all;
+    }
+
+    private static double medianCpu(List<Sample> samples) {
+        return HandlerOverhead.median(samples.stream().map(s -> (double) s.cpuMillis()).toList());
     }
 
     private static double medianStart(List<Sample> samples) {
@@ -211,7 +238,7 @@ final class ColdStart {
                 breakdown.put("classes-first-debit", Double.parseDouble(stages.group(4)));
             }
             return new Sample(answeredAt - started, jvmStart < 0 ? -1 : answeredAt - jvmStart, Double.parseDouble(matcher.group(3)),
-                    Double.parseDouble(matcher.group(4)), Double.parseDouble(matcher.group(5)), breakdown);
+                    Double.parseDouble(matcher.group(4)), Double.parseDouble(matcher.group(5)), Long.parseLong(matcher.group(6)), breakdown);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -238,11 +265,31 @@ final class ColdStart {
         }
     }
 
-    private static Path driverLocation() {
+    /**
+     * The driver's classes in a jar of their own (target/cold-start-driver.jar): the JDK's AOT cache takes jars only on
+     * the classpath, and every variant runs on the same one.
+     */
+    private static synchronized Path driverLocation() {
         try {
-            return Path.of(ColdStartDriver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path classes = Path.of(ColdStartDriver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!Files.isDirectory(classes)) {
+                return classes;
+            }
+            Path jar = BenchResults.directory().resolve("cold-start-driver.jar");
+            Path folder = classes.resolve(ColdStartDriver.class.getPackageName().replace('.', '/'));
+            try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+                 Stream<Path> files = Files.list(folder)) {
+                for (Path file : files.filter(f -> f.getFileName().toString().startsWith(ColdStartDriver.class.getSimpleName())).sorted().toList()) {
+                    out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+                    out.write(Files.readAllBytes(file));
+                    out.closeEntry();
+                }
+            }
+            return jar;
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -65,6 +65,8 @@ public final class ColdStartDriver {
         }
         long answeredAtMillis = System.currentTimeMillis();
         long answered = System.nanoTime();
+        // The process's CPU time (all its threads: JIT and GC too) to here: on a busy machine, steadier than the wall clock.
+        long cpuMillis = ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
         if (first.getStatusCode() != 201) {
             throw new IllegalStateException("first debit answered " + first.getStatusCode() + ": " + first.getBody());
         }
@@ -81,9 +83,9 @@ public final class ColdStartDriver {
                     CLASSES.get(0), CLASSES.get(1) - CLASSES.get(0), CLASSES.get(2) - CLASSES.get(1));
         }
         long jvmStartMillis = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(-1L);
-        System.out.printf("answered-at-millis=%d jvm-start-millis=%d construct-ms=%.1f first-request-ms=%.1f warm-ms=%.1f%n",
+        System.out.printf("answered-at-millis=%d jvm-start-millis=%d construct-ms=%.1f first-request-ms=%.1f warm-ms=%.1f cpu-ms=%d%n",
                 answeredAtMillis, jvmStartMillis, (constructed - constructStart) / 1e6, (answered - constructed) / 1e6,
-                (warmed - answered) / 1e6);
+                (warmed - answered) / 1e6, cpuMillis);
     }
 
     /** The DynamoDB client of a lever variant: URLConnection or CRT, the SDK's endpoint rules or the endpoint pinned. */
