@@ -156,7 +156,8 @@ final class ColdStart {
     }
 
     private static String describe(Variant variant) {
-        String options = variant.javaToolOptions().isEmpty() ? "no JAVA_TOOL_OPTIONS" : "JAVA_TOOL_OPTIONS " + String.join(" ", variant.javaToolOptions());
+        String options = variant.javaToolOptions().isEmpty() ? "no JAVA_TOOL_OPTIONS" : "JAVA_TOOL_OPTIONS " + String.join(" ", variant.javaToolOptions())
+                .replace(DeployedFunction.repository() + "/", "");
         return variant.sdkDefaultJars()
                 ? " (the same handler on DynamoDbClient.builder().build(): Apache 5 client, default region and credentials chains; "
                         + options + ")"

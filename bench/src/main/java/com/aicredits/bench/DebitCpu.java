@@ -51,13 +51,18 @@ final class DebitCpu {
         Path file = record(dynamoDb);
         List<String> deployed = DeployedFunction.javaToolOptions(FUNCTION);
         Map<String, Sample> samples = new LinkedHashMap<>();
-        for (List<String> flags : List.of(deployed, List.<String>of())) {
+        // -Daicredits.bench.cpu.quick=true: the function's flags only, no row (a quick look while profiling).
+        boolean quick = Boolean.getBoolean("aicredits.bench.cpu.quick");
+        for (List<String> flags : quick ? List.of(deployed) : List.of(deployed, List.<String>of())) {
             String label = flags.isEmpty() ? "no flags (C2)" : String.join(" ", flags);
             Progress.say("our CPU per debit (recorded DynamoDB answers): JMH fork, " + label + ", about 20 s");
             Sample sample = measure(file, flags);
             Progress.say(String.format("our CPU per debit, %s: p50 %.0f µs, p99 %.0f µs, %.1f KB allocated a debit",
                     label, sample.p50Micros(), sample.p99Micros(), sample.bytesPerDebit() / 1024));
             samples.put(label, sample);
+        }
+        if (quick) {
+            return;
         }
         Sample asDeployed = samples.get(String.join(" ", deployed));
         Sample c2 = samples.get("no flags (C2)");
