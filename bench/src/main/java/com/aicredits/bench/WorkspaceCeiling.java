@@ -233,7 +233,7 @@ final class WorkspaceCeiling {
         }
         Arrays.sort(all);
         long debits = all.length;
-        // Races counted over the whole run (warm-up included) would overstate a little; scaled to the measured window.
+        // Counted from the start of the measured window: the warm-up's races are left out.
         double lostRaces = network.lostRaces.get() - racesAtStart[0];
         double conflicts = network.conflicts.get() - racesAtStart[1];
         return new Point(latency.label(), containers, debits / (MEASURE_MILLIS / 1000.0),
