@@ -49,7 +49,7 @@ test-system: jdk chromium ## the system tier only (system-tests/): the whole loc
 test-localstack: jdk chromium ## the same suite with LocalStack (Docker, Testcontainers) as the tests' DynamoDB; skipped without Docker
 	$(MVN) verify -Daicredits.backend=localstack
 
-bench: jdk ## one table, also target/bench.json: cost per debit, handler overhead, usage reads, cold start, jar sizes, the 10,000-workspace reset
+bench: jdk ## one table, also target/bench.json: cost per debit, handler overhead, our CPU per debit, usage reads, cold start, the per-workspace ceiling, jar sizes, the 10,000-workspace reset
 	@echo "[bench] building the modules and the functions' jars (mvn install -DskipTests)"
 	@$(MVN) -q install -DskipTests
 	@$(MVN) -q -pl bench dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$(CURDIR)/bench/target/classpath.txt"

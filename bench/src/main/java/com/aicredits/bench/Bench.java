@@ -19,7 +19,7 @@ import java.util.Set;
  * emulator's, the JMH forks' output, which JMH relays through System.out) goes to target/bench.log.
  */
 public final class Bench {
-    static final List<String> SECTIONS = List.of("debit", "handler", "client", "usage", "cold start", "jar", "reset");
+    static final List<String> SECTIONS = List.of("debit", "handler", "cpu", "client", "usage", "cold start", "ceiling", "jar", "reset");
 
     private Bench() {
     }
@@ -47,7 +47,7 @@ public final class Bench {
     }
 
     private static void runPhases(String[] args, PrintStream console) throws Exception {
-        Set<String> phases = args.length == 0 ? Set.of("reset", "debit", "usage", "handler", "client", "cold", "emf", "jar") : Set.of(args);
+        Set<String> phases = args.length == 0 ? Set.of("reset", "debit", "usage", "handler", "cpu", "client", "cold", "ceiling", "emf", "jar") : Set.of(args);
         long start = System.nanoTime();
         if (phases.contains("reset")) {
             Progress.say("monthly reset of 10,000 workspaces (about 2 minutes)");
@@ -65,12 +65,22 @@ public final class Bench {
                 HandlerOverhead.run(dynamoDb);
             }
         }
+        if (phases.contains("cpu")) {
+            try (LocalDynamoDb dynamoDb = LocalDynamoDb.start("127.0.0.1", 0, null)) {
+                DebitCpu.run(dynamoDb);
+            }
+        }
         if (phases.contains("client")) {
             ClientOverhead.run();
         }
         if (phases.contains("cold")) {
             try (LocalDynamoDb dynamoDb = LocalDynamoDb.start("127.0.0.1", 0, null)) {
                 ColdStart.run(dynamoDb);
+            }
+        }
+        if (phases.contains("ceiling")) {
+            try (LocalDynamoDb dynamoDb = LocalDynamoDb.start("127.0.0.1", 0, null)) {
+                WorkspaceCeiling.run(dynamoDb);
             }
         }
         if (phases.contains("emf")) {

@@ -1,15 +1,23 @@
 package com.aicredits.bench;
 
+import com.aicredits.adapter.AwsClients;
 import com.aicredits.app.InvocationContext;
 import com.aicredits.app.Services;
 import com.aicredits.functions.record.RecordExecutionHandler;
+import com.aicredits.json.Json;
+import com.aicredits.json.PriceCatalogFile;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.endpoints.Endpoint;
+import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
  * The cold-start bench's child JVM: plays the Lambda runtime for one container. It builds the record-execution
@@ -27,8 +35,12 @@ public final class ColdStartDriver {
     }
 
     public static void main(String[] args) {
-        long constructStart = System.nanoTime();
         String variant = args[0];
+        if (variant.equals("breakdown")) {
+            // Before the clock starts: counting loads the management classes, counted here once.
+            countClasses();
+        }
+        long constructStart = System.nanoTime();
         String workspaceId = args[1];
         int warm = Integer.parseInt(args[2]);
         RecordExecutionHandler handler = switch (variant) {
@@ -36,12 +48,25 @@ public final class ColdStartDriver {
             case "sdk-defaults" -> new RecordExecutionHandler(Services.on(
                     DynamoDbClient.builder().endpointOverride(URI.create(System.getenv("AICREDITS_DYNAMODB_ENDPOINT"))).build(),
                     System.getenv("TABLE_NAME"), Clock.systemUTC()));
+            // The levers, each on its own against the build before them (URLConnection, the SDK's endpoint rules).
+            case "url-rules", "url-pinned", "crt-rules" -> new RecordExecutionHandler(Services.on(lever(variant),
+                    System.getenv("TABLE_NAME"), Clock.systemUTC()));
+            case "breakdown" -> breakdown();
             default -> throw new IllegalArgumentException("unknown variant " + variant);
         };
         long constructed = System.nanoTime();
+        if (variant.equals("breakdown")) {
+            countClasses();
+            constructed = System.nanoTime();
+        }
         APIGatewayV2HTTPResponse first = handler.handleRequest(debit(workspaceId, "cold-1"), context());
+        if (variant.equals("breakdown")) {
+            countClasses();
+        }
         long answeredAtMillis = System.currentTimeMillis();
         long answered = System.nanoTime();
+        // The process's CPU time (all its threads: JIT and GC too) to here: on a busy machine, steadier than the wall clock.
+        long cpuMillis = ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
         if (first.getStatusCode() != 201) {
             throw new IllegalStateException("first debit answered " + first.getStatusCode() + ": " + first.getBody());
         }
@@ -52,10 +77,56 @@ public final class ColdStartDriver {
             }
         }
         long warmed = System.nanoTime();
+        if (variant.equals("breakdown")) {
+            // Counted after the timings (the management classes would be in them otherwise).
+            System.out.printf("stages-ms=%s classes-at-main=%d classes-construction=%d classes-first-debit=%d%n", STAGES,
+                    CLASSES.get(0), CLASSES.get(1) - CLASSES.get(0), CLASSES.get(2) - CLASSES.get(1));
+        }
         long jvmStartMillis = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(-1L);
-        System.out.printf("answered-at-millis=%d jvm-start-millis=%d construct-ms=%.1f first-request-ms=%.1f warm-ms=%.1f%n",
+        System.out.printf("answered-at-millis=%d jvm-start-millis=%d construct-ms=%.1f first-request-ms=%.1f warm-ms=%.1f cpu-ms=%d%n",
                 answeredAtMillis, jvmStartMillis, (constructed - constructStart) / 1e6, (answered - constructed) / 1e6,
-                (warmed - answered) / 1e6);
+                (warmed - answered) / 1e6, cpuMillis);
+    }
+
+    /** The DynamoDB client of a lever variant: URLConnection or CRT, the SDK's endpoint rules or the endpoint pinned. */
+    private static DynamoDbClient lever(String variant) {
+        URI endpoint = URI.create(System.getenv(AwsClients.DYNAMODB_ENDPOINT));
+        DynamoDbClientBuilder builder = DynamoDbClient.builder().region(AwsClients.region()).credentialsProvider(AwsClients.credentials());
+        builder.httpClient(variant.startsWith("crt") ? AwsCrtHttpClient.create() : UrlConnectionHttpClient.create());
+        if (variant.endsWith("pinned")) {
+            Endpoint pinned = Endpoint.builder().url(endpoint).build();
+            builder.endpointProvider(parameters -> CompletableFuture.completedFuture(pinned));
+        } else {
+            builder.endpointOverride(endpoint);
+        }
+        return builder.build();
+    }
+
+    private static final java.util.Map<String, Long> STAGES = new java.util.LinkedHashMap<>();
+    private static final List<Long> CLASSES = new java.util.ArrayList<>();
+
+    private static void countClasses() {
+        CLASSES.add(java.lang.management.ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
+    }
+
+    /** The handler as built, stage by stage: Jackson's mapper, the price catalog, the SDK client, the rest; with class counts. */
+    private static RecordExecutionHandler breakdown() {
+        long start = System.nanoTime();
+        Json.MAPPER.getTypeFactory();
+        start = stage("jackson", start);
+        PriceCatalogFile.loadDefault();
+        start = stage("catalog", start);
+        AwsClients.dynamoDb().close();
+        start = stage("dynamodb-client", start);
+        RecordExecutionHandler handler = new RecordExecutionHandler();
+        stage("handler", start);
+        return handler;
+    }
+
+    private static long stage(String name, long start) {
+        long now = System.nanoTime();
+        STAGES.put(name, Math.round((now - start) / 1e6));
+        return now;
     }
 
     private static InvocationContext context() {
@@ -63,7 +134,7 @@ public final class ColdStartDriver {
     }
 
     /** A payload-2.0 event as API Gateway sends it for {@code POST /v1/workspaces/{id}/executions}. */
-    private static APIGatewayV2HTTPEvent debit(String workspaceId, String executionId) {
+    static APIGatewayV2HTTPEvent debit(String workspaceId, String executionId) {
         String route = "POST /v1/workspaces/{workspaceId}/executions";
         String path = "/v1/workspaces/" + workspaceId + "/executions";
         return APIGatewayV2HTTPEvent.builder()

@@ -214,9 +214,7 @@ public final class DynamoDbCreditStore implements CreditStore {
 
     /** Sets exactly the attributes that differ, at the revision {@code before} was read. */
     private Update balanceUpdate(Balance before, Balance after, Long maxUsedBefore) {
-        Map<String, AttributeValue> old = Items.balance(before);
-        Map<String, AttributeValue> changed = Items.balance(after);
-        changed.entrySet().removeIf(e -> e.getValue().equals(old.get(e.getKey())));
+        Map<String, AttributeValue> changed = Items.balanceChanges(before, after);
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         List<String> assignments = new ArrayList<>();

@@ -54,7 +54,9 @@ public final class Keys {
     }
 
     public static String ledgerGsiSk(long sequence) {
-        return String.format("%012d", sequence);
+        // Zero-padded to 12 digits by hand: String.format parses its pattern on every debit.
+        String digits = Long.toString(sequence);
+        return digits.length() >= 12 ? digits : "0".repeat(12 - digits.length()) + digits;
     }
 
     public static String organizationGsiPk(String organizationId) {
