@@ -159,6 +159,9 @@ final class Items {
             changed.put("casesEnabled", AttributeValue.fromBool(after.casesEnabled()));
         }
         changedS(changed, "pricingModel", before.pricingModel().name(), after.pricingModel().name());
+        if (!before.byosFeatures().equals(after.byosFeatures())) {
+            changed.put(BYOS_FEATURES, AttributeValue.fromL(after.byosFeatures().stream().map(f -> s(f.name())).toList()));
+        }
         changedN(changed, USED, before.used(), after.used());
         changedN(changed, "sequence", before.sequence(), after.sequence());
         changedN(changed, REVISION, before.revision(), after.revision());
@@ -177,6 +180,11 @@ final class Items {
         }
         changedN(changed, "freeExecutions", before.freeExecutions(), after.freeExecutions());
         changedN(changed, "casesCounted", before.casesCounted(), after.casesCounted());
+        for (Map.Entry<Feature, Long> byos : after.byosExecutions().entrySet()) {
+            if (!byos.getValue().equals(before.byosExecutions().get(byos.getKey()))) {
+                changed.put(byosAttribute(byos.getKey()), n(byos.getValue()));
+            }
+        }
         return changed;
     }
 

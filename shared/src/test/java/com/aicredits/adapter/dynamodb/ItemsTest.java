@@ -1,11 +1,12 @@
 package com.aicredits.adapter.dynamodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PricingModel;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,6 +14,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -48,6 +50,21 @@ class ItemsTest {
     }
 
     @Test
+    void aByosRunChangesItsCounterAndAnEnablingChangesTheFeatureList() {
+        List<Long> daily = Collections.nCopies(31, 0L);
+        Balance before = new Balance("ws", "org", DECEMBER, 10_000, 500, 150, true, PricingModel.EXTEND, Set.of(),
+                0, 7, 9, Map.of(), daily, 0, 0, Map.of());
+        Balance enabled = new Balance("ws", "org", DECEMBER, 10_000, 500, 150, true, PricingModel.EXTEND,
+                Set.of(Feature.AI_AGENT), 0, 7, 10, Map.of(), daily, 0, 0, Map.of());
+        Balance ran = new Balance("ws", "org", DECEMBER, 10_000, 500, 150, true, PricingModel.EXTEND,
+                Set.of(Feature.AI_AGENT), 0, 8, 11, Map.of(), daily, 0, 0, Map.of(Feature.AI_AGENT, 1L));
+
+        assertThat(Items.balanceChanges(before, enabled)).isEqualTo(diff(before, enabled)).containsKey(Items.BYOS_FEATURES);
+        assertThat(Items.balanceChanges(enabled, ran)).isEqualTo(diff(enabled, ran))
+                .containsOnlyKeys("sequence", "revision", Items.byosAttribute(Feature.AI_AGENT));
+    }
+
+    @Test
     void whenEveryFieldDiffersEveryAttributeButTheKeysAndTypeIsSet() {
         Map<Feature, Long> features = new EnumMap<>(Feature.class);
         Map<Feature, Long> otherFeatures = new EnumMap<>(Feature.class);
@@ -55,11 +72,17 @@ class ItemsTest {
             features.put(feature, 1L);
             otherFeatures.put(feature, 2L);
         }
-        Balance before = new Balance("ws", "org", DECEMBER, 10_000, 500, 150, true, PricingModel.EXTEND, 12, 7, 9, features,
-                Collections.nCopies(31, 1L), 2, 1);
+        Map<Feature, Long> byosRuns = new EnumMap<>(Feature.class);
+        Map<Feature, Long> otherByosRuns = new EnumMap<>(Feature.class);
+        for (Feature feature : Feature.values()) {
+            byosRuns.put(feature, 1L);
+            otherByosRuns.put(feature, 2L);
+        }
+        Balance before = new Balance("ws", "org", DECEMBER, 10_000, 500, 150, true, PricingModel.EXTEND,
+                Set.of(Feature.AI_AGENT), 12, 7, 9, features, Collections.nCopies(31, 1L), 2, 1, byosRuns);
         Balance after = new Balance("ws-2", "org-2", new Period(YearMonth.of(2027, 1)), 20_000, 700, 200, false,
-                PricingModel.values()[(PricingModel.EXTEND.ordinal() + 1) % PricingModel.values().length], 13, 8, 10,
-                otherFeatures, Collections.nCopies(31, 2L), 3, 2);
+                PricingModel.values()[(PricingModel.EXTEND.ordinal() + 1) % PricingModel.values().length],
+                Set.of(Feature.AI_TASK), 13, 8, 10, otherFeatures, Collections.nCopies(31, 2L), 3, 2, otherByosRuns);
 
         Map<String, AttributeValue> changes = Items.balanceChanges(before, after);
 
@@ -67,5 +90,63 @@ class ItemsTest {
         Map<String, AttributeValue> full = Items.balance(after);
         full.keySet().removeAll(List.of(Keys.PK, Keys.SK, Items.TYPE));
         assertThat(changes.keySet()).isEqualTo(full.keySet());
+    }
+
+    /**
+     * Each component of Balance changed alone gives exactly the attributes its full item changes: a field added to the
+     * record and to {@link Items#balance(Balance)} but forgotten in {@link Items#balanceChanges} would be lost on every
+     * update, so this walks the record's components instead of a hand-kept list.
+     */
+    @Test
+    void everyComponentOfABalanceChangedAloneIsWritten() throws Exception {
+        Map<Feature, Long> features = new EnumMap<>(Feature.class);
+        Map<Feature, Long> byosRuns = new EnumMap<>(Feature.class);
+        for (Feature feature : Feature.values()) {
+            byosRuns.put(feature, 1L);
+        }
+        for (Feature feature : Feature.CHARGEABLE) {
+            features.put(feature, 1L);
+        }
+        Balance base = new Balance("ws", "org", DECEMBER, 10_000, 500, 150, true, PricingModel.EXTEND, Set.of(Feature.AI_AGENT),
+                12, 7, 9, features, Collections.nCopies(31, 1L), 2, 1, byosRuns);
+        RecordComponent[] components = Balance.class.getRecordComponents();
+        Constructor<Balance> canonical = Balance.class.getDeclaredConstructor(
+                java.util.Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
+        for (int changed = 0; changed < components.length; changed++) {
+            if (components[changed].getType() == Period.class) {
+                continue; // the daily counters' length depends on it: changed with every field at once above
+            }
+            Object[] values = new Object[components.length];
+            for (int i = 0; i < components.length; i++) {
+                values[i] = components[i].getAccessor().invoke(base);
+            }
+            values[changed] = different(components[changed].getName(), values[changed]);
+            Balance after = canonical.newInstance(values);
+
+            assertThat(Items.balanceChanges(base, after)).as(components[changed].getName())
+                    .isEqualTo(diff(base, after)).isNotEmpty();
+        }
+    }
+
+    private static Object different(String component, Object value) {
+        return switch (value) {
+            case String text -> text + "-2";
+            case Long number -> number + 1;
+            case Integer number -> number + 1;
+            case Boolean flag -> !flag;
+            case PricingModel model -> PricingModel.values()[(model.ordinal() + 1) % PricingModel.values().length];
+            case Set<?> set -> set.isEmpty() ? Set.of(Feature.AI_TASK) : Set.of();
+            case Map<?, ?> map -> {
+                Map<Feature, Long> other = new EnumMap<>(Feature.class);
+                map.forEach((feature, count) -> other.put((Feature) feature, (Long) count + 1));
+                yield other;
+            }
+            case List<?> list -> {
+                List<Long> other = new ArrayList<>();
+                list.forEach(count -> other.add((Long) count + 1));
+                yield other;
+            }
+            default -> throw new AssertionError("no different value for " + component + " of type " + value.getClass());
+        };
     }
 }
