@@ -35,4 +35,14 @@ final class HeadlessChromium {
                 .usingAnyFreePort().build();
         return new ChromeDriver(service, options);
     }
+
+    /** Quits the browser, then stops the stack it was looking at; either may be null (a start that failed). */
+    static void quit(ChromeDriver browser, AutoCloseable stack) throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
 }

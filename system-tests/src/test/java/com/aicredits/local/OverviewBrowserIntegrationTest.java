@@ -85,12 +85,7 @@ abstract class OverviewBrowserIntegrationTest {
 
     @AfterAll
     static void stopThem() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (stack != null) {
-            stack.close();
-        }
+        HeadlessChromium.quit(browser, stack);
     }
 
     @BeforeEach

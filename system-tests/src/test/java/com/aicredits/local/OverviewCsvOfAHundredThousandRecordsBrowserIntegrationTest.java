@@ -104,7 +104,7 @@ class OverviewCsvOfAHundredThousandRecordsBrowserIntegrationTest {
 
     @AfterAll
     static void stop() throws Exception {
-        OverviewHistoryBrowserIntegrationTest.quit(browser, stack);
+        HeadlessChromium.quit(browser, stack);
         if (data != null && !data.equals(diskData)) {
             try (var files = Files.walk(data)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());

@@ -58,7 +58,7 @@ class OverviewHistoryBrowserIntegrationTest {
 
     @AfterAll
     static void stop() throws Exception {
-        quit(browser, stack);
+        HeadlessChromium.quit(browser, stack);
     }
 
     @BeforeEach
@@ -76,15 +76,6 @@ class OverviewHistoryBrowserIntegrationTest {
         browser.findElement(By.id("token")).sendKeys(token);
         browser.findElement(By.id("sign-in-button")).click();
         awaitReady(browser, "organization");
-    }
-
-    static void quit(ChromeDriver browser, LaunchedStack stack) throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

@@ -58,12 +58,7 @@ class SignInBrowserIntegrationTest {
 
     @AfterAll
     static void stopThem() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (stack != null) {
-            stack.close();
-        }
+        HeadlessChromium.quit(browser, stack);
     }
 
     @BeforeEach
