@@ -37,7 +37,11 @@ public record Period(YearMonth month) implements Comparable<Period> {
     }
 
     public Period previous() {
-        return new Period(month.minusMonths(1));
+        return minusMonths(1);
+    }
+
+    public Period minusMonths(int months) {
+        return new Period(month.minusMonths(months));
     }
 
     public Period next() {

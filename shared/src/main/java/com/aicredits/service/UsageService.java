@@ -118,11 +118,8 @@ public final class UsageService {
         requireManager(caller);
         Ids.workspaceId(workspaceId);
         Instant now = clock.instant();
-        Period to = toText == null || toText.isEmpty() ? Period.of(now) : month("to", toText);
-        if (to.compareTo(Period.of(now)) > 0) {
-            throw CreditsException.badRequest("invalid_period", "to " + to + " has not started yet");
-        }
-        Period from = fromText == null || fromText.isEmpty() ? back(to, HISTORY_MONTHS - 1) : month("from", fromText);
+        Period to = toText == null || toText.isEmpty() ? Period.of(now) : started("to", month("to", toText), now);
+        Period from = fromText == null || fromText.isEmpty() ? to.minusMonths(HISTORY_MONTHS - 1) : month("from", fromText);
         if (from.compareTo(to) > 0) {
             throw CreditsException.badRequest("invalid_range", "from " + from + " is after to " + to);
         }
@@ -150,20 +147,22 @@ public final class UsageService {
         return new UsageHistory(workspaceId, from.toString(), to.toString(), months);
     }
 
+    /** {@link Period#parse}, its refusal naming the query parameter. */
     private static Period month(String parameter, String text) {
-        if (!text.matches("[0-9]{4}-[0-9]{2}")) {
+        try {
+            return Period.parse(text);
+        } catch (CreditsException malformed) {
             throw CreditsException.badRequest("invalid_period", parameter + " must be a month, YYYY-MM (e.g. 2026-11); got "
                     + CreditsException.quote(text));
         }
-        return Period.parse(text);
     }
 
-    private static Period back(Period period, int months) {
-        Period earlier = period;
-        for (int i = 0; i < months; i++) {
-            earlier = earlier.previous();
+    /** A month the caller asks for must have started: the usage of a future month is not a question we answer. */
+    private static Period started(String parameter, Period month, Instant now) {
+        if (month.compareTo(Period.of(now)) > 0) {
+            throw CreditsException.badRequest("invalid_period", parameter + " " + month + " has not started yet");
         }
-        return earlier;
+        return month;
     }
 
     public UsageStore.Page<String> executions(Caller caller, String workspaceId, String periodText, String limitText, String cursor) {
@@ -212,15 +211,10 @@ public final class UsageService {
     }
 
     private static Period period(String text, Instant now) {
-        Period current = Period.of(now);
         if (text == null || text.isEmpty()) {
-            return current;
+            return Period.of(now);
         }
-        Period period = Period.parse(text);
-        if (period.compareTo(current) > 0) {
-            throw CreditsException.badRequest("invalid_period", "period " + period + " has not started yet");
-        }
-        return period;
+        return started("period", Period.parse(text), now);
     }
 
     private static int limit(String text, int defaultLimit) {
