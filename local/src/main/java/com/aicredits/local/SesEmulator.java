@@ -4,32 +4,23 @@ import com.aicredits.testkit.CloudFormationTemplate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,7 +41,6 @@ public final class SesEmulator implements AutoCloseable {
      */
     static final String NODE_VERSIONS = "20.19+ or 22.12+";
     static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
-    static final Duration NPM_CI_TIMEOUT = Duration.ofMinutes(5);
     private static final String PACKAGE = "aws-ses-v2-local";
     private static final String LOG_PREFIX = "[ses-emulator] ";
     /** The package's CLI prints this once listening; with --port 0 it is how we learn the port. */
@@ -85,7 +75,7 @@ public final class SesEmulator implements AutoCloseable {
             throw new IllegalStateException("no package-lock.json in " + directory + ": not the SES emulator's folder (local/ses)");
         }
         checkNode();
-        installIfNeeded(directory);
+        NodeProcesses.installIfNeeded(directory, PACKAGE, LOG_PREFIX, "the SES emulator");
 
         Path cli = directory.resolve("node_modules").resolve(PACKAGE).resolve("dist").resolve("cli.js");
         // A tiny wrapper around the package's CLI: exit when our pipe closes, i.e. when this JVM is gone,
@@ -105,9 +95,9 @@ public final class SesEmulator implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the SES emulator (node): " + e.getMessage(), e);
         }
-        OutputTail tail = new OutputTail();
+        NodeProcesses.OutputTail tail = new NodeProcesses.OutputTail();
         CompletableFuture<Integer> listening = new CompletableFuture<>();
-        pump(process.getInputStream(), line -> {
+        NodeProcesses.pump(process.getInputStream(), line -> {
             tail.add(line);
             System.out.println(LOG_PREFIX + line);
             Matcher matcher = LISTENING.matcher(line);
@@ -132,7 +122,7 @@ public final class SesEmulator implements AutoCloseable {
             if (emulator != null) {
                 emulator.close();
             } else {
-                killTree(process);
+                NodeProcesses.killTree(process);
             }
             throw e;
         }
@@ -199,11 +189,11 @@ public final class SesEmulator implements AutoCloseable {
         } catch (IOException ignored) {
             // the kill below does it anyway
         }
-        killTree(process);
+        NodeProcesses.killTree(process);
         http.shutdownNow();
     }
 
-    private static int awaitPort(Process process, CompletableFuture<Integer> listening, long deadline, OutputTail tail,
+    private static int awaitPort(Process process, CompletableFuture<Integer> listening, long deadline, NodeProcesses.OutputTail tail,
                                  int requestedPort) {
         while (System.nanoTime() < deadline) {
             try {
@@ -226,7 +216,7 @@ public final class SesEmulator implements AutoCloseable {
     }
 
     /** The CLI says it listens; we still wait for an HTTP answer from that port before handing it out. */
-    private void awaitHealthy(long deadline, OutputTail tail) {
+    private void awaitHealthy(long deadline, NodeProcesses.OutputTail tail) {
         HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/health-check")).timeout(Duration.ofSeconds(2)).GET().build();
         String lastProblem = "no answer";
         while (System.nanoTime() < deadline) {
@@ -288,7 +278,7 @@ public final class SesEmulator implements AutoCloseable {
         List<String> output = new ArrayList<>();
         int status;
         try {
-            status = run(List.of("node", "--version"), null, Duration.ofSeconds(20), output::add);
+            status = NodeProcesses.run(List.of("node", "--version"), null, Duration.ofSeconds(20), output::add);
         } catch (IOException e) {
             throw new IllegalStateException("node is not installed (" + e.getMessage() + "). " + install, e);
         }
@@ -309,114 +299,6 @@ public final class SesEmulator implements AutoCloseable {
         return (major == 20 && minor >= 19) || (major == 22 && minor >= 12) || major >= 23;
     }
 
-    /**
-     * {@code npm ci} unless node_modules holds the package and npm's record of the install
-     * (node_modules/.package-lock.json) is at least as new as package-lock.json. A file lock keeps two JVMs
-     * (make run and make test, parallel builds) from installing into the same folder at once.
-     */
-    private static void installIfNeeded(Path directory) {
-        synchronized (SesEmulator.class) {
-            Path lockDir = directory.resolve(".local");
-            try {
-                Files.createDirectories(lockDir);
-                try (FileChannel channel = FileChannel.open(lockDir.resolve("npm-ci.lock"),
-                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                     FileLock ignored = channel.lock()) {
-                    if (installed(directory)) {
-                        return;
-                    }
-                    npmCi(directory);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot install the SES emulator in " + directory, e);
-            }
-        }
-    }
-
-    private static boolean installed(Path directory) throws IOException {
-        Path modules = directory.resolve("node_modules");
-        Path record = modules.resolve(".package-lock.json");
-        if (!Files.isRegularFile(modules.resolve(PACKAGE).resolve("package.json")) || !Files.isRegularFile(record)) {
-            return false;
-        }
-        return Files.getLastModifiedTime(directory.resolve("package-lock.json"))
-                .compareTo(Files.getLastModifiedTime(record)) <= 0;
-    }
-
-    private static void npmCi(Path directory) {
-        System.out.println(LOG_PREFIX + "npm ci in " + directory + " (first use, or the lockfile changed)");
-        OutputTail tail = new OutputTail();
-        int status;
-        try {
-            status = run(List.of("npm", "ci", "--no-audit", "--no-fund"), directory, NPM_CI_TIMEOUT, line -> {
-                tail.add(line);
-                System.out.println(LOG_PREFIX + line);
-            });
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run npm (" + e.getMessage() + "): install Node.js "
-                    + NODE_VERSIONS + " with npm", e);
-        }
-        if (status != 0) {
-            throw new IllegalStateException("npm ci in " + directory + " failed (status " + status + "); its output:\n" + tail.text());
-        }
-    }
-
-    /** Runs a command to its end (killed after {@code timeout}, status -1), handing over each output line. */
-    private static int run(List<String> command, Path directory, Duration timeout, Consumer<String> lines) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        if (directory != null) {
-            builder.directory(directory.toFile());
-        }
-        Process process = builder.start();
-        process.getOutputStream().close(); // nothing to answer: a prompt must not wait for us
-        Thread reader = pump(process.getInputStream(), lines, "ses-emulator-" + command.getFirst());
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                killTree(process);
-                lines.accept("(killed after " + timeout.toSeconds() + " s)");
-                return -1;
-            }
-            reader.join(2_000);
-            return process.exitValue();
-        } catch (InterruptedException e) {
-            killTree(process);
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running " + command, e);
-        }
-    }
-
-    /** Reads a child's output on a daemon thread, so a chatty child never blocks on a full pipe. */
-    private static Thread pump(InputStream output, Consumer<String> lines, String name) {
-        return Thread.ofPlatform().daemon().name(name).start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
-                for (String line; (line = reader.readLine()) != null; ) {
-                    lines.accept(line);
-                }
-            } catch (IOException closed) {
-                // the child is gone
-            }
-        });
-    }
-
-    /** Terminates the process and its descendants: politely, then by force after 5 s. */
-    private static void killTree(Process process) {
-        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        tree.add(process.toHandle());
-        tree.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        for (ProcessHandle handle : tree) {
-            long left = deadline - System.nanoTime();
-            try {
-                handle.onExit().get(Math.max(left, 0), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException | ExecutionException stillThere) {
-                handle.destroyForcibly();
-            } catch (InterruptedException e) {
-                handle.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
@@ -426,20 +308,5 @@ public final class SesEmulator implements AutoCloseable {
         }
     }
 
-    /** The last lines of a child's output, for error messages. */
-    private static final class OutputTail {
-        private static final int LINES = 40;
-        private final Deque<String> lines = new ArrayDeque<>();
 
-        synchronized void add(String line) {
-            if (lines.size() == LINES) {
-                lines.removeFirst();
-            }
-            lines.addLast(line);
-        }
-
-        synchronized String text() {
-            return lines.isEmpty() ? "(nothing)" : String.join("\n", lines);
-        }
-    }
 }
