@@ -12,7 +12,7 @@ MVN := JAVA_HOME="$(JDK)" MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $$MA
 
 FUNCTION_JAR = functions/$(1)/target/$(1)-0.1.0-SNAPSHOT-lambda.jar
 
-.PHONY: help jdk chromium build test test-unit test-integration test-system test-localstack bench run overview clean clean-local
+.PHONY: help jdk chromium build test test-unit test-integration test-system test-calendar test-localstack bench run overview clean clean-local
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -45,6 +45,9 @@ test-integration: jdk ## the integration tier only (*IntegrationTest outside sys
 
 test-system: jdk chromium ## the system tier only (system-tests/): the whole local stack, the page and the emails in Chromium, the README's commands
 	$(MVN) verify -DskipUnitTests -DskipIntegrationTests
+
+test-calendar: jdk chromium ## the suite under libfaketime at eight instants (the 1st 00:30 ... 29 February; about 90 minutes); INSTANTS=..., TIERS=...
+	@bash local/test-calendar.sh env $(MVN) verify
 
 test-localstack: jdk chromium ## the same suite with LocalStack (Docker, Testcontainers) as the tests' DynamoDB; skipped without Docker
 	$(MVN) verify -Daicredits.backend=localstack

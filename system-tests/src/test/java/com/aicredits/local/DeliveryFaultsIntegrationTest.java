@@ -19,6 +19,7 @@ import com.aicredits.service.MonthlyReset;
 import com.aicredits.service.RecordExecution;
 import com.aicredits.service.WorkspaceService;
 import com.aicredits.testkit.CreditsTable;
+import com.aicredits.testkit.TestClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.SocketTimeoutException;
 import java.time.Clock;
@@ -49,11 +50,13 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  * a fault injected in front of the real emulator, since nothing makes it time out after accepting on demand).
  */
 class DeliveryFaultsIntegrationTest {
+    /** The tests' time, chosen so that which alerts fire (thresholds, never the forecast) is the same on any day. */
+    private static final Clock CLOCK = TestClock.runningFrom(TestClock.noonOfLastMonth(28));
     private final CreditsTable table = new CreditsTable("delivery");
     private final SesEmulator ses = SesEmulator.shared();
     private final Mailer workingSes = new SesMailer(ResetFixture.sesClient(ses.endpoint()), "aicredits@test.example");
-    private final WorkspaceService workspaces = table.services(Clock.systemUTC()).workspaces();
-    private final DebitService debits = table.services(Clock.systemUTC()).debits();
+    private final WorkspaceService workspaces = table.services(CLOCK).workspaces();
+    private final DebitService debits = table.services(CLOCK).debits();
     private final EventPublisher events = (detailType, detail) -> { };
 
     @Test
@@ -66,12 +69,12 @@ class DeliveryFaultsIntegrationTest {
                 && put.item().get("SK").s().startsWith("ALERT#"));
 
         // No later balance change comes (as at the hard limit): this one call must deliver.
-        alerts(workingSes).balanceChanged(balance("ws-lost-claim"), true, Instant.now());
+        alerts(workingSes).balanceChanged(balance("ws-lost-claim"), true, CLOCK.instant());
 
         assertThat(table.calls.lostResponses()).isEqualTo(1);
         assertThat(usageAlerts(recipient)).extracting(e -> e.get("subject").asText())
                 .containsExactly("[aicredits] Usage alert: 80% of monthly AI credits used — Workspace ws-lost-claim");
-        assertThat(new DynamoDbAlertStore(table.client, table.name).markers("ws-lost-claim", Period.of(Instant.now())))
+        assertThat(new DynamoDbAlertStore(table.client, table.name).markers("ws-lost-claim", Period.of(CLOCK.instant())))
                 .filteredOn(marker -> marker.alert().equals(Alert.threshold(80))).singleElement()
                 .satisfies(marker -> assertThat(marker.delivered()).isTrue());
     }
@@ -188,7 +191,7 @@ class DeliveryFaultsIntegrationTest {
     private static int deliverAsTheStreamRetries(AlertService alerts, String workspaceId, Balance balance) {
         for (int redeliveries = 0; redeliveries < 10; redeliveries++) {
             try {
-                alerts.balanceChanged(balance, true, Instant.now());
+                alerts.balanceChanged(balance, true, CLOCK.instant());
                 return redeliveries;
             } catch (MailDeliveryException e) {
                 assertThat(e.outcomeUnknown()).as(e.getMessage()).isTrue();
@@ -228,11 +231,11 @@ class DeliveryFaultsIntegrationTest {
     }
 
     private AlertService alerts(Mailer mailer) {
-        return table.services(Clock.systemUTC()).withNotifications(new Notifications(mailer, events, "http://127.0.0.1:3000", null)).alerts();
+        return table.services(CLOCK).withNotifications(new Notifications(mailer, events, "http://127.0.0.1:3000", null)).alerts();
     }
 
     private Balance balance(String workspaceId) {
-        return table.store.read(workspaceId, Period.of(Instant.now()), null, true).balance();
+        return table.store.read(workspaceId, Period.of(CLOCK.instant()), null, true).balance();
     }
 
     private String workspace(String id) {

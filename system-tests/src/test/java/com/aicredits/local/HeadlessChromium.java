@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -44,5 +45,18 @@ final class HeadlessChromium {
         if (stack != null) {
             stack.close();
         }
+    }
+
+    /**
+     * Moves the page's clock to run from {@code clockStart}, as the stack's was moved ({@code AICREDITS_CLOCK_START}):
+     * the page reads "this month" from the browser's clock.
+     */
+    static void moveClock(ChromeDriver browser, Instant clockStart) {
+        long shift = clockStart.toEpochMilli() - System.currentTimeMillis();
+        browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                (() => { const Real = Date, shift = %d;
+                  class Shifted extends Real { constructor(...a) { if (a.length) super(...a); else super(Real.now() + shift); }
+                    static now() { return Real.now() + shift; } }
+                  window.Date = Shifted; })();""".formatted(shift)));
     }
 }

@@ -42,7 +42,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The overview page in a real browser: Debian's headless Chromium, driven through its ChromeDriver by Selenium,
  * against the local stack started as {@code make run} starts it, with its demo data. Every expected number is read
  * from the usage API itself. Screenshots go to {@code system-tests/target/screenshots/} for a reviewer to look at. Run twice
- * (the subclasses): at today's time ({@link OverviewTodayBrowserIntegrationTest}), and with the stack's and the
+ * (the subclasses): in the middle of a month ({@link OverviewMidMonthBrowserIntegrationTest}), and with the stack's and the
  * browser's clocks at 07:00 UTC on the 1st ({@link OverviewOnTheFirstBrowserIntegrationTest}).
  */
 abstract class OverviewBrowserIntegrationTest {
@@ -71,15 +71,7 @@ abstract class OverviewBrowserIntegrationTest {
 
         browser = HeadlessChromium.start(browserProfile);
         browser.manage().timeouts().scriptTimeout(WAIT);
-        if (clockStart != null) {
-            // The page reads "this month" from the browser's clock: move it as the stack's was moved.
-            long shift = clockStart.toEpochMilli() - System.currentTimeMillis();
-            browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
-                    (() => { const Real = Date, shift = %d;
-                      class Shifted extends Real { constructor(...a) { if (a.length) super(...a); else super(Real.now() + shift); }
-                        static now() { return Real.now() + shift; } }
-                      window.Date = Shifted; })();""".formatted(shift)));
-        }
+        HeadlessChromium.moveClock(browser, clockStart);
         Files.createDirectories(SCREENSHOTS);
     }
 

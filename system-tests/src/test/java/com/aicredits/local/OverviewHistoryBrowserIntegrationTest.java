@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.time.format.TextStyle;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,9 +51,12 @@ class OverviewHistoryBrowserIntegrationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LaunchedStack.start(data, LaunchedStack.freePort());
+        // Mid-month, whatever day the suite runs: last month complete, this month half done.
+        Instant clockStart = YearMonth.now(ZoneOffset.UTC).atDay(17).atTime(10, 0).toInstant(ZoneOffset.UTC);
+        stack = LaunchedStack.start(data, LaunchedStack.freePort(), clockStart);
         managerToken = stack.token("manager", DemoData.ORGANIZATION);
         browser = HeadlessChromium.start(browserProfile);
+        HeadlessChromium.moveClock(browser, clockStart);
         browser.manage().timeouts().scriptTimeout(WAIT);
         browser.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", downloads.toString()));
     }

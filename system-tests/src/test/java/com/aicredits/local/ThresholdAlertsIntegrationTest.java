@@ -16,6 +16,7 @@ import com.aicredits.service.RefundService;
 import com.aicredits.service.WorkspaceService;
 import com.aicredits.testkit.CloudFormationTemplate;
 import com.aicredits.testkit.CreditsTable;
+import com.aicredits.testkit.TestClock;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -47,6 +48,8 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  * are recorded by a stand-in publisher.
  */
 class ThresholdAlertsIntegrationTest {
+    /** The tests' time, chosen so that which alerts fire (thresholds, never the forecast) is the same on any day. */
+    private static final Clock CLOCK = TestClock.runningFrom(TestClock.noonOfLastMonth(28));
     private static final Duration DRAIN = Duration.ofSeconds(60);
 
     private final CreditsTable table = new CreditsTable("alerts");
@@ -54,8 +57,8 @@ class ThresholdAlertsIntegrationTest {
     private final List<Map<String, Object>> published = new CopyOnWriteArrayList<>();
     private final List<DynamodbEvent> delivered = new CopyOnWriteArrayList<>();
     private final AtomicBoolean sesDown = new AtomicBoolean();
-    private final WorkspaceService workspaces = table.services(Clock.systemUTC()).workspaces();
-    private final DebitService debits = table.services(Clock.systemUTC()).debits();
+    private final WorkspaceService workspaces = table.services(CLOCK).workspaces();
+    private final DebitService debits = table.services(CLOCK).debits();
     private ThresholdEvaluatorHandler handler;
     private StreamPoller poller;
 
@@ -66,7 +69,7 @@ class ThresholdAlertsIntegrationTest {
         SesMailer unreachable = new SesMailer(sesClient(URI.create("http://127.0.0.1:1")), "aicredits@test.example");
         Mailer mailer = email -> (sesDown.get() ? unreachable : working).send(email);
         EventPublisher events = (detailType, detail) -> published.add(Map.of("detailType", detailType, "detail", detail));
-        handler = new ThresholdEvaluatorHandler(table.services(Clock.systemUTC())
+        handler = new ThresholdEvaluatorHandler(table.services(CLOCK)
                 .withNotifications(new Notifications(mailer, events, "http://127.0.0.1:3000", null)).alerts());
         String streamArn = table.client.describeTable(b -> b.tableName(table.name)).table().latestStreamArn();
         poller = StreamPoller.fromTemplate(CloudFormationTemplate.load(CloudFormationTemplate.find()),
@@ -193,7 +196,7 @@ class ThresholdAlertsIntegrationTest {
             debit("ws-refunded", "case-" + i, "case.investigation"); // 408 of 500 = 81.6%
         }
         poller.drain(DRAIN);
-        RefundService refunds = table.services(Clock.systemUTC()).refunds();
+        RefundService refunds = table.services(CLOCK).refunds();
         for (int i = 0; i < 3; i++) {
             refunds.refund("ws-refunded", "case-" + i, new RefundService.RefundRequest("aborted runs")); // 372 = 74.4%
         }
@@ -205,7 +208,7 @@ class ThresholdAlertsIntegrationTest {
 
         assertThat(usageAlerts(recipient)).extracting(e -> e.get("subject").asText()).containsExactly(
                 "[aicredits] Usage alert: 80% of monthly AI credits used — Workspace ws-refunded");
-        assertThat(new DynamoDbAlertStore(table.client, table.name).markers("ws-refunded", Period.of(Instant.now())))
+        assertThat(new DynamoDbAlertStore(table.client, table.name).markers("ws-refunded", Period.of(CLOCK.instant())))
                 .extracting(marker -> marker.alert().threshold()).contains(80);
     }
 
@@ -227,7 +230,7 @@ class ThresholdAlertsIntegrationTest {
         poller.drain(DRAIN);
         // As if an invocation crashed right after claiming 80%: the marker exists, nothing was sent.
         new DynamoDbAlertStore(table.client, table.name).claim("ws-crashed",
-                com.aicredits.domain.Period.of(Instant.now()), com.aicredits.domain.Alert.threshold(80), Instant.now());
+                com.aicredits.domain.Period.of(CLOCK.instant()), com.aicredits.domain.Alert.threshold(80), CLOCK.instant());
 
         for (int i = 0; i < 34; i++) {
             debit("ws-crashed", "case-" + i, "case.investigation");
