@@ -45,7 +45,8 @@ public final class AlertEmails {
 
     /** The alert of {@code threshold}, for {@code balance} as it stood at {@code at} (the forecast's time). */
     public Email threshold(Workspace workspace, Balance balance, int threshold, Instant at) {
-        String subject = "[aicredits] Usage alert: " + threshold + "% of monthly AI credits used — " + workspace.name();
+        String subject = "[aicredits] Usage alert: " + threshold + "% of monthly AI credits used — "
+                + EmailText.oneLine(workspace.name());
         String percent = oneDecimal(Thresholds.percentUsed(balance)) + "%";
         long thresholdCredits = Math.ceilDiv(Math.multiplyExact(balance.allocated(), threshold), 100);
         List<String> advice = new ArrayList<>();
@@ -74,10 +75,15 @@ public final class AlertEmails {
                 EmailText.settingsLink(settingsUrlTemplate, workspace.workspaceId())));
     }
 
+    /** The forecast alert; {@code forecast} must run out this period (a forecast without a date is not sent). */
     public Email forecast(Workspace workspace, Balance balance, Forecast forecast) {
+        if (forecast.runsOutOn() == null) {
+            throw new IllegalArgumentException("a forecast that does not run out this period is not an alert");
+        }
         String date = forecast.runsOutOn().format(DateTimeFormatter.ISO_LOCAL_DATE);
         String day = EmailText.dayAndMonth(forecast.runsOutOn());
-        String subject = "[aicredits] Forecast: AI credits projected to run out on " + date + " — " + workspace.name();
+        String subject = "[aicredits] Forecast: AI credits projected to run out on " + date + " — "
+                + EmailText.oneLine(workspace.name());
         String percent = oneDecimal(Thresholds.percentUsed(balance)) + "%";
         List<Fact> facts = facts(balance);
         facts.add(1, new Fact("Runs out on", date + " (" + day + ")"));
