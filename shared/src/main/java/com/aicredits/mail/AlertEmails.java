@@ -49,9 +49,17 @@ public final class AlertEmails {
                 + EmailText.oneLine(workspace.name());
         String percent = oneDecimal(Thresholds.percentUsed(balance)) + "%";
         long thresholdCredits = Math.ceilDiv(Math.multiplyExact(balance.allocated(), threshold), 100);
+        boolean blocked = blockedAt(balance, threshold);
         List<String> advice = new ArrayList<>();
+        if (blocked) {
+            advice.add("Runs that cost credits are now refused (HTTP 402): the next one would pass the hard limit of "
+                    + grouped(balance.hardLimitCredits()) + " credits (" + balance.hardLimitPercent() + "% of the allocation)."
+                    + " Free runs go on. An add-on package raises the allocation, and the limit with it, at once;"
+                    + " otherwise the credits renew with the next month.");
+        }
         advice.add("The " + threshold + "% alert is sent once in " + EmailText.monthName(balance.period())
-                + ", when usage first reaches " + threshold + "% of the allocation (" + grouped(thresholdCredits) + " credits).");
+                + ", when usage first reaches " + threshold + "% of the allocation (" + grouped(thresholdCredits) + " credits)"
+                + (threshold == balance.hardLimitPercent() ? " or a run is first refused at the hard limit." : "."));
         String pace = null;
         if (threshold >= SUGGEST_ADDON_FROM) {
             pace = pace(balance, at);
@@ -66,8 +74,10 @@ public final class AlertEmails {
         }
         Tone tone = balance.used() >= balance.allocated() ? Tone.OVER : threshold >= SUGGEST_ADDON_FROM ? Tone.WARNING : Tone.INFO;
         String used = usedFigure(balance);
-        return EmailLayout.render(new EmailLayout.Content(subject, "Usage alert: " + threshold + "% threshold", tone,
-                percent + " of the allocation used: " + used + "." + (pace == null ? "" : " " + pace),
+        return EmailLayout.render(new EmailLayout.Content(subject, blocked ? "Hard limit reached: paid runs refused"
+                        : "Usage alert: " + threshold + "% threshold", tone,
+                (blocked ? "Paid runs are now refused at the hard limit. " : "") + percent + " of the allocation used: "
+                        + used + "." + (pace == null ? "" : " " + pace),
                 workspace, EmailLayout.WORKSPACE + " has used " + percent + " of its AI credits for "
                         + EmailText.monthName(balance.period()) + ".",
                 used, percent, balance.used(), balance.allocated(), balance.usedByFeature(),
@@ -105,6 +115,11 @@ public final class AlertEmails {
                 used, percent, balance.used(), balance.allocated(), balance.usedByFeature(),
                 EmailLayout.runsWithoutCredits(balance), facts, advice, usageLink(balance),
                 EmailText.settingsLink(settingsUrlTemplate, workspace.workspaceId())));
+    }
+
+    /** Whether this alert is the hard limit's, fired because a run was refused there (see Balance#blockedAt). */
+    private static boolean blockedAt(Balance balance, int threshold) {
+        return balance.blockedAt() != null && threshold == balance.hardLimitPercent();
     }
 
     private static String usedFigure(Balance balance) {

@@ -127,9 +127,11 @@ public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbE
         Balance balance = StreamImages.balance(
                 DynamodbAttributeValueTransformer.toAttributeValueMapV2(record.getDynamodb().getNewImage()));
         boolean debited = used(record.getDynamodb().getNewImage()) > used(record.getDynamodb().getOldImage());
+        boolean blocked = balance.blockedAt() != null
+                && (record.getDynamodb().getOldImage() == null || !record.getDynamodb().getOldImage().containsKey("blockedAt"));
         Instant at = record.getDynamodb().getApproximateCreationDateTime() == null ? Instant.now()
                 : record.getDynamodb().getApproximateCreationDateTime().toInstant();
-        return new BalanceChange(balance, debited, at);
+        return new BalanceChange(balance, debited, at, blocked);
     }
 
     private static long used(Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image) {

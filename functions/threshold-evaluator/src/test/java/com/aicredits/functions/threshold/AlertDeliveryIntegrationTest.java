@@ -177,6 +177,35 @@ class AlertDeliveryIntegrationTest {
         assertThat(sent).hasSize(2);
     }
 
+    @Test
+    void aBalanceBlockedAtItsHardLimitFiresTheHardLimitsThresholdEvenWhereTheListLacksIt() {
+        table.services(clock).workspaces().put("ws-acme-lab", new WorkspaceSpec(null, "org-acme", "Acme Lab", "M_PARTNER",
+                null, null, 1_000L, null, List.of("lead@acme.example"), List.of(80), 150));
+        ThresholdEvaluatorHandler handler = handler(mailer(email -> null));
+        handler.handleRequest(batch(change(1, 700, 1_494, DAY_30)), null); // 80% fires; 150% needs 1,500
+        assertThat(sent).hasSize(1);
+
+        // The refused debit's write: blockedAt set, nothing else moved (the cap is 1,500; a 12-credit run would pass it).
+        DynamodbEvent.DynamodbStreamRecord blocked = change(2, 1_494, 1_494, DAY_30.plusSeconds(60));
+        blocked.getDynamodb().getNewImage().put("blockedAt", new AttributeValue().withS(DAY_30.plusSeconds(60).toString()));
+        blocked.getDynamodb().getNewImage().put("hardLimitPercent", new AttributeValue().withN("150"));
+        blocked.getDynamodb().getOldImage().put("hardLimitPercent", new AttributeValue().withN("150"));
+        assertThat(handler.handleRequest(batch(blocked), null).getBatchItemFailures()).isEmpty();
+
+        assertThat(sent).extracting(Email::subject).containsExactly(
+                "[aicredits] Usage alert: 80% of monthly AI credits used — Acme Lab",
+                "[aicredits] Usage alert: 150% of monthly AI credits used — Acme Lab");
+        assertThat(sent.get(1).text()).contains("Hard limit reached: paid runs refused")
+                .contains("Runs that cost credits are now refused (HTTP 402)");
+        assertThat(published).containsExactly("Credit Threshold Reached 80", "Credit Threshold Reached 150");
+        // Once: the mark's later images (blockedAt in both) fire nothing more.
+        DynamodbEvent.DynamodbStreamRecord later = change(3, 1_494, 1_494, DAY_30.plusSeconds(120));
+        later.getDynamodb().getNewImage().put("blockedAt", new AttributeValue().withS(DAY_30.plusSeconds(60).toString()));
+        later.getDynamodb().getOldImage().put("blockedAt", new AttributeValue().withS(DAY_30.plusSeconds(60).toString()));
+        handler.handleRequest(batch(later), null);
+        assertThat(sent).hasSize(2);
+    }
+
     private Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> marker(String alert) {
         return table.item("WS#ws-acme-lab", "ALERT#2026-12#" + alert);
     }
