@@ -130,7 +130,7 @@ public final class Services {
     public AlertService alerts() {
         Notifications sending = notifications.get();
         return new AlertService(new DynamoDbAlertStore(dynamoDb, table), sending.mailer(), sending.events(),
-                new AlertEmails(sending.overviewBaseUrl(), sending.settingsUrl()));
+                new AlertEmails(sending.overviewBaseUrl(), sending.settingsUrl()), clock);
     }
 
     /** The monthly reset; {@code sleeper} waits between its retry rounds (Thread::sleep in production). */

@@ -16,6 +16,9 @@ import java.util.Set;
  * counters by feature and by day (and BYOS runs by feature). It also carries the workspace settings a debit needs (hard
  * limit, Cases, pricing model, the features enabled for BYOS), so a debit reads and writes this one item. {@code revision} grows with every write: it is
  * the compare-and-set token of the debit transaction.
+ *
+ * <p>{@code blockedAt}: when the period's first debit refused for the hard limit was refused (null until then; set
+ * once, by a write of its own that leaves the ledger and {@code revision} as they are, so no debit loses a race to it).
  */
 public record Balance(
         String workspaceId,
@@ -34,7 +37,8 @@ public record Balance(
         List<Long> dailyCredits,
         long freeExecutions,
         long casesCounted,
-        Map<Feature, Long> byosExecutions) {
+        Map<Feature, Long> byosExecutions,
+        Instant blockedAt) {
 
     public Balance {
         EnumMap<Feature, Long> features = new EnumMap<>(Feature.class);
@@ -52,6 +56,16 @@ public record Balance(
             byos.put(feature, byosExecutions.getOrDefault(feature, 0L));
         }
         byosExecutions = Collections.unmodifiableMap(byos);
+    }
+
+    /** A balance never blocked at its hard limit. */
+    public Balance(String workspaceId, String organizationId, Period period, long baseCredits, long addonCredits,
+                   int hardLimitPercent, boolean casesEnabled, PricingModel pricingModel, Set<Feature> byosFeatures, long used,
+                   long sequence, long revision, Map<Feature, Long> usedByFeature, List<Long> dailyCredits,
+                   long freeExecutions, long casesCounted, Map<Feature, Long> byosExecutions) {
+        this(workspaceId, organizationId, period, baseCredits, addonCredits, hardLimitPercent, casesEnabled, pricingModel,
+                byosFeatures, used, sequence, revision, usedByFeature, dailyCredits, freeExecutions, casesCounted,
+                byosExecutions, null);
     }
 
     /** A balance without BYOS (no feature enabled for it, no BYOS run counted). */
@@ -130,7 +144,8 @@ public record Balance(
         }
         return new Balance(workspaceId, organizationId, period, baseCredits, addonCredits, hardLimitPercent, casesEnabled,
                 pricingModel, byosFeatures, used + charge.credits(), sequence + 1, revision + 1, features, daily,
-                freeExecutions + (charge.free() ? 1 : 0), casesCounted + (charge.countedAsCase() ? 1 : 0), byos);
+                freeExecutions + (charge.free() ? 1 : 0), casesCounted + (charge.countedAsCase() ? 1 : 0), byos,
+                blockedAt);
     }
 
     /**
@@ -152,21 +167,22 @@ public record Balance(
         }
         return new Balance(workspaceId, organizationId, period, baseCredits, addonCredits, hardLimitPercent, casesEnabled,
                 pricingModel, byosFeatures, used - credits, sequence + 1, revision + 1, features, daily, freeExecutions,
-                casesCounted, byosExecutions);
+                casesCounted, byosExecutions, blockedAt);
     }
 
     /** The same ledger under the workspace's new settings (tier, hard limit, Cases, pricing model, BYOS). */
     public Balance withSettingsOf(Workspace workspace) {
         return new Balance(workspaceId, workspace.organizationId(), period, workspace.baseMonthlyCredits(), addonCredits,
                 workspace.hardLimitPercent(), workspace.casesEnabled(), workspace.pricingModel(), workspace.byosFeatures(),
-                used, sequence, revision + 1, usedByFeature, dailyCredits, freeExecutions, casesCounted, byosExecutions);
+                used, sequence, revision + 1, usedByFeature, dailyCredits, freeExecutions, casesCounted, byosExecutions,
+                blockedAt);
     }
 
     /** The same ledger with {@code credits} more add-on credits this period (a purchase). */
     public Balance withMoreAddonCredits(long credits) {
         return new Balance(workspaceId, organizationId, period, baseCredits, addonCredits + credits, hardLimitPercent,
                 casesEnabled, pricingModel, byosFeatures, used, sequence, revision + 1, usedByFeature, dailyCredits,
-                freeExecutions, casesCounted, byosExecutions);
+                freeExecutions, casesCounted, byosExecutions, blockedAt);
     }
 
     public boolean hasSettingsOf(Workspace workspace) {

@@ -9,8 +9,15 @@ import java.util.Map;
  * One write of a balance as the stream shows it: the balance after it, whether it debited (usage grew) and when.
  *
  * @param debited only a debit fires alerts: a tier change, an add-on or a refund alone fires nothing
+ * @param blocked this write marked the balance blocked at its hard limit ({@link Balance#blockedAt()}): it fires the
+ *                hard limit's threshold, whether or not the workspace's thresholds list it
  */
-public record BalanceChange(Balance balance, boolean debited, Instant at) {
+public record BalanceChange(Balance balance, boolean debited, Instant at, boolean blocked) {
+
+    /** A change that does not block the balance. */
+    public BalanceChange(Balance balance, boolean debited, Instant at) {
+        this(balance, debited, at, false);
+    }
 
     /**
      * The alerts some change of one balance reached, each with the first change that reached it, in that order. Every
@@ -20,6 +27,9 @@ public record BalanceChange(Balance balance, boolean debited, Instant at) {
     public static Map<Alert, BalanceChange> due(List<BalanceChange> changes, List<Integer> thresholds) {
         Map<Alert, BalanceChange> due = new LinkedHashMap<>();
         for (BalanceChange change : changes) {
+            if (change.blocked()) {
+                due.putIfAbsent(Alert.threshold(change.balance().hardLimitPercent()), change);
+            }
             if (!change.debited()) {
                 continue;
             }

@@ -12,6 +12,18 @@ public final class Thresholds {
         return thresholds.stream().filter(t -> reached(balance, t)).sorted().toList();
     }
 
+    /**
+     * The thresholds {@code balance} reached, and the hard limit's threshold when the balance was blocked there (see
+     * {@link Balance#blockedAt()}): what its alerts fired, read from the balance alone. Lowest first.
+     */
+    public static List<Integer> reachedOrBlocked(Balance balance, List<Integer> thresholds) {
+        List<Integer> reached = new java.util.ArrayList<>(reached(balance, thresholds));
+        if (balance.blockedAt() != null && !reached.contains(balance.hardLimitPercent())) {
+            reached.add(balance.hardLimitPercent());
+        }
+        return reached.stream().sorted().toList();
+    }
+
     public static boolean reached(Balance balance, int threshold) {
         // Integer arithmetic: 80% of 333 credits is reached at 267 (266.4 rounded up), never by a rounding error.
         return balance.allocated() > 0 && balance.used() * 100 >= (long) threshold * balance.allocated();

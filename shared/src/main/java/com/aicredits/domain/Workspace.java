@@ -38,7 +38,14 @@ public record Workspace(
     static final int MIN_HARD_LIMIT_PERCENT = 100;
     static final int MAX_HARD_LIMIT_PERCENT = 1_000;
     static final long MAX_MONTHLY_CREDITS = 100_000_000L;
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+    /**
+     * An address as SES takes it: an ASCII dot-atom local part (SES refuses a non-ASCII one: it has no SMTPUTF8), at
+     * most 64 characters, and a domain of ASCII labels (an international one in punycode, {@code xn--}). A quoted
+     * local part, a display name or a list are refused too: each would be read by SES otherwise than meant.
+     */
+    private static final Pattern EMAIL = Pattern.compile(
+            "(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                    + "@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+([A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})");
 
     public Workspace {
         notificationEmails = List.copyOf(notificationEmails);
@@ -112,7 +119,9 @@ public record Workspace(
         for (String email : emails) {
             if (email == null || email.length() > 254 || !EMAIL.matcher(email).matches()) {
                 throw CreditsException.badRequest("invalid_notificationEmails",
-                        "notificationEmails must be email addresses; got " + CreditsException.quote(email));
+                        "notificationEmails must be email addresses as SES accepts them (an ASCII local part of letters,"
+                                + " digits and !#$%&'*+/=?^_`{|}~.-; a domain of ASCII labels, punycode for an international"
+                                + " one); got " + CreditsException.quote(email));
             }
             if (!result.contains(email)) {
                 result.add(email);

@@ -45,12 +45,21 @@ public final class AlertEmails {
 
     /** The alert of {@code threshold}, for {@code balance} as it stood at {@code at} (the forecast's time). */
     public Email threshold(Workspace workspace, Balance balance, int threshold, Instant at) {
-        String subject = "[aicredits] Usage alert: " + threshold + "% of monthly AI credits used — " + workspace.name();
+        String subject = "[aicredits] Usage alert: " + threshold + "% of monthly AI credits used — "
+                + EmailText.oneLine(workspace.name());
         String percent = oneDecimal(Thresholds.percentUsed(balance)) + "%";
         long thresholdCredits = Math.ceilDiv(Math.multiplyExact(balance.allocated(), threshold), 100);
+        boolean blocked = blockedAt(balance, threshold);
         List<String> advice = new ArrayList<>();
+        if (blocked) {
+            advice.add("Runs that cost credits are now refused (HTTP 402): the next one would pass the hard limit of "
+                    + grouped(balance.hardLimitCredits()) + " credits (" + balance.hardLimitPercent() + "% of the allocation)."
+                    + " Free runs go on. An add-on package raises the allocation, and the limit with it, at once;"
+                    + " otherwise the credits renew with the next month.");
+        }
         advice.add("The " + threshold + "% alert is sent once in " + EmailText.monthName(balance.period())
-                + ", when usage first reaches " + threshold + "% of the allocation (" + grouped(thresholdCredits) + " credits).");
+                + ", when usage first reaches " + threshold + "% of the allocation (" + grouped(thresholdCredits) + " credits)"
+                + (threshold == balance.hardLimitPercent() ? " or a run is first refused at the hard limit." : "."));
         String pace = null;
         if (threshold >= SUGGEST_ADDON_FROM) {
             pace = pace(balance, at);
@@ -65,8 +74,10 @@ public final class AlertEmails {
         }
         Tone tone = balance.used() >= balance.allocated() ? Tone.OVER : threshold >= SUGGEST_ADDON_FROM ? Tone.WARNING : Tone.INFO;
         String used = usedFigure(balance);
-        return EmailLayout.render(new EmailLayout.Content(subject, "Usage alert: " + threshold + "% threshold", tone,
-                percent + " of the allocation used: " + used + "." + (pace == null ? "" : " " + pace),
+        return EmailLayout.render(new EmailLayout.Content(subject, blocked ? "Hard limit reached: paid runs refused"
+                        : "Usage alert: " + threshold + "% threshold", tone,
+                (blocked ? "Paid runs are now refused at the hard limit. " : "") + percent + " of the allocation used: "
+                        + used + "." + (pace == null ? "" : " " + pace),
                 workspace, EmailLayout.WORKSPACE + " has used " + percent + " of its AI credits for "
                         + EmailText.monthName(balance.period()) + ".",
                 used, percent, balance.used(), balance.allocated(), balance.usedByFeature(),
@@ -74,10 +85,15 @@ public final class AlertEmails {
                 EmailText.settingsLink(settingsUrlTemplate, workspace.workspaceId())));
     }
 
+    /** The forecast alert; {@code forecast} must run out this period (a forecast without a date is not sent). */
     public Email forecast(Workspace workspace, Balance balance, Forecast forecast) {
+        if (forecast.runsOutOn() == null) {
+            throw new IllegalArgumentException("a forecast that does not run out this period is not an alert");
+        }
         String date = forecast.runsOutOn().format(DateTimeFormatter.ISO_LOCAL_DATE);
         String day = EmailText.dayAndMonth(forecast.runsOutOn());
-        String subject = "[aicredits] Forecast: AI credits projected to run out on " + date + " — " + workspace.name();
+        String subject = "[aicredits] Forecast: AI credits projected to run out on " + date + " — "
+                + EmailText.oneLine(workspace.name());
         String percent = oneDecimal(Thresholds.percentUsed(balance)) + "%";
         List<Fact> facts = facts(balance);
         facts.add(1, new Fact("Runs out on", date + " (" + day + ")"));
@@ -99,6 +115,11 @@ public final class AlertEmails {
                 used, percent, balance.used(), balance.allocated(), balance.usedByFeature(),
                 EmailLayout.runsWithoutCredits(balance), facts, advice, usageLink(balance),
                 EmailText.settingsLink(settingsUrlTemplate, workspace.workspaceId())));
+    }
+
+    /** Whether this alert is the hard limit's, fired because a run was refused there (see Balance#blockedAt). */
+    private static boolean blockedAt(Balance balance, int threshold) {
+        return balance.blockedAt() != null && threshold == balance.hardLimitPercent();
     }
 
     private static String usedFigure(Balance balance) {

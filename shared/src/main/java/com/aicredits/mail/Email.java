@@ -10,4 +10,9 @@ public record Email(List<String> to, String subject, String text, String html) {
             throw new IllegalArgumentException("an email needs at least one recipient");
         }
     }
+
+    /** The same email to {@code recipient} alone. */
+    public Email forRecipient(String recipient) {
+        return new Email(List.of(recipient), subject, text, html);
+    }
 }

@@ -33,6 +33,7 @@ public final class Metrics {
     public static final String THRESHOLDS_FIRED = "ThresholdsFired";
     public static final String DEBIT_LATENCY = "DebitLatency";
     public static final String RESET_WORKSPACES = "ResetWorkspaces";
+    public static final String EMAILS_PARKED = "EmailsParked";
 
     /**
      * Every metric the functions write, with the dimension sets it is written with: what template.yaml's alarms and
@@ -45,7 +46,8 @@ public final class Metrics {
             DEBITS_REFUSED, List.of(Set.of("Reason")),
             DEBIT_REPLAYS, List.of(Set.of()),
             THRESHOLDS_FIRED, List.of(Set.of("Threshold")),
-            RESET_WORKSPACES, List.of(Set.of("Outcome")));
+            RESET_WORKSPACES, List.of(Set.of("Outcome")),
+            EMAILS_PARKED, List.of(Set.of()));
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -89,6 +91,14 @@ public final class Metrics {
     /** An alert fired (once per workspace, period and threshold): {@code threshold} is "80", ... or "forecast". */
     public static void thresholdFired(String threshold, String period) {
         emit("alert fired", Map.of("Threshold", threshold), false, Map.of(THRESHOLDS_FIRED, 1L), "period", period);
+    }
+
+    /**
+     * An email SES refuses for good (an address it will never take), parked instead of retried: {@code email} is
+     * "alert" or "summary". No dimension: one alarm watches them all, the log line says which.
+     */
+    public static void emailParked(String email, String period, String reason) {
+        emit("email parked", Map.of(), false, Map.of(EMAILS_PARKED, 1L), "email", email, "period", period, "reason", reason);
     }
 
     static String namespace() {

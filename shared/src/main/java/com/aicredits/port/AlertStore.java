@@ -17,10 +17,23 @@ public interface AlertStore {
     /** Claims {@code alert} for the period; false if it was claimed before (it fires once). */
     boolean claim(String workspaceId, Period period, Alert alert, Instant firedAt);
 
+    /** The alert's email is done for every recipient ({@code messageId}: the last send's, or why none was sent). */
     void markEmailed(String workspaceId, Period period, Alert alert, String messageId);
 
-    /** Counts a send whose outcome is unknown (SES may have accepted it): the email may reach its recipients twice. */
-    void markEmailUncertain(String workspaceId, Period period, Alert alert);
+    /** The alert's email went to {@code recipient} (each recipient gets a send of their own). */
+    void markRecipientEmailed(String workspaceId, Period period, Alert alert, String recipient, String messageId);
+
+    /**
+     * The provider refuses the alert's email to {@code recipient} for good: it is parked (done, not sent), with why and
+     * when, so that it neither blocks the stream nor is tried again.
+     */
+    void markRecipientParked(String workspaceId, Period period, Alert alert, String recipient, String reason, Instant at);
+
+    /**
+     * Counts a send whose outcome is unknown (SES may have accepted it) at {@code at}: the email may reach its
+     * recipient twice; it is not sent again before a wait has passed.
+     */
+    void markEmailUncertain(String workspaceId, Period period, Alert alert, Instant at);
 
     void markPublished(String workspaceId, Period period, Alert alert);
 }

@@ -7,6 +7,7 @@ import com.aicredits.domain.RefundLine;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
 import com.aicredits.json.Json;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -45,6 +46,12 @@ public interface CreditStore {
      * {@link #append}'s opening write, so a debit and the monthly reset cannot both create the balance.
      */
     OpenResult open(Balance opening, long workspaceVersion);
+
+    /**
+     * Marks the period's balance blocked at its hard limit ({@code blockedAt}), once: true if this call set it, false
+     * if it was set before or the balance does not exist. Leaves the ledger and the revision as they are.
+     */
+    boolean markBlocked(String workspaceId, Period period, Instant at);
 
     /** The workspace (null when absent) and its balances of {@code periods} that exist, in one consistent read. */
     WorkspaceBalances readBalances(String workspaceId, List<Period> periods);

@@ -13,6 +13,7 @@ import com.aicredits.domain.Timestamps;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
 import com.aicredits.json.Json;
+import com.aicredits.observability.Log;
 import com.aicredits.port.CreditStore.AppendResult;
 import com.aicredits.port.CreditStore.LedgerView;
 import com.aicredits.port.CreditStore.StoredRecord;
@@ -111,6 +112,7 @@ public final class DebitService {
                 charge = Charge.of(price, before.pricingModel(), model);
                 refusal = before.refusal(charge);
                 if (refusal.isPresent()) {
+                    markBlocked(balance, refusal.get());
                     throw refusal.get();
                 }
             }
@@ -148,6 +150,27 @@ public final class DebitService {
             }
         }
         throw new CreditsException(503, "contention", "the workspace's balance is too busy right now; retry with the same executionId");
+    }
+
+    /**
+     * The period's first debit refused for the hard limit marks the balance {@code blockedAt} (once: the only write a
+     * refusal makes; the run leaves no trace), which fires the hard limit's alert from the stream. The refusal is
+     * answered whatever this write does: a failed mark is tried again by the next refusal, which still sees none.
+     */
+    private void markBlocked(Balance balance, CreditsException refusal) {
+        if (balance == null || balance.blockedAt() != null || refusal.status() != 402) {
+            return;
+        }
+        try {
+            if (store.markBlocked(balance.workspaceId(), balance.period(), clock.instant())) {
+                Log.info("the balance is blocked at its hard limit; its alert fires from the stream",
+                        "period", balance.period().toString(), "hardLimitCredits", balance.hardLimitCredits(),
+                        "creditsUsed", balance.used());
+            }
+        } catch (RuntimeException e) {
+            Log.warn("could not mark the balance blocked; the next refusal tries again", "period", balance.period().toString(),
+                    "cause", String.valueOf(e));
+        }
     }
 
     /** The answer of {@code executions:check}; {@code reason} is null when allowed. */

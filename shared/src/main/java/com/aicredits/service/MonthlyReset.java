@@ -9,6 +9,7 @@ import com.aicredits.domain.Workspace;
 import com.aicredits.mail.Email;
 import com.aicredits.mail.SummaryEmails;
 import com.aicredits.observability.Log;
+import com.aicredits.observability.Metrics;
 import com.aicredits.port.CreditStore.LedgerView;
 import com.aicredits.port.CreditStore;
 import com.aicredits.port.MailDeliveryException;
@@ -305,7 +306,7 @@ public final class MonthlyReset {
                 String messageId;
                 try {
                     Email email = emails.summary(workspace, closed, opened, resets.summaryHistory(id, closing));
-                    messageId = mailer.send(email);
+                    messageId = send(email, id, closing);
                 } catch (RuntimeException e) {
                     if (e instanceof MailDeliveryException mail && mail.outcomeUnknown()) {
                         // SES may have accepted it and cannot be asked: no resend before the wait, at most one more copy.
@@ -325,9 +326,51 @@ public final class MonthlyReset {
                     Log.warn("the claim on the summary ran out before it was marked sent; it may be sent again",
                             "workspaceId", id, "period", closing.toString());
                 }
-                return new WorkspaceOutcome(open, Outcome.SENT, null);
+                return new WorkspaceOutcome(open, messageId.equals(PARKED) ? Outcome.PARKED : Outcome.SENT, null);
             }
         }
+    }
+
+    /** What a summary's marker holds as its message id when SES refused it for good to every recipient. */
+    static final String PARKED = "parked";
+
+    /**
+     * Sends the summary to all its recipients at once; when SES refuses it for good (an address it will never take),
+     * to each recipient alone, so that one bad address does not hold back the others, and the ones SES refuses are
+     * parked (logged, metered) rather than retried every round and every month. Returns the message id of a send
+     * that went out, or {@link #PARKED} when none did. A temporary failure of a recipient's own send is thrown as any
+     * failed send is (a later round sends the summary again, to each recipient: those served here get a second copy).
+     */
+    private String send(Email email, String workspaceId, Period period) {
+        try {
+            return mailer.send(email);
+        } catch (MailDeliveryException refused) {
+            if (!refused.permanent()) {
+                throw refused;
+            }
+            if (email.to().size() == 1) {
+                park(email.to().getFirst(), workspaceId, period, refused);
+                return PARKED;
+            }
+        }
+        String messageId = PARKED;
+        for (String recipient : email.to()) {
+            try {
+                messageId = mailer.send(email.forRecipient(recipient));
+            } catch (MailDeliveryException refused) {
+                if (!refused.permanent()) {
+                    throw refused;
+                }
+                park(recipient, workspaceId, period, refused);
+            }
+        }
+        return messageId;
+    }
+
+    private static void park(String recipient, String workspaceId, Period period, MailDeliveryException refused) {
+        Log.warn("SES refuses the summary to this recipient for good; it is parked, not retried", "workspaceId", workspaceId,
+                "period", period.toString(), "recipient", recipient, "cause", refused.getMessage());
+        Metrics.emailParked("summary", period.toString(), refused.getMessage());
     }
 
     private record Opening(Workspace workspace, Balance balance, Outcome outcome) {

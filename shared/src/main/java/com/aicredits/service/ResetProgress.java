@@ -24,6 +24,8 @@ public record ResetProgress(ResetCursor from, Status status, ResetCursor next, i
         OPENED,
         ALREADY_OPEN,
         SENT,
+        /** SES refuses the summary for good to every recipient: parked (logged, metered), not retried; done. */
+        PARKED,
         ALREADY_SENT,
         /** The workspace has no notification recipients. */
         NO_RECIPIENTS,

@@ -11,6 +11,7 @@ import com.aicredits.domain.Forecast;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Thresholds;
+import com.aicredits.domain.Timestamps;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.AlertStore;
 import com.aicredits.port.CreditStore;
@@ -67,7 +68,7 @@ public final class UsageService {
                                  long creditsRemaining, double percentUsed, long hardLimitCredits,
                                  Map<Feature, Long> byFeature, long freeExecutions, long casesCounted,
                                  Map<Feature, Long> byosExecutions, List<Day> daily,
-                                 List<Integer> thresholdsReached, ForecastView forecast) {
+                                 List<Integer> thresholdsReached, ForecastView forecast, String blockedAt) {
     }
 
     public record WorkspaceRow(String workspaceId, String name, String tier, long creditsAllocated, long creditsUsed,
@@ -92,20 +93,17 @@ public final class UsageService {
         LedgerView view = store.workspaceAndBalance(Ids.workspaceId(workspaceId), period);
         Workspace workspace = visibleWorkspace(caller, view.workspace(), workspaceId);
         Balance balance = view.balance() != null ? view.balance() : Allocation.opening(workspace, period);
-        List<Integer> reached = new ArrayList<>();
-        for (AlertMarker marker : alerts.markers(workspaceId, period)) {
-            if (marker.alert().kind() == Alert.Kind.THRESHOLD) {
-                reached.add(marker.alert().threshold());
-            }
-        }
-        reached.sort(null);
+        List<Integer> fired = markersExpired(period, now) ? List.of() : alerts.markers(workspaceId, period).stream()
+                .filter(marker -> marker.alert().kind() == Alert.Kind.THRESHOLD)
+                .map(marker -> marker.alert().threshold()).toList();
+        List<Integer> reached = thresholdsReached(period, fired, balance, workspace, now);
         boolean current = period.equals(Period.of(now));
         ForecastView forecast = !current ? ForecastView.of(new Forecast(balance.used(), null))
                 : Forecast.tooEarly(period, now) ? ForecastView.tooEarlyToTell() : ForecastView.of(Forecast.of(balance, now));
         return new WorkspaceUsage(workspaceId, period.toString(), balance.allocated(), balance.used(), balance.remaining(),
                 Thresholds.percentUsed(balance), balance.hardLimitCredits(), byFeature(balance), balance.freeExecutions(),
                 balance.casesCounted(), new LinkedHashMap<>(balance.byosExecutions()), daily(balance, current ? now.atOffset(ZoneOffset.UTC).getDayOfMonth() : period.lengthInDays()),
-                reached, forecast);
+                reached, forecast, balance.blockedAt() == null ? null : Timestamps.format(balance.blockedAt()));
     }
 
     /**
@@ -137,14 +135,31 @@ public final class UsageService {
         List<MonthUsage> months = new ArrayList<>(periods.size());
         for (Period period : periods) {
             Balance balance = view.balances().getOrDefault(period, Allocation.opening(workspace, period));
-            List<Integer> reached = period.end().plus(AlertMarker.KEPT_AFTER_PERIOD).isBefore(now)
-                    ? Thresholds.reached(balance, workspace.effectiveThresholds())
-                    : fired.getOrDefault(period, List.of()).stream().sorted().toList();
+            List<Integer> reached = thresholdsReached(period, fired.getOrDefault(period, List.of()), balance, workspace, now);
             months.add(new MonthUsage(period.toString(), balance.allocated(), balance.used(), balance.remaining(),
                     Thresholds.percentUsed(balance), byFeature(balance), balance.freeExecutions(), balance.casesCounted(),
                     new LinkedHashMap<>(balance.byosExecutions()), reached));
         }
         return new UsageHistory(workspaceId, from.toString(), to.toString(), months);
+    }
+
+    /** Whether {@code period}'s alert markers are past their keeping (the table's TTL deletes them, up to days late). */
+    private static boolean markersExpired(Period period, Instant now) {
+        return period.end().plus(AlertMarker.KEPT_AFTER_PERIOD).isBefore(now);
+    }
+
+    /**
+     * The thresholds a month reached, the one answer of the usage route and the history: while its markers are kept,
+     * those that fired ({@code fired}); once they are past their keeping, those its final balance reaches, with the
+     * workspace's thresholds, plus the hard limit's when the month was blocked there, as it would have fired. Decided
+     * by the date alone, never by whether the TTL has deleted the markers yet, so both routes agree at every moment.
+     */
+    private static List<Integer> thresholdsReached(Period period, List<Integer> fired, Balance balance, Workspace workspace,
+                                                   Instant now) {
+        if (!markersExpired(period, now)) {
+            return fired.stream().distinct().sorted().toList();
+        }
+        return Thresholds.reachedOrBlocked(balance, workspace.effectiveThresholds());
     }
 
     /** {@link Period#parse}, its refusal naming the query parameter. */

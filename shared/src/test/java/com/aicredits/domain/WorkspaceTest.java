@@ -46,4 +46,26 @@ class WorkspaceTest {
         assertThat(workspace.notificationEmails()).containsExactly("a@x.io", "b@x.io");
         assertThat(workspace.effectiveAgentInstanceLimit()).isEqualTo(3);
     }
+
+    @Test
+    void notificationEmailsAreAddressesSesAccepts() {
+        for (String accepted : List.of("a@x.io", "first.last+alerts@soc.acme.example", "o'brien@xn--bcher-kva.example",
+                "x_y-z@a-b.co")) {
+            assertThat(Workspace.fromSpec("ws", emails(accepted)).notificationEmails()).containsExactly(accepted);
+        }
+        for (String refused : List.of("josé@acme.example", "a@bücher.example", "\"a b\"@acme.example", "a b@acme.example",
+                ".a@acme.example", "a..b@acme.example", "a.@acme.example", "a@acme", "a@-acme.example", "a@acme.example.",
+                "A <a@acme.example>", "a@acme.example,b@acme.example", "a\n@acme.example", "x".repeat(65) + "@acme.example")) {
+            assertThatThrownBy(() -> Workspace.fromSpec("ws", emails(refused))).as(refused)
+                    .isInstanceOfSatisfying(CreditsException.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.code()).isEqualTo("invalid_notificationEmails");
+                        assertThat(e.getMessage()).contains("ASCII").hasSizeLessThanOrEqualTo(400);
+                    });
+        }
+    }
+
+    private static WorkspaceSpec emails(String address) {
+        return new WorkspaceSpec(null, "org", "n", "DEV", null, null, null, null, List.of(address), null, null);
+    }
 }

@@ -34,6 +34,19 @@ class AlertEmailsTest {
     }
 
     @Test
+    void everyAlertSubjectIsOneLineWhateverTheWorkspaceNameHolds() {
+        Workspace broken = new Workspace("ws-1", "org-1", "SOC\r\nBcc: x@evil.example", Tier.DEV, PricingModel.EXTEND, true,
+                null, null, List.of("lead@acme.example"), null, 200, List.of(), 1);
+        Balance early = new Balance("ws-1", "org-1", Period.parse("2026-11"), 500, 0, 200, true,
+                PricingModel.EXTEND, 300, 40, 40, Map.of(Feature.AI_AGENT, 300L), Collections.nCopies(30, 0L), 0, 0);
+        Instant at = Instant.parse("2026-11-10T00:00:00Z");
+
+        assertThat(emails.threshold(broken, balance, 90, at).subject()).doesNotContainPattern("\\p{Cntrl}")
+                .endsWith("SOC  Bcc: x@evil.example");
+        assertThat(emails.forecast(broken, early, Forecast.of(early, at)).subject()).doesNotContainPattern("\\p{Cntrl}");
+    }
+
+    @Test
     void anAlertCarriesThePeriodsByosRunsWhereTheWorkspaceMayRunAny() {
         Balance byos = new Balance("ws-1", "org-1", Period.parse("2026-11"), 500, 0, 200, true, PricingModel.EXTEND,
                 java.util.Set.of(Feature.AI_AGENT), 455, 47, 47, Map.of(Feature.AI_AGENT, 455L), Collections.nCopies(30, 0L), 0, 0,

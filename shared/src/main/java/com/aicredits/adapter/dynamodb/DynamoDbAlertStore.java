@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -19,11 +20,16 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 /**
  * Alert markers: {@code PK=WS#<id>}, {@code SK=ALERT#<period>#THRESHOLD#0080} (or {@code #FORECAST}), with
  * {@code firedAt}, {@code emailedAt}, {@code publishedAt}, the {@code claimToken} of the claim that wrote it, and
- * {@code uncertainSends}: how many sends SES may have accepted without our knowing (each may be one more copy). They expire (TTL) 400 days after their period.
+ * {@code uncertainSends}: how many sends SES may have accepted without our knowing (each may be one more copy), and
+ * {@code lastUncertainSendAt}; {@code recipientsDone} (a string set: the recipients whose send is done, sent or parked),
+ * {@code parkedRecipients}, {@code parkedAt} and {@code parkReason} (a recipient SES refuses for good). They expire
+ * (TTL) 400 days after their period.
  */
 public final class DynamoDbAlertStore implements AlertStore {
     static final String ALERT_SK_PREFIX = "ALERT#";
     private static final String CLAIM_TOKEN = "claimToken";
+    private static final String RECIPIENTS_DONE = "recipientsDone";
+    private static final String LAST_UNCERTAIN = "lastUncertainSendAt";
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
@@ -49,7 +55,9 @@ public final class DynamoDbAlertStore implements AlertStore {
                                 ":prefix", AttributeValue.fromS(prefix(period)))))
                 .items().stream()
                 .map(item -> new AlertMarker(Alert.fromKey(item.get(Keys.SK).s().substring(prefix(period).length())),
-                        Instant.parse(item.get("firedAt").s()), item.containsKey("emailedAt"), item.containsKey("publishedAt")))
+                        Instant.parse(item.get("firedAt").s()), item.containsKey("emailedAt"), item.containsKey("publishedAt"),
+                        item.containsKey(RECIPIENTS_DONE) ? Set.copyOf(item.get(RECIPIENTS_DONE).ss()) : Set.of(),
+                        item.containsKey(LAST_UNCERTAIN) ? Instant.parse(item.get(LAST_UNCERTAIN).s()) : null))
                 .toList();
     }
 
@@ -85,9 +93,22 @@ public final class DynamoDbAlertStore implements AlertStore {
     }
 
     @Override
-    public void markEmailUncertain(String workspaceId, Period period, Alert alert) {
-        mark(workspaceId, period, alert, "SET lastUncertainSendAt = :now ADD uncertainSends :one",
-                Map.of(":now", AttributeValue.fromS(Instant.now().toString()), ":one", AttributeValue.fromN("1")));
+    public void markRecipientEmailed(String workspaceId, Period period, Alert alert, String recipient, String messageId) {
+        mark(workspaceId, period, alert, "SET messageId = :id ADD recipientsDone :to",
+                Map.of(":id", AttributeValue.fromS(messageId), ":to", AttributeValue.fromSs(List.of(recipient))));
+    }
+
+    @Override
+    public void markRecipientParked(String workspaceId, Period period, Alert alert, String recipient, String reason, Instant at) {
+        mark(workspaceId, period, alert, "SET parkedAt = :at, parkReason = :reason ADD recipientsDone :to, parkedRecipients :to",
+                Map.of(":at", AttributeValue.fromS(at.toString()), ":reason", AttributeValue.fromS(reason),
+                        ":to", AttributeValue.fromSs(List.of(recipient))));
+    }
+
+    @Override
+    public void markEmailUncertain(String workspaceId, Period period, Alert alert, Instant at) {
+        mark(workspaceId, period, alert, "SET lastUncertainSendAt = :at ADD uncertainSends :one",
+                Map.of(":at", AttributeValue.fromS(at.toString()), ":one", AttributeValue.fromN("1")));
     }
 
     @Override

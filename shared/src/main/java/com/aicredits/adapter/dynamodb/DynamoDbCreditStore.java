@@ -4,6 +4,7 @@ import com.aicredits.domain.Balance;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.CreditStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -84,6 +86,20 @@ public final class DynamoDbCreditStore implements CreditStore {
             return new AppendResult.Committed();
         } catch (TransactionCanceledException e) {
             return explain(e.cancellationReasons());
+        }
+    }
+
+    @Override
+    public boolean markBlocked(String workspaceId, Period period, Instant at) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(Keys.balance(workspaceId, period))
+                    .updateExpression("SET #blockedAt = :at")
+                    .conditionExpression("attribute_exists(PK) AND attribute_not_exists(#blockedAt)")
+                    .expressionAttributeNames(Map.of("#blockedAt", Items.BLOCKED_AT))
+                    .expressionAttributeValues(Map.of(":at", AttributeValue.fromS(at.toString()))));
+            return true;
+        } catch (ConditionalCheckFailedException alreadyOrAbsent) {
+            return false;
         }
     }
 

@@ -13,6 +13,7 @@ import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.CreditStore.StoredRecord;
 import com.aicredits.port.CreditStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -108,6 +109,12 @@ final class Items {
         return new AddonPackage(str(m, "purchaseId"), num(m, "monthlyCredits"), AddonPackage.Term.valueOf(str(m, "term")),
                 str(m, "startPeriod"), str(m, "endPeriod"), str(m, "purchasedAt"));
     }
+
+    /**
+     * When the period's first debit refused for the hard limit was refused: written once by a write of its own
+     * ({@code DynamoDbCreditStore.markBlocked}), never by the balance's other writes, which leave it as it is.
+     */
+    static final String BLOCKED_AT = "blockedAt";
 
     static Map<String, AttributeValue> balance(Balance b) {
         Map<String, AttributeValue> item = new HashMap<>(Keys.balance(b.workspaceId(), b.period()));
@@ -223,7 +230,8 @@ final class Items {
         return new Balance(str(item, "workspaceId"), str(item, "organizationId"), period, num(item, "baseCredits"),
                 num(item, "addonCredits"), (int) num(item, "hardLimitPercent"), item.get("casesEnabled").bool(),
                 PricingModel.valueOf(str(item, "pricingModel")), byosFeatures, num(item, USED), num(item, "sequence"),
-                num(item, REVISION), features, daily, num(item, "freeExecutions"), num(item, "casesCounted"), byos);
+                num(item, REVISION), features, daily, num(item, "freeExecutions"), num(item, "casesCounted"), byos,
+                item.containsKey(BLOCKED_AT) ? Instant.parse(item.get(BLOCKED_AT).s()) : null);
     }
 
     static Map<String, AttributeValue> record(UsageRecord r, String body) {

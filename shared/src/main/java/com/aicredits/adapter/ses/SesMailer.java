@@ -15,6 +15,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sesv2.model.BadRequestException;
+import software.amazon.awssdk.services.sesv2.model.MessageRejectedException;
 import software.amazon.awssdk.services.sesv2.model.Body;
 import software.amazon.awssdk.services.sesv2.model.Content;
 import software.amazon.awssdk.services.sesv2.model.Message;
@@ -27,6 +29,12 @@ import software.amazon.awssdk.services.sesv2.model.Message;
  * after SES may have accepted it (a timeout, a connection reset, a 5xx) is reported as of unknown outcome, and the
  * client never retries it by itself: each such failure sends at most one more copy, when the caller retries. Only a
  * definite refusal (SES answered 4xx, throttling included) or a connection that never opened is retried at once.
+ *
+ * <p>A refusal of the message itself ({@code BadRequest}: a malformed address or header; {@code MessageRejected}: an
+ * address or content SES will not take) is permanent: sending the same message again is refused again, so it is
+ * reported as such and the caller parks it. Every other refusal is temporary: throttling and the account's own states
+ * ({@code SendingPaused}, {@code AccountSuspended}, {@code MailFromDomainNotVerified}, a missing permission or
+ * configuration set), which an operator or time fixes, so the alert waits for them rather than being parked.
  */
 public final class SesMailer implements Mailer {
     /** Set by the local stack only: where the SES emulator listens. */
@@ -90,6 +98,11 @@ public final class SesMailer implements Mailer {
         return false;
     }
 
+    /** SES refused this very message and would refuse it again (see the class comment). */
+    static boolean refusedForGood(Throwable failure) {
+        return failure instanceof BadRequestException || failure instanceof MessageRejectedException;
+    }
+
     private static boolean notSentAndWorthRetrying(Throwable failure) {
         return notSent(failure) && (!(failure instanceof SdkServiceException service) || service.isThrottlingException());
     }
@@ -106,6 +119,9 @@ public final class SesMailer implements Mailer {
                             .build())))
                     .messageId();
         } catch (SdkException e) {
+            if (refusedForGood(e)) {
+                throw MailDeliveryException.permanent("SES refused \"" + email.subject() + "\" for good: " + e.getMessage(), e);
+            }
             if (notSent(e)) {
                 throw new MailDeliveryException("SES did not accept \"" + email.subject() + "\": " + e.getMessage(), e);
             }

@@ -59,8 +59,11 @@ class DebitMetricsIntegrationTest {
             assertKeys(refused.get(0), "ws-metrics", "run-2");
             assertKeys(refused.get(1), "ws-nocases", "run-3");
 
-            // The bad request is a 400, not a refusal: no metric, and nothing else was logged either.
-            assertThat(logs.all()).hasSize(5).allSatisfy(line -> assertThat(line.get("level").asText()).isEqualTo("INFO"));
+            // The bad request is a 400, not a refusal: no metric, and nothing else was logged either, but the line of
+            // the period's first refusal at the hard limit, which marks the balance blocked (issue 30, item 5).
+            assertThat(logs.all()).hasSize(6).allSatisfy(line -> assertThat(line.get("level").asText()).isEqualTo("INFO"));
+            assertThat(logs.all()).filteredOn(line -> line.get("message").asText().startsWith("the balance is blocked"))
+                    .singleElement().satisfies(line -> assertKeys(line, "ws-metrics", "run-2"));
         }
     }
 

@@ -11,6 +11,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.transformers.v2.dynamodb.DynamodbAttributeValueTransformer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,14 +40,56 @@ public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbE
     private record BalanceChanges(String workspaceId, String firstSequenceNumber, List<DynamodbEvent.DynamodbStreamRecord> records) {
     }
 
+    /** Left unused at the end of an invocation that waits for a resend (its Timeout is 15 s). */
+    static final Duration WAIT_RESERVE = Duration.ofSeconds(3);
+
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
         try (Log.Scope ignored = Log.invocation(context, null)) {
-            return handle(event);
+            Handled handled = handle(event);
+            waitForResend(handled.resendIn(), context);
+            return handled.response();
         }
     }
 
-    private StreamsEventResponse handle(DynamodbEvent event) {
+    /** The answer, and how soon the earliest alert waiting for a resend is due (null: none waits). */
+    private record Handled(StreamsEventResponse response, Duration resendIn) {
+    }
+
+    /**
+     * The stream retries a failed batch at once; an alert whose resend is not yet due would only spend those retries.
+     * So the invocation waits what it can afford of that time first (never past its own Timeout, less a reserve).
+     */
+    private static void waitForResend(Duration wait, Context context) {
+        if (wait == null || context == null) {
+            return;
+        }
+        Duration affordable = Duration.ofMillis(context.getRemainingTimeInMillis()).minus(WAIT_RESERVE);
+        Duration pause = wait.compareTo(affordable) < 0 ? wait : affordable;
+        if (pause.isNegative() || pause.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The earlier of {@code soonest} and any resend {@code failure} (or one suppressed in it) waits for. */
+    private static Duration resendIn(RuntimeException failure, Duration soonest) {
+        List<Throwable> all = new ArrayList<>(List.of(failure.getSuppressed()));
+        all.add(failure);
+        Duration result = soonest;
+        for (Throwable each : all) {
+            if (each instanceof AlertService.ResendNotYetDue due && (result == null || due.retryIn().compareTo(result) < 0)) {
+                result = due.retryIn();
+            }
+        }
+        return result;
+    }
+
+    private Handled handle(DynamodbEvent event) {
         Map<String, BalanceChanges> byBalance = new LinkedHashMap<>();
         for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
             Map<String, AttributeValue> keys = DynamodbAttributeValueTransformer.toAttributeValueMapV2(record.getDynamodb().getKeys());
@@ -59,27 +102,36 @@ public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbE
                     .records().add(record);
         }
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
+        Duration resendIn = null;
         for (BalanceChanges changes : byBalance.values()) {
             // From the key, before any image is parsed: a malformed one is logged as its own workspace's.
             Log.workspace(changes.workspaceId());
             try {
                 alerts.balanceChanged(changes.records().stream().map(ThresholdEvaluatorHandler::change).toList());
+            } catch (AlertService.ResendNotYetDue e) {
+                Log.info("an alert waits before it is sent again; the stream retries from this record",
+                        "sequenceNumber", changes.firstSequenceNumber(), "cause", e.getMessage());
+                resendIn = resendIn(e, resendIn);
+                failures.add(StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(changes.firstSequenceNumber()).build());
             } catch (RuntimeException e) {
                 Log.error("alert delivery failed; the stream retries from this record", e,
                         "sequenceNumber", changes.firstSequenceNumber());
+                resendIn = resendIn(e, resendIn);
                 failures.add(StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(changes.firstSequenceNumber()).build());
             }
         }
-        return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
+        return new Handled(StreamsEventResponse.builder().withBatchItemFailures(failures).build(), resendIn);
     }
 
     private static BalanceChange change(DynamodbEvent.DynamodbStreamRecord record) {
         Balance balance = StreamImages.balance(
                 DynamodbAttributeValueTransformer.toAttributeValueMapV2(record.getDynamodb().getNewImage()));
         boolean debited = used(record.getDynamodb().getNewImage()) > used(record.getDynamodb().getOldImage());
+        boolean blocked = balance.blockedAt() != null
+                && (record.getDynamodb().getOldImage() == null || !record.getDynamodb().getOldImage().containsKey("blockedAt"));
         Instant at = record.getDynamodb().getApproximateCreationDateTime() == null ? Instant.now()
                 : record.getDynamodb().getApproximateCreationDateTime().toInstant();
-        return new BalanceChange(balance, debited, at);
+        return new BalanceChange(balance, debited, at, blocked);
     }
 
     private static long used(Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image) {

@@ -3,6 +3,7 @@ package com.aicredits.functions.usage;
 import static com.aicredits.functions.usage.UsageQueryIntegrationTest.asManagerOf;
 import static com.aicredits.functions.usage.UsageQueryIntegrationTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.aicredits.adapter.dynamodb.DynamoDbAlertStore;
 import com.aicredits.domain.Alert;
 import com.aicredits.domain.Byos;
@@ -120,6 +121,36 @@ class UsageHistoryIntegrationTest {
         assertThat(months.get(1).get("creditsUsed").asLong()).isEqualTo(456);
         assertThat(months.get(1).get("thresholdsReached").toString()).isEqualTo("[80,90]");
         assertThat(months.get(0).get("thresholdsReached")).isEmpty();
+    }
+
+    @Test
+    void bothRoutesGiveOneAnswerForAMonthWhoseMarkersHaveExpired() {
+        workspace("ws-old", "org-acme", "DEV");
+        workspaces.put("ws-capped", new WorkspaceSpec(null, "org-acme", "Capped", "M_PARTNER", null, true, 333L, null, null,
+                null, 150));
+        clock.set(Instant.parse("2025-03-10T10:00:00Z"));
+        for (int i = 0; i < 38; i++) {
+            debit("ws-old", "mar-" + i, "case.investigation", null); // 456 of 500: 91.2%
+        }
+        for (int i = 0; i < 41; i++) {
+            debit("ws-capped", "mar-" + i, "case.investigation", null); // 492 of 333: 147.7%, the cap 499
+        }
+        assertThatThrownBy(() -> debit("ws-capped", "mar-refused", "case.investigation", null))
+                .hasMessageContaining("hard limit"); // marks March blocked: its 150% alert fired
+        // A marker of a month kept past its 400 days may linger (the TTL deletes late) or be gone: the answer is one.
+        alerts.claim("ws-old", Period.parse("2025-03"), Alert.threshold(80), Instant.parse("2025-03-05T00:00:00Z"));
+        clock.set(Instant.parse("2026-11-25T10:00:00Z"));
+
+        for (String workspaceId : List.of("ws-old", "ws-capped")) {
+            JsonNode usage = json(send(usageEvent(workspaceId, "2025-03")));
+            JsonNode history = json(send(historyEvent(workspaceId, "2025-03", "2025-03", "org-acme"))).get("months").get(0);
+            assertThat(usage.get("thresholdsReached")).as(workspaceId).isEqualTo(history.get("thresholdsReached"));
+        }
+        assertThat(json(send(usageEvent("ws-old", "2025-03"))).get("thresholdsReached").toString()).isEqualTo("[80,90]");
+        JsonNode capped = json(send(usageEvent("ws-capped", "2025-03")));
+        assertThat(capped.get("thresholdsReached").toString()).isEqualTo("[80,90,100,120,150]");
+        assertThat(capped.get("blockedAt").asText()).startsWith("2025-03-10T10:00:00");
+        assertThat(json(send(usageEvent("ws-old", "2025-03"))).get("blockedAt").isNull()).isTrue();
     }
 
     @Test
