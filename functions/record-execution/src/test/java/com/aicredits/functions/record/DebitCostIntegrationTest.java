@@ -2,8 +2,12 @@ package com.aicredits.functions.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aicredits.service.Retries;
+import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.ItemSize;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -58,7 +62,7 @@ class DebitCostIntegrationTest {
         api.workspace("ws-cost-race", "PRO", Map.of());
         RecordExecutionHandler other = api.newContainer();
         api.debit("ws-cost-race", "mine-1", "task.execution");
-        DebitFixture.send(other, com.aicredits.testkit.ApiEvents.load("record-execution.json", "ws-cost-race",
+        DebitFixture.send(other, ApiEvents.load("record-execution.json", "ws-cost-race",
                 "{\"executionId\":\"theirs-1\",\"activity\":\"task.execution\"}"));
         api.table.calls.reset();
 
@@ -122,11 +126,19 @@ class DebitCostIntegrationTest {
                 .cancellationReasons(CancellationReason.builder().code("None").build(),
                         CancellationReason.builder().code("TransactionConflict").build())
                 .build();
-        api.table.calls.failNextTransactions(java.util.Collections.nCopies(100, conflict));
+        // Conflicts without end (more than any budget lets through); the debit gives up when its time is spent, not
+        // after a count of tries: a budget of 300 ms here, 10 s deployed (template.yaml RETRY_BUDGET_MILLIS).
+        api.table.calls.failNextTransactions(Collections.nCopies(1_000_000, conflict));
         long items = api.table.itemCount();
+        RecordExecutionHandler shortBudget = new RecordExecutionHandler(api.table.services(api.clock)
+                .withRetries(Retries.within(Duration.ofMillis(300))));
 
-        DebitFixture.Response response = api.debit("ws-forever", "run-1", "task.execution");
+        long started = System.nanoTime();
+        DebitFixture.Response response = DebitFixture.send(shortBudget, ApiEvents.load("record-execution.json",
+                "ws-forever", "{\"executionId\":\"run-1\",\"activity\":\"task.execution\"}"));
 
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(300),
+                Duration.ofSeconds(5));
         assertThat(response.status()).isEqualTo(503);
         assertThat(response.errorCode()).isEqualTo("contention");
         assertThat(api.table.itemCount()).isEqualTo(items);
