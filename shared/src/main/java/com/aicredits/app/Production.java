@@ -3,6 +3,7 @@ package com.aicredits.app;
 import com.aicredits.adapter.AwsClients;
 import com.aicredits.adapter.eventbridge.EventBridgePublisher;
 import com.aicredits.adapter.ses.SesMailer;
+import com.aicredits.app.http.TokenClaims;
 import com.aicredits.config.Env;
 import com.aicredits.json.PriceCatalogFile;
 import com.aicredits.mail.EmailText;
@@ -50,6 +51,12 @@ public final class Production {
      */
     public static final String RETRY_BUDGET = "RETRY_BUDGET_MILLIS";
 
+    /**
+     * Whether a Cognito user pool's claim names ({@code custom:org_id}, {@code cognito:groups}) count: {@code Cognito}
+     * where template.yaml says the issuer is such a pool, else {@code Standard} (see {@link TokenClaims}).
+     */
+    public static final String TOKEN_CLAIMS = "TOKEN_CLAIMS";
+
     static Duration retryBudgetFrom(String millis) {
         if (millis == null || millis.isBlank()) {
             return Retries.DEFAULT_BUDGET;
@@ -68,7 +75,8 @@ public final class Production {
     private static final class Container {
         static final Services SERVICES = new Services(AwsClients.dynamoDb(), Env.tableName(), clock(),
                 PriceCatalogFile.loadDefault(), Production::notifications)
-                .withRetries(Retries.within(retryBudgetFrom(Env.get(RETRY_BUDGET))));
+                .withRetries(Retries.within(retryBudgetFrom(Env.get(RETRY_BUDGET))))
+                .withTokenClaims(TokenClaims.fromConfiguration(Env.get(TOKEN_CLAIMS)));
 
         static {
             SnapStartPriming.register(SERVICES.creditStore());

@@ -5,6 +5,7 @@ import com.aicredits.adapter.dynamodb.DynamoDbAlertStore;
 import com.aicredits.adapter.dynamodb.DynamoDbCreditStore;
 import com.aicredits.adapter.dynamodb.DynamoDbResetStore;
 import com.aicredits.adapter.dynamodb.DynamoDbUsageStore;
+import com.aicredits.app.http.TokenClaims;
 import com.aicredits.domain.PriceCatalog;
 import com.aicredits.json.PriceCatalogFile;
 import com.aicredits.mail.AlertEmails;
@@ -54,21 +55,23 @@ public final class Services {
     private final PriceCatalog catalog;
     private final Supplier<Notifications> notifications;
     private final Retries retries;
+    private final TokenClaims tokenClaims;
     private final CreditStore credits;
 
     /** With the {@linkplain Retries#standard() standard retry budget}. */
     public Services(DynamoDbClient dynamoDb, String table, Clock clock, PriceCatalog catalog, Supplier<Notifications> notifications) {
-        this(dynamoDb, table, clock, catalog, notifications, Retries.standard());
+        this(dynamoDb, table, clock, catalog, notifications, Retries.standard(), TokenClaims.STANDARD);
     }
 
     private Services(DynamoDbClient dynamoDb, String table, Clock clock, PriceCatalog catalog, Supplier<Notifications> notifications,
-                     Retries retries) {
+                     Retries retries, TokenClaims tokenClaims) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.table = Objects.requireNonNull(table, "table");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.notifications = Objects.requireNonNull(notifications, "notifications");
         this.retries = Objects.requireNonNull(retries, "retries");
+        this.tokenClaims = Objects.requireNonNull(tokenClaims, "tokenClaims");
         this.credits = new DynamoDbCreditStore(dynamoDb, table, retries);
     }
 
@@ -78,15 +81,15 @@ public final class Services {
     }
 
     public Services withClock(Clock other) {
-        return new Services(dynamoDb, table, other, catalog, notifications, retries);
+        return new Services(dynamoDb, table, other, catalog, notifications, retries, tokenClaims);
     }
 
     public Services withCatalog(PriceCatalog other) {
-        return new Services(dynamoDb, table, clock, other, notifications, retries);
+        return new Services(dynamoDb, table, clock, other, notifications, retries, tokenClaims);
     }
 
     public Services withNotifications(Notifications other) {
-        return new Services(dynamoDb, table, clock, catalog, () -> other, retries);
+        return new Services(dynamoDb, table, clock, catalog, () -> other, retries, tokenClaims);
     }
 
     /**
@@ -94,11 +97,20 @@ public final class Services {
      * function's configured budget, under its timeout).
      */
     public Services withRetries(Retries other) {
-        return new Services(dynamoDb, table, clock, catalog, notifications, other);
+        return new Services(dynamoDb, table, clock, catalog, notifications, other, tokenClaims);
     }
 
     public Retries retries() {
         return retries;
+    }
+
+    /** Which token claims name a caller's organization and roles (production: the stack's identity provider). */
+    public Services withTokenClaims(TokenClaims other) {
+        return new Services(dynamoDb, table, clock, catalog, notifications, retries, other);
+    }
+
+    public TokenClaims tokenClaims() {
+        return tokenClaims;
     }
 
     /** The wiring's DynamoDB client (one per container in production). */

@@ -203,8 +203,9 @@ public final class HttpApi {
     /**
      * Who is calling, from the claims API Gateway's JWT authorizer validated (401 without them). HTTP API hands every
      * claim over as a string, an array claim as one string such as {@code [a b]} or {@code ["a","b"]}; both are parsed.
+     * {@code names}: whether a Cognito user pool's own claim names count too (the stack's configuration says).
      */
-    public static Caller caller(APIGatewayV2HTTPEvent event) {
+    public static Caller caller(APIGatewayV2HTTPEvent event, TokenClaims names) {
         APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
         APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer = context == null ? null : context.getAuthorizer();
         APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT jwt = authorizer == null ? null : authorizer.getJwt();
@@ -219,14 +220,19 @@ public final class HttpApi {
         scopes.addAll(splitList(claims.get("scope")));
         scopes.addAll(splitList(claims.get("scp")));
         Set<String> roles = new LinkedHashSet<>(splitList(claims.get("roles")));
-        roles.addAll(splitList(claims.get(COGNITO_GROUPS)));
-        return new Caller(claims.get("sub"), scopes, roles, claims.getOrDefault("org_id", claims.get(COGNITO_ORG_ID)));
+        String organizationId = claims.get("org_id");
+        if (names == TokenClaims.COGNITO) {
+            roles.addAll(splitList(claims.get(COGNITO_GROUPS)));
+            organizationId = organizationId != null ? organizationId : claims.get(COGNITO_ORG_ID);
+        }
+        return new Caller(claims.get("sub"), scopes, roles, organizationId);
     }
 
     /**
      * A Cognito user pool's ID token names a user's organization and roles its own way: the custom attribute
-     * {@code custom:org_id} (which only an admin can set) and the groups the user is in. They count as {@code org_id}
-     * and {@code roles} (template.yaml, IdentityProvider Cognito), so no token trigger is needed.
+     * {@code custom:org_id} and the groups the user is in. They count as {@code org_id} and {@code roles} only with
+     * {@link TokenClaims#COGNITO} (template.yaml: IdentityProvider Cognito, whose app clients cannot write
+     * {@code custom:org_id}), so this stack's own pool needs no token trigger.
      */
     public static final String COGNITO_ORG_ID = "custom:org_id";
     public static final String COGNITO_GROUPS = "cognito:groups";

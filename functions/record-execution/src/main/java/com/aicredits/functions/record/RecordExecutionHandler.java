@@ -5,6 +5,7 @@ import com.aicredits.app.Production;
 import com.aicredits.app.Services;
 import com.aicredits.app.SnapStartPriming;
 import com.aicredits.app.http.HttpApi;
+import com.aicredits.app.http.TokenClaims;
 import com.aicredits.json.Json;
 import com.aicredits.observability.Log;
 import com.aicredits.service.DebitMetrics;
@@ -31,6 +32,7 @@ public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2
     static final String PRIMING_WORKSPACE = "snapstart-priming";
 
     private final DebitService debits;
+    private final TokenClaims tokenClaims;
 
     public RecordExecutionHandler() {
         this(Production.services());
@@ -38,17 +40,18 @@ public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2
     }
 
     public RecordExecutionHandler(Services services) {
-        this(services.debits());
+        this(services.debits(), services.tokenClaims());
     }
 
-    public RecordExecutionHandler(DebitService debits) {
+    public RecordExecutionHandler(DebitService debits, TokenClaims tokenClaims) {
         this.debits = debits;
+        this.tokenClaims = tokenClaims;
     }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpApi.respond(event, context, () -> {
-            HttpApi.caller(event).requireScope(SCOPE);
+            HttpApi.caller(event, tokenClaims).requireScope(SCOPE);
             String workspaceId = HttpApi.pathParameter(event, "workspaceId");
             HttpApi.query(event, Set.of());
             RecordExecution request = Json.readObject(HttpApi.body(event), RecordExecution.class);
