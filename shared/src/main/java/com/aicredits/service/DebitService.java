@@ -58,11 +58,13 @@ public final class DebitService {
     }
 
     /**
-     * As above, giving up on contention (503) within {@code within} when the caller said how long it waits (never later
-     * than the service's own budget; null: that budget). The time taken waiting for this container's turn counts.
+     * As above, giving up on contention (503) by the time the caller said it waits ({@code within}, from now; null: it
+     * did not say), and within the service's own budget of retrying. That budget starts once this thread has its
+     * container's turn on the balance: it measures contention in DynamoDB, and a Lambda container, which runs one
+     * request at a time, never waits for a turn (the local stack's and the tests' containers run many threads).
      */
     public DebitOutcome record(String workspaceId, RecordExecution request, Duration within) {
-        Retries.Deadline deadline = retries.start(within);
+        Retries.Deadline callers = within == null ? null : retries.start(within);
         String executionId = checkedExecutionId(workspaceId, request);
         ExecutionModel model = ExecutionModel.parse(request.model());
         Run run = run(workspaceId, executionId, request, clock.instant());
@@ -75,6 +77,7 @@ public final class DebitService {
         ReentrantLock lock = balanceLocks[Math.floorMod((workspaceId + '#' + period).hashCode(), balanceLocks.length)];
         lock.lock();
         try {
+            Retries.Deadline deadline = retries.start().notAfter(callers);
             return append(workspaceId, executionId, request.activity(), model, occurredAt, period, price, deadline);
         } finally {
             lock.unlock();

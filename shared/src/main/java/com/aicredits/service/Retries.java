@@ -110,6 +110,11 @@ public final class Retries {
             return timeLeft();
         }
 
+        /** This deadline, or {@code other} where that one comes first (null: none). */
+        public Deadline notAfter(Deadline other) {
+            return other == null || other.expiresAt - expiresAt >= 0 ? this : other;
+        }
+
         /** How many times {@link #backOff} paused. */
         public int pauses() {
             return pauses;

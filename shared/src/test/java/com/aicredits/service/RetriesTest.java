@@ -101,6 +101,20 @@ class RetriesTest {
     }
 
     @Test
+    void ofTwoDeadlinesTheEarlierHolds() {
+        Retries retries = retries(Duration.ofSeconds(10));
+        Retries.Deadline callers = retries.start(Duration.ofSeconds(2));
+        now += millis(1_500); // waited for a turn
+        Retries.Deadline own = retries.start();
+        assertThat(own.notAfter(callers)).isSameAs(callers);
+        assertThat(callers.notAfter(own)).isSameAs(callers);
+        assertThat(own.notAfter(null)).isSameAs(own);
+        now += millis(500);
+        assertThat(own.notAfter(callers).timeLeft()).isFalse();
+        assertThat(own.timeLeft()).isTrue();
+    }
+
+    @Test
     void theBudgetMustBePositive() {
         assertThatThrownBy(() -> retries(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> retries(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
