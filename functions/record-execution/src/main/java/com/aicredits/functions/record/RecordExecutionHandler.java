@@ -16,6 +16,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,12 +55,13 @@ public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2
             HttpApi.caller(event, tokenClaims).requireScope(SCOPE);
             String workspaceId = HttpApi.pathParameter(event, "workspaceId");
             HttpApi.query(event, Set.of());
+            Duration within = HttpApi.timeout(event);
             RecordExecution request = Json.readObject(HttpApi.body(event), RecordExecution.class);
             Log.execution(request.executionId());
             if (CHECK.equals(event.getRouteKey())) {
                 return HttpApi.json(200, debits.check(workspaceId, request));
             }
-            DebitOutcome outcome = DebitMetrics.record(() -> debits.record(workspaceId, request));
+            DebitOutcome outcome = DebitMetrics.record(() -> debits.record(workspaceId, request, within));
             return HttpApi.json(outcome.created() ? 201 : 200, outcome.body());
         });
     }
