@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.service.Retries;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.ItemSize;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -121,14 +123,9 @@ class DebitCostIntegrationTest {
     void contentionThatNeverClearsIsA503AndWritesNothing() {
         // Injected: DynamoDB Local cannot be made to conflict forever.
         api.workspace("ws-forever", "PRO", Map.of());
-        Supplier<RuntimeException> conflict = () -> TransactionCanceledException.builder()
-                .message("Transaction cancelled [None, TransactionConflict]")
-                .cancellationReasons(CancellationReason.builder().code("None").build(),
-                        CancellationReason.builder().code("TransactionConflict").build())
-                .build();
         // Conflicts without end (more than any budget lets through); the debit gives up when its time is spent, not
         // after a count of tries: a budget of 300 ms here, 10 s deployed (template.yaml RETRY_BUDGET_MILLIS).
-        api.table.calls.failNextTransactions(Collections.nCopies(1_000_000, conflict));
+        conflictsWithoutEnd();
         long items = api.table.itemCount();
         RecordExecutionHandler shortBudget = new RecordExecutionHandler(api.table.services(api.clock)
                 .withRetries(Retries.within(Duration.ofMillis(300))));
@@ -154,12 +151,7 @@ class DebitCostIntegrationTest {
     @Test
     void aCallersTimeoutEndsTheRetriesOfABusyBalanceFirst() {
         api.workspace("ws-caller-deadline", "PRO", Map.of());
-        Supplier<RuntimeException> conflict = () -> TransactionCanceledException.builder()
-                .message("Transaction cancelled [None, TransactionConflict]")
-                .cancellationReasons(CancellationReason.builder().code("None").build(),
-                        CancellationReason.builder().code("TransactionConflict").build())
-                .build();
-        api.table.calls.failNextTransactions(Collections.nCopies(1_000_000, conflict));
+        conflictsWithoutEnd();
         long items = api.table.itemCount();
 
         long started = System.nanoTime();
@@ -183,10 +175,20 @@ class DebitCostIntegrationTest {
                 "60000")).status()).isEqualTo(201);
     }
 
-    private static com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent withTimeout(String body, String millis) {
-        com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent event = ApiEvents.load("record-execution.json",
+    /** Every transaction from now on cancelled for a conflict (more than any budget lets through); reset() ends it. */
+    private void conflictsWithoutEnd() {
+        Supplier<RuntimeException> conflict = () -> TransactionCanceledException.builder()
+                .message("Transaction cancelled [None, TransactionConflict]")
+                .cancellationReasons(CancellationReason.builder().code("None").build(),
+                        CancellationReason.builder().code("TransactionConflict").build())
+                .build();
+        api.table.calls.failNextTransactions(Collections.nCopies(1_000_000, conflict));
+    }
+
+    private static APIGatewayV2HTTPEvent withTimeout(String body, String millis) {
+        APIGatewayV2HTTPEvent event = ApiEvents.load("record-execution.json",
                 "ws-caller-deadline", body);
-        Map<String, String> headers = new java.util.HashMap<>(event.getHeaders());
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
         headers.put("aicredits-timeout-ms", millis);
         event.setHeaders(headers);
         return event;
