@@ -28,8 +28,17 @@ import java.util.function.Supplier;
  * retried with the same request, hence the same {@code executionId}, which the API records exactly once; capped,
  * jittered exponential backoff, within the caller's total deadline. A 4xx is never retried. A lost answer followed by
  * a 200 replay is reported as the debit it was ({@link Recorded#created()}).
+ *
+ * <p>Each debit attempt tells the API how long it waits ({@value #TIMEOUT_HEADER}: the attempt's timeout less a
+ * margin for the network), and the API stops retrying a busy balance by then and answers 503 {@code contention}. So an
+ * attempt never times out while the server still works on it: the client's retry is never a second contender for the
+ * same debit beside the first.
  */
 public final class AiCreditsClient {
+    /** The header that says how long an attempt waits, in milliseconds (the API's {@code HttpApi.TIMEOUT_HEADER}). */
+    public static final String TIMEOUT_HEADER = "aicredits-timeout-ms";
+    /** What an attempt's announced wait leaves for the network and the gateway: a quarter of it, at most 500 ms. */
+    static final Duration MAX_NETWORK_MARGIN = Duration.ofMillis(500);
     private static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) // a newer server may add fields
             .build();
@@ -86,7 +95,7 @@ public final class AiCreditsClient {
      * with {@link AiCreditsException.ByosNotEnabled}.
      */
     public Recorded record(String workspaceId, String executionId, String activity, Instant occurredAt, Model model) {
-        Answer answer = send("POST", workspacePath(workspaceId) + "/executions", body(executionId, activity, occurredAt, model));
+        Answer answer = send("POST", workspacePath(workspaceId) + "/executions", body(executionId, activity, occurredAt, model), true);
         if (answer.status() != 201 && answer.status() != 200) {
             throw refusal(answer);
         }
@@ -101,7 +110,7 @@ public final class AiCreditsClient {
 
     /** The dry run of a run on {@code model}. */
     public DryRun check(String workspaceId, String executionId, String activity, Model model) {
-        Answer answer = send("POST", workspacePath(workspaceId) + "/executions:check", body(executionId, activity, null, model));
+        Answer answer = send("POST", workspacePath(workspaceId) + "/executions:check", body(executionId, activity, null, model), false);
         if (answer.status() != 200) {
             throw refusal(answer);
         }
@@ -110,7 +119,7 @@ public final class AiCreditsClient {
 
     /** The catalog in force (and the next version, when one is scheduled). */
     public Pricing pricing() {
-        Answer answer = send("GET", "/v1/pricing", null);
+        Answer answer = send("GET", "/v1/pricing", null, false);
         if (answer.status() != 200) {
             throw refusal(answer);
         }
@@ -121,7 +130,8 @@ public final class AiCreditsClient {
     private record Answer(int status, String body, int attempts, boolean anEarlierAttemptMayHaveCommitted) {
     }
 
-    private Answer send(String method, String path, String body) {
+    /** {@code announce}: say how long the attempt waits (the debit, whose server side retries contention). */
+    private Answer send(String method, String path, String body, boolean announce) {
         long deadline = System.nanoTime() + totalTimeout.toNanos();
         boolean mayHaveCommitted = false;
         int lastStatus = 0;
@@ -133,10 +143,14 @@ public final class AiCreditsClient {
             if (remaining <= 0) {
                 throw unavailable(method, path, attempt - 1, lastStatus, lastCode, lastMessage, lastCause);
             }
+            Duration waits = Duration.ofNanos(Math.min(attemptTimeout.toNanos(), remaining));
             HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(baseUrl.getPath() + path))
-                    .timeout(Duration.ofNanos(Math.min(attemptTimeout.toNanos(), remaining)))
+                    .timeout(waits)
                     .header("authorization", "Bearer " + tokens.get())
                     .header("accept", "application/json");
+            if (announce) {
+                request.header(TIMEOUT_HEADER, Long.toString(serverWait(waits).toMillis()));
+            }
             if (body != null) {
                 request.header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
             } else {
@@ -178,6 +192,13 @@ public final class AiCreditsClient {
         }
     }
 
+    /** How long the server may work on an attempt that waits {@code attempt}: less the network's margin, at least 1 ms. */
+    static Duration serverWait(Duration attempt) {
+        Duration margin = attempt.dividedBy(4).compareTo(MAX_NETWORK_MARGIN) < 0 ? attempt.dividedBy(4) : MAX_NETWORK_MARGIN;
+        long millis = attempt.minus(margin).toMillis();
+        return Duration.ofMillis(Math.max(1, millis));
+    }
+
     private static boolean retryable(int status) {
         return status == 429 || status == 502 || status == 503 || status == 504;
     }
@@ -205,7 +226,7 @@ public final class AiCreditsClient {
             case 401:
                 return new AiCreditsException.NotAuthorized(status, code, message);
             case 402:
-                return new AiCreditsException.HardLimitExceeded(message);
+                return new AiCreditsException.HardLimitExceeded(message, detail(answer.body()));
             case 403:
                 return switch (code) {
                     case "cases_disabled" -> new AiCreditsException.CasesDisabled(message);
@@ -235,6 +256,16 @@ public final class AiCreditsClient {
             error.put("message", String.valueOf(body));
         }
         return error;
+    }
+
+    /** The error's {@code detail} object (the refusal's numbers), or an empty object when it has none. */
+    private static JsonNode detail(String body) {
+        try {
+            JsonNode detail = JSON.readTree(body == null || body.isEmpty() ? "{}" : body).path("error").path("detail");
+            return detail.isObject() ? detail : JSON.createObjectNode();
+        } catch (JsonProcessingException e) {
+            return JSON.createObjectNode();
+        }
     }
 
     private static <T> T read(Answer answer, Class<T> type) {

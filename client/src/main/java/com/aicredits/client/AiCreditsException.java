@@ -1,7 +1,6 @@
 package com.aicredits.client;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A refusal or failure, typed by the API's error code ({@code {"error":{"code","message"}}}); {@code status} is the HTTP
@@ -32,28 +31,47 @@ public class AiCreditsException extends RuntimeException {
         }
     }
 
-    /** 402 {@code hard_limit_exceeded}: nothing written, the executionId stays free (it may succeed after an add-on). */
+    /**
+     * 402 {@code hard_limit_exceeded}: nothing written, the executionId stays free (it may succeed after an add-on). The
+     * numbers come from the error's {@code detail} object; each is -1 if the answer did not carry it (an API older than
+     * the detail).
+     */
     public static final class HardLimitExceeded extends AiCreditsException {
-        private static final Pattern NUMBERS = Pattern.compile(
-                "recording (\\d+) credits would bring \\S+ usage to (\\d+) credits, above the hard limit of (\\d+)% of (\\d+) allocated \\((\\d+) credits\\)");
+        private final String period;
         private final long credits;
+        private final long creditsUsed;
         private final long usageAfter;
         private final long hardLimitPercent;
         private final long creditsAllocated;
         private final long hardLimitCredits;
 
-        HardLimitExceeded(String message) {
+        HardLimitExceeded(String message, JsonNode detail) {
             super(402, "hard_limit_exceeded", message, null);
-            Matcher matcher = NUMBERS.matcher(message == null ? "" : message);
-            boolean found = matcher.find();
-            credits = found ? Long.parseLong(matcher.group(1)) : -1;
-            usageAfter = found ? Long.parseLong(matcher.group(2)) : -1;
-            hardLimitPercent = found ? Long.parseLong(matcher.group(3)) : -1;
-            creditsAllocated = found ? Long.parseLong(matcher.group(4)) : -1;
-            hardLimitCredits = found ? Long.parseLong(matcher.group(5)) : -1;
+            period = detail.path("period").isTextual() ? detail.path("period").asText() : null;
+            credits = number(detail, "credits");
+            creditsUsed = number(detail, "creditsUsed");
+            usageAfter = number(detail, "usageAfter");
+            hardLimitPercent = number(detail, "hardLimitPercent");
+            creditsAllocated = number(detail, "creditsAllocated");
+            hardLimitCredits = number(detail, "hardLimitCredits");
         }
 
-        /** The run's credits (-1 if the message did not say). */
+        private static long number(JsonNode detail, String field) {
+            JsonNode value = detail.path(field);
+            return value.canConvertToExactIntegral() && value.canConvertToLong() ? value.asLong() : -1;
+        }
+
+        /** The period whose balance refused it, such as {@code 2026-11} (null if not said). */
+        public String period() {
+            return period;
+        }
+
+        /** The usage of that period before this run. */
+        public long creditsUsed() {
+            return creditsUsed;
+        }
+
+        /** The run's credits. */
         public long credits() {
             return credits;
         }

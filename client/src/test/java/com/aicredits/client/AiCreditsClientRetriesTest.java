@@ -36,6 +36,8 @@ class AiCreditsClientRetriesTest {
 
     private final List<Step> script = Collections.synchronizedList(new ArrayList<>());
     private final List<String> bodies = Collections.synchronizedList(new ArrayList<>());
+    /** Each request's {@value AiCreditsClient#TIMEOUT_HEADER} header (null when absent). */
+    private final List<String> timeouts = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger requests = new AtomicInteger();
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private HttpServer server;
@@ -53,6 +55,7 @@ class AiCreditsClientRetriesTest {
 
     private void answer(HttpExchange exchange) throws IOException {
         bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        timeouts.add(exchange.getRequestHeaders().getFirst(AiCreditsClient.TIMEOUT_HEADER));
         int index = requests.getAndIncrement();
         Step step = index < script.size() ? script.get(index) : script.get(script.size() - 1);
         if (step.status() == null) { // the request was carried out; its answer is lost
@@ -119,17 +122,55 @@ class AiCreditsClientRetriesTest {
         AiCreditsClient client = client(new Step(403, error("byos_not_enabled")));
         assertThatThrownBy(() -> client.record("ws-1", "run-1", "task.execution")).isInstanceOf(AiCreditsException.ByosNotEnabled.class);
         assertThat(requests).hasValue(1);
-        script.set(0, new Step(402, "{\"error\":{\"code\":\"hard_limit_exceeded\",\"message\":\"recording 12 credits would bring 2026-12 usage"
-                + " to 1004 credits, above the hard limit of 200% of 500 allocated (1000 credits); buy an add-on package or raise the limit\"}}"));
+        // The numbers come from the error's detail, not from the message, whose wording is for people and may change.
+        script.set(0, new Step(402, "{\"error\":{\"code\":\"hard_limit_exceeded\",\"message\":\"12 credits more would pass the hard limit"
+                + " of 1000 credits\",\"detail\":{\"period\":\"2026-12\",\"credits\":12,\"creditsUsed\":992,\"usageAfter\":1004,"
+                + "\"hardLimitPercent\":200,\"creditsAllocated\":500,\"hardLimitCredits\":1000}}}"));
         assertThatThrownBy(() -> client.record("ws-1", "run-1", "task.execution")).isInstanceOfSatisfying(
                 AiCreditsException.HardLimitExceeded.class, e -> {
+                    assertThat(e.period()).isEqualTo("2026-12");
                     assertThat(e.credits()).isEqualTo(12);
+                    assertThat(e.creditsUsed()).isEqualTo(992);
                     assertThat(e.usageAfter()).isEqualTo(1004);
                     assertThat(e.hardLimitPercent()).isEqualTo(200);
                     assertThat(e.creditsAllocated()).isEqualTo(500);
                     assertThat(e.hardLimitCredits()).isEqualTo(1000);
                 });
         assertThat(requests).hasValue(2);
+        // Without a detail (an older API), every number is -1: the message is never parsed.
+        script.set(0, new Step(402, "{\"error\":{\"code\":\"hard_limit_exceeded\",\"message\":\"recording 12 credits would bring"
+                + " 2026-12 usage to 1004 credits, above the hard limit of 200% of 500 allocated (1000 credits)\"}}"));
+        assertThatThrownBy(() -> client.record("ws-1", "run-1", "task.execution")).isInstanceOfSatisfying(
+                AiCreditsException.HardLimitExceeded.class, e -> {
+                    assertThat(e.credits()).isEqualTo(-1);
+                    assertThat(e.hardLimitCredits()).isEqualTo(-1);
+                    assertThat(e.period()).isNull();
+                });
+    }
+
+    /**
+     * Issue 30, item 9: a debit attempt says how long it waits, less a margin for the network, so the API gives up on
+     * a busy balance (503 contention) before the attempt times out, instead of working on while the client's retry
+     * arrives as a second contender. The dry run and the pricing do not retry on the server: they say nothing.
+     */
+    @Test
+    void eachDebitAttemptSaysHowLongItWaitsSoTheServerStopsFirst() throws Exception {
+        AiCreditsClient client = client(new Step(503, error("contention")), new Step(201, RECORD));
+        client.record("ws-1", "run-1", "task.execution");
+        // attemptTimeout 500 ms: the server may work 375 ms of it (a quarter, at most 500 ms, left for the network).
+        assertThat(timeouts).hasSize(2).allSatisfy(timeout -> assertThat(Long.parseLong(timeout)).isBetween(1L, 375L));
+        assertThat(Long.parseLong(timeouts.get(0))).isEqualTo(375);
+
+        script.clear();
+        script.add(new Step(200, "{\"allowed\":true,\"creditsConsumed\":1,\"creditsRemainingAfter\":499}"));
+        requests.set(0);
+        timeouts.clear();
+        client.check("ws-1", "run-2", "task.execution");
+        assertThat(timeouts).containsExactly((String) null);
+
+        assertThat(AiCreditsClient.serverWait(Duration.ofSeconds(2))).isEqualTo(Duration.ofMillis(1_500));
+        assertThat(AiCreditsClient.serverWait(Duration.ofSeconds(12))).isEqualTo(Duration.ofMillis(11_500));
+        assertThat(AiCreditsClient.serverWait(Duration.ofMillis(2))).isEqualTo(Duration.ofMillis(1));
     }
 
     @Test

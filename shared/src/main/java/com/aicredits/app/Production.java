@@ -3,9 +3,11 @@ package com.aicredits.app;
 import com.aicredits.adapter.AwsClients;
 import com.aicredits.adapter.eventbridge.EventBridgePublisher;
 import com.aicredits.adapter.ses.SesMailer;
+import com.aicredits.app.http.TokenClaims;
 import com.aicredits.config.Env;
 import com.aicredits.json.PriceCatalogFile;
 import com.aicredits.mail.EmailText;
+import com.aicredits.service.Retries;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,9 +45,38 @@ public final class Production {
         return Time.CLOCK;
     }
 
+    /**
+     * How long a call keeps retrying contention (lost races, transaction conflicts, throttles, unprocessed keys) before
+     * a 503, in milliseconds: template.yaml sets it for every function, well under the function's Timeout.
+     */
+    public static final String RETRY_BUDGET = "RETRY_BUDGET_MILLIS";
+
+    /**
+     * Whether a Cognito user pool's claim names ({@code custom:org_id}, {@code cognito:groups}) count: {@code Cognito}
+     * where template.yaml says the issuer is such a pool, else {@code Standard} (see {@link TokenClaims}).
+     */
+    public static final String TOKEN_CLAIMS = "TOKEN_CLAIMS";
+
+    static Duration retryBudgetFrom(String millis) {
+        if (millis == null || millis.isBlank()) {
+            return Retries.DEFAULT_BUDGET;
+        }
+        try {
+            long value = Long.parseLong(millis.strip());
+            if (value > 0) {
+                return Duration.ofMillis(value);
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalStateException(RETRY_BUDGET + " must be a positive number of milliseconds such as 10000; got '" + millis + "'");
+    }
+
     private static final class Container {
         static final Services SERVICES = new Services(AwsClients.dynamoDb(), Env.tableName(), clock(),
-                PriceCatalogFile.loadDefault(), Production::notifications);
+                PriceCatalogFile.loadDefault(), Production::notifications)
+                .withRetries(Retries.within(retryBudgetFrom(Env.get(RETRY_BUDGET))))
+                .withTokenClaims(TokenClaims.fromConfiguration(Env.get(TOKEN_CLAIMS)));
 
         static {
             SnapStartPriming.register(SERVICES.creditStore());

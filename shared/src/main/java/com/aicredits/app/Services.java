@@ -5,6 +5,7 @@ import com.aicredits.adapter.dynamodb.DynamoDbAlertStore;
 import com.aicredits.adapter.dynamodb.DynamoDbCreditStore;
 import com.aicredits.adapter.dynamodb.DynamoDbResetStore;
 import com.aicredits.adapter.dynamodb.DynamoDbUsageStore;
+import com.aicredits.app.http.TokenClaims;
 import com.aicredits.domain.PriceCatalog;
 import com.aicredits.json.PriceCatalogFile;
 import com.aicredits.mail.AlertEmails;
@@ -18,6 +19,7 @@ import com.aicredits.service.AlertService;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.MonthlyReset;
 import com.aicredits.service.RefundService;
+import com.aicredits.service.Retries;
 import com.aicredits.service.UsageService;
 import com.aicredits.service.WorkspaceService;
 import java.time.Clock;
@@ -52,15 +54,25 @@ public final class Services {
     private final Clock clock;
     private final PriceCatalog catalog;
     private final Supplier<Notifications> notifications;
+    private final Retries retries;
+    private final TokenClaims tokenClaims;
     private final CreditStore credits;
 
+    /** With the {@linkplain Retries#standard() standard retry budget}. */
     public Services(DynamoDbClient dynamoDb, String table, Clock clock, PriceCatalog catalog, Supplier<Notifications> notifications) {
+        this(dynamoDb, table, clock, catalog, notifications, Retries.standard(), TokenClaims.STANDARD);
+    }
+
+    private Services(DynamoDbClient dynamoDb, String table, Clock clock, PriceCatalog catalog, Supplier<Notifications> notifications,
+                     Retries retries, TokenClaims tokenClaims) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.table = Objects.requireNonNull(table, "table");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.notifications = Objects.requireNonNull(notifications, "notifications");
-        this.credits = new DynamoDbCreditStore(dynamoDb, table);
+        this.retries = Objects.requireNonNull(retries, "retries");
+        this.tokenClaims = Objects.requireNonNull(tokenClaims, "tokenClaims");
+        this.credits = new DynamoDbCreditStore(dynamoDb, table, retries);
     }
 
     /** The deployed price catalog, no notifications: what most tests need. */
@@ -69,15 +81,36 @@ public final class Services {
     }
 
     public Services withClock(Clock other) {
-        return new Services(dynamoDb, table, other, catalog, notifications);
+        return new Services(dynamoDb, table, other, catalog, notifications, retries, tokenClaims);
     }
 
     public Services withCatalog(PriceCatalog other) {
-        return new Services(dynamoDb, table, clock, other, notifications);
+        return new Services(dynamoDb, table, clock, other, notifications, retries, tokenClaims);
     }
 
     public Services withNotifications(Notifications other) {
-        return new Services(dynamoDb, table, clock, catalog, () -> other);
+        return new Services(dynamoDb, table, clock, catalog, () -> other, retries, tokenClaims);
+    }
+
+    /**
+     * How long every service and store keeps retrying contention and unprocessed keys before a 503 (production: the
+     * function's configured budget, under its timeout).
+     */
+    public Services withRetries(Retries other) {
+        return new Services(dynamoDb, table, clock, catalog, notifications, other, tokenClaims);
+    }
+
+    public Retries retries() {
+        return retries;
+    }
+
+    /** Which token claims name a caller's organization and roles (production: the stack's identity provider). */
+    public Services withTokenClaims(TokenClaims other) {
+        return new Services(dynamoDb, table, clock, catalog, notifications, retries, other);
+    }
+
+    public TokenClaims tokenClaims() {
+        return tokenClaims;
     }
 
     /** The wiring's DynamoDB client (one per container in production). */
@@ -104,27 +137,27 @@ public final class Services {
 
     /** A debit service with its own balance cache, as one container has. */
     public DebitService debits() {
-        return new DebitService(credits, catalog, clock);
+        return new DebitService(credits, catalog, clock, retries);
     }
 
     public WorkspaceService workspaces() {
-        return new WorkspaceService(credits, clock);
+        return new WorkspaceService(credits, clock, retries);
     }
 
     public AgentService agents() {
-        return new AgentService(credits, new DynamoDbAgentStore(dynamoDb, table), clock);
+        return new AgentService(credits, new DynamoDbAgentStore(dynamoDb, table, retries), clock, retries);
     }
 
     public AddonService addons() {
-        return new AddonService(credits, clock);
+        return new AddonService(credits, clock, retries);
     }
 
     public RefundService refunds() {
-        return new RefundService(credits, clock);
+        return new RefundService(credits, clock, retries);
     }
 
     public UsageService usage() {
-        return new UsageService(new DynamoDbUsageStore(dynamoDb, table), new DynamoDbAlertStore(dynamoDb, table), clock);
+        return new UsageService(new DynamoDbUsageStore(dynamoDb, table, retries), new DynamoDbAlertStore(dynamoDb, table), clock);
     }
 
     public AlertService alerts() {
@@ -136,7 +169,7 @@ public final class Services {
     /** The monthly reset; {@code sleeper} waits between its retry rounds (Thread::sleep in production). */
     public MonthlyReset monthlyReset(MonthlyReset.Settings settings, MonthlyReset.Sleeper sleeper) {
         Notifications sending = notifications.get();
-        return new MonthlyReset(credits, new DynamoDbResetStore(dynamoDb, table), sending.mailer(),
+        return new MonthlyReset(credits, new DynamoDbResetStore(dynamoDb, table, retries), sending.mailer(),
                 new SummaryEmails(sending.overviewBaseUrl(), sending.settingsUrl()), clock, sleeper, settings);
     }
 }

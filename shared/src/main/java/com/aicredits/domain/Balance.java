@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -117,10 +118,18 @@ public record Balance(
                     + charge.price().activity().key() + "' cannot run with model BYOS"));
         }
         if (charge.credits() > 0 && used + charge.credits() > hardLimitCredits()) {
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("period", period.toString());
+            detail.put("credits", charge.credits());
+            detail.put("creditsUsed", used);
+            detail.put("usageAfter", used + charge.credits());
+            detail.put("hardLimitPercent", hardLimitPercent);
+            detail.put("creditsAllocated", allocated());
+            detail.put("hardLimitCredits", hardLimitCredits());
             return Optional.of(new CreditsException(402, "hard_limit_exceeded", String.format(
                     "recording %d credits would bring %s usage to %d credits, above the hard limit of %d%% of %d"
                             + " allocated (%d credits); buy an add-on package or raise the limit",
-                    charge.credits(), period, used + charge.credits(), hardLimitPercent, allocated(), hardLimitCredits())));
+                    charge.credits(), period, used + charge.credits(), hardLimitPercent, allocated(), hardLimitCredits()), detail));
         }
         return Optional.empty();
     }

@@ -1,5 +1,9 @@
 package com.aicredits.domain;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * A refusal the caller can act on: carries the HTTP status it maps to and a stable machine-readable code.
  * Thrown before anything is written, so a refused request leaves no trace.
@@ -7,11 +11,21 @@ package com.aicredits.domain;
 public final class CreditsException extends RuntimeException {
     private final int status;
     private final String code;
+    private final Map<String, Object> detail;
 
     public CreditsException(int status, String code, String message) {
+        this(status, code, message, Map.of());
+    }
+
+    /**
+     * With {@code detail}: the refusal's facts as values a client reads without parsing the message (the error's
+     * {@code detail} object), in the given order.
+     */
+    public CreditsException(int status, String code, String message, Map<String, Object> detail) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
+        this.detail = Collections.unmodifiableMap(new LinkedHashMap<>(detail));
     }
 
     public static CreditsException badRequest(String code, String message) {
@@ -47,5 +61,10 @@ public final class CreditsException extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /** The refusal's facts (empty for most refusals). */
+    public Map<String, Object> detail() {
+        return detail;
     }
 }

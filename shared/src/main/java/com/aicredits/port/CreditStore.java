@@ -58,9 +58,18 @@ public interface CreditStore {
 
     /**
      * Creates ({@code expectedVersion == 0}) or replaces (at {@code expectedVersion}) a workspace, and in the same
-     * transaction moves each of {@code balances} to its settings; false (nothing written) when anything read moved.
+     * transaction moves each of {@code balances} to its settings. Nothing is written unless {@link SaveResult#SAVED}.
      */
-    boolean saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances);
+    SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances);
+
+    /** What a workspace write did. */
+    enum SaveResult {
+        SAVED,
+        /** Something read has moved on (the workspace's version, a balance's revision, a balance now open): read again. */
+        STALE,
+        /** Cancelled for a conflict with another write in flight, or throttled: nothing moved, back off and try again. */
+        CONTENTION
+    }
 
     /** What a read found; absent items are null. */
     record LedgerView(Workspace workspace, Balance balance, StoredRecord record) {

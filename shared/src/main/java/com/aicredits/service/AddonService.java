@@ -23,14 +23,14 @@ import java.util.Optional;
  * original purchase and adds nothing.
  */
 public final class AddonService {
-    private static final int MAX_ATTEMPTS = 20;
-
     private final CreditStore store;
     private final Clock clock;
+    private final Retries retries;
 
-    public AddonService(CreditStore store, Clock clock) {
+    public AddonService(CreditStore store, Clock clock, Retries retries) {
         this.store = store;
         this.clock = clock;
+        this.retries = retries;
     }
 
     /** The body of {@code POST /v1/workspaces/{workspaceId}/addons}. */
@@ -53,7 +53,8 @@ public final class AddonService {
         } catch (IllegalArgumentException e) {
             throw CreditsException.badRequest("invalid_term", "term must be MONTHLY or ANNUAL; got " + CreditsException.quote(request.term()));
         }
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        Retries.Deadline deadline = retries.start();
+        for (boolean again = true; again; ) {
             Instant now = clock.instant();
             List<Period> periods = Allocation.changedAt(now);
             WorkspaceBalances view = store.readBalances(workspaceId, periods);
@@ -70,10 +71,12 @@ public final class AddonService {
             addons.add(addon);
             // A MONTHLY package bought before midnight leaves a next period opened early as it is.
             List<Period> covered = periods.stream().filter(addon::activeIn).toList();
-            if (store.saveWorkspace(workspace.withAddons(addons).withVersion(workspace.version() + 1), workspace.version(),
-                    view.moved(covered, balance -> balance.withMoreAddonCredits(addon.monthlyCredits())))) {
+            CreditStore.SaveResult result = store.saveWorkspace(workspace.withAddons(addons).withVersion(workspace.version() + 1),
+                    workspace.version(), view.moved(covered, balance -> balance.withMoreAddonCredits(addon.monthlyCredits())));
+            if (result == CreditStore.SaveResult.SAVED) {
                 return new Purchased(addon, true);
             }
+            again = WorkspaceService.retryAfter(result, deadline);
         }
         throw new CreditsException(503, "contention", "workspace " + workspaceId + " is changing concurrently; retry");
     }

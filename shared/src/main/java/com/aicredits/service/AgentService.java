@@ -14,16 +14,17 @@ import java.util.List;
  * until the count is under the new limit.
  */
 public final class AgentService {
-    /** Tries cancelled by conflicts or throttles (nothing written) before a 503, as a debit's. */
-    static final int MAX_ATTEMPTS = 40;
     private final CreditStore workspaces;
     private final AgentStore agents;
     private final Clock clock;
+    /** Registrations cancelled by conflicts or throttles (nothing written) back off within it, as a debit's. */
+    private final Retries retries;
 
-    public AgentService(CreditStore workspaces, AgentStore agents, Clock clock) {
+    public AgentService(CreditStore workspaces, AgentStore agents, Clock clock, Retries retries) {
         this.workspaces = workspaces;
         this.agents = agents;
         this.clock = clock;
+        this.retries = retries;
     }
 
     /** The agent list response. */
@@ -38,7 +39,8 @@ public final class AgentService {
     public boolean register(String workspaceId, String agentId) {
         Workspace workspace = workspace(workspaceId);
         Ids.agentId(agentId);
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        Retries.Deadline deadline = retries.start();
+        for (boolean again = true; again; ) {
             int limit = workspace.effectiveAgentInstanceLimit();
             switch (agents.register(workspaceId, agentId, limit, workspace.version(), clock.instant())) {
                 case REGISTERED -> {
@@ -50,8 +52,11 @@ public final class AgentService {
                 case LIMIT_REACHED -> throw CreditsException.conflict("agent_limit_reached", "workspace " + workspaceId
                         + " already has " + limit + " AI agent instances, its limit (tier " + workspace.tier()
                         + (workspace.agentInstanceLimit() != null ? ", overridden" : "") + "); release one first");
-                case WORKSPACE_CHANGED -> workspace = workspace(workspaceId);
-                case CONTENTION -> Backoff.pause(attempt);
+                case WORKSPACE_CHANGED -> {
+                    workspace = workspace(workspaceId);
+                    again = deadline.timeLeft();
+                }
+                case CONTENTION -> again = deadline.backOff();
             }
         }
         throw busy(workspaceId);
@@ -60,13 +65,14 @@ public final class AgentService {
     public void release(String workspaceId, String agentId) {
         workspace(workspaceId);
         Ids.agentId(agentId);
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        Retries.Deadline deadline = retries.start();
+        for (boolean again = true; again; ) {
             switch (agents.release(workspaceId, agentId)) {
                 case RELEASED -> {
                     return;
                 }
                 case NOT_REGISTERED -> throw CreditsException.notFound("agent " + agentId + " is not registered in workspace " + workspaceId);
-                case CONTENTION -> Backoff.pause(attempt);
+                case CONTENTION -> again = deadline.backOff();
             }
         }
         throw busy(workspaceId);

@@ -32,17 +32,11 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class DebitService {
     /** How far in the future {@code occurredAt} may be (clock skew between services). */
     static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
-    /** Tries that failed with nothing committed by anyone (a transaction conflict, a throttle) before a 503. */
-    static final int MAX_ATTEMPTS = 40;
-    /**
-     * Races lost to another debit before a 503. Each means a debit of the same balance committed, so the balance is
-     * moving, not stuck: only a long queue of other debits on one workspace ahead of this one gets there.
-     */
-    static final int MAX_LOST_RACES = 200;
-
     private final CreditStore store;
     private final PriceCatalog catalog;
     private final Clock clock;
+    /** How long a debit keeps trying against lost races and conflicts before a 503 (see {@link Retries}). */
+    private final Retries retries;
     private final BalanceCache cache = new BalanceCache(10_000);
     /**
      * Threads of one container take turns per balance: racing each other would only waste transactions. (A Lambda
@@ -50,16 +44,28 @@ public final class DebitService {
      */
     private final ReentrantLock[] balanceLocks = new ReentrantLock[64];
 
-    public DebitService(CreditStore store, PriceCatalog catalog, Clock clock) {
+    public DebitService(CreditStore store, PriceCatalog catalog, Clock clock, Retries retries) {
         this.store = store;
         this.catalog = catalog;
         this.clock = clock;
+        this.retries = retries;
         for (int i = 0; i < balanceLocks.length; i++) {
             balanceLocks[i] = new ReentrantLock(true);
         }
     }
 
     public DebitOutcome record(String workspaceId, RecordExecution request) {
+        return record(workspaceId, request, null);
+    }
+
+    /**
+     * As above, giving up on contention (503) by the time the caller said it waits ({@code within}, from now; null: it
+     * did not say), and within the service's own budget of retrying. That budget starts once this thread has its
+     * container's turn on the balance: it measures contention in DynamoDB, and a Lambda container, which runs one
+     * request at a time, never waits for a turn (the local stack's and the tests' containers run many threads).
+     */
+    public DebitOutcome record(String workspaceId, RecordExecution request, Duration within) {
+        Retries.Deadline callers = within == null ? null : retries.start(within);
         String executionId = checkedExecutionId(workspaceId, request);
         ExecutionModel model = ExecutionModel.parse(request.model());
         Run run = run(workspaceId, executionId, request, clock.instant());
@@ -72,20 +78,20 @@ public final class DebitService {
         ReentrantLock lock = balanceLocks[Math.floorMod((workspaceId + '#' + period).hashCode(), balanceLocks.length)];
         lock.lock();
         try {
-            return append(workspaceId, executionId, request.activity(), model, occurredAt, period, price);
+            Retries.Deadline deadline = retries.start().notAfter(callers);
+            return append(workspaceId, executionId, request.activity(), model, occurredAt, period, price, deadline);
         } finally {
             lock.unlock();
         }
     }
 
     private DebitOutcome append(String workspaceId, String executionId, String activity, ExecutionModel model,
-                                Instant occurredAt, Period period, Price price) {
+                                Instant occurredAt, Period period, Price price, Retries.Deadline deadline) {
         Balance balance = cache.get(workspaceId, period);
         Workspace workspace = null;
-        int conflicts = 0;
-        int lostRaces = 0;
         boolean consistent = false;
-        while (conflicts < MAX_ATTEMPTS && lostRaces < MAX_LOST_RACES) {
+        boolean again = true;
+        while (again) {
             if (balance == null) {
                 LedgerView view = store.read(workspaceId, period, null, consistent);
                 if (view.workspace() == null && !consistent) {
@@ -132,7 +138,7 @@ public final class DebitService {
                 case AppendResult.BalanceChanged changed -> {
                     // Another debit committed first and its balance came back: try again at once. Backing off here
                     // would only let the winner's container commit again meanwhile, and starve this one.
-                    lostRaces++;
+                    again = deadline.timeLeft();
                     balance = changed.fresh();
                     if (balance != null) {
                         cache.offer(balance);
@@ -142,13 +148,14 @@ public final class DebitService {
                 }
                 case AppendResult.WorkspaceChanged changed -> {
                     // The workspace moved on from the version read (or that read was stale): read it consistently.
-                    lostRaces++;
+                    again = deadline.timeLeft();
                     balance = null;
                     consistent = true;
                 }
-                case AppendResult.Contention contention -> Backoff.pause(++conflicts);
+                case AppendResult.Contention contention -> again = deadline.backOff();
             }
         }
+        // Nothing got through for the whole budget: DynamoDB let no transaction of this balance commit, an outage.
         throw new CreditsException(503, "contention", "the workspace's balance is too busy right now; retry with the same executionId");
     }
 

@@ -22,14 +22,15 @@ import java.time.Instant;
  */
 public final class RefundService {
     static final int MAX_REASON_LENGTH = 500;
-    private static final int MAX_ATTEMPTS = 40;
 
     private final CreditStore store;
     private final Clock clock;
+    private final Retries retries;
 
-    public RefundService(CreditStore store, Clock clock) {
+    public RefundService(CreditStore store, Clock clock, Retries retries) {
         this.store = store;
         this.clock = clock;
+        this.retries = retries;
     }
 
     /** The body of {@code POST .../executions/{executionId}/refund}. */
@@ -49,7 +50,8 @@ public final class RefundService {
         UsageRecord record = Json.readObject(stored.body(), UsageRecord.class);
         Period period = Period.parse(record.period());
         Balance balance = null;
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        Retries.Deadline deadline = retries.start();
+        for (boolean again = true; again; ) {
             if (stored.refund() != null) {
                 return new Refunded(stored.currentBody(), false);
             }
@@ -70,8 +72,12 @@ public final class RefundService {
                     }
                     stored = already.existing();
                 }
-                case RefundResult.BalanceChanged changed -> balance = changed.fresh();
-                case RefundResult.Contention contention -> Backoff.pause(attempt);
+                case RefundResult.BalanceChanged changed -> {
+                    // Another line committed first and its balance came back: at once, as a debit does.
+                    balance = changed.fresh();
+                    again = deadline.timeLeft();
+                }
+                case RefundResult.Contention contention -> again = deadline.backOff();
             }
         }
         throw new CreditsException(503, "contention", "the workspace's balance is too busy right now; retry the refund");

@@ -18,14 +18,14 @@ import java.util.List;
  * its absence. Earlier periods keep the settings they closed with.
  */
 public final class WorkspaceService {
-    private static final int MAX_ATTEMPTS = 10;
-
     private final CreditStore store;
     private final Clock clock;
+    private final Retries retries;
 
-    public WorkspaceService(CreditStore store, Clock clock) {
+    public WorkspaceService(CreditStore store, Clock clock, Retries retries) {
         this.store = store;
         this.clock = clock;
+        this.retries = retries;
     }
 
     /** The saved workspace and whether it was created. */
@@ -34,7 +34,8 @@ public final class WorkspaceService {
 
     public Saved put(String workspaceId, WorkspaceSpec spec) {
         Workspace requested = Workspace.fromSpec(workspaceId, spec);
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        Retries.Deadline deadline = retries.start();
+        for (boolean again = true; again; ) {
             List<Period> periods = Allocation.changedAt(clock.instant());
             WorkspaceBalances view = store.readBalances(workspaceId, periods);
             Workspace existing = view.workspace();
@@ -49,11 +50,23 @@ public final class WorkspaceService {
             }
             long expectedVersion = existing == null ? 0 : existing.version();
             Workspace saved = candidate.withVersion(expectedVersion + 1);
-            if (store.saveWorkspace(saved, expectedVersion, view.moved(periods, balance -> balance.withSettingsOf(saved)))) {
+            CreditStore.SaveResult result = store.saveWorkspace(saved, expectedVersion,
+                    view.moved(periods, balance -> balance.withSettingsOf(saved)));
+            if (result == CreditStore.SaveResult.SAVED) {
                 return new Saved(saved, existing == null);
             }
+            again = retryAfter(result, deadline);
         }
         throw new CreditsException(503, "contention", "workspace " + workspaceId + " is changing concurrently; retry");
+    }
+
+    /**
+     * After a workspace write that wrote nothing: something read moved on (a debit committed on the balance), read again
+     * at once, as a debit does after a lost race, since debits do not wait either; a conflict with a write in flight or
+     * a throttle, back off first. False once the deadline is spent.
+     */
+    static boolean retryAfter(CreditStore.SaveResult result, Retries.Deadline deadline) {
+        return result == CreditStore.SaveResult.STALE ? deadline.timeLeft() : deadline.backOff();
     }
 
     /** Read consistently: an admin reads what they just wrote (a rare call, so the full read unit is no cost). */

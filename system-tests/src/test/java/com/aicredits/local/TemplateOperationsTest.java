@@ -1,6 +1,7 @@
 package com.aicredits.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import com.aicredits.app.Production;
 import com.aicredits.domain.Feature;
 import com.aicredits.json.Json;
 import com.aicredits.observability.Metrics;
@@ -86,6 +87,22 @@ class TemplateOperationsTest {
             listed.add(row.group(1));
         }
         assertThat(listed).isEqualTo(TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm").keySet());
+    }
+
+    /**
+     * Issue 28: contention is retried within a budget of time, which must end well before the function's timeout (the
+     * last DynamoDB call and the answer need their time: 5 s at least), so a busy workspace answers 503 rather than
+     * time out with the work in doubt.
+     */
+    @Test
+    void everyFunctionsRetryBudgetEndsWellBeforeItsTimeout() {
+        for (String function : TEMPLATE.resourcesOfType("AWS::Serverless::Function").keySet()) {
+            Map<String, Object> properties = TEMPLATE.effectiveProperties(function);
+            long timeoutMillis = ((Number) properties.get("Timeout")).longValue() * 1_000;
+            Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) properties.get("Environment")).get("Variables");
+            long budget = Long.parseLong(String.valueOf(variables.get(Production.RETRY_BUDGET)));
+            assertThat(budget).as(function).isPositive().isLessThanOrEqualTo(timeoutMillis - 5_000);
+        }
     }
 
     @Test

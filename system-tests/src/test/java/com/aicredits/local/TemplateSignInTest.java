@@ -2,7 +2,9 @@ package com.aicredits.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aicredits.app.Production;
 import com.aicredits.app.http.HttpApi;
+import com.aicredits.app.http.TokenClaims;
 import com.aicredits.service.UsageService;
 import com.aicredits.testkit.CloudFormationTemplate;
 import java.util.ArrayList;
@@ -62,6 +64,39 @@ class TemplateSignInTest {
         assertThat(schema).anySatisfy(attribute -> assertThat("custom:" + ((Map<?, ?>) attribute).get("Name"))
                 .isEqualTo(HttpApi.COGNITO_ORG_ID));
         assertThat(TEMPLATE.effectiveProperties("OrganizationManagerGroup").get("GroupName")).isEqualTo(UsageService.MANAGER_ROLE);
+    }
+
+    /**
+     * Issue 30, item 10: Cognito lets an app client write every writable attribute, custom:org_id included, and sign
+     * users in by SRP and custom flows, unless the client lists what it allows. Every client of the stack's pool lists
+     * both, and none may write the organization.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyAppClientListsWhatItMayWriteWithoutTheOrganizationAndHowUsersSignIn() {
+        Set<String> clients = TEMPLATE.resourcesOfType("AWS::Cognito::UserPoolClient").keySet();
+        assertThat(clients).containsExactlyInAnyOrder("OverviewUserPoolClient", "PlatformServiceUserPoolClient", "AdminUserPoolClient");
+        for (String id : clients) {
+            Map<String, Object> client = TEMPLATE.effectiveProperties(id);
+            assertThat(client.get("WriteAttributes")).as(id + " WriteAttributes").isInstanceOf(List.class);
+            assertThat((List<Object>) client.get("WriteAttributes")).as(id).isNotEmpty().doesNotContain(HttpApi.COGNITO_ORG_ID);
+            assertThat(client.get("ExplicitAuthFlows")).as(id + " ExplicitAuthFlows").isInstanceOf(List.class);
+            assertThat((List<Object>) client.get("ExplicitAuthFlows")).as(id).containsExactly("ALLOW_REFRESH_TOKEN_AUTH");
+        }
+    }
+
+    /** Cognito's claim names count only where the stack's own pool signs in, or an existing pool is declared as one. */
+    @Test
+    void theFunctionsTakeCognitosClaimNamesOnlyFromAPoolDeclaredAsSuch() {
+        Map<?, ?> globals = (Map<?, ?>) ((Map<?, ?>) TEMPLATE.root().get("Globals")).get("Function");
+        Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) globals.get("Environment")).get("Variables");
+        assertThat(variables.get(Production.TOKEN_CLAIMS)).isEqualTo(Map.of("Fn::If",
+                List.of(CONDITION, "Cognito", Map.of("Ref", "ExistingIssuerClaims"))));
+        Map<?, ?> parameter = (Map<?, ?>) ((Map<?, ?>) TEMPLATE.root().get("Parameters")).get("ExistingIssuerClaims");
+        assertThat(parameter.get("Default")).isEqualTo("Standard");
+        assertThat(parameter.get("AllowedValues")).isEqualTo(List.of("Standard", "Cognito"));
+        assertThat(TokenClaims.fromConfiguration("Standard")).isEqualTo(TokenClaims.STANDARD);
+        assertThat(TokenClaims.fromConfiguration("Cognito")).isEqualTo(TokenClaims.COGNITO);
     }
 
     @Test

@@ -153,6 +153,30 @@ class TokensAndTenancyIntegrationTest {
                 .contains(OTHER_WORKSPACE).doesNotContain(ApiRoutes.WORKSPACE);
     }
 
+    /**
+     * Issue 30, item 10: this stack's issuer is not a Cognito pool the stack configured (TOKEN_CLAIMS is not Cognito), so
+     * a token naming the organization only as {@code custom:org_id}, or the manager role only as {@code cognito:groups},
+     * gets neither: 403, nothing of the organization shown. (Such an attribute may be user-writable at another issuer.)
+     */
+    @Test
+    void cognitosClaimNamesFromAnotherIssuerNameNoOrganizationAndNoRole() throws Exception {
+        String borrowedOrganization = signed(claims(c -> c.claim("org_id", null).claim("custom:org_id", ApiRoutes.ORGANIZATION)));
+        String borrowedRole = signed(claims(c -> c.claim("roles", null).claim("cognito:groups", List.of("organization_manager"))));
+        for (String path : List.of("/v1/organizations/" + ApiRoutes.ORGANIZATION + "/usage", "/v1/workspaces/" + ApiRoutes.WORKSPACE + "/usage",
+                "/v1/workspaces/" + ApiRoutes.WORKSPACE + "/executions")) {
+            ReliabilityStack.Reply organization = api.send("GET", path, borrowedOrganization, null);
+            ReliabilityStack.Reply role = api.send("GET", path, borrowedRole, null);
+            assertThat(organization.status()).as(path).isEqualTo(403);
+            assertThat(organization.errorCode()).isEqualTo("no_organization");
+            assertThat(role.status()).as(path).isEqualTo(403);
+            assertThat(role.errorCode()).isEqualTo("not_a_manager");
+            assertThat(leaks(organization.body()) || leaks(role.body())).isFalse();
+        }
+        // The control: the same token with org_id and roles sees its organization.
+        assertThat(api.send("GET", "/v1/organizations/" + ApiRoutes.ORGANIZATION + "/usage", signed(claims(c -> c)), null).status())
+                .isEqualTo(200);
+    }
+
     /** The status a token gets on a route it may not use; null when it may. */
     private static Integer expectedRefusal(ApiRoutes.Caller caller, String token) {
         boolean manager = token.startsWith("manager");

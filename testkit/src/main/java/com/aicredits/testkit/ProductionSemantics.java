@@ -183,7 +183,7 @@ public final class ProductionSemantics implements ExecutionInterceptor {
 
     private final Settings settings;
     private final Random random;
-    private final LongSupplier nanoTime = System::nanoTime;
+    private final LongSupplier nanoTime;
     private final Map<ItemKey, InFlight> inFlight = new HashMap<>();
     private final Map<ItemKey, Deque<Version>> versions = new ConcurrentHashMap<>();
     private final Map<String, DynamoDbClient> readBack = new ConcurrentHashMap<>();
@@ -197,11 +197,19 @@ public final class ProductionSemantics implements ExecutionInterceptor {
     private final AtomicLong missedItems = new AtomicLong();
     private final AtomicLong throttles = new AtomicLong();
     private final AtomicLong lostResponses = new AtomicLong();
-    private final AtomicLong lastWrite = new AtomicLong(System.nanoTime());
+    /** When the last write this mode saw was recorded (nanoTime): the lag counts from there. */
+    private final AtomicLong lastWrite;
 
     public ProductionSemantics(Settings settings) {
+        this(settings, System::nanoTime);
+    }
+
+    /** On another clock than {@link System#nanoTime} (tests of this mode). */
+    ProductionSemantics(Settings settings, LongSupplier nanoTime) {
         this.settings = settings;
         this.random = new Random(settings.seed());
+        this.nanoTime = nanoTime;
+        this.lastWrite = new AtomicLong(nanoTime.getAsLong());
     }
 
     /**
@@ -440,7 +448,7 @@ public final class ProductionSemantics implements ExecutionInterceptor {
         if (semantics == null) {
             return;
         }
-        long remaining = semantics.lastWrite.get() + semantics.settings.lag().toNanos() - System.nanoTime();
+        long remaining = semantics.settledAt() - System.nanoTime();
         if (remaining > 0) {
             try {
                 TimeUnit.NANOSECONDS.sleep(remaining);
@@ -450,16 +458,24 @@ public final class ProductionSemantics implements ExecutionInterceptor {
         }
     }
 
+    /** When the lag has passed since the last write this mode saw (nanoTime): from then on, every read sees it. */
+    long settledAt() {
+        return lastWrite.get() + settings.lag().toNanos();
+    }
+
     /** Records the item as it is now, just after a write committed. */
     private void remember(String endpoint, ItemKey key) {
-        lastWrite.set(nanoTime.getAsLong());
         Map<String, AttributeValue> item = consistentItem(endpoint, key);
+        // The version is dated when the read-back ended, and the lag counts from that same instant: dated from before
+        // the read-back (as it was), a read at the lag's far end right after waitOutLag could fall between the two and
+        // miss the item (issue 30, item 8). Only ever forward: threads record their writes in any order.
+        long now = nanoTime.getAsLong();
+        lastWrite.accumulateAndGet(now, Math::max);
         if (item == SKIPPED) {
             // Unknown now: never serve an older version of it as if it were recent.
             versions.remove(key);
             return;
         }
-        long now = nanoTime.getAsLong();
         Deque<Version> history = versions.computeIfAbsent(key, k -> new ArrayDeque<>());
         synchronized (history) {
             history.addLast(new Version(now, item));

@@ -102,6 +102,36 @@ class ProductionSemanticsIntegrationTest {
         }
     }
 
+    /**
+     * Issue 30, item 8: a ledger read after {@link ProductionSemantics#waitOutLag} missed a refund line written just
+     * before. The wait counted the lag from the moment a write's read-back started, while the version it records is
+     * dated when the read-back ended: a read drawn at the far end of the lag fell between the two and saw the item as
+     * not yet there. On a clock that spends a whole lag reading back, a read right when the lag has passed must see the
+     * write, whatever the draw.
+     */
+    @Test
+    void onceTheLagHasPassedSinceTheLastWriteEveryReadSeesIt() {
+        String table = DYNAMODB.createTable("semantics");
+        Duration lag = Duration.ofSeconds(1);
+        long[] now = {0};
+        // Every reading of the clock takes a lag: the read-back between "written" and "recorded" is as slow as can be.
+        ProductionSemantics semantics = new ProductionSemantics(new ProductionSemantics.Settings(3, 100, lag, Duration.ZERO, 0, 0),
+                () -> {
+                    long at = now[0];
+                    now[0] += lag.toNanos();
+                    return at;
+                });
+        try (DynamoDbClient client = DYNAMODB.client(semantics)) {
+            client.putItem(b -> b.tableName(table).item(key("WS#a", "REFUND#1")));
+            for (int i = 0; i < 20; i++) {
+                now[0] = semantics.settledAt();
+                assertThat(client.query(b -> b.tableName(table).keyConditionExpression("PK = :pk")
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("WS#a")))).items()).as("read %d", i).hasSize(1);
+                assertThat(client.getItem(b -> b.tableName(table).key(key("WS#a", "REFUND#1"))).hasItem()).isTrue();
+            }
+        }
+    }
+
     @Test
     void throttlesAreRetriedByTheSdkAndALostResponseHidesACommittedWrite() {
         String table = DYNAMODB.createTable("semantics");

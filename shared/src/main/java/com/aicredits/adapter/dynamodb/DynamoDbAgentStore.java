@@ -4,6 +4,7 @@ import static com.aicredits.adapter.dynamodb.Items.n;
 import static com.aicredits.adapter.dynamodb.Items.s;
 import com.aicredits.domain.Timestamps;
 import com.aicredits.port.AgentStore;
+import com.aicredits.service.Retries;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +31,17 @@ public final class DynamoDbAgentStore implements AgentStore {
     private final DynamoDbClient dynamoDb;
     private final String tableName;
 
+    private final BatchGet batchGet;
+
     public DynamoDbAgentStore(DynamoDbClient dynamoDb, String tableName) {
+        this(dynamoDb, tableName, Retries.standard());
+    }
+
+    /** {@code retries}: how long a BatchGetItem's unprocessed keys are asked for again. */
+    public DynamoDbAgentStore(DynamoDbClient dynamoDb, String tableName, Retries retries) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
+        this.batchGet = new BatchGet(dynamoDb, tableName, retries);
     }
 
     @Override
@@ -57,7 +66,7 @@ public final class DynamoDbAgentStore implements AgentStore {
         // refused at the limit do not compete with it for the counter.
         Map<String, AttributeValue> agentKey = agentKey(workspaceId, agentId);
         long count = 0;
-        for (Map<String, AttributeValue> item : BatchGet.items(dynamoDb, tableName, List.of(agentKey, counterKey(workspaceId)), true)) {
+        for (Map<String, AttributeValue> item : batchGet.items(List.of(agentKey, counterKey(workspaceId)), true)) {
             if (item.get(Keys.SK).s().equals(COUNTER_SK)) {
                 count = Long.parseLong(item.get("agentCount").n());
             } else {

@@ -4,6 +4,7 @@ import com.aicredits.domain.Balance;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.CreditStore;
+import com.aicredits.service.Retries;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,9 +31,17 @@ public final class DynamoDbCreditStore implements CreditStore {
     private final DynamoDbClient dynamoDb;
     private final String tableName;
 
+    private final BatchGet batchGet;
+
     public DynamoDbCreditStore(DynamoDbClient dynamoDb, String tableName) {
+        this(dynamoDb, tableName, Retries.standard());
+    }
+
+    /** {@code retries}: how long a BatchGetItem's unprocessed keys are asked for again. */
+    public DynamoDbCreditStore(DynamoDbClient dynamoDb, String tableName, Retries retries) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
+        this.batchGet = new BatchGet(dynamoDb, tableName, retries);
     }
 
     @Override
@@ -49,7 +58,7 @@ public final class DynamoDbCreditStore implements CreditStore {
             keys.add(Keys.execution(workspaceId, executionId));
         }
         Map<String, Map<String, AttributeValue>> bySortKey = new HashMap<>();
-        for (Map<String, AttributeValue> item : BatchGet.items(dynamoDb, tableName, keys, consistent)) {
+        for (Map<String, AttributeValue> item : batchGet.items(keys, consistent)) {
             bySortKey.put(item.get(Keys.SK).s(), item);
         }
         Map<String, AttributeValue> workspace = bySortKey.get(Keys.WORKSPACE_SK);
@@ -192,7 +201,7 @@ public final class DynamoDbCreditStore implements CreditStore {
         periods.forEach(period -> keys.add(Keys.balance(workspaceId, period)));
         Workspace workspace = null;
         Map<Period, Balance> balances = new HashMap<>();
-        for (Map<String, AttributeValue> item : BatchGet.items(dynamoDb, tableName, keys, consistent)) {
+        for (Map<String, AttributeValue> item : batchGet.items(keys, consistent)) {
             if (item.get(Keys.SK).s().equals(Keys.WORKSPACE_SK)) {
                 workspace = Items.workspace(item);
             } else {
@@ -204,7 +213,7 @@ public final class DynamoDbCreditStore implements CreditStore {
     }
 
     @Override
-    public boolean saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances) {
+    public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances) {
         Put.Builder put = Put.builder().tableName(tableName).item(Items.workspace(workspace));
         if (expectedVersion == 0) {
             put.conditionExpression(NOT_EXISTS);
@@ -222,9 +231,12 @@ public final class DynamoDbCreditStore implements CreditStore {
         }
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(items));
-            return true;
+            return SaveResult.SAVED;
         } catch (TransactionCanceledException e) {
-            return false;
+            boolean moved = e.hasCancellationReasons()
+                    && e.cancellationReasons().stream().anyMatch(reason -> CONDITION_FAILED.equals(reason.code()));
+            // TransactionConflict, ThrottlingError, ProvisionedThroughputExceeded: transient, nothing was written.
+            return moved ? SaveResult.STALE : SaveResult.CONTENTION;
         }
     }
 

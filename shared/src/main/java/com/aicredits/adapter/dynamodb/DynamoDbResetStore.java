@@ -7,6 +7,7 @@ import com.aicredits.domain.Period;
 import com.aicredits.domain.SummaryHistory;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.ResetStore;
+import com.aicredits.service.Retries;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,9 +35,17 @@ public final class DynamoDbResetStore implements ResetStore {
     private final String tableName;
     private final DynamoDbAlertStore alerts;
 
+    private final BatchGet batchGet;
+
     public DynamoDbResetStore(DynamoDbClient dynamoDb, String tableName) {
+        this(dynamoDb, tableName, Retries.standard());
+    }
+
+    /** {@code retries}: how long a BatchGetItem's unprocessed keys are asked for again. */
+    public DynamoDbResetStore(DynamoDbClient dynamoDb, String tableName, Retries retries) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
+        this.batchGet = new BatchGet(dynamoDb, tableName, retries);
         this.alerts = new DynamoDbAlertStore(dynamoDb, tableName);
     }
 
@@ -71,7 +80,7 @@ public final class DynamoDbResetStore implements ResetStore {
             keys.add(summaryKey(id, closing));
         }
         Map<String, Map<String, AttributeValue>> found = new HashMap<>();
-        for (Map<String, AttributeValue> item : BatchGet.items(dynamoDb, tableName, keys, true)) {
+        for (Map<String, AttributeValue> item : batchGet.items(keys, true)) {
             found.put(item.get(Keys.PK).s() + "|" + item.get(Keys.SK).s(), item);
         }
         Map<String, PeriodStates> states = new LinkedHashMap<>();

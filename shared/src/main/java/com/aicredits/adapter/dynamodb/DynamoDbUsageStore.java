@@ -8,6 +8,7 @@ import com.aicredits.domain.Workspace;
 import com.aicredits.json.Json;
 import com.aicredits.port.CreditStore;
 import com.aicredits.port.UsageStore;
+import com.aicredits.service.Retries;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -35,10 +36,18 @@ public final class DynamoDbUsageStore implements UsageStore {
     private final String tableName;
     private final DynamoDbCreditStore credits;
 
+    private final BatchGet batchGet;
+
     public DynamoDbUsageStore(DynamoDbClient dynamoDb, String tableName) {
+        this(dynamoDb, tableName, Retries.standard());
+    }
+
+    /** {@code retries}: how long a BatchGetItem's unprocessed keys are asked for again. */
+    public DynamoDbUsageStore(DynamoDbClient dynamoDb, String tableName, Retries retries) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
-        this.credits = new DynamoDbCreditStore(dynamoDb, tableName);
+        this.credits = new DynamoDbCreditStore(dynamoDb, tableName, retries);
+        this.batchGet = new BatchGet(dynamoDb, tableName, retries);
     }
 
     @Override
@@ -74,7 +83,7 @@ public final class DynamoDbUsageStore implements UsageStore {
     public Map<String, Balance> balances(List<String> workspaceIds, Period period) {
         Map<String, Balance> balances = new HashMap<>();
         List<Map<String, AttributeValue>> keys = workspaceIds.stream().map(id -> Keys.balance(id, period)).toList();
-        for (Map<String, AttributeValue> item : BatchGet.items(dynamoDb, tableName, keys, false)) {
+        for (Map<String, AttributeValue> item : batchGet.items(keys, false)) {
             Balance balance = Items.balance(item);
             balances.put(balance.workspaceId(), balance);
         }

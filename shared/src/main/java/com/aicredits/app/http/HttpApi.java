@@ -8,8 +8,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +70,7 @@ public final class HttpApi {
             try {
                 return route.get();
             } catch (CreditsException e) {
-                return error(e.status(), e.code(), e.getMessage());
+                return error(e.status(), e.code(), e.getMessage(), e.detail());
             } catch (SdkException e) {
                 // DynamoDB or another AWS dependency failed after the SDK's own retries (throttling, an outage).
                 Log.error("dependency failure", e, "route", event.getRouteKey());
@@ -89,8 +91,46 @@ public final class HttpApi {
     }
 
     public static APIGatewayV2HTTPResponse error(int status, String code, String message) {
-        return json(status, Map.of("error", Map.of("code", code, "message", message)));
+        return error(status, code, message, Map.of());
     }
+
+    /** {@code {"error":{"code","message"}}}, with {@code "detail"} when the refusal has facts to give (a 402's numbers). */
+    public static APIGatewayV2HTTPResponse error(int status, String code, String message, Map<String, Object> detail) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        if (!detail.isEmpty()) {
+            error.put("detail", detail);
+        }
+        return json(status, Map.of("error", error));
+    }
+
+    /**
+     * How long the caller waits for this answer, in milliseconds, from the header {@value #TIMEOUT_HEADER} (null when
+     * absent): a debit gives up retrying contention by then (503 {@code contention}) rather than go on working for a
+     * caller who has stopped listening and sent its retry. A value that is not a whole number from 1 to 900,000 (15
+     * minutes) is a 400 {@code invalid_timeout}.
+     */
+    public static Duration timeout(APIGatewayV2HTTPEvent event) {
+        String value = header(event, TIMEOUT_HEADER);
+        if (value == null) {
+            return null;
+        }
+        String digits = value.strip();
+        if (digits.isEmpty() || digits.length() > 6 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw CreditsException.badRequest("invalid_timeout", TIMEOUT_HEADER + " must be a whole number of milliseconds from 1 to"
+                    + " 900000; got " + CreditsException.quote(value));
+        }
+        long millis = Long.parseLong(digits);
+        if (millis < 1 || millis > 900_000) {
+            throw CreditsException.badRequest("invalid_timeout", TIMEOUT_HEADER + " must be a whole number of milliseconds from 1 to"
+                    + " 900000; got " + CreditsException.quote(value));
+        }
+        return Duration.ofMillis(millis);
+    }
+
+    /** The header a caller says how long it waits with (HTTP API hands header names over in lower case). */
+    public static final String TIMEOUT_HEADER = "aicredits-timeout-ms";
 
     public static String pathParameter(APIGatewayV2HTTPEvent event, String name) {
         Map<String, String> parameters = event.getPathParameters();
@@ -203,8 +243,9 @@ public final class HttpApi {
     /**
      * Who is calling, from the claims API Gateway's JWT authorizer validated (401 without them). HTTP API hands every
      * claim over as a string, an array claim as one string such as {@code [a b]} or {@code ["a","b"]}; both are parsed.
+     * {@code names}: whether a Cognito user pool's own claim names count too (the stack's configuration says).
      */
-    public static Caller caller(APIGatewayV2HTTPEvent event) {
+    public static Caller caller(APIGatewayV2HTTPEvent event, TokenClaims names) {
         APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
         APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer = context == null ? null : context.getAuthorizer();
         APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT jwt = authorizer == null ? null : authorizer.getJwt();
@@ -219,14 +260,19 @@ public final class HttpApi {
         scopes.addAll(splitList(claims.get("scope")));
         scopes.addAll(splitList(claims.get("scp")));
         Set<String> roles = new LinkedHashSet<>(splitList(claims.get("roles")));
-        roles.addAll(splitList(claims.get(COGNITO_GROUPS)));
-        return new Caller(claims.get("sub"), scopes, roles, claims.getOrDefault("org_id", claims.get(COGNITO_ORG_ID)));
+        String organizationId = claims.get("org_id");
+        if (names == TokenClaims.COGNITO) {
+            roles.addAll(splitList(claims.get(COGNITO_GROUPS)));
+            organizationId = organizationId != null ? organizationId : claims.get(COGNITO_ORG_ID);
+        }
+        return new Caller(claims.get("sub"), scopes, roles, organizationId);
     }
 
     /**
      * A Cognito user pool's ID token names a user's organization and roles its own way: the custom attribute
-     * {@code custom:org_id} (which only an admin can set) and the groups the user is in. They count as {@code org_id}
-     * and {@code roles} (template.yaml, IdentityProvider Cognito), so no token trigger is needed.
+     * {@code custom:org_id} and the groups the user is in. They count as {@code org_id} and {@code roles} only with
+     * {@link TokenClaims#COGNITO} (template.yaml: IdentityProvider Cognito, whose app clients cannot write
+     * {@code custom:org_id}), so this stack's own pool needs no token trigger.
      */
     public static final String COGNITO_ORG_ID = "custom:org_id";
     public static final String COGNITO_GROUPS = "cognito:groups";

@@ -21,7 +21,7 @@ class CallerClaimsTest {
     @Test
     void aCognitoIdTokenNamesTheOrganizationAndRolesItsOwnWay() {
         Caller caller = HttpApi.caller(eventWithClaims(Map.of("sub", "u-1", "custom:org_id", "org-acme",
-                "cognito:groups", "[organization_manager]", "aud", "client-1")));
+                "cognito:groups", "[organization_manager]", "aud", "client-1")), TokenClaims.COGNITO);
         assertThat(caller.organizationId()).isEqualTo("org-acme");
         assertThat(caller.roles()).containsExactly("organization_manager");
     }
@@ -29,9 +29,37 @@ class CallerClaimsTest {
     @Test
     void orgIdAndRolesClaimsWinOverCognitosNames() {
         Caller caller = HttpApi.caller(eventWithClaims(Map.of("sub", "u-1", "org_id", "org-a", "custom:org_id", "org-b",
-                "roles", "[organization_manager]")));
+                "roles", "[organization_manager]")), TokenClaims.COGNITO);
         assertThat(caller.organizationId()).isEqualTo("org-a");
         assertThat(caller.roles()).containsExactly("organization_manager");
+    }
+
+    /**
+     * Issue 30, item 10: another issuer (an existing Cognito pool whose app client lets users write custom:org_id, say)
+     * names no organization and no role by Cognito's names: a manager cannot move into another organization by writing
+     * an attribute. Only org_id and roles count.
+     */
+    @Test
+    void aTokenOfAnotherIssuerGetsNoOrganizationNorRoleFromCognitosClaimNames() {
+        Caller caller = HttpApi.caller(eventWithClaims(Map.of("sub", "u-1", "custom:org_id", "org-victim",
+                "cognito:groups", "[organization_manager]", "scope", "openid")), TokenClaims.STANDARD);
+        assertThat(caller.organizationId()).isNull();
+        assertThat(caller.roles()).isEmpty();
+
+        Caller standard = HttpApi.caller(eventWithClaims(Map.of("sub", "u-2", "org_id", "org-own", "custom:org_id", "org-victim",
+                "roles", "[organization_manager]")), TokenClaims.STANDARD);
+        assertThat(standard.organizationId()).isEqualTo("org-own");
+        assertThat(standard.roles()).containsExactly("organization_manager");
+    }
+
+    @Test
+    void theConfigurationNamesTheClaimsStandardByDefault() {
+        assertThat(TokenClaims.fromConfiguration(null)).isEqualTo(TokenClaims.STANDARD);
+        assertThat(TokenClaims.fromConfiguration("")).isEqualTo(TokenClaims.STANDARD);
+        assertThat(TokenClaims.fromConfiguration("Standard")).isEqualTo(TokenClaims.STANDARD);
+        assertThat(TokenClaims.fromConfiguration("Cognito")).isEqualTo(TokenClaims.COGNITO);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TokenClaims.fromConfiguration("cognito"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("TOKEN_CLAIMS");
     }
 
     private static APIGatewayV2HTTPEvent eventWithClaims(Map<String, String> claims) {

@@ -5,6 +5,7 @@ import com.aicredits.app.Production;
 import com.aicredits.app.Services;
 import com.aicredits.app.SnapStartPriming;
 import com.aicredits.app.http.HttpApi;
+import com.aicredits.app.http.TokenClaims;
 import com.aicredits.json.Json;
 import com.aicredits.observability.Log;
 import com.aicredits.service.DebitMetrics;
@@ -15,6 +16,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +33,7 @@ public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2
     static final String PRIMING_WORKSPACE = "snapstart-priming";
 
     private final DebitService debits;
+    private final TokenClaims tokenClaims;
 
     public RecordExecutionHandler() {
         this(Production.services());
@@ -38,25 +41,27 @@ public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2
     }
 
     public RecordExecutionHandler(Services services) {
-        this(services.debits());
+        this(services.debits(), services.tokenClaims());
     }
 
-    public RecordExecutionHandler(DebitService debits) {
+    public RecordExecutionHandler(DebitService debits, TokenClaims tokenClaims) {
         this.debits = debits;
+        this.tokenClaims = tokenClaims;
     }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpApi.respond(event, context, () -> {
-            HttpApi.caller(event).requireScope(SCOPE);
+            HttpApi.caller(event, tokenClaims).requireScope(SCOPE);
             String workspaceId = HttpApi.pathParameter(event, "workspaceId");
             HttpApi.query(event, Set.of());
+            Duration within = HttpApi.timeout(event);
             RecordExecution request = Json.readObject(HttpApi.body(event), RecordExecution.class);
             Log.execution(request.executionId());
             if (CHECK.equals(event.getRouteKey())) {
                 return HttpApi.json(200, debits.check(workspaceId, request));
             }
-            DebitOutcome outcome = DebitMetrics.record(() -> debits.record(workspaceId, request));
+            DebitOutcome outcome = DebitMetrics.record(() -> debits.record(workspaceId, request, within));
             return HttpApi.json(outcome.created() ? 201 : 200, outcome.body());
         });
     }

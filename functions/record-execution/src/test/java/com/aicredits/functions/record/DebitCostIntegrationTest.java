@@ -2,8 +2,14 @@ package com.aicredits.functions.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aicredits.service.Retries;
+import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.ItemSize;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -58,7 +64,7 @@ class DebitCostIntegrationTest {
         api.workspace("ws-cost-race", "PRO", Map.of());
         RecordExecutionHandler other = api.newContainer();
         api.debit("ws-cost-race", "mine-1", "task.execution");
-        DebitFixture.send(other, com.aicredits.testkit.ApiEvents.load("record-execution.json", "ws-cost-race",
+        DebitFixture.send(other, ApiEvents.load("record-execution.json", "ws-cost-race",
                 "{\"executionId\":\"theirs-1\",\"activity\":\"task.execution\"}"));
         api.table.calls.reset();
 
@@ -117,21 +123,75 @@ class DebitCostIntegrationTest {
     void contentionThatNeverClearsIsA503AndWritesNothing() {
         // Injected: DynamoDB Local cannot be made to conflict forever.
         api.workspace("ws-forever", "PRO", Map.of());
-        Supplier<RuntimeException> conflict = () -> TransactionCanceledException.builder()
-                .message("Transaction cancelled [None, TransactionConflict]")
-                .cancellationReasons(CancellationReason.builder().code("None").build(),
-                        CancellationReason.builder().code("TransactionConflict").build())
-                .build();
-        api.table.calls.failNextTransactions(java.util.Collections.nCopies(100, conflict));
+        // Conflicts without end (more than any budget lets through); the debit gives up when its time is spent, not
+        // after a count of tries: a budget of 300 ms here, 10 s deployed (template.yaml RETRY_BUDGET_MILLIS).
+        conflictsWithoutEnd();
         long items = api.table.itemCount();
+        RecordExecutionHandler shortBudget = new RecordExecutionHandler(api.table.services(api.clock)
+                .withRetries(Retries.within(Duration.ofMillis(300))));
 
-        DebitFixture.Response response = api.debit("ws-forever", "run-1", "task.execution");
+        long started = System.nanoTime();
+        DebitFixture.Response response = DebitFixture.send(shortBudget, ApiEvents.load("record-execution.json",
+                "ws-forever", "{\"executionId\":\"run-1\",\"activity\":\"task.execution\"}"));
 
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(300),
+                Duration.ofSeconds(60)); // its tries take their time on a loaded machine
         assertThat(response.status()).isEqualTo(503);
         assertThat(response.errorCode()).isEqualTo("contention");
         assertThat(api.table.itemCount()).isEqualTo(items);
         api.table.calls.reset();
         assertThat(api.debit("ws-forever", "run-1", "task.execution").status()).isEqualTo(201);
+    }
+
+    /**
+     * Issue 30, item 9: a caller that says how long it waits (the Java client sends its attempt timeout less a margin)
+     * gets its 503 contention by then, though the service's own budget (10 s) is longer: it is not still contending
+     * when the caller's retry arrives. A header that is not a number of milliseconds is a 400 that writes nothing.
+     */
+    @Test
+    void aCallersTimeoutEndsTheRetriesOfABusyBalanceFirst() {
+        api.workspace("ws-caller-deadline", "PRO", Map.of());
+        conflictsWithoutEnd();
+        long items = api.table.itemCount();
+
+        long started = System.nanoTime();
+        DebitFixture.Response response = DebitFixture.send(api.handler, withTimeout(
+                "{\"executionId\":\"run-1\",\"activity\":\"task.execution\"}", "250"));
+
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(response.errorCode()).isEqualTo("contention");
+        // At least the caller's 250 ms, and far less than the 10 s budget's tries would take (loaded machines are slow).
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(60));
+        assertThat(api.table.itemCount()).isEqualTo(items);
+        api.table.calls.reset();
+        for (String bad : new String[] {"0", "-5", "1.5", "soon", "1000000", " "}) {
+            DebitFixture.Response refused = DebitFixture.send(api.handler, withTimeout(
+                    "{\"executionId\":\"run-2\",\"activity\":\"task.execution\"}", bad));
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.errorCode()).isEqualTo("invalid_timeout");
+        }
+        assertThat(api.table.itemCount()).isEqualTo(items);
+        assertThat(DebitFixture.send(api.handler, withTimeout("{\"executionId\":\"run-1\",\"activity\":\"task.execution\"}",
+                "60000")).status()).isEqualTo(201);
+    }
+
+    /** Every transaction from now on cancelled for a conflict (more than any budget lets through); reset() ends it. */
+    private void conflictsWithoutEnd() {
+        Supplier<RuntimeException> conflict = () -> TransactionCanceledException.builder()
+                .message("Transaction cancelled [None, TransactionConflict]")
+                .cancellationReasons(CancellationReason.builder().code("None").build(),
+                        CancellationReason.builder().code("TransactionConflict").build())
+                .build();
+        api.table.calls.failNextTransactions(Collections.nCopies(1_000_000, conflict));
+    }
+
+    private static APIGatewayV2HTTPEvent withTimeout(String body, String millis) {
+        APIGatewayV2HTTPEvent event = ApiEvents.load("record-execution.json",
+                "ws-caller-deadline", body);
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("aicredits-timeout-ms", millis);
+        event.setHeaders(headers);
+        return event;
     }
 
     @Test

@@ -139,6 +139,9 @@ class RecordExecutionIntegrationTest {
         assertThat(refused.status()).isEqualTo(402);
         assertThat(refused.errorCode()).isEqualTo("hard_limit_exceeded");
         assertThat(refused.json().at("/error/message").asText()).contains("1001").contains("200%");
+        // Issue 30, item 9: the numbers as values, for programs (the Java client's HardLimitExceeded reads them).
+        assertThat(refused.json().at("/error/detail")).isEqualTo(Response.parse("{\"period\":\"2026-11\",\"credits\":1,"
+                + "\"creditsUsed\":1000,\"usageAfter\":1001,\"hardLimitPercent\":200,\"creditsAllocated\":500,\"hardLimitCredits\":1000}"));
         assertThat(api.table.itemCount()).isEqualTo(items);
         JsonNode balance = api.balance("ws-limit", "2026-11");
         assertThat(balance.get("used").asLong()).isEqualTo(1_000);

@@ -3,6 +3,7 @@ package com.aicredits.functions.usage;
 import com.aicredits.app.Production;
 import com.aicredits.app.Services;
 import com.aicredits.app.http.HttpApi;
+import com.aicredits.app.http.TokenClaims;
 import com.aicredits.domain.Caller;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.PriceCatalog;
@@ -35,16 +36,18 @@ public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPE
     private final UsageService usage;
     private final PriceCatalog catalog;
     private final Clock clock;
+    private final TokenClaims tokenClaims;
 
     public UsageQueryHandler() {
         this(Production.services());
     }
 
     public UsageQueryHandler(Services services) {
-        this(services.usage(), services.catalog(), services.clock());
+        this(services.usage(), services.catalog(), services.clock(), services.tokenClaims());
     }
 
-    public UsageQueryHandler(UsageService usage, PriceCatalog catalog, Clock clock) {
+    public UsageQueryHandler(UsageService usage, PriceCatalog catalog, Clock clock, TokenClaims tokenClaims) {
+        this.tokenClaims = tokenClaims;
         this.usage = usage;
         this.catalog = catalog;
         this.clock = clock;
@@ -53,7 +56,7 @@ public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPE
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpApi.respond(event, context, () -> {
-            Caller caller = HttpApi.caller(event);
+            Caller caller = HttpApi.caller(event, tokenClaims);
             String route = String.valueOf(event.getRouteKey());
             Map<String, String> query = HttpApi.query(event, QUERY_PARAMETERS.getOrDefault(route, Set.of()));
             HttpApi.requireNoBody(event);

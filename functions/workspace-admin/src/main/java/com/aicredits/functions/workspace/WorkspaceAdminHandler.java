@@ -3,6 +3,7 @@ package com.aicredits.functions.workspace;
 import com.aicredits.app.Production;
 import com.aicredits.app.Services;
 import com.aicredits.app.http.HttpApi;
+import com.aicredits.app.http.TokenClaims;
 import com.aicredits.domain.AddonPackage;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.WorkspaceSpec;
@@ -37,16 +38,19 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
     private final AgentService agents;
     private final AddonService addons;
     private final RefundService refunds;
+    private final TokenClaims tokenClaims;
 
     public WorkspaceAdminHandler() {
         this(Production.services());
     }
 
     public WorkspaceAdminHandler(Services services) {
-        this(services.workspaces(), services.agents(), services.addons(), services.refunds());
+        this(services.workspaces(), services.agents(), services.addons(), services.refunds(), services.tokenClaims());
     }
 
-    public WorkspaceAdminHandler(WorkspaceService workspaces, AgentService agents, AddonService addons, RefundService refunds) {
+    public WorkspaceAdminHandler(WorkspaceService workspaces, AgentService agents, AddonService addons, RefundService refunds,
+                                 TokenClaims tokenClaims) {
+        this.tokenClaims = tokenClaims;
         this.workspaces = workspaces;
         this.agents = agents;
         this.addons = addons;
@@ -56,7 +60,7 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpApi.respond(event, context, () -> {
-            HttpApi.caller(event).requireScope(SCOPE);
+            HttpApi.caller(event, tokenClaims).requireScope(SCOPE);
             String workspaceId = HttpApi.pathParameter(event, "workspaceId");
             HttpApi.query(event, Set.of());
             if (!TAKES_BODY.contains(String.valueOf(event.getRouteKey()))) {

@@ -9,6 +9,7 @@ import com.aicredits.port.CreditStore;
 import com.aicredits.service.AddonService;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
+import com.aicredits.service.Retries;
 import com.aicredits.service.WorkspaceService;
 import com.aicredits.testkit.CreditsTable;
 import com.aicredits.testkit.TestClock;
@@ -81,8 +82,8 @@ class NextPeriodOpenedEarlyIntegrationTest {
                     }
                 });
 
-        new WorkspaceService(store, clock).put("ws-race", spec("PRO", 200, true));
-        new AddonService(store, clock).purchase("ws-race", new AddonService.Purchase("po-race", 10_000L, "ANNUAL"));
+        new WorkspaceService(store, clock, Retries.standard()).put("ws-race", spec("PRO", 200, true));
+        new AddonService(store, clock, Retries.standard()).purchase("ws-race", new AddonService.Purchase("po-race", 10_000L, "ANNUAL"));
 
         assertThat(interleaved).isTrue();
         assertThat(table.item("WS#ws-race", "BALANCE#2026-12").get("allocated").n()).isEqualTo("15000");
