@@ -28,6 +28,12 @@ public final class Expressions {
 
         /** Throws DynamoDB's ValidationException if the update touches one of these (key) attributes. */
         void rejectKeyUpdates(Set<String> keyAttributes);
+
+        /**
+         * The paths this update writes, as a projection: applied to the item before and after the update it gives
+         * ReturnValues UPDATED_OLD and UPDATED_NEW.
+         */
+        Projection updatedPaths();
     }
 
     /** A ProjectionExpression. */
@@ -39,22 +45,34 @@ public final class Expressions {
     /** The sort key's part of a KeyConditionExpression: =, <, <=, >, >=, BETWEEN or begins_with. */
     public interface RangeCondition {
         boolean test(Value sortKey);
+
+        /** The operator: {@code = < <= > >= BETWEEN begins_with}, the key on its left. */
+        String operator();
+
+        /** The operator's values: one, or two for BETWEEN (low, high). */
+        java.util.List<Value> values();
     }
 
     /** A KeyConditionExpression: equality on the partition key, optionally one condition on the sort key. */
     public record KeyCondition(Value partitionKey, Optional<RangeCondition> sortKey) {
     }
 
+    /** A ConditionExpression (its errors name it so). */
     public static Condition condition(String expression, Placeholders placeholders) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return Parser.condition(expression, placeholders, "ConditionExpression");
+    }
+
+    /** A FilterExpression: a condition whose errors name it "FilterExpression". */
+    public static Condition filter(String expression, Placeholders placeholders) {
+        return Parser.condition(expression, placeholders, "FilterExpression");
     }
 
     public static Update update(String expression, Placeholders placeholders) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return Parser.update(expression, placeholders);
     }
 
     public static Projection projection(String expression, Placeholders placeholders) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return Parser.projection(expression, placeholders);
     }
 
     /**
@@ -64,6 +82,16 @@ public final class Expressions {
      */
     public static KeyCondition keyCondition(String expression, Placeholders placeholders, String partitionKeyName,
             String sortKeyName) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return keyCondition(expression, placeholders, partitionKeyName, null, sortKeyName, null);
+    }
+
+    /**
+     * As {@link #keyCondition(String, Placeholders, String, String)}, also checking the values' types against the
+     * keys' ({@code S}, {@code N} or {@code B}; null to skip): "Condition parameter type does not match schema type".
+     */
+    public static KeyCondition keyCondition(String expression, Placeholders placeholders, String partitionKeyName,
+            String partitionKeyType, String sortKeyName, String sortKeyType) {
+        ConditionNode condition = Parser.condition(expression, placeholders, "KeyConditionExpression");
+        return KeyConditions.check(condition, partitionKeyName, partitionKeyType, sortKeyName, sortKeyType);
     }
 }
