@@ -187,10 +187,12 @@ public final class LocalDynamoDb implements AutoCloseable {
         }
     }
 
-    /** How many items {@code table} holds (a full scan: for tests). */
+    /** How many items {@code table} holds (a full, strongly consistent scan: for tests). */
     public long itemCount(String table) {
         try (DynamoDbClient client = client()) {
-            return client.scanPaginator(b -> b.tableName(table).select(Select.COUNT)).stream().mapToLong(r -> r.count()).sum();
+            // Consistent: under the production mode an eventually consistent Scan may be served stale.
+            return client.scanPaginator(b -> b.tableName(table).select(Select.COUNT).consistentRead(true)).stream()
+                    .mapToLong(r -> r.count()).sum();
         }
     }
 
