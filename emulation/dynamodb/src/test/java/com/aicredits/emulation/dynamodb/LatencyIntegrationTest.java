@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * The SDK-side latency of a call over loopback (target: p50 under 0.5 ms for GetItem and PutItem on a quiet
  * machine). Printed, and asserted only loosely (10 ms), since test machines are shared.
  */
-class LatencyTest extends EngineTestSupport {
+class LatencyIntegrationTest extends EngineTestSupport {
     private static final int WARMUP = 500;
     private static final int CALLS = 1000;
 
