@@ -38,6 +38,9 @@ final class HttpFront {
     private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
     private static final char[] ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
 
+    private static final String[] LEGACY_PARAMETERS = {"Expected", "AttributeUpdates", "KeyConditions", "QueryFilter", "ScanFilter",
+        "AttributesToGet", "ConditionalOperator"};
+
     private final Map<String, Function<JsonNode, JsonNode>> operations = new HashMap<>();
     private final ProductionMode production;
     private final HttpServer server;
@@ -157,6 +160,11 @@ final class HttpFront {
         }
         if (request == null || !request.isObject()) {
             throw new DynamoDbError("SerializationException", 400, "Start of structure or map found where not expected.");
+        }
+        for (String legacy : LEGACY_PARAMETERS) {
+            if (request.has(legacy)) {
+                throw DynamoDbError.validation("The legacy parameter " + legacy + " is not supported by this engine; use expressions");
+            }
         }
         if (production != null) {
             production.beforeCall();

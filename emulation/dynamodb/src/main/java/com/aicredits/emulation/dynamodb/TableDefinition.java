@@ -58,6 +58,10 @@ final class TableDefinition {
         if (name == null) {
             throw DynamoDbError.validation("1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null");
         }
+        if (name.length() < 3 || name.length() > 255) {
+            throw DynamoDbError.validation("1 validation error detected: Value '" + name + "' at 'tableName' failed to satisfy constraint: "
+                    + "Member must have length " + (name.length() < 3 ? "greater than or equal to 3" : "less than or equal to 255"));
+        }
         if (!TABLE_NAME.matcher(name).matches()) {
             throw DynamoDbError.validation("1 validation error detected: Value '" + name + "' at 'tableName' failed to satisfy constraint: "
                     + "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
