@@ -12,7 +12,7 @@ MVN := JAVA_HOME="$(JDK)" MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $$MA
 
 FUNCTION_JAR = functions/$(1)/target/$(1)-0.1.0-SNAPSHOT-lambda.jar
 
-.PHONY: help jdk chromium build test test-unit test-integration test-system test-calendar test-localstack bench run overview clean clean-local
+.PHONY: help jdk chromium build test test-unit test-integration test-system test-calendar test-localstack bench run dynamodb overview clean clean-local
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -37,10 +37,10 @@ build: jdk ## build every function's Lambda jar (functions/*/target/*-lambda.jar
 test: jdk chromium ## run the whole suite: the unit, integration and system tiers (about 10 minutes)
 	$(MVN) verify
 
-test-unit: jdk ## the unit tier only (*Test): plain Java, no DynamoDB Local, no emulator, no stack
+test-unit: jdk ## the unit tier only (*Test): plain Java, no DynamoDB engine, no emulator, no stack
 	$(MVN) test
 
-test-integration: jdk ## the integration tier only (*IntegrationTest outside system-tests/): DynamoDB Local and the SES emulator
+test-integration: jdk ## the integration tier only (*IntegrationTest outside system-tests/): our DynamoDB engine and the SES emulator
 	$(MVN) verify -DskipUnitTests -DskipSystemTests
 
 test-system: jdk chromium ## the system tier only (system-tests/): the whole local stack, the page and the emails in Chromium, the README's commands
@@ -52,7 +52,7 @@ test-calendar: jdk chromium ## the suite under libfaketime at eight instants (th
 test-localstack: jdk chromium ## the same suite with LocalStack (Docker, Testcontainers) as the tests' DynamoDB; skipped without Docker
 	$(MVN) verify -Daicredits.backend=localstack
 
-bench: jdk ## one table, also target/bench.json: cost per debit, handler overhead, our CPU per debit, usage reads, cold start, the per-workspace ceiling, jar sizes, the 10,000-workspace reset
+bench: jdk ## one table, also target/bench.json: one DynamoDB call on the engine, cost per debit, handler overhead, our CPU per debit, usage reads, cold start, the per-workspace ceiling, jar sizes, the 10,000-workspace reset
 	@echo "[bench] building the modules and the functions' jars (mvn install -DskipTests)"
 	@$(MVN) -q install -DskipTests
 	@$(MVN) -q -pl bench dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$(CURDIR)/bench/target/classpath.txt"
@@ -67,11 +67,19 @@ run: jdk ## start the local stack on http://127.0.0.1:3000 (PORT=... to change);
 	exec "$(JDK)/bin/java" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 \
 		-cp "local/target/classes:$$(cat local/target/run-classpath.txt)" com.aicredits.local.DevStack
 
+# Our DynamoDB engine (emulation/dynamodb) alone, in memory: any DynamoDB client or the AWS CLI can use its endpoint.
+dynamodb: jdk ## our DynamoDB engine alone, in memory, on http://127.0.0.1:8000 (PORT=... to change); Ctrl-C stops it
+	@echo "[make dynamodb] compiling the engine ..."
+	$(MVN) -q -pl emulation/dynamodb compile dependency:build-classpath -Dmdep.includeScope=runtime \
+		-Dmdep.outputFile="$(CURDIR)/emulation/dynamodb/target/classpath.txt"
+	exec env PORT="$(or $(PORT),8000)" "$(JDK)/bin/java" \
+		-cp "emulation/dynamodb/target/classes:$$(cat emulation/dynamodb/target/classpath.txt)" com.aicredits.emulation.dynamodb.DynamoDbEngine
+
 overview: jdk ## the overview page's folder ready to deploy as static files: its OIDC client (npm ci) copied into overview/vendor/
 	$(MVN) -q -pl local -am compile
 	"$(JDK)/bin/java" -cp "local/target/classes:$$(cat local/target/run-classpath.txt)" com.aicredits.local.OverviewVendor
 
-clean-local: ## wipe the local stack's data (.local/: DynamoDB Local's files, the dev signing key, stream positions)
+clean-local: ## wipe the local stack's data (.local/: the DynamoDB engine's files, the dev signing key, stream positions)
 	rm -rf .local
 
 clean: ## remove build output

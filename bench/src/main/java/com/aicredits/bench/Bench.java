@@ -13,13 +13,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code make bench}: runs the phases named on the command line (all by default), each timed one on a DynamoDB Local
+ * {@code make bench}: runs the phases named on the command line (all by default), each timed one on a DynamoDB engine
  * of its own, then writes every row to target/bench.json and prints the table. The console shows only the progress
- * and the table: everything else this JVM prints (the functions' JSON log lines, the SDK's, DynamoDB Local's, the SES
+ * and the table: everything else this JVM prints (the functions' JSON log lines, the SDK's, the engine's, the SES
  * emulator's, the JMH forks' output, which JMH relays through System.out) goes to target/bench.log.
  */
 public final class Bench {
-    static final List<String> SECTIONS = List.of("debit", "handler", "cpu", "client", "usage", "cold start", "ceiling", "jar", "reset");
+    static final List<String> SECTIONS = List.of("dynamodb", "debit", "handler", "cpu", "client", "usage", "cold start", "ceiling", "jar", "reset");
 
     private Bench() {
     }
@@ -42,12 +42,12 @@ public final class Bench {
             System.exit(1);
         }
         Progress.say("the functions' logs of this run: " + logName);
-        // DynamoDB Local's and JMH's threads would keep the JVM alive.
+        // The engines' HTTP servers and JMH's threads would keep the JVM alive.
         System.exit(0);
     }
 
     private static void runPhases(String[] args, PrintStream console) throws Exception {
-        Set<String> phases = args.length == 0 ? Set.of("reset", "debit", "usage", "handler", "cpu", "client", "cold", "ceiling", "emf", "jar") : Set.of(args);
+        Set<String> phases = args.length == 0 ? Set.of("reset", "calls", "debit", "usage", "handler", "cpu", "client", "cold", "ceiling", "emf", "jar") : Set.of(args);
         long start = System.nanoTime();
         if (phases.contains("reset")) {
             Progress.say("monthly reset of 10,000 workspaces (about 2 minutes)");
@@ -55,11 +55,14 @@ public final class Bench {
                 MonthlyResetCost.run(dynamoDb);
             }
         }
+        if (phases.contains("calls")) {
+            EngineCalls.run();
+        }
         if (phases.contains("debit")) {
             DebitCosts.run();
         }
-        // Each timed phase gets a DynamoDB Local of its own: the stream bookkeeping it does on every write grows with
-        // the stream records it holds, so a phase after another's tens of thousands of writes would run many times slower.
+        // Each timed phase gets an engine of its own: a phase's figures do not depend on the items and stream records
+        // another phase left.
         if (phases.contains("handler")) {
             try (LocalDynamoDb dynamoDb = LocalDynamoDb.start("127.0.0.1", 0, null)) {
                 HandlerOverhead.run(dynamoDb);
@@ -79,9 +82,7 @@ public final class Bench {
             }
         }
         if (phases.contains("ceiling")) {
-            try (LocalDynamoDb dynamoDb = LocalDynamoDb.start("127.0.0.1", 0, null)) {
-                WorkspaceCeiling.run(dynamoDb);
-            }
+            WorkspaceCeiling.run();
         }
         if (phases.contains("emf")) {
             EmfColdStart.run();

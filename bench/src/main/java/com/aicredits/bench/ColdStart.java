@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 
 /**
  * Cold start of record-execution: a fresh JVM on the function's Lambda jar, from the moment this process starts it
- * to the first debit answered (against the DynamoDB Local this JVM serves), median of {@link #RUNS}; the variants
+ * to the first debit answered (against the DynamoDB engine this JVM serves), median of {@link #RUNS}; the variants
  * run interleaved so a busy machine slows each alike. Then the next {@link #WARM} debits of that container.
  */
 final class ColdStart {
@@ -199,7 +199,7 @@ final class ColdStart {
         Map<String, String> environment = builder.environment();
         environment.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("AICREDITS_")
                 || name.equals("JAVA_TOOL_OPTIONS") || name.equals("JDK_JAVA_OPTIONS") || name.equals("_JAVA_OPTIONS"));
-        // What Lambda gives the function (region, credentials, its template variables), plus where DynamoDB Local is.
+        // What Lambda gives the function (region, credentials, its template variables), plus where the DynamoDB engine is.
         environment.put("AWS_REGION", LocalDynamoDb.REGION.id());
         environment.put("AWS_ACCESS_KEY_ID", "local");
         environment.put("AWS_SECRET_ACCESS_KEY", "local");

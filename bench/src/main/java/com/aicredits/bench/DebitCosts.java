@@ -16,9 +16,9 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * DynamoDB calls, items and capacity units per debit, through the real handler on DynamoDB Local: calls counted by
- * an SDK interceptor, write and read units by DynamoDB's published rules beside what DynamoDB Local reports (it
- * reports its own figure for transactions, lower than DynamoDB's 2 units per KB).
+ * DynamoDB calls, items and capacity units per debit, through the real handler on our DynamoDB engine: calls counted
+ * by an SDK interceptor, write and read units by DynamoDB's published rules beside what the engine reports in
+ * ConsumedCapacity (computed by the same rules; DynamoDB Local, before it, reported less for transactions).
  */
 final class DebitCosts {
     private final CreditsTable table = new CreditsTable("bench-debit");
@@ -129,9 +129,9 @@ final class DebitCosts {
         int calls = cost.calls().values().stream().mapToInt(Integer::intValue).sum();
         String writes = cost.writeUnits() == 0
                 ? "nothing written"
-                : String.format("%d write units by DynamoDB's rules (%s), DynamoDB Local reports %.1f", cost.writeUnits(),
+                : String.format("%d write units by DynamoDB's rules (%s), the engine reports %.1f", cost.writeUnits(),
                         cost.writeUnitsBreakdown(), cost.reportedWriteUnits());
-        String reads = cost.readUnits() == 0 ? "no read" : String.format("%.1f read units (DynamoDB Local %.1f)", cost.readUnits(),
+        String reads = cost.readUnits() == 0 ? "no read" : String.format("%.1f read units (the engine reports %.1f)", cost.readUnits(),
                 cost.reportedReadUnits());
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("calls", cost.calls());

@@ -34,7 +34,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Runs {@link DebitCpuBenchmark}: first records DynamoDB Local's answers to a container's first and second debit
+ * Runs {@link DebitCpuBenchmark}: first records the DynamoDB engine's answers to a container's first and second debit
  * (BatchGetItem, TransactWriteItems), then times steady-state debits on them in JMH forks, with the function's JVM
  * flags and without, with JMH's GC profiler for the bytes allocated per debit.
  */
@@ -128,7 +128,7 @@ final class DebitCpu {
                 .withFigures(figures));
     }
 
-    /** A container's first two debits on DynamoDB Local, through a transport that keeps the answers; saved to a file. */
+    /** A container's first two debits on our DynamoDB engine, through a transport that keeps the answers; saved to a file. */
     static Path record(LocalDynamoDb dynamoDb) {
         CreditsTable table = new CreditsTable(dynamoDb, "bench-cpu");
         String workspaceId = "ws-cpu-" + Long.toString(System.nanoTime(), 36);

@@ -29,11 +29,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * Our own CPU per steady-state debit: the real record-execution handler on {@link Services} as {@link Production}
  * builds them (the client from {@link AwsClients#configure}, region, credentials, no endpoint override, so the SDK's
  * endpoint rules run as in Lambda; the deployed price catalog), whose DynamoDB transport answers at once with the
- * responses DynamoDB Local gave ({@link RecordedDynamoDb}). Each call is one new debit: a fresh executionId, the
+ * responses our DynamoDB engine gave ({@link RecordedDynamoDb}). Each call is one new debit: a fresh executionId, the
  * balance from the container's cache, one TransactWriteItems marshalled, signed, "sent" and its answer parsed, the
  * record's JSON, the EMF line and the response. Log lines go to /dev/null, one write each, as on Lambda's pipe.
  * The fork runs on the function's Lambda jar, this module's classes and JMH only ({@link DebitCpu}): the bench's own
- * classpath holds DynamoDB Local, whose dynamodb-enhanced adds an SDK interceptor to every DynamoDB client.
+ * classpath holds the tests' tooling (testkit, its SDK interceptors), which a Lambda's does not (when it held DynamoDB
+ * Local, whose dynamodb-enhanced added an SDK interceptor to every DynamoDB client, that cost 14 % of the allocations).
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -22,7 +22,7 @@ import org.openjdk.jmh.util.Statistics;
 
 /**
  * Runs {@link HandlerOverheadBenchmark} with JMH: each benchmark in its own fork (a JVM started with the function's
- * JVM flags, {@link DeployedFunction#javaToolOptions}, like the Lambda), against the DynamoDB Local this JVM serves, in rounds that
+ * JVM flags, {@link DeployedFunction#javaToolOptions}, like the Lambda), against the DynamoDB engine this JVM serves, in rounds that
  * alternate handler and bare loop so that a busy machine slows both alike. Throughput is one thread's: 1 / mean.
  */
 final class HandlerOverhead {
@@ -70,7 +70,7 @@ final class HandlerOverhead {
         figures.put("jvmOptions", DeployedFunction.javaToolOptions(FUNCTION));
         BenchResults.add(BenchResults.Row.of("handler", "handler overhead: steady-state debits through the real handler (event,"
                         + " claims, JSON, validation, domain, store) vs the same TransactWriteItems in a bare loop; 1 thread,"
-                        + " same DynamoDB Local, JMH, median of " + ROUNDS + " alternating rounds",
+                        + " same DynamoDB engine, JMH, median of " + ROUNDS + " alternating rounds",
                 String.format("handler %.0f/s (p50 %.2f ms, p99 %.2f ms) vs bare %.0f/s (p50 %.2f ms, p99 %.2f ms): ratio %.2f"
                                 + " (rounds %s)", median(handler.stream().map(Sample::perSecond).toList()),
                         median(handler.stream().map(Sample::p50Micros).toList()) / 1000,

@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
- * The time to reset 10,000 workspaces locally (DynamoDB Local, the SES emulator, one email each), in invocations of
+ * The time to reset 10,000 workspaces locally (the DynamoDB engine, the SES emulator, one email each), in invocations of
  * the deployed timeout (300 s) on the wall clock, the items it reads and writes per workspace, and the time of a run
  * that finds it all done. The real handler runs its continuations one after another, as Lambda runs the
  * self-invocations.

@@ -18,7 +18,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
- * DynamoDB's HTTP answers, recorded once from DynamoDB Local and then served instantly: the transport of a DynamoDB
+ * DynamoDB's HTTP answers, recorded once from our DynamoDB engine and then served instantly: the transport of a DynamoDB
  * client in {@link DebitCpuBenchmark}, so that the SDK's marshalling, signing, endpoint rules and parsing stay in the
  * measurement and the network and the database do not. One answer per operation (the {@code X-Amz-Target} header):
  * the last one recorded. The request body is read to its end, as a real transport would send it.
@@ -27,7 +27,7 @@ final class RecordedDynamoDb {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ThreadLocal<byte[]> DRAIN_BUFFER = ThreadLocal.withInitial(() -> new byte[8192]);
 
-    /** One recorded answer: status, headers and body bytes exactly as DynamoDB Local sent them. */
+    /** One recorded answer: status, headers and body bytes exactly as the DynamoDB engine sent them. */
     record Answer(int status, Map<String, List<String>> headers, byte[] body) {
     }
 

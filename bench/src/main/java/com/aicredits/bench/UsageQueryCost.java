@@ -45,7 +45,7 @@ final class UsageQueryCost {
 
     record Read(Map<String, Integer> calls, int itemsRead, double readUnits, double reportedReadUnits) {
         String describe() {
-            return String.format("%s, %d items, %.1f read units (DynamoDB Local %.1f)", calls, itemsRead, readUnits, reportedReadUnits);
+            return String.format("%s, %d items, %.1f read units (the engine reports %.1f)", calls, itemsRead, readUnits, reportedReadUnits);
         }
     }
 

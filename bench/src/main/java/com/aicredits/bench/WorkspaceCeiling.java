@@ -1,6 +1,7 @@
 package com.aicredits.bench;
 
 import com.aicredits.app.InvocationContext;
+import com.aicredits.emulation.dynamodb.ProductionMode;
 import com.aicredits.app.Services;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.record.RecordExecutionHandler;
@@ -9,7 +10,6 @@ import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.BenchResults;
 import com.aicredits.testkit.CreditsTable;
 import com.aicredits.testkit.LocalDynamoDb;
-import com.aicredits.testkit.ProductionSemantics;
 import com.aicredits.testkit.Progress;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import java.io.IOException;
@@ -25,9 +25,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -40,9 +40,11 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 /**
  * The per-workspace ceiling: N containers (each its own DynamoDB client, {@link Services} and handler, so its own
  * balance cache, as N Lambda containers have) debit one workspace as fast as they can, through the real handler, on
- * DynamoDB Local under testkit's production semantics (overlapping transactions cancel). An interceptor adds the
- * latency production has and DynamoDB Local lacks to every call, half on the way there and half on the way back: a
- * fixed 8 ms, then a jittered 5-25 ms. Writes the table as rows and the plot as docs/per-workspace-ceiling.svg.
+ * our DynamoDB engine in its production mode ({@link ProductionMode}: overlapping transactions cancel with
+ * TransactionConflict, per-partition limits of 1,000 write and 3,000 read units a second throttle, eventually
+ * consistent reads may be stale) with the latency of a call in region added by the engine to every call: a fixed
+ * 8 ms, then a jittered 5-25 ms, each on an engine of its own. Writes the table as rows and the plot as
+ * docs/per-workspace-ceiling.svg.
  */
 final class WorkspaceCeiling {
     static final int[] CONTAINERS = {1, 2, 4, 8, 16, 32};
@@ -52,11 +54,11 @@ final class WorkspaceCeiling {
     private WorkspaceCeiling() {
     }
 
-    /** A latency per call: fixed, or uniform in [min, max]. */
+    /** A latency per call, added by the engine: fixed, or uniform in [min, max]. */
     record Latency(String label, int minMillis, int maxMillis) {
-        long nanos() {
-            int millis = minMillis == maxMillis ? minMillis : ThreadLocalRandom.current().nextInt(minMillis, maxMillis + 1);
-            return TimeUnit.MILLISECONDS.toNanos(millis);
+        /** The engine's production mode with this latency (the seed of the tests' switch, partition limits on). */
+        ProductionMode.Settings mode() {
+            return ProductionMode.Settings.of(18).withLatency(Duration.ofMillis(minMillis), Duration.ofMillis(maxMillis));
         }
     }
 
@@ -64,26 +66,17 @@ final class WorkspaceCeiling {
                  double lostRacesPerDebit, double conflictsPerDebit, long debits, long unavailable, double localMillisPerCall) {
     }
 
-    /** Sleeps half the call's latency before it is sent and half after its answer; counts the transactions' outcomes. */
-    static final class NetworkLatency implements ExecutionInterceptor {
-        private final Latency latency;
+    /** Times every HTTP attempt as the SDK sees it (the engine's latency included); counts the transactions' outcomes. */
+    static final class CallOutcomes implements ExecutionInterceptor {
         final AtomicLong lostRaces = new AtomicLong();
         final AtomicLong conflicts = new AtomicLong();
-        /** DynamoDB Local's own time (and production semantics' hold) between the two halves, summed over calls. */
-        final AtomicLong localNanos = new AtomicLong();
+        /** The attempts' time on the wire and in the engine (its added latency and hold included), summed. */
+        final AtomicLong callNanos = new AtomicLong();
         final AtomicLong calls = new AtomicLong();
-        private final ThreadLocal<Long> callNanos = new ThreadLocal<>();
         private final ThreadLocal<Long> sentAt = new ThreadLocal<>();
-
-        NetworkLatency(Latency latency) {
-            this.latency = latency;
-        }
 
         @Override
         public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-            long nanos = latency.nanos();
-            callNanos.set(nanos);
-            LockSupport.parkNanos(nanos / 2);
             sentAt.set(System.nanoTime());
         }
 
@@ -91,26 +84,13 @@ final class WorkspaceCeiling {
         public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
             Long sent = sentAt.get();
             if (sent != null) {
-                localNanos.addAndGet(System.nanoTime() - sent);
+                callNanos.addAndGet(System.nanoTime() - sent);
                 calls.incrementAndGet();
             }
         }
 
-        /** The way back, once production semantics no longer holds the call's items in flight (its afterTransmission). */
-        private void returnTrip() {
-            Long nanos = callNanos.get();
-            callNanos.remove();
-            LockSupport.parkNanos(nanos == null ? 0 : nanos - nanos / 2);
-        }
-
-        @Override
-        public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-            returnTrip();
-        }
-
         @Override
         public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-            returnTrip();
             if (context.request() instanceof TransactWriteItemsRequest
                     && context.exception() instanceof TransactionCanceledException cancelled && cancelled.hasCancellationReasons()) {
                 List<String> codes = cancelled.cancellationReasons().stream().map(CancellationReason::code).toList();
@@ -123,18 +103,21 @@ final class WorkspaceCeiling {
         }
     }
 
-    static void run(LocalDynamoDb dynamoDb) {
+    static void run() {
         long started = System.nanoTime();
-        CreditsTable table = new CreditsTable(dynamoDb, "bench-ceiling");
         List<Point> points = new ArrayList<>();
         for (Latency latency : List.of(new Latency("fixed 8 ms", 8, 8), new Latency("jittered 5-25 ms", 5, 25))) {
-            for (int containers : CONTAINERS) {
-                Point point = measure(dynamoDb, table, latency, containers);
-                Progress.say(String.format(Locale.ROOT, "per-workspace ceiling, %s, %d containers: %.0f debits/s, p50 %.0f ms, p99 %.0f ms,"
-                                + " %.2f lost races and %.2f conflicts a debit, %d 503s; DynamoDB Local %.1f ms a call", latency.label(), containers,
-                        point.debitsPerSecond(), point.p50Millis(), point.p99Millis(), point.lostRacesPerDebit(),
-                        point.conflictsPerDebit(), point.unavailable(), point.localMillisPerCall()));
-                points.add(point);
+            try (LocalDynamoDb dynamoDb = LocalDynamoDb.start(latency.mode())) {
+                CreditsTable table = new CreditsTable(dynamoDb, "bench-ceiling");
+                for (int containers : CONTAINERS) {
+                    Point point = measure(dynamoDb, table, latency, containers);
+                    Progress.say(String.format(Locale.ROOT, "per-workspace ceiling, %s, %d containers: %.0f debits/s, p50 %.0f ms, p99 %.0f ms,"
+                                    + " %.2f lost races and %.2f conflicts a debit, %d 503s; %.1f ms a DynamoDB call", latency.label(), containers,
+                            point.debitsPerSecond(), point.p50Millis(), point.p99Millis(), point.lostRacesPerDebit(),
+                            point.conflictsPerDebit(), point.unavailable(), point.localMillisPerCall()));
+                    points.add(point);
+                }
+                Progress.say("per-workspace ceiling, " + latency.label() + ": the engine's production mode played " + dynamoDb.stats());
             }
         }
         Path svg = DeployedFunction.repository().resolve("docs/per-workspace-ceiling.svg");
@@ -150,11 +133,11 @@ final class WorkspaceCeiling {
             figures.put("conflictsPerDebit", round(point.conflictsPerDebit()));
             figures.put("debits", point.debits());
             figures.put("unavailable503", point.unavailable());
-            figures.put("dynamoDbLocalMillisPerCall", round(point.localMillisPerCall()));
+            figures.put("dynamoDbMillisPerCall", round(point.localMillisPerCall()));
             BenchResults.add(BenchResults.Row.of("ceiling", String.format("per-workspace ceiling: %d container%s debiting one workspace,"
-                            + " %s per DynamoDB call, production semantics", point.containers(), point.containers() == 1 ? "" : "s", point.latency()),
+                            + " %s per DynamoDB call, the engine's production mode", point.containers(), point.containers() == 1 ? "" : "s", point.latency()),
                     String.format(Locale.ROOT, "%.0f debits/s; p50 %.0f ms, p99 %.0f ms; %.2f lost races, %.2f conflicts a debit; %d 503s"
-                                    + " (DynamoDB Local's own time a call: %.1f ms)",
+                                    + " (a DynamoDB call: %.1f ms)",
                             point.debitsPerSecond(), point.p50Millis(), point.p99Millis(), point.lostRacesPerDebit(),
                             point.conflictsPerDebit(), point.unavailable(), point.localMillisPerCall())).withFigures(figures));
         }
@@ -166,9 +149,8 @@ final class WorkspaceCeiling {
         String workspaceId = "ws-ceiling-" + containers + "-" + latency.minMillis() + "-" + Long.toString(System.nanoTime(), 36);
         table.services(Clock.systemUTC()).workspaces().put(workspaceId, new WorkspaceSpec(null, "org-bench", "Ceiling " + workspaceId,
                 "M_PARTNER", null, null, 100_000_000L, null, null, null, 1000));
-        // One production-semantics instance for all: conflicts are between the containers' transactions.
-        ProductionSemantics semantics = new ProductionSemantics(ProductionSemantics.Settings.forTests());
-        NetworkLatency network = new NetworkLatency(latency);
+        // One engine for all: conflicts are between the containers' transactions.
+        CallOutcomes network = new CallOutcomes();
         List<DynamoDbClient> clients = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         long[][] latencies = new long[containers][];
@@ -179,8 +161,7 @@ final class WorkspaceCeiling {
         long measureUntil = measureFrom + TimeUnit.MILLISECONDS.toNanos(MEASURE_MILLIS);
         long[] racesAtStart = new long[2];
         for (int c = 0; c < containers; c++) {
-            // The latency first: it stands for the network, outside what production semantics holds in flight.
-            DynamoDbClient client = dynamoDb.client(network, semantics);
+            DynamoDbClient client = dynamoDb.client(network);
             clients.add(client);
             RecordExecutionHandler handler = new RecordExecutionHandler(new Services(client, table.name, Clock.systemUTC(),
                     PriceCatalogFile.loadDefault(), Services.NO_NOTIFICATIONS));
@@ -239,7 +220,7 @@ final class WorkspaceCeiling {
         return new Point(latency.label(), containers, debits / (MEASURE_MILLIS / 1000.0),
                 debits == 0 ? 0 : all[(int) (debits / 2)] / 1e6, debits == 0 ? 0 : all[(int) Math.min(debits - 1, debits * 99 / 100)] / 1e6,
                 debits == 0 ? 0 : lostRaces / debits, debits == 0 ? 0 : conflicts / debits, debits, Arrays.stream(unavailable).sum(),
-                network.calls.get() == 0 ? 0 : network.localNanos.get() / 1e6 / network.calls.get());
+                network.calls.get() == 0 ? 0 : network.callNanos.get() / 1e6 / network.calls.get());
     }
 
     /** Debits a second against containers, one line per latency; a second panel of p99 latency. Plain SVG, no library. */
@@ -258,7 +239,7 @@ final class WorkspaceCeiling {
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
                 + " font-family=\"sans-serif\" font-size=\"11\">%n", width, height, width, height));
         svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"13\">One workspace, N containers, production semantics"
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"13\">One workspace, N containers, the DynamoDB engine's production mode"
                 + " (make bench)</text>%n", left));
         for (int panel = 0; panel < 2; panel++) {
             int x0 = left + panel * (plotWidth + 100);

@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
  * {@code make run}: the whole system on a laptop, with no Docker and no AWS account, driven by template.yaml.
- * DynamoDB Local keeps its data under {@code .local/}; the SES emulator keeps every email; the HTTP API on
+ * Our DynamoDB engine ({@code emulation/dynamodb}) keeps its data under {@code .local/dynamodb/}, which one stack at
+ * a time owns (a second {@code make run} of the same checkout is refused at once); the SES emulator keeps every email; the HTTP API on
  * 127.0.0.1 routes to the real handlers; a poller feeds the stream functions and the schedules fire on time.
  */
 public final class DevStack implements AutoCloseable {
@@ -100,7 +101,7 @@ public final class DevStack implements AutoCloseable {
         // Fail on a taken API port before starting anything else.
         checkPortFree(settings.port());
 
-        dynamoDb = LocalDynamoDb.start("127.0.0.1", 0, data.resolve("dynamodb"));
+        dynamoDb = startDynamoDb(data);
         running.add(dynamoDb);
         ensureTable(dynamoDb, TABLE_NAME);
 
@@ -137,11 +138,31 @@ public final class DevStack implements AutoCloseable {
         }
     }
 
+    /**
+     * The engine on disk under {@code data}: the data directory's owner from now on. Another stack on the same
+     * directory (a second {@code make run} of this checkout, on another PORT) fails here, before anything else starts.
+     * Under the JVM-wide production-semantics switch the engine plays production at its least kind.
+     */
+    private static LocalDynamoDb startDynamoDb(Path data) {
+        try {
+            return LocalDynamoDb.start("127.0.0.1", 0, data.resolve("dynamodb"));
+        } catch (IllegalStateException e) {
+            java.util.regex.Matcher holder = java.util.regex.Pattern.compile("\\((pid [0-9]+)\\)").matcher(String.valueOf(e.getMessage()));
+            if (String.valueOf(e.getMessage()).contains("in use by another engine")) {
+                throw new IllegalStateException("another local stack already runs on this checkout's data (" + data + ", held by "
+                        + (holder.find() ? holder.group(1) : "another process") + "): one `make run` per checkout. Stop the"
+                        + " other one (Ctrl-C in its terminal), or give this one a data directory of its own with"
+                        + " AICREDITS_LOCAL_DIR=<dir>", e);
+            }
+            throw e;
+        }
+    }
+
     public int port() {
         return api.port();
     }
 
-    /** DynamoDB Local as the stack runs it (the tests stop and restart it to play an outage). */
+    /** The DynamoDB engine as the stack runs it (the tests stop and restart it to play an outage). */
     public LocalDynamoDb dynamoDb() {
         return dynamoDb;
     }
@@ -177,7 +198,7 @@ public final class DevStack implements AutoCloseable {
                 return;
             }
         }
-        // DynamoDB Local cannot be trusted to build an index on an existing table: say what to do instead.
+        // The engine does not add an index to an existing table (no GlobalSecondaryIndexUpdates): say what to do instead.
         List<String> missing = dynamoDb.missingIndexes(tableName);
         if (!missing.isEmpty()) {
             throw new IllegalStateException("the local table was created before template.yaml's " + String.join(", ", missing)
@@ -213,7 +234,7 @@ public final class DevStack implements AutoCloseable {
                   emails         %s/_local/emails
                   schedules      POST %s/_local/schedules/{FunctionLogicalId}?at=2026-12-01T00:00:00Z
                   tokens         %s/_local/token?role=service|admin|manager&org=%s
-                  data           DynamoDB Local on 127.0.0.1 (on disk under .local/), SES emulator on 127.0.0.1
+                  data           DynamoDB engine on %s (on disk under .local/), SES emulator on 127.0.0.1
                 %s
                 Dev tokens (12 h):
                   service  %s
@@ -225,6 +246,7 @@ public final class DevStack implements AutoCloseable {
 
                 Ctrl-C stops everything.
                 """, startup.toMillis() / 1000.0, base, base, base, base, base, base, DemoData.ORGANIZATION,
+                dynamoDb.endpoint(),
                 demo != null ? "  demo data      organization " + DemoData.ORGANIZATION + ": 3 workspaces, " + demo.previousMonthRuns()
                         + " runs last month, " + demo.thisMonthRuns() + " this month so far\n" : "",
                 authorizer.token("service", null), authorizer.token("admin", null), authorizer.token("manager", DemoData.ORGANIZATION),

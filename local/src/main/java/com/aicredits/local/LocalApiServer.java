@@ -52,7 +52,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * outside {@code /v1/} may name a file of the overview page's folder ({@code /} is its index.html), and
  * {@code /openapi.yaml} is the API's contract.
  *
- * <p>It runs on Jetty (already on the class path with DynamoDB Local) rather than the JDK's own server, because what
+ * <p>It runs on Eclipse Jetty (a dependency of its own, see local/pom.xml) rather than the JDK's own server, because what
  * the HTTP server itself refuses must be answered as API Gateway answers: {@code {"message":"Bad Request"}} for a
  * request it cannot parse (a malformed percent-escape, a request target that is not a path), as
  * {@code {"message":"Not Found"}} is for a path no route matches, never a server's HTML page. Paths otherwise reach

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * The stream poller against DynamoDB Local's real stream: mappings read from a template, filters, batch sizes,
+ * The stream poller against the DynamoDB engine's real stream: mappings read from a template, filters, batch sizes,
  * partial-batch failures redelivered in order, whole-batch retries, giving up, independent positions and resuming
  * from the checkpoint.
  */

@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * URLConnection HTTP client, so a cold start does no provider-chain or classpath lookups.
  */
 public final class AwsClients {
-    /** Set by the local stack only: where DynamoDB Local listens. */
+    /** Set by the local stack only: where its DynamoDB (our engine, emulation/dynamodb) listens. */
     public static final String DYNAMODB_ENDPOINT = "AICREDITS_DYNAMODB_ENDPOINT";
 
     private AwsClients() {

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * The composition root: every service, built from one DynamoDB client and table, a clock, the price catalog and the
  * notifications (mailer, event publisher, the emails' links). Each handler's no-argument constructor takes its
  * service from {@link Production#services()}; tests, the bench and the local stack build theirs here too, on
- * DynamoDB Local. The notifications are a supplier, called only by the services that send something, so a function
+ * our DynamoDB engine. The notifications are a supplier, called only by the services that send something, so a function
  * that sends nothing (the debit) never builds an SES or EventBridge client.
  */
 public final class Services {

@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Java client against the real local stack over HTTP (in this JVM, with DynamoDB Local that can be stopped): a
+ * The Java client against the real local stack over HTTP (in this JVM, with the DynamoDB engine that can be stopped): a
  * record and its replay, each typed refusal, and a fault run where a loopback proxy loses answers after the stack
- * carried the requests out, and DynamoDB Local is stopped mid-call and restarted; every execution is recorded
+ * carried the requests out, and the DynamoDB engine is stopped mid-call and restarted; every execution is recorded
  * exactly once and the ledger adds up line by line. (The client's tests live here, not in client/, because they
  * need this module's stack; client/ stays a plain library with no test dependency on the service.)
  */
@@ -118,7 +118,7 @@ class AiCreditsClientIntegrationTest {
 
     /**
      * Answers lost after the stack carried the request out (a proxy that drops them, a bounded number of times), then
-     * DynamoDB Local stopped during a call and restarted: each call still reports its own debit, and the ledger holds
+     * the DynamoDB engine stopped during a call and restarted: each call still reports its own debit, and the ledger holds
      * each execution once, its lines adding up.
      */
     @Test
@@ -136,14 +136,14 @@ class AiCreditsClientIntegrationTest {
             assertThat(recorded).allMatch(Recorded::created, "every call reports its own debit");
             assertThat(recorded.stream().filter(r -> r.attempts() > 1).count()).isEqualTo(8);
 
-            // DynamoDB Local down during a call: the call retries its 503s until the restart, then records.
+            // the DynamoDB engine down during a call: the call retries its 503s until the restart, then records.
             api.stack.dynamoDb().stop();
             CompletableFuture<Recorded> duringOutage = CompletableFuture.supplyAsync(() -> client.record(ws, "faults-outage", "task.execution"));
             try {
                 // Down long enough for the handlers' own SDK retries to give up: the API answers 503 unavailable.
                 long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (api.send("GET", "/v1/workspaces/" + ws + "/usage", api.token("manager", ORG), null).status() != 503) {
-                    assertThat(System.nanoTime()).as("a 503 while DynamoDB Local is down").isLessThan(until);
+                    assertThat(System.nanoTime()).as("a 503 while the DynamoDB engine is down").isLessThan(until);
                     Thread.sleep(100);
                 }
                 Thread.sleep(ATTEMPT_TIMEOUT.toMillis() + 1_000); // longer than one attempt may take: the client must retry

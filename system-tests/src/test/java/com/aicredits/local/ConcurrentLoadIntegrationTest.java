@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * 1,000 debits on one workspace from 32 threads, over HTTP through the local stack (authorizer, four containers of
- * the real handler, DynamoDB Local): 85% new, 10% replays of debits already answered, 5% that would cross the hard
+ * the real handler, the DynamoDB engine): 85% new, 10% replays of debits already answered, 5% that would cross the hard
  * limit. Nothing is lost, nothing doubled, no 5xx; the balance equals the sum of its records and the ledger's
  * sequence runs 1..n with no gap or repeat.
  *

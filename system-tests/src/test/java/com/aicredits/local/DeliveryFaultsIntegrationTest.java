@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
- * Delivery under the faults between our claim, SES and our mark, on DynamoDB Local and the SES emulator through the
+ * Delivery under the faults between our claim, SES and our mark, on our DynamoDB engine and the SES emulator through the
  * real SDK clients: a claim written whose response is lost (testkit's {@code DynamoDbCalls} loses it after DynamoDB
  * Local wrote it, and the real SDK retries), and SES answers lost after SES accepted the email ({@link LostSesAnswers}:
  * a fault injected in front of the real emulator, since nothing makes it time out after accepting on demand).

@@ -86,13 +86,32 @@ class DevStackIntegrationTest {
     }
 
     @Test
-    void noNodeOnThePathStopsDynamoDbLocalToo(@TempDir Path data) throws Exception {
+    void noNodeOnThePathStopsTheDynamoDbEngineToo(@TempDir Path data) throws Exception {
         ProcessBuilder command = LaunchedStack.command(data, LaunchedStack.freePort());
         command.environment().put("PATH", "/nonexistent");
 
         Failed failed = Failed.run(command);
 
         assertThat(failed.output).contains("make run: the local stack did not start: ").contains("Node.js");
+    }
+
+    @Test
+    void aSecondStackOnTheSameDataIsRefusedAtOnceSayingSo(@TempDir Path data) throws Exception {
+        try (LaunchedStack first = LaunchedStack.start(data, LaunchedStack.freePort())) {
+            // A second `make run` of the same checkout, on another PORT: same .local/, so it must not start.
+            long started = System.nanoTime();
+            Failed second = Failed.run(LaunchedStack.command(data, LaunchedStack.freePort()));
+
+            assertThat(second.output).contains("make run: the local stack did not start: another local stack already runs"
+                    + " on this checkout's data").contains("pid ").contains("one `make run` per checkout").contains("AICREDITS_LOCAL_DIR");
+            assertThat(second.seenChildren).as("nothing started before the refusal (the SES emulator starts after the engine)").isEmpty();
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(30));
+
+            // The first one is untouched: it still records debits.
+            HttpResponse<String> debit = first.send("POST", "/v1/workspaces/ws-demo-soc/executions", first.token("service", null),
+                    "{\"executionId\":\"second-stack-1\",\"activity\":\"case.investigation\"}");
+            assertThat(debit.statusCode()).as(debit.body()).isEqualTo(201);
+        }
     }
 
     /** A start that fails: it must exit non-zero within seconds, every child it started gone with it. */

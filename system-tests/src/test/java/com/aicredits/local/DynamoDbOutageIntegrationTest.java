@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * DynamoDB Local stopped in the middle of a run of debits (its port refuses connections, its database is closed),
+ * the DynamoDB engine stopped in the middle of a run of debits (its port refuses connections, its database is closed),
  * then started again on the same port and data: while it is down every request is a clear 503 (JSON, "retry the
  * same request"), never another 5xx; afterwards, retrying each unanswered debit with its id records it exactly
  * once, and no partial debit exists: every record is a line of its balance and the balance is exactly its records.

@@ -104,7 +104,7 @@ final class LaunchedStack implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", classpath));
-        // A run under production semantics plays them in the launched stack too (testkit's ProductionSemanticsHook).
+        // A run under production semantics plays them in the launched stack too: its engine starts in production mode.
         System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(ProductionSemantics.PROPERTY_PREFIX))
                 .sorted().forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
         command.add(DevStack.class.getName());

@@ -53,7 +53,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
- * The monthly reset end to end: the real handler fed events/monthly-reset.json, the real service, DynamoDB Local and
+ * The monthly reset end to end: the real handler fed events/monthly-reset.json, the real service, the DynamoDB engine and
  * the SES emulator, every summary read back from the emulator.
  */
 class MonthlyResetIntegrationTest {
@@ -371,7 +371,7 @@ class MonthlyResetIntegrationTest {
         reset.workspace("ws-upgraded", "PRO", null, true);
         reset.clock.set(FIRST_OF_DECEMBER.plusSeconds(1));
         // Injected: the upgrade lands between the job's read of the workspace and its opening write, a race
-        // DynamoDB Local cannot be made to lose on its own.
+        // the DynamoDB engine cannot be made to lose on its own.
         AtomicBoolean upgraded = new AtomicBoolean();
         ExecutionInterceptor upgradeFirst = new ExecutionInterceptor() {
             @Override

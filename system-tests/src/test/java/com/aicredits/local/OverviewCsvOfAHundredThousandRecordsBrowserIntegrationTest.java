@@ -56,7 +56,8 @@ class OverviewCsvOfAHundredThousandRecordsBrowserIntegrationTest {
 
     @BeforeAll
     static void seedTheMonthThenStart() throws Exception {
-        // On a RAM disk where there is one: DynamoDB Local on disk writes some 70 items a second on a loaded machine.
+        // On a RAM disk where there is one: the engine on disk forces every write to the disk (DynamoDB Local wrote some
+        // 70 items a second there on a loaded machine).
         Path ramDisk = Path.of("/dev/shm");
         data = Files.isDirectory(ramDisk) && Files.isWritable(ramDisk) ? Files.createTempDirectory(ramDisk, "aicredits-csv-") : diskData;
         Files.createDirectories(data.resolve("dynamodb"));

@@ -149,6 +149,34 @@ class QuickStartIntegrationTest {
         }
     }
 
+    /**
+     * README's "make dynamodb" block, run as written in the fresh copy (on a free port through {@code PORT}, as the
+     * README says): the engine alone answers a real SDK client on the endpoint it printed, and Ctrl-C ends it.
+     */
+    @Test
+    @Order(3)
+    void makeDynamodbServesTheEngineAloneOnTheEndpointItPrints() throws Exception {
+        List<String> commands = commands(QuickStart.block(Files.readString(ROOT.resolve("README.md")), "dynamodb:commands"));
+        assertThat(commands).as("the README's make dynamodb block").containsExactly("make dynamodb");
+        int port = LaunchedStack.freePort();
+        Started engine = Started.inItsOwnProcessGroup(checkout, commands.getFirst(), port, "DynamoDB engine listening on");
+        try {
+            String endpoint = "http://127.0.0.1:" + port;
+            assertThat(engine.awaitBanner()).contains("DynamoDB engine listening on " + endpoint + " (in memory)");
+            try (software.amazon.awssdk.services.dynamodb.DynamoDbClient client = software.amazon.awssdk.services.dynamodb.DynamoDbClient
+                    .builder().endpointOverride(java.net.URI.create(endpoint)).region(com.aicredits.testkit.LocalDynamoDb.REGION)
+                    .credentialsProvider(com.aicredits.testkit.LocalDynamoDb.CREDENTIALS)
+                    .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+                assertThat(client.listTables().tableNames()).isEmpty();
+                client.createTable(com.aicredits.testkit.TemplateTable.createTableRequest(CloudFormationTemplate.load(
+                        ROOT.resolve(CloudFormationTemplate.FILE_NAME)), com.aicredits.testkit.LocalDynamoDb.TABLE_LOGICAL_ID, "readme"));
+                assertThat(client.listTables().tableNames()).containsExactly("readme");
+            }
+        } finally {
+            engine.interruptAndAssertNothingIsLeft(port);
+        }
+    }
+
     @Test
     void everyMakeTargetTheReadmeListsExists() throws IOException {
         String makefile = Files.readString(ROOT.resolve("Makefile"));
@@ -269,13 +297,13 @@ class QuickStartIntegrationTest {
         private final StringBuffer output = new StringBuffer();
         private final CompletableFuture<Boolean> ready = new CompletableFuture<>();
 
-        private Started(Process process) {
+        private Started(Process process, String readyLine) {
             this.process = process;
             Thread.ofVirtual().start(() -> {
                 try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = reader.readLine()) != null; ) {
                         output.append(line).append('\n');
-                        if (line.contains("Ctrl-C stops everything")) {
+                        if (line.contains(readyLine)) {
                             ready.complete(true);
                         }
                     }
@@ -287,11 +315,15 @@ class QuickStartIntegrationTest {
         }
 
         static Started inItsOwnProcessGroup(Path directory, String command, int port) throws IOException {
+            return inItsOwnProcessGroup(directory, command, port, "Ctrl-C stops everything");
+        }
+
+        static Started inItsOwnProcessGroup(Path directory, String command, int port, String readyLine) throws IOException {
             // setsid: the new process leads its own group, so its pid is the group's id, as for a shell's job.
             ProcessBuilder builder = new ProcessBuilder("setsid", "bash", "-c", command).directory(directory.toFile())
                     .redirectErrorStream(true);
             asAUsersShell(builder, port);
-            return new Started(builder.start());
+            return new Started(builder.start(), readyLine);
         }
 
         String awaitBanner() throws Exception {

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
- * The local stack of {@code make run}, started once in this test JVM for the reliability tests: DynamoDB Local on
+ * The local stack of {@code make run}, started once in this test JVM for the reliability tests: the DynamoDB engine on
  * disk (under target/, so that it can be stopped and restarted with its data), the SES emulator, the HTTP API with
  * the JWT authorizer, the stream poller, and four containers per function, as Lambda scales a busy function out.
  * Requests go over real HTTP on 127.0.0.1. Only tests tagged {@code reliability} use it: they run in a JVM of their
@@ -49,7 +49,7 @@ final class ReliabilityStack {
 
     /**
      * The one stack of this JVM: the functions' AWS clients are built once per JVM (as once per Lambda container), so
-     * a second stack in the same JVM would reach the first one's DynamoDB Local.
+     * a second stack in the same JVM would reach the first one's engine.
      */
     static synchronized ReliabilityStack shared() {
         if (shared == null) {

@@ -42,7 +42,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
- * The monthly reset on real local services: a fresh DynamoDB Local table from template.yaml, the SES emulator read
+ * The monthly reset on real local services: a fresh table on our DynamoDB engine from template.yaml, the SES emulator read
  * back as {@code /_local/emails} serves it, the real handler fed events/monthly-reset.json. Its continuations are
  * queued, and {@link #fire} runs them one after another as Lambda would run the self-invocations. Time is a
  * {@link TestClock}; the reset's waits move it instead of sleeping.

@@ -42,7 +42,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
- * Threshold alerts end to end: debits through the real service, DynamoDB Local's real stream read by the local
+ * Threshold alerts end to end: debits through the real service, the DynamoDB engine's real stream read by the local
  * stack's poller with the template's mapping (filter, batch size, ReportBatchItemFailures), the real handler, and
  * emails sent with the real SES v2 client to the SES emulator. EventBridge has no local emulator here, so events
  * are recorded by a stand-in publisher.

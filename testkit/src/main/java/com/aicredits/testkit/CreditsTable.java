@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
- * A fresh table on the shared DynamoDB Local, with a client whose calls are counted, and the real store on it.
+ * A fresh table on the shared DynamoDB engine, with a client whose calls are counted, and the real store on it.
  * Each test class takes its own table, so classes never see each other's items.
  */
 public final class CreditsTable {
@@ -24,21 +24,20 @@ public final class CreditsTable {
         this(LocalDynamoDb.shared(), namePrefix);
     }
 
-    /** A table on another DynamoDB Local than the shared one (a bench phase that must not share one). */
+    /** A table on another engine than the shared one (a bench phase that must not share one). */
     public CreditsTable(LocalDynamoDb dynamoDbLocal, String namePrefix) {
-        this(dynamoDbLocal, namePrefix, null);
-    }
-
-    /** A table on the shared DynamoDB Local whose client plays {@code semantics} (DynamoDB's conflicts and stale reads). */
-    public CreditsTable(String namePrefix, ProductionSemantics semantics) {
-        this(LocalDynamoDb.shared(), namePrefix, semantics);
-    }
-
-    private CreditsTable(LocalDynamoDb dynamoDbLocal, String namePrefix, ProductionSemantics semantics) {
         this.dynamoDbLocal = dynamoDbLocal;
-        this.client = semantics == null ? dynamoDbLocal.client(calls) : dynamoDbLocal.client(calls, semantics);
+        this.client = dynamoDbLocal.client(calls);
         this.name = dynamoDbLocal.createTable(namePrefix);
         this.store = new DynamoDbCreditStore(client, name);
+    }
+
+    /**
+     * A table on an engine playing {@code semantics} (production at its least kind: conflicts, stale reads, partition
+     * limits), an engine of that mode's own, so the rest of the JVM is not touched.
+     */
+    public CreditsTable(String namePrefix, ProductionSemantics semantics) {
+        this(semantics.dynamoDb(), namePrefix);
     }
 
     /** The product's services on this table (the composition root production uses), with the deployed catalog. */

@@ -37,8 +37,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse
 
 /**
  * An SDK interceptor that counts DynamoDB calls by operation and the items they read and wrote, asks for and keeps
- * the consumed capacity DynamoDB Local reports beside the read units DynamoDB's published rules give, and can inject a fault DynamoDB Local never produces on its own (it runs transactions one at a
- * time, so it never raises a TransactionConflict or a throttle).
+ * the consumed capacity the DynamoDB engine reports beside the read units DynamoDB's published rules give, and can inject a fault the engine never produces on its own with its production mode off (it runs transactions one
+ * at a time, so it never raises a TransactionConflict or a throttle).
  */
 public final class DynamoDbCalls implements ExecutionInterceptor {
     private static final Set<String> SINGLE_ITEM_WRITES = Set.of("PutItem", "UpdateItem", "DeleteItem");
@@ -246,12 +246,12 @@ public final class DynamoDbCalls implements ExecutionInterceptor {
         return result;
     }
 
-    /** Write units DynamoDB Local reported for successful transactions since the last reset. */
+    /** Write units the DynamoDB engine reported for successful transactions since the last reset. */
     public List<Double> reportedTransactionCapacity() {
         return Collections.unmodifiableList(new ArrayList<>(reportedCapacity));
     }
 
-    /** Read units DynamoDB Local reported since the last reset, summed over GetItem, BatchGetItem and Query. */
+    /** Read units the DynamoDB engine reported since the last reset, summed over GetItem, BatchGetItem and Query. */
     public double readCapacity() {
         return readCapacity.values().stream().mapToDouble(Double::doubleValue).sum();
     }

@@ -6,8 +6,8 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Item sizes and write units by DynamoDB's published rules, because DynamoDB Local under-reports transactions
- * (2.0 for a two-item transaction that DynamoDB charges 4.0). Rules: an item's size is the sum of its attribute
+ * Item sizes and write units by DynamoDB's published rules, computed on our side (DynamoDB Local, which the tests ran
+ * on before our engine, under-reported transactions: 2.0 for a two-item transaction that DynamoDB charges 4.0). Rules: an item's size is the sum of its attribute
  * names' UTF-8 lengths and value sizes; a number is about 1 byte per 2 significant digits plus 1; a transactional
  * write costs 2 units per KB (rounded up) of the item; a GSI write costs 1 unit per KB of the projected item; a
  * strongly consistent read costs 1 unit per 4 KB, an eventually consistent one half that, rounded up per item for

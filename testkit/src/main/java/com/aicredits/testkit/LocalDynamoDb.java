@@ -1,14 +1,13 @@
 package com.aicredits.testkit;
 
+import com.aicredits.emulation.dynamodb.DynamoDbEngine;
+import com.aicredits.emulation.dynamodb.ProductionMode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandler;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -19,20 +18,17 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
-import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandler;
-import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler;
 
 /**
- * The tests' DynamoDB: Amazon's DynamoDB Local in this JVM, or, under {@code make test-localstack}, LocalStack's
- * (see {@link LocalStackServices}); both reached through the same real SDK clients.
+ * The tests' DynamoDB: our engine ({@code emulation/dynamodb}, {@link DynamoDbEngine}) in this JVM on 127.0.0.1, or,
+ * under {@code make test-localstack}, LocalStack's (see {@link LocalStackServices}); both reached through the same
+ * real SDK clients.
  *
- * <p>Amazon's DynamoDB Local is served on 127.0.0.1 only. Its own server ({@code ServerRunner}) binds every interface
- * and has no host option, so we mount its request handler on a Jetty connector we bind to loopback ourselves:
- * the real HTTP protocol for the real SDK v2 clients, no socket open to the network, and no telemetry (that is
- * switched on only by its command-line runner, which we do not use).
+ * <p>An engine started here plays production at its least kind ({@link ProductionSemantics}) when the JVM-wide switch
+ * is on ({@value ProductionSemantics#SEED_PROPERTY}), or when a test asks for it ({@link #start(ProductionSemantics)}).
  */
 public final class LocalDynamoDb implements AutoCloseable {
-    /** One dummy identity everywhere, so every client sees the same database. */
+    /** One dummy identity everywhere (the engine does not verify signatures). */
     public static final StaticCredentialsProvider CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
     public static final Region REGION = Region.US_EAST_1;
@@ -41,91 +37,79 @@ public final class LocalDynamoDb implements AutoCloseable {
     private static LocalDynamoDb shared;
     private static final AtomicInteger TABLES = new AtomicInteger();
 
-    private final String host;
-    private final Path dataDir;
-    private final int port;
-    private Serving serving;
-    /** Set when the database runs elsewhere (LocalStack); then there is no server of ours. */
+    private final DynamoDbEngine engine;
+    /** Set when the database runs elsewhere (LocalStack); then there is no engine of ours. */
     private final URI external;
 
-    /** What one run of DynamoDB Local holds: its database and the Jetty server in front of it. */
-    private record Serving(LocalDynamoDBRequestHandler requests, Server server) {
-    }
-
-    private LocalDynamoDb(String host, Path dataDir, Serving serving, int port) {
-        this.host = host;
-        this.dataDir = dataDir;
-        this.serving = serving;
-        this.port = port;
+    private LocalDynamoDb(DynamoDbEngine engine) {
+        this.engine = engine;
         this.external = null;
     }
 
     private LocalDynamoDb(URI external) {
-        this.host = null;
-        this.dataDir = null;
-        this.serving = null;
-        this.port = 0;
+        this.engine = null;
         this.external = external;
     }
 
     /**
-     * Starts DynamoDB Local on 127.0.0.1:{@code port} (0 picks a free port), in memory when {@code dataDir} is null,
-     * else keeping its data in {@code dataDir}.
+     * Starts the engine on {@code host} (127.0.0.1: it listens on loopback only) and {@code port} (0 picks a free
+     * port), in memory when {@code dataDir} is null, else keeping its data in {@code dataDir}, which it then owns: a
+     * second engine on the same directory fails at once, saying so. Under the JVM-wide switch it plays production.
      */
     public static LocalDynamoDb start(String host, int port, Path dataDir) {
-        Serving serving = serve(host, port, dataDir);
-        int bound = ((ServerConnector) serving.server().getConnectors()[0]).getLocalPort();
-        return new LocalDynamoDb(host, dataDir, serving, bound);
+        return start(host, port, dataDir, ProductionSemantics.fromSystemProperties());
     }
 
-    private static Serving serve(String host, int port, Path dataDir) {
-        try {
-            LocalDynamoDBRequestHandler requests = new LocalDynamoDBRequestHandler(0, dataDir == null,
-                    dataDir == null ? null : dataDir.toAbsolutePath().toString(), true, false);
-            Server server = new Server();
-            ServerConnector connector = new ServerConnector(server);
-            connector.setHost(host);
-            connector.setPort(port);
-            server.addConnector(connector);
-            ContextHandler context = new ContextHandler();
-            context.setHandler(new LocalDynamoDBServerHandler(requests, null));
-            server.setHandler(context);
-            server.start();
-            return new Serving(requests, server);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start DynamoDB Local on " + host + ":" + port + ": " + e.getMessage(), e);
+    /** A fresh in-memory engine on a free port playing {@code semantics} (null: none). */
+    public static LocalDynamoDb start(ProductionSemantics semantics) {
+        return start("127.0.0.1", 0, null, semantics);
+    }
+
+    /** A fresh in-memory engine on a free port playing the engine's own production mode {@code mode} (the bench). */
+    public static LocalDynamoDb start(ProductionMode.Settings mode) {
+        return new LocalDynamoDb(DynamoDbEngine.inMemory().port(0).productionMode(mode).start());
+    }
+
+    private static LocalDynamoDb start(String host, int port, Path dataDir, ProductionSemantics semantics) {
+        if (!host.equals("127.0.0.1") && !host.equals("localhost")) {
+            throw new IllegalArgumentException("the DynamoDB engine listens on 127.0.0.1 only, not " + host);
         }
+        DynamoDbEngine.Builder builder = dataDir == null ? DynamoDbEngine.inMemory() : DynamoDbEngine.onDisk(dataDir);
+        builder.port(port);
+        if (semantics != null) {
+            builder.productionMode(semantics.settings().engineSettings());
+        }
+        DynamoDbEngine engine = builder.start();
+        if (semantics != null) {
+            semantics.playedBy(engine);
+        }
+        return new LocalDynamoDb(engine);
     }
 
     /**
-     * Takes DynamoDB Local down as an outage would: the port stops answering (connections are refused) and its
-     * database is closed. {@link #restart()} brings it back.
+     * Takes the engine down as an outage would: the port stops answering (connections are refused) and, on disk, its
+     * data directory is released. {@link #restart()} brings it back.
      */
     public synchronized void stop() {
-        if (serving == null) {
-            return;
-        }
-        try {
-            serving.server().stop();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot stop DynamoDB Local", e);
-        } finally {
-            serving.requests().shutdown();
-            serving = null;
+        if (engine != null) {
+            engine.stop();
         }
     }
 
     /**
-     * Starts DynamoDB Local again on the same port, reopening its data folder: what was committed before {@link #stop()}
-     * is there again (an in-memory instance comes back empty).
+     * Starts the engine again on the same port: on disk, what was acknowledged before {@link #stop()} is read back
+     * from its directory; in memory, the tables are kept.
      */
     public synchronized void restart() {
         if (external != null) {
             throw new UnsupportedOperationException("LocalStack's DynamoDB cannot be restarted from here");
         }
-        if (serving == null) {
-            serving = serve(host, port, dataDir);
-        }
+        engine.restart();
+    }
+
+    /** What the production mode played on this engine so far (all zero when it is off). */
+    public ProductionMode.Stats stats() {
+        return engine == null ? new ProductionMode.Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : engine.stats();
     }
 
     /**
@@ -138,7 +122,7 @@ public final class LocalDynamoDb implements AutoCloseable {
         }
         if (shared == null) {
             LocalDynamoDb started = start("127.0.0.1", 0, null);
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "dynamodb-local-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "dynamodb-engine-stop"));
             shared = started;
         }
         return shared;
@@ -148,7 +132,7 @@ public final class LocalDynamoDb implements AutoCloseable {
         if (external != null) {
             return external;
         }
-        return URI.create("http://" + host + ":" + port);
+        return engine.endpoint();
     }
 
     public DynamoDbClient client(ExecutionInterceptor... interceptors) {
@@ -157,13 +141,7 @@ public final class LocalDynamoDb implements AutoCloseable {
                 .region(REGION)
                 .credentialsProvider(CREDENTIALS)
                 .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(c -> {
-                    c.executionInterceptors(List.of(interceptors));
-                    if (java.util.Arrays.stream(interceptors).anyMatch(ProductionSemantics.class::isInstance)) {
-                        // Played by this client's own instance: the JVM-wide one stays out.
-                        c.putExecutionAttribute(ProductionSemantics.OWN_MODE, true);
-                    }
-                })
+                .overrideConfiguration(c -> c.executionInterceptors(List.of(interceptors)))
                 .build();
     }
 
@@ -209,10 +187,12 @@ public final class LocalDynamoDb implements AutoCloseable {
         }
     }
 
-    /** How many items {@code table} holds (a full scan: for tests). */
+    /** How many items {@code table} holds (a full, strongly consistent scan: for tests). */
     public long itemCount(String table) {
         try (DynamoDbClient client = client()) {
-            return client.scanPaginator(b -> b.tableName(table).select(Select.COUNT)).stream().mapToLong(r -> r.count()).sum();
+            // Consistent: under the production mode an eventually consistent Scan may be served stale.
+            return client.scanPaginator(b -> b.tableName(table).select(Select.COUNT).consistentRead(true)).stream()
+                    .mapToLong(r -> r.count()).sum();
         }
     }
 

@@ -13,7 +13,7 @@ import org.testcontainers.utility.DockerImageName;
  * never failed. Only tests load this class: {@code make run} does not have Testcontainers on its class path.
  */
 public final class LocalStackServices {
-    /** {@code -Daicredits.backend=localstack}: the tests' DynamoDB is LocalStack's instead of DynamoDB Local. */
+    /** {@code -Daicredits.backend=localstack}: the tests' DynamoDB is LocalStack's instead of our engine. */
     public static final String BACKEND_PROPERTY = "aicredits.backend";
     /** Pinned, overridable with {@code -Daicredits.localstack.image=...}. */
     static final String DEFAULT_IMAGE = "localstack/localstack:4.4.0";
@@ -23,7 +23,7 @@ public final class LocalStackServices {
     private LocalStackServices() {
     }
 
-    /** Whether this test run asked for LocalStack instead of DynamoDB Local. */
+    /** Whether this test run asked for LocalStack instead of our engine. */
     public static boolean requested() {
         return "localstack".equals(System.getProperty(BACKEND_PROPERTY));
     }

@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Runs on the customer's own model subscription (BYOS), through the real handler on DynamoDB Local. */
+/** Runs on the customer's own model subscription (BYOS), through the real handler on our DynamoDB engine. */
 class ByosDebitsIntegrationTest {
     private static final Map<String, Object> AGENTS_ON_OWN_MODEL = Map.of("byos",
             Map.of("enabled", true, "provider", "openai", "features", List.of("AI_AGENT")));

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A catalog amendment taking effect at a month boundary, through the real handler on DynamoDB Local: each debit is
+ * A catalog amendment taking effect at a month boundary, through the real handler on our DynamoDB engine: each debit is
  * priced by the version in force at its occurredAt, and its record keeps that price and version.
  */
 class CatalogVersionsIntegrationTest {

@@ -42,7 +42,7 @@ class DebitCostIntegrationTest {
                 + ItemSize.indexWriteUnits(record);
         assertThat(units).isLessThanOrEqualTo(5);
         System.out.printf("bench: first debit (steady state): calls %s, write units by DynamoDB's rules %d"
-                        + " (record %d B, balance %d B, GSI1 entry), DynamoDB Local reported %s%n",
+                        + " (record %d B, balance %d B, GSI1 entry), the DynamoDB engine reported %s%n",
                 calls, units, ItemSize.bytes(record), ItemSize.bytes(balance),
                 api.table.calls.reportedTransactionCapacity());
     }
@@ -95,7 +95,7 @@ class DebitCostIntegrationTest {
 
     @Test
     void aTransactionConflictIsRetriedAndDebitsOnce() {
-        // DynamoDB Local runs transactions one at a time and never raises these: injected by the SDK interceptor.
+        // The DynamoDB engine, its production mode off, runs transactions one at a time and never raises these: injected by the SDK interceptor.
         api.workspace("ws-conflict-fault", "PRO", Map.of());
         api.debit("ws-conflict-fault", "warm-up", "task.execution");
         Supplier<RuntimeException> conflict = () -> TransactionCanceledException.builder()
@@ -121,7 +121,7 @@ class DebitCostIntegrationTest {
 
     @Test
     void contentionThatNeverClearsIsA503AndWritesNothing() {
-        // Injected: DynamoDB Local cannot be made to conflict forever.
+        // Injected: the DynamoDB engine cannot be made to conflict forever.
         api.workspace("ws-forever", "PRO", Map.of());
         // Conflicts without end (more than any budget lets through); the debit gives up when its time is spent, not
         // after a count of tries: a budget of 300 ms here, 10 s deployed (template.yaml RETRY_BUDGET_MILLIS).
@@ -196,7 +196,7 @@ class DebitCostIntegrationTest {
 
     @Test
     void aDynamoDbOutageIsA503ThatWritesNothingAndTheRetrySucceeds() {
-        // Injected: DynamoDB Local does not throttle.
+        // Injected: the DynamoDB engine does not throttle with its production mode off.
         api.workspace("ws-outage", "PRO", Map.of());
         api.debit("ws-outage", "warm-up", "task.execution");
         long items = api.table.itemCount();

@@ -17,7 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** The real handler on a fresh DynamoDB Local table, fed events/record-execution.json. */
+/** The real handler on a fresh table on our DynamoDB engine, fed events/record-execution.json. */
 final class DebitFixture {
     final CreditsTable table;
     final TestClock clock;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What the debit path tells CloudWatch: one Embedded Metric Format line per debit (credits by feature), replay and
  * refusal, each also a log line carrying the request's requestId, workspaceId and executionId. Real handler,
- * DynamoDB Local; the lines are captured instead of written to standard output.
+ * the DynamoDB engine; the lines are captured instead of written to standard output.
  */
 class DebitMetricsIntegrationTest {
     private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The debit path end to end: real handler, real SDK client, DynamoDB Local. */
+/** The debit path end to end: real handler, real SDK client, the DynamoDB engine. */
 class RecordExecutionIntegrationTest {
     private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
     private final DebitFixture api = new DebitFixture("debits", NOW);

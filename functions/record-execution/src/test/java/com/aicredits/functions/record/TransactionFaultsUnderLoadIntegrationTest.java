@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Many writers on one workspace while transactions fail at random. DynamoDB Local runs transactions one at a time
- * and never conflicts, throttles or loses a response, so these faults are injected by an SDK interceptor
+ * Many writers on one workspace while transactions fail at random. Our DynamoDB engine, its production mode off,
+ * runs transactions one at a time and never conflicts, throttles or loses a response, so these faults are injected by an SDK interceptor
  * (testkit's DynamoDbCalls): cancellations for TransactionConflict and ThrottlingError (the service retries them
  * itself, at most 40 times), throughput errors (a 503 to the client, who sends the same request again),
  * and committed transactions whose response is lost (a 503; the client's retry finds the record and gets it back).

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** GET …/usage/history through the real handler on DynamoDB Local, fed the real-shape event of events/. */
+/** GET …/usage/history through the real handler on our DynamoDB engine, fed the real-shape event of events/. */
 class UsageHistoryIntegrationTest {
     private final CreditsTable table = new CreditsTable("history");
     private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
-/** The read side through the real handler on DynamoDB Local, fed the real-shape events of events/. */
+/** The read side through the real handler on our DynamoDB engine, fed the real-shape events of events/. */
 class UsageQueryIntegrationTest {
     private final CreditsTable table = new CreditsTable("usage");
     private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));

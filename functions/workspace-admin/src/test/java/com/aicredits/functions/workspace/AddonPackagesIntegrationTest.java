@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Add-on packages through the real handler, with debits through the real service, on DynamoDB Local. */
+/** Add-on packages through the real handler, with debits through the real service, on our DynamoDB engine. */
 class AddonPackagesIntegrationTest {
     private final CreditsTable table = new CreditsTable("addons");
     private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));

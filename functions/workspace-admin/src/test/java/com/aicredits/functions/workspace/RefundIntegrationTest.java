@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Refunds through the real admin handler, with debits through the real service and usage read by the real usage
- * service, on DynamoDB Local.
+ * service, on our DynamoDB engine.
  */
 class RefundIntegrationTest {
     private static final Caller MANAGER = new Caller("manager", Set.of(), Set.of(UsageService.MANAGER_ROLE), "org-refunds");

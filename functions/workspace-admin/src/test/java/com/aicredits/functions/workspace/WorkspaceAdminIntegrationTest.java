@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** PUT and GET /v1/workspaces/{workspaceId} through the real handler on DynamoDB Local. */
+/** PUT and GET /v1/workspaces/{workspaceId} through the real handler on our DynamoDB engine. */
 class WorkspaceAdminIntegrationTest {
     private final CreditsTable table = new CreditsTable("workspaces");
     private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));

@@ -1,0 +1,475 @@
+package com.aicredits.emulation.dynamodb;
+
+import com.aicredits.emulation.dynamodb.expression.Expressions;
+import com.aicredits.emulation.dynamodb.expression.Placeholders;
+import com.aicredits.emulation.dynamodb.value.Value;
+import com.aicredits.emulation.dynamodb.value.Values;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/** PutItem, GetItem, UpdateItem, DeleteItem, BatchGetItem and BatchWriteItem. */
+final class ItemOperations {
+    static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final Set<String> PUT_RETURN_VALUES = Set.of("NONE", "ALL_OLD");
+    private static final Set<String> UPDATE_RETURN_VALUES = Set.of("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW");
+
+    private final Database database;
+
+    ItemOperations(Database database) {
+        this.database = database;
+    }
+
+    static Map<String, Value> orEmpty(Map<String, Value> item) {
+        return item == null ? Map.of() : item;
+    }
+
+    /** Adds the index writes of changing {@code oldItem} into {@code newItem}, by the Developer Guide's rules. */
+    static void indexWrites(Table table, Map<String, Value> oldItem, Map<String, Value> newItem, Capacity capacity) {
+        for (Table.Index index : table.indexes.values()) {
+            IndexDefinition definition = index.definition;
+            KeySchema key = definition.key();
+            boolean wasIn = oldItem != null && key.coveredBy(oldItem);
+            boolean isIn = newItem != null && key.coveredBy(newItem);
+            if (!wasIn && !isIn) {
+                continue;
+            }
+            Map<String, Value> before = wasIn ? definition.project(oldItem, table.key()) : null;
+            Map<String, Value> after = isIn ? definition.project(newItem, table.key()) : null;
+            double units;
+            if (!wasIn) {
+                units = Capacity.writeUnits(Values.itemSize(after));
+            } else if (!isIn) {
+                units = Capacity.writeUnits(Values.itemSize(before));
+            } else if (!Objects.equals(oldItem.get(key.hashName()), newItem.get(key.hashName()))
+                    || key.hasRange() && !Objects.equals(oldItem.get(key.rangeName()), newItem.get(key.rangeName()))) {
+                units = Capacity.writeUnits(Values.itemSize(before)) + Capacity.writeUnits(Values.itemSize(after));
+            } else if (before.equals(after)) {
+                units = 0;
+            } else {
+                units = Capacity.writeUnits(Math.max(Values.itemSize(before), Values.itemSize(after)));
+            }
+            capacity.addIndex(definition.name(), units);
+        }
+    }
+
+    /** A single write's table and index units; {@code factor} 2 in a transaction (the index writes are not doubled). */
+    static void writeCapacity(Table table, Map<String, Value> oldItem, Map<String, Value> newItem, Capacity capacity, double factor) {
+        long size = Math.max(oldItem == null ? 0 : Values.itemSize(oldItem), newItem == null ? 0 : Values.itemSize(newItem));
+        capacity.addTable(factor * Capacity.writeUnits(size));
+        indexWrites(table, oldItem, newItem, capacity);
+    }
+
+    private static void putCapacity(ObjectNode response, String mode, Capacity capacity) {
+        if (!mode.equals("NONE")) {
+            response.set("ConsumedCapacity", capacity.toJson(mode));
+        }
+    }
+
+    private ProductionMode.Ticket enterSingleWrite(Table table, PrimaryKey key) {
+        return database.production == null ? null
+                : database.production.enterSingleWrite(new ProductionMode.ItemRef(table.definition.name, key));
+    }
+
+    private void consumeWrite(Table table, PrimaryKey key, double units) {
+        if (database.production != null) {
+            database.production.consume(new ProductionMode.ItemRef(table.definition.name, new PrimaryKey(key.hash(), PrimaryKey.NO_RANGE)),
+                    units, true);
+        }
+    }
+
+    private void consumeRead(Table table, Value hash, double units) {
+        if (database.production != null) {
+            database.production.consume(new ProductionMode.ItemRef(table.definition.name, new PrimaryKey(hash, PrimaryKey.NO_RANGE)),
+                    units, false);
+        }
+    }
+
+    private void maybeLoseResponse() {
+        if (database.production != null && database.production.loseResponse()) {
+            throw Errors.internal();
+        }
+    }
+
+    private static void close(ProductionMode.Ticket ticket) {
+        if (ticket != null) {
+            ticket.close();
+        }
+    }
+
+    // ---- PutItem ----
+
+    JsonNode putItem(JsonNode request) {
+        Table table = database.table(Requests.text(request, "TableName"));
+        Map<String, Value> item = Requests.item(table, request.get("Item"));
+        PrimaryKey key = table.keyOf(item);
+        Placeholders placeholders = Requests.placeholders(request);
+        Expressions.Condition condition = Requests.condition(request, "ConditionExpression", placeholders);
+        Requests.placeholdersNeedExpressions(request, condition != null);
+        Requests.checkAllUsed(placeholders);
+        String returnValues = Requests.enumeration(request, "ReturnValues", "NONE", UPDATE_RETURN_VALUES, null);
+        if (!PUT_RETURN_VALUES.contains(returnValues)) {
+            throw DynamoDbError.validation("ReturnValues can only be ALL_OLD or NONE");
+        }
+        String onFailure = Requests.returnValuesOnFailure(request);
+        String mode = Capacity.mode(request);
+        ProductionMode.Ticket ticket = enterSingleWrite(table, key);
+        try {
+            consumeWrite(table, key, Capacity.writeUnits(Values.itemSize(item)));
+            ObjectNode response = database.write(() -> {
+                Table current = database.table(table.definition.name);
+                Map<String, Value> old = current.get(key);
+                if (condition != null && !condition.test(orEmpty(old))) {
+                    throw Errors.conditionalCheckFailed(onFailure.equals("ALL_OLD") && old != null ? Values.itemToJson(old) : null);
+                }
+                Capacity capacity = new Capacity(current.definition.name);
+                writeCapacity(current, old, item, capacity, 1);
+                database.commit(List.of(new Database.Change(current, key, old, item, false)));
+                ObjectNode out = JSON.objectNode();
+                if (returnValues.equals("ALL_OLD") && old != null) {
+                    out.set("Attributes", Values.itemToJson(old));
+                }
+                putCapacity(out, mode, capacity);
+                return out;
+            });
+            maybeLoseResponse();
+            return response;
+        } finally {
+            close(ticket);
+        }
+    }
+
+    // ---- DeleteItem ----
+
+    JsonNode deleteItem(JsonNode request) {
+        Table table = database.table(Requests.text(request, "TableName"));
+        PrimaryKey key = Requests.key(table, request.get("Key"));
+        Placeholders placeholders = Requests.placeholders(request);
+        Expressions.Condition condition = Requests.condition(request, "ConditionExpression", placeholders);
+        Requests.placeholdersNeedExpressions(request, condition != null);
+        Requests.checkAllUsed(placeholders);
+        String returnValues = Requests.enumeration(request, "ReturnValues", "NONE", UPDATE_RETURN_VALUES, null);
+        if (!PUT_RETURN_VALUES.contains(returnValues)) {
+            throw DynamoDbError.validation("ReturnValues can only be ALL_OLD or NONE");
+        }
+        String onFailure = Requests.returnValuesOnFailure(request);
+        String mode = Capacity.mode(request);
+        ProductionMode.Ticket ticket = enterSingleWrite(table, key);
+        try {
+            consumeWrite(table, key, 1);
+            ObjectNode response = database.write(() -> {
+                Table current = database.table(table.definition.name);
+                Map<String, Value> old = current.get(key);
+                if (condition != null && !condition.test(orEmpty(old))) {
+                    throw Errors.conditionalCheckFailed(onFailure.equals("ALL_OLD") && old != null ? Values.itemToJson(old) : null);
+                }
+                Capacity capacity = new Capacity(current.definition.name);
+                writeCapacity(current, old, null, capacity, 1);
+                if (old != null) {
+                    database.commit(List.of(new Database.Change(current, key, old, null, false)));
+                }
+                ObjectNode out = JSON.objectNode();
+                if (returnValues.equals("ALL_OLD") && old != null) {
+                    out.set("Attributes", Values.itemToJson(old));
+                }
+                putCapacity(out, mode, capacity);
+                return out;
+            });
+            maybeLoseResponse();
+            return response;
+        } finally {
+            close(ticket);
+        }
+    }
+
+    // ---- UpdateItem ----
+
+    /** The item an update makes of {@code old} (absent: the key alone), checked as a stored item. */
+    static Map<String, Value> updated(Table table, PrimaryKey key, Map<String, Value> old, Expressions.Update update) {
+        Map<String, Value> base = old != null ? old : key.toItem(table.key());
+        Map<String, Value> result = update == null ? new LinkedHashMap<>(base) : update.apply(base);
+        Requests.checkItem(table, result, "Item size to update has exceeded the maximum allowed size");
+        return Collections.unmodifiableMap(new LinkedHashMap<>(result));
+    }
+
+    JsonNode updateItem(JsonNode request) {
+        Table table = database.table(Requests.text(request, "TableName"));
+        PrimaryKey key = Requests.key(table, request.get("Key"));
+        Placeholders placeholders = Requests.placeholders(request);
+        String updateText = Requests.text(request, "UpdateExpression");
+        if (updateText != null && updateText.isBlank()) {
+            throw DynamoDbError.validation("Invalid UpdateExpression: The expression can not be empty;");
+        }
+        Expressions.Update update = updateText == null ? null : Expressions.update(updateText, placeholders);
+        Expressions.Condition condition = Requests.condition(request, "ConditionExpression", placeholders);
+        Requests.placeholdersNeedExpressions(request, condition != null || update != null);
+        if (update != null) {
+            Set<String> keyAttributes = new HashSet<>();
+            keyAttributes.add(table.key().hashName());
+            if (table.key().hasRange()) {
+                keyAttributes.add(table.key().rangeName());
+            }
+            update.rejectKeyUpdates(keyAttributes);
+        }
+        Requests.checkAllUsed(placeholders);
+        String returnValues = Requests.enumeration(request, "ReturnValues", "NONE", UPDATE_RETURN_VALUES, null);
+        String onFailure = Requests.returnValuesOnFailure(request);
+        String mode = Capacity.mode(request);
+        ProductionMode.Ticket ticket = enterSingleWrite(table, key);
+        try {
+            consumeWrite(table, key, 1);
+            ObjectNode response = database.write(() -> {
+                Table current = database.table(table.definition.name);
+                Map<String, Value> old = current.get(key);
+                if (condition != null && !condition.test(orEmpty(old))) {
+                    throw Errors.conditionalCheckFailed(onFailure.equals("ALL_OLD") && old != null ? Values.itemToJson(old) : null);
+                }
+                Map<String, Value> item = updated(current, key, old, update);
+                Capacity capacity = new Capacity(current.definition.name);
+                writeCapacity(current, old, item, capacity, 1);
+                database.commit(List.of(new Database.Change(current, key, old, item, false)));
+                ObjectNode out = JSON.objectNode();
+                Map<String, Value> attributes = switch (returnValues) {
+                    case "ALL_OLD" -> old;
+                    case "ALL_NEW" -> item;
+                    case "UPDATED_OLD" -> changed(current, old, item, true);
+                    case "UPDATED_NEW" -> changed(current, old, item, false);
+                    default -> null;
+                };
+                if (attributes != null && !attributes.isEmpty()) {
+                    out.set("Attributes", Values.itemToJson(attributes));
+                }
+                putCapacity(out, mode, capacity);
+                return out;
+            });
+            maybeLoseResponse();
+            return response;
+        } finally {
+            close(ticket);
+        }
+    }
+
+    /** UPDATED_OLD / UPDATED_NEW: the top-level non-key attributes the update changed, as they were or are. */
+    private static Map<String, Value> changed(Table table, Map<String, Value> old, Map<String, Value> item, boolean before) {
+        Map<String, Value> oldItem = orEmpty(old);
+        Map<String, Value> result = new LinkedHashMap<>();
+        Set<String> names = new java.util.LinkedHashSet<>(before ? oldItem.keySet() : item.keySet());
+        for (String name : names) {
+            if (table.key().isKeyAttribute(name) || Objects.equals(oldItem.get(name), item.get(name))) {
+                continue;
+            }
+            Value value = before ? oldItem.get(name) : item.get(name);
+            if (value != null) {
+                result.put(name, value);
+            }
+        }
+        return result;
+    }
+
+    // ---- GetItem ----
+
+    JsonNode getItem(JsonNode request) {
+        Table table = database.table(Requests.text(request, "TableName"));
+        PrimaryKey key = Requests.key(table, request.get("Key"));
+        Placeholders placeholders = Requests.placeholders(request);
+        Expressions.Projection projection = Requests.projection(request, placeholders);
+        Requests.placeholdersNeedExpressions(request, projection != null);
+        Requests.checkAllUsed(placeholders);
+        boolean consistent = request.path("ConsistentRead").asBoolean(false);
+        String mode = Capacity.mode(request);
+        Map<String, Value> item = database.read(() -> database.table(table.definition.name).get(key));
+        if (!consistent && database.production != null) {
+            long time = database.production.staleReadTime();
+            item = database.production.asOf(new ProductionMode.ItemRef(table.definition.name, key), item, time);
+        }
+        double units = Capacity.readUnits(item == null ? 0 : Values.itemSize(item), consistent);
+        consumeRead(table, key.hash(), units);
+        ObjectNode out = JSON.objectNode();
+        if (item != null) {
+            out.set("Item", Values.itemToJson(projection == null ? item : projection.apply(item)));
+        }
+        Capacity capacity = new Capacity(table.definition.name);
+        capacity.addTable(units);
+        putCapacity(out, mode, capacity);
+        return out;
+    }
+
+    // ---- BatchGetItem ----
+
+    private record BatchGet(Table table, List<PrimaryKey> keys, Expressions.Projection projection, boolean consistent, JsonNode request) {
+    }
+
+    JsonNode batchGetItem(JsonNode request) {
+        JsonNode requestItems = request.get("RequestItems");
+        if (requestItems == null || !requestItems.isObject() || requestItems.isEmpty()) {
+            throw DynamoDbError.validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: "
+                    + "Member must have length greater than or equal to 1");
+        }
+        String mode = Capacity.mode(request);
+        List<BatchGet> gets = new ArrayList<>();
+        int total = 0;
+        for (Map.Entry<String, JsonNode> entry : requestItems.properties()) {
+            Table table = database.table(entry.getKey());
+            JsonNode body = entry.getValue();
+            JsonNode keys = body.path("Keys");
+            if (!keys.isArray() || keys.isEmpty()) {
+                throw DynamoDbError.validation("1 validation error detected: Value '[]' at 'requestItems." + entry.getKey()
+                        + ".member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1");
+            }
+            List<PrimaryKey> parsed = new ArrayList<>();
+            Set<PrimaryKey> seen = new HashSet<>();
+            for (JsonNode key : keys) {
+                PrimaryKey primaryKey = Requests.key(table, key);
+                if (!seen.add(primaryKey)) {
+                    throw DynamoDbError.validation("Provided list of item keys contains duplicates");
+                }
+                parsed.add(primaryKey);
+            }
+            total += parsed.size();
+            Placeholders placeholders = Requests.placeholders(body);
+            Expressions.Projection projection = Requests.projection(body, placeholders);
+            Requests.placeholdersNeedExpressions(body, projection != null);
+            Requests.checkAllUsed(placeholders);
+            gets.add(new BatchGet(table, parsed, projection, body.path("ConsistentRead").asBoolean(false), body));
+        }
+        if (total > 100) {
+            throw DynamoDbError.validation("Too many items requested for the BatchGetItem call");
+        }
+        long staleTime = database.production == null || gets.stream().allMatch(BatchGet::consistent) ? 0 : database.production.staleReadTime();
+        List<List<Map<String, Value>>> found = database.read(() -> {
+            List<List<Map<String, Value>>> items = new ArrayList<>();
+            for (BatchGet get : gets) {
+                Table table = database.table(get.table().definition.name);
+                List<Map<String, Value>> list = new ArrayList<>();
+                get.keys().forEach(key -> list.add(table.get(key)));
+                items.add(list);
+            }
+            return items;
+        });
+        ObjectNode out = JSON.objectNode();
+        ObjectNode responses = out.putObject("Responses");
+        ObjectNode unprocessed = out.putObject("UnprocessedKeys");
+        ArrayNode capacities = JSON.arrayNode();
+        long responseSize = 0;
+        for (int t = 0; t < gets.size(); t++) {
+            BatchGet get = gets.get(t);
+            String name = get.table().definition.name;
+            ArrayNode items = responses.putArray(name);
+            Capacity capacity = new Capacity(name);
+            ArrayNode leftKeys = null;
+            for (int k = 0; k < get.keys().size(); k++) {
+                PrimaryKey key = get.keys().get(k);
+                Map<String, Value> item = found.get(t).get(k);
+                if (!get.consistent() && database.production != null) {
+                    item = database.production.asOf(new ProductionMode.ItemRef(name, key), item, staleTime);
+                }
+                long size = item == null ? 0 : Values.itemSize(item);
+                if (responseSize + size > 16L * 1024 * 1024) {
+                    if (leftKeys == null) {
+                        ObjectNode left = get.request().deepCopy();
+                        leftKeys = left.putArray("Keys");
+                        unprocessed.set(name, left);
+                    }
+                    leftKeys.add(Values.itemToJson(key.toItem(get.table().key())));
+                    continue;
+                }
+                responseSize += size;
+                capacity.addTable(Capacity.readUnits(size, get.consistent()));
+                if (item != null) {
+                    items.add(Values.itemToJson(get.projection() == null ? item : get.projection().apply(item)));
+                }
+            }
+            capacities.add(capacity.toJson(mode));
+        }
+        if (!mode.equals("NONE")) {
+            out.set("ConsumedCapacity", capacities);
+        }
+        return out;
+    }
+
+    // ---- BatchWriteItem ----
+
+    private record BatchWrite(Table table, PrimaryKey key, Map<String, Value> item, JsonNode request) {
+    }
+
+    JsonNode batchWriteItem(JsonNode request) {
+        JsonNode requestItems = request.get("RequestItems");
+        if (requestItems == null || !requestItems.isObject() || requestItems.isEmpty()) {
+            throw DynamoDbError.validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: "
+                    + "Member must have length greater than or equal to 1");
+        }
+        String mode = Capacity.mode(request);
+        List<BatchWrite> writes = new ArrayList<>();
+        Set<ProductionMode.ItemRef> seen = new HashSet<>();
+        for (Map.Entry<String, JsonNode> entry : requestItems.properties()) {
+            Table table = database.table(entry.getKey());
+            if (!entry.getValue().isArray() || entry.getValue().isEmpty()) {
+                throw DynamoDbError.validation("1 validation error detected: Value '[]' at 'requestItems' failed to satisfy constraint: "
+                        + "Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]");
+            }
+            for (JsonNode write : entry.getValue()) {
+                boolean put = write.has("PutRequest");
+                boolean delete = write.has("DeleteRequest");
+                if (put == delete) {
+                    throw DynamoDbError.validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+                }
+                Map<String, Value> item = put ? Requests.item(table, write.get("PutRequest").get("Item")) : null;
+                PrimaryKey key = put ? table.keyOf(item) : Requests.key(table, write.get("DeleteRequest").get("Key"));
+                if (!seen.add(new ProductionMode.ItemRef(table.definition.name, key))) {
+                    throw DynamoDbError.validation("Provided list of item keys contains duplicates");
+                }
+                writes.add(new BatchWrite(table, key, item, write));
+            }
+        }
+        if (writes.size() > 25) {
+            throw DynamoDbError.validation("1 validation error detected: Value '" + requestItems
+                    + "' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, "
+                    + "Member must have length greater than or equal to 1]");
+        }
+        List<BatchWrite> accepted = new ArrayList<>();
+        ObjectNode out = JSON.objectNode();
+        ObjectNode unprocessed = out.putObject("UnprocessedItems");
+        for (BatchWrite write : writes) {
+            try {
+                consumeWrite(write.table(), write.key(), write.item() == null ? 1 : Capacity.writeUnits(Values.itemSize(write.item())));
+                accepted.add(write);
+            } catch (DynamoDbError throttled) {
+                ArrayNode list = unprocessed.has(write.table().definition.name) ? (ArrayNode) unprocessed.get(write.table().definition.name)
+                        : unprocessed.putArray(write.table().definition.name);
+                list.add(write.request());
+            }
+        }
+        if (accepted.isEmpty()) {
+            throw ProductionMode.throughputExceeded();
+        }
+        Map<String, Capacity> capacities = database.write(() -> {
+            Map<String, Capacity> byTable = new LinkedHashMap<>();
+            List<Database.Change> changes = new ArrayList<>();
+            for (BatchWrite write : accepted) {
+                Table table = database.table(write.table().definition.name);
+                Map<String, Value> old = table.get(write.key());
+                Capacity capacity = byTable.computeIfAbsent(table.definition.name, Capacity::new);
+                writeCapacity(table, old, write.item(), capacity, 1);
+                if (write.item() != null || old != null) {
+                    changes.add(new Database.Change(table, write.key(), old, write.item(), false));
+                }
+            }
+            database.commit(changes);
+            return byTable;
+        });
+        if (!mode.equals("NONE")) {
+            ArrayNode consumed = out.putArray("ConsumedCapacity");
+            capacities.values().forEach(capacity -> consumed.add(capacity.toJson(mode)));
+        }
+        return out;
+    }
+}
