@@ -145,7 +145,7 @@ public final class DevStack implements AutoCloseable {
      */
     private static LocalDynamoDb startDynamoDb(Path data) {
         try {
-            return LocalDynamoDb.start("127.0.0.1", 0, data.resolve("dynamodb"));
+            return LocalDynamoDb.start("127.0.0.1", 0, data.resolve("dynamodb"), Production.clock());
         } catch (IllegalStateException e) {
             java.util.regex.Matcher holder = java.util.regex.Pattern.compile("\\((pid [0-9]+)\\)").matcher(String.valueOf(e.getMessage()));
             if (String.valueOf(e.getMessage()).contains("in use by another engine")) {

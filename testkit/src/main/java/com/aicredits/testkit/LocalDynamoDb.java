@@ -4,6 +4,7 @@ import com.aicredits.emulation.dynamodb.DynamoDbEngine;
 import com.aicredits.emulation.dynamodb.ProductionMode;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -57,12 +58,21 @@ public final class LocalDynamoDb implements AutoCloseable {
      * second engine on the same directory fails at once, saying so. Under the JVM-wide switch it plays production.
      */
     public static LocalDynamoDb start(String host, int port, Path dataDir) {
-        return start(host, port, dataDir, ProductionSemantics.fromSystemProperties());
+        return start(host, port, dataDir, ProductionSemantics.fromSystemProperties(), InstantSource.system());
+    }
+
+    /**
+     * The same, on {@code clock}: the time its stream records, time to live and idempotency tokens go by. The local
+     * stack passes its own (moved by {@code AICREDITS_CLOCK_START}), so a stream record is stamped with the time the
+     * functions saw when they wrote, as on AWS.
+     */
+    public static LocalDynamoDb start(String host, int port, Path dataDir, InstantSource clock) {
+        return start(host, port, dataDir, ProductionSemantics.fromSystemProperties(), clock);
     }
 
     /** A fresh in-memory engine on a free port playing {@code semantics} (null: none). */
     public static LocalDynamoDb start(ProductionSemantics semantics) {
-        return start("127.0.0.1", 0, null, semantics);
+        return start("127.0.0.1", 0, null, semantics, InstantSource.system());
     }
 
     /** A fresh in-memory engine on a free port playing the engine's own production mode {@code mode} (the bench). */
@@ -70,12 +80,12 @@ public final class LocalDynamoDb implements AutoCloseable {
         return new LocalDynamoDb(DynamoDbEngine.inMemory().port(0).productionMode(mode).start());
     }
 
-    private static LocalDynamoDb start(String host, int port, Path dataDir, ProductionSemantics semantics) {
+    private static LocalDynamoDb start(String host, int port, Path dataDir, ProductionSemantics semantics, InstantSource clock) {
         if (!host.equals("127.0.0.1") && !host.equals("localhost")) {
             throw new IllegalArgumentException("the DynamoDB engine listens on 127.0.0.1 only, not " + host);
         }
         DynamoDbEngine.Builder builder = dataDir == null ? DynamoDbEngine.inMemory() : DynamoDbEngine.onDisk(dataDir);
-        builder.port(port);
+        builder.port(port).clock(clock);
         if (semantics != null) {
             builder.productionMode(semantics.settings().engineSettings());
         }
