@@ -106,12 +106,25 @@ final class ItemOperations {
         }
     }
 
-    // ---- PutItem ----
+    // ---- PutItem and DeleteItem ----
 
     JsonNode putItem(JsonNode request) {
         Table table = database.table(Requests.text(request, "TableName"));
         Map<String, Value> item = Requests.item(table, request.get("Item"));
-        PrimaryKey key = table.keyOf(item);
+        return replaceWhole(request, table, table.keyOf(item), item, Capacity.writeUnits(Values.itemSize(item)));
+    }
+
+    JsonNode deleteItem(JsonNode request) {
+        Table table = database.table(Requests.text(request, "TableName"));
+        return replaceWhole(request, table, Requests.key(table, request.get("Key")), null, 1);
+    }
+
+    /**
+     * PutItem ({@code item} the new item) or DeleteItem ({@code item} null): the whole item written or removed under
+     * an optional condition, the old one returned for ALL_OLD. {@code units} is what the partition's throughput is
+     * charged before the write (the item's size for a put; a delete's size is known only inside).
+     */
+    private JsonNode replaceWhole(JsonNode request, Table table, PrimaryKey key, Map<String, Value> item, double units) {
         Placeholders placeholders = Requests.placeholders(request);
         Expressions.Condition condition = Requests.condition(request, "ConditionExpression", placeholders);
         Requests.placeholdersNeedExpressions(request, condition != null);
@@ -124,7 +137,7 @@ final class ItemOperations {
         String mode = Capacity.mode(request);
         ProductionMode.Ticket ticket = enterSingleWrite(table, key);
         try {
-            consumeWrite(table, key, Capacity.writeUnits(Values.itemSize(item)));
+            consumeWrite(table, key, units);
             ObjectNode response = database.write(() -> {
                 Table current = database.table(table.definition.name);
                 Map<String, Value> old = current.get(key);
@@ -133,49 +146,8 @@ final class ItemOperations {
                 }
                 Capacity capacity = new Capacity(current.definition.name);
                 writeCapacity(current, old, item, capacity, 1);
-                database.commit(List.of(new Database.Change(current, key, old, item, false)));
-                ObjectNode out = JSON.objectNode();
-                if (returnValues.equals("ALL_OLD") && old != null) {
-                    out.set("Attributes", Values.itemToJson(old));
-                }
-                putCapacity(out, mode, capacity);
-                return out;
-            });
-            maybeLoseResponse();
-            return response;
-        } finally {
-            close(ticket);
-        }
-    }
-
-    // ---- DeleteItem ----
-
-    JsonNode deleteItem(JsonNode request) {
-        Table table = database.table(Requests.text(request, "TableName"));
-        PrimaryKey key = Requests.key(table, request.get("Key"));
-        Placeholders placeholders = Requests.placeholders(request);
-        Expressions.Condition condition = Requests.condition(request, "ConditionExpression", placeholders);
-        Requests.placeholdersNeedExpressions(request, condition != null);
-        Requests.checkAllUsed(placeholders);
-        String returnValues = Requests.enumeration(request, "ReturnValues", "NONE", UPDATE_RETURN_VALUES, null);
-        if (!PUT_RETURN_VALUES.contains(returnValues)) {
-            throw DynamoDbError.validation("ReturnValues can only be ALL_OLD or NONE");
-        }
-        String onFailure = Requests.returnValuesOnFailure(request);
-        String mode = Capacity.mode(request);
-        ProductionMode.Ticket ticket = enterSingleWrite(table, key);
-        try {
-            consumeWrite(table, key, 1);
-            ObjectNode response = database.write(() -> {
-                Table current = database.table(table.definition.name);
-                Map<String, Value> old = current.get(key);
-                if (condition != null && !condition.test(orEmpty(old))) {
-                    throw Errors.conditionalCheckFailed(onFailure.equals("ALL_OLD") && old != null ? Values.itemToJson(old) : null);
-                }
-                Capacity capacity = new Capacity(current.definition.name);
-                writeCapacity(current, old, null, capacity, 1);
-                if (old != null) {
-                    database.commit(List.of(new Database.Change(current, key, old, null, false)));
+                if (item != null || old != null) {
+                    database.commit(List.of(new Database.Change(current, key, old, item, false)));
                 }
                 ObjectNode out = JSON.objectNode();
                 if (returnValues.equals("ALL_OLD") && old != null) {

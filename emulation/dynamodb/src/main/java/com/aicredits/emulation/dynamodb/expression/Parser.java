@@ -256,16 +256,22 @@ final class Parser {
         }
         if (isFunctionName()) {
             String name = token.text();
-            pos += 2;
-            List<Operand> arguments = new ArrayList<>(2);
-            do {
-                arguments.add(operand());
-            } while (accept(Kind.COMMA));
-            expect(Kind.RPAREN);
+            List<Operand> arguments = callArguments(this::operand);
             arguments.forEach(this::checkMisused);
             return conditionFunction(name, arguments);
         }
         return new PathOperand(path());
+    }
+
+    /** A call's arguments: from past its name and opening parenthesis to its closing one, each read by {@code argument}. */
+    private List<Operand> callArguments(java.util.function.Supplier<Operand> argument) {
+        pos += 2;
+        List<Operand> arguments = new ArrayList<>(2);
+        do {
+            arguments.add(argument.get());
+        } while (accept(Kind.COMMA));
+        expect(Kind.RPAREN);
+        return arguments;
     }
 
     private Operand conditionFunction(String name, List<Operand> arguments) {
@@ -456,13 +462,7 @@ final class Parser {
         }
         if (isFunctionName()) {
             String name = token.text();
-            pos += 2;
-            List<Operand> arguments = new ArrayList<>(2);
-            do {
-                arguments.add(setOperand());
-            } while (accept(Kind.COMMA));
-            expect(Kind.RPAREN);
-            return updateFunction(name, arguments);
+            return updateFunction(name, callArguments(this::setOperand));
         }
         return new PathOperand(path());
     }
