@@ -3,6 +3,9 @@ package com.aicredits.bench;
 import com.aicredits.testkit.BenchResults;
 import com.aicredits.testkit.LocalDynamoDb;
 import com.aicredits.testkit.Progress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +30,7 @@ final class EngineCalls {
     private EngineCalls() {
     }
 
-    static void run() {
+    static void run() throws IOException {
         Progress.say("one DynamoDB call on the engine over loopback: GetItem, PutItem, a 3-item TransactWriteItems");
         try (LocalDynamoDb dynamoDb = LocalDynamoDb.start("127.0.0.1", 0, null);
              DynamoDbClient client = dynamoDb.client()) {
@@ -44,6 +47,18 @@ final class EngineCalls {
                                     "SK", AttributeValue.fromS("BALANCE")))
                             .updateExpression("ADD used :one").expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))).build(),
                     TransactWriteItem.builder().put(p -> p.tableName(table).item(item("WS#tx-idem", "IDEM#" + i, payload))).build()))));
+        }
+        // On disk, as make run keeps its data: every acknowledged write is in the journal and fsynced first.
+        Path directory = Files.createTempDirectory("bench-calls-journal");
+        try (LocalDynamoDb dynamoDb = LocalDynamoDb.start("127.0.0.1", 0, directory.resolve("dynamodb"));
+             DynamoDbClient client = dynamoDb.client()) {
+            String table = dynamoDb.createTable("bench-calls-disk");
+            String payload = "x".repeat(200);
+            measure("PutItem on disk (journal, fsync)", i -> client.putItem(b -> b.tableName(table).item(item("WS#disk", "EXEC#" + i, payload))));
+        } finally {
+            try (var files = Files.walk(directory)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            }
         }
     }
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 30, items 1 to 4: what a late forecast, a permanent SES refusal, an SES brownout and a failing event bus do
- * to the delivery of a workspace's alerts. Markers in DynamoDB Local, the clock fixed (December 2026, 31 days), the
+ * to the delivery of a workspace's alerts. Markers in our DynamoDB engine, the clock fixed (December 2026, 31 days), the
  * mailer and the bus played here.
  */
 class AlertDeliveryIntegrationTest {
