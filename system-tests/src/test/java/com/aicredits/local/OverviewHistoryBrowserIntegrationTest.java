@@ -51,8 +51,9 @@ class OverviewHistoryBrowserIntegrationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        // Mid-month, whatever day the suite runs: last month complete, this month half done.
-        Instant clockStart = YearMonth.now(ZoneOffset.UTC).atDay(17).atTime(10, 0).toInstant(ZoneOffset.UTC);
+        // Mid-month, whatever day the suite runs: the month before complete, this one half done. The 17th of last month,
+        // so the stack's clock is never ahead of the machine's (the dev tokens it hands out would look expired).
+        Instant clockStart = OverviewMidMonthBrowserIntegrationTest.CLOCK_START;
         stack = LaunchedStack.start(data, LaunchedStack.freePort(), clockStart);
         managerToken = stack.token("manager", DemoData.ORGANIZATION);
         browser = HeadlessChromium.start(browserProfile);
@@ -298,8 +299,9 @@ class OverviewHistoryBrowserIntegrationTest {
         return Json.MAPPER.readTree(response.body());
     }
 
+    /** The stack's month (its clock stands in the middle of last month). */
     private static String currentPeriod() {
-        return YearMonth.now(java.time.ZoneOffset.UTC).toString();
+        return YearMonth.from(OverviewMidMonthBrowserIntegrationTest.CLOCK_START.atOffset(ZoneOffset.UTC)).toString();
     }
 
     /** A month as the page names it: "November 2026". */

@@ -181,19 +181,24 @@ class SamBuildIntegrationTest {
      * The function's environment as deployed (Globals merged), each intrinsic replaced by a stand-in: a parameter's
      * default, else a made-up name. Plus what Lambda itself sets.
      */
+    /** A variable's value: as written, a parameter's default for a Ref, the first branch of an If, else made up. */
+    private static String standIn(String name, Object value, Map<String, Object> parameters) {
+        if (value instanceof Map<?, ?> intrinsic && intrinsic.get("Ref") instanceof String ref
+                && parameters.get(ref) instanceof Map<?, ?> parameter && parameter.get("Default") != null) {
+            return String.valueOf(parameter.get("Default"));
+        }
+        if (value instanceof Map<?, ?> intrinsic && intrinsic.get("Fn::If") instanceof List<?> branches && branches.size() == 3) {
+            return standIn(name, branches.get(1), parameters);
+        }
+        return value instanceof Map ? "stand-in-" + name.toLowerCase() : String.valueOf(value);
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, String> environment(Map<String, Object> properties) {
         Map<String, String> environment = new LinkedHashMap<>();
         Map<String, Object> variables = (Map<String, Object>) ((Map<String, Object>) properties.get("Environment")).get("Variables");
         Map<String, Object> parameters = (Map<String, Object>) TEMPLATE.root().get("Parameters");
-        variables.forEach((name, value) -> {
-            if (value instanceof Map<?, ?> intrinsic && intrinsic.get("Ref") instanceof String ref
-                    && parameters.get(ref) instanceof Map<?, ?> parameter && parameter.get("Default") != null) {
-                environment.put(name, String.valueOf(parameter.get("Default")));
-            } else {
-                environment.put(name, value instanceof Map ? "stand-in-" + name.toLowerCase() : String.valueOf(value));
-            }
-        });
+        variables.forEach((name, value) -> environment.put(name, standIn(name, value, parameters)));
         environment.put("AWS_REGION", "us-east-1");
         environment.put("AWS_ACCESS_KEY_ID", "probe");
         environment.put("AWS_SECRET_ACCESS_KEY", "probe");
