@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code make test-calendar}'s runner (local/test-calendar.sh) really moves the clock: the command it runs, and a JVM
  * it starts, see the instant asked for (29 February of a leap year) and a clock that runs from it. The whole calendar
- * run takes about 90 minutes, so {@code make test} checks the runner, not the eight runs.
+ * run takes hours (libfaketime slows the JVM about tenfold), so {@code make test} checks the runner, not the eight runs.
  */
 class CalendarRunIntegrationTest {
     private static final Path ROOT = CloudFormationTemplate.find().getParent();
