@@ -204,6 +204,17 @@ final class Updates implements Expressions.Update {
         item.put(root, rewrite(existing, path.steps(), 1, change));
     }
 
+    /** The child at step {@code i} changed: by {@code change} at the path's end, else rewritten further down. */
+    private static Value rewriteChild(Value child, boolean last, List<Path.Step> steps, int i, UnaryOperator<Value> change) {
+        if (last) {
+            return change.apply(child);
+        }
+        if (child == null) {
+            throw invalidPath();
+        }
+        return rewrite(child, steps, i + 1, change);
+    }
+
     private static Value rewrite(Value container, List<Path.Step> steps, int i, UnaryOperator<Value> change) {
         boolean last = i == steps.size() - 1;
         switch (steps.get(i)) {
@@ -213,14 +224,7 @@ final class Updates implements Expressions.Update {
                 }
                 Value child = map.values().get(field.name());
                 Map<String, Value> copy = new LinkedHashMap<>(map.values());
-                Value changed;
-                if (last) {
-                    changed = change.apply(child);
-                } else if (child == null) {
-                    throw invalidPath();
-                } else {
-                    changed = rewrite(child, steps, i + 1, change);
-                }
+                Value changed = rewriteChild(child, last, steps, i, change);
                 if (changed == null) {
                     copy.remove(field.name());
                 } else {
@@ -235,14 +239,7 @@ final class Updates implements Expressions.Update {
                 int at = index.index();
                 boolean inside = at < list.values().size();
                 Value child = inside ? list.values().get(at) : null;
-                Value changed;
-                if (last) {
-                    changed = change.apply(child);
-                } else if (child == null) {
-                    throw invalidPath();
-                } else {
-                    changed = rewrite(child, steps, i + 1, change);
-                }
+                Value changed = rewriteChild(child, last, steps, i, change);
                 if (changed == null && !inside) {
                     return container;
                 }
