@@ -75,6 +75,22 @@ final class ItemOperations {
         }
     }
 
+    /**
+     * One single-item write as production plays it: in flight from here (a transaction on the item conflicts with it),
+     * the partition charged {@code units}, {@code write} under the write lock, and its answer perhaps lost.
+     */
+    private ObjectNode singleWrite(Table table, PrimaryKey key, double units, java.util.function.Supplier<ObjectNode> write) {
+        ProductionMode.Ticket ticket = enterSingleWrite(table, key);
+        try {
+            consumeWrite(table, key, units);
+            ObjectNode response = database.write(write);
+            maybeLoseResponse();
+            return response;
+        } finally {
+            close(ticket);
+        }
+    }
+
     private ProductionMode.Ticket enterSingleWrite(Table table, PrimaryKey key) {
         return database.production == null ? null
                 : database.production.enterSingleWrite(new ProductionMode.ItemRef(table.definition.name, key));
@@ -135,32 +151,24 @@ final class ItemOperations {
         }
         String onFailure = Requests.returnValuesOnFailure(request);
         String mode = Capacity.mode(request);
-        ProductionMode.Ticket ticket = enterSingleWrite(table, key);
-        try {
-            consumeWrite(table, key, units);
-            ObjectNode response = database.write(() -> {
-                Table current = database.table(table.definition.name);
-                Map<String, Value> old = current.get(key);
-                if (condition != null && !condition.test(orEmpty(old))) {
-                    throw Errors.conditionalCheckFailed(onFailure.equals("ALL_OLD") && old != null ? Values.itemToJson(old) : null);
-                }
-                Capacity capacity = new Capacity(current.definition.name);
-                writeCapacity(current, old, item, capacity, 1);
-                if (item != null || old != null) {
-                    database.commit(List.of(new Database.Change(current, key, old, item, false)));
-                }
-                ObjectNode out = JSON.objectNode();
-                if (returnValues.equals("ALL_OLD") && old != null) {
-                    out.set("Attributes", Values.itemToJson(old));
-                }
-                putCapacity(out, mode, capacity);
-                return out;
-            });
-            maybeLoseResponse();
-            return response;
-        } finally {
-            close(ticket);
-        }
+        return singleWrite(table, key, units, () -> {
+            Table current = database.table(table.definition.name);
+            Map<String, Value> old = current.get(key);
+            if (condition != null && !condition.test(orEmpty(old))) {
+                throw Errors.conditionalCheckFailed(onFailure.equals("ALL_OLD") && old != null ? Values.itemToJson(old) : null);
+            }
+            Capacity capacity = new Capacity(current.definition.name);
+            writeCapacity(current, old, item, capacity, 1);
+            if (item != null || old != null) {
+                database.commit(List.of(new Database.Change(current, key, old, item, false)));
+            }
+            ObjectNode out = JSON.objectNode();
+            if (returnValues.equals("ALL_OLD") && old != null) {
+                out.set("Attributes", Values.itemToJson(old));
+            }
+            putCapacity(out, mode, capacity);
+            return out;
+        });
     }
 
     // ---- UpdateItem ----
@@ -196,38 +204,30 @@ final class ItemOperations {
         String returnValues = Requests.enumeration(request, "ReturnValues", "NONE", UPDATE_RETURN_VALUES, null);
         String onFailure = Requests.returnValuesOnFailure(request);
         String mode = Capacity.mode(request);
-        ProductionMode.Ticket ticket = enterSingleWrite(table, key);
-        try {
-            consumeWrite(table, key, 1);
-            ObjectNode response = database.write(() -> {
-                Table current = database.table(table.definition.name);
-                Map<String, Value> old = current.get(key);
-                if (condition != null && !condition.test(orEmpty(old))) {
-                    throw Errors.conditionalCheckFailed(onFailure.equals("ALL_OLD") && old != null ? Values.itemToJson(old) : null);
-                }
-                Map<String, Value> item = updated(current, key, old, update);
-                Capacity capacity = new Capacity(current.definition.name);
-                writeCapacity(current, old, item, capacity, 1);
-                database.commit(List.of(new Database.Change(current, key, old, item, false)));
-                ObjectNode out = JSON.objectNode();
-                Map<String, Value> attributes = switch (returnValues) {
-                    case "ALL_OLD" -> old;
-                    case "ALL_NEW" -> item;
-                    case "UPDATED_OLD" -> changed(current, old, item, true);
-                    case "UPDATED_NEW" -> changed(current, old, item, false);
-                    default -> null;
-                };
-                if (attributes != null && !attributes.isEmpty()) {
-                    out.set("Attributes", Values.itemToJson(attributes));
-                }
-                putCapacity(out, mode, capacity);
-                return out;
-            });
-            maybeLoseResponse();
-            return response;
-        } finally {
-            close(ticket);
-        }
+        return singleWrite(table, key, 1, () -> {
+            Table current = database.table(table.definition.name);
+            Map<String, Value> old = current.get(key);
+            if (condition != null && !condition.test(orEmpty(old))) {
+                throw Errors.conditionalCheckFailed(onFailure.equals("ALL_OLD") && old != null ? Values.itemToJson(old) : null);
+            }
+            Map<String, Value> item = updated(current, key, old, update);
+            Capacity capacity = new Capacity(current.definition.name);
+            writeCapacity(current, old, item, capacity, 1);
+            database.commit(List.of(new Database.Change(current, key, old, item, false)));
+            ObjectNode out = JSON.objectNode();
+            Map<String, Value> attributes = switch (returnValues) {
+                case "ALL_OLD" -> old;
+                case "ALL_NEW" -> item;
+                case "UPDATED_OLD" -> changed(current, old, item, true);
+                case "UPDATED_NEW" -> changed(current, old, item, false);
+                default -> null;
+            };
+            if (attributes != null && !attributes.isEmpty()) {
+                out.set("Attributes", Values.itemToJson(attributes));
+            }
+            putCapacity(out, mode, capacity);
+            return out;
+        });
     }
 
     /** UPDATED_OLD / UPDATED_NEW: the top-level non-key attributes the update changed, as they were or are. */
