@@ -5,35 +5,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.zip.CRC32;
 
 /**
- * The wire: AWS JSON 1.0 over HTTP/1.1 (keep-alive) on 127.0.0.1, through the JDK's own HTTP server, one virtual
- * thread a request. {@code X-Amz-Target} names the operation; answers carry {@code x-amz-crc32} (the SDK checks
+ * The wire: AWS JSON 1.0 over HTTP/1.1 (keep-alive) on 127.0.0.1 ({@link LoopbackHttpServer}, one virtual thread a
+ * connection). {@code X-Amz-Target} names the operation; answers carry {@code x-amz-crc32} (the SDK checks
  * it) and {@code x-amzn-RequestId}; errors carry DynamoDB's namespaced {@code __type}. Signatures are accepted
  * without being verified.
  */
 final class HttpFront {
-    static {
-        // Without it the JDK server leaves Nagle's algorithm on, and a small answer can wait for a delayed ACK.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
     private static final char[] ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
@@ -43,8 +31,7 @@ final class HttpFront {
 
     private final Map<String, Function<JsonNode, JsonNode>> operations = new HashMap<>();
     private final ProductionMode production;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackHttpServer server;
 
     HttpFront(Database database, ProductionMode production, int port) {
         this.production = production;
@@ -76,24 +63,15 @@ final class HttpFront {
         operations.put(streamsPrefix + "DescribeStream", streams::describeStream);
         operations.put(streamsPrefix + "GetShardIterator", streams::getShardIterator);
         operations.put(streamsPrefix + "GetRecords", streams::getRecords);
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
-        }
-        executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dynamodb-engine-", 0).factory());
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        server = new LoopbackHttpServer(port, this::handle);
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     void stop() {
-        server.stop(0);
-        executor.close();
+        server.close();
     }
 
     private static String requestId() {
@@ -105,25 +83,20 @@ final class HttpFront {
         return new String(id);
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
-            }
-            Headers responseHeaders = exchange.getResponseHeaders();
-            responseHeaders.set("x-amzn-RequestId", requestId());
-            if (exchange.getRequestMethod().equals("GET")) {
-                byte[] healthy = "healthy: dynamodb.us-east-1.amazonaws.com ".getBytes(StandardCharsets.UTF_8);
-                responseHeaders.set("Content-Type", "text/plain");
-                exchange.sendResponseHeaders(200, healthy.length);
-                exchange.getResponseBody().write(healthy);
-                return;
-            }
-            int status = 200;
-            byte[] out;
+    private LoopbackHttpServer.Response handle(LoopbackHttpServer.Request request) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("x-amzn-RequestId", requestId());
+        if (request.method().equals("GET")) {
+            headers.put("Content-Type", "text/plain");
+            return new LoopbackHttpServer.Response(200, headers,
+                    "healthy: dynamodb.us-east-1.amazonaws.com ".getBytes(StandardCharsets.UTF_8));
+        }
+        String target = request.header("X-Amz-Target");
+        int status = 200;
+        byte[] out;
+        try {
             try {
-                out = JSON.writeValueAsBytes(dispatch(exchange.getRequestHeaders().getFirst("X-Amz-Target"), body));
+                out = JSON.writeValueAsBytes(dispatch(target, request.body()));
             } catch (DynamoDbError error) {
                 status = error.status();
                 out = JSON.writeValueAsBytes(errorBody(error));
@@ -131,18 +104,19 @@ final class HttpFront {
                 status = 400;
                 out = JSON.writeValueAsBytes(errorBody(DynamoDbError.validation("Not supported by this engine yet: " + notYet.getMessage())));
             } catch (RuntimeException bug) {
-                System.err.println("dynamodb-engine: internal error on " + exchange.getRequestHeaders().getFirst("X-Amz-Target"));
+                System.err.println("dynamodb-engine: internal error on " + target);
                 bug.printStackTrace();
                 status = 500;
                 out = JSON.writeValueAsBytes(errorBody(new DynamoDbError("InternalServerError", 500, "Internal server error: " + bug)));
             }
-            CRC32 crc = new CRC32();
-            crc.update(out);
-            responseHeaders.set("Content-Type", CONTENT_TYPE);
-            responseHeaders.set("x-amz-crc32", Long.toString(crc.getValue()));
-            exchange.sendResponseHeaders(status, out.length);
-            exchange.getResponseBody().write(out);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
         }
+        CRC32 crc = new CRC32();
+        crc.update(out);
+        headers.put("Content-Type", CONTENT_TYPE);
+        headers.put("x-amz-crc32", Long.toString(crc.getValue()));
+        return new LoopbackHttpServer.Response(status, headers, out);
     }
 
     private JsonNode dispatch(String target, byte[] body) {
