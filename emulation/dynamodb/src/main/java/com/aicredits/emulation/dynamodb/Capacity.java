@@ -1,5 +1,6 @@
 package com.aicredits.emulation.dynamodb;
 
+import com.aicredits.emulation.dynamodb.error.DynamoDbError;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package com.aicredits.emulation.dynamodb;
 
+import com.aicredits.emulation.dynamodb.error.DynamoDbError;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,6 @@
 package com.aicredits.emulation.dynamodb;
 
+import com.aicredits.emulation.dynamodb.error.DynamoDbError;
 import com.aicredits.emulation.dynamodb.expression.Expressions;
 import com.aicredits.emulation.dynamodb.expression.Placeholders;
 import com.aicredits.emulation.dynamodb.value.Value;

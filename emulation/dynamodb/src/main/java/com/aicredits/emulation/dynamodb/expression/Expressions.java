@@ -1,9 +1,10 @@
 package com.aicredits.emulation.dynamodb.expression;
 
+import com.aicredits.emulation.dynamodb.error.DynamoDbError;
+import com.aicredits.emulation.dynamodb.value.Value;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import com.aicredits.emulation.dynamodb.value.Value;
 
 /**
  * DynamoDB's expression languages: condition (and filter), key condition, update and projection. Each parse

@@ -1,6 +1,6 @@
 package com.aicredits.emulation.dynamodb.expression;
 
-import com.aicredits.emulation.dynamodb.DynamoDbError;
+import com.aicredits.emulation.dynamodb.error.DynamoDbError;
 import com.aicredits.emulation.dynamodb.expression.ConditionNode.Comparator;
 import com.aicredits.emulation.dynamodb.expression.Lexer.Kind;
 import com.aicredits.emulation.dynamodb.expression.Lexer.Token;

@@ -1,6 +1,6 @@
 package com.aicredits.emulation.dynamodb.value;
 
-import com.aicredits.emulation.dynamodb.DynamoDbError;
+import com.aicredits.emulation.dynamodb.error.DynamoDbError;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package com.aicredits.emulation.dynamodb.value;
 
-import com.aicredits.emulation.dynamodb.DynamoDbError;
+import com.aicredits.emulation.dynamodb.error.DynamoDbError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -1,6 +1,6 @@
 package com.aicredits.emulation.dynamodb.expression;
 
-import com.aicredits.emulation.dynamodb.DynamoDbError;
+import com.aicredits.emulation.dynamodb.error.DynamoDbError;
 import com.aicredits.emulation.dynamodb.value.Bytes;
 import com.aicredits.emulation.dynamodb.value.Numbers;
 import com.aicredits.emulation.dynamodb.value.Value;

@@ -1,4 +1,4 @@
-package com.aicredits.emulation.dynamodb;
+package com.aicredits.emulation.dynamodb.error;
 
 /**
  * An error DynamoDB would answer: its short type name ({@code ValidationException}, {@code
