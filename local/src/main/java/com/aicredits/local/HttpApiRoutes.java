@@ -1,6 +1,6 @@
 package com.aicredits.local;
 
-import com.aicredits.testkit.CloudFormationTemplate;
+import com.aicredits.emulation.template.CloudFormationTemplate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package com.aicredits.local;
 
 import com.aicredits.app.InvocationContext;
-import com.aicredits.testkit.CloudFormationTemplate;
+import com.aicredits.emulation.template.CloudFormationTemplate;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

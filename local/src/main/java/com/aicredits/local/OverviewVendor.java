@@ -23,7 +23,7 @@ public final class OverviewVendor {
 
     /** {@code make overview}: the page's folder made complete, for a deployment to copy as it is. */
     public static void main(String[] args) {
-        Path root = com.aicredits.testkit.CloudFormationTemplate.find().toAbsolutePath().getParent();
+        Path root = com.aicredits.emulation.template.CloudFormationTemplate.find().toAbsolutePath().getParent();
         install(root);
         System.out.println("overview/ is ready to deploy (its OIDC client is in overview/vendor/)");
     }

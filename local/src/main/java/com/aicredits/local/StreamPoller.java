@@ -1,6 +1,6 @@
 package com.aicredits.local;
 
-import com.aicredits.testkit.CloudFormationTemplate;
+import com.aicredits.emulation.template.CloudFormationTemplate;
 import com.aicredits.testkit.LocalDynamoDb;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package com.aicredits.local;
 
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Timestamps;
-import com.aicredits.testkit.CloudFormationTemplate;
+import com.aicredits.emulation.template.CloudFormationTemplate;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package com.aicredits.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.app.Production;
+import com.aicredits.emulation.template.CloudFormationTemplate;
 import com.aicredits.json.Json;
-import com.aicredits.testkit.CloudFormationTemplate;
 import com.aicredits.testkit.ProductionSemantics;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package com.aicredits.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.aicredits.testkit.CloudFormationTemplate;
+import com.aicredits.emulation.template.CloudFormationTemplate;
 import com.aicredits.testkit.OpenApiContract;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.parser.OpenAPIV3Parser;

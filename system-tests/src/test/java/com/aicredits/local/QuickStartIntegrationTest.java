@@ -2,8 +2,8 @@ package com.aicredits.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aicredits.emulation.template.CloudFormationTemplate;
 import com.aicredits.json.Json;
-import com.aicredits.testkit.CloudFormationTemplate;
 import com.aicredits.testkit.OpenApiContract;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
@@ -168,7 +168,7 @@ class QuickStartIntegrationTest {
                     .credentialsProvider(com.aicredits.testkit.LocalDynamoDb.CREDENTIALS)
                     .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
                 assertThat(client.listTables().tableNames()).isEmpty();
-                client.createTable(com.aicredits.testkit.TemplateTable.createTableRequest(CloudFormationTemplate.load(
+                client.createTable(com.aicredits.emulation.template.TemplateTable.createTableRequest(CloudFormationTemplate.load(
                         ROOT.resolve(CloudFormationTemplate.FILE_NAME)), com.aicredits.testkit.LocalDynamoDb.TABLE_LOGICAL_ID, "readme"));
                 assertThat(client.listTables().tableNames()).containsExactly("readme");
             }

@@ -2,7 +2,7 @@ package com.aicredits.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.aicredits.testkit.CloudFormationTemplate;
+import com.aicredits.emulation.template.CloudFormationTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

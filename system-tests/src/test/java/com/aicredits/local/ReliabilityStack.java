@@ -1,7 +1,7 @@
 package com.aicredits.local;
 
+import com.aicredits.emulation.template.CloudFormationTemplate;
 import com.aicredits.json.Json;
-import com.aicredits.testkit.CloudFormationTemplate;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package com.aicredits.local;
 import com.aicredits.json.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.aicredits.testkit.CloudFormationTemplate;
+import com.aicredits.emulation.template.CloudFormationTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package com.aicredits.testkit;
+package com.aicredits.emulation.template;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package com.aicredits.testkit;
+package com.aicredits.emulation.template;
 
 import java.util.ArrayList;
 import java.util.List;

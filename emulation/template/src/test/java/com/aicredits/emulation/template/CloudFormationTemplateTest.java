@@ -1,4 +1,4 @@
-package com.aicredits.testkit;
+package com.aicredits.emulation.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
