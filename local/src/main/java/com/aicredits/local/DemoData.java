@@ -30,8 +30,8 @@ import java.util.function.Consumer;
  * same services the handlers use (so every balance is a real ledger, and the stream fires the real alerts). The MSSP
  * runs every third of its AI agent runs on its own model subscription (BYOS, enabled for AI agents).
  */
-final class DemoData {
-    static final String ORGANIZATION = "org-demo";
+public final class DemoData {
+    public static final String ORGANIZATION = "org-demo";
 
     /** {@code monthlyPace}: the share of its allocation the workspace uses in a whole month. */
     private record DemoWorkspace(String id, String name, Tier tier, double monthlyPace, List<String> activityMix) {

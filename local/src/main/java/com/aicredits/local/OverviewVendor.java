@@ -1,5 +1,6 @@
 package com.aicredits.local;
 
+import com.aicredits.local.node.NodeProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package com.aicredits.local;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Timestamps;
 import com.aicredits.emulation.template.CloudFormationTemplate;
+import com.aicredits.local.http.HttpApiRoutes;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package com.aicredits.local;
 
+import com.aicredits.local.http.HttpApiRoutes;
+import com.aicredits.local.http.LocalApiServer;
 import com.aicredits.testkit.OpenApiContract;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -10,6 +10,7 @@ import com.aicredits.domain.Alert;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.WorkspaceSpec;
+import com.aicredits.local.ses.SesEmulator;
 import com.aicredits.port.EventPublisher;
 import com.aicredits.port.MailDeliveryException;
 import com.aicredits.port.Mailer;

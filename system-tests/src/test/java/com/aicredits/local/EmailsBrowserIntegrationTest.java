@@ -11,6 +11,7 @@ import com.aicredits.domain.SummaryHistory;
 import com.aicredits.domain.Tier;
 import com.aicredits.domain.Workspace;
 import com.aicredits.json.Json;
+import com.aicredits.local.ses.SesEmulator;
 import com.aicredits.mail.AlertEmails;
 import com.aicredits.mail.Email;
 import com.aicredits.mail.EmailText;

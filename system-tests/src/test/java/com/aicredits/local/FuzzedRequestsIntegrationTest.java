@@ -2,6 +2,7 @@ package com.aicredits.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aicredits.local.http.HttpApiRoutes;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

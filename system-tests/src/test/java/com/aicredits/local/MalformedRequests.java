@@ -5,6 +5,7 @@ import com.aicredits.local.ApiRoutes.Kind;
 import com.aicredits.local.ApiRoutes.Param;
 import com.aicredits.local.ApiRoutes.Request;
 import com.aicredits.local.ApiRoutes.Spec;
+import com.aicredits.local.http.HttpApiRoutes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -3,6 +3,7 @@ package com.aicredits.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.emulation.template.CloudFormationTemplate;
+import com.aicredits.local.http.HttpApiRoutes;
 import com.aicredits.testkit.OpenApiContract;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.parser.OpenAPIV3Parser;

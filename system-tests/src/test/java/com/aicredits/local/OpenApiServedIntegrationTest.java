@@ -2,6 +2,7 @@ package com.aicredits.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aicredits.local.http.LocalApiServer;
 import com.aicredits.testkit.OpenApiContract;
 import java.nio.file.Files;
 import java.util.ServiceLoader;

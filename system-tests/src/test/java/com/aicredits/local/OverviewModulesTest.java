@@ -3,6 +3,7 @@ package com.aicredits.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.emulation.template.CloudFormationTemplate;
+import com.aicredits.local.http.StaticFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.reset.Continuation;
 import com.aicredits.functions.reset.MonthlyResetHandler;
 import com.aicredits.json.Json;
+import com.aicredits.local.ses.SesEmulator;
 import com.aicredits.mail.SummaryEmails;
 import com.aicredits.port.CreditStore;
 import com.aicredits.port.Mailer;

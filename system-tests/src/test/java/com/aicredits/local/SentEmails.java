@@ -1,6 +1,7 @@
 package com.aicredits.local;
 
 import com.aicredits.json.Json;
+import com.aicredits.local.ses.SesEmulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;

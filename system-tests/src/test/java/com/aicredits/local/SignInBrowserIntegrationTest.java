@@ -3,6 +3,7 @@ package com.aicredits.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.json.Json;
+import com.aicredits.local.identity.LocalIdentityProvider;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -5,6 +5,7 @@ import com.aicredits.app.Production;
 import com.aicredits.domain.Feature;
 import com.aicredits.emulation.template.CloudFormationTemplate;
 import com.aicredits.json.Json;
+import com.aicredits.local.http.HttpApiRoutes;
 import com.aicredits.observability.Metrics;
 import com.aicredits.service.ResetProgress;
 import com.fasterxml.jackson.databind.JsonNode;

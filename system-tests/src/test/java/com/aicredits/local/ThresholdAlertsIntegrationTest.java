@@ -9,6 +9,8 @@ import com.aicredits.domain.Period;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.emulation.template.CloudFormationTemplate;
 import com.aicredits.functions.threshold.ThresholdEvaluatorHandler;
+import com.aicredits.local.ses.SesEmulator;
+import com.aicredits.local.streams.StreamPoller;
 import com.aicredits.port.EventPublisher;
 import com.aicredits.port.Mailer;
 import com.aicredits.service.DebitService;

@@ -2,6 +2,8 @@ package com.aicredits.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aicredits.local.http.HttpApiRoutes;
+import com.aicredits.local.identity.LocalAuthorizer;
 import com.aicredits.testkit.ProductionSemantics;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
