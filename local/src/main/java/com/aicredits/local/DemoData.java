@@ -8,6 +8,7 @@ import com.aicredits.domain.PriceCatalog;
 import com.aicredits.domain.Tier;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.json.PriceCatalogFile;
+import com.aicredits.local.identity.LocalIdentityProvider;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
 import com.aicredits.service.WorkspaceService;
@@ -31,7 +32,8 @@ import java.util.function.Consumer;
  * runs every third of its AI agent runs on its own model subscription (BYOS, enabled for AI agents).
  */
 public final class DemoData {
-    public static final String ORGANIZATION = "org-demo";
+    /** The demo users the identity provider offers belong to it. */
+    public static final String ORGANIZATION = LocalIdentityProvider.DEMO_ORGANIZATION;
 
     /** {@code monthlyPace}: the share of its allocation the workspace uses in a whole month. */
     private record DemoWorkspace(String id, String name, Tier tier, double monthlyPace, List<String> activityMix) {

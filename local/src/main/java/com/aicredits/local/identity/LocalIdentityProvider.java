@@ -1,7 +1,6 @@
 package com.aicredits.local.identity;
 
 import com.aicredits.json.Json;
-import com.aicredits.local.DemoData;
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -36,14 +35,17 @@ public final class LocalIdentityProvider {
     static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofHours(1);
 
+    /** The organization of the demo data ({@code DemoData} writes its workspaces under this one). */
+    public static final String DEMO_ORGANIZATION = "org-demo";
+
     /** The people the authorization page offers. */
     public record DemoUser(String id, String label, String organizationId, List<String> roles) {
     }
 
     public static final List<DemoUser> USERS = List.of(
-            new DemoUser("manager", "Manager of " + DemoData.ORGANIZATION, DemoData.ORGANIZATION, List.of("organization_manager")),
+            new DemoUser("manager", "Manager of " + DEMO_ORGANIZATION, DEMO_ORGANIZATION, List.of("organization_manager")),
             new DemoUser("other-manager", "Manager of org-elsewhere", "org-elsewhere", List.of("organization_manager")),
-            new DemoUser("member", "Member of " + DemoData.ORGANIZATION + " (not a manager)", DemoData.ORGANIZATION, List.of("member")));
+            new DemoUser("member", "Member of " + DEMO_ORGANIZATION + " (not a manager)", DEMO_ORGANIZATION, List.of("member")));
 
     /** An HTTP answer; the server sends it as it is. */
     public record Answer(int status, Map<String, String> headers, byte[] body) {
