@@ -43,7 +43,7 @@ public final class DemoData {
     }
 
     /** The workspace whose AI agents may run on its own model subscription. */
-    static final String BYOS_WORKSPACE = "ws-demo-mssp";
+    public static final String BYOS_WORKSPACE = "ws-demo-mssp";
 
     private static final List<DemoWorkspace> WORKSPACES = List.of(
             new DemoWorkspace("ws-demo-soc", "Acme SOC", Tier.ESSENTIAL, 0.93,

@@ -16,7 +16,7 @@ import java.nio.file.StandardCopyOption;
  * JVMs from installing at once).
  */
 public final class OverviewVendor {
-    static final String MODULE = "oauth4webapi.js";
+    public static final String MODULE = "oauth4webapi.js";
     private static final String PACKAGE = "oauth4webapi";
 
     private OverviewVendor() {
