@@ -42,11 +42,14 @@ class SamBuildIntegrationTest {
     /** Action prefix of the template's IAM statements to the SDK client package the code needs for it. */
     private static final Map<String, String> SDK_CLIENT_OF_ACTION = Map.of(
             "dynamodb", "dynamodb", "ses", "sesv2", "events", "eventbridge", "lambda", "lambda");
-    /** What no function jar may hold: HTTP clients other than URLConnection, test code, the local stack's pieces. */
+    /**
+     * What no function jar may hold: HTTP clients other than URLConnection, test code, the local stack's pieces and the
+     * emulation (the DynamoDB engine, the template reader).
+     */
     private static final List<String> FORBIDDEN = List.of(
             "software/amazon/awssdk/http/apache/", "software/amazon/awssdk/http/apache5/",
             "software/amazon/awssdk/http/nio/netty/", "org/apache/http/", "org/apache/hc/", "io/netty/",
-            "com/aicredits/testkit/", "com/aicredits/local/", "org/junit/", "org/assertj/",
+            "com/aicredits/testkit/", "com/aicredits/local/", "com/aicredits/emulation/", "org/junit/", "org/assertj/",
             "com/amazonaws/services/dynamodbv2/local/", "software/amazon/dynamodb/services/local/", "org/eclipse/jetty/",
             "org/yaml/snakeyaml/", "com/nimbusds/", "com/networknt/", "org/testcontainers/");
 
