@@ -84,6 +84,25 @@ class ReadmeLayoutTest {
         }
     }
 
+    /** The tooling's map: every package of local/ and system-tests/ and every module of emulation/ is named. */
+    @Test
+    void theToolingTableNamesEveryPackageOfTheLocalStackAndTheSystemTests() throws IOException {
+        String readme = readme();
+        for (String root : List.of("local/src/main/java/com/aicredits", "system-tests/src/test/java/com/aicredits")) {
+            Path base = ROOT.resolve(root);
+            try (Stream<Path> folders = Files.walk(base)) {
+                folders.filter(Files::isDirectory).filter(folder -> !folder.equals(base)).filter(ReadmeLayoutTest::holdsJava)
+                        .map(folder -> base.relativize(folder).toString().replace('/', '.'))
+                        .forEach(name -> assertThat(readme).as("package " + name + " (" + root + ")").contains("`" + name + "`"));
+            }
+        }
+        try (Stream<Path> modules = Files.list(ROOT.resolve("emulation"))) {
+            modules.filter(module -> Files.exists(module.resolve("pom.xml")))
+                    .map(module -> "emulation/" + module.getFileName())
+                    .forEach(module -> assertThat(readme).as(module).contains("`" + module + "`"));
+        }
+    }
+
     @Test
     void theRouteTableNamesEveryFunctionsHandler() throws IOException {
         String readme = readme();
