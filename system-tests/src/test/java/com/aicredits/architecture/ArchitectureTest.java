@@ -112,7 +112,7 @@ class ArchitectureTest {
                 .check(ALL);
     }
 
-    /** The engine is reusable by anyone: it depends on nothing of ours outside the emulation. */
+    /** The emulation (the DynamoDB engine, the template reader) is reusable by anyone: it depends on nothing of ours outside it. */
     @Test
     void theEngineDependsOnNothingOfTheProjectOutsideTheEmulation() {
         noClasses().that().resideInAPackage("com.aicredits.emulation..")
