@@ -1,6 +1,6 @@
 package com.aicredits.bench;
 
-import com.aicredits.testkit.CloudFormationTemplate;
+import com.aicredits.emulation.template.CloudFormationTemplate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.reset.Continuation;
 import com.aicredits.functions.reset.MonthlyResetHandler;
 import com.aicredits.json.Json;
-import com.aicredits.local.SesEmulator;
+import com.aicredits.local.ses.SesEmulator;
 import com.aicredits.port.EventPublisher;
 import com.aicredits.service.MonthlyReset;
 import com.aicredits.service.RecordExecution;

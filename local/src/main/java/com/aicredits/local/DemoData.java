@@ -8,6 +8,7 @@ import com.aicredits.domain.PriceCatalog;
 import com.aicredits.domain.Tier;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.json.PriceCatalogFile;
+import com.aicredits.local.identity.LocalIdentityProvider;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
 import com.aicredits.service.WorkspaceService;
@@ -30,8 +31,9 @@ import java.util.function.Consumer;
  * same services the handlers use (so every balance is a real ledger, and the stream fires the real alerts). The MSSP
  * runs every third of its AI agent runs on its own model subscription (BYOS, enabled for AI agents).
  */
-final class DemoData {
-    static final String ORGANIZATION = "org-demo";
+public final class DemoData {
+    /** The demo users the identity provider offers belong to it. */
+    public static final String ORGANIZATION = LocalIdentityProvider.DEMO_ORGANIZATION;
 
     /** {@code monthlyPace}: the share of its allocation the workspace uses in a whole month. */
     private record DemoWorkspace(String id, String name, Tier tier, double monthlyPace, List<String> activityMix) {
@@ -41,7 +43,7 @@ final class DemoData {
     }
 
     /** The workspace whose AI agents may run on its own model subscription. */
-    static final String BYOS_WORKSPACE = "ws-demo-mssp";
+    public static final String BYOS_WORKSPACE = "ws-demo-mssp";
 
     private static final List<DemoWorkspace> WORKSPACES = List.of(
             new DemoWorkspace("ws-demo-soc", "Acme SOC", Tier.ESSENTIAL, 0.93,

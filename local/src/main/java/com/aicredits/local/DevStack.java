@@ -3,9 +3,17 @@ package com.aicredits.local;
 import com.aicredits.adapter.AwsClients;
 import com.aicredits.adapter.ses.SesMailer;
 import com.aicredits.app.Production;
+import com.aicredits.emulation.template.CloudFormationTemplate;
 import com.aicredits.functions.reset.MonthlyResetHandler;
+import com.aicredits.local.http.HttpApiRoutes;
+import com.aicredits.local.http.LocalApiServer;
+import com.aicredits.local.identity.LocalAuthorizer;
+import com.aicredits.local.lambda.LocalFunctions;
+import com.aicredits.local.lambda.StartupFailure;
+import com.aicredits.local.schedules.Schedules;
+import com.aicredits.local.ses.SesEmulator;
+import com.aicredits.local.streams.StreamPoller;
 import com.aicredits.service.WorkspaceService;
-import com.aicredits.testkit.CloudFormationTemplate;
 import com.aicredits.testkit.LocalDynamoDb;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
  * 127.0.0.1 routes to the real handlers; a poller feeds the stream functions and the schedules fire on time.
  */
 public final class DevStack implements AutoCloseable {
-    static final String TABLE_NAME = "aicredits-local";
+    public static final String TABLE_NAME = "aicredits-local";
     /** The function the demo data runs at the 1st, as its schedule would, to close the previous month. */
     private static final String MONTHLY_RESET = "MonthlyResetFunction";
     private static final String REGION = "us-east-1";
@@ -189,7 +197,7 @@ public final class DevStack implements AutoCloseable {
         System.setProperty(MonthlyResetHandler.CONTINUATION, "in-process");
     }
 
-    static void ensureTable(LocalDynamoDb dynamoDb, String tableName) {
+    public static void ensureTable(LocalDynamoDb dynamoDb, String tableName) {
         try (DynamoDbClient client = dynamoDb.client()) {
             try {
                 client.describeTable(b -> b.tableName(tableName));

@@ -1,5 +1,6 @@
 package com.aicredits.local;
 
+import com.aicredits.local.node.NodeProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import java.nio.file.StandardCopyOption;
  * JVMs from installing at once).
  */
 public final class OverviewVendor {
-    static final String MODULE = "oauth4webapi.js";
+    public static final String MODULE = "oauth4webapi.js";
     private static final String PACKAGE = "oauth4webapi";
 
     private OverviewVendor() {
@@ -23,7 +24,7 @@ public final class OverviewVendor {
 
     /** {@code make overview}: the page's folder made complete, for a deployment to copy as it is. */
     public static void main(String[] args) {
-        Path root = com.aicredits.testkit.CloudFormationTemplate.find().toAbsolutePath().getParent();
+        Path root = com.aicredits.emulation.template.CloudFormationTemplate.find().toAbsolutePath().getParent();
         install(root);
         System.out.println("overview/ is ready to deploy (its OIDC client is in overview/vendor/)");
     }

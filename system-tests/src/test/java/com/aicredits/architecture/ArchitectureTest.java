@@ -4,6 +4,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.aicredits.testkit.LocalDynamoDb;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package rules of README.md ("Where things are"), checked on the compiled product (shared/ and functions/) and
- * the tooling on this module's classpath (testkit/, local/, client/, the DynamoDB engine of emulation/), without tests. One rule: packages by role, each layer using only
+ * the tooling on this module's classpath (testkit/, local/, client/, the DynamoDB engine and the template reader of
+ * emulation/), without tests. One rule: packages by role, each layer using only
  * the ones below it. bench/ is not on the classpath: nothing may depend on it, which the rules check by name.
  */
 class ArchitectureTest {
@@ -69,6 +71,31 @@ class ArchitectureTest {
                 .check(ALL);
     }
 
+    /**
+     * The local stack is packaged by concern (the HTTP API, identity, the functions in process, streams, schedules, SES,
+     * Node.js) under its root ({@code DevStack} and what only the stack does): a concern never reaches up to the root,
+     * so imports point one way (and {@link #noCyclesBetweenPackages} keeps the concerns from going round in circles).
+     */
+    @Test
+    void theLocalStacksConcernsDoNotReachUpToTheStack() {
+        noClasses().that().resideInAPackage("com.aicredits.local..").and().resideOutsideOfPackage("com.aicredits.local")
+                .should().dependOnClassesThat().resideInAPackage("com.aicredits.local")
+                .check(ALL);
+    }
+
+    /**
+     * testkit is the tests' harness; the local stack takes one thing from it, the DynamoDB engine's launcher
+     * ({@code LocalDynamoDb}, which also carries the JVM-wide production-semantics switch the reliability suite runs the
+     * stack under). Anything else it needs lives in local/ or in emulation/.
+     */
+    @Test
+    void theLocalStackTakesOnlyTheEngineLauncherFromTestkit() {
+        noClasses().that().resideInAPackage("com.aicredits.local..")
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("com.aicredits.testkit..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(LocalDynamoDb.class))))
+                .check(ALL);
+    }
+
     @Test
     void theProductDoesNotDependOnItsTooling() {
         noClasses().that().resideInAnyPackage(PRODUCT)
@@ -85,7 +112,7 @@ class ArchitectureTest {
                 .check(ALL);
     }
 
-    /** The engine is reusable by anyone: it depends on nothing of ours outside the emulation. */
+    /** The emulation (the DynamoDB engine, the template reader) is reusable by anyone: it depends on nothing of ours outside it. */
     @Test
     void theEngineDependsOnNothingOfTheProjectOutsideTheEmulation() {
         noClasses().that().resideInAPackage("com.aicredits.emulation..")

@@ -1,5 +1,6 @@
 package com.aicredits.testkit;
 
+import com.aicredits.emulation.template.CloudFormationTemplate;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import java.nio.file.Files;

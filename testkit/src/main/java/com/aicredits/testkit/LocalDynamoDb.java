@@ -2,6 +2,8 @@ package com.aicredits.testkit;
 
 import com.aicredits.emulation.dynamodb.DynamoDbEngine;
 import com.aicredits.emulation.dynamodb.ProductionMode;
+import com.aicredits.emulation.template.CloudFormationTemplate;
+import com.aicredits.emulation.template.TemplateTable;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.InstantSource;

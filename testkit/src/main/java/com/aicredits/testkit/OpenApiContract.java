@@ -1,5 +1,6 @@
 package com.aicredits.testkit;
 
+import com.aicredits.emulation.template.CloudFormationTemplate;
 import com.aicredits.json.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
