@@ -294,6 +294,17 @@ class QuickStartIntegrationTest {
     }
 
     /** {@code make run} in a session and process group of its own, as a terminal starts a foreground job. */
+    /** Whether this process ignores SIGINT (bit 2 of /proc/self/status's SigIgn mask); false where there is no /proc. */
+    private static boolean sigintIgnored() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.isReadable(status)) {
+            return false;
+        }
+        return Files.readAllLines(status).stream().filter(line -> line.startsWith("SigIgn:")).findFirst()
+                .map(line -> (Long.parseUnsignedLong(line.substring("SigIgn:".length()).strip(), 16) & (1L << 1)) != 0)
+                .orElse(false);
+    }
+
     private static final class Started {
         private final Process process;
         private final StringBuffer output = new StringBuffer();
@@ -321,6 +332,11 @@ class QuickStartIntegrationTest {
         }
 
         static Started inItsOwnProcessGroup(Path directory, String command, int port, String readyLine) throws IOException {
+            assertThat(sigintIgnored())
+                    .as("SIGINT is ignored in this test's JVM, and so in every process it starts: the build was started in the"
+                            + " background by a non-interactive shell (`cmd &` in a script ignores SIGINT for the job), so the"
+                            + " Ctrl-C check cannot work. Run it in the foreground, or reset SIGINT to its default first")
+                    .isFalse();
             // setsid: the new process leads its own group, so its pid is the group's id, as for a shell's job.
             ProcessBuilder builder = new ProcessBuilder("setsid", "bash", "-c", command).directory(directory.toFile())
                     .redirectErrorStream(true);
