@@ -18,12 +18,12 @@ public record Period(YearMonth month) implements Comparable<Period> {
     /** Parses {@code YYYY-MM}; throws a 400 for anything else. */
     public static Period parse(String text) {
         if (text == null || !FORMAT.matcher(text).matches()) {
-            throw CreditsException.badRequest("invalid_period", "period must be YYYY-MM, e.g. 2026-11");
+            throw CreditsException.invalid("period", "period must be YYYY-MM, e.g. 2026-11");
         }
         try {
             return new Period(YearMonth.parse(text));
         } catch (DateTimeParseException e) {
-            throw CreditsException.badRequest("invalid_period", "period must be YYYY-MM, e.g. 2026-11");
+            throw CreditsException.invalid("period", "period must be YYYY-MM, e.g. 2026-11");
         }
     }
 

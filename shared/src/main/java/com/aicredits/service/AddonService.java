@@ -3,6 +3,7 @@ package com.aicredits.service;
 import com.aicredits.domain.AddonPackage;
 import com.aicredits.domain.Allocation;
 import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Workspace;
@@ -45,13 +46,13 @@ public final class AddonService {
         Ids.workspaceId(workspaceId);
         String purchaseId = Ids.purchaseId(request.purchaseId());
         if (request.monthlyCredits() == null || !AddonPackage.SIZES.contains(request.monthlyCredits())) {
-            throw CreditsException.badRequest("invalid_monthlyCredits", "monthlyCredits must be one of 10000, 25000, 50000, 100000");
+            throw CreditsException.invalid("monthlyCredits", "monthlyCredits must be one of 10000, 25000, 50000, 100000");
         }
         AddonPackage.Term term;
         try {
             term = AddonPackage.Term.valueOf(String.valueOf(request.term()));
         } catch (IllegalArgumentException e) {
-            throw CreditsException.badRequest("invalid_term", "term must be MONTHLY or ANNUAL; got " + CreditsException.quote(request.term()));
+            throw CreditsException.invalid("term", "term must be MONTHLY or ANNUAL; got " + CreditsException.quote(request.term()));
         }
         Retries.Deadline deadline = retries.start();
         for (boolean again = true; again; ) {
@@ -60,7 +61,7 @@ public final class AddonService {
             WorkspaceBalances view = store.readBalances(workspaceId, periods);
             Workspace workspace = view.workspace();
             if (workspace == null) {
-                throw CreditsException.notFound("workspace " + workspaceId + " does not exist");
+                throw new CreditsException(Refusal.UNKNOWN_WORKSPACE, "workspace " + workspaceId + " does not exist");
             }
             Optional<AddonPackage> known = workspace.addons().stream().filter(a -> a.purchaseId().equals(purchaseId)).findFirst();
             if (known.isPresent()) {
@@ -78,14 +79,14 @@ public final class AddonService {
             }
             again = WorkspaceService.retryAfter(result, deadline);
         }
-        throw new CreditsException(503, "contention", "workspace " + workspaceId + " is changing concurrently; retry");
+        throw new CreditsException(Refusal.CONTENTION, "workspace " + workspaceId + " is changing concurrently; retry");
     }
 
     /** Read consistently, like the workspace itself: the list right after a purchase shows it. */
     public List<AddonPackage> list(String workspaceId) {
         Ids.workspaceId(workspaceId);
         return store.findWorkspace(workspaceId, true)
-                .orElseThrow(() -> CreditsException.notFound("workspace " + workspaceId + " does not exist"))
+                .orElseThrow(() -> new CreditsException(Refusal.UNKNOWN_WORKSPACE, "workspace " + workspaceId + " does not exist"))
                 .addons();
     }
 }

@@ -4,6 +4,7 @@ import com.aicredits.domain.Allocation;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Charge;
 import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Refusal;
 import com.aicredits.domain.ExecutionModel;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
@@ -156,7 +157,7 @@ public final class DebitService {
             }
         }
         // Nothing got through for the whole budget: DynamoDB let no transaction of this balance commit, an outage.
-        throw new CreditsException(503, "contention", "the workspace's balance is too busy right now; retry with the same executionId");
+        throw new CreditsException(Refusal.CONTENTION, "the workspace's balance is too busy right now; retry with the same executionId");
     }
 
     /**
@@ -165,7 +166,7 @@ public final class DebitService {
      * answered whatever this write does: a failed mark is tried again by the next refusal, which still sees none.
      */
     private void markBlocked(Balance balance, CreditsException refusal) {
-        if (balance == null || balance.blockedAt() != null || refusal.status() != 402) {
+        if (balance == null || balance.blockedAt() != null || refusal.refusal() != Refusal.HARD_LIMIT) {
             return;
         }
         try {
@@ -253,7 +254,7 @@ public final class DebitService {
         Ids.workspaceId(workspaceId);
         String executionId = Ids.executionId(request.executionId());
         if (request.activity() == null) {
-            throw CreditsException.badRequest("invalid_activity", "activity is required");
+            throw CreditsException.invalid("activity", "activity is required");
         }
         return executionId;
     }
@@ -267,30 +268,30 @@ public final class DebitService {
 
     private static void checkWindow(Instant occurredAt, Instant now) {
         if (occurredAt.isAfter(now.plus(MAX_FUTURE_SKEW))) {
-            throw CreditsException.badRequest("invalid_occurredAt",
+            throw CreditsException.invalid("occurredAt",
                     "occurredAt may be at most 5 minutes in the future; got " + Timestamps.format(occurredAt));
         }
         Period earliest = Period.of(now).previous();
         if (occurredAt.isBefore(earliest.start())) {
-            throw CreditsException.badRequest("invalid_occurredAt", "occurredAt must be no earlier than "
+            throw CreditsException.invalid("occurredAt", "occurredAt must be no earlier than "
                     + Timestamps.format(earliest.start()) + " (the start of the previous period); got " + Timestamps.format(occurredAt));
         }
     }
 
     private static Workspace requireWorkspace(LedgerView view, String workspaceId) {
         if (view.workspace() == null) {
-            throw CreditsException.notFound("workspace " + workspaceId + " does not exist");
+            throw new CreditsException(Refusal.UNKNOWN_WORKSPACE, "workspace " + workspaceId + " does not exist");
         }
         return view.workspace();
     }
 
     private static DebitOutcome replay(StoredRecord existing, String activity, ExecutionModel model, String executionId) {
         if (!existing.activity().equals(activity)) {
-            throw CreditsException.conflict("execution_id_reused", "executionId " + executionId
+            throw new CreditsException(Refusal.EXECUTION_ID_REUSED, "executionId " + executionId
                     + " was already recorded for activity '" + existing.activity() + "', not " + CreditsException.quote(activity));
         }
         if (existing.model() != model) {
-            throw CreditsException.conflict("execution_id_reused", "executionId " + executionId
+            throw new CreditsException(Refusal.EXECUTION_ID_REUSED, "executionId " + executionId
                     + " was already recorded with model " + existing.model() + ", not " + model);
         }
         return DebitOutcome.replayed(existing.body());

@@ -107,12 +107,12 @@ public final class MonthlyReset {
      */
     public static Period periodToOpen(Instant eventTime, Instant now) {
         if (eventTime.isAfter(now.plus(MAX_FUTURE_SKEW))) {
-            throw CreditsException.badRequest("invalid_time", "the event's time may be at most 5 minutes in the future; got "
+            throw CreditsException.invalid("time", "the event's time may be at most 5 minutes in the future; got "
                     + Timestamps.format(eventTime) + " at " + Timestamps.format(now));
         }
         Instant earliest = Period.of(now).previous().start();
         if (eventTime.isBefore(earliest)) {
-            throw CreditsException.badRequest("invalid_time", "the event's time must be no earlier than "
+            throw CreditsException.invalid("time", "the event's time must be no earlier than "
                     + Timestamps.format(earliest) + " (the start of the previous period); got " + Timestamps.format(eventTime));
         }
         return Period.of(eventTime);
@@ -121,11 +121,11 @@ public final class MonthlyReset {
     /** Refuses (400) a cursor this reset cannot have handed on: one past the last index shard or the last round. */
     public void check(ResetCursor cursor) {
         if (cursor.shard() > resets.workspaceShards()) {
-            throw CreditsException.badRequest("invalid_cursor", "cursor.shard must be at most " + resets.workspaceShards()
+            throw CreditsException.invalid("cursor", "cursor.shard must be at most " + resets.workspaceShards()
                     + "; got " + cursor.shard());
         }
         if (cursor.round() > settings.maxRounds()) {
-            throw CreditsException.badRequest("invalid_cursor", "cursor.round must be at most " + settings.maxRounds()
+            throw CreditsException.invalid("cursor", "cursor.round must be at most " + settings.maxRounds()
                     + "; got " + cursor.round());
         }
     }

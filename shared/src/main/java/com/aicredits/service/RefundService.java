@@ -2,6 +2,7 @@ package com.aicredits.service;
 
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.RefundLine;
@@ -45,8 +46,7 @@ public final class RefundService {
         Ids.workspaceId(workspaceId);
         Ids.executionId(executionId);
         String reason = checkedReason(request);
-        StoredRecord stored = store.findRecord(workspaceId, executionId).orElseThrow(() -> CreditsException.notFound(
-                "workspace " + workspaceId + " has no recorded execution " + executionId));
+        StoredRecord stored = store.findRecord(workspaceId, executionId).orElseThrow(() -> new CreditsException(Refusal.UNKNOWN_EXECUTION, "workspace " + workspaceId + " has no recorded execution " + executionId));
         UsageRecord record = Json.readObject(stored.body(), UsageRecord.class);
         Period period = Period.parse(record.period());
         Balance balance = null;
@@ -68,7 +68,7 @@ public final class RefundService {
                 }
                 case RefundResult.AlreadyRefunded already -> {
                     if (already.existing() == null) {
-                        throw CreditsException.notFound("workspace " + workspaceId + " has no recorded execution " + executionId);
+                        throw new CreditsException(Refusal.UNKNOWN_EXECUTION, "workspace " + workspaceId + " has no recorded execution " + executionId);
                     }
                     stored = already.existing();
                 }
@@ -80,16 +80,16 @@ public final class RefundService {
                 case RefundResult.Contention contention -> again = deadline.backOff();
             }
         }
-        throw new CreditsException(503, "contention", "the workspace's balance is too busy right now; retry the refund");
+        throw new CreditsException(Refusal.CONTENTION, "the workspace's balance is too busy right now; retry the refund");
     }
 
     private static String checkedReason(RefundRequest request) {
         String reason = request == null ? null : request.reason();
         if (reason == null || reason.isBlank()) {
-            throw CreditsException.badRequest("invalid_reason", "reason is required: say why the credits are returned");
+            throw CreditsException.invalid("reason", "reason is required: say why the credits are returned");
         }
         if (reason.length() > MAX_REASON_LENGTH) {
-            throw CreditsException.badRequest("invalid_reason", "reason must be at most " + MAX_REASON_LENGTH + " characters");
+            throw CreditsException.invalid("reason", "reason must be at most " + MAX_REASON_LENGTH + " characters");
         }
         return reason;
     }

@@ -2,6 +2,7 @@ package com.aicredits.service;
 
 import com.aicredits.domain.Allocation;
 import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Workspace;
@@ -40,7 +41,7 @@ public final class WorkspaceService {
             WorkspaceBalances view = store.readBalances(workspaceId, periods);
             Workspace existing = view.workspace();
             if (existing != null && !existing.organizationId().equals(requested.organizationId())) {
-                throw CreditsException.conflict("organization_immutable", "workspace " + workspaceId
+                throw new CreditsException(Refusal.ORGANIZATION_IMMUTABLE, "workspace " + workspaceId
                         + " belongs to organization " + existing.organizationId() + "; it cannot move to " + requested.organizationId());
             }
             // The add-on packages bought so far are not part of the PUT body: they stay.
@@ -57,7 +58,7 @@ public final class WorkspaceService {
             }
             again = retryAfter(result, deadline);
         }
-        throw new CreditsException(503, "contention", "workspace " + workspaceId + " is changing concurrently; retry");
+        throw new CreditsException(Refusal.CONTENTION, "workspace " + workspaceId + " is changing concurrently; retry");
     }
 
     /**
@@ -73,6 +74,6 @@ public final class WorkspaceService {
     public Workspace get(String workspaceId) {
         Ids.workspaceId(workspaceId);
         return store.findWorkspace(workspaceId, true)
-                .orElseThrow(() -> CreditsException.notFound("workspace " + workspaceId + " does not exist"));
+                .orElseThrow(() -> new CreditsException(Refusal.UNKNOWN_WORKSPACE, "workspace " + workspaceId + " does not exist"));
     }
 }

@@ -167,6 +167,6 @@ public final class DynamoDbUsageStore implements UsageStore {
     }
 
     private static CreditsException invalidCursor() {
-        return CreditsException.badRequest("invalid_cursor", "cursor is not one this listing returned; start again without it");
+        return CreditsException.invalid("cursor", "cursor is not one this listing returned; start again without it");
     }
 }
