@@ -6,7 +6,6 @@ import com.aicredits.domain.Period;
 import com.aicredits.domain.RefundLine;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
-import com.aicredits.json.Json;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -103,15 +102,13 @@ public interface CreditStore {
         public StoredRecord(String activity, String body, Refund refund) {
             this(activity, body, refund, ExecutionModel.PLATFORM);
         }
+    }
 
-        /** The record as lists and the refund answer show it: the debit's body, plus the refund once there is one. */
-        public String currentBody() {
-            if (refund == null) {
-                return body;
-            }
-            return body.substring(0, body.lastIndexOf('}')) + ",\"refundedAt\":" + Json.write(refund.refundedAt())
-                    + ",\"refundReason\":" + Json.write(refund.reason()) + "}";
-        }
+    /**
+     * A recorded run as a refund needs it: its figures, its refund (null before) and its body as lists and the refund
+     * answer show it (the debit's body, plus the refund once there is one).
+     */
+    record RecordedRun(UsageRecord record, Refund refund, String currentBody) {
     }
 
     /** When and why a record was refunded. */
@@ -125,18 +122,19 @@ public interface CreditStore {
     RefundResult refund(RefundWrite refund);
 
     /** A record by its executionId (consistent read); empty when the workspace has no such record. */
-    java.util.Optional<StoredRecord> findRecord(String workspaceId, String executionId);
+    java.util.Optional<RecordedRun> findRecord(String workspaceId, String executionId);
 
-    record RefundWrite(String executionId, Refund refund, RefundLine line, String lineBody, Balance before, Balance after) {
+    /** The store writes the line's body ({@code json.LedgerBodies}). */
+    record RefundWrite(String executionId, Refund refund, RefundLine line, Balance before, Balance after) {
     }
 
     sealed interface RefundResult {
-        /** Written. */
-        record Committed() implements RefundResult {
+        /** Written; {@code body} is the record as it now stands, with its refund. */
+        record Committed(String body) implements RefundResult {
         }
 
         /** The record was refunded before (or is gone): nothing written; {@code existing} is null when gone. */
-        record AlreadyRefunded(StoredRecord existing) implements RefundResult {
+        record AlreadyRefunded(RecordedRun existing) implements RefundResult {
         }
 
         /** The balance moved since it was read; here it is as it stands. */
@@ -148,8 +146,11 @@ public interface CreditStore {
         }
     }
 
-    /** One new ledger line; {@code before} is null when this line opens the period. */
-    record LedgerAppend(UsageRecord record, String body, Balance before, Balance after, long workspaceVersion) {
+    /**
+     * One new ledger line; {@code before} is null when this line opens the period. The store writes the record's body
+     * ({@code json.LedgerBodies}), which replays answer byte for byte.
+     */
+    record LedgerAppend(UsageRecord record, Balance before, Balance after, long workspaceVersion) {
     }
 
     enum OpenResult {
@@ -164,8 +165,8 @@ public interface CreditStore {
     }
 
     sealed interface AppendResult {
-        /** Written. */
-        record Committed() implements AppendResult {
+        /** Written; {@code body} is the record's body as stored, the debit's answer. */
+        record Committed(String body) implements AppendResult {
         }
 
         /** The executionId was recorded before: nothing written. */

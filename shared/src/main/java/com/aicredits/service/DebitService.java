@@ -13,7 +13,6 @@ import com.aicredits.domain.PriceCatalog;
 import com.aicredits.domain.Timestamps;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
-import com.aicredits.json.Json;
 import com.aicredits.observability.Log;
 import com.aicredits.port.CreditStore.AppendResult;
 import com.aicredits.port.CreditStore.LedgerView;
@@ -125,13 +124,12 @@ public final class DebitService {
             }
             Balance after = before.debit(charge, occurredAt);
             UsageRecord record = UsageRecord.between(executionId, charge, before, after, occurredAt, clock.instant());
-            String body = Json.write(record);
-            AppendResult result = store.append(new CreditStore.LedgerAppend(record, body, balance, after,
+            AppendResult result = store.append(new CreditStore.LedgerAppend(record, balance, after,
                     balance == null ? workspace.version() : 0));
             switch (result) {
                 case AppendResult.Committed committed -> {
                     cache.offer(after);
-                    return DebitOutcome.created(body, record);
+                    return DebitOutcome.created(committed.body(), record);
                 }
                 case AppendResult.AlreadyRecorded recorded -> {
                     return replay(recorded.existing(), activity, model, executionId);

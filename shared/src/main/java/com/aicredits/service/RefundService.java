@@ -8,9 +8,8 @@ import com.aicredits.domain.Period;
 import com.aicredits.domain.RefundLine;
 import com.aicredits.domain.Timestamps;
 import com.aicredits.domain.UsageRecord;
-import com.aicredits.json.Json;
 import com.aicredits.port.CreditStore.RefundResult;
-import com.aicredits.port.CreditStore.StoredRecord;
+import com.aicredits.port.CreditStore.RecordedRun;
 import com.aicredits.port.CreditStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -46,8 +45,8 @@ public final class RefundService {
         Ids.workspaceId(workspaceId);
         Ids.executionId(executionId);
         String reason = checkedReason(request);
-        StoredRecord stored = store.findRecord(workspaceId, executionId).orElseThrow(() -> new CreditsException(Refusal.UNKNOWN_EXECUTION, "workspace " + workspaceId + " has no recorded execution " + executionId));
-        UsageRecord record = Json.readObject(stored.body(), UsageRecord.class);
+        RecordedRun stored = store.findRecord(workspaceId, executionId).orElseThrow(() -> new CreditsException(Refusal.UNKNOWN_EXECUTION, "workspace " + workspaceId + " has no recorded execution " + executionId));
+        UsageRecord record = stored.record();
         Period period = Period.parse(record.period());
         Balance balance = null;
         Retries.Deadline deadline = retries.start();
@@ -62,9 +61,9 @@ public final class RefundService {
             Instant now = clock.instant();
             CreditStore.Refund refund = new CreditStore.Refund(Timestamps.format(now), reason);
             RefundLine line = RefundLine.of(record, after, now, reason);
-            switch (store.refund(new CreditStore.RefundWrite(executionId, refund, line, Json.write(line), balance, after))) {
+            switch (store.refund(new CreditStore.RefundWrite(executionId, refund, line, balance, after))) {
                 case RefundResult.Committed committed -> {
-                    return new Refunded(new StoredRecord(stored.activity(), stored.body(), refund, stored.model()).currentBody(), true);
+                    return new Refunded(committed.body(), true);
                 }
                 case RefundResult.AlreadyRefunded already -> {
                     if (already.existing() == null) {

@@ -66,7 +66,7 @@ public final class DynamoDbUsageStore implements UsageStore {
                 && (key.get(Keys.SK).startsWith(Keys.EXECUTION_SK_PREFIX) || key.get(Keys.SK).startsWith(Keys.REFUND_SK_PREFIX))
                 && LEDGER_SORT_KEY.matcher(key.get(Keys.GSI1SK)).matches();
         QueryResponse response = dynamoDb.query(gsi1(partition, null, limit, cursor, recordOfThisLedger).scanIndexForward(false).build());
-        return new Page<>(response.items().stream().map(item -> Items.storedRecord(item).currentBody()).toList(), nextCursor(response));
+        return new Page<>(response.items().stream().map(item -> Items.currentBody(Items.storedRecord(item))).toList(), nextCursor(response));
     }
 
     @Override
