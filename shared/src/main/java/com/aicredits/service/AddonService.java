@@ -7,8 +7,8 @@ import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Workspace;
-import com.aicredits.port.CreditStore.WorkspaceBalances;
-import com.aicredits.port.CreditStore;
+import com.aicredits.port.WorkspaceStore.WorkspaceBalances;
+import com.aicredits.port.WorkspaceStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,11 +24,11 @@ import java.util.Optional;
  * original purchase and adds nothing.
  */
 public final class AddonService {
-    private final CreditStore store;
+    private final WorkspaceStore store;
     private final Clock clock;
     private final Retries retries;
 
-    public AddonService(CreditStore store, Clock clock, Retries retries) {
+    public AddonService(WorkspaceStore store, Clock clock, Retries retries) {
         this.store = store;
         this.clock = clock;
         this.retries = retries;
@@ -72,9 +72,9 @@ public final class AddonService {
             addons.add(addon);
             // A MONTHLY package bought before midnight leaves a next period opened early as it is.
             List<Period> covered = periods.stream().filter(addon::activeIn).toList();
-            CreditStore.SaveResult result = store.saveWorkspace(workspace.withAddons(addons).withVersion(workspace.version() + 1),
+            WorkspaceStore.SaveResult result = store.saveWorkspace(workspace.withAddons(addons).withVersion(workspace.version() + 1),
                     workspace.version(), view.moved(covered, balance -> balance.withMoreAddonCredits(addon.monthlyCredits())));
-            if (result == CreditStore.SaveResult.SAVED) {
+            if (result == WorkspaceStore.SaveResult.SAVED) {
                 return new Purchased(addon, true);
             }
             again = WorkspaceService.retryAfter(result, deadline);

@@ -5,7 +5,7 @@ import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.AgentStore;
-import com.aicredits.port.CreditStore;
+import com.aicredits.port.WorkspaceStore;
 import java.time.Clock;
 import java.util.List;
 
@@ -15,13 +15,13 @@ import java.util.List;
  * until the count is under the new limit.
  */
 public final class AgentService {
-    private final CreditStore workspaces;
+    private final WorkspaceStore workspaces;
     private final AgentStore agents;
     private final Clock clock;
     /** Registrations cancelled by conflicts or throttles (nothing written) back off within it, as a debit's. */
     private final Retries retries;
 
-    public AgentService(CreditStore workspaces, AgentStore agents, Clock clock, Retries retries) {
+    public AgentService(WorkspaceStore workspaces, AgentStore agents, Clock clock, Retries retries) {
         this.workspaces = workspaces;
         this.agents = agents;
         this.clock = clock;

@@ -14,10 +14,10 @@ import com.aicredits.domain.Timestamps;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
 import com.aicredits.observability.Log;
-import com.aicredits.port.CreditStore.AppendResult;
-import com.aicredits.port.CreditStore.LedgerView;
-import com.aicredits.port.CreditStore.StoredRecord;
-import com.aicredits.port.CreditStore;
+import com.aicredits.port.LedgerStore.AppendResult;
+import com.aicredits.port.LedgerStore.LedgerView;
+import com.aicredits.port.LedgerStore.StoredRecord;
+import com.aicredits.port.LedgerStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class DebitService {
     /** How far in the future {@code occurredAt} may be (clock skew between services). */
     static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
-    private final CreditStore store;
+    private final LedgerStore store;
     private final PriceCatalog catalog;
     private final Clock clock;
     /** How long a debit keeps trying against lost races and conflicts before a 503 (see {@link Retries}). */
@@ -44,7 +44,7 @@ public final class DebitService {
      */
     private final ReentrantLock[] balanceLocks = new ReentrantLock[64];
 
-    public DebitService(CreditStore store, PriceCatalog catalog, Clock clock, Retries retries) {
+    public DebitService(LedgerStore store, PriceCatalog catalog, Clock clock, Retries retries) {
         this.store = store;
         this.catalog = catalog;
         this.clock = clock;
@@ -124,7 +124,7 @@ public final class DebitService {
             }
             Balance after = before.debit(charge, occurredAt);
             UsageRecord record = UsageRecord.between(executionId, charge, before, after, occurredAt, clock.instant());
-            AppendResult result = store.append(new CreditStore.LedgerAppend(record, balance, after,
+            AppendResult result = store.append(new LedgerStore.LedgerAppend(record, balance, after,
                     balance == null ? workspace.version() : 0));
             switch (result) {
                 case AppendResult.Committed committed -> {

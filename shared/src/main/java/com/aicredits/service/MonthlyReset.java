@@ -10,8 +10,8 @@ import com.aicredits.mail.Email;
 import com.aicredits.mail.SummaryEmails;
 import com.aicredits.observability.Log;
 import com.aicredits.observability.Metrics;
-import com.aicredits.port.CreditStore.LedgerView;
-import com.aicredits.port.CreditStore;
+import com.aicredits.port.LedgerStore.LedgerView;
+import com.aicredits.port.LedgerStore;
 import com.aicredits.port.MailDeliveryException;
 import com.aicredits.port.Mailer;
 import com.aicredits.port.ResetStore.Claim;
@@ -79,7 +79,7 @@ public final class MonthlyReset {
         void sleep(Duration duration) throws InterruptedException;
     }
 
-    private final CreditStore credits;
+    private final LedgerStore credits;
     private final ResetStore resets;
     private final Mailer mailer;
     private final SummaryEmails emails;
@@ -87,7 +87,7 @@ public final class MonthlyReset {
     private final Sleeper sleeper;
     private final Settings settings;
 
-    public MonthlyReset(CreditStore credits, ResetStore resets, Mailer mailer, SummaryEmails emails, Clock clock,
+    public MonthlyReset(LedgerStore credits, ResetStore resets, Mailer mailer, SummaryEmails emails, Clock clock,
                         Sleeper sleeper, Settings settings) {
         this.credits = credits;
         this.resets = resets;
@@ -381,8 +381,8 @@ public final class MonthlyReset {
         Workspace workspace = listed;
         for (int attempt = 1; attempt <= MAX_OPEN_ATTEMPTS; attempt++) {
             Balance balance = Allocation.opening(workspace, period);
-            CreditStore.OpenResult result = credits.open(balance, workspace.version());
-            if (result == CreditStore.OpenResult.OPENED) {
+            LedgerStore.OpenResult result = credits.open(balance, workspace.version());
+            if (result == LedgerStore.OpenResult.OPENED) {
                 return new Opening(workspace, balance, Outcome.OPENED);
             }
             // Someone opened it first (a debit), or the workspace moved on: read both as they now stand.
@@ -394,7 +394,7 @@ public final class MonthlyReset {
             if (view.balance() != null) {
                 return new Opening(workspace, view.balance(), Outcome.ALREADY_OPEN);
             }
-            if (result == CreditStore.OpenResult.CONTENTION) {
+            if (result == LedgerStore.OpenResult.CONTENTION) {
                 pause(Duration.ofMillis(50L * attempt));
             }
         }

@@ -8,9 +8,10 @@ import com.aicredits.domain.Period;
 import com.aicredits.domain.RefundLine;
 import com.aicredits.domain.Timestamps;
 import com.aicredits.domain.UsageRecord;
-import com.aicredits.port.CreditStore.RefundResult;
-import com.aicredits.port.CreditStore.RecordedRun;
-import com.aicredits.port.CreditStore;
+import com.aicredits.port.RefundStore.RefundResult;
+import com.aicredits.port.RefundStore.RecordedRun;
+import com.aicredits.port.LedgerStore;
+import com.aicredits.port.RefundStore;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -23,11 +24,14 @@ import java.time.Instant;
 public final class RefundService {
     static final int MAX_REASON_LENGTH = 500;
 
-    private final CreditStore store;
+    private final LedgerStore ledger;
+    private final RefundStore store;
     private final Clock clock;
     private final Retries retries;
 
-    public RefundService(CreditStore store, Clock clock, Retries retries) {
+    /** {@code store}: the ledger (a refund reads its period's balance) and its refunds, as the one table is both. */
+    public <S extends LedgerStore & RefundStore> RefundService(S store, Clock clock, Retries retries) {
+        this.ledger = store;
         this.store = store;
         this.clock = clock;
         this.retries = retries;
@@ -55,13 +59,13 @@ public final class RefundService {
                 return new Refunded(stored.currentBody(), false);
             }
             if (balance == null) {
-                balance = store.read(workspaceId, period, null, true).balance();
+                balance = ledger.read(workspaceId, period, null, true).balance();
             }
             Balance after = balance.refund(record);
             Instant now = clock.instant();
-            CreditStore.Refund refund = new CreditStore.Refund(Timestamps.format(now), reason);
+            LedgerStore.Refund refund = new LedgerStore.Refund(Timestamps.format(now), reason);
             RefundLine line = RefundLine.of(record, after, now, reason);
-            switch (store.refund(new CreditStore.RefundWrite(executionId, refund, line, balance, after))) {
+            switch (store.refund(new RefundStore.RefundWrite(executionId, refund, line, balance, after))) {
                 case RefundResult.Committed committed -> {
                     return new Refunded(committed.body(), true);
                 }

@@ -1,6 +1,7 @@
 package com.aicredits.service;
 
 import com.aicredits.domain.Alert;
+import com.aicredits.port.WorkspaceStore;
 import com.aicredits.domain.AlertMarker;
 import com.aicredits.domain.Allocation;
 import com.aicredits.domain.Balance;
@@ -16,7 +17,7 @@ import com.aicredits.domain.Timestamps;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.AlertStore;
 import com.aicredits.port.CreditStore;
-import com.aicredits.port.CreditStore.LedgerView;
+import com.aicredits.port.LedgerStore.LedgerView;
 import com.aicredits.port.UsageStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -130,7 +131,7 @@ public final class UsageService {
             throw CreditsException.invalid("range", "at most " + MAX_HISTORY_MONTHS + " months at a time; "
                     + from + " to " + to + " is more");
         }
-        CreditStore.WorkspaceBalances view = store.balanceHistory(workspaceId, periods);
+        WorkspaceStore.WorkspaceBalances view = store.balanceHistory(workspaceId, periods);
         Workspace workspace = visibleWorkspace(caller, view.workspace(), workspaceId);
         Map<Period, List<Integer>> fired = store.thresholdsFired(workspaceId, from, to);
         List<MonthUsage> months = new ArrayList<>(periods.size());

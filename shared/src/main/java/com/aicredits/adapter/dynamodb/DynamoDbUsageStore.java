@@ -1,6 +1,8 @@
 package com.aicredits.adapter.dynamodb;
 
 import com.aicredits.domain.Alert;
+import com.aicredits.port.LedgerStore;
+import com.aicredits.port.WorkspaceStore;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Period;
@@ -51,10 +53,10 @@ public final class DynamoDbUsageStore implements UsageStore {
     }
 
     @Override
-    public CreditStore.LedgerView workspaceAndBalance(String workspaceId, Period period) {
+    public LedgerStore.LedgerView workspaceAndBalance(String workspaceId, Period period) {
         // Usage may lag the last debit by DynamoDB's eventual consistency (about a second), but a 404 is confirmed on a
         // consistent read: a workspace created a moment ago exists.
-        CreditStore.LedgerView view = credits.read(workspaceId, period, null, false);
+        LedgerStore.LedgerView view = credits.read(workspaceId, period, null, false);
         return view.workspace() != null ? view : credits.read(workspaceId, period, null, true);
     }
 
@@ -91,9 +93,9 @@ public final class DynamoDbUsageStore implements UsageStore {
     }
 
     @Override
-    public CreditStore.WorkspaceBalances balanceHistory(String workspaceId, List<Period> periods) {
+    public WorkspaceStore.WorkspaceBalances balanceHistory(String workspaceId, List<Period> periods) {
         // Eventually consistent, as the other usage reads; a 404 is confirmed on a consistent read.
-        CreditStore.WorkspaceBalances view = credits.readBalances(workspaceId, periods, false);
+        WorkspaceStore.WorkspaceBalances view = credits.readBalances(workspaceId, periods, false);
         return view.workspace() != null ? view : credits.readBalances(workspaceId, periods, true);
     }
 

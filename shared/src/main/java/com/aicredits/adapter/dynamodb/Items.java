@@ -1,6 +1,8 @@
 package com.aicredits.adapter.dynamodb;
 
 import com.aicredits.domain.AddonPackage;
+import com.aicredits.port.LedgerStore;
+import com.aicredits.port.RefundStore;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Byos;
 import com.aicredits.domain.ExecutionModel;
@@ -13,7 +15,7 @@ import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
 import com.aicredits.json.LedgerBodies;
 import com.aicredits.port.CreditStore;
-import com.aicredits.port.CreditStore.StoredRecord;
+import com.aicredits.port.LedgerStore.StoredRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -245,16 +247,16 @@ final class Items {
     }
 
     static StoredRecord storedRecord(Map<String, AttributeValue> item) {
-        CreditStore.Refund refund = item.containsKey(REFUNDED_AT)
-                ? new CreditStore.Refund(str(item, REFUNDED_AT), str(item, REFUND_REASON)) : null;
+        LedgerStore.Refund refund = item.containsKey(REFUNDED_AT)
+                ? new LedgerStore.Refund(str(item, REFUNDED_AT), str(item, REFUND_REASON)) : null;
         return new StoredRecord(str(item, ACTIVITY), str(item, BODY), refund,
                 item.containsKey(MODEL) ? ExecutionModel.valueOf(str(item, MODEL)) : ExecutionModel.PLATFORM);
     }
 
     /** A stored record as a refund needs it: its body read back, its refund, its body as it now stands. */
-    static CreditStore.RecordedRun recordedRun(Map<String, AttributeValue> item) {
+    static RefundStore.RecordedRun recordedRun(Map<String, AttributeValue> item) {
         StoredRecord stored = storedRecord(item);
-        return new CreditStore.RecordedRun(LedgerBodies.read(stored.body()), stored.refund(), currentBody(stored));
+        return new RefundStore.RecordedRun(LedgerBodies.read(stored.body()), stored.refund(), currentBody(stored));
     }
 
     /** The record as lists and the refund answer show it: the debit's body, plus the refund once there is one. */
