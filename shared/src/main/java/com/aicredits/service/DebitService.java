@@ -30,8 +30,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * returns the fresh balance and the debit is recomputed at once; a replay returns the stored record.
  */
 public final class DebitService {
-    /** How far in the future {@code occurredAt} may be (clock skew between services). */
-    static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
     private final LedgerStore store;
     private final PriceCatalog catalog;
     private final Clock clock;
@@ -265,14 +263,14 @@ public final class DebitService {
     }
 
     private static void checkWindow(Instant occurredAt, Instant now) {
-        if (occurredAt.isAfter(now.plus(MAX_FUTURE_SKEW))) {
-            throw CreditsException.invalid("occurredAt",
+        switch (Period.accepted(occurredAt, now)) {
+            case AHEAD -> throw CreditsException.invalid("occurredAt",
                     "occurredAt may be at most 5 minutes in the future; got " + Timestamps.format(occurredAt));
-        }
-        Period earliest = Period.of(now).previous();
-        if (occurredAt.isBefore(earliest.start())) {
-            throw CreditsException.invalid("occurredAt", "occurredAt must be no earlier than "
-                    + Timestamps.format(earliest.start()) + " (the start of the previous period); got " + Timestamps.format(occurredAt));
+            case TOO_OLD -> throw CreditsException.invalid("occurredAt", "occurredAt must be no earlier than "
+                    + Timestamps.format(Period.earliestAccepted(now)) + " (the start of the previous period); got "
+                    + Timestamps.format(occurredAt));
+            case ACCEPTED -> {
+            }
         }
     }
 
