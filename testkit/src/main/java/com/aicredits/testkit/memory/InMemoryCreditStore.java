@@ -52,6 +52,11 @@ public final class InMemoryCreditStore implements CreditStore {
         return List.copyOf(ledgerBodies);
     }
 
+    /** Every workspace, by id (a copy). */
+    synchronized Map<String, Workspace> workspaces() {
+        return Map.copyOf(workspaces);
+    }
+
     /** The balance as stored, or null. */
     public synchronized Balance balance(String workspaceId, Period period) {
         return balances.get(key(workspaceId, period));
