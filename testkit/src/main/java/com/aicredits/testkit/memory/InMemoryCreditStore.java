@@ -24,11 +24,14 @@ import java.util.function.Consumer;
  * transaction conflict does, for the callers' retry paths.
  */
 public final class InMemoryCreditStore implements CreditStore {
+    private static final String REFUND = "refund#";
     private final Map<String, Workspace> workspaces = new HashMap<>();
     private final Map<String, Balance> balances = new HashMap<>();
     private final Map<String, StoredRecord> records = new HashMap<>();
     private final Map<String, RefundLine> refundLines = new HashMap<>();
     private final List<String> ledgerBodies = new ArrayList<>();
+    /** Each period's ledger lines in order (the sequence's): a record's key, or a refund line's ("refund#" + its key). */
+    private final Map<String, List<String>> ledgerLines = new HashMap<>();
     private int contentionsToAnswer;
     private Consumer<String> beforeEachWrite;
 
@@ -50,6 +53,17 @@ public final class InMemoryCreditStore implements CreditStore {
     /** Every ledger line's body in the order written (records and refund lines). */
     public synchronized List<String> ledgerBodies() {
         return List.copyOf(ledgerBodies);
+    }
+
+    /**
+     * A period's ledger lines, oldest first, as the lists show them: a record's body (with its refund once refunded),
+     * a refund line's body.
+     */
+    synchronized List<String> ledger(String workspaceId, Period period) {
+        return ledgerLines.getOrDefault(key(workspaceId, period), List.of()).stream()
+                .map(line -> line.startsWith(REFUND) ? LedgerBodies.of(refundLines.get(line.substring(REFUND.length())))
+                        : recordedRun(records.get(line)).currentBody())
+                .toList();
     }
 
     /** Every workspace, by id (a copy). */
@@ -106,6 +120,7 @@ public final class InMemoryCreditStore implements CreditStore {
             }
             String body = LedgerBodies.of(record);
             records.put(recordKey, new StoredRecord(record.activity(), body, null, record.model()));
+            ledgerLines.computeIfAbsent(balanceKey, k -> new ArrayList<>()).add(recordKey);
             balances.put(balanceKey, after);
             ledgerBodies.add(body);
             return new AppendResult.Committed(body);
@@ -215,6 +230,7 @@ public final class InMemoryCreditStore implements CreditStore {
             records.put(recordKey, refunded);
             balances.put(balanceKey, refund.after());
             refundLines.put(recordKey, refund.line());
+            ledgerLines.computeIfAbsent(balanceKey, k -> new ArrayList<>()).add(REFUND + recordKey);
             ledgerBodies.add(LedgerBodies.of(refund.line()));
             return new RefundResult.Committed(recordedRun(refunded).currentBody());
         }
