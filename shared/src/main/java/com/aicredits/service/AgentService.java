@@ -1,8 +1,8 @@
 package com.aicredits.service;
 
 import com.aicredits.domain.CreditsException;
-import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Ids;
+import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.AgentStore;
 import com.aicredits.port.WorkspaceStore;

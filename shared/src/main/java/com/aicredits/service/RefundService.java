@@ -2,15 +2,15 @@ package com.aicredits.service;
 
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.CreditsException;
-import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.RefundLine;
+import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Timestamps;
 import com.aicredits.domain.UsageRecord;
-import com.aicredits.port.RefundStore.RefundResult;
-import com.aicredits.port.RefundStore.RecordedRun;
 import com.aicredits.port.LedgerStore;
+import com.aicredits.port.RefundStore.RecordedRun;
+import com.aicredits.port.RefundStore.RefundResult;
 import com.aicredits.port.RefundStore;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,24 +1,23 @@
 package com.aicredits.service;
 
 import com.aicredits.domain.Alert;
-import com.aicredits.port.WorkspaceStore;
 import com.aicredits.domain.AlertMarker;
 import com.aicredits.domain.Allocation;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Caller;
 import com.aicredits.domain.CreditsException;
-import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.Forecast;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Thresholds;
 import com.aicredits.domain.Timestamps;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.AlertStore;
-import com.aicredits.port.CreditStore;
 import com.aicredits.port.LedgerStore.LedgerView;
 import com.aicredits.port.UsageStore;
+import com.aicredits.port.WorkspaceStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -2,9 +2,9 @@ package com.aicredits.service;
 
 import com.aicredits.domain.Allocation;
 import com.aicredits.domain.CreditsException;
-import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Workspace;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.port.WorkspaceStore.WorkspaceBalances;

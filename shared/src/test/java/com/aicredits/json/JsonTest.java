@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.aicredits.domain.CreditsException;
-import com.aicredits.service.RecordExecution;
 import com.aicredits.domain.WorkspaceSpec;
+import com.aicredits.service.RecordExecution;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -1,15 +1,14 @@
 package com.aicredits.adapter.dynamodb;
 
 import com.aicredits.domain.Alert;
-import com.aicredits.port.LedgerStore;
-import com.aicredits.port.WorkspaceStore;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Workspace;
 import com.aicredits.json.Json;
-import com.aicredits.port.CreditStore;
+import com.aicredits.port.LedgerStore;
 import com.aicredits.port.UsageStore;
+import com.aicredits.port.WorkspaceStore;
 import com.aicredits.service.Retries;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,6 @@
 package com.aicredits.adapter.dynamodb;
 
 import com.aicredits.domain.AddonPackage;
-import com.aicredits.port.LedgerStore;
-import com.aicredits.port.RefundStore;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Byos;
 import com.aicredits.domain.ExecutionModel;
@@ -14,8 +12,9 @@ import com.aicredits.domain.Tier;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
 import com.aicredits.json.LedgerBodies;
-import com.aicredits.port.CreditStore;
 import com.aicredits.port.LedgerStore.StoredRecord;
+import com.aicredits.port.LedgerStore;
+import com.aicredits.port.RefundStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
