@@ -109,11 +109,11 @@ public record Balance(
      */
     public Optional<CreditsException> refusal(Charge charge) {
         if (charge.feature().isCaseFeature() && !casesEnabled) {
-            return Optional.of(CreditsException.forbidden("cases_disabled", "workspace " + workspaceId
+            return Optional.of(new CreditsException(Refusal.CASES_DISABLED, "workspace " + workspaceId
                     + " does not have Cases enabled; activity '" + charge.price().activity().key() + "' is not available"));
         }
         if (charge.byos() && !byosFeatures.contains(charge.feature())) {
-            return Optional.of(CreditsException.forbidden("byos_not_enabled", "workspace " + workspaceId
+            return Optional.of(new CreditsException(Refusal.BYOS_NOT_ENABLED, "workspace " + workspaceId
                     + " has not enabled BYOS (its own model subscription) for " + charge.feature() + "; activity '"
                     + charge.price().activity().key() + "' cannot run with model BYOS"));
         }
@@ -126,7 +126,7 @@ public record Balance(
             detail.put("hardLimitPercent", hardLimitPercent);
             detail.put("creditsAllocated", allocated());
             detail.put("hardLimitCredits", hardLimitCredits());
-            return Optional.of(new CreditsException(402, "hard_limit_exceeded", String.format(
+            return Optional.of(new CreditsException(Refusal.HARD_LIMIT, String.format(
                     "recording %d credits would bring %s usage to %d credits, above the hard limit of %d%% of %d"
                             + " allocated (%d credits); buy an add-on package or raise the limit",
                     charge.credits(), period, used + charge.credits(), hardLimitPercent, allocated(), hardLimitCredits()), detail));

@@ -71,6 +71,6 @@ public record Byos(boolean enabled, String provider, List<Feature> features) {
     }
 
     private static CreditsException invalid(String message) {
-        return CreditsException.badRequest("invalid_byos", message);
+        return CreditsException.invalid("byos", message);
     }
 }

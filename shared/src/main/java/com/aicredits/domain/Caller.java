@@ -8,7 +8,7 @@ public record Caller(String subject, Set<String> scopes, Set<String> roles, Stri
     /** Fails with 403 unless the token carries {@code scope}. */
     public Caller requireScope(String scope) {
         if (!scopes.contains(scope)) {
-            throw CreditsException.forbidden("insufficient_scope", "this route needs the scope " + scope);
+            throw new CreditsException(Refusal.INSUFFICIENT_SCOPE, "this route needs the scope " + scope);
         }
         return this;
     }

@@ -5,43 +5,37 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A refusal the caller can act on: carries the HTTP status it maps to and a stable machine-readable code.
- * Thrown before anything is written, so a refused request leaves no trace.
+ * A refusal the caller can act on: its {@link Refusal} (the domain's reason; {@code app.http.Refusals} maps it to a
+ * status and error code), a message for people and, for some, the facts as values. Thrown before anything is
+ * written, so a refused request leaves no trace.
  */
 public final class CreditsException extends RuntimeException {
-    private final int status;
-    private final String code;
+    private final Refusal refusal;
+    private final String subject;
     private final Map<String, Object> detail;
 
-    public CreditsException(int status, String code, String message) {
-        this(status, code, message, Map.of());
+    public CreditsException(Refusal refusal, String message) {
+        this(refusal, null, message, Map.of());
     }
 
     /**
      * With {@code detail}: the refusal's facts as values a client reads without parsing the message (the error's
      * {@code detail} object), in the given order.
      */
-    public CreditsException(int status, String code, String message, Map<String, Object> detail) {
+    public CreditsException(Refusal refusal, String message, Map<String, Object> detail) {
+        this(refusal, null, message, detail);
+    }
+
+    private CreditsException(Refusal refusal, String subject, String message, Map<String, Object> detail) {
         super(message, null, false, false);
-        this.status = status;
-        this.code = code;
+        this.refusal = refusal;
+        this.subject = subject;
         this.detail = Collections.unmodifiableMap(new LinkedHashMap<>(detail));
     }
 
-    public static CreditsException badRequest(String code, String message) {
-        return new CreditsException(400, code, message);
-    }
-
-    public static CreditsException notFound(String message) {
-        return new CreditsException(404, "not_found", message);
-    }
-
-    public static CreditsException conflict(String code, String message) {
-        return new CreditsException(409, code, message);
-    }
-
-    public static CreditsException forbidden(String code, String message) {
-        return new CreditsException(403, code, message);
+    /** {@link Refusal#INVALID_INPUT} of {@code subject}: the field, parameter or part of the request that is wrong. */
+    public static CreditsException invalid(String subject, String message) {
+        return new CreditsException(Refusal.INVALID_INPUT, subject, message, Map.of());
     }
 
     /**
@@ -55,12 +49,13 @@ public final class CreditsException extends RuntimeException {
         return value.length() <= 100 ? "'" + value + "'" : "'" + value.substring(0, 100) + "…' (" + value.length() + " characters)";
     }
 
-    public int status() {
-        return status;
+    public Refusal refusal() {
+        return refusal;
     }
 
-    public String code() {
-        return code;
+    /** What is invalid, for {@link Refusal#INVALID_INPUT} (a field such as {@code occurredAt}, or {@code body}); else null. */
+    public String subject() {
+        return subject;
     }
 
     /** The refusal's facts (empty for most refusals). */

@@ -15,6 +15,6 @@ public enum ExecutionModel {
                 return value;
             }
         }
-        throw CreditsException.badRequest("invalid_model", "model must be PLATFORM or BYOS; got " + CreditsException.quote(model));
+        throw CreditsException.invalid("model", "model must be PLATFORM or BYOS; got " + CreditsException.quote(model));
     }
 }

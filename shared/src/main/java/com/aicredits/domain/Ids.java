@@ -36,13 +36,13 @@ public final class Ids {
 
     private static String require(String value, Pattern pattern, String field, String rule) {
         if (value == null) {
-            throw CreditsException.badRequest("invalid_" + field, field + " is required");
+            throw CreditsException.invalid(field, field + " is required");
         }
         if (!pattern.matcher(value).matches()) {
-            throw CreditsException.badRequest("invalid_" + field, field + " must be " + rule);
+            throw CreditsException.invalid(field, field + " must be " + rule);
         }
         if (DOTS_ONLY.matcher(value).matches()) {
-            throw CreditsException.badRequest("invalid_" + field, field + " must not be only dots ('.' and '..' are path segments)");
+            throw CreditsException.invalid(field, field + " must not be only dots ('.' and '..' are path segments)");
         }
         return value;
     }

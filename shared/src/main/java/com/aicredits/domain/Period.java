@@ -1,5 +1,6 @@
 package com.aicredits.domain;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -10,6 +11,33 @@ import java.util.regex.Pattern;
 /** A billing period: one calendar month in UTC, written {@code 2026-11}. */
 public record Period(YearMonth month) implements Comparable<Period> {
     private static final Pattern FORMAT = Pattern.compile("\\d{4}-\\d{2}");
+    /** How far ahead of now a time the ledger accepts may be: clock skew between services. */
+    public static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
+
+    /** Where a time stands against the window the ledger accepts at a moment (see {@link #accepted}). */
+    public enum Window {
+        ACCEPTED,
+        /** More than {@link #MAX_FUTURE_SKEW} ahead of now: nobody books into, or opens, a month early. */
+        AHEAD,
+        /** Before the start of the previous period, the earliest a run may be booked into: that period is closed. */
+        TOO_OLD
+    }
+
+    /**
+     * The one accepted-window rule of the ledger, shared by a debit's {@code occurredAt} and the monthly reset's event
+     * time: from the start of the previous period to {@link #MAX_FUTURE_SKEW} after {@code now}.
+     */
+    public static Window accepted(Instant time, Instant now) {
+        if (time.isAfter(now.plus(MAX_FUTURE_SKEW))) {
+            return Window.AHEAD;
+        }
+        return time.isBefore(earliestAccepted(now)) ? Window.TOO_OLD : Window.ACCEPTED;
+    }
+
+    /** The earliest time the ledger accepts at {@code now}: the start of the previous period. */
+    public static Instant earliestAccepted(Instant now) {
+        return of(now).previous().start();
+    }
 
     public static Period of(Instant instant) {
         return new Period(YearMonth.from(instant.atOffset(ZoneOffset.UTC)));
@@ -18,12 +46,12 @@ public record Period(YearMonth month) implements Comparable<Period> {
     /** Parses {@code YYYY-MM}; throws a 400 for anything else. */
     public static Period parse(String text) {
         if (text == null || !FORMAT.matcher(text).matches()) {
-            throw CreditsException.badRequest("invalid_period", "period must be YYYY-MM, e.g. 2026-11");
+            throw CreditsException.invalid("period", "period must be YYYY-MM, e.g. 2026-11");
         }
         try {
             return new Period(YearMonth.parse(text));
         } catch (DateTimeParseException e) {
-            throw CreditsException.badRequest("invalid_period", "period must be YYYY-MM, e.g. 2026-11");
+            throw CreditsException.invalid("period", "period must be YYYY-MM, e.g. 2026-11");
         }
     }
 

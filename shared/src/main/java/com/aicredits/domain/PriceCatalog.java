@@ -61,7 +61,7 @@ public final class PriceCatalog {
         Version version = versionAt(at);
         Activity activity = version.activities().get(activityKey);
         if (activity == null) {
-            throw CreditsException.badRequest("unknown_activity", "unknown activity " + CreditsException.quote(activityKey)
+            throw new CreditsException(Refusal.UNKNOWN_ACTIVITY, "unknown activity " + CreditsException.quote(activityKey)
                     + "; known activities: " + String.join(", ", version.activities().keySet()));
         }
         return new Price(activity, version.version());

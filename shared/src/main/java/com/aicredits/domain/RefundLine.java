@@ -4,34 +4,63 @@ import java.time.Instant;
 
 /**
  * The ledger line of a refund: it takes the refunded record's credits back out of the running total, with the next
- * sequence number of that record's period, so the ledger still adds up line by line. Field order is the response's;
- * {@code entry} tells it from a debit's line, and {@code occurredAt} is the refunded run's (the day it is netted from).
+ * sequence number of that record's period, so the ledger still adds up line by line. The run's facts are the refunded
+ * record's; the line adds the balance after it, when and why. {@code occurredAt} is the refunded run's (the day it is
+ * netted from).
  */
 public record RefundLine(
-        String executionId,
-        String workspaceId,
-        String activity,
-        Feature feature,
-        long creditsConsumed,
+        UsageRecord refunded,
         long creditsUsed,
         long creditsRemaining,
         long creditsAllocated,
         long sequence,
-        String period,
-        String occurredAt,
         String recordedAt,
-        String priceVersion,
-        String entry,
-        String refundReason,
-        ExecutionModel model) {
+        String refundReason) {
 
+    /** What tells a refund's line from a debit's in the ledger (the body's {@code entry}). */
     public static final String ENTRY = "REFUND";
 
     /** The line that takes {@code after}'s balance back by {@code refunded}'s credits. */
     public static RefundLine of(UsageRecord refunded, Balance after, Instant refundedAt, String reason) {
-        return new RefundLine(refunded.executionId(), refunded.workspaceId(), refunded.activity(), refunded.feature(),
-                -refunded.creditsConsumed(), after.used(), after.remaining(), after.allocated(), after.sequence(),
-                refunded.period(), refunded.occurredAt(), Timestamps.format(refundedAt), refunded.priceVersion(), ENTRY, reason,
-                refunded.model() == null ? ExecutionModel.PLATFORM : refunded.model());
+        return new RefundLine(refunded, after.used(), after.remaining(), after.allocated(), after.sequence(),
+                Timestamps.format(refundedAt), reason);
+    }
+
+    public String executionId() {
+        return refunded.executionId();
+    }
+
+    public String workspaceId() {
+        return refunded.workspaceId();
+    }
+
+    public String activity() {
+        return refunded.activity();
+    }
+
+    public Feature feature() {
+        return refunded.feature();
+    }
+
+    /** The refunded credits, negative: the line takes them back. */
+    public long creditsConsumed() {
+        return -refunded.creditsConsumed();
+    }
+
+    public String period() {
+        return refunded.period();
+    }
+
+    public String occurredAt() {
+        return refunded.occurredAt();
+    }
+
+    public String priceVersion() {
+        return refunded.priceVersion();
+    }
+
+    /** The refunded run's model; a record stored before BYOS existed ran on the platform's. */
+    public ExecutionModel model() {
+        return refunded.model() == null ? ExecutionModel.PLATFORM : refunded.model();
     }
 }

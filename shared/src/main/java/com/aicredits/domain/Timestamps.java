@@ -23,7 +23,7 @@ public final class Timestamps {
         try {
             return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().truncatedTo(ChronoUnit.MILLIS);
         } catch (DateTimeParseException e) {
-            throw CreditsException.badRequest("invalid_" + field,
+            throw CreditsException.invalid(field,
                     field + " must be an ISO-8601 date-time with an offset, e.g. 2026-11-25T10:15:30Z; got " + CreditsException.quote(text));
         }
     }

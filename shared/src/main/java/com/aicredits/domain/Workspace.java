@@ -67,39 +67,39 @@ public record Workspace(
     public static Workspace fromSpec(String workspaceId, WorkspaceSpec spec) {
         Ids.workspaceId(workspaceId);
         if (spec.workspaceId() != null && !spec.workspaceId().equals(workspaceId)) {
-            throw CreditsException.badRequest("invalid_workspaceId",
+            throw CreditsException.invalid("workspaceId",
                     "workspaceId in the body (" + CreditsException.quote(spec.workspaceId()) + ") differs from the path ('" + workspaceId + "')");
         }
         String organizationId = Ids.organizationId(spec.organizationId());
         String name = spec.name();
         if (name == null || name.isBlank()) {
-            throw CreditsException.badRequest("invalid_name", "name is required");
+            throw CreditsException.invalid("name", "name is required");
         }
         if (name.length() > MAX_NAME_LENGTH) {
-            throw CreditsException.badRequest("invalid_name", "name must be at most " + MAX_NAME_LENGTH + " characters");
+            throw CreditsException.invalid("name", "name must be at most " + MAX_NAME_LENGTH + " characters");
         }
         Tier tier = parseEnum(Tier.class, "tier", spec.tier(), null);
         PricingModel pricingModel = parseEnum(PricingModel.class, "pricingModel", spec.pricingModel(), PricingModel.EXTEND);
         Long monthlyCredits = spec.monthlyCredits();
         if (tier.takesMonthlyCreditsFromWorkspace()) {
             if (monthlyCredits == null) {
-                throw CreditsException.badRequest("invalid_monthlyCredits", "monthlyCredits is required for tier M_PARTNER");
+                throw CreditsException.invalid("monthlyCredits", "monthlyCredits is required for tier M_PARTNER");
             }
             if (monthlyCredits < 1 || monthlyCredits > MAX_MONTHLY_CREDITS) {
-                throw CreditsException.badRequest("invalid_monthlyCredits",
+                throw CreditsException.invalid("monthlyCredits",
                         "monthlyCredits must be between 1 and " + MAX_MONTHLY_CREDITS);
             }
         } else if (monthlyCredits != null) {
-            throw CreditsException.badRequest("invalid_monthlyCredits",
+            throw CreditsException.invalid("monthlyCredits",
                     "monthlyCredits applies only to tier M_PARTNER; tier " + tier + " allocates " + tier.monthlyCredits());
         }
         Integer agentLimit = spec.agentInstanceLimit();
         if (agentLimit != null && (agentLimit < 0 || agentLimit > 10_000)) {
-            throw CreditsException.badRequest("invalid_agentInstanceLimit", "agentInstanceLimit must be between 0 and 10000");
+            throw CreditsException.invalid("agentInstanceLimit", "agentInstanceLimit must be between 0 and 10000");
         }
         int hardLimitPercent = spec.hardLimitPercent() == null ? DEFAULT_HARD_LIMIT_PERCENT : spec.hardLimitPercent();
         if (hardLimitPercent < MIN_HARD_LIMIT_PERCENT || hardLimitPercent > MAX_HARD_LIMIT_PERCENT) {
-            throw CreditsException.badRequest("invalid_hardLimitPercent",
+            throw CreditsException.invalid("hardLimitPercent",
                     "hardLimitPercent must be between " + MIN_HARD_LIMIT_PERCENT + " and " + MAX_HARD_LIMIT_PERCENT);
         }
         return new Workspace(workspaceId, organizationId, name.strip(), tier, pricingModel,
@@ -113,12 +113,12 @@ public record Workspace(
             return List.of();
         }
         if (emails.size() > MAX_RECIPIENTS) {
-            throw CreditsException.badRequest("invalid_notificationEmails", "at most " + MAX_RECIPIENTS + " notificationEmails");
+            throw CreditsException.invalid("notificationEmails", "at most " + MAX_RECIPIENTS + " notificationEmails");
         }
         List<String> result = new ArrayList<>();
         for (String email : emails) {
             if (email == null || email.length() > 254 || !EMAIL.matcher(email).matches()) {
-                throw CreditsException.badRequest("invalid_notificationEmails",
+                throw CreditsException.invalid("notificationEmails",
                         "notificationEmails must be email addresses as SES accepts them (an ASCII local part of letters,"
                                 + " digits and !#$%&'*+/=?^_`{|}~.-; a domain of ASCII labels, punycode for an international"
                                 + " one); got " + CreditsException.quote(email));
@@ -135,16 +135,16 @@ public record Workspace(
             return null;
         }
         if (thresholds.size() > MAX_THRESHOLDS) {
-            throw CreditsException.badRequest("invalid_thresholds", "at most " + MAX_THRESHOLDS + " thresholds");
+            throw CreditsException.invalid("thresholds", "at most " + MAX_THRESHOLDS + " thresholds");
         }
         for (Integer t : thresholds) {
             if (t == null || t < 1 || t > MAX_HARD_LIMIT_PERCENT) {
-                throw CreditsException.badRequest("invalid_thresholds",
+                throw CreditsException.invalid("thresholds",
                         "thresholds must be whole percentages between 1 and " + MAX_HARD_LIMIT_PERCENT);
             }
         }
         if (new HashSet<>(thresholds).size() != thresholds.size()) {
-            throw CreditsException.badRequest("invalid_thresholds", "thresholds must not repeat");
+            throw CreditsException.invalid("thresholds", "thresholds must not repeat");
         }
         return thresholds.stream().sorted().toList();
     }
@@ -154,14 +154,14 @@ public record Workspace(
             if (defaultValue != null) {
                 return defaultValue;
             }
-            throw CreditsException.badRequest("invalid_" + field, field + " is required; one of " + names(type));
+            throw CreditsException.invalid(field, field + " is required; one of " + names(type));
         }
         for (E constant : type.getEnumConstants()) {
             if (constant.name().equals(value)) {
                 return constant;
             }
         }
-        throw CreditsException.badRequest("invalid_" + field,
+        throw CreditsException.invalid(field,
                 field + " must be one of " + names(type) + "; got " + CreditsException.quote(value));
     }
 

@@ -1,6 +1,7 @@
 package com.aicredits.json;
 
 import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Refusal;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -60,30 +61,30 @@ public final class Json {
     /** Reads a request body that must be one JSON object of {@code type}; anything else is a 400. */
     public static <T> T readObject(String body, Class<T> type) {
         if (body == null || body.isBlank()) {
-            throw CreditsException.badRequest("invalid_body", "a JSON object body is required");
+            throw CreditsException.invalid("body", "a JSON object body is required");
         }
         if (body.strip().charAt(0) != '{') {
-            throw CreditsException.badRequest("invalid_body", "the body must be a JSON object");
+            throw CreditsException.invalid("body", "the body must be a JSON object");
         }
         ObjectReader reader = MAPPER.readerFor(type);
         try {
             T value = reader.readValue(body);
             if (value == null) {
-                throw CreditsException.badRequest("invalid_body", "the body must be a JSON object");
+                throw CreditsException.invalid("body", "the body must be a JSON object");
             }
             return value;
         } catch (UnrecognizedPropertyException e) {
-            throw CreditsException.badRequest("unknown_field", "unknown field " + CreditsException.quote(e.getPropertyName()) + "; allowed fields: "
+            throw new CreditsException(Refusal.UNKNOWN_FIELD, "unknown field " + CreditsException.quote(e.getPropertyName()) + "; allowed fields: "
                     + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
         } catch (MismatchedInputException e) {
             String field = fieldPath(e);
             if (field.isEmpty()) {
                 boolean trailing = String.valueOf(e.getOriginalMessage()).startsWith("Trailing token");
-                throw CreditsException.badRequest("invalid_body", trailing
+                throw CreditsException.invalid("body", trailing
                         ? "the body must hold exactly one JSON object; found trailing content after it"
                         : "the body must be a JSON object");
             }
-            throw CreditsException.badRequest("invalid_" + rootField(e), "field '" + field + "' has the wrong type: "
+            throw CreditsException.invalid(rootField(e), "field '" + field + "' has the wrong type: "
                     + expected(e));
         } catch (JsonMappingException e) {
             if (e.getCause() instanceof JsonParseException || e.getCause() instanceof StreamConstraintsException) {
@@ -91,9 +92,9 @@ public final class Json {
             }
             String field = fieldPath(e);
             if (e.getCause() instanceof InputCoercionException && !field.isEmpty()) {
-                throw CreditsException.badRequest("invalid_" + rootField(e), "field '" + field + "' is out of range: expected a whole number in range");
+                throw CreditsException.invalid(rootField(e), "field '" + field + "' is out of range: expected a whole number in range");
             }
-            throw CreditsException.badRequest(field.isEmpty() ? "invalid_body" : "invalid_" + rootField(e),
+            throw CreditsException.invalid(field.isEmpty() ? "body" : rootField(e),
                     (field.isEmpty() ? "invalid body: " : "invalid field '" + field + "': ") + withoutParserDetails(firstLine(e.getOriginalMessage())));
         } catch (JsonProcessingException e) {
             throw notJson(e);
@@ -122,7 +123,7 @@ public final class Json {
         } else {
             reason = withoutParserDetails(original);
         }
-        return CreditsException.badRequest("invalid_json", "the body is not valid JSON" + where + ": " + reason);
+        return CreditsException.invalid("json", "the body is not valid JSON" + where + ": " + reason);
     }
 
     /** The parser's sentence without what names its internals (features to enable, its source locations). */

@@ -9,7 +9,7 @@ import java.util.Map;
 /** Read-only queries for usage: every answer reads a bounded number of items, however busy the month was. */
 public interface UsageStore {
     /** The workspace and its balance for the period (either may be null). */
-    CreditStore.LedgerView workspaceAndBalance(String workspaceId, Period period);
+    LedgerStore.LedgerView workspaceAndBalance(String workspaceId, Period period);
 
     /** A period's ledger lines, newest first, as their stored response bodies (a refunded record with its refund). */
     Page<String> executions(String workspaceId, Period period, int limit, String cursor);
@@ -24,7 +24,7 @@ public interface UsageStore {
      * The workspace and its balances of {@code periods} (absent: never debited), in one BatchGetItem of up to 100 keys:
      * O(periods) reads, however many records the months hold.
      */
-    CreditStore.WorkspaceBalances balanceHistory(String workspaceId, List<Period> periods);
+    WorkspaceStore.WorkspaceBalances balanceHistory(String workspaceId, List<Period> periods);
 
     /** The thresholds whose alert markers say they fired, by period, for {@code from} to {@code to}: one Query. */
     Map<Period, List<Integer>> thresholdsFired(String workspaceId, Period from, Period to);

@@ -5,9 +5,10 @@ import com.aicredits.domain.Allocation;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Workspace;
-import com.aicredits.port.CreditStore.WorkspaceBalances;
-import com.aicredits.port.CreditStore;
+import com.aicredits.port.WorkspaceStore.WorkspaceBalances;
+import com.aicredits.port.WorkspaceStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,11 +24,11 @@ import java.util.Optional;
  * original purchase and adds nothing.
  */
 public final class AddonService {
-    private final CreditStore store;
+    private final WorkspaceStore store;
     private final Clock clock;
     private final Retries retries;
 
-    public AddonService(CreditStore store, Clock clock, Retries retries) {
+    public AddonService(WorkspaceStore store, Clock clock, Retries retries) {
         this.store = store;
         this.clock = clock;
         this.retries = retries;
@@ -45,13 +46,13 @@ public final class AddonService {
         Ids.workspaceId(workspaceId);
         String purchaseId = Ids.purchaseId(request.purchaseId());
         if (request.monthlyCredits() == null || !AddonPackage.SIZES.contains(request.monthlyCredits())) {
-            throw CreditsException.badRequest("invalid_monthlyCredits", "monthlyCredits must be one of 10000, 25000, 50000, 100000");
+            throw CreditsException.invalid("monthlyCredits", "monthlyCredits must be one of 10000, 25000, 50000, 100000");
         }
         AddonPackage.Term term;
         try {
             term = AddonPackage.Term.valueOf(String.valueOf(request.term()));
         } catch (IllegalArgumentException e) {
-            throw CreditsException.badRequest("invalid_term", "term must be MONTHLY or ANNUAL; got " + CreditsException.quote(request.term()));
+            throw CreditsException.invalid("term", "term must be MONTHLY or ANNUAL; got " + CreditsException.quote(request.term()));
         }
         Retries.Deadline deadline = retries.start();
         for (boolean again = true; again; ) {
@@ -60,7 +61,7 @@ public final class AddonService {
             WorkspaceBalances view = store.readBalances(workspaceId, periods);
             Workspace workspace = view.workspace();
             if (workspace == null) {
-                throw CreditsException.notFound("workspace " + workspaceId + " does not exist");
+                throw new CreditsException(Refusal.UNKNOWN_WORKSPACE, "workspace " + workspaceId + " does not exist");
             }
             Optional<AddonPackage> known = workspace.addons().stream().filter(a -> a.purchaseId().equals(purchaseId)).findFirst();
             if (known.isPresent()) {
@@ -71,21 +72,21 @@ public final class AddonService {
             addons.add(addon);
             // A MONTHLY package bought before midnight leaves a next period opened early as it is.
             List<Period> covered = periods.stream().filter(addon::activeIn).toList();
-            CreditStore.SaveResult result = store.saveWorkspace(workspace.withAddons(addons).withVersion(workspace.version() + 1),
+            WorkspaceStore.SaveResult result = store.saveWorkspace(workspace.withAddons(addons).withVersion(workspace.version() + 1),
                     workspace.version(), view.moved(covered, balance -> balance.withMoreAddonCredits(addon.monthlyCredits())));
-            if (result == CreditStore.SaveResult.SAVED) {
+            if (result == WorkspaceStore.SaveResult.SAVED) {
                 return new Purchased(addon, true);
             }
             again = WorkspaceService.retryAfter(result, deadline);
         }
-        throw new CreditsException(503, "contention", "workspace " + workspaceId + " is changing concurrently; retry");
+        throw new CreditsException(Refusal.CONTENTION, "workspace " + workspaceId + " is changing concurrently; retry");
     }
 
     /** Read consistently, like the workspace itself: the list right after a purchase shows it. */
     public List<AddonPackage> list(String workspaceId) {
         Ids.workspaceId(workspaceId);
         return store.findWorkspace(workspaceId, true)
-                .orElseThrow(() -> CreditsException.notFound("workspace " + workspaceId + " does not exist"))
+                .orElseThrow(() -> new CreditsException(Refusal.UNKNOWN_WORKSPACE, "workspace " + workspaceId + " does not exist"))
                 .addons();
     }
 }

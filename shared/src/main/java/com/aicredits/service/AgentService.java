@@ -2,9 +2,10 @@ package com.aicredits.service;
 
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Ids;
+import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.AgentStore;
-import com.aicredits.port.CreditStore;
+import com.aicredits.port.WorkspaceStore;
 import java.time.Clock;
 import java.util.List;
 
@@ -14,13 +15,13 @@ import java.util.List;
  * until the count is under the new limit.
  */
 public final class AgentService {
-    private final CreditStore workspaces;
+    private final WorkspaceStore workspaces;
     private final AgentStore agents;
     private final Clock clock;
     /** Registrations cancelled by conflicts or throttles (nothing written) back off within it, as a debit's. */
     private final Retries retries;
 
-    public AgentService(CreditStore workspaces, AgentStore agents, Clock clock, Retries retries) {
+    public AgentService(WorkspaceStore workspaces, AgentStore agents, Clock clock, Retries retries) {
         this.workspaces = workspaces;
         this.agents = agents;
         this.clock = clock;
@@ -49,7 +50,7 @@ public final class AgentService {
                 case ALREADY_REGISTERED -> {
                     return false;
                 }
-                case LIMIT_REACHED -> throw CreditsException.conflict("agent_limit_reached", "workspace " + workspaceId
+                case LIMIT_REACHED -> throw new CreditsException(Refusal.AGENT_LIMIT_REACHED, "workspace " + workspaceId
                         + " already has " + limit + " AI agent instances, its limit (tier " + workspace.tier()
                         + (workspace.agentInstanceLimit() != null ? ", overridden" : "") + "); release one first");
                 case WORKSPACE_CHANGED -> {
@@ -71,7 +72,7 @@ public final class AgentService {
                 case RELEASED -> {
                     return;
                 }
-                case NOT_REGISTERED -> throw CreditsException.notFound("agent " + agentId + " is not registered in workspace " + workspaceId);
+                case NOT_REGISTERED -> throw new CreditsException(Refusal.UNKNOWN_AGENT, "agent " + agentId + " is not registered in workspace " + workspaceId);
                 case CONTENTION -> again = deadline.backOff();
             }
         }
@@ -79,7 +80,7 @@ public final class AgentService {
     }
 
     private static CreditsException busy(String workspaceId) {
-        return new CreditsException(503, "contention", "the agent instances of workspace " + workspaceId
+        return new CreditsException(Refusal.CONTENTION, "the agent instances of workspace " + workspaceId
                 + " are too busy right now; retry");
     }
 
@@ -92,6 +93,6 @@ public final class AgentService {
     private Workspace workspace(String workspaceId) {
         Ids.workspaceId(workspaceId);
         return workspaces.findWorkspace(workspaceId, true)
-                .orElseThrow(() -> CreditsException.notFound("workspace " + workspaceId + " does not exist"));
+                .orElseThrow(() -> new CreditsException(Refusal.UNKNOWN_WORKSPACE, "workspace " + workspaceId + " does not exist"));
     }
 }

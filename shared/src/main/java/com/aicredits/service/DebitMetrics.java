@@ -1,6 +1,7 @@
 package com.aicredits.service;
 
 import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Refusal;
 import com.aicredits.observability.Metrics;
 import java.util.function.Supplier;
 
@@ -11,7 +12,7 @@ public final class DebitMetrics {
 
     /**
      * Runs a debit and publishes what came of it: credits debited by feature (a new record), a replay (a stored
-     * record answered again), or a refusal (402 hard limit, 403 Cases disabled). Input errors are not refusals.
+     * record answered again), or a refusal (the hard limit, Cases or BYOS not enabled). Input errors are not refusals.
      */
     public static DebitOutcome record(Supplier<DebitOutcome> debit) {
         DebitOutcome outcome;
@@ -19,8 +20,9 @@ public final class DebitMetrics {
         try {
             outcome = debit.get();
         } catch (CreditsException e) {
-            if (e.status() == 402 || e.status() == 403) {
-                Metrics.refused(e.code());
+            String reason = metricReason(e.refusal());
+            if (reason != null) {
+                Metrics.refused(reason);
             }
             throw e;
         }
@@ -31,5 +33,18 @@ public final class DebitMetrics {
             Metrics.replayed();
         }
         return outcome;
+    }
+
+    /**
+     * The {@code Reason} dimension of a refusal the metric counts (null for input errors): the API's error code, which
+     * the template's alarm and dashboard name ({@code RefusalsTest} holds the two to each other).
+     */
+    static String metricReason(Refusal refusal) {
+        return switch (refusal) {
+            case HARD_LIMIT -> "hard_limit_exceeded";
+            case CASES_DISABLED -> "cases_disabled";
+            case BYOS_NOT_ENABLED -> "byos_not_enabled";
+            default -> null;
+        };
     }
 }

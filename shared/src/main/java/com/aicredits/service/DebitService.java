@@ -9,15 +9,15 @@ import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Price;
 import com.aicredits.domain.PriceCatalog;
+import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Timestamps;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
-import com.aicredits.json.Json;
 import com.aicredits.observability.Log;
-import com.aicredits.port.CreditStore.AppendResult;
-import com.aicredits.port.CreditStore.LedgerView;
-import com.aicredits.port.CreditStore.StoredRecord;
-import com.aicredits.port.CreditStore;
+import com.aicredits.port.LedgerStore.AppendResult;
+import com.aicredits.port.LedgerStore.LedgerView;
+import com.aicredits.port.LedgerStore.StoredRecord;
+import com.aicredits.port.LedgerStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,9 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * returns the fresh balance and the debit is recomputed at once; a replay returns the stored record.
  */
 public final class DebitService {
-    /** How far in the future {@code occurredAt} may be (clock skew between services). */
-    static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
-    private final CreditStore store;
+    private final LedgerStore store;
     private final PriceCatalog catalog;
     private final Clock clock;
     /** How long a debit keeps trying against lost races and conflicts before a 503 (see {@link Retries}). */
@@ -44,7 +42,7 @@ public final class DebitService {
      */
     private final ReentrantLock[] balanceLocks = new ReentrantLock[64];
 
-    public DebitService(CreditStore store, PriceCatalog catalog, Clock clock, Retries retries) {
+    public DebitService(LedgerStore store, PriceCatalog catalog, Clock clock, Retries retries) {
         this.store = store;
         this.catalog = catalog;
         this.clock = clock;
@@ -124,13 +122,12 @@ public final class DebitService {
             }
             Balance after = before.debit(charge, occurredAt);
             UsageRecord record = UsageRecord.between(executionId, charge, before, after, occurredAt, clock.instant());
-            String body = Json.write(record);
-            AppendResult result = store.append(new CreditStore.LedgerAppend(record, body, balance, after,
+            AppendResult result = store.append(new LedgerStore.LedgerAppend(record, balance, after,
                     balance == null ? workspace.version() : 0));
             switch (result) {
                 case AppendResult.Committed committed -> {
                     cache.offer(after);
-                    return DebitOutcome.created(body, record);
+                    return DebitOutcome.created(committed.body(), record);
                 }
                 case AppendResult.AlreadyRecorded recorded -> {
                     return replay(recorded.existing(), activity, model, executionId);
@@ -156,7 +153,7 @@ public final class DebitService {
             }
         }
         // Nothing got through for the whole budget: DynamoDB let no transaction of this balance commit, an outage.
-        throw new CreditsException(503, "contention", "the workspace's balance is too busy right now; retry with the same executionId");
+        throw new CreditsException(Refusal.CONTENTION, "the workspace's balance is too busy right now; retry with the same executionId");
     }
 
     /**
@@ -165,7 +162,7 @@ public final class DebitService {
      * answered whatever this write does: a failed mark is tried again by the next refusal, which still sees none.
      */
     private void markBlocked(Balance balance, CreditsException refusal) {
-        if (balance == null || balance.blockedAt() != null || refusal.status() != 402) {
+        if (balance == null || balance.blockedAt() != null || refusal.refusal() != Refusal.HARD_LIMIT) {
             return;
         }
         try {
@@ -253,7 +250,7 @@ public final class DebitService {
         Ids.workspaceId(workspaceId);
         String executionId = Ids.executionId(request.executionId());
         if (request.activity() == null) {
-            throw CreditsException.badRequest("invalid_activity", "activity is required");
+            throw CreditsException.invalid("activity", "activity is required");
         }
         return executionId;
     }
@@ -266,31 +263,31 @@ public final class DebitService {
     }
 
     private static void checkWindow(Instant occurredAt, Instant now) {
-        if (occurredAt.isAfter(now.plus(MAX_FUTURE_SKEW))) {
-            throw CreditsException.badRequest("invalid_occurredAt",
+        switch (Period.accepted(occurredAt, now)) {
+            case AHEAD -> throw CreditsException.invalid("occurredAt",
                     "occurredAt may be at most 5 minutes in the future; got " + Timestamps.format(occurredAt));
-        }
-        Period earliest = Period.of(now).previous();
-        if (occurredAt.isBefore(earliest.start())) {
-            throw CreditsException.badRequest("invalid_occurredAt", "occurredAt must be no earlier than "
-                    + Timestamps.format(earliest.start()) + " (the start of the previous period); got " + Timestamps.format(occurredAt));
+            case TOO_OLD -> throw CreditsException.invalid("occurredAt", "occurredAt must be no earlier than "
+                    + Timestamps.format(Period.earliestAccepted(now)) + " (the start of the previous period); got "
+                    + Timestamps.format(occurredAt));
+            case ACCEPTED -> {
+            }
         }
     }
 
     private static Workspace requireWorkspace(LedgerView view, String workspaceId) {
         if (view.workspace() == null) {
-            throw CreditsException.notFound("workspace " + workspaceId + " does not exist");
+            throw new CreditsException(Refusal.UNKNOWN_WORKSPACE, "workspace " + workspaceId + " does not exist");
         }
         return view.workspace();
     }
 
     private static DebitOutcome replay(StoredRecord existing, String activity, ExecutionModel model, String executionId) {
         if (!existing.activity().equals(activity)) {
-            throw CreditsException.conflict("execution_id_reused", "executionId " + executionId
+            throw new CreditsException(Refusal.EXECUTION_ID_REUSED, "executionId " + executionId
                     + " was already recorded for activity '" + existing.activity() + "', not " + CreditsException.quote(activity));
         }
         if (existing.model() != model) {
-            throw CreditsException.conflict("execution_id_reused", "executionId " + executionId
+            throw new CreditsException(Refusal.EXECUTION_ID_REUSED, "executionId " + executionId
                     + " was already recorded with model " + existing.model() + ", not " + model);
         }
         return DebitOutcome.replayed(existing.body());

@@ -5,12 +5,13 @@ import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.RefundLine;
+import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Timestamps;
 import com.aicredits.domain.UsageRecord;
-import com.aicredits.json.Json;
-import com.aicredits.port.CreditStore.RefundResult;
-import com.aicredits.port.CreditStore.StoredRecord;
-import com.aicredits.port.CreditStore;
+import com.aicredits.port.LedgerStore;
+import com.aicredits.port.RefundStore.RecordedRun;
+import com.aicredits.port.RefundStore.RefundResult;
+import com.aicredits.port.RefundStore;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -23,11 +24,14 @@ import java.time.Instant;
 public final class RefundService {
     static final int MAX_REASON_LENGTH = 500;
 
-    private final CreditStore store;
+    private final LedgerStore ledger;
+    private final RefundStore store;
     private final Clock clock;
     private final Retries retries;
 
-    public RefundService(CreditStore store, Clock clock, Retries retries) {
+    /** {@code store}: the ledger (a refund reads its period's balance) and its refunds, as the one table is both. */
+    public <S extends LedgerStore & RefundStore> RefundService(S store, Clock clock, Retries retries) {
+        this.ledger = store;
         this.store = store;
         this.clock = clock;
         this.retries = retries;
@@ -45,9 +49,8 @@ public final class RefundService {
         Ids.workspaceId(workspaceId);
         Ids.executionId(executionId);
         String reason = checkedReason(request);
-        StoredRecord stored = store.findRecord(workspaceId, executionId).orElseThrow(() -> CreditsException.notFound(
-                "workspace " + workspaceId + " has no recorded execution " + executionId));
-        UsageRecord record = Json.readObject(stored.body(), UsageRecord.class);
+        RecordedRun stored = store.findRecord(workspaceId, executionId).orElseThrow(() -> new CreditsException(Refusal.UNKNOWN_EXECUTION, "workspace " + workspaceId + " has no recorded execution " + executionId));
+        UsageRecord record = stored.record();
         Period period = Period.parse(record.period());
         Balance balance = null;
         Retries.Deadline deadline = retries.start();
@@ -56,19 +59,19 @@ public final class RefundService {
                 return new Refunded(stored.currentBody(), false);
             }
             if (balance == null) {
-                balance = store.read(workspaceId, period, null, true).balance();
+                balance = ledger.read(workspaceId, period, null, true).balance();
             }
             Balance after = balance.refund(record);
             Instant now = clock.instant();
-            CreditStore.Refund refund = new CreditStore.Refund(Timestamps.format(now), reason);
+            LedgerStore.Refund refund = new LedgerStore.Refund(Timestamps.format(now), reason);
             RefundLine line = RefundLine.of(record, after, now, reason);
-            switch (store.refund(new CreditStore.RefundWrite(executionId, refund, line, Json.write(line), balance, after))) {
+            switch (store.refund(new RefundStore.RefundWrite(executionId, refund, line, balance, after))) {
                 case RefundResult.Committed committed -> {
-                    return new Refunded(new StoredRecord(stored.activity(), stored.body(), refund, stored.model()).currentBody(), true);
+                    return new Refunded(committed.body(), true);
                 }
                 case RefundResult.AlreadyRefunded already -> {
                     if (already.existing() == null) {
-                        throw CreditsException.notFound("workspace " + workspaceId + " has no recorded execution " + executionId);
+                        throw new CreditsException(Refusal.UNKNOWN_EXECUTION, "workspace " + workspaceId + " has no recorded execution " + executionId);
                     }
                     stored = already.existing();
                 }
@@ -80,16 +83,16 @@ public final class RefundService {
                 case RefundResult.Contention contention -> again = deadline.backOff();
             }
         }
-        throw new CreditsException(503, "contention", "the workspace's balance is too busy right now; retry the refund");
+        throw new CreditsException(Refusal.CONTENTION, "the workspace's balance is too busy right now; retry the refund");
     }
 
     private static String checkedReason(RefundRequest request) {
         String reason = request == null ? null : request.reason();
         if (reason == null || reason.isBlank()) {
-            throw CreditsException.badRequest("invalid_reason", "reason is required: say why the credits are returned");
+            throw CreditsException.invalid("reason", "reason is required: say why the credits are returned");
         }
         if (reason.length() > MAX_REASON_LENGTH) {
-            throw CreditsException.badRequest("invalid_reason", "reason must be at most " + MAX_REASON_LENGTH + " characters");
+            throw CreditsException.invalid("reason", "reason must be at most " + MAX_REASON_LENGTH + " characters");
         }
         return reason;
     }

@@ -126,6 +126,6 @@ public record ResetCursor(Period period, int round, int shard, String after, lon
     }
 
     private static CreditsException invalid(String message) {
-        return CreditsException.badRequest("invalid_cursor", message);
+        return CreditsException.invalid("cursor", message);
     }
 }

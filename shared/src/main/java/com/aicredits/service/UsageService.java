@@ -10,13 +10,14 @@ import com.aicredits.domain.Feature;
 import com.aicredits.domain.Forecast;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Thresholds;
 import com.aicredits.domain.Timestamps;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.AlertStore;
-import com.aicredits.port.CreditStore;
-import com.aicredits.port.CreditStore.LedgerView;
+import com.aicredits.port.LedgerStore.LedgerView;
 import com.aicredits.port.UsageStore;
+import com.aicredits.port.WorkspaceStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -119,17 +120,17 @@ public final class UsageService {
         Period to = toText == null || toText.isEmpty() ? Period.of(now) : started("to", month("to", toText), now);
         Period from = fromText == null || fromText.isEmpty() ? to.minusMonths(HISTORY_MONTHS - 1) : month("from", fromText);
         if (from.compareTo(to) > 0) {
-            throw CreditsException.badRequest("invalid_range", "from " + from + " is after to " + to);
+            throw CreditsException.invalid("range", "from " + from + " is after to " + to);
         }
         List<Period> periods = new ArrayList<>();
         for (Period p = from; p.compareTo(to) <= 0 && periods.size() <= MAX_HISTORY_MONTHS; p = p.next()) {
             periods.add(p);
         }
         if (periods.size() > MAX_HISTORY_MONTHS) {
-            throw CreditsException.badRequest("invalid_range", "at most " + MAX_HISTORY_MONTHS + " months at a time; "
+            throw CreditsException.invalid("range", "at most " + MAX_HISTORY_MONTHS + " months at a time; "
                     + from + " to " + to + " is more");
         }
-        CreditStore.WorkspaceBalances view = store.balanceHistory(workspaceId, periods);
+        WorkspaceStore.WorkspaceBalances view = store.balanceHistory(workspaceId, periods);
         Workspace workspace = visibleWorkspace(caller, view.workspace(), workspaceId);
         Map<Period, List<Integer>> fired = store.thresholdsFired(workspaceId, from, to);
         List<MonthUsage> months = new ArrayList<>(periods.size());
@@ -167,7 +168,7 @@ public final class UsageService {
         try {
             return Period.parse(text);
         } catch (CreditsException malformed) {
-            throw CreditsException.badRequest("invalid_period", parameter + " must be a month, YYYY-MM (e.g. 2026-11); got "
+            throw CreditsException.invalid("period", parameter + " must be a month, YYYY-MM (e.g. 2026-11); got "
                     + CreditsException.quote(text));
         }
     }
@@ -175,7 +176,7 @@ public final class UsageService {
     /** A month the caller asks for must have started: the usage of a future month is not a question we answer. */
     private static Period started(String parameter, Period month, Instant now) {
         if (month.compareTo(Period.of(now)) > 0) {
-            throw CreditsException.badRequest("invalid_period", parameter + " " + month + " has not started yet");
+            throw CreditsException.invalid("period", parameter + " " + month + " has not started yet");
         }
         return month;
     }
@@ -195,7 +196,7 @@ public final class UsageService {
         Period period = period(periodText, clock.instant());
         int limit = limit(limitText, 100);
         if (!organizationId.equals(caller.organizationId())) {
-            throw CreditsException.notFound("organization " + organizationId + " not found");
+            throw new CreditsException(Refusal.UNKNOWN_ORGANIZATION, "organization " + organizationId + " not found");
         }
         UsageStore.Page<Workspace> page = store.workspacesOf(organizationId, limit, emptyToNull(cursor));
         Map<String, Balance> balances = store.balances(page.items().stream().map(Workspace::workspaceId).toList(), period);
@@ -211,16 +212,16 @@ public final class UsageService {
 
     private static void requireManager(Caller caller) {
         if (!caller.roles().contains(MANAGER_ROLE)) {
-            throw CreditsException.forbidden("not_a_manager", "usage is visible to the " + MANAGER_ROLE + " role only");
+            throw new CreditsException(Refusal.NOT_A_MANAGER, "usage is visible to the " + MANAGER_ROLE + " role only");
         }
         if (caller.organizationId() == null || caller.organizationId().isBlank()) {
-            throw CreditsException.forbidden("no_organization", "the token carries no org_id claim");
+            throw new CreditsException(Refusal.NO_ORGANIZATION, "the token carries no org_id claim");
         }
     }
 
     private static Workspace visibleWorkspace(Caller caller, Workspace workspace, String workspaceId) {
         if (workspace == null || !workspace.organizationId().equals(caller.organizationId())) {
-            throw CreditsException.notFound("workspace " + workspaceId + " not found");
+            throw new CreditsException(Refusal.UNKNOWN_WORKSPACE, "workspace " + workspaceId + " not found");
         }
         return workspace;
     }
@@ -243,7 +244,7 @@ public final class UsageService {
                 return limit;
             }
         }
-        throw CreditsException.badRequest("invalid_limit", "limit must be a whole number from 1 to " + MAX_LIMIT + "; got "
+        throw CreditsException.invalid("limit", "limit must be a whole number from 1 to " + MAX_LIMIT + "; got "
                 + CreditsException.quote(text));
     }
 

@@ -4,10 +4,11 @@ import com.aicredits.domain.Allocation;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Workspace;
 import com.aicredits.domain.WorkspaceSpec;
-import com.aicredits.port.CreditStore.WorkspaceBalances;
-import com.aicredits.port.CreditStore;
+import com.aicredits.port.WorkspaceStore.WorkspaceBalances;
+import com.aicredits.port.WorkspaceStore;
 import java.time.Clock;
 import java.util.List;
 
@@ -18,11 +19,11 @@ import java.util.List;
  * its absence. Earlier periods keep the settings they closed with.
  */
 public final class WorkspaceService {
-    private final CreditStore store;
+    private final WorkspaceStore store;
     private final Clock clock;
     private final Retries retries;
 
-    public WorkspaceService(CreditStore store, Clock clock, Retries retries) {
+    public WorkspaceService(WorkspaceStore store, Clock clock, Retries retries) {
         this.store = store;
         this.clock = clock;
         this.retries = retries;
@@ -40,7 +41,7 @@ public final class WorkspaceService {
             WorkspaceBalances view = store.readBalances(workspaceId, periods);
             Workspace existing = view.workspace();
             if (existing != null && !existing.organizationId().equals(requested.organizationId())) {
-                throw CreditsException.conflict("organization_immutable", "workspace " + workspaceId
+                throw new CreditsException(Refusal.ORGANIZATION_IMMUTABLE, "workspace " + workspaceId
                         + " belongs to organization " + existing.organizationId() + "; it cannot move to " + requested.organizationId());
             }
             // The add-on packages bought so far are not part of the PUT body: they stay.
@@ -50,14 +51,14 @@ public final class WorkspaceService {
             }
             long expectedVersion = existing == null ? 0 : existing.version();
             Workspace saved = candidate.withVersion(expectedVersion + 1);
-            CreditStore.SaveResult result = store.saveWorkspace(saved, expectedVersion,
+            WorkspaceStore.SaveResult result = store.saveWorkspace(saved, expectedVersion,
                     view.moved(periods, balance -> balance.withSettingsOf(saved)));
-            if (result == CreditStore.SaveResult.SAVED) {
+            if (result == WorkspaceStore.SaveResult.SAVED) {
                 return new Saved(saved, existing == null);
             }
             again = retryAfter(result, deadline);
         }
-        throw new CreditsException(503, "contention", "workspace " + workspaceId + " is changing concurrently; retry");
+        throw new CreditsException(Refusal.CONTENTION, "workspace " + workspaceId + " is changing concurrently; retry");
     }
 
     /**
@@ -65,14 +66,14 @@ public final class WorkspaceService {
      * at once, as a debit does after a lost race, since debits do not wait either; a conflict with a write in flight or
      * a throttle, back off first. False once the deadline is spent.
      */
-    static boolean retryAfter(CreditStore.SaveResult result, Retries.Deadline deadline) {
-        return result == CreditStore.SaveResult.STALE ? deadline.timeLeft() : deadline.backOff();
+    static boolean retryAfter(WorkspaceStore.SaveResult result, Retries.Deadline deadline) {
+        return result == WorkspaceStore.SaveResult.STALE ? deadline.timeLeft() : deadline.backOff();
     }
 
     /** Read consistently: an admin reads what they just wrote (a rare call, so the full read unit is no cost). */
     public Workspace get(String workspaceId) {
         Ids.workspaceId(workspaceId);
         return store.findWorkspace(workspaceId, true)
-                .orElseThrow(() -> CreditsException.notFound("workspace " + workspaceId + " does not exist"));
+                .orElseThrow(() -> new CreditsException(Refusal.UNKNOWN_WORKSPACE, "workspace " + workspaceId + " does not exist"));
     }
 }

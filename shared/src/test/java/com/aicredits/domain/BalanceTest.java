@@ -1,5 +1,6 @@
 package com.aicredits.domain;
 
+import com.aicredits.app.http.Refusals;
 import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.json.PriceCatalogFile;
 import java.time.Instant;
@@ -46,7 +47,7 @@ class BalanceTest {
         assertThat(after.used()).isZero();
         assertThat(after.byosExecutions()).containsEntry(Feature.AI_AGENT, 1L).containsEntry(Feature.AI_TASK, 0L);
         assertThat(after.byosExecutionsTotal()).isEqualTo(1);
-        assertThat(opened.refusal(task)).get().extracting(CreditsException::code).isEqualTo("byos_not_enabled");
+        assertThat(opened.refusal(task)).get().extracting(Refusals::code).isEqualTo("byos_not_enabled");
         assertThat(Balance.open(workspace("DEV", null, 200, true), Period.of(AT), 0).refusal(agent)).isPresent();
         assertThat(opened.hasSettingsOf(workspace("DEV", null, 200, true))).as("BYOS is a setting the balance follows").isFalse();
     }
@@ -104,7 +105,7 @@ class BalanceTest {
 
         assertThat(balance.refusal(charge("task.execution"))).isEmpty();
         Balance full = balance.debit(charge("task.execution"), AT);
-        assertThat(full.refusal(charge("task.execution"))).hasValueSatisfying(e -> assertThat(e.status()).isEqualTo(402));
+        assertThat(full.refusal(charge("task.execution"))).hasValueSatisfying(e -> assertThat(Refusals.status(e)).isEqualTo(402));
         assertThat(full.refusal(charge("builder.assist"))).isEmpty();
     }
 
@@ -112,7 +113,7 @@ class BalanceTest {
     void caseActivitiesAreForbiddenWithoutCases() {
         Balance balance = Balance.open(workspace("PRO", null, 200, false), Period.of(AT), 0);
 
-        assertThat(balance.refusal(charge("case.conversation"))).hasValueSatisfying(e -> assertThat(e.status()).isEqualTo(403));
+        assertThat(balance.refusal(charge("case.conversation"))).hasValueSatisfying(e -> assertThat(Refusals.status(e)).isEqualTo(403));
         assertThat(balance.refusal(charge("agent.execution"))).isEmpty();
     }
 

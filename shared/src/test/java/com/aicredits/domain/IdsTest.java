@@ -1,5 +1,6 @@
 package com.aicredits.domain;
 
+import com.aicredits.app.http.Refusals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,7 +19,7 @@ class IdsTest {
     void anIdOfDotsOnlyIsRefusedForEveryKind(String dots) {
         for (UnaryOperator<String> kind : EVERY_KIND) {
             assertThatThrownBy(() -> kind.apply(dots)).isInstanceOfSatisfying(CreditsException.class, e -> {
-                assertThat(e.status()).isEqualTo(400);
+                assertThat(Refusals.status(e)).isEqualTo(400);
                 assertThat(e.getMessage()).contains("must not be only dots");
             });
         }

@@ -1,5 +1,6 @@
 package com.aicredits.domain;
 
+import com.aicredits.app.http.Refusals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,6 +29,6 @@ class PeriodTest {
     @ValueSource(strings = {"2026-13", "2026-1", "26-11", "2026/11", "", "2026-11-01", "november"})
     void malformedPeriodsAreBadRequests(String text) {
         assertThatThrownBy(() -> Period.parse(text)).isInstanceOfSatisfying(CreditsException.class,
-                e -> assertThat(e.status()).isEqualTo(400));
+                e -> assertThat(Refusals.status(e)).isEqualTo(400));
     }
 }

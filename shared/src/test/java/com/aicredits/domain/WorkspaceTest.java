@@ -1,5 +1,6 @@
 package com.aicredits.domain;
 
+import com.aicredits.app.http.Refusals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -58,8 +59,8 @@ class WorkspaceTest {
                 "A <a@acme.example>", "a@acme.example,b@acme.example", "a\n@acme.example", "x".repeat(65) + "@acme.example")) {
             assertThatThrownBy(() -> Workspace.fromSpec("ws", emails(refused))).as(refused)
                     .isInstanceOfSatisfying(CreditsException.class, e -> {
-                        assertThat(e.status()).isEqualTo(400);
-                        assertThat(e.code()).isEqualTo("invalid_notificationEmails");
+                        assertThat(Refusals.status(e)).isEqualTo(400);
+                        assertThat(Refusals.code(e)).isEqualTo("invalid_notificationEmails");
                         assertThat(e.getMessage()).contains("ASCII").hasSizeLessThanOrEqualTo(400);
                     });
         }

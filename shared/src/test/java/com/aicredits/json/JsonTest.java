@@ -1,11 +1,12 @@
 package com.aicredits.json;
 
+import com.aicredits.app.http.Refusals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.aicredits.domain.CreditsException;
-import com.aicredits.service.RecordExecution;
 import com.aicredits.domain.WorkspaceSpec;
+import com.aicredits.service.RecordExecution;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -24,7 +25,7 @@ class JsonTest {
     void strictReadingRefusesWhatAClientCouldMisreadAsAccepted(String body, String message) {
         assertThatThrownBy(() -> Json.readObject(body, RecordExecution.class))
                 .isInstanceOfSatisfying(CreditsException.class, e -> {
-                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(Refusals.status(e)).isEqualTo(400);
                     assertThat(e.getMessage()).containsIgnoringCase(message);
                 });
     }
@@ -57,7 +58,7 @@ class JsonTest {
             }
             assertThatThrownBy(() -> Json.readObject(body, type))
                     .isInstanceOfSatisfying(CreditsException.class, e -> {
-                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(Refusals.status(e)).isEqualTo(400);
                         assertThat(e.getMessage()).contains(message);
                         for (String word : LIBRARY_WORDS) {
                             assertThat(e.getMessage()).as("library word " + word).doesNotContainIgnoringCase(word);

@@ -1,5 +1,6 @@
 package com.aicredits.service;
 
+import com.aicredits.app.http.Refusals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.aicredits.domain.CreditsException;
@@ -68,6 +69,6 @@ class ResetCursorTest {
     private static void assertRefused(Object cursor, String message) {
         assertThatThrownBy(() -> ResetCursor.fromMap(cursor, NOW)).isInstanceOf(CreditsException.class)
                 .hasMessageContaining(message)
-                .satisfies(e -> assertThat(((CreditsException) e).status()).isEqualTo(400));
+                .satisfies(e -> assertThat(Refusals.status((CreditsException) e)).isEqualTo(400));
     }
 }

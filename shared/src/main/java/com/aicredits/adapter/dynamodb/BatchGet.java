@@ -1,6 +1,7 @@
 package com.aicredits.adapter.dynamodb;
 
 import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Refusal;
 import com.aicredits.service.Retries;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ final class BatchGet {
                 found.addAll(response.responses().getOrDefault(tableName, List.of()));
                 pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
                 if (!pending.isEmpty() && !deadline.backOff()) {
-                    throw new CreditsException(503, "unavailable", "DynamoDB left keys unprocessed through every retry;"
+                    throw new CreditsException(Refusal.UNAVAILABLE, "DynamoDB left keys unprocessed through every retry;"
                             + " it is safe to retry the same request");
                 }
             }

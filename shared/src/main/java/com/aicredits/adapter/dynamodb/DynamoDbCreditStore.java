@@ -3,6 +3,7 @@ package com.aicredits.adapter.dynamodb;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Workspace;
+import com.aicredits.json.LedgerBodies;
 import com.aicredits.port.CreditStore;
 import com.aicredits.service.Retries;
 import java.time.Instant;
@@ -14,8 +15,8 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -74,8 +75,9 @@ public final class DynamoDbCreditStore implements CreditStore {
         Balance before = append.before();
         Balance after = append.after();
         List<TransactWriteItem> items = new ArrayList<>(3);
+        String body = LedgerBodies.of(append.record());
         items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                .item(Items.record(append.record(), append.body()))
+                .item(Items.record(append.record(), body))
                 .conditionExpression(NOT_EXISTS)
                 .returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
         if (before != null) {
@@ -92,7 +94,7 @@ public final class DynamoDbCreditStore implements CreditStore {
         }
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(items));
-            return new AppendResult.Committed();
+            return new AppendResult.Committed(body);
         } catch (TransactionCanceledException e) {
             return explain(e.cancellationReasons());
         }
@@ -132,10 +134,10 @@ public final class DynamoDbCreditStore implements CreditStore {
     }
 
     @Override
-    public Optional<StoredRecord> findRecord(String workspaceId, String executionId) {
+    public Optional<RecordedRun> findRecord(String workspaceId, String executionId) {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName)
                 .key(Keys.execution(workspaceId, executionId)).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.storedRecord(item));
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.recordedRun(item));
     }
 
     @Override
@@ -152,16 +154,17 @@ public final class DynamoDbCreditStore implements CreditStore {
                         .returnValuesOnConditionCheckFailure(ALL_OLD).build()).build(),
                 TransactWriteItem.builder().update(balanceUpdate(before, refund.after(), null)).build(),
                 TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                        .item(Items.refundLine(refund.line(), refund.lineBody()))
+                        .item(Items.refundLine(refund.line(), LedgerBodies.of(refund.line())))
                         .conditionExpression(NOT_EXISTS).build()).build());
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(items));
-            return new RefundResult.Committed();
+            return new RefundResult.Committed(LedgerBodies.refunded(LedgerBodies.of(refund.line().refunded()),
+                    refund.refund().refundedAt(), refund.refund().reason()));
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
             if (failedCondition(reasons, 0)) {
                 Map<String, AttributeValue> record = reasons.get(0).item();
-                return new RefundResult.AlreadyRefunded(record == null || record.isEmpty() ? null : Items.storedRecord(record));
+                return new RefundResult.AlreadyRefunded(record == null || record.isEmpty() ? null : Items.recordedRun(record));
             }
             if (failedCondition(reasons, 1)) {
                 return new RefundResult.BalanceChanged(Items.balance(reasons.get(1).item()));

@@ -6,8 +6,9 @@ import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Workspace;
 import com.aicredits.json.Json;
-import com.aicredits.port.CreditStore;
+import com.aicredits.port.LedgerStore;
 import com.aicredits.port.UsageStore;
+import com.aicredits.port.WorkspaceStore;
 import com.aicredits.service.Retries;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.nio.charset.StandardCharsets;
@@ -51,10 +52,10 @@ public final class DynamoDbUsageStore implements UsageStore {
     }
 
     @Override
-    public CreditStore.LedgerView workspaceAndBalance(String workspaceId, Period period) {
+    public LedgerStore.LedgerView workspaceAndBalance(String workspaceId, Period period) {
         // Usage may lag the last debit by DynamoDB's eventual consistency (about a second), but a 404 is confirmed on a
         // consistent read: a workspace created a moment ago exists.
-        CreditStore.LedgerView view = credits.read(workspaceId, period, null, false);
+        LedgerStore.LedgerView view = credits.read(workspaceId, period, null, false);
         return view.workspace() != null ? view : credits.read(workspaceId, period, null, true);
     }
 
@@ -66,7 +67,7 @@ public final class DynamoDbUsageStore implements UsageStore {
                 && (key.get(Keys.SK).startsWith(Keys.EXECUTION_SK_PREFIX) || key.get(Keys.SK).startsWith(Keys.REFUND_SK_PREFIX))
                 && LEDGER_SORT_KEY.matcher(key.get(Keys.GSI1SK)).matches();
         QueryResponse response = dynamoDb.query(gsi1(partition, null, limit, cursor, recordOfThisLedger).scanIndexForward(false).build());
-        return new Page<>(response.items().stream().map(item -> Items.storedRecord(item).currentBody()).toList(), nextCursor(response));
+        return new Page<>(response.items().stream().map(item -> Items.currentBody(Items.storedRecord(item))).toList(), nextCursor(response));
     }
 
     @Override
@@ -91,9 +92,9 @@ public final class DynamoDbUsageStore implements UsageStore {
     }
 
     @Override
-    public CreditStore.WorkspaceBalances balanceHistory(String workspaceId, List<Period> periods) {
+    public WorkspaceStore.WorkspaceBalances balanceHistory(String workspaceId, List<Period> periods) {
         // Eventually consistent, as the other usage reads; a 404 is confirmed on a consistent read.
-        CreditStore.WorkspaceBalances view = credits.readBalances(workspaceId, periods, false);
+        WorkspaceStore.WorkspaceBalances view = credits.readBalances(workspaceId, periods, false);
         return view.workspace() != null ? view : credits.readBalances(workspaceId, periods, true);
     }
 
@@ -167,6 +168,6 @@ public final class DynamoDbUsageStore implements UsageStore {
     }
 
     private static CreditsException invalidCursor() {
-        return CreditsException.badRequest("invalid_cursor", "cursor is not one this listing returned; start again without it");
+        return CreditsException.invalid("cursor", "cursor is not one this listing returned; start again without it");
     }
 }

@@ -11,8 +11,10 @@ import com.aicredits.domain.RefundLine;
 import com.aicredits.domain.Tier;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
-import com.aicredits.port.CreditStore.StoredRecord;
-import com.aicredits.port.CreditStore;
+import com.aicredits.json.LedgerBodies;
+import com.aicredits.port.LedgerStore.StoredRecord;
+import com.aicredits.port.LedgerStore;
+import com.aicredits.port.RefundStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -244,10 +246,22 @@ final class Items {
     }
 
     static StoredRecord storedRecord(Map<String, AttributeValue> item) {
-        CreditStore.Refund refund = item.containsKey(REFUNDED_AT)
-                ? new CreditStore.Refund(str(item, REFUNDED_AT), str(item, REFUND_REASON)) : null;
+        LedgerStore.Refund refund = item.containsKey(REFUNDED_AT)
+                ? new LedgerStore.Refund(str(item, REFUNDED_AT), str(item, REFUND_REASON)) : null;
         return new StoredRecord(str(item, ACTIVITY), str(item, BODY), refund,
                 item.containsKey(MODEL) ? ExecutionModel.valueOf(str(item, MODEL)) : ExecutionModel.PLATFORM);
+    }
+
+    /** A stored record as a refund needs it: its body read back, its refund, its body as it now stands. */
+    static RefundStore.RecordedRun recordedRun(Map<String, AttributeValue> item) {
+        StoredRecord stored = storedRecord(item);
+        return new RefundStore.RecordedRun(LedgerBodies.read(stored.body()), stored.refund(), currentBody(stored));
+    }
+
+    /** The record as lists and the refund answer show it: the debit's body, plus the refund once there is one. */
+    static String currentBody(StoredRecord stored) {
+        return stored.refund() == null ? stored.body()
+                : LedgerBodies.refunded(stored.body(), stored.refund().refundedAt(), stored.refund().reason());
     }
 
     /** A refund's ledger line: listed with the debits of its period (GSI1), under its own sort key. */

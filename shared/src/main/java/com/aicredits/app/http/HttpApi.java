@@ -2,6 +2,7 @@ package com.aicredits.app.http;
 
 import com.aicredits.domain.Caller;
 import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Refusal;
 import com.aicredits.json.Json;
 import com.aicredits.observability.Log;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -70,7 +71,7 @@ public final class HttpApi {
             try {
                 return route.get();
             } catch (CreditsException e) {
-                return error(e.status(), e.code(), e.getMessage(), e.detail());
+                return error(Refusals.status(e), Refusals.code(e), e.getMessage(), e.detail());
             } catch (SdkException e) {
                 // DynamoDB or another AWS dependency failed after the SDK's own retries (throttling, an outage).
                 Log.error("dependency failure", e, "route", event.getRouteKey());
@@ -118,12 +119,12 @@ public final class HttpApi {
         }
         String digits = value.strip();
         if (digits.isEmpty() || digits.length() > 6 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw CreditsException.badRequest("invalid_timeout", TIMEOUT_HEADER + " must be a whole number of milliseconds from 1 to"
+            throw CreditsException.invalid("timeout", TIMEOUT_HEADER + " must be a whole number of milliseconds from 1 to"
                     + " 900000; got " + CreditsException.quote(value));
         }
         long millis = Long.parseLong(digits);
         if (millis < 1 || millis > 900_000) {
-            throw CreditsException.badRequest("invalid_timeout", TIMEOUT_HEADER + " must be a whole number of milliseconds from 1 to"
+            throw CreditsException.invalid("timeout", TIMEOUT_HEADER + " must be a whole number of milliseconds from 1 to"
                     + " 900000; got " + CreditsException.quote(value));
         }
         return Duration.ofMillis(millis);
@@ -136,7 +137,7 @@ public final class HttpApi {
         Map<String, String> parameters = event.getPathParameters();
         String value = parameters == null ? null : parameters.get(name);
         if (value == null || value.isEmpty()) {
-            throw CreditsException.badRequest("invalid_" + name, "path parameter " + name + " is required");
+            throw CreditsException.invalid(name, "path parameter " + name + " is required");
         }
         return value;
     }
@@ -150,10 +151,10 @@ public final class HttpApi {
         String contentType = header(event, "content-type");
         String body = event.getBody();
         if (contentType == null && body != null && !body.isEmpty()) {
-            throw new CreditsException(415, "unsupported_media_type", "send the body as application/json; the request has no Content-Type");
+            throw new CreditsException(Refusal.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json; the request has no Content-Type");
         }
         if (contentType != null && !contentType.split(";", 2)[0].strip().equalsIgnoreCase("application/json")) {
-            throw new CreditsException(415, "unsupported_media_type", "send the body as application/json; got " + CreditsException.quote(contentType));
+            throw new CreditsException(Refusal.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json; got " + CreditsException.quote(contentType));
         }
         return decoded(event);
     }
@@ -172,7 +173,7 @@ public final class HttpApi {
             try {
                 bytes = Base64.getDecoder().decode(body);
             } catch (IllegalArgumentException e) {
-                throw CreditsException.badRequest("invalid_body", "the body is not valid base64");
+                throw CreditsException.invalid("body", "the body is not valid base64");
             }
         } else {
             bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -191,7 +192,7 @@ public final class HttpApi {
         Map<String, String> query = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
         for (String name : query.keySet()) {
             if (!accepted.contains(name)) {
-                throw CreditsException.badRequest("unknown_parameter", "unknown query parameter " + CreditsException.quote(name) + "; "
+                throw new CreditsException(Refusal.UNKNOWN_PARAMETER, "unknown query parameter " + CreditsException.quote(name) + "; "
                         + (accepted.isEmpty() ? "this route takes none" : "allowed: " + String.join(", ", new TreeSet<>(accepted))));
             }
         }
@@ -207,7 +208,7 @@ public final class HttpApi {
         if (event.getBody() == null || event.getBody().isEmpty() || isEmptyJsonObject(decoded(event))) {
             return;
         }
-        throw CreditsException.badRequest("unexpected_body", "this route takes no body (an empty JSON object {} is accepted)");
+        throw new CreditsException(Refusal.UNEXPECTED_BODY, "this route takes no body (an empty JSON object {} is accepted)");
     }
 
     private static boolean isEmptyJsonObject(String text) {
@@ -237,7 +238,7 @@ public final class HttpApi {
     }
 
     private static CreditsException tooLarge() {
-        return new CreditsException(413, "payload_too_large", "the body must be at most " + MAX_BODY_BYTES + " bytes");
+        return new CreditsException(Refusal.PAYLOAD_TOO_LARGE, "the body must be at most " + MAX_BODY_BYTES + " bytes");
     }
 
     /**
@@ -250,7 +251,7 @@ public final class HttpApi {
         APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer = context == null ? null : context.getAuthorizer();
         APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT jwt = authorizer == null ? null : authorizer.getJwt();
         if (jwt == null || jwt.getClaims() == null) {
-            throw new CreditsException(401, "unauthorized", "a valid bearer token is required");
+            throw new CreditsException(Refusal.UNAUTHENTICATED, "a valid bearer token is required");
         }
         Map<String, String> claims = jwt.getClaims();
         Set<String> scopes = new LinkedHashSet<>();

@@ -1,6 +1,7 @@
 package com.aicredits.functions.reset;
 
 import com.aicredits.app.Production;
+import com.aicredits.app.http.Refusals;
 import com.aicredits.config.Env;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Period;
@@ -69,7 +70,7 @@ public final class MonthlyResetHandler implements RequestHandler<ScheduledEvent,
             // Bad input: retrying it would not help, so it is answered, not thrown.
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("status", "REFUSED");
-            answer.put("error", Map.of("code", refused.code(), "message", refused.getMessage()));
+            answer.put("error", Map.of("code", Refusals.code(refused), "message", refused.getMessage()));
             Log.warn("reset refused", "answer", answer);
             return answer;
         }
@@ -92,7 +93,7 @@ public final class MonthlyResetHandler implements RequestHandler<ScheduledEvent,
     static ResetCursor cursor(ScheduledEvent event, Instant now) {
         Instant time = event == null ? null : ScheduledEvents.time(event);
         if (time == null) {
-            throw CreditsException.badRequest("invalid_time", "the event has no time");
+            throw CreditsException.invalid("time", "the event has no time");
         }
         Period period = MonthlyReset.periodToOpen(time, now);
         Map<String, Object> detail = event.getDetail();
@@ -101,13 +102,13 @@ public final class MonthlyResetHandler implements RequestHandler<ScheduledEvent,
         }
         for (String key : detail.keySet()) {
             if (!key.equals(CURSOR)) {
-                throw CreditsException.badRequest("invalid_detail", "unknown field '" + key + "' in detail; a reset's detail"
+                throw CreditsException.invalid("detail", "unknown field '" + key + "' in detail; a reset's detail"
                         + " is empty (a new reset) or holds only its cursor");
             }
         }
         ResetCursor cursor = ResetCursor.fromMap(detail.get(CURSOR), now);
         if (!cursor.period().equals(period)) {
-            throw CreditsException.badRequest("invalid_cursor", "the cursor resets " + cursor.period()
+            throw CreditsException.invalid("cursor", "the cursor resets " + cursor.period()
                     + " but the event's time is in " + period);
         }
         return cursor;

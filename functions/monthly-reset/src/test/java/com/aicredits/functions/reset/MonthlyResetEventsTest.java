@@ -1,5 +1,6 @@
 package com.aicredits.functions.reset;
 
+import com.aicredits.app.http.Refusals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.aicredits.app.InvocationContext;
@@ -108,7 +109,7 @@ class MonthlyResetEventsTest {
     private static void assertRefused(ScheduledEvent event, String message) {
         assertThatThrownBy(() -> MonthlyResetHandler.cursor(event, NOW)).isInstanceOf(CreditsException.class)
                 .hasMessageContaining(message)
-                .satisfies(e -> assertThat(((CreditsException) e).status()).isEqualTo(400));
+                .satisfies(e -> assertThat(Refusals.status((CreditsException) e)).isEqualTo(400));
     }
 
     private static final class StopHere extends RuntimeException {

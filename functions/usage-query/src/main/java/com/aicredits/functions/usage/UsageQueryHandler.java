@@ -7,6 +7,7 @@ import com.aicredits.app.http.TokenClaims;
 import com.aicredits.domain.Caller;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.PriceCatalog;
+import com.aicredits.domain.Refusal;
 import com.aicredits.json.Json;
 import com.aicredits.port.UsageStore;
 import com.aicredits.service.UsageService;
@@ -78,7 +79,7 @@ public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPE
                     yield HttpApi.json(200, body);
                 }
                 case PRICING -> HttpApi.json(200, pricing());
-                default -> throw CreditsException.notFound("no route " + event.getRouteKey());
+                default -> throw new CreditsException(Refusal.UNKNOWN_ROUTE, "no route " + event.getRouteKey());
             };
         });
     }

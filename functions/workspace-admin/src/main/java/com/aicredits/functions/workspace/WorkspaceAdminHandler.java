@@ -6,6 +6,7 @@ import com.aicredits.app.http.HttpApi;
 import com.aicredits.app.http.TokenClaims;
 import com.aicredits.domain.AddonPackage;
 import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Refusal;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.json.Json;
 import com.aicredits.observability.Log;
@@ -100,7 +101,7 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
                     }
                     yield HttpApi.json(200, refunded.body());
                 }
-                default -> throw CreditsException.notFound("no route " + event.getRouteKey());
+                default -> throw new CreditsException(Refusal.UNKNOWN_ROUTE, "no route " + event.getRouteKey());
             };
         });
     }

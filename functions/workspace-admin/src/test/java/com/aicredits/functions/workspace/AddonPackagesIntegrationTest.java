@@ -1,5 +1,6 @@
 package com.aicredits.functions.workspace;
 
+import com.aicredits.app.http.Refusals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.aicredits.domain.CreditsException;
@@ -64,7 +65,7 @@ class AddonPackagesIntegrationTest {
             debit("ws-limit", "task-" + i, "task.execution"); // 500
         }
         assertThatThrownBy(() -> debit("ws-limit", "over", "task.execution"))
-                .isInstanceOfSatisfying(CreditsException.class, e -> assertThat(e.status()).isEqualTo(402));
+                .isInstanceOfSatisfying(CreditsException.class, e -> assertThat(Refusals.status(e)).isEqualTo(402));
 
         assertThat(buy("ws-limit", "po-limit", 10_000, "MONTHLY").getStatusCode()).isEqualTo(201);
 

@@ -1,5 +1,6 @@
 package com.aicredits.functions.workspace;
 
+import com.aicredits.app.http.Refusals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.app.Services;
@@ -59,7 +60,7 @@ class AdminWritesUnderLoadIntegrationTest {
                             container.record(WS, new RecordExecution("t" + thread + "-" + i, "task.execution", null));
                             debited.incrementAndGet();
                         } catch (CreditsException e) {
-                            failures.add("debit t" + thread + "-" + i + ": " + e.status() + " " + e.code());
+                            failures.add("debit t" + thread + "-" + i + ": " + Refusals.status(e) + " " + Refusals.code(e));
                         }
                     }
                 }));

@@ -1,5 +1,6 @@
 package com.aicredits.functions.workspace;
 
+import com.aicredits.app.http.Refusals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.aicredits.domain.CreditsException;
@@ -58,7 +59,7 @@ class NextPeriodOpenedEarlyIntegrationTest {
         assertThat(december.get("creditsAllocated").asLong()).isEqualTo(15_000);
         assertThat(table.item("WS#ws-early", "BALANCE#2026-12").get("hardLimitPercent").n()).isEqualTo("150");
         assertThatThrownBy(() -> debit("ws-early", "case", "case.investigation", null))
-                .isInstanceOfSatisfying(CreditsException.class, e -> assertThat(e.status()).isEqualTo(403));
+                .isInstanceOfSatisfying(CreditsException.class, e -> assertThat(Refusals.status(e)).isEqualTo(403));
         assertThat(table.item("WS#ws-early", "BALANCE#2026-11").get("allocated").n()).isEqualTo("15000");
     }
 

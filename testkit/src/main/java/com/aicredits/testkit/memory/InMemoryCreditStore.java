@@ -1,0 +1,266 @@
+package com.aicredits.testkit.memory;
+
+import com.aicredits.domain.Balance;
+import com.aicredits.domain.Period;
+import com.aicredits.domain.RefundLine;
+import com.aicredits.domain.UsageRecord;
+import com.aicredits.domain.Workspace;
+import com.aicredits.json.LedgerBodies;
+import com.aicredits.port.CreditStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * {@link CreditStore} in memory, with the DynamoDB adapter's contract (held to it by {@code CreditStoreContract}, run
+ * on both): every write conditional and all-or-nothing (a record only for a new executionId, a balance by
+ * compare-and-set on its revision and, on an append, under its hard limit, an opening only at the workspace's version,
+ * a workspace at its version), a lost race answered with the fresh state, the bodies written by {@link LedgerBodies}.
+ * One lock makes each call atomic, as a transaction is. {@link #contention} makes the next writes answer as a
+ * transaction conflict does, for the callers' retry paths.
+ */
+public final class InMemoryCreditStore implements CreditStore {
+    private static final String REFUND = "refund#";
+    private final Map<String, Workspace> workspaces = new HashMap<>();
+    private final Map<String, Balance> balances = new HashMap<>();
+    private final Map<String, StoredRecord> records = new HashMap<>();
+    private final Map<String, RefundLine> refundLines = new HashMap<>();
+    private final List<String> ledgerBodies = new ArrayList<>();
+    /** Each period's ledger lines in order (the sequence's): a record's key, or a refund line's ("refund#" + its key). */
+    private final Map<String, List<String>> ledgerLines = new HashMap<>();
+    private int contentionsToAnswer;
+    private Consumer<String> beforeEachWrite;
+
+    /** The next {@code writes} conditional writes fail as a transaction conflict does (nothing written). */
+    public synchronized InMemoryCreditStore contention(int writes) {
+        contentionsToAnswer = writes;
+        return this;
+    }
+
+    /**
+     * Just before the next write, {@code interloper} may commit a write of its own through this store (given the write's
+     * kind: "append", "open", "refund", "save"), as another container racing this one would: lost races on demand.
+     */
+    public synchronized InMemoryCreditStore beforeEachWrite(Consumer<String> interloper) {
+        this.beforeEachWrite = interloper;
+        return this;
+    }
+
+    /** Every ledger line's body in the order written (records and refund lines). */
+    public synchronized List<String> ledgerBodies() {
+        return List.copyOf(ledgerBodies);
+    }
+
+    /**
+     * A period's ledger lines, oldest first, as the lists show them: a record's body (with its refund once refunded),
+     * a refund line's body.
+     */
+    synchronized List<String> ledger(String workspaceId, Period period) {
+        return ledgerLines.getOrDefault(key(workspaceId, period), List.of()).stream()
+                .map(line -> line.startsWith(REFUND) ? LedgerBodies.of(refundLines.get(line.substring(REFUND.length())))
+                        : recordedRun(records.get(line)).currentBody())
+                .toList();
+    }
+
+    /** Every workspace, by id (a copy). */
+    synchronized Map<String, Workspace> workspaces() {
+        return Map.copyOf(workspaces);
+    }
+
+    /** The balance as stored, or null. */
+    public synchronized Balance balance(String workspaceId, Period period) {
+        return balances.get(key(workspaceId, period));
+    }
+
+    @Override
+    public synchronized Optional<Workspace> findWorkspace(String workspaceId, boolean consistent) {
+        return Optional.ofNullable(workspaces.get(workspaceId));
+    }
+
+    @Override
+    public synchronized LedgerView read(String workspaceId, Period period, String executionId, boolean consistent) {
+        return new LedgerView(workspaces.get(workspaceId), balances.get(key(workspaceId, period)),
+                executionId == null ? null : records.get(workspaceId + "#" + executionId));
+    }
+
+    @Override
+    public AppendResult append(LedgerAppend append) {
+        interlope("append");
+        synchronized (this) {
+            if (contended()) {
+                return new AppendResult.Contention("[TransactionConflict]");
+            }
+            UsageRecord record = append.record();
+            String recordKey = record.workspaceId() + "#" + record.executionId();
+            StoredRecord existing = records.get(recordKey);
+            if (existing != null) {
+                return new AppendResult.AlreadyRecorded(existing);
+            }
+            Balance after = append.after();
+            String balanceKey = key(after.workspaceId(), after.period());
+            Balance stored = balances.get(balanceKey);
+            if (append.before() != null) {
+                long credits = record.creditsConsumed();
+                if (stored == null || stored.revision() != append.before().revision()
+                        || credits > 0 && stored.used() > after.hardLimitCredits() - credits) {
+                    return new AppendResult.BalanceChanged(stored);
+                }
+            } else {
+                if (stored != null) {
+                    return new AppendResult.BalanceChanged(stored);
+                }
+                Workspace workspace = workspaces.get(after.workspaceId());
+                if (workspace == null || workspace.version() != append.workspaceVersion()) {
+                    return new AppendResult.WorkspaceChanged();
+                }
+            }
+            String body = LedgerBodies.of(record);
+            records.put(recordKey, new StoredRecord(record.activity(), body, null, record.model()));
+            ledgerLines.computeIfAbsent(balanceKey, k -> new ArrayList<>()).add(recordKey);
+            balances.put(balanceKey, after);
+            ledgerBodies.add(body);
+            return new AppendResult.Committed(body);
+        }
+    }
+
+    @Override
+    public OpenResult open(Balance opening, long workspaceVersion) {
+        interlope("open");
+        synchronized (this) {
+            if (contended()) {
+                return OpenResult.CONTENTION;
+            }
+            String balanceKey = key(opening.workspaceId(), opening.period());
+            if (balances.containsKey(balanceKey)) {
+                return OpenResult.ALREADY_OPEN;
+            }
+            Workspace workspace = workspaces.get(opening.workspaceId());
+            if (workspace == null || workspace.version() != workspaceVersion) {
+                return OpenResult.WORKSPACE_CHANGED;
+            }
+            balances.put(balanceKey, opening);
+            return OpenResult.OPENED;
+        }
+    }
+
+    @Override
+    public synchronized boolean markBlocked(String workspaceId, Period period, Instant at) {
+        Balance balance = balances.get(key(workspaceId, period));
+        if (balance == null || balance.blockedAt() != null) {
+            return false;
+        }
+        balances.put(key(workspaceId, period), new Balance(balance.workspaceId(), balance.organizationId(), balance.period(),
+                balance.baseCredits(), balance.addonCredits(), balance.hardLimitPercent(), balance.casesEnabled(),
+                balance.pricingModel(), balance.byosFeatures(), balance.used(), balance.sequence(), balance.revision(),
+                balance.usedByFeature(), balance.dailyCredits(), balance.freeExecutions(), balance.casesCounted(),
+                balance.byosExecutions(), at));
+        return true;
+    }
+
+    @Override
+    public synchronized WorkspaceBalances readBalances(String workspaceId, List<Period> periods) {
+        Map<Period, Balance> found = new HashMap<>();
+        for (Period period : periods) {
+            Balance balance = balances.get(key(workspaceId, period));
+            if (balance != null) {
+                found.put(period, balance);
+            }
+        }
+        return new WorkspaceBalances(workspaces.get(workspaceId), found);
+    }
+
+    @Override
+    public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> moves) {
+        interlope("save");
+        synchronized (this) {
+            if (contended()) {
+                return SaveResult.CONTENTION;
+            }
+            Workspace stored = workspaces.get(workspace.workspaceId());
+            boolean workspaceAsRead = expectedVersion == 0 ? stored == null : stored != null && stored.version() == expectedVersion;
+            if (!workspaceAsRead) {
+                return SaveResult.STALE;
+            }
+            for (BalanceMove move : moves) {
+                Balance current = balances.get(key(workspace.workspaceId(), move.period()));
+                boolean asRead = move.before() == null ? current == null
+                        : current != null && current.revision() == move.before().revision();
+                if (!asRead) {
+                    return SaveResult.STALE;
+                }
+            }
+            workspaces.put(workspace.workspaceId(), workspace);
+            for (BalanceMove move : moves) {
+                if (move.after() != null) {
+                    balances.put(key(workspace.workspaceId(), move.period()), move.after());
+                }
+            }
+            return SaveResult.SAVED;
+        }
+    }
+
+    @Override
+    public synchronized Optional<RecordedRun> findRecord(String workspaceId, String executionId) {
+        return Optional.ofNullable(records.get(workspaceId + "#" + executionId)).map(InMemoryCreditStore::recordedRun);
+    }
+
+    @Override
+    public RefundResult refund(RefundWrite refund) {
+        interlope("refund");
+        synchronized (this) {
+            if (contended()) {
+                return new RefundResult.Contention("[TransactionConflict]");
+            }
+            Balance before = refund.before();
+            String recordKey = before.workspaceId() + "#" + refund.executionId();
+            StoredRecord stored = records.get(recordKey);
+            if (stored == null || stored.refund() != null) {
+                return new RefundResult.AlreadyRefunded(stored == null ? null : recordedRun(stored));
+            }
+            String balanceKey = key(before.workspaceId(), before.period());
+            Balance current = balances.get(balanceKey);
+            if (current == null || current.revision() != before.revision()) {
+                return new RefundResult.BalanceChanged(current);
+            }
+            StoredRecord refunded = new StoredRecord(stored.activity(), stored.body(), refund.refund(), stored.model());
+            records.put(recordKey, refunded);
+            balances.put(balanceKey, refund.after());
+            refundLines.put(recordKey, refund.line());
+            ledgerLines.computeIfAbsent(balanceKey, k -> new ArrayList<>()).add(REFUND + recordKey);
+            ledgerBodies.add(LedgerBodies.of(refund.line()));
+            return new RefundResult.Committed(recordedRun(refunded).currentBody());
+        }
+    }
+
+    private static RecordedRun recordedRun(StoredRecord stored) {
+        return new RecordedRun(LedgerBodies.read(stored.body()), stored.refund(), stored.refund() == null ? stored.body()
+                : LedgerBodies.refunded(stored.body(), stored.refund().refundedAt(), stored.refund().reason()));
+    }
+
+    private boolean contended() {
+        if (contentionsToAnswer > 0) {
+            contentionsToAnswer--;
+            return true;
+        }
+        return false;
+    }
+
+    private void interlope(String write) {
+        Consumer<String> interloper;
+        synchronized (this) {
+            interloper = beforeEachWrite;
+            beforeEachWrite = null;
+        }
+        if (interloper != null) {
+            interloper.accept(write);
+        }
+    }
+
+    private static String key(String workspaceId, Period period) {
+        return workspaceId + "#" + period;
+    }
+}

@@ -1,0 +1,58 @@
+package com.aicredits.testkit.memory;
+
+import com.aicredits.mail.Email;
+import com.aicredits.port.MailDeliveryException;
+import com.aicredits.port.Mailer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@link Mailer} in memory: keeps what it accepted, in order, with a message id each; fails the next sends as told
+ * (refused for now, outcome unknown, refused for good) and always refuses the addresses it is told are bad, as SES
+ * refuses a rejected address.
+ */
+public final class InMemoryMailer implements Mailer {
+    /** How a send fails. */
+    public enum Failure { TEMPORARY, OUTCOME_UNKNOWN, PERMANENT }
+
+    private final List<Email> sent = new ArrayList<>();
+    private final Deque<Failure> failures = new ArrayDeque<>();
+    private final Set<String> refusedAddresses = ConcurrentHashMap.newKeySet();
+
+    /** The next sends fail, one failure each, in order. */
+    public synchronized InMemoryMailer failNext(Failure... next) {
+        failures.addAll(List.of(next));
+        return this;
+    }
+
+    /** Every send to {@code address} is refused for good. */
+    public InMemoryMailer refuse(String address) {
+        refusedAddresses.add(address);
+        return this;
+    }
+
+    public synchronized List<Email> sent() {
+        return List.copyOf(sent);
+    }
+
+    @Override
+    public synchronized String send(Email email) {
+        Failure failure = failures.poll();
+        if (failure != null) {
+            throw switch (failure) {
+                case TEMPORARY -> new MailDeliveryException("throttled", null);
+                case OUTCOME_UNKNOWN -> new MailDeliveryException("timed out", null, true);
+                case PERMANENT -> MailDeliveryException.permanent("rejected", null);
+            };
+        }
+        if (email.to().stream().anyMatch(refusedAddresses::contains)) {
+            throw MailDeliveryException.permanent("address rejected", null);
+        }
+        sent.add(email);
+        return "message-" + sent.size();
+    }
+}

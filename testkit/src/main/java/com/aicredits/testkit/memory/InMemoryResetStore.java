@@ -1,0 +1,130 @@
+package com.aicredits.testkit.memory;
+
+import com.aicredits.domain.Period;
+import com.aicredits.domain.SummaryHistory;
+import com.aicredits.domain.Workspace;
+import com.aicredits.port.ResetStore;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@link ResetStore} in memory, beside an {@link InMemoryCreditStore} (whose workspaces it lists and whose balances
+ * it reads), with the DynamoDB adapter's contract: the workspace index in shards (by the id's hash, as the table's
+ * GSI2), paged in id order; a summary claimed by a conditional write, taken over only once its lease is over (or by
+ * its own owner again), marked sent only by its holder, released to be claimable from a given time.
+ */
+public final class InMemoryResetStore implements ResetStore {
+    private final InMemoryCreditStore credits;
+    private final Supplier<Map<String, Workspace>> workspaces;
+    private final int shards;
+    private final Map<String, Marker> summaries = new HashMap<>();
+    private Runnable beforeNextClaim;
+
+    /** A summary marker as stored; {@code owner} null once released. */
+    private record Marker(boolean sent, String owner, Instant leaseUntil, int claims, String messageId) {
+    }
+
+    public InMemoryResetStore(InMemoryCreditStore credits, int shards) {
+        this.credits = credits;
+        this.workspaces = credits::workspaces;
+        this.shards = shards;
+    }
+
+    /** Runs {@code interloper} just before the next claim (another run claiming first, a crash, ...). */
+    public synchronized InMemoryResetStore beforeNextClaim(Runnable interloper) {
+        this.beforeNextClaim = interloper;
+        return this;
+    }
+
+    /** The message id a summary was marked sent with, or null. */
+    public synchronized String sentMessageId(String workspaceId, Period period) {
+        Marker marker = summaries.get(workspaceId + "#" + period);
+        return marker == null || !marker.sent() ? null : marker.messageId();
+    }
+
+    /** The summary's marker as the reset reads it, or null. */
+    public synchronized SummaryMarker summary(String workspaceId, Period period) {
+        Marker marker = summaries.get(workspaceId + "#" + period);
+        return marker == null ? null : new SummaryMarker(marker.sent(), marker.owner(), marker.leaseUntil(), marker.claims());
+    }
+
+    @Override
+    public int workspaceShards() {
+        return shards;
+    }
+
+    @Override
+    public WorkspacePage workspaces(int shard, String afterWorkspaceId, int limit) {
+        List<Workspace> ofShard = workspaces.get().values().stream()
+                .filter(workspace -> Math.floorMod(workspace.workspaceId().hashCode(), shards) == shard)
+                .filter(workspace -> afterWorkspaceId == null || workspace.workspaceId().compareTo(afterWorkspaceId) > 0)
+                .sorted((a, b) -> a.workspaceId().compareTo(b.workspaceId()))
+                .toList();
+        List<Workspace> page = ofShard.subList(0, Math.min(limit, ofShard.size()));
+        return new WorkspacePage(page, ofShard.size() > limit ? page.getLast().workspaceId() : null);
+    }
+
+    @Override
+    public synchronized Map<String, PeriodStates> states(Collection<String> workspaceIds, Period opening, Period closing) {
+        Map<String, PeriodStates> states = new LinkedHashMap<>();
+        for (String id : workspaceIds) {
+            states.put(id, new PeriodStates(credits.balance(id, opening), credits.balance(id, closing), summary(id, closing)));
+        }
+        return states;
+    }
+
+    @Override
+    public Claim claimSummary(String workspaceId, Period period, String owner, Instant now, Instant leaseUntil) {
+        Runnable interloper;
+        synchronized (this) {
+            interloper = beforeNextClaim;
+            beforeNextClaim = null;
+        }
+        if (interloper != null) {
+            interloper.run();
+        }
+        synchronized (this) {
+            String key = workspaceId + "#" + period;
+            Marker marker = summaries.get(key);
+            if (marker == null || !marker.sent() && !marker.leaseUntil().isAfter(now)) {
+                summaries.put(key, new Marker(false, owner, leaseUntil, marker == null ? 1 : marker.claims() + 1, null));
+                return new Claim.Claimed();
+            }
+            if (marker.sent()) {
+                return new Claim.AlreadySent();
+            }
+            return owner.equals(marker.owner()) ? new Claim.Claimed() : new Claim.HeldUntil(marker.leaseUntil());
+        }
+    }
+
+    @Override
+    public synchronized boolean markSummarySent(String workspaceId, Period period, String owner, String messageId, Instant sentAt) {
+        String key = workspaceId + "#" + period;
+        Marker marker = summaries.get(key);
+        if (marker == null || marker.sent() || !owner.equals(marker.owner())) {
+            return false;
+        }
+        summaries.put(key, new Marker(true, owner, null, marker.claims(), messageId));
+        return true;
+    }
+
+    @Override
+    public synchronized void releaseSummary(String workspaceId, Period period, String owner, Instant claimableFrom) {
+        String key = workspaceId + "#" + period;
+        Marker marker = summaries.get(key);
+        if (marker != null && !marker.sent() && owner.equals(marker.owner())) {
+            summaries.put(key, new Marker(false, null, claimableFrom, marker.claims(), null));
+        }
+    }
+
+    /** The month before from the ledger; the thresholds reached are not kept here (no alert markers in memory yet). */
+    @Override
+    public SummaryHistory summaryHistory(String workspaceId, Period period) {
+        return new SummaryHistory(credits.balance(workspaceId, period.previous()), List.of());
+    }
+}

@@ -1,0 +1,215 @@
+package com.aicredits.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.domain.Allocation;
+import com.aicredits.domain.Balance;
+import com.aicredits.domain.Period;
+import com.aicredits.domain.PricingModel;
+import com.aicredits.domain.Tier;
+import com.aicredits.domain.Workspace;
+import com.aicredits.mail.SummaryEmails;
+import com.aicredits.port.Mailer;
+import com.aicredits.service.ResetProgress.Outcome;
+import com.aicredits.service.ResetProgress.Status;
+import com.aicredits.testkit.TestClock;
+import com.aicredits.testkit.memory.InMemoryCreditStore;
+import com.aicredits.testkit.memory.InMemoryMailer;
+import com.aicredits.testkit.memory.InMemoryResetStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * MonthlyReset on in-memory ports at a fixed time (its sleeps move the clock): its rounds, leases and resumption, each
+ * summary once.
+ */
+class MonthlyResetTest {
+    private static final Instant FIRST = Instant.parse("2026-12-01T00:00:30Z");
+    private static final Period DECEMBER = Period.of(FIRST);
+    private static final Period NOVEMBER = DECEMBER.previous();
+    private final TestClock clock = new TestClock(FIRST);
+    private final InMemoryCreditStore credits = new InMemoryCreditStore();
+    private final InMemoryResetStore resets = new InMemoryResetStore(credits, 4);
+    private final InMemoryMailer mailer = new InMemoryMailer();
+
+    private MonthlyReset reset(MonthlyReset.Settings settings, Mailer through) {
+        return new MonthlyReset(credits, resets, through, new SummaryEmails("https://overview.example"), clock,
+                clock::advance, settings);
+    }
+
+    private MonthlyReset reset() {
+        return reset(settings(100, 1), mailer);
+    }
+
+    private static MonthlyReset.Settings settings(int pageSize, int concurrency) {
+        return MonthlyReset.Settings.defaults().withPaging(pageSize, concurrency);
+    }
+
+    /** {@code count} workspaces with recipients and a November balance; returns their ids. */
+    private List<String> workspacesWithANovember(int count) {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = "ws-%02d".formatted(i);
+            Workspace workspace = new Workspace(id, "org-1", "Acme " + i, Tier.DEV, PricingModel.EXTEND, true, null, null,
+                    List.of("admin-" + i + "@example.com"), null, 200, List.of(), 1);
+            credits.saveWorkspace(workspace, 0, List.of());
+            credits.open(Allocation.opening(workspace, NOVEMBER), 1);
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    private ResetProgress runAll(MonthlyReset reset, Duration budget) {
+        return reset.run(ResetCursor.start(DECEMBER), clock.instant().plus(budget), "invocation-1");
+    }
+
+    @Test
+    void everyPeriodOpensAndEverySummaryGoesOutOnceAcrossShardsAndPages() {
+        List<String> ids = workspacesWithANovember(9);
+        ResetProgress progress = runAll(reset(settings(2, 1), mailer), Duration.ofMinutes(10));
+
+        assertThat(progress.status()).isEqualTo(Status.DONE);
+        assertThat(progress.count(Outcome.OPENED)).isEqualTo(9);
+        assertThat(progress.count(Outcome.SENT)).isEqualTo(9);
+        assertThat(progress.pages()).isGreaterThanOrEqualTo(5);
+        assertThat(mailer.sent()).hasSize(9);
+        for (String id : ids) {
+            Balance december = credits.balance(id, DECEMBER);
+            assertThat(december.used()).isZero();
+            assertThat(december.allocated()).isEqualTo(credits.balance(id, NOVEMBER).allocated());
+            assertThat(resets.sentMessageId(id, NOVEMBER)).isNotNull();
+        }
+
+        ResetProgress again = runAll(reset(), Duration.ofMinutes(10));
+        assertThat(again.count(Outcome.ALREADY_OPEN)).isEqualTo(9);
+        assertThat(again.count(Outcome.ALREADY_SENT)).isEqualTo(9);
+        assertThat(mailer.sent()).hasSize(9);
+    }
+
+    @Test
+    void onAPoolOfWorkersTheSameOnce() {
+        workspacesWithANovember(12);
+        ResetProgress progress = runAll(reset(settings(5, 4), mailer), Duration.ofMinutes(10));
+        assertThat(progress.status()).isEqualTo(Status.DONE);
+        assertThat(mailer.sent()).hasSize(12);
+    }
+
+    @Test
+    void aPeriodADebitOpenedFirstIsFoundOpenAndAWorkspaceWithoutANovemberHasNothingToSummarize() {
+        List<String> ids = workspacesWithANovember(1);
+        Workspace workspace = credits.findWorkspace(ids.getFirst(), true).orElseThrow();
+        credits.open(Allocation.opening(workspace, DECEMBER), 1);
+        Workspace fresh = new Workspace("ws-new", "org-1", "New", Tier.DEV, PricingModel.EXTEND, true, null, null,
+                List.of("new@example.com"), null, 200, List.of(), 1);
+        credits.saveWorkspace(fresh, 0, List.of());
+
+        ResetProgress progress = runAll(reset(), Duration.ofMinutes(10));
+        assertThat(progress.count(Outcome.ALREADY_OPEN)).isEqualTo(1);
+        assertThat(progress.count(Outcome.OPENED)).isEqualTo(1);
+        assertThat(progress.count(Outcome.NOTHING_TO_SUMMARIZE)).isEqualTo(1);
+        assertThat(mailer.sent()).hasSize(1);
+    }
+
+    @Test
+    void aSummaryNotAcceptedIsSentByALaterRound() {
+        workspacesWithANovember(3);
+        mailer.failNext(InMemoryMailer.Failure.TEMPORARY);
+        ResetProgress progress = runAll(reset(), Duration.ofMinutes(10));
+
+        assertThat(progress.status()).isEqualTo(Status.DONE);
+        assertThat(progress.count(Outcome.FAILED)).isEqualTo(1);
+        assertThat(progress.count(Outcome.SENT)).isEqualTo(3);
+        assertThat(mailer.sent()).hasSize(3);
+        assertThat(clock.instant()).isAfterOrEqualTo(FIRST.plus(MonthlyReset.Settings.defaults().roundPause()));
+    }
+
+    @Test
+    void aSummaryThatMayHaveGoneOutIsSentAgainOnlyAfterTheWait() {
+        workspacesWithANovember(1);
+        mailer.failNext(InMemoryMailer.Failure.OUTCOME_UNKNOWN);
+        ResetProgress progress = runAll(reset(), Duration.ofMinutes(10));
+
+        assertThat(progress.status()).isEqualTo(Status.DONE);
+        assertThat(progress.count(Outcome.UNCERTAIN)).isEqualTo(1);
+        assertThat(mailer.sent()).hasSize(1);
+        assertThat(clock.instant()).isAfterOrEqualTo(FIRST.plus(MonthlyReset.UNCERTAIN_RESEND_WAIT));
+    }
+
+    @Test
+    void aSummaryRefusedForGoodIsParkedNotRetried() {
+        workspacesWithANovember(1);
+        mailer.refuse("admin-0@example.com");
+        ResetProgress progress = runAll(reset(), Duration.ofMinutes(10));
+        assertThat(progress.status()).isEqualTo(Status.DONE);
+        assertThat(progress.count(Outcome.PARKED)).isEqualTo(1);
+        assertThat(resets.sentMessageId("ws-00", NOVEMBER)).isEqualTo(WorkspaceReset.PARKED);
+    }
+
+    @Test
+    void aClaimHeldByAnotherRunIsDeferredToItsLeaseThenTakenOver() {
+        workspacesWithANovember(1);
+        Instant otherLease = FIRST.plus(Duration.ofMinutes(3));
+        // Another run claims the summary first, then dies without sending it.
+        resets.beforeNextClaim(() -> resets.claimSummary("ws-00", NOVEMBER, "other-run", FIRST, otherLease));
+        ResetProgress progress = runAll(reset(), Duration.ofMinutes(10));
+
+        assertThat(progress.status()).isEqualTo(Status.DONE);
+        assertThat(progress.count(Outcome.DEFERRED)).isEqualTo(1);
+        assertThat(progress.count(Outcome.SENT)).isEqualTo(1);
+        assertThat(clock.instant()).isAfterOrEqualTo(otherLease);
+        assertThat(mailer.sent()).hasSize(1);
+        assertThat(resets.summary("ws-00", NOVEMBER).claims()).isEqualTo(2);
+    }
+
+    @Test
+    void aLeaseBeyondTheInvocationHandsTheRoundOnToTheNextInvocation() {
+        workspacesWithANovember(1);
+        Instant otherLease = FIRST.plus(Duration.ofMinutes(30));
+        resets.beforeNextClaim(() -> resets.claimSummary("ws-00", NOVEMBER, "other-run", FIRST, otherLease));
+        ResetProgress first = runAll(reset(), Duration.ofMinutes(5));
+        assertThat(first.status()).isEqualTo(Status.CONTINUE);
+        assertThat(first.next().notBefore()).isEqualTo(otherLease);
+        assertThat(mailer.sent()).isEmpty();
+
+        clock.set(otherLease.plusSeconds(1));
+        ResetProgress resumed = reset().run(first.next(), clock.instant().plus(Duration.ofMinutes(5)), "invocation-2");
+        assertThat(resumed.status()).isEqualTo(Status.DONE);
+        assertThat(mailer.sent()).hasSize(1);
+    }
+
+    @Test
+    void anInvocationOutOfTimeHandsOnItsCursorAndTheNextFinishesEachSummaryOnce() {
+        workspacesWithANovember(8);
+        // Each send takes 10 s; the invocation has 50 s and keeps a 20 s reserve.
+        Mailer slow = email -> {
+            clock.advance(Duration.ofSeconds(10));
+            return mailer.send(email);
+        };
+        ResetProgress first = runAll(reset(settings(1, 1), slow), Duration.ofSeconds(50));
+        assertThat(first.status()).isEqualTo(Status.CONTINUE);
+        assertThat(mailer.sent()).hasSizeBetween(1, 7);
+
+        ResetProgress next = first;
+        int invocations = 1;
+        while (next.status() == Status.CONTINUE && invocations < 20) {
+            next = reset(settings(1, 1), slow).run(next.next(), clock.instant().plus(Duration.ofSeconds(50)), "invocation-" + ++invocations);
+        }
+        assertThat(next.status()).isEqualTo(Status.DONE);
+        assertThat(mailer.sent()).hasSize(8);
+        assertThat(mailer.sent().stream().map(email -> email.to().getFirst()).distinct()).hasSize(8);
+    }
+
+    @Test
+    void whatIsStillPendingAfterTheLastRoundIsIncomplete() {
+        workspacesWithANovember(1);
+        InMemoryMailer.Failure[] always = new InMemoryMailer.Failure[10];
+        java.util.Arrays.fill(always, InMemoryMailer.Failure.TEMPORARY);
+        mailer.failNext(always);
+        ResetProgress progress = runAll(reset(), Duration.ofHours(1));
+        assertThat(progress.status()).isEqualTo(Status.INCOMPLETE);
+        assertThat(progress.next().pending()).isEqualTo(1);
+        assertThat(progress.count(Outcome.FAILED)).isEqualTo(MonthlyReset.Settings.defaults().maxRounds());
+    }
+}

@@ -1,0 +1,123 @@
+package com.aicredits.testkit.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.domain.Allocation;
+import com.aicredits.domain.Period;
+import com.aicredits.domain.PricingModel;
+import com.aicredits.domain.Tier;
+import com.aicredits.domain.Workspace;
+import com.aicredits.port.CreditStore;
+import com.aicredits.port.ResetStore.Claim;
+import com.aicredits.port.ResetStore.PeriodStates;
+import com.aicredits.port.ResetStore.WorkspacePage;
+import com.aicredits.port.ResetStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The monthly reset's store contract, run on the DynamoDB adapter ({@code DynamoDbResetStoreContractIntegrationTest})
+ * and in memory ({@code InMemoryResetStoreTest}): the workspace index paged by shard, the states, the summary's claim.
+ */
+abstract class ResetStoreContract {
+    private static final Instant NOW = Instant.parse("2026-12-01T00:00:30Z");
+    private static final Period DECEMBER = Period.of(NOW);
+    private static final Period NOVEMBER = DECEMBER.previous();
+
+    protected abstract CreditStore credits();
+
+    protected abstract ResetStore resets();
+
+    private final String prefix = "ws-" + UUID.randomUUID().toString().substring(0, 6) + "-";
+
+    private Workspace workspace(String id) {
+        Workspace workspace = new Workspace(prefix + id, "org-1", "Acme", Tier.DEV, PricingModel.EXTEND, true, null, null,
+                List.of("a@example.com"), null, 200, List.of(), 1);
+        credits().saveWorkspace(workspace, 0, List.of());
+        return workspace;
+    }
+
+    @Test
+    void theIndexListsEveryWorkspaceOnceByShardInIdOrderPageByPage() {
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            created.add(workspace("%02d".formatted(i)).workspaceId());
+        }
+        List<String> listed = new ArrayList<>();
+        for (int shard = 0; shard < resets().workspaceShards(); shard++) {
+            String after = null;
+            List<String> ofShard = new ArrayList<>();
+            do {
+                WorkspacePage page = resets().workspaces(shard, after, 2);
+                assertThat(page.workspaces()).hasSizeLessThanOrEqualTo(2);
+                page.workspaces().forEach(workspace -> ofShard.add(workspace.workspaceId()));
+                after = page.last();
+            } while (after != null);
+            assertThat(ofShard).isSorted();
+            ofShard.stream().filter(id -> id.startsWith(prefix)).forEach(listed::add);
+        }
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(created);
+    }
+
+    @Test
+    void statesHoldBothBalancesAndTheSummaryMarker() {
+        Workspace workspace = workspace("a");
+        workspace("b");
+        credits().open(Allocation.opening(workspace, NOVEMBER), 1);
+        resets().claimSummary(workspace.workspaceId(), NOVEMBER, "run-1", NOW, NOW.plusSeconds(60));
+        Map<String, PeriodStates> states = resets().states(List.of(prefix + "a", prefix + "b"), DECEMBER, NOVEMBER);
+
+        assertThat(states.get(prefix + "a").opening()).isNull();
+        assertThat(states.get(prefix + "a").closing()).isEqualTo(Allocation.opening(workspace, NOVEMBER));
+        assertThat(states.get(prefix + "a").summary().sent()).isFalse();
+        assertThat(states.get(prefix + "a").summary().owner()).isEqualTo("run-1");
+        assertThat(states.get(prefix + "b")).isEqualTo(new PeriodStates(null, null, null));
+    }
+
+    @Test
+    void aSummaryIsClaimedByOneRunUntilItsLeaseIsOverAndMarkedSentByItsHolderOnly() {
+        String id = workspace("a").workspaceId();
+        Instant lease = NOW.plus(Duration.ofMinutes(5));
+        assertThat(resets().claimSummary(id, NOVEMBER, "run-1", NOW, lease)).isEqualTo(new Claim.Claimed());
+        assertThat(resets().claimSummary(id, NOVEMBER, "run-1", NOW.plusSeconds(1), lease)).isEqualTo(new Claim.Claimed());
+        assertThat(resets().claimSummary(id, NOVEMBER, "run-2", NOW.plusSeconds(1), lease)).isEqualTo(new Claim.HeldUntil(lease));
+        assertThat(resets().markSummarySent(id, NOVEMBER, "run-2", "m-2", NOW)).isFalse();
+
+        assertThat(resets().claimSummary(id, NOVEMBER, "run-2", lease, lease.plusSeconds(300))).isEqualTo(new Claim.Claimed());
+        assertThat(resets().markSummarySent(id, NOVEMBER, "run-1", "m-1", lease)).isFalse();
+        assertThat(resets().markSummarySent(id, NOVEMBER, "run-2", "m-2", lease)).isTrue();
+        assertThat(resets().claimSummary(id, NOVEMBER, "run-3", lease.plus(Duration.ofDays(1)), lease.plus(Duration.ofDays(2))))
+                .isEqualTo(new Claim.AlreadySent());
+        assertThat(resets().states(List.of(id), DECEMBER, NOVEMBER).get(id).summary().sent()).isTrue();
+    }
+
+    @Test
+    void aReleasedClaimIsNobodysOwnAndClaimableFromTheGivenTime() {
+        String id = workspace("a").workspaceId();
+        resets().claimSummary(id, NOVEMBER, "run-1", NOW, NOW.plusSeconds(300));
+        Instant from = NOW.plusSeconds(60);
+        resets().releaseSummary(id, NOVEMBER, "run-2", NOW);
+        assertThat(resets().claimSummary(id, NOVEMBER, "run-2", NOW, NOW.plusSeconds(300)))
+                .isEqualTo(new Claim.HeldUntil(NOW.plusSeconds(300)));
+        resets().releaseSummary(id, NOVEMBER, "run-1", from);
+        assertThat(resets().markSummarySent(id, NOVEMBER, "run-1", "m-1", NOW)).isFalse();
+        assertThat(resets().claimSummary(id, NOVEMBER, "run-1", NOW.plusSeconds(1), NOW.plusSeconds(300)))
+                .isEqualTo(new Claim.HeldUntil(from));
+        assertThat(resets().claimSummary(id, NOVEMBER, "run-2", from, from.plusSeconds(300))).isEqualTo(new Claim.Claimed());
+        assertThat(resets().states(List.of(id), DECEMBER, NOVEMBER).get(id).summary().claims()).isEqualTo(2);
+    }
+
+    @Test
+    void theSummaryHistoryHasTheMonthBefore() {
+        Workspace workspace = workspace("a");
+        credits().open(Allocation.opening(workspace, NOVEMBER.previous()), 1);
+        assertThat(resets().summaryHistory(workspace.workspaceId(), NOVEMBER).monthBefore())
+                .isEqualTo(Allocation.opening(workspace, NOVEMBER.previous()));
+        assertThat(resets().summaryHistory(workspace.workspaceId(), NOVEMBER.previous()).monthBefore()).isNull();
+    }
+}

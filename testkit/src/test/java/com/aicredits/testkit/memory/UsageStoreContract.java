@@ -1,0 +1,119 @@
+package com.aicredits.testkit.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.aicredits.domain.Alert;
+import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Period;
+import com.aicredits.domain.PricingModel;
+import com.aicredits.domain.Tier;
+import com.aicredits.domain.Workspace;
+import com.aicredits.json.PriceCatalogFile;
+import com.aicredits.port.AlertStore;
+import com.aicredits.port.CreditStore;
+import com.aicredits.port.UsageStore;
+import com.aicredits.service.DebitService;
+import com.aicredits.service.RecordExecution;
+import com.aicredits.service.RefundService;
+import com.aicredits.service.Retries;
+import com.aicredits.testkit.TestClock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The usage reads' contract, run on the DynamoDB adapter ({@code DynamoDbUsageStoreContractIntegrationTest}) and in
+ * memory ({@code InMemoryUsageStoreTest}), on lines the real services write: a period's lines newest first page by
+ * page (a refunded record with its refund), an organization's workspaces by id, balances, fired thresholds.
+ */
+abstract class UsageStoreContract {
+    private static final Instant AT = Instant.parse("2026-11-20T10:00:00Z");
+    private static final Period NOVEMBER = Period.of(AT);
+
+    protected abstract CreditStore credits();
+
+    protected abstract AlertStore alerts();
+
+    protected abstract UsageStore usage();
+
+    private final String org = "org-" + UUID.randomUUID().toString().substring(0, 8);
+
+    private Workspace workspace(String id) {
+        Workspace workspace = new Workspace(org + "-" + id, org, "Acme " + id, Tier.DEV, PricingModel.EXTEND, true, null, null,
+                List.of(), null, 200, List.of(), 1);
+        credits().saveWorkspace(workspace, 0, List.of());
+        return workspace;
+    }
+
+    /** Every page's items, following the cursors. */
+    private static <T> List<T> all(java.util.function.Function<String, UsageStore.Page<T>> page) {
+        List<T> items = new ArrayList<>();
+        String cursor = null;
+        do {
+            UsageStore.Page<T> next = page.apply(cursor);
+            assertThat(next.items()).hasSizeLessThanOrEqualTo(2);
+            items.addAll(next.items());
+            cursor = next.nextCursor();
+        } while (cursor != null);
+        return items;
+    }
+
+    @Test
+    void aPeriodsLinesComeNewestFirstPageByPageARefundedRecordWithItsRefund() {
+        String id = workspace("a").workspaceId();
+        TestClock clock = new TestClock(AT);
+        DebitService debits = new DebitService(credits(), PriceCatalogFile.loadDefault(), clock, Retries.standard());
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            bodies.add(debits.record(id, new RecordExecution("run-" + i, "task.execution", null)).body());
+        }
+        String refunded = new RefundService(credits(), clock, Retries.standard())
+                .refund(id, "run-1", new RefundService.RefundRequest("aborted")).body();
+
+        List<String> lines = all(cursor -> usage().executions(id, NOVEMBER, 2, cursor));
+        assertThat(lines).hasSize(5);
+        assertThat(lines.getFirst()).contains("\"entry\":\"REFUND\"", "\"sequence\":5");
+        assertThat(lines.subList(1, 5)).containsExactly(bodies.get(3), bodies.get(2), refunded, bodies.get(0));
+        assertThat(usage().executions(id, NOVEMBER.previous(), 2, null)).isEqualTo(new UsageStore.Page<>(List.of(), null));
+    }
+
+    @Test
+    void aCursorThisListingDidNotHandOutIsRefused() {
+        String id = workspace("a").workspaceId();
+        assertThatThrownBy(() -> usage().executions(id, NOVEMBER, 2, "bm90LWEtY3Vyc29y"))
+                .isInstanceOfSatisfying(CreditsException.class, e -> assertThat(e.subject()).isEqualTo("cursor"));
+    }
+
+    @Test
+    void anOrganizationsWorkspacesComeByIdPageByPageWithTheirBalances() {
+        List<String> ids = new ArrayList<>();
+        for (String suffix : List.of("c", "a", "e", "b", "d")) {
+            ids.add(workspace(suffix).workspaceId());
+        }
+        List<Workspace> listed = all(cursor -> usage().workspacesOf(org, 2, cursor));
+        assertThat(listed).extracting(Workspace::workspaceId).containsExactlyElementsOf(ids.stream().sorted().toList());
+
+        new DebitService(credits(), PriceCatalogFile.loadDefault(), new TestClock(AT), Retries.standard())
+                .record(ids.getFirst(), new RecordExecution("run-1", "task.execution", null));
+        assertThat(usage().balances(ids, NOVEMBER)).containsOnlyKeys(ids.getFirst());
+        assertThat(usage().balanceHistory(ids.getFirst(), List.of(NOVEMBER, NOVEMBER.previous())).balances())
+                .containsOnlyKeys(NOVEMBER);
+        assertThat(usage().workspaceAndBalance(ids.getFirst(), NOVEMBER).balance().sequence()).isEqualTo(1);
+    }
+
+    @Test
+    void theThresholdsFiredComeByPeriodWithoutTheForecast() {
+        String id = workspace("a").workspaceId();
+        alerts().claim(id, NOVEMBER.previous(), Alert.threshold(80), AT);
+        alerts().claim(id, NOVEMBER, Alert.threshold(80), AT);
+        alerts().claim(id, NOVEMBER, Alert.threshold(100), AT);
+        alerts().claim(id, NOVEMBER, Alert.forecast(), AT);
+        alerts().claim(id, NOVEMBER.next(), Alert.threshold(80), AT);
+        var fired = usage().thresholdsFired(id, NOVEMBER.previous(), NOVEMBER);
+        assertThat(fired).containsOnlyKeys(NOVEMBER.previous(), NOVEMBER);
+        assertThat(fired.get(NOVEMBER)).containsExactlyInAnyOrder(80, 100);
+    }
+}
