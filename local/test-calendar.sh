@@ -25,7 +25,9 @@ for instant in "${instants[@]}"; do
     # The wall clock starts at the instant and runs at its real pace. The monotonic clock is shifted with it: left
     # real (FAKETIME_DONT_FAKE_MONOTONIC=1), every timed wait of the JVM went through a slow path and the suite ran
     # about ten times slower; shifted, sleeps and timeouts keep their length (nanoTime has no fixed origin).
-    if ! TZ=UTC faketime -f "@$instant" "$@" ${TIERS:-} >"target/calendar-${instant//[ :]/-}.log" 2>&1; then
+    # FAKETIME_DONT_RESET=1: a process started later (a test JVM, the stack, Chromium) goes on from its parent's time
+    # instead of starting again at the instant, so that every process of the run reads one clock.
+    if ! TZ=UTC FAKETIME_DONT_RESET=1 faketime -f "@$instant" "$@" ${TIERS:-} >"target/calendar-${instant//[ :]/-}.log" 2>&1; then
         failed+=("$instant")
         echo "[test-calendar] $instant: FAILED (target/calendar-${instant//[ :]/-}.log)"
         grep -E 'Tests run:.*(Failures|Errors): [1-9]|FAIL' "target/calendar-${instant//[ :]/-}.log" | head -20 || true

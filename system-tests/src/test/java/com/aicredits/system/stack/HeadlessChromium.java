@@ -34,30 +34,7 @@ public final class HeadlessChromium {
         options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
                 .usingAnyFreePort().build();
-        ChromeDriver browser = new ChromeDriver(service, options);
-        followTheJvmsClock(browser);
-        return browser;
-    }
-
-    /**
-     * Sets the page's clock to this JVM's where they differ by more than a second: under libfaketime
-     * ({@code make test-calendar}) the JVM and the stack read the faked time while Chromium's pages read the real one,
-     * and the stack's tokens would look expired or not yet valid to the page. Elsewhere they agree and nothing changes.
-     */
-    private static void followTheJvmsClock(ChromeDriver browser) {
-        long pageNow = ((Number) browser.executeScript("return Date.now()")).longValue();
-        long shift = System.currentTimeMillis() - pageNow;
-        if (Math.abs(shift) > 1_000) {
-            shiftPageClock(browser, shift);
-        }
-    }
-
-    private static void shiftPageClock(ChromeDriver browser, long shiftMillis) {
-        browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
-                (() => { const Real = Date, shift = %d;
-                  class Shifted extends Real { constructor(...a) { if (a.length) super(...a); else super(Real.now() + shift); }
-                    static now() { return Real.now() + shift; } }
-                  window.Date = Shifted; })();""".formatted(shiftMillis)));
+        return new ChromeDriver(service, options);
     }
 
     /** Quits the browser, then stops the stack it was looking at; either may be null (a start that failed). */
@@ -75,7 +52,11 @@ public final class HeadlessChromium {
      * the page reads "this month" from the browser's clock.
      */
     public static void moveClock(ChromeDriver browser, Instant clockStart) {
-        // Relative to the JVM's clock, which the page already follows (see followTheJvmsClock).
-        shiftPageClock(browser, clockStart.toEpochMilli() - System.currentTimeMillis());
+        long shift = clockStart.toEpochMilli() - System.currentTimeMillis();
+        browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                (() => { const Real = Date, shift = %d;
+                  class Shifted extends Real { constructor(...a) { if (a.length) super(...a); else super(Real.now() + shift); }
+                    static now() { return Real.now() + shift; } }
+                  window.Date = Shifted; })();""".formatted(shift)));
     }
 }
