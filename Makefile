@@ -46,7 +46,7 @@ test-integration: jdk ## the integration tier only (*IntegrationTest outside sys
 test-system: jdk chromium ## the system tier only (system-tests/): the whole local stack, the page and the emails in Chromium, the README's commands
 	$(MVN) verify -DskipUnitTests -DskipIntegrationTests
 
-test-calendar: jdk chromium ## the suite under libfaketime at eight instants (the 1st 00:30 ... 29 February; hours: libfaketime slows the JVM about tenfold); INSTANTS=..., TIERS=...
+test-calendar: jdk chromium ## the suite under libfaketime at eight instants (the 1st 00:30 ... 29 February), each about as long as make test; INSTANTS=..., TIERS=...
 	@bash local/test-calendar.sh env $(MVN) verify
 
 test-localstack: jdk chromium ## the same suite with LocalStack (Docker, Testcontainers) as the tests' DynamoDB; skipped without Docker
