@@ -9,6 +9,7 @@ import com.aicredits.json.Json;
 import com.aicredits.mail.Email;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.CloudFormationTemplate;
+import com.aicredits.testkit.HandlerContractCheck;
 import com.aicredits.testkit.LocalDynamoDb;
 import com.aicredits.testkit.LocalStackServices;
 import com.aicredits.testkit.TemplateTable;
@@ -43,7 +44,7 @@ class LocalStackBackendIntegrationTest {
             dynamoDb.createTable(TemplateTable.createTableRequest(CloudFormationTemplate.load(CloudFormationTemplate.find()),
                     LocalDynamoDb.TABLE_LOGICAL_ID, table));
             dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table));
-            Services services = Services.on(dynamoDb, table, Clock.systemUTC());
+            Services services = Services.on(dynamoDb, table, Clock.systemUTC()).withExchanges(HandlerContractCheck.OPENAPI);
             services.workspaces().put("ws-ls", Json.MAPPER.convertValue(Map.of(
                     "organizationId", "org-ls", "name", "LocalStack", "tier", "M_PARTNER", "monthlyCredits", 12,
                     "hardLimitPercent", 100), WorkspaceSpec.class));

@@ -2,6 +2,7 @@ package com.aicredits.local;
 
 import com.aicredits.json.Json;
 import com.aicredits.testkit.CloudFormationTemplate;
+import com.aicredits.testkit.HandlerContractCheck;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,7 +56,8 @@ final class ReliabilityStack {
         if (shared == null) {
             Path root = CloudFormationTemplate.find().toAbsolutePath().getParent();
             Path data = Path.of("target", "reliability-stack-" + UUID.randomUUID()).toAbsolutePath();
-            DevStack stack = DevStack.start(new DevStack.Settings(root, data, freePort(), false, CONTAINERS_PER_FUNCTION));
+            DevStack stack = DevStack.start(new DevStack.Settings(root, data, freePort(), false, CONTAINERS_PER_FUNCTION)
+                    .withExchanges(HandlerContractCheck.OPENAPI));
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "reliability-stack-stop"));
             shared = new ReliabilityStack(stack, data);
         }

@@ -2,7 +2,6 @@ package com.aicredits.local;
 
 import com.aicredits.adapter.dynamodb.DynamoDbResetStore;
 import com.aicredits.adapter.ses.SesMailer;
-import com.aicredits.app.InvocationContext;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.WorkspaceSpec;
@@ -109,10 +108,10 @@ final class ResetFixture {
     Map<String, Object> fire(MonthlyResetHandler handler, ScheduledEvent event, int timeoutSeconds) {
         // The job runs long after the workspaces were set up: under production semantics its index Query sees them.
         ProductionSemantics.waitOutLag();
-        Map<String, Object> result = handler.handleRequest(event, InvocationContext.local(FUNCTION, timeoutSeconds));
+        Map<String, Object> result = handler.handleRequest(event, LocalFunctions.context(FUNCTION, timeoutSeconds));
         results.add(result);
         for (ScheduledEvent next; (next = continuations.poll()) != null; ) {
-            result = handler.handleRequest(next, InvocationContext.local(FUNCTION, timeoutSeconds));
+            result = handler.handleRequest(next, LocalFunctions.context(FUNCTION, timeoutSeconds));
             results.add(result);
         }
         return result;
