@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 public class HandlerOverheadBenchmark {
     static final String ACTIVITY = "task.execution";
     /** The SDK's own system property for a DynamoDB endpoint. */
-    static final String ENDPOINT = "aws.endpointUrlDynamodb";
+    static final String ENDPOINT = "aws.endpointUrlDynamoDb";
     /** The fork's services, one client for the container, as {@link Production#services()} keeps them. */
     private static final Services SERVICES = services(client(b -> { }));
 
