@@ -58,7 +58,7 @@ public final class SesMailer implements Mailer {
         this.replyTo = replyTo == null || replyTo.isBlank() ? null : replyTo.strip();
     }
 
-    /** Built once per container, explicit like every client (the SES client is built here, the only class naming it). */
+    /** Built once per container, explicit like every client (here, so the functions that send nothing never load SES). */
     public static SesMailer on(Region region, AwsClients.CredentialsSource credentials, String sender, String replyTo) {
         return new SesMailer(AwsClients.configure(SesV2Client.builder(), region, credentials)
                 .overrideConfiguration(SesMailer::clientConfiguration).build(), sender, replyTo);
