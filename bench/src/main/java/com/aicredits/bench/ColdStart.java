@@ -1,6 +1,5 @@
 package com.aicredits.bench;
 
-import com.aicredits.adapter.AwsClients;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.RecordExecution;
@@ -204,7 +203,7 @@ final class ColdStart {
         environment.put("AWS_ACCESS_KEY_ID", "local");
         environment.put("AWS_SECRET_ACCESS_KEY", "local");
         environment.put("TABLE_NAME", table);
-        environment.put(AwsClients.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString());
+        environment.put(ColdStartDriver.ENDPOINT, dynamoDb.endpoint().toString());
         // No profile files: a developer's ~/.aws must not change what the default chains find or cost.
         Path none = DeployedFunction.repository().resolve("target/no-aws-profile");
         environment.put("AWS_CONFIG_FILE", none.toString());

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.endpoints.Endpoint;
 import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
@@ -26,11 +27,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  * {@code sdk-defaults}), so it must use nothing else.
  *
  * <p>{@code as-built}: the handler's no-argument constructor, exactly as Lambda builds it (the environment carries
- * the region, credentials, table and, here, the DynamoDB endpoint). {@code sdk-defaults}: the same handler on a
+ * the region, credentials, table and, here, the DynamoDB endpoint in the SDK's own {@value #ENDPOINT}). {@code sdk-defaults}: the same handler on a
  * client left to the SDK's defaults (its default HTTP client found on the classpath, the default region and
  * credentials provider chains), which is what {@code DynamoDbClient.builder().build()} gives.
  */
 public final class ColdStartDriver {
+    /** The SDK's own setting of a DynamoDB endpoint (the engine's here): the product names no endpoint of its own. */
+    static final String ENDPOINT = "AWS_ENDPOINT_URL_DYNAMODB";
+
     private ColdStartDriver() {
     }
 
@@ -46,7 +50,7 @@ public final class ColdStartDriver {
         RecordExecutionHandler handler = switch (variant) {
             case "as-built" -> new RecordExecutionHandler();
             case "sdk-defaults" -> new RecordExecutionHandler(Services.on(
-                    DynamoDbClient.builder().endpointOverride(URI.create(System.getenv("AICREDITS_DYNAMODB_ENDPOINT"))).build(),
+                    DynamoDbClient.builder().endpointOverride(URI.create(System.getenv(ENDPOINT))).build(),
                     System.getenv("TABLE_NAME"), Clock.systemUTC()));
             // The levers, each on its own against the build before them (URLConnection, the SDK's endpoint rules).
             case "url-rules", "url-pinned", "crt-rules" -> new RecordExecutionHandler(Services.on(lever(variant),
@@ -90,8 +94,9 @@ public final class ColdStartDriver {
 
     /** The DynamoDB client of a lever variant: URLConnection or CRT, the SDK's endpoint rules or the endpoint pinned. */
     private static DynamoDbClient lever(String variant) {
-        URI endpoint = URI.create(System.getenv(AwsClients.DYNAMODB_ENDPOINT));
-        DynamoDbClientBuilder builder = DynamoDbClient.builder().region(AwsClients.region()).credentialsProvider(AwsClients.credentials());
+        URI endpoint = URI.create(System.getenv(ENDPOINT));
+        DynamoDbClientBuilder builder = DynamoDbClient.builder().region(Region.of(System.getenv("AWS_REGION")))
+                .credentialsProvider(AwsClients.credentials(AwsClients.CredentialsSource.ENVIRONMENT));
         builder.httpClient(variant.startsWith("crt") ? AwsCrtHttpClient.create() : UrlConnectionHttpClient.create());
         if (variant.endsWith("pinned")) {
             Endpoint pinned = Endpoint.builder().url(endpoint).build();
@@ -116,7 +121,7 @@ public final class ColdStartDriver {
         start = stage("jackson", start);
         PriceCatalogFile.loadDefault();
         start = stage("catalog", start);
-        AwsClients.dynamoDb().close();
+        AwsClients.dynamoDb(Region.of(System.getenv("AWS_REGION")), AwsClients.CredentialsSource.ENVIRONMENT).close();
         start = stage("dynamodb-client", start);
         RecordExecutionHandler handler = new RecordExecutionHandler();
         stage("handler", start);
@@ -130,7 +135,7 @@ public final class ColdStartDriver {
     }
 
     private static InvocationContext context() {
-        return InvocationContext.local("RecordExecutionFunction", 15);
+        return InvocationContext.of("RecordExecutionFunction", java.time.Duration.ofSeconds(15), InvocationContext.STANDARD_OUTPUT);
     }
 
     /** A payload-2.0 event as API Gateway sends it for {@code POST /v1/workspaces/{id}/executions}. */

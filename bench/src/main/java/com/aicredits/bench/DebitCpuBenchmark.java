@@ -6,6 +6,7 @@ import com.aicredits.app.Production;
 import com.aicredits.app.Services;
 import com.aicredits.functions.record.RecordExecutionHandler;
 import com.aicredits.json.PriceCatalogFile;
+import com.aicredits.local.lambda.LocalFunctions;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.io.FileOutputStream;
@@ -14,6 +15,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,6 +25,8 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -46,7 +50,7 @@ public class DebitCpuBenchmark {
     public static class Container {
         RecordExecutionHandler handler;
         APIGatewayV2HTTPEvent event;
-        InvocationContext context = InvocationContext.local("RecordExecutionFunction", 15);
+        InvocationContext context = LocalFunctions.context("RecordExecutionFunction", 15);
         long next;
 
         @Setup(Level.Trial)
@@ -57,9 +61,10 @@ public class DebitCpuBenchmark {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            DynamoDbClient dynamoDb = AwsClients.configure(DynamoDbClient.builder(), null)
+            DynamoDbClient dynamoDb = AwsClients.configure(DynamoDbClient.builder(), Region.of(System.getProperty("AWS_REGION")),
+                            SystemPropertyCredentialsProvider.create())
                     .httpClient(RecordedDynamoDb.replaying(recording.answers())).build();
-            handler = new RecordExecutionHandler(new Services(dynamoDb, recording.table(), Production.clock(),
+            handler = new RecordExecutionHandler(new Services(dynamoDb, recording.table(), Clock.systemUTC(),
                     PriceCatalogFile.loadDefault(), Services.NO_NOTIFICATIONS));
             event = ColdStartDriver.debit(recording.workspaceId(), "cpu-first");
             // The container's first debit reads the balance (BatchGetItem); every later one is the steady state.

@@ -1,6 +1,5 @@
 package com.aicredits.bench;
 
-import com.aicredits.adapter.AwsClients;
 import com.aicredits.testkit.BenchResults;
 import com.aicredits.testkit.LocalDynamoDb;
 import com.aicredits.testkit.Progress;
@@ -43,7 +42,7 @@ final class HandlerOverhead {
         List<String> jvmArgs = new ArrayList<>(DeployedFunction.javaToolOptions(FUNCTION));
         // JMH itself uses sun.misc.Unsafe: allowed quietly, as for Maven.
         jvmArgs.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "-DAWS_REGION=" + LocalDynamoDb.REGION.id(), "-Daws.accessKeyId=local", "-Daws.secretAccessKey=local",
-                "-DTABLE_NAME=" + table, "-D" + AwsClients.DYNAMODB_ENDPOINT + "=" + dynamoDb.endpoint()));
+                "-DTABLE_NAME=" + table, "-D" + HandlerOverheadBenchmark.ENDPOINT + "=" + dynamoDb.endpoint()));
         List<Sample> handler = new ArrayList<>();
         List<Sample> bare = new ArrayList<>();
         for (int round = 1; round <= ROUNDS; round++) {

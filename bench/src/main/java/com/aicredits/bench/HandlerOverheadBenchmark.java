@@ -4,9 +4,9 @@ import com.aicredits.adapter.AwsClients;
 import com.aicredits.app.InvocationContext;
 import com.aicredits.app.Production;
 import com.aicredits.app.Services;
-import com.aicredits.config.Env;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.record.RecordExecutionHandler;
+import com.aicredits.local.lambda.LocalFunctions;
 import com.aicredits.testkit.ApiEvents;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -22,28 +23,48 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 /**
- * One steady-state debit through the real record-execution handler, built as Lambda builds it (its no-argument
- * constructor: {@link Production}'s client, store and services), fed the payload-2.0 event of
- * events/record-execution.json; against the very same TransactWriteItems issued in a bare loop on the same client.
- * The fork's system properties stand in for the function's environment (see {@link HandlerOverhead}).
+ * One steady-state debit through the real record-execution handler, built as Lambda builds it ({@link Services} on
+ * {@link AwsClients}' client, the deployed catalog and retry budget, as {@link Production} wires them), fed the
+ * payload-2.0 event of events/record-execution.json; against the very same TransactWriteItems issued in a bare loop on
+ * the same client. A fork has no environment of its own: its system properties say the region, credentials, table and
+ * the engine's endpoint (the SDK's own {@value #ENDPOINT}), see {@link HandlerOverhead}.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class HandlerOverheadBenchmark {
     static final String ACTIVITY = "task.execution";
+    /** The SDK's own system property for a DynamoDB endpoint. */
+    static final String ENDPOINT = "aws.endpointUrlDynamoDb";
+    /** The fork's services, one client for the container, as {@link Production#services()} keeps them. */
+    private static final Services SERVICES = services(client(b -> { }));
+
+    /** A client as the function's, with the fork's region and credentials; {@code more}: anything added (an interceptor). */
+    private static DynamoDbClient client(Consumer<DynamoDbClientBuilder> more) {
+        DynamoDbClientBuilder builder = AwsClients.configure(DynamoDbClient.builder(), Region.of(System.getProperty("AWS_REGION")),
+                SystemPropertyCredentialsProvider.create());
+        more.accept(builder);
+        return builder.build();
+    }
+
+    private static Services services(DynamoDbClient client) {
+        return Services.on(client, System.getProperty("TABLE_NAME"), Clock.systemUTC());
+    }
 
     private static String newWorkspace(String prefix) {
         String id = prefix + "-" + Long.toString(System.nanoTime(), 36);
         // ELITE_PLUS with a 1000 % hard limit: 200,000 credits, far more than a fork debits.
-        Production.services().workspaces().put(id, new WorkspaceSpec(null, "org-bench", "Bench " + id, "ELITE_PLUS", null, null,
+        SERVICES.workspaces().put(id, new WorkspaceSpec(null, "org-bench", "Bench " + id, "ELITE_PLUS", null, null,
                 null, null, null, null, 1000));
         return id;
     }
@@ -56,13 +77,13 @@ public class HandlerOverheadBenchmark {
     public static class Handler {
         RecordExecutionHandler handler;
         APIGatewayV2HTTPEvent event;
-        InvocationContext context = InvocationContext.local("RecordExecutionFunction", 15);
+        InvocationContext context = LocalFunctions.context("RecordExecutionFunction", 15);
         long next;
 
         @Setup(Level.Trial)
         public void setUp() {
             String workspaceId = newWorkspace("ws-handler");
-            handler = new RecordExecutionHandler();
+            handler = new RecordExecutionHandler(SERVICES);
             event = ApiEvents.load("record-execution.json", workspaceId, null);
             debit("warm-up");
         }
@@ -84,7 +105,7 @@ public class HandlerOverheadBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            dynamoDb = Production.services().dynamoDb();
+            dynamoDb = SERVICES.dynamoDb();
             String workspaceId = newWorkspace("ws-bare");
             // A second client only to capture what the store sends; the loop itself uses the production client.
             List<TransactWriteItemsRequest> captured = new ArrayList<>();
@@ -97,10 +118,8 @@ public class HandlerOverheadBenchmark {
                     }
                 }
             };
-            DynamoDbClient capturing = AwsClients.configure(DynamoDbClient.builder(), AwsClients.DYNAMODB_ENDPOINT)
-                    .overrideConfiguration(c -> c.addExecutionInterceptor(capture)).build();
-            RecordExecutionHandler handler = new RecordExecutionHandler(
-                    Services.on(capturing, Env.tableName(), Clock.systemUTC()));
+            DynamoDbClient capturing = client(b -> b.overrideConfiguration(c -> c.addExecutionInterceptor(capture)));
+            RecordExecutionHandler handler = new RecordExecutionHandler(services(capturing));
             APIGatewayV2HTTPEvent event = ApiEvents.load("record-execution.json", workspaceId, null);
             for (String executionId : List.of("bare-capture-0", "bare-capture-1", "bare-capture-2")) {
                 event.setBody(body(executionId));

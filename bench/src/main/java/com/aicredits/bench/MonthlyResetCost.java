@@ -8,6 +8,7 @@ import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.reset.Continuation;
 import com.aicredits.functions.reset.MonthlyResetHandler;
 import com.aicredits.json.Json;
+import com.aicredits.local.lambda.LocalFunctions;
 import com.aicredits.local.ses.SesEmulator;
 import com.aicredits.port.EventPublisher;
 import com.aicredits.service.MonthlyReset;
@@ -162,10 +163,10 @@ final class MonthlyResetCost {
 
     /** Delivers the schedule's event, then every continuation it hands on, each a new invocation of the deployed timeout. */
     private Map<String, Object> fire(MonthlyResetHandler handler) {
-        Map<String, Object> result = handler.handleRequest(scheduledEvent(), InvocationContext.local(FUNCTION, TIMEOUT_SECONDS));
+        Map<String, Object> result = handler.handleRequest(scheduledEvent(), LocalFunctions.context(FUNCTION, TIMEOUT_SECONDS));
         invocations++;
         for (ScheduledEvent next; (next = continuations.poll()) != null; ) {
-            result = handler.handleRequest(next, InvocationContext.local(FUNCTION, TIMEOUT_SECONDS));
+            result = handler.handleRequest(next, LocalFunctions.context(FUNCTION, TIMEOUT_SECONDS));
             invocations++;
         }
         return result;

@@ -6,6 +6,7 @@ import com.aicredits.app.Services;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.record.RecordExecutionHandler;
 import com.aicredits.json.PriceCatalogFile;
+import com.aicredits.local.lambda.LocalFunctions;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.BenchResults;
 import com.aicredits.testkit.CreditsTable;
@@ -169,7 +170,7 @@ final class WorkspaceCeiling {
             latencies[c] = new long[20_000];
             threads.add(Thread.ofPlatform().name("container-" + c).start(() -> {
                 APIGatewayV2HTTPEvent event = ApiEvents.load("record-execution.json", workspaceId, null);
-                InvocationContext context = InvocationContext.local("RecordExecutionFunction", 15);
+                InvocationContext context = LocalFunctions.context("RecordExecutionFunction", 15);
                 ready.countDown();
                 long n = 0;
                 while (true) {

@@ -1,10 +1,10 @@
 package com.aicredits.local;
 
-import com.aicredits.adapter.AwsClients;
 import com.aicredits.adapter.ses.SesMailer;
-import com.aicredits.app.Production;
+import com.aicredits.app.Services;
+import com.aicredits.app.http.ExchangeObserver;
 import com.aicredits.emulation.template.CloudFormationTemplate;
-import com.aicredits.functions.reset.MonthlyResetHandler;
+import com.aicredits.json.PriceCatalogFile;
 import com.aicredits.local.http.HttpApiRoutes;
 import com.aicredits.local.http.LocalApiServer;
 import com.aicredits.local.identity.LocalAuthorizer;
@@ -13,6 +13,7 @@ import com.aicredits.local.lambda.StartupFailure;
 import com.aicredits.local.schedules.Schedules;
 import com.aicredits.local.ses.SesEmulator;
 import com.aicredits.local.streams.StreamPoller;
+import com.aicredits.port.EventPublisher;
 import com.aicredits.service.WorkspaceService;
 import com.aicredits.testkit.LocalDynamoDb;
 import java.io.IOException;
@@ -20,11 +21,19 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
  * {@code make run}: the whole system on a laptop, with no Docker and no AWS account, driven by template.yaml.
@@ -36,7 +45,9 @@ public final class DevStack implements AutoCloseable {
     public static final String TABLE_NAME = "aicredits-local";
     /** The function the demo data runs at the 1st, as its schedule would, to close the previous month. */
     private static final String MONTHLY_RESET = "MonthlyResetFunction";
-    private static final String REGION = "us-east-1";
+    private static final Region REGION = Region.US_EAST_1;
+    /** Where {@code make run} (and the browser tests) start the stack's clock, to show a given moment of a month. */
+    public static final String CLOCK_START = "AICREDITS_CLOCK_START";
 
     private final List<AutoCloseable> running = new ArrayList<>();
     private LocalApiServer api;
@@ -47,22 +58,52 @@ public final class DevStack implements AutoCloseable {
 
     /**
      * Where the stack keeps its state and which port it serves; {@code containersPerFunction} instances of each
-     * function take requests in turn, as Lambda scales out (1 for {@code make run}).
+     * function take requests in turn, as Lambda scales out (1 for {@code make run}); {@code clockStart}: the instant
+     * the stack's clock (and every function's) starts at, ticking from there, or null for the system's;
+     * {@code exchanges}: sees each exchange of the HTTP handlers (the tests' contract check).
      */
-    public record Settings(Path repositoryRoot, Path dataDirectory, int port, boolean demoData, int containersPerFunction) {
+    public record Settings(Path repositoryRoot, Path dataDirectory, int port, boolean demoData, int containersPerFunction,
+                           Instant clockStart, ExchangeObserver exchanges) {
         public Settings(Path repositoryRoot, Path dataDirectory, int port, boolean demoData) {
             this(repositoryRoot, dataDirectory, port, demoData, 1);
+        }
+
+        public Settings(Path repositoryRoot, Path dataDirectory, int port, boolean demoData, int containersPerFunction) {
+            this(repositoryRoot, dataDirectory, port, demoData, containersPerFunction, null, ExchangeObserver.NONE);
+        }
+
+        public Settings withExchanges(ExchangeObserver observer) {
+            return new Settings(repositoryRoot, dataDirectory, port, demoData, containersPerFunction, clockStart, observer);
         }
 
         static Settings fromEnvironment() {
             Path root = CloudFormationTemplate.find().toAbsolutePath().getParent();
             String port = System.getenv().getOrDefault("PORT", "3000");
             String data = System.getenv("AICREDITS_LOCAL_DIR");
+            int portNumber;
             try {
-                return new Settings(root, data == null ? root.resolve(".local") : Path.of(data), Integer.parseInt(port), true);
+                portNumber = Integer.parseInt(port);
             } catch (NumberFormatException e) {
                 throw new IllegalStateException("PORT must be a number; got '" + port + "'");
             }
+            return new Settings(root, data == null ? root.resolve(".local") : Path.of(data), portNumber, true, 1,
+                    clockStart(System.getenv(CLOCK_START)), ExchangeObserver.NONE);
+        }
+
+        static Instant clockStart(String start) {
+            if (start == null || start.isBlank()) {
+                return null;
+            }
+            try {
+                return Instant.parse(start.strip());
+            } catch (DateTimeParseException e) {
+                throw new IllegalStateException(CLOCK_START + " must be an ISO-8601 instant such as 2026-12-01T07:00:00Z; got '" + start + "'");
+            }
+        }
+
+        /** The stack's clock: UTC, from {@link #clockStart} when set. */
+        Clock clock() {
+            return clockStart == null ? Clock.systemUTC() : Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), clockStart));
         }
     }
 
@@ -108,8 +149,9 @@ public final class DevStack implements AutoCloseable {
         }
         // Fail on a taken API port before starting anything else.
         checkPortFree(settings.port());
+        Clock clock = settings.clock();
 
-        dynamoDb = startDynamoDb(data);
+        dynamoDb = startDynamoDb(data, clock);
         running.add(dynamoDb);
         ensureTable(dynamoDb, TABLE_NAME);
 
@@ -117,8 +159,8 @@ public final class DevStack implements AutoCloseable {
         running.add(ses);
 
         String apiBase = "http://127.0.0.1:" + settings.port();
-        configureFunctions(dynamoDb, ses, apiBase);
-        LocalFunctions functions = new LocalFunctions(template, settings.containersPerFunction());
+        Services services = services(dynamoDb, ses, apiBase, clock).withExchanges(settings.exchanges());
+        LocalFunctions functions = new LocalFunctions(template, services, settings.containersPerFunction());
         // Every handler now, as Lambda's init would: a class missing from the build fails the start, not a request.
         functions.instantiateAll();
 
@@ -126,7 +168,7 @@ public final class DevStack implements AutoCloseable {
                 functions::invoke, data);
         running.add(poller);
         poller.start();
-        Schedules schedules = Schedules.fromTemplate(template, functions::invoke);
+        Schedules schedules = Schedules.fromTemplate(template, functions::invoke, clock);
         running.add(schedules);
         schedules.start();
 
@@ -134,13 +176,13 @@ public final class DevStack implements AutoCloseable {
         authorizer = new LocalAuthorizer(data.resolve("jwt-signing-key.json"), apiBase + "/_local");
         api = LocalApiServer.start(settings.port(), HttpApiRoutes.fromTemplate(template), functions, authorizer,
                 new LocalApiServer.LocalEndpoints(schedules::fire, ses::emailsJson,
-                        settings.repositoryRoot().resolve("overview"), settings.repositoryRoot().resolve("openapi.yaml")));
+                        settings.repositoryRoot().resolve("overview"), settings.repositoryRoot().resolve("openapi.yaml"), clock));
         running.add(api);
 
         if (settings.demoData()) {
-            WorkspaceService workspaces = Production.services().workspaces();
+            WorkspaceService workspaces = services.workspaces();
             if (!DemoData.present(workspaces)) {
-                demo = DemoData.write(workspaces, Production.services().debits(), Production.clock().instant(),
+                demo = DemoData.write(workspaces, services.debits(), clock.instant(),
                         monthStart -> schedules.fire(MONTHLY_RESET, monthStart));
             }
         }
@@ -151,9 +193,9 @@ public final class DevStack implements AutoCloseable {
      * directory (a second {@code make run} of this checkout, on another PORT) fails here, before anything else starts.
      * Under the JVM-wide production-semantics switch the engine plays production at its least kind.
      */
-    private static LocalDynamoDb startDynamoDb(Path data) {
+    private static LocalDynamoDb startDynamoDb(Path data, Clock clock) {
         try {
-            return LocalDynamoDb.start("127.0.0.1", 0, data.resolve("dynamodb"), Production.clock());
+            return LocalDynamoDb.start("127.0.0.1", 0, data.resolve("dynamodb"), clock);
         } catch (IllegalStateException e) {
             java.util.regex.Matcher holder = java.util.regex.Pattern.compile("\\((pid [0-9]+)\\)").matcher(String.valueOf(e.getMessage()));
             if (String.valueOf(e.getMessage()).contains("in use by another engine")) {
@@ -183,18 +225,20 @@ public final class DevStack implements AutoCloseable {
         return poller;
     }
 
-    /** The handlers read their configuration as Lambda would; here system properties stand in for the environment. */
-    private static void configureFunctions(LocalDynamoDb dynamoDb, SesEmulator ses, String apiBase) {
-        System.setProperty("AWS_REGION", REGION);
-        System.setProperty("aws.accessKeyId", "local");
-        System.setProperty("aws.secretAccessKey", "local");
-        System.setProperty("TABLE_NAME", TABLE_NAME);
-        System.setProperty(AwsClients.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString());
-        System.setProperty(SesMailer.SES_ENDPOINT, ses.endpoint().toString());
-        System.setProperty("SENDER_EMAIL", "aicredits@localhost.example");
-        System.setProperty("USAGE_OVERVIEW_BASE_URL", apiBase);
-        // No Lambda service here: a monthly reset that runs out of time continues in this JVM.
-        System.setProperty(MonthlyResetHandler.CONTINUATION, "in-process");
+    /**
+     * What the functions run on here, built in code where a Lambda container reads its environment: the engine and
+     * the SES emulator through the real SDK clients, the stack's clock, no event bus (events are logged).
+     */
+    private static Services services(LocalDynamoDb dynamoDb, SesEmulator ses, String apiBase, Clock clock) {
+        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        DynamoDbClient client = DynamoDbClient.builder().region(REGION).credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create()).endpointOverride(dynamoDb.endpoint()).build();
+        SesV2Client sesClient = SesV2Client.builder().region(REGION).credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create()).endpointOverride(ses.endpoint())
+                .overrideConfiguration(SesMailer::clientConfiguration).build();
+        Services.Notifications notifications = new Services.Notifications(new SesMailer(sesClient, "aicredits@localhost.example"),
+                EventPublisher.LOG_ONLY, apiBase, null);
+        return new Services(client, TABLE_NAME, clock, PriceCatalogFile.loadDefault(), () -> notifications);
     }
 
     public static void ensureTable(LocalDynamoDb dynamoDb, String tableName) {

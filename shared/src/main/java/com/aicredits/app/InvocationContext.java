@@ -5,38 +5,35 @@ import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
 
 /**
- * A Lambda context made here, for an invocation that does not come from Lambda: the local stack's (every function
- * it runs), and a function's own next invocation run in-process.
+ * A Lambda context made here, for an invocation that does not come from Lambda: SnapStart priming's walk through a
+ * function's request path, and whatever else runs a handler outside Lambda (the local stack, the bench).
  */
 public record InvocationContext(String requestId, String functionName, String functionVersion, String invokedFunctionArn,
                          int memoryLimitInMB, LambdaLogger logger, long deadlineMillis) implements Context {
 
-    /** The next invocation of the function {@code current} runs in: its own request id, until {@code deadlineMillis}. */
-    public static InvocationContext next(Context current, long deadlineMillis) {
-        return new InvocationContext(UUID.randomUUID().toString(), current.getFunctionName(), current.getFunctionVersion(),
-                current.getInvokedFunctionArn(), current.getMemoryLimitInMB(), current.getLogger(), deadlineMillis);
-    }
-
-    /** A fresh invocation of {@code functionName} in the local stack, with the function's timeout. */
-    public static InvocationContext local(String functionName, int timeoutSeconds) {
-        LambdaLogger console = new LambdaLogger() {
-            @Override
-            public void log(String message) {
-                System.out.println("[" + functionName + "] " + message);
-            }
-
-            @Override
-            public void log(byte[] message) {
-                log(new String(message, StandardCharsets.UTF_8));
-            }
-        };
+    /** A fresh invocation of {@code functionName} with {@code timeout} to run, logging to {@code logger}. */
+    public static InvocationContext of(String functionName, Duration timeout, LambdaLogger logger) {
         return new InvocationContext(UUID.randomUUID().toString(), functionName, "$LATEST",
-                "arn:aws:lambda:us-east-1:000000000000:function:" + functionName, 1024, console,
-                System.currentTimeMillis() + timeoutSeconds * 1000L);
+                "arn:aws:lambda:us-east-1:000000000000:function:" + functionName, 1024, logger,
+                System.currentTimeMillis() + timeout.toMillis());
     }
+
+    /** Writes to standard output, as a function's output goes to its log on Lambda. */
+    public static final LambdaLogger STANDARD_OUTPUT = new LambdaLogger() {
+        @Override
+        public void log(String message) {
+            System.out.println(message);
+        }
+
+        @Override
+        public void log(byte[] message) {
+            log(new String(message, StandardCharsets.UTF_8));
+        }
+    };
 
     @Override
     public String getAwsRequestId() {
@@ -50,7 +47,7 @@ public record InvocationContext(String requestId, String functionName, String fu
 
     @Override
     public String getLogStreamName() {
-        return "local";
+        return "[" + functionVersion + "]" + requestId;
     }
 
     @Override

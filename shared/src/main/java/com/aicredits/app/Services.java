@@ -5,6 +5,7 @@ import com.aicredits.adapter.dynamodb.DynamoDbAlertStore;
 import com.aicredits.adapter.dynamodb.DynamoDbCreditStore;
 import com.aicredits.adapter.dynamodb.DynamoDbResetStore;
 import com.aicredits.adapter.dynamodb.DynamoDbUsageStore;
+import com.aicredits.app.http.ExchangeObserver;
 import com.aicredits.app.http.TokenClaims;
 import com.aicredits.domain.PriceCatalog;
 import com.aicredits.json.PriceCatalogFile;
@@ -56,15 +57,16 @@ public final class Services {
     private final Supplier<Notifications> notifications;
     private final Retries retries;
     private final TokenClaims tokenClaims;
+    private final ExchangeObserver exchanges;
     private final CreditStore credits;
 
     /** With the {@linkplain Retries#standard() standard retry budget}. */
     public Services(DynamoDbClient dynamoDb, String table, Clock clock, PriceCatalog catalog, Supplier<Notifications> notifications) {
-        this(dynamoDb, table, clock, catalog, notifications, Retries.standard(), TokenClaims.STANDARD);
+        this(dynamoDb, table, clock, catalog, notifications, Retries.standard(), TokenClaims.STANDARD, ExchangeObserver.NONE);
     }
 
     private Services(DynamoDbClient dynamoDb, String table, Clock clock, PriceCatalog catalog, Supplier<Notifications> notifications,
-                     Retries retries, TokenClaims tokenClaims) {
+                     Retries retries, TokenClaims tokenClaims, ExchangeObserver exchanges) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.table = Objects.requireNonNull(table, "table");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -72,6 +74,7 @@ public final class Services {
         this.notifications = Objects.requireNonNull(notifications, "notifications");
         this.retries = Objects.requireNonNull(retries, "retries");
         this.tokenClaims = Objects.requireNonNull(tokenClaims, "tokenClaims");
+        this.exchanges = Objects.requireNonNull(exchanges, "exchanges");
         this.credits = new DynamoDbCreditStore(dynamoDb, table, retries);
     }
 
@@ -81,15 +84,15 @@ public final class Services {
     }
 
     public Services withClock(Clock other) {
-        return new Services(dynamoDb, table, other, catalog, notifications, retries, tokenClaims);
+        return new Services(dynamoDb, table, other, catalog, notifications, retries, tokenClaims, exchanges);
     }
 
     public Services withCatalog(PriceCatalog other) {
-        return new Services(dynamoDb, table, clock, other, notifications, retries, tokenClaims);
+        return new Services(dynamoDb, table, clock, other, notifications, retries, tokenClaims, exchanges);
     }
 
     public Services withNotifications(Notifications other) {
-        return new Services(dynamoDb, table, clock, catalog, () -> other, retries, tokenClaims);
+        return new Services(dynamoDb, table, clock, catalog, () -> other, retries, tokenClaims, exchanges);
     }
 
     /**
@@ -97,7 +100,7 @@ public final class Services {
      * function's configured budget, under its timeout).
      */
     public Services withRetries(Retries other) {
-        return new Services(dynamoDb, table, clock, catalog, notifications, other, tokenClaims);
+        return new Services(dynamoDb, table, clock, catalog, notifications, other, tokenClaims, exchanges);
     }
 
     public Retries retries() {
@@ -106,11 +109,20 @@ public final class Services {
 
     /** Which token claims name a caller's organization and roles (production: the stack's identity provider). */
     public Services withTokenClaims(TokenClaims other) {
-        return new Services(dynamoDb, table, clock, catalog, notifications, retries, other);
+        return new Services(dynamoDb, table, clock, catalog, notifications, retries, other, exchanges);
     }
 
     public TokenClaims tokenClaims() {
         return tokenClaims;
+    }
+
+    /** Who sees each exchange of the HTTP handlers (tests: the OpenAPI contract check; production: nobody). */
+    public Services withExchanges(ExchangeObserver other) {
+        return new Services(dynamoDb, table, clock, catalog, notifications, retries, tokenClaims, other);
+    }
+
+    public ExchangeObserver exchanges() {
+        return exchanges;
     }
 
     /** The wiring's DynamoDB client (one per container in production). */

@@ -17,9 +17,6 @@ public final class EmailText {
             Feature.AI_AGENT, "AI agents",
             Feature.AI_TASK, "AI tasks");
 
-    /** Optional: the page of a workspace's notification settings, {@code {workspaceId}} standing for its id. */
-    public static final String SETTINGS_URL = "NOTIFICATION_SETTINGS_URL";
-
     private EmailText() {
     }
 

@@ -1,6 +1,5 @@
 package com.aicredits.observability;
 
-import com.aicredits.config.Env;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
@@ -22,8 +21,6 @@ import java.util.Set;
  * "Observability", and {@code make bench}).
  */
 public final class Metrics {
-    /** The metrics namespace; the template sets it per stack. */
-    public static final String NAMESPACE_VARIABLE = "METRICS_NAMESPACE";
     static final String DEFAULT_NAMESPACE = "aicredits";
 
     public static final String CREDITS_DEBITED = "CreditsDebited";
@@ -50,6 +47,8 @@ public final class Metrics {
             EMAILS_PARKED, List.of(Set.of()));
 
     private static final JsonFactory JSON = new JsonFactory();
+    /** Set once by the composition root from the function's configuration (the metrics are written from static calls). */
+    private static volatile String namespace = DEFAULT_NAMESPACE;
 
     private Metrics() {
     }
@@ -102,8 +101,12 @@ public final class Metrics {
     }
 
     static String namespace() {
-        String namespace = Env.get(NAMESPACE_VARIABLE);
-        return namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace;
+        return namespace;
+    }
+
+    /** The namespace every metric goes to from now on (the stack's, {@code METRICS_NAMESPACE}); null or blank: the default. */
+    public static void useNamespace(String configured) {
+        namespace = configured == null || configured.isBlank() ? DEFAULT_NAMESPACE : configured;
     }
 
     /**

@@ -2,21 +2,34 @@ package com.aicredits.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aicredits.app.Configuration;
 import com.aicredits.testkit.LocalDynamoDb;
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
  * The package rules of README.md ("Where things are"), checked on the compiled product (shared/ and functions/) and
  * the tooling on this module's classpath (testkit/, local/, client/, the DynamoDB engine and the template reader of
- * emulation/), without tests. One rule: packages by role, each layer using only
- * the ones below it. bench/ is not on the classpath: nothing may depend on it, which the rules check by name.
+ * emulation/), without tests. One rule: packages by role, each layer using only the ones below it; and the product
+ * stands alone: its configuration read in one place, nothing of the local stack in it. bench/ is not on the
+ * classpath: nothing may depend on it, which the rules check by name.
  */
 class ArchitectureTest {
     private static final JavaClasses ALL = new ClassFileImporter()
@@ -25,8 +38,23 @@ class ArchitectureTest {
     private static final String LAMBDA_EVENTS = "com.amazonaws.services.lambda.runtime.events..";
     /** The product: what is deployed. local/, testkit/ and bench/ play or measure the runtime around it. */
     private static final String[] PRODUCT = {"com.aicredits.domain..", "com.aicredits.port..", "com.aicredits.service..",
-            "com.aicredits.mail..", "com.aicredits.json..", "com.aicredits.observability..", "com.aicredits.config..",
+            "com.aicredits.mail..", "com.aicredits.json..", "com.aicredits.observability..",
             "com.aicredits.adapter..", "com.aicredits.app..", "com.aicredits.functions.."};
+    /** The one class of the product that reads the environment. */
+    private static final String CONFIGURATION = Configuration.class.getName();
+    /** What reads an environment variable or a system property: everything else is handed its configuration. */
+    private static final DescribedPredicate<JavaCall<?>> READS_THE_ENVIRONMENT =
+            new DescribedPredicate<>("read an environment variable or a system property") {
+                @Override
+                public boolean test(JavaCall<?> call) {
+                    String owner = call.getTargetOwner().getName();
+                    String name = call.getName();
+                    return owner.equals(System.class.getName()) && Set.of("getenv", "getProperty", "getProperties").contains(name)
+                            || owner.equals(Integer.class.getName()) && name.equals("getInteger")
+                            || owner.equals(Long.class.getName()) && name.equals("getLong")
+                            || owner.equals(Boolean.class.getName()) && name.equals("getBoolean");
+                }
+            };
 
     @Test
     void theDomainUsesOnlyJavaAndJacksonAnnotations() {
@@ -119,6 +147,51 @@ class ArchitectureTest {
                 .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("com.aicredits..")
                         .and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage("com.aicredits.emulation.."))))
                 .check(ALL);
+    }
+
+    /**
+     * A deployed function's configuration is read once, by the composition root's {@code Configuration}, and handed to
+     * what needs it: no other class of the product reads an environment variable or a system property.
+     */
+    @Test
+    void onlyTheConfigurationReadsTheEnvironment() {
+        noClasses().that().resideInAnyPackage(PRODUCT).and().doNotHaveFullyQualifiedName(CONFIGURATION)
+                .should().callCodeUnitWhere(READS_THE_ENVIRONMENT)
+                .check(ALL);
+    }
+
+    /**
+     * Nothing local-only in the product: no class or member named after the local stack or an in-process stand-in
+     * (the local stack brings its own, in {@code local/}, through the constructors that take {@code Services}).
+     */
+    @Test
+    void theProductHasNothingLocalOnly() {
+        String localOnly = "(?i)(local|inprocess|in_process|devstack).*";
+        noClasses().that().resideInAnyPackage(PRODUCT).should().haveSimpleNameStartingWith("Local")
+                .orShould().haveSimpleNameStartingWith("InProcess")
+                .check(ALL);
+        noMethods().that().areDeclaredInClassesThat().resideInAnyPackage(PRODUCT).should().haveNameMatching(localOnly)
+                .check(ALL);
+        noFields().that().areDeclaredInClassesThat().resideInAnyPackage(PRODUCT).should().haveNameMatching(localOnly)
+                .check(ALL);
+    }
+
+    /**
+     * The local stack's knobs are all named {@code AICREDITS_…} (its clock start, its data directory, its token
+     * lifetime): none of them is read, or even named, by a deployed class (its compiled constants included).
+     */
+    @Test
+    void noDeployedClassNamesALocalKnob() throws IOException {
+        List<String> naming = new ArrayList<>();
+        for (JavaClass type : ALL.that(JavaClass.Predicates.resideInAnyPackage(PRODUCT))) {
+            URI location = type.getSource().orElseThrow().getUri();
+            try (InputStream in = location.toURL().openStream()) {
+                if (new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).contains("AICREDITS_")) {
+                    naming.add(type.getName());
+                }
+            }
+        }
+        assertThat(naming).as("deployed classes naming an AICREDITS_ variable (the local stack's)").isEmpty();
     }
 
     @Test

@@ -40,9 +40,12 @@ public final class CreditsTable {
         this(semantics.dynamoDb(), namePrefix);
     }
 
-    /** The product's services on this table (the composition root production uses), with the deployed catalog. */
+    /**
+     * The product's services on this table (the composition root production uses), with the deployed catalog; every
+     * exchange of an HTTP handler built on them is checked against openapi.yaml.
+     */
     public Services services(Clock clock) {
-        return Services.on(client, name, clock);
+        return Services.on(client, name, clock).withExchanges(HandlerContractCheck.OPENAPI);
     }
 
     public long itemCount() {

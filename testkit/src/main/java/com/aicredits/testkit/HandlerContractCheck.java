@@ -1,27 +1,26 @@
 package com.aicredits.testkit;
 
-import com.aicredits.app.http.HttpApi;
+import com.aicredits.app.http.ExchangeObserver;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.util.Map;
-import org.junit.platform.launcher.LauncherSession;
-import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
- * Every test run (JUnit finds this listener through META-INF/services) checks each exchange of every HTTP handler
- * against openapi.yaml: a handler change that breaks the contract fails the test that made the call, in its thread.
- * Events for a route the document does not have (a handler's own "no route" test) are left alone: API Gateway never
- * routes them, and OpenApiDocumentTest holds the document and template.yaml's routes equal.
+ * Checks each exchange of an HTTP handler against openapi.yaml: the tests' {@code Services} carry it
+ * ({@link CreditsTable#services}, the in-process local stack), so a handler change that breaks the contract fails the
+ * test that made the call, in its thread. Events for a route the document does not have (a handler's own "no route"
+ * test) are left alone: API Gateway never routes them, and OpenApiDocumentTest holds the document and template.yaml's
+ * routes equal.
  */
-public final class HandlerContractCheck implements LauncherSessionListener {
-    @Override
-    public void launcherSessionOpened(LauncherSession session) {
-        HttpApi.listenToExchanges(HandlerContractCheck::check);
+public final class HandlerContractCheck implements ExchangeObserver {
+    public static final HandlerContractCheck OPENAPI = new HandlerContractCheck();
+
+    private HandlerContractCheck() {
     }
 
     @Override
-    public void launcherSessionClosed(LauncherSession session) {
-        HttpApi.listenToExchanges(null);
+    public void exchanged(APIGatewayV2HTTPEvent event, APIGatewayV2HTTPResponse response) {
+        check(event, response);
     }
 
     static void check(APIGatewayV2HTTPEvent event, APIGatewayV2HTTPResponse response) {

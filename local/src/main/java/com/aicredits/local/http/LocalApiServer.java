@@ -1,6 +1,5 @@
 package com.aicredits.local.http;
 
-import com.aicredits.app.Production;
 import com.aicredits.json.Json;
 import com.aicredits.local.identity.LocalAuthorizer;
 import com.aicredits.local.identity.LocalIdentityProvider;
@@ -16,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -66,9 +66,9 @@ public final class LocalApiServer implements AutoCloseable {
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
     private static final int MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
-    /** What the local-only endpoints need from the rest of the stack. */
+    /** What the local-only endpoints need from the rest of the stack; {@code clock}: the stack's time. */
     public record LocalEndpoints(BiFunction<String, Instant, Object> fireSchedule, Supplier<String> emailsJson,
-                                 Path overviewDirectory, Path openApiDocument) {
+                                 Path overviewDirectory, Path openApiDocument, Clock clock) {
     }
 
     /**
@@ -267,7 +267,8 @@ public final class LocalApiServer implements AutoCloseable {
             return new Routed(new Reply(denied.status(), headers, ("{\"message\":\"" + denied.message() + "\"}")
                     .getBytes(StandardCharsets.UTF_8)), null);
         }
-        APIGatewayV2HTTPEvent event = event(request, body, path, rawQuery, match, query, (LocalAuthorizer.Decision.Allowed) decision);
+        APIGatewayV2HTTPEvent event = event(request, body, path, rawQuery, match, query, (LocalAuthorizer.Decision.Allowed) decision,
+                endpoints.clock().instant());
         APIGatewayV2HTTPResponse response = (APIGatewayV2HTTPResponse) functions.invoke(route.functionLogicalId(), event);
         return new Routed(reply(response), event);
     }
@@ -288,7 +289,7 @@ public final class LocalApiServer implements AutoCloseable {
             String functionId = path.substring("/_local/schedules/".length());
             Instant at;
             try {
-                at = query.containsKey("at") ? Instant.parse(query.get("at")) : Production.clock().instant();
+                at = query.containsKey("at") ? Instant.parse(query.get("at")) : endpoints.clock().instant();
             } catch (DateTimeParseException e) {
                 return Reply.json(400, Json.write(Map.of("error", Map.of("code", "invalid_at",
                         "message", "at must be an ISO-8601 instant such as 2026-12-01T00:00:00Z"))));
@@ -306,7 +307,7 @@ public final class LocalApiServer implements AutoCloseable {
 
     private static APIGatewayV2HTTPEvent event(Request request, byte[] bytes, String rawPath, String rawQuery,
                                                HttpApiRoutes.Match match, Map<String, String> query,
-                                               LocalAuthorizer.Decision.Allowed allowed) {
+                                               LocalAuthorizer.Decision.Allowed allowed, Instant now) {
         Map<String, String> headers = new LinkedHashMap<>();
         List<String> cookies = new ArrayList<>();
         for (HttpField field : request.getHeaders()) {
@@ -320,7 +321,6 @@ public final class LocalApiServer implements AutoCloseable {
         boolean textual = isTextual(headers.get("content-type"));
         String body = bytes.length == 0 ? null
                 : textual ? new String(bytes, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(bytes);
-        Instant now = Production.clock().instant(); // the stack's time, moved with AICREDITS_CLOCK_START
         String sourceIp = Request.getRemoteAddr(request);
         HttpApiRoutes.Route route = match.route();
         APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer = allowed.claims() == null ? null

@@ -41,7 +41,7 @@ public final class Schedules implements AutoCloseable {
 
     /** Every Schedule and ScheduleV2 event of every function in {@code template}, on the system clock. */
     public static Schedules fromTemplate(CloudFormationTemplate template, BiFunction<String, Object, Object> invoker) {
-        return fromTemplate(template, invoker, com.aicredits.app.Production.clock());
+        return fromTemplate(template, invoker, Clock.systemUTC());
     }
 
     public static Schedules fromTemplate(CloudFormationTemplate template, BiFunction<String, Object, Object> invoker, Clock clock) {

@@ -1,10 +1,10 @@
 package com.aicredits.adapter.eventbridge;
 
 import com.aicredits.adapter.AwsClients;
-import com.aicredits.config.Env;
 import com.aicredits.json.Json;
 import com.aicredits.port.EventPublisher;
 import java.util.Map;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 
@@ -20,13 +20,12 @@ public final class EventBridgePublisher implements EventPublisher {
         this.busName = busName;
     }
 
-    /** The bus named by {@code EVENT_BUS_NAME}; without one (local stack), events are only logged. */
-    public static EventPublisher fromEnvironment() {
-        String bus = Env.get("EVENT_BUS_NAME");
+    /** The bus named {@code bus}; without one (null or blank), events are only logged. */
+    public static EventPublisher onBus(String bus, Region region, AwsClients.CredentialsSource credentials) {
         if (bus == null || bus.isBlank()) {
             return LOG_ONLY;
         }
-        return new EventBridgePublisher(AwsClients.configure(EventBridgeClient.builder(), null).build(), bus);
+        return new EventBridgePublisher(AwsClients.configure(EventBridgeClient.builder(), region, credentials).build(), bus);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package com.aicredits.adapter.ses;
 
 import com.aicredits.adapter.AwsClients;
-import com.aicredits.config.Env;
 import com.aicredits.mail.Email;
 import com.aicredits.port.MailDeliveryException;
 import com.aicredits.port.Mailer;
@@ -13,6 +12,7 @@ import java.util.List;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.BadRequestException;
@@ -37,17 +37,11 @@ import software.amazon.awssdk.services.sesv2.model.Message;
  * configuration set), which an operator or time fixes, so the alert waits for them rather than being parked.
  */
 public final class SesMailer implements Mailer {
-    /** Set by the local stack only: where the SES emulator listens. */
-    public static final String SES_ENDPOINT = "AICREDITS_SES_ENDPOINT";
-
     /**
      * How long one SendEmail attempt may take (SES answers in well under a second): long enough not to cut a slow
      * acceptance short, short enough that the functions see the failure and handle it instead of timing out.
      */
     public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
-
-    /** Optional: where replies go (a team's address; the sender may be a no-reply one). */
-    public static final String REPLY_TO = "REPLY_TO_EMAIL";
 
     private final SesV2Client ses;
     private final String sender;
@@ -64,14 +58,10 @@ public final class SesMailer implements Mailer {
         this.replyTo = replyTo == null || replyTo.isBlank() ? null : replyTo.strip();
     }
 
-    /**
-     * Built once per container, explicit like every client; the sender comes from {@code SENDER_EMAIL}, the Reply-To
-     * from {@code REPLY_TO_EMAIL} when set.
-     */
-    public static SesMailer fromEnvironment() {
-        return new SesMailer(AwsClients.configure(SesV2Client.builder(), SES_ENDPOINT)
-                .overrideConfiguration(SesMailer::clientConfiguration).build(), Env.required("SENDER_EMAIL"),
-                Env.get(REPLY_TO));
+    /** Built once per container, explicit like every client (here, so the functions that send nothing never load SES). */
+    public static SesMailer on(Region region, AwsClients.CredentialsSource credentials, String sender, String replyTo) {
+        return new SesMailer(AwsClients.configure(SesV2Client.builder(), region, credentials)
+                .overrideConfiguration(SesMailer::clientConfiguration).build(), sender, replyTo);
     }
 
     /** The SES client's retries and timeout (see the class comment); tests build their clients with it too. */

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -32,7 +31,6 @@ public final class HttpApi {
             "cache-control", "no-store");
     /** What separates the values of a flattened claim; compiled once (String.split would compile it on every call). */
     private static final Pattern CLAIM_LIST_SEPARATOR = Pattern.compile("[\\s,]+");
-    private static volatile BiConsumer<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> exchangeListener;
 
     private HttpApi() {
     }
@@ -41,24 +39,13 @@ public final class HttpApi {
      * Runs a route with the invocation's log keys set (the request id, and the workspace and execution of the path
      * when it names them) and maps what it throws: a {@link CreditsException} to its status and JSON error, an AWS
      * dependency's failure to a 503, anything else to a 500 that says nothing of the internals (the details go to the
-     * log).
+     * log). {@code exchanges} sees the answer before it is returned.
      */
-    public static APIGatewayV2HTTPResponse respond(APIGatewayV2HTTPEvent event, Context context,
+    public static APIGatewayV2HTTPResponse respond(APIGatewayV2HTTPEvent event, Context context, ExchangeObserver exchanges,
                                                    Supplier<APIGatewayV2HTTPResponse> route) {
         APIGatewayV2HTTPResponse response = answer(event, context, route);
-        BiConsumer<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> listener = exchangeListener;
-        if (listener != null) {
-            listener.accept(event, response);
-        }
+        exchanges.exchanged(event, response);
         return response;
-    }
-
-    /**
-     * Tests see every exchange here (testkit checks each against openapi.yaml); never set in production, where it costs
-     * one volatile read.
-     */
-    public static void listenToExchanges(BiConsumer<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> listener) {
-        exchangeListener = listener;
     }
 
     private static APIGatewayV2HTTPResponse answer(APIGatewayV2HTTPEvent event, Context context,

@@ -3,12 +3,12 @@ package com.aicredits.system.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.adapter.dynamodb.DynamoDbAlertStore;
 import com.aicredits.adapter.ses.SesMailer;
-import com.aicredits.app.InvocationContext;
 import com.aicredits.app.Services.Notifications;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.emulation.template.CloudFormationTemplate;
 import com.aicredits.functions.threshold.ThresholdEvaluatorHandler;
+import com.aicredits.local.lambda.LocalFunctions;
 import com.aicredits.local.ses.SesEmulator;
 import com.aicredits.local.streams.StreamPoller;
 import com.aicredits.port.EventPublisher;
@@ -78,7 +78,7 @@ class ThresholdAlertsIntegrationTest {
         poller = StreamPoller.fromTemplate(CloudFormationTemplate.load(CloudFormationTemplate.find()),
                 table.dynamoDbLocal.streamsClient(), streamArn, (functionId, event) -> {
                     delivered.add((DynamodbEvent) event);
-                    return handler.handleRequest((DynamodbEvent) event, InvocationContext.local(functionId, 15));
+                    return handler.handleRequest((DynamodbEvent) event, LocalFunctions.context(functionId, 15));
                 }, checkpoints);
         poller.start();
     }
@@ -130,7 +130,7 @@ class ThresholdAlertsIntegrationTest {
         assertThat(usageAlerts(recipient)).hasSize(5);
 
         for (DynamodbEvent batch : new ArrayList<>(delivered)) {
-            assertThat(handler.handleRequest(batch, InvocationContext.local("ThresholdEvaluatorFunction", 15)).getBatchItemFailures()).isEmpty();
+            assertThat(handler.handleRequest(batch, LocalFunctions.context("ThresholdEvaluatorFunction", 15)).getBatchItemFailures()).isEmpty();
         }
 
         assertThat(allFor(recipient)).hasSize(emails);
@@ -154,7 +154,7 @@ class ThresholdAlertsIntegrationTest {
                 .containsExactly("[aicredits] Usage alert: 80% of monthly AI credits used — Workspace ws-outage");
         // Once: every batch delivered during and after the outage, delivered again, sends nothing more.
         for (DynamodbEvent batch : new ArrayList<>(delivered)) {
-            handler.handleRequest(batch, InvocationContext.local("ThresholdEvaluatorFunction", 15));
+            handler.handleRequest(batch, LocalFunctions.context("ThresholdEvaluatorFunction", 15));
         }
         assertThat(usageAlerts(recipient)).hasSize(1);
     }

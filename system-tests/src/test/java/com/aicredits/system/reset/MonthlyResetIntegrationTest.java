@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.aicredits.adapter.dynamodb.DynamoDbAlertStore;
 import com.aicredits.adapter.dynamodb.DynamoDbCreditStore;
 import com.aicredits.adapter.ses.SesMailer;
-import com.aicredits.app.InvocationContext;
 import com.aicredits.domain.Alert;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Feature;
@@ -16,6 +15,7 @@ import com.aicredits.domain.Period;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.reset.MonthlyResetHandler;
 import com.aicredits.json.Json;
+import com.aicredits.local.lambda.LocalFunctions;
 import com.aicredits.port.Mailer;
 import com.aicredits.port.ResetStore;
 import com.aicredits.service.AddonService;
@@ -521,7 +521,7 @@ class MonthlyResetIntegrationTest {
                         "shard", 0, "pending", 0))),
                 withDetail(ResetFixture.scheduledEvent(midDecember), Map.of("cursor", "shard 3")),
                 withoutTime(ResetFixture.scheduledEvent(midDecember)))) {
-            Map<String, Object> answer = handler.handleRequest(refused, InvocationContext.local(ResetFixture.FUNCTION, 300));
+            Map<String, Object> answer = handler.handleRequest(refused, LocalFunctions.context(ResetFixture.FUNCTION, 300));
             assertThat(answer).containsEntry("status", "REFUSED").containsKey("error");
         }
         assertThat(reset.table.itemCount()).isEqualTo(items);
@@ -596,7 +596,7 @@ class MonthlyResetIntegrationTest {
 
     /** One invocation of 60 seconds; what it hands on is collected instead of run. */
     private Map<String, Object> invokeOnce(MonthlyResetHandler handler, ScheduledEvent event, List<ScheduledEvent> handedOn) {
-        Map<String, Object> result = handler.handleRequest(event, InvocationContext.local(ResetFixture.FUNCTION, 60));
+        Map<String, Object> result = handler.handleRequest(event, LocalFunctions.context(ResetFixture.FUNCTION, 60));
         reset.results.add(result);
         for (ScheduledEvent next; (next = reset.continuations.poll()) != null; ) {
             handedOn.add(next);

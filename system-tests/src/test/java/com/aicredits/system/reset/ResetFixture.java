@@ -2,13 +2,13 @@ package com.aicredits.system.reset;
 
 import com.aicredits.adapter.dynamodb.DynamoDbResetStore;
 import com.aicredits.adapter.ses.SesMailer;
-import com.aicredits.app.InvocationContext;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.reset.Continuation;
 import com.aicredits.functions.reset.MonthlyResetHandler;
 import com.aicredits.json.Json;
+import com.aicredits.local.lambda.LocalFunctions;
 import com.aicredits.local.ses.SesEmulator;
 import com.aicredits.mail.SummaryEmails;
 import com.aicredits.port.CreditStore;
@@ -110,10 +110,10 @@ public final class ResetFixture {
     public Map<String, Object> fire(MonthlyResetHandler handler, ScheduledEvent event, int timeoutSeconds) {
         // The job runs long after the workspaces were set up: under production semantics its index Query sees them.
         ProductionSemantics.waitOutLag();
-        Map<String, Object> result = handler.handleRequest(event, InvocationContext.local(FUNCTION, timeoutSeconds));
+        Map<String, Object> result = handler.handleRequest(event, LocalFunctions.context(FUNCTION, timeoutSeconds));
         results.add(result);
         for (ScheduledEvent next; (next = continuations.poll()) != null; ) {
-            result = handler.handleRequest(next, InvocationContext.local(FUNCTION, timeoutSeconds));
+            result = handler.handleRequest(next, LocalFunctions.context(FUNCTION, timeoutSeconds));
             results.add(result);
         }
         return result;

@@ -1,7 +1,6 @@
 package com.aicredits.system.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import com.aicredits.app.Production;
 import com.aicredits.emulation.template.CloudFormationTemplate;
 import com.aicredits.json.Json;
 import com.aicredits.local.DevStack;
@@ -60,7 +59,7 @@ public final class LaunchedStack implements AutoCloseable {
         ProcessBuilder command = command(data, port);
         command.environment().putAll(environment);
         if (clockStart != null) {
-            command.environment().put(Production.CLOCK_START, clockStart.toString());
+            command.environment().put(DevStack.CLOCK_START, clockStart.toString());
         }
         Process process = command.start();
         BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -3,6 +3,7 @@ package com.aicredits.system.stack;
 import com.aicredits.emulation.template.CloudFormationTemplate;
 import com.aicredits.json.Json;
 import com.aicredits.local.DevStack;
+import com.aicredits.testkit.HandlerContractCheck;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,7 +57,8 @@ public final class ReliabilityStack {
         if (shared == null) {
             Path root = CloudFormationTemplate.find().toAbsolutePath().getParent();
             Path data = Path.of("target", "reliability-stack-" + UUID.randomUUID()).toAbsolutePath();
-            DevStack stack = DevStack.start(new DevStack.Settings(root, data, freePort(), false, CONTAINERS_PER_FUNCTION));
+            DevStack stack = DevStack.start(new DevStack.Settings(root, data, freePort(), false, CONTAINERS_PER_FUNCTION)
+                    .withExchanges(HandlerContractCheck.OPENAPI));
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "reliability-stack-stop"));
             shared = new ReliabilityStack(stack, data);
         }

@@ -1,7 +1,7 @@
 package com.aicredits.system.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import com.aicredits.app.Production;
+import com.aicredits.app.Configuration;
 import com.aicredits.domain.Feature;
 import com.aicredits.emulation.template.CloudFormationTemplate;
 import com.aicredits.json.Json;
@@ -101,7 +101,7 @@ class TemplateOperationsTest {
             Map<String, Object> properties = TEMPLATE.effectiveProperties(function);
             long timeoutMillis = ((Number) properties.get("Timeout")).longValue() * 1_000;
             Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) properties.get("Environment")).get("Variables");
-            long budget = Long.parseLong(String.valueOf(variables.get(Production.RETRY_BUDGET)));
+            long budget = Long.parseLong(String.valueOf(variables.get(Configuration.RETRY_BUDGET)));
             assertThat(budget).as(function).isPositive().isLessThanOrEqualTo(timeoutMillis - 5_000);
         }
     }

@@ -2,7 +2,7 @@ package com.aicredits.system.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.aicredits.app.Production;
+import com.aicredits.app.Configuration;
 import com.aicredits.app.http.HttpApi;
 import com.aicredits.app.http.TokenClaims;
 import com.aicredits.emulation.template.CloudFormationTemplate;
@@ -90,7 +90,7 @@ class TemplateSignInTest {
     void theFunctionsTakeCognitosClaimNamesOnlyFromAPoolDeclaredAsSuch() {
         Map<?, ?> globals = (Map<?, ?>) ((Map<?, ?>) TEMPLATE.root().get("Globals")).get("Function");
         Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) globals.get("Environment")).get("Variables");
-        assertThat(variables.get(Production.TOKEN_CLAIMS)).isEqualTo(Map.of("Fn::If",
+        assertThat(variables.get(Configuration.TOKEN_CLAIMS)).isEqualTo(Map.of("Fn::If",
                 List.of(CONDITION, "Cognito", Map.of("Ref", "ExistingIssuerClaims"))));
         Map<?, ?> parameter = (Map<?, ?>) ((Map<?, ?>) TEMPLATE.root().get("Parameters")).get("ExistingIssuerClaims");
         assertThat(parameter.get("Default")).isEqualTo("Standard");

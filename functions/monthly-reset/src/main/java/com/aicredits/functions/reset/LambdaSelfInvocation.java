@@ -1,6 +1,7 @@
 package com.aicredits.functions.reset;
 
 import com.aicredits.adapter.AwsClients;
+import com.aicredits.app.Configuration;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import java.time.Duration;
@@ -21,8 +22,9 @@ final class LambdaSelfInvocation implements Continuation {
         this.lambda = lambda;
     }
 
-    static LambdaSelfInvocation fromEnvironment() {
-        return new LambdaSelfInvocation(AwsClients.configure(LambdaClient.builder(), null).build());
+    static LambdaSelfInvocation on(Configuration configuration) {
+        return new LambdaSelfInvocation(AwsClients.configure(LambdaClient.builder(), configuration.region(),
+                configuration.credentials()).build());
     }
 
     @Override

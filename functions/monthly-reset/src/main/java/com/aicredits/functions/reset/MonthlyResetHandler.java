@@ -1,8 +1,9 @@
 package com.aicredits.functions.reset;
 
+import com.aicredits.app.Configuration;
 import com.aicredits.app.Production;
+import com.aicredits.app.Services;
 import com.aicredits.app.http.Refusals;
-import com.aicredits.config.Env;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Period;
 import com.aicredits.observability.Log;
@@ -27,24 +28,20 @@ import java.util.Map;
  * refused without a retry.
  */
 public final class MonthlyResetHandler implements RequestHandler<ScheduledEvent, Map<String, Object>> {
-    /** "in-process" in the local stack: continue in this JVM instead of invoking Lambda. */
-    public static final String CONTINUATION = "AICREDITS_CONTINUATION";
     static final String CURSOR = "cursor";
 
     private final MonthlyReset reset;
     private final Continuation continuation;
     private final Clock clock;
 
+    /** On Lambda: the container's services, {@code RESET_CONCURRENCY}, and the function invoking itself to go on. */
     public MonthlyResetHandler() {
-        this.clock = Production.clock();
-        MonthlyReset.Settings settings = MonthlyReset.Settings.defaults();
-        String concurrency = Env.get("RESET_CONCURRENCY");
-        if (concurrency != null) {
-            settings = settings.withPaging(settings.pageSize(), Integer.parseInt(concurrency));
-        }
-        this.reset = Production.services().monthlyReset(settings, Thread::sleep);
-        this.continuation = "in-process".equals(Env.get(CONTINUATION)) ? new InProcessContinuation(this)
-                : LambdaSelfInvocation.fromEnvironment();
+        this(Production.services(), settings(Production.configuration()), LambdaSelfInvocation.on(Production.configuration()));
+    }
+
+    /** The reset on {@code services} with {@code settings}, going on through {@code continuation} when out of time. */
+    public MonthlyResetHandler(Services services, MonthlyReset.Settings settings, Continuation continuation) {
+        this(services.monthlyReset(settings, Thread::sleep), continuation, services.clock());
     }
 
     public MonthlyResetHandler(MonthlyReset reset, Continuation continuation, Clock clock) {
@@ -87,6 +84,12 @@ public final class MonthlyResetHandler implements RequestHandler<ScheduledEvent,
             }
         }
         return progress.toMap();
+    }
+
+    static MonthlyReset.Settings settings(Configuration configuration) {
+        MonthlyReset.Settings settings = MonthlyReset.Settings.defaults();
+        return configuration.resetConcurrency().isPresent()
+                ? settings.withPaging(settings.pageSize(), configuration.resetConcurrency().getAsInt()) : settings;
     }
 
     /** Where this event starts: a fresh reset of its time's month, or the cursor a previous invocation handed on. */

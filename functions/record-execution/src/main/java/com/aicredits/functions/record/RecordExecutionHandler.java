@@ -4,6 +4,7 @@ import com.aicredits.app.InvocationContext;
 import com.aicredits.app.Production;
 import com.aicredits.app.Services;
 import com.aicredits.app.SnapStartPriming;
+import com.aicredits.app.http.ExchangeObserver;
 import com.aicredits.app.http.HttpApi;
 import com.aicredits.app.http.TokenClaims;
 import com.aicredits.json.Json;
@@ -34,6 +35,7 @@ public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2
 
     private final DebitService debits;
     private final TokenClaims tokenClaims;
+    private final ExchangeObserver exchanges;
 
     public RecordExecutionHandler() {
         this(Production.services());
@@ -41,17 +43,18 @@ public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2
     }
 
     public RecordExecutionHandler(Services services) {
-        this(services.debits(), services.tokenClaims());
+        this(services.debits(), services.tokenClaims(), services.exchanges());
     }
 
-    public RecordExecutionHandler(DebitService debits, TokenClaims tokenClaims) {
+    public RecordExecutionHandler(DebitService debits, TokenClaims tokenClaims, ExchangeObserver exchanges) {
         this.debits = debits;
         this.tokenClaims = tokenClaims;
+        this.exchanges = exchanges;
     }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpApi.respond(event, context, () -> {
+        return HttpApi.respond(event, context, exchanges, () -> {
             HttpApi.caller(event, tokenClaims).requireScope(SCOPE);
             String workspaceId = HttpApi.pathParameter(event, "workspaceId");
             HttpApi.query(event, Set.of());
@@ -88,6 +91,7 @@ public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2
                                 .build())
                         .build())
                 .build();
-        return handleRequest(event, InvocationContext.local("RecordExecutionFunction", 15));
+        return handleRequest(event, InvocationContext.of("RecordExecutionFunction", Duration.ofSeconds(15),
+                InvocationContext.STANDARD_OUTPUT));
     }
 }

@@ -1,6 +1,7 @@
 package com.aicredits.functions.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
 import com.aicredits.adapter.ses.SesMailer;
 import com.aicredits.app.Services;
 import com.aicredits.domain.WorkspaceSpec;
@@ -9,6 +10,7 @@ import com.aicredits.emulation.template.TemplateTable;
 import com.aicredits.json.Json;
 import com.aicredits.mail.Email;
 import com.aicredits.testkit.ApiEvents;
+import com.aicredits.testkit.HandlerContractCheck;
 import com.aicredits.testkit.LocalDynamoDb;
 import com.aicredits.testkit.LocalStackServices;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -42,7 +44,7 @@ class LocalStackBackendIntegrationTest {
             dynamoDb.createTable(TemplateTable.createTableRequest(CloudFormationTemplate.load(CloudFormationTemplate.find()),
                     LocalDynamoDb.TABLE_LOGICAL_ID, table));
             dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table));
-            Services services = Services.on(dynamoDb, table, Clock.systemUTC());
+            Services services = Services.on(dynamoDb, table, Clock.systemUTC()).withExchanges(HandlerContractCheck.OPENAPI);
             services.workspaces().put("ws-ls", Json.MAPPER.convertValue(Map.of(
                     "organizationId", "org-ls", "name", "LocalStack", "tier", "M_PARTNER", "monthlyCredits", 12,
                     "hardLimitPercent", 100), WorkspaceSpec.class));

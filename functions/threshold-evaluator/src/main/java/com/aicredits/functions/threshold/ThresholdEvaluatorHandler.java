@@ -2,6 +2,7 @@ package com.aicredits.functions.threshold;
 
 import com.aicredits.adapter.dynamodb.StreamImages;
 import com.aicredits.app.Production;
+import com.aicredits.app.Services;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.BalanceChange;
 import com.aicredits.observability.Log;
@@ -29,7 +30,11 @@ public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbE
     private final AlertService alerts;
 
     public ThresholdEvaluatorHandler() {
-        this(Production.services().alerts());
+        this(Production.services());
+    }
+
+    public ThresholdEvaluatorHandler(Services services) {
+        this(services.alerts());
     }
 
     public ThresholdEvaluatorHandler(AlertService alerts) {

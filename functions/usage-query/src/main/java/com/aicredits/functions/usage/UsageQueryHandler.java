@@ -2,6 +2,7 @@ package com.aicredits.functions.usage;
 
 import com.aicredits.app.Production;
 import com.aicredits.app.Services;
+import com.aicredits.app.http.ExchangeObserver;
 import com.aicredits.app.http.HttpApi;
 import com.aicredits.app.http.TokenClaims;
 import com.aicredits.domain.Caller;
@@ -38,16 +39,19 @@ public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPE
     private final PriceCatalog catalog;
     private final Clock clock;
     private final TokenClaims tokenClaims;
+    private final ExchangeObserver exchanges;
 
     public UsageQueryHandler() {
         this(Production.services());
     }
 
     public UsageQueryHandler(Services services) {
-        this(services.usage(), services.catalog(), services.clock(), services.tokenClaims());
+        this(services.usage(), services.catalog(), services.clock(), services.tokenClaims(), services.exchanges());
     }
 
-    public UsageQueryHandler(UsageService usage, PriceCatalog catalog, Clock clock, TokenClaims tokenClaims) {
+    public UsageQueryHandler(UsageService usage, PriceCatalog catalog, Clock clock, TokenClaims tokenClaims,
+                             ExchangeObserver exchanges) {
+        this.exchanges = exchanges;
         this.tokenClaims = tokenClaims;
         this.usage = usage;
         this.catalog = catalog;
@@ -56,7 +60,7 @@ public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPE
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpApi.respond(event, context, () -> {
+        return HttpApi.respond(event, context, exchanges, () -> {
             Caller caller = HttpApi.caller(event, tokenClaims);
             String route = String.valueOf(event.getRouteKey());
             Map<String, String> query = HttpApi.query(event, QUERY_PARAMETERS.getOrDefault(route, Set.of()));

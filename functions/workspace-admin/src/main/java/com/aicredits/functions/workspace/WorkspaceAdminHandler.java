@@ -2,6 +2,7 @@ package com.aicredits.functions.workspace;
 
 import com.aicredits.app.Production;
 import com.aicredits.app.Services;
+import com.aicredits.app.http.ExchangeObserver;
 import com.aicredits.app.http.HttpApi;
 import com.aicredits.app.http.TokenClaims;
 import com.aicredits.domain.AddonPackage;
@@ -40,17 +41,20 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
     private final AddonService addons;
     private final RefundService refunds;
     private final TokenClaims tokenClaims;
+    private final ExchangeObserver exchanges;
 
     public WorkspaceAdminHandler() {
         this(Production.services());
     }
 
     public WorkspaceAdminHandler(Services services) {
-        this(services.workspaces(), services.agents(), services.addons(), services.refunds(), services.tokenClaims());
+        this(services.workspaces(), services.agents(), services.addons(), services.refunds(), services.tokenClaims(),
+                services.exchanges());
     }
 
     public WorkspaceAdminHandler(WorkspaceService workspaces, AgentService agents, AddonService addons, RefundService refunds,
-                                 TokenClaims tokenClaims) {
+                                 TokenClaims tokenClaims, ExchangeObserver exchanges) {
+        this.exchanges = exchanges;
         this.tokenClaims = tokenClaims;
         this.workspaces = workspaces;
         this.agents = agents;
@@ -60,7 +64,7 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpApi.respond(event, context, () -> {
+        return HttpApi.respond(event, context, exchanges, () -> {
             HttpApi.caller(event, tokenClaims).requireScope(SCOPE);
             String workspaceId = HttpApi.pathParameter(event, "workspaceId");
             HttpApi.query(event, Set.of());

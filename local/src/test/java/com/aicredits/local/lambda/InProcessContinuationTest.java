@@ -1,4 +1,4 @@
-package com.aicredits.functions.reset;
+package com.aicredits.local.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.app.InvocationContext;
