@@ -52,13 +52,13 @@ test-calendar: jdk chromium ## the suite under libfaketime at eight instants (th
 test-localstack: jdk chromium ## the same suite with LocalStack (Docker, Testcontainers) as the tests' DynamoDB; skipped without Docker
 	$(MVN) verify -Daicredits.backend=localstack
 
-bench: jdk ## one table, also target/bench.json: one DynamoDB call on the engine, cost per debit, handler overhead, our CPU per debit, usage reads, cold start, the per-workspace ceiling, jar sizes, the 10,000-workspace reset
+bench: jdk ## one table, also target/bench.json: one DynamoDB call on the engine, cost per debit, handler overhead, our CPU per debit, usage reads, cold start, the per-workspace ceiling, jar sizes, the 10,000-workspace reset; PHASES="calls ceiling" runs only those
 	@echo "[bench] building the modules and the functions' jars (mvn install -DskipTests)"
 	@$(MVN) -q install -DskipTests
 	@$(MVN) -q -pl bench dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$(CURDIR)/bench/target/classpath.txt"
 	@rm -f target/bench-rows.jsonl target/bench.json
 	@# JMH uses sun.misc.Unsafe: allowed quietly, or the JVM warns on the console, past the bench's own log file.
-	@"$(JDK)/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp "bench/target/classes:$$(cat bench/target/classpath.txt)" com.aicredits.bench.Bench
+	@"$(JDK)/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp "bench/target/classes:$$(cat bench/target/classpath.txt)" com.aicredits.bench.Bench $(PHASES)
 
 run: jdk ## start the local stack on http://127.0.0.1:3000 (PORT=... to change); Ctrl-C stops it
 	@command -v node >/dev/null || { echo "error: Node.js 20.19+ (or 22.12+) with npm is needed for the SES emulator (nodejs.org, NodeSource or nvm)" >&2; exit 1; }
