@@ -17,8 +17,11 @@ public interface AlertStore {
     /** Claims {@code alert} for the period; false if it was claimed before (it fires once). */
     boolean claim(String workspaceId, Period period, Alert alert, Instant firedAt);
 
-    /** The alert's email is done for every recipient ({@code messageId}: the last send's, or why none was sent). */
-    void markEmailed(String workspaceId, Period period, Alert alert, String messageId);
+    /**
+     * The alert's email is done for every recipient at {@code at} ({@code messageId}: the last send's, or why none was
+     * sent).
+     */
+    void markEmailed(String workspaceId, Period period, Alert alert, String messageId, Instant at);
 
     /** The alert's email went to {@code recipient} (each recipient gets a send of their own). */
     void markRecipientEmailed(String workspaceId, Period period, Alert alert, String recipient, String messageId);
@@ -35,5 +38,6 @@ public interface AlertStore {
      */
     void markEmailUncertain(String workspaceId, Period period, Alert alert, Instant at);
 
-    void markPublished(String workspaceId, Period period, Alert alert);
+    /** The alert's event went to the bus at {@code at}. */
+    void markPublished(String workspaceId, Period period, Alert alert, Instant at);
 }

@@ -147,7 +147,7 @@ public final class AlertService {
         if (!marker.published()) {
             failures.run(() -> {
                 events.publish(THRESHOLD_EVENT, thresholdEvent(workspace, balance, alert.threshold(), marker.firedAt()));
-                store.markPublished(balance.workspaceId(), balance.period(), alert);
+                store.markPublished(balance.workspaceId(), balance.period(), alert, clock.instant());
             });
         }
         if (!marker.emailed()) {
@@ -163,7 +163,7 @@ public final class AlertService {
         if (workspace.notificationEmails().isEmpty()) {
             Log.info("no notification recipients; the alert is not emailed", "workspaceId", id, "alert", alert.key(),
                     "period", period.toString());
-            store.markEmailed(id, period, alert, "no-recipients");
+            store.markEmailed(id, period, alert, "no-recipients", clock.instant());
             return;
         }
         Email email;
@@ -175,7 +175,7 @@ public final class AlertService {
                 Log.info("the forecast alert no longer holds; it is dropped, not sent", "workspaceId", id,
                         "alert", alert.key(), "period", period.toString(), "firedAt", marker.firedAt().toString(),
                         "creditsUsed", balance.used(), "creditsAllocated", balance.allocated());
-                store.markEmailed(id, period, alert, "dropped-forecast-no-longer-true");
+                store.markEmailed(id, period, alert, "dropped-forecast-no-longer-true", clock.instant());
                 return;
             }
             email = emails.forecast(workspace, balance, forecast);
@@ -217,7 +217,7 @@ public final class AlertService {
             }
             store.markRecipientEmailed(id, period, alert, recipient, lastMessageId);
         }
-        store.markEmailed(id, period, alert, lastMessageId != null ? lastMessageId : "parked");
+        store.markEmailed(id, period, alert, lastMessageId != null ? lastMessageId : "parked", clock.instant());
     }
 
     private Map<String, Object> thresholdEvent(Workspace workspace, Balance balance, int threshold, Instant firedAt) {

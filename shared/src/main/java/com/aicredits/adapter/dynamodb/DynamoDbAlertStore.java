@@ -87,9 +87,9 @@ public final class DynamoDbAlertStore implements AlertStore {
     }
 
     @Override
-    public void markEmailed(String workspaceId, Period period, Alert alert, String messageId) {
-        mark(workspaceId, period, alert, "SET emailedAt = :now, messageId = :id",
-                Map.of(":now", AttributeValue.fromS(Instant.now().toString()), ":id", AttributeValue.fromS(messageId)));
+    public void markEmailed(String workspaceId, Period period, Alert alert, String messageId, Instant at) {
+        mark(workspaceId, period, alert, "SET emailedAt = :at, messageId = :id",
+                Map.of(":at", AttributeValue.fromS(at.toString()), ":id", AttributeValue.fromS(messageId)));
     }
 
     @Override
@@ -112,8 +112,8 @@ public final class DynamoDbAlertStore implements AlertStore {
     }
 
     @Override
-    public void markPublished(String workspaceId, Period period, Alert alert) {
-        mark(workspaceId, period, alert, "SET publishedAt = :now", Map.of(":now", AttributeValue.fromS(Instant.now().toString())));
+    public void markPublished(String workspaceId, Period period, Alert alert, Instant at) {
+        mark(workspaceId, period, alert, "SET publishedAt = :at", Map.of(":at", AttributeValue.fromS(at.toString())));
     }
 
     private void mark(String workspaceId, Period period, Alert alert, String update, Map<String, AttributeValue> values) {

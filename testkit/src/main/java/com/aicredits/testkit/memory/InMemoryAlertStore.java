@@ -44,7 +44,7 @@ public final class InMemoryAlertStore implements AlertStore {
     }
 
     @Override
-    public void markEmailed(String workspaceId, Period period, Alert alert, String messageId) {
+    public void markEmailed(String workspaceId, Period period, Alert alert, String messageId, Instant at) {
         update(workspaceId, period, alert, m -> new AlertMarker(m.alert(), m.firedAt(), true, m.published(), m.recipientsDone(),
                 m.lastUncertainSendAt()));
     }
@@ -66,7 +66,7 @@ public final class InMemoryAlertStore implements AlertStore {
     }
 
     @Override
-    public void markPublished(String workspaceId, Period period, Alert alert) {
+    public void markPublished(String workspaceId, Period period, Alert alert, Instant at) {
         update(workspaceId, period, alert, m -> new AlertMarker(m.alert(), m.firedAt(), m.emailed(), true, m.recipientsDone(),
                 m.lastUncertainSendAt()));
     }

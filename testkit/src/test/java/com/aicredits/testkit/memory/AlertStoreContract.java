@@ -60,8 +60,8 @@ abstract class AlertStoreContract {
         assertThat(partly.lastUncertainSendAt()).isEqualTo(AT.plusSeconds(5));
         assertThat(partly.delivered()).isFalse();
 
-        alerts().markEmailed(ws, NOVEMBER, alert, "m-2");
-        alerts().markPublished(ws, NOVEMBER, alert);
+        alerts().markEmailed(ws, NOVEMBER, alert, "m-2", AT.plusSeconds(6));
+        alerts().markPublished(ws, NOVEMBER, alert, AT.plusSeconds(7));
         AlertMarker done = alerts().markers(ws, NOVEMBER).getFirst();
         assertThat(done.emailed()).isTrue();
         assertThat(done.published()).isTrue();
