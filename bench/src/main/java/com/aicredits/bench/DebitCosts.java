@@ -105,7 +105,7 @@ final class DebitCosts {
         double readUnits = calls.readUnitsByRules();
         double reportedReads = calls.readCapacity();
         int written = calls.itemsWritten();
-        Map<String, AttributeValue> record = table.item("WS#" + workspaceId, "EXEC#" + executionId);
+        Map<String, AttributeValue> record = table.record(workspaceId, executionId);
         Map<String, AttributeValue> balance = table.item("WS#" + workspaceId, "BALANCE#2026-11");
         int recordUnits = ItemSize.transactionalWriteUnits(record);
         int balanceUnits = ItemSize.transactionalWriteUnits(balance);

@@ -81,7 +81,7 @@ final class MonthlyResetCost {
                 null, List.of(TEMPLATE + "@acme.example"), null, null));
         november.debits().record(TEMPLATE, new RecordExecution("november-1", "agent.execution", null));
         List<Map<String, AttributeValue>> items = List.of(table.item("WS#" + TEMPLATE, "WORKSPACE"),
-                table.item("WS#" + TEMPLATE, "BALANCE#2026-11"), table.item("WS#" + TEMPLATE, "EXEC#november-1"));
+                table.item("WS#" + TEMPLATE, "BALANCE#2026-11"), table.record(TEMPLATE, "november-1"));
         check(items.stream().allMatch(item -> item != null && !item.isEmpty()),
                 "the template workspace's three items (workspace, November's balance, its record) were written");
         double setupSeconds = ItemSeeder.write(table.client, table.name, "reset bench: seed workspaces", WORKSPACES - 1, 8, i -> {

@@ -58,13 +58,13 @@ final class UsageQueryCost {
                 debits.record(id, new RecordExecution(id + "-run-" + i, "task.execution", null));
             }
         }
-        Map<String, AttributeValue> lastRecord = table.item("WS#ws-big", "EXEC#ws-big-run-" + DEBITS);
+        Map<String, AttributeValue> lastRecord = table.record("ws-big", "ws-big-run-" + DEBITS);
         double seconds = ItemSeeder.write(table.client, table.name, "usage bench: seed 99,990 usage records", EXECUTIONS - DEBITS, 8,
                 i -> {
                     long sequence = DEBITS + 1 + i;
                     String executionId = "bulk-" + sequence;
-                    return List.of(ItemSeeder.copy(lastRecord, "ws-big-run-" + DEBITS, executionId,
-                            Map.of(Keys.GSI1SK, AttributeValue.fromS(Keys.ledgerGsiSk(sequence)))));
+                    return List.of(ItemSeeder.recordCopy(lastRecord, "ws-big", "ws-big-run-" + DEBITS, executionId,
+                            Period.parse(PERIOD), sequence, Map.of()));
                 });
         // The balance as 100,000 one-credit debits on the 25th leave it.
         Map<String, AttributeValue> balance = new HashMap<>(table.item("WS#ws-big", "BALANCE#" + PERIOD));

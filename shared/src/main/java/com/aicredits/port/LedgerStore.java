@@ -6,6 +6,8 @@ import com.aicredits.domain.Period;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The ledger of the one table: a workspace's period balances and the usage records that move them. Every write is
@@ -20,9 +22,35 @@ public interface LedgerStore {
     /**
      * Appends one ledger line in one transaction: the record (only if its executionId is new) and the balance
      * (compare-and-set on {@code before.revision()}, or created whole when {@code before} is null, provided the
-     * workspace is still at {@code workspaceVersion}).
+     * workspace is still at {@code workspaceVersion}): {@link #appendAll} of one line.
      */
-    AppendResult append(LedgerAppend append);
+    default AppendResult append(LedgerAppend append) {
+        UsageRecord record = append.record();
+        BatchResult result = appendAll(new LedgerBatch(List.of(record), List.of(new BalanceStep(append.before(), append.after())),
+                append.workspaceVersion()));
+        return switch (result) {
+            case BatchResult.Committed committed -> new AppendResult.Committed(committed.bodies().getFirst());
+            case BatchResult.AlreadyRecorded recorded -> new AppendResult.AlreadyRecorded(recorded.existing().get(record.executionId()));
+            case BatchResult.BalanceChanged changed -> new AppendResult.BalanceChanged(changed.fresh());
+            case BatchResult.WorkspaceChanged changed -> new AppendResult.WorkspaceChanged();
+            case BatchResult.Contention contention -> new AppendResult.Contention(contention.reason());
+        };
+    }
+
+    /**
+     * Appends several ledger lines in one transaction (a batch of runs): each record only if its executionId is new,
+     * and each period's balance moved once, from its {@code before} to its {@code after} (compare-and-set on the
+     * revision, and under the hard limit for the credits of that period's lines; or created whole when {@code before}
+     * is null, provided the workspace is still at {@code workspaceVersion}). All or nothing; at most
+     * {@link #MAX_TRANSACTION_ITEMS} writes: the records, the balances, and one workspace check if any balance opens.
+     */
+    BatchResult appendAll(LedgerBatch batch);
+
+    /**
+     * The workspace, its balances of {@code periods} (absent: not open) and the records of {@code executionIds} that
+     * exist, in one read.
+     */
+    BatchView readAll(String workspaceId, List<Period> periods, List<String> executionIds, boolean consistent);
 
     /**
      * Opens a period with no ledger line yet: creates {@code opening} whole, only if that balance does not exist and
@@ -36,6 +64,9 @@ public interface LedgerStore {
      * if it was set before or the balance does not exist. Leaves the ledger and the revision as they are.
      */
     boolean markBlocked(String workspaceId, Period period, Instant at);
+
+    /** DynamoDB's limit of writes in one transaction. */
+    int MAX_TRANSACTION_ITEMS = 100;
 
     /** What a read found; absent items are null. */
     record LedgerView(Workspace workspace, Balance balance, StoredRecord record) {
@@ -57,6 +88,49 @@ public interface LedgerStore {
      * ({@code json.LedgerBodies}), which replays answer byte for byte.
      */
     record LedgerAppend(UsageRecord record, Balance before, Balance after, long workspaceVersion) {
+    }
+
+    /** Several new ledger lines in request order, and the move of each period's balance they make together. */
+    record LedgerBatch(List<UsageRecord> records, List<BalanceStep> balances, long workspaceVersion) {
+        public LedgerBatch {
+            records = List.copyOf(records);
+            balances = List.copyOf(balances);
+        }
+
+        /** How many writes the transaction takes. */
+        public int writes() {
+            return records.size() + balances.size() + (balances.stream().anyMatch(step -> step.before() == null) ? 1 : 0);
+        }
+    }
+
+    /** A period's balance from {@code before} (null: it opens with these lines) to {@code after}. */
+    record BalanceStep(Balance before, Balance after) {
+    }
+
+    /** What {@link #readAll} found: the records that exist, by executionId. */
+    record BatchView(Workspace workspace, Map<Period, Balance> balances, Map<String, StoredRecord> records) {
+    }
+
+    sealed interface BatchResult {
+        /** Written; the records' bodies as stored, in the batch's order. */
+        record Committed(List<String> bodies) implements BatchResult {
+        }
+
+        /** Some executionIds were recorded before (those that came back, by id): nothing written. */
+        record AlreadyRecorded(Map<String, StoredRecord> existing) implements BatchResult {
+        }
+
+        /** A balance was not as expected; here it is as it stands (null: not open yet). Nothing written. */
+        record BalanceChanged(Period period, Balance fresh) implements BatchResult {
+        }
+
+        /** Opening a period raced with a workspace change. */
+        record WorkspaceChanged() implements BatchResult {
+        }
+
+        /** Transient contention (transaction conflict, throttling): retry after a pause. */
+        record Contention(String reason) implements BatchResult {
+        }
     }
 
     enum OpenResult {

@@ -21,7 +21,11 @@ import com.aicredits.port.LedgerStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -73,7 +77,7 @@ public final class DebitService {
         Instant occurredAt = run.occurredAt();
         Price price = run.price();
         Period period = Period.of(occurredAt);
-        ReentrantLock lock = balanceLocks[Math.floorMod((workspaceId + '#' + period).hashCode(), balanceLocks.length)];
+        ReentrantLock lock = stripe(workspaceId, period);
         lock.lock();
         try {
             Retries.Deadline deadline = retries.start().notAfter(callers);
@@ -175,6 +179,97 @@ public final class DebitService {
             Log.warn("could not mark the balance blocked; the next refusal tries again", "period", balance.period().toString(),
                     "cause", String.valueOf(e));
         }
+    }
+
+    /** The most runs one batch may carry. */
+    public static final int MAX_BATCH = 100;
+
+    /** One item's answer in a batch: its debit (a new record or a replay), or why it was refused. */
+    public record BatchAnswer(DebitOutcome outcome, CreditsException refusal) {
+        static BatchAnswer created(String body, UsageRecord record) {
+            return new BatchAnswer(DebitOutcome.created(body, record), null);
+        }
+
+        static BatchAnswer refused(CreditsException refusal) {
+            return new BatchAnswer(null, refusal);
+        }
+
+        /** What {@code answer} returns, or the refusal it throws. */
+        static BatchAnswer of(java.util.function.Supplier<DebitOutcome> answer) {
+            try {
+                return new BatchAnswer(answer.get(), null);
+            } catch (CreditsException refused) {
+                return refused(refused);
+            }
+        }
+    }
+
+    /**
+     * Records a batch of runs into one workspace: one answer per item, in order, each what a single call of that item
+     * would have answered had the items been sent one after another (see {@link BatchDebit}). The batch's own errors
+     * (empty, over {@value #MAX_BATCH} items, an executionId twice, an unknown workspace) are thrown; so is a 503 when
+     * the balance let nothing through by the deadline (the runs committed before stay, and replay when sent again).
+     */
+    public List<BatchAnswer> recordBatch(String workspaceId, List<RecordExecution> requests, Duration within) {
+        Ids.workspaceId(workspaceId);
+        if (requests == null || requests.isEmpty() || requests.size() > MAX_BATCH) {
+            throw CreditsException.invalid("executions", "executions must hold 1 to " + MAX_BATCH + " runs; got "
+                    + (requests == null ? 0 : requests.size()));
+        }
+        Set<String> ids = new HashSet<>();
+        for (RecordExecution request : requests) {
+            if (request != null && request.executionId() != null && !ids.add(request.executionId())) {
+                throw CreditsException.invalid("executions", "executionId " + CreditsException.quote(request.executionId())
+                        + " appears twice in the batch; each run needs its own executionId");
+            }
+        }
+        Retries.Deadline callers = within == null ? null : retries.start(within);
+        Instant now = clock.instant();
+        BatchAnswer[] answers = new BatchAnswer[requests.size()];
+        List<BatchDebit.Item> items = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            RecordExecution request = requests.get(i);
+            try {
+                if (request == null) {
+                    throw CreditsException.invalid("executions", "each run must be an object like a single debit's body");
+                }
+                String executionId = checkedExecutionId(workspaceId, request);
+                ExecutionModel model = ExecutionModel.parse(request.model());
+                try {
+                    Instant occurredAt = occurredAt(request, now);
+                    items.add(new BatchDebit.Item(i, executionId, request.activity(), model, occurredAt,
+                            catalog.priceAt(request.activity(), occurredAt), null));
+                } catch (CreditsException invalid) {
+                    // Still answered by its record if the id is recorded, as a single call would be.
+                    items.add(new BatchDebit.Item(i, executionId, request.activity(), model, now, null, invalid));
+                }
+            } catch (CreditsException invalid) {
+                answers[i] = BatchAnswer.refused(invalid);
+            }
+        }
+        // Taken in one order (the stripes'), so two batches never hold one each of the other's.
+        List<ReentrantLock> locks = items.stream().mapToInt(item -> stripeIndex(workspaceId, item.period())).distinct().sorted()
+                .mapToObj(index -> balanceLocks[index]).toList();
+        locks.forEach(ReentrantLock::lock);
+        BatchDebit batch;
+        try {
+            batch = new BatchDebit(store, cache, clock, workspaceId, items, answers, retries.start().notAfter(callers));
+            batch.run();
+        } finally {
+            locks.reversed().forEach(ReentrantLock::unlock);
+        }
+        if (batch.hardLimitRefusal() != null) {
+            markBlocked(batch.blockedBalance(), batch.hardLimitRefusal());
+        }
+        return List.of(answers);
+    }
+
+    private ReentrantLock stripe(String workspaceId, Period period) {
+        return balanceLocks[stripeIndex(workspaceId, period)];
+    }
+
+    private int stripeIndex(String workspaceId, Period period) {
+        return Math.floorMod((workspaceId + '#' + period).hashCode(), balanceLocks.length);
     }
 
     /** The answer of {@code executions:check}; {@code reason} is null when allowed. */
@@ -281,7 +376,7 @@ public final class DebitService {
         return view.workspace();
     }
 
-    private static DebitOutcome replay(StoredRecord existing, String activity, ExecutionModel model, String executionId) {
+    static DebitOutcome replay(StoredRecord existing, String activity, ExecutionModel model, String executionId) {
         if (!existing.activity().equals(activity)) {
             throw new CreditsException(Refusal.EXECUTION_ID_REUSED, "executionId " + executionId
                     + " was already recorded for activity '" + existing.activity() + "', not " + CreditsException.quote(activity));

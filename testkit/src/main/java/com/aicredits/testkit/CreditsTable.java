@@ -57,6 +57,16 @@ public final class CreditsTable {
                 .key(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS(sk)))).item();
     }
 
+    /** The usage record of {@code executionId} as stored (an empty map if none). */
+    public Map<String, AttributeValue> record(String workspaceId, String executionId) {
+        return RecordItems.record(client, name, workspaceId, executionId);
+    }
+
+    /** Every usage record of the workspace whose executionId starts with {@code idPrefix}, in no particular order. */
+    public List<Map<String, AttributeValue>> records(String workspaceId, String idPrefix) {
+        return RecordItems.records(client, name, workspaceId, idPrefix);
+    }
+
     /** Every item of a partition whose sort key starts with {@code skPrefix}. */
     public List<Map<String, AttributeValue>> items(String pk, String skPrefix) {
         QueryRequest request = QueryRequest.builder().tableName(name).consistentRead(true)

@@ -1,5 +1,7 @@
 package com.aicredits.testkit;
 
+import com.aicredits.adapter.dynamodb.Keys;
+import com.aicredits.domain.Period;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,6 +83,22 @@ public final class ItemSeeder {
                                                    Map<String, AttributeValue> overrides) {
         Map<String, AttributeValue> copy = new HashMap<>();
         item.forEach((name, value) -> copy.put(name, replace(value, from, to)));
+        copy.putAll(overrides);
+        return copy;
+    }
+
+    /**
+     * A copy of a stored usage record of {@code workspaceId} under another executionId ({@link #copy} of the ids) as
+     * line {@code sequence} of {@code period}: its keys (its record partition, its index partition and sort key) as
+     * the store would write them, then {@code overrides} set.
+     */
+    public static Map<String, AttributeValue> recordCopy(Map<String, AttributeValue> record, String workspaceId, String fromId,
+                                                         String toId, Period period, long sequence,
+                                                         Map<String, AttributeValue> overrides) {
+        Map<String, AttributeValue> copy = copy(record, fromId, toId, Map.of());
+        copy.putAll(Keys.execution(workspaceId, toId));
+        copy.put(Keys.GSI1PK, AttributeValue.fromS(Keys.ledgerGsiPk(workspaceId, period, sequence)));
+        copy.put(Keys.GSI1SK, AttributeValue.fromS(Keys.ledgerGsiSk(sequence)));
         copy.putAll(overrides);
         return copy;
     }

@@ -2,6 +2,7 @@ package com.aicredits.adapter.dynamodb;
 
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
 import com.aicredits.json.LedgerBodies;
 import com.aicredits.port.CreditStore;
@@ -71,32 +72,69 @@ public final class DynamoDbCreditStore implements CreditStore {
     }
 
     @Override
-    public AppendResult append(LedgerAppend append) {
-        Balance before = append.before();
-        Balance after = append.after();
-        List<TransactWriteItem> items = new ArrayList<>(3);
-        String body = LedgerBodies.of(append.record());
-        items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                .item(Items.record(append.record(), body))
-                .conditionExpression(NOT_EXISTS)
-                .returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
-        if (before != null) {
-            // DynamoDB conditions cannot add: the hard limit is precomputed as the most `used` may be before this line.
-            long credits = append.record().creditsConsumed();
-            items.add(TransactWriteItem.builder().update(balanceUpdate(before, after,
-                    credits > 0 ? after.hardLimitCredits() - credits : null)).build());
-        } else {
+    public BatchView readAll(String workspaceId, List<Period> periods, List<String> executionIds, boolean consistent) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>(List.of(Keys.workspace(workspaceId)));
+        periods.forEach(period -> keys.add(Keys.balance(workspaceId, period)));
+        executionIds.forEach(id -> keys.add(Keys.execution(workspaceId, id)));
+        Workspace workspace = null;
+        Map<Period, Balance> balances = new HashMap<>();
+        Map<String, StoredRecord> records = new HashMap<>();
+        for (Map<String, AttributeValue> item : batchGet.items(keys, consistent)) {
+            String sortKey = item.get(Keys.SK).s();
+            if (sortKey.equals(Keys.WORKSPACE_SK)) {
+                workspace = Items.workspace(item);
+            } else if (sortKey.startsWith(Keys.BALANCE_SK_PREFIX)) {
+                Balance balance = Items.balance(item);
+                balances.put(balance.period(), balance);
+            } else {
+                records.put(sortKey.substring(Keys.EXECUTION_SK_PREFIX.length()), Items.storedRecord(item));
+            }
+        }
+        return new BatchView(workspace, balances, records);
+    }
+
+    /** The records first (in the batch's order), then each period's balance, then the workspace check if one opens. */
+    @Override
+    public BatchResult appendAll(LedgerBatch batch) {
+        if (batch.writes() > MAX_TRANSACTION_ITEMS) {
+            throw new IllegalArgumentException("a transaction takes at most " + MAX_TRANSACTION_ITEMS + " writes; got " + batch.writes());
+        }
+        List<TransactWriteItem> items = new ArrayList<>(batch.writes());
+        List<String> bodies = new ArrayList<>(batch.records().size());
+        Map<Period, Long> creditsByPeriod = new HashMap<>();
+        for (UsageRecord record : batch.records()) {
+            String body = LedgerBodies.of(record);
+            bodies.add(body);
+            creditsByPeriod.merge(Period.parse(record.period()), record.creditsConsumed(), Long::sum);
             items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                    .item(Items.balance(after))
+                    .item(Items.record(record, body))
                     .conditionExpression(NOT_EXISTS)
                     .returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
-            items.add(TransactWriteItem.builder().conditionCheck(workspaceAtVersion(after.workspaceId(), append.workspaceVersion())).build());
+        }
+        String openingWorkspace = null;
+        for (BalanceStep step : batch.balances()) {
+            Balance after = step.after();
+            if (step.before() != null) {
+                // DynamoDB conditions cannot add: the hard limit is precomputed as the most `used` may be before these lines.
+                long credits = creditsByPeriod.getOrDefault(after.period(), 0L);
+                items.add(TransactWriteItem.builder().update(balanceUpdate(step.before(), after,
+                        credits > 0 ? after.hardLimitCredits() - credits : null)).build());
+            } else {
+                items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                        .item(Items.balance(after))
+                        .conditionExpression(NOT_EXISTS)
+                        .returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
+                openingWorkspace = after.workspaceId();
+            }
+        }
+        if (openingWorkspace != null) {
+            items.add(TransactWriteItem.builder().conditionCheck(workspaceAtVersion(openingWorkspace, batch.workspaceVersion())).build());
         }
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(items));
-            return new AppendResult.Committed(body);
+            return new BatchResult.Committed(bodies);
         } catch (TransactionCanceledException e) {
-            return explain(e.cancellationReasons());
+            return explain(batch, e.cancellationReasons());
         }
     }
 
@@ -174,19 +212,29 @@ public final class DynamoDbCreditStore implements CreditStore {
         }
     }
 
-    private static AppendResult explain(List<CancellationReason> reasons) {
-        if (failedCondition(reasons, 0)) {
-            return new AppendResult.AlreadyRecorded(Items.storedRecord(reasons.get(0).item()));
+    private static BatchResult explain(LedgerBatch batch, List<CancellationReason> reasons) {
+        int records = batch.records().size();
+        Map<String, StoredRecord> existing = new HashMap<>();
+        for (int i = 0; i < records; i++) {
+            if (failedCondition(reasons, i)) {
+                existing.put(batch.records().get(i).executionId(), Items.storedRecord(reasons.get(i).item()));
+            }
         }
-        if (failedCondition(reasons, 1)) {
-            Map<String, AttributeValue> fresh = reasons.get(1).item();
-            return new AppendResult.BalanceChanged(fresh == null || fresh.isEmpty() ? null : Items.balance(fresh));
+        if (!existing.isEmpty()) {
+            return new BatchResult.AlreadyRecorded(existing);
         }
-        if (failedCondition(reasons, 2)) {
-            return new AppendResult.WorkspaceChanged();
+        for (int i = 0; i < batch.balances().size(); i++) {
+            if (failedCondition(reasons, records + i)) {
+                Map<String, AttributeValue> fresh = reasons.get(records + i).item();
+                return new BatchResult.BalanceChanged(batch.balances().get(i).after().period(),
+                        fresh == null || fresh.isEmpty() ? null : Items.balance(fresh));
+            }
+        }
+        if (failedCondition(reasons, records + batch.balances().size())) {
+            return new BatchResult.WorkspaceChanged();
         }
         // TransactionConflict, ThrottlingError, ProvisionedThroughputExceeded: transient, nothing was written.
-        return new AppendResult.Contention(reasons.stream().map(CancellationReason::code).toList().toString());
+        return new BatchResult.Contention(reasons.stream().map(CancellationReason::code).toList().toString());
     }
 
     private static boolean failedCondition(List<CancellationReason> reasons, int index) {

@@ -14,12 +14,12 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -27,12 +27,10 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * {@link UsageStore} on the table: a period's ledger newest first and an organization's workspaces from GSI1, the
- * balances by key. Cursors are the query's last evaluated key, base64url-encoded, and are checked to belong to the
- * same listing before use.
+ * balances by key. A ledger's cursor is the last sequence shown; a workspaces cursor is the query's last evaluated key;
+ * both base64url-encoded, and checked before use.
  */
 public final class DynamoDbUsageStore implements UsageStore {
-    private static final Pattern LEDGER_SORT_KEY = Pattern.compile("[0-9]{12}");
-
     private final DynamoDbClient dynamoDb;
     private final String tableName;
     private final DynamoDbCreditStore credits;
@@ -59,15 +57,73 @@ public final class DynamoDbUsageStore implements UsageStore {
         return view.workspace() != null ? view : credits.read(workspaceId, period, null, true);
     }
 
+    /**
+     * A period's ledger, newest first, from its {@value Keys#LEDGER_SHARDS} index partitions: each is read newest first
+     * below the cursor's sequence and the answers merged. Lines are numbered without gaps, so a page of {@code limit}
+     * takes about a quarter of it from each; a partition that had more to give bounds the page where its answer stops,
+     * so a page is never missing a line older than one it shows. The cursor is the last sequence shown.
+     */
     @Override
     public Page<String> executions(String workspaceId, Period period, int limit, String cursor) {
-        String partition = Keys.ledgerGsiPk(workspaceId, period);
-        // A ledger line of this workspace (a record or a refund): its key, and a sequence as the index's sort key.
-        Predicate<Map<String, String>> recordOfThisLedger = key -> key.get(Keys.PK).equals(Keys.workspacePk(workspaceId))
-                && (key.get(Keys.SK).startsWith(Keys.EXECUTION_SK_PREFIX) || key.get(Keys.SK).startsWith(Keys.REFUND_SK_PREFIX))
-                && LEDGER_SORT_KEY.matcher(key.get(Keys.GSI1SK)).matches();
-        QueryResponse response = dynamoDb.query(gsi1(partition, null, limit, cursor, recordOfThisLedger).scanIndexForward(false).build());
-        return new Page<>(response.items().stream().map(item -> Items.currentBody(Items.storedRecord(item))).toList(), nextCursor(response));
+        Long before = cursor == null ? null : decodeLedgerCursor(cursor, workspaceId, period);
+        int perShard = Math.ceilDiv(limit, Keys.LEDGER_SHARDS) + 1;
+        List<Map<String, AttributeValue>> lines = new ArrayList<>();
+        long stop = Long.MIN_VALUE;
+        for (int shard = 0; shard < Keys.LEDGER_SHARDS; shard++) {
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", AttributeValue.fromS(Keys.ledgerGsiPartition(workspaceId, period, shard))));
+            String condition = Keys.GSI1PK + " = :pk";
+            if (before != null) {
+                values.put(":before", AttributeValue.fromS(Keys.ledgerGsiSk(before)));
+                condition += " AND " + Keys.GSI1SK + " < :before";
+            }
+            QueryResponse response = dynamoDb.query(QueryRequest.builder().tableName(tableName).indexName(Keys.GSI1)
+                    .keyConditionExpression(condition).expressionAttributeValues(values)
+                    .scanIndexForward(false).limit(perShard).build());
+            lines.addAll(response.items());
+            if (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() && !response.items().isEmpty()) {
+                stop = Math.max(stop, sequence(response.items().getLast()));
+            }
+        }
+        lines.sort(Comparator.comparingLong(DynamoDbUsageStore::sequence).reversed());
+        List<Map<String, AttributeValue>> page = new ArrayList<>();
+        for (Map<String, AttributeValue> line : lines) {
+            if (page.size() == limit || sequence(line) < stop) {
+                break;
+            }
+            page.add(line);
+        }
+        boolean more = page.size() < lines.size() || stop != Long.MIN_VALUE;
+        String next = more && !page.isEmpty() ? encodeLedgerCursor(workspaceId, period, sequence(page.getLast())) : null;
+        return new Page<>(page.stream().map(item -> Items.currentBody(Items.storedRecord(item))).toList(), next);
+    }
+
+    private static long sequence(Map<String, AttributeValue> ledgerLine) {
+        return Long.parseLong(ledgerLine.get(Keys.GSI1SK).s());
+    }
+
+    private static String encodeLedgerCursor(String workspaceId, Period period, long sequence) {
+        Map<String, Object> cursor = new LinkedHashMap<>();
+        cursor.put("workspaceId", workspaceId);
+        cursor.put("period", period.toString());
+        cursor.put("before", sequence);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(cursor).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The sequence a cursor of this ledger names; anything else (another ledger's cursor included) is a 400. */
+    private static long decodeLedgerCursor(String cursor, String workspaceId, Period period) {
+        try {
+            Map<String, Object> decoded = Json.MAPPER.readValue(Base64.getUrlDecoder().decode(cursor), new TypeReference<Map<String, Object>>() {
+            });
+            if (decoded != null && decoded.size() == 3 && workspaceId.equals(decoded.get("workspaceId"))
+                    && period.toString().equals(decoded.get("period"))
+                    && decoded.get("before") instanceof Number number && (number instanceof Integer || number instanceof Long)
+                    && number.longValue() >= 1) {
+                return number.longValue();
+            }
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            // answered below
+        }
+        throw invalidCursor();
     }
 
     @Override

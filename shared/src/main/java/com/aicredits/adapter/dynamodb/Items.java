@@ -276,7 +276,7 @@ final class Items {
                                                           long creditsConsumed, String body) {
         Map<String, AttributeValue> item = new HashMap<>(key);
         item.put(TYPE, s(type));
-        item.put(Keys.GSI1PK, s(Keys.ledgerGsiPk(workspaceId, Period.parse(period))));
+        item.put(Keys.GSI1PK, s(Keys.ledgerGsiPk(workspaceId, Period.parse(period), sequence)));
         item.put(Keys.GSI1SK, s(Keys.ledgerGsiSk(sequence)));
         item.put(ACTIVITY, s(activity));
         item.put("feature", s(feature.name()));

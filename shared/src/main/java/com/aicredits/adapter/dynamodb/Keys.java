@@ -5,9 +5,14 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The table's key design. Everything of a workspace shares its partition {@code WS#<id>}; the sort key names the
- * item type. GSI1 lists a period's ledger newest first ({@code LEDGER#<ws>#<period>}, zero-padded sequence) and an
- * organization's workspaces ({@code ORG#<org>}). GSI2, sparse, lists every workspace ({@code WORKSPACES#<shard>}, by id).
+ * The table's key design. A workspace's own items (the workspace, its balances, agents, alert markers, summaries) share
+ * its partition {@code WS#<id>}; the sort key names the item type. What is written per run (the usage record and, once
+ * refunded, its refund line) lives off that partition, on {@code WS#<id>#R<k>} with k a stable hash of the executionId
+ * ({@value #RECORD_SHARDS} partitions): a debit's writes then share no partition but the balance's one item, which a
+ * batch moves once for up to 99 records. GSI1 lists a period's ledger newest first over {@value #LEDGER_SHARDS}
+ * partitions ({@code LEDGER#<ws>#<period>#<sequence mod 4>}, zero-padded sequence), so no index partition takes every
+ * record's write either, and an organization's workspaces ({@code ORG#<org>}). GSI2, sparse, lists every workspace
+ * ({@code WORKSPACES#<shard>}, by id).
  */
 public final class Keys {
     public static final String PK = "PK";
@@ -20,6 +25,10 @@ public final class Keys {
     public static final String GSI2SK = "GSI2SK";
     /** GSI2 spreads the workspace index over this many partitions, so no one index partition takes every write. */
     public static final int WORKSPACE_SHARDS = 16;
+    /** A workspace's records spread over this many partitions: about 8,000 records a second at 1,000 WCU each. */
+    public static final int RECORD_SHARDS = 16;
+    /** A period's ledger index spreads over this many partitions: about 4,000 lines a second at 1,000 WCU each. */
+    public static final int LEDGER_SHARDS = 4;
     public static final String WORKSPACE_SK = "WORKSPACE";
     public static final String BALANCE_SK_PREFIX = "BALANCE#";
     public static final String EXECUTION_SK_PREFIX = "EXEC#";
@@ -40,17 +49,34 @@ public final class Keys {
         return key(workspacePk(workspaceId), BALANCE_SK_PREFIX + period);
     }
 
+    /** A usage record: one read finds it from its executionId alone (a replay's lookup). */
     public static Map<String, AttributeValue> execution(String workspaceId, String executionId) {
-        return key(workspacePk(workspaceId), EXECUTION_SK_PREFIX + executionId);
+        return key(recordPk(workspaceId, executionId), EXECUTION_SK_PREFIX + executionId);
     }
 
-    /** The ledger line of a record's refund (at most one per record). */
+    /** The ledger line of a record's refund (at most one per record), beside the record. */
     public static Map<String, AttributeValue> refundLine(String workspaceId, String executionId) {
-        return key(workspacePk(workspaceId), REFUND_SK_PREFIX + executionId);
+        return key(recordPk(workspaceId, executionId), REFUND_SK_PREFIX + executionId);
     }
 
-    public static String ledgerGsiPk(String workspaceId, Period period) {
-        return "LEDGER#" + workspaceId + "#" + period;
+    /** The partition of a record: {@code WS#<id>#R<k>}, k a stable hash (String.hashCode is specified) of its id. */
+    public static String recordPk(String workspaceId, String executionId) {
+        return recordPartition(workspaceId, Math.floorMod(executionId.hashCode(), RECORD_SHARDS));
+    }
+
+    /** The record partition {@code shard} (0 to {@value #RECORD_SHARDS} - 1) of a workspace. */
+    public static String recordPartition(String workspaceId, int shard) {
+        return workspacePk(workspaceId) + "#R" + shard;
+    }
+
+    /** The index partition of a ledger line: the period's, by its sequence. */
+    public static String ledgerGsiPk(String workspaceId, Period period, long sequence) {
+        return ledgerGsiPartition(workspaceId, period, (int) Math.floorMod(sequence, (long) LEDGER_SHARDS));
+    }
+
+    /** The index partition {@code shard} (0 to {@value #LEDGER_SHARDS} - 1) of a period's ledger. */
+    public static String ledgerGsiPartition(String workspaceId, Period period, int shard) {
+        return "LEDGER#" + workspaceId + "#" + period + "#" + shard;
     }
 
     public static String ledgerGsiSk(long sequence) {

@@ -3,6 +3,7 @@ package com.aicredits.system.overview;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.app.Services;
+import com.aicredits.domain.Period;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.local.DevStack;
 import com.aicredits.service.RecordExecution;
@@ -10,6 +11,7 @@ import com.aicredits.system.stack.HeadlessChromium;
 import com.aicredits.system.stack.LaunchedStack;
 import com.aicredits.testkit.ItemSeeder;
 import com.aicredits.testkit.LocalDynamoDb;
+import com.aicredits.testkit.RecordItems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -82,8 +84,7 @@ class OverviewCsvOfAHundredThousandRecordsBrowserIntegrationTest {
 
     /** 99,990 copies of the last debit's record, line n with sequence n and n credits used so far; the balance to match. */
     private static double seed(DynamoDbClient client) {
-        Map<String, AttributeValue> last = client.getItem(b -> b.tableName(DevStack.TABLE_NAME).consistentRead(true).key(Map.of(
-                "PK", AttributeValue.fromS("WS#" + WORKSPACE), "SK", AttributeValue.fromS("EXEC#csv-run-" + DEBITS)))).item();
+        Map<String, AttributeValue> last = RecordItems.record(client, DevStack.TABLE_NAME, WORKSPACE, "csv-run-" + DEBITS);
         String body = last.get("body").s();
         double seconds = ItemSeeder.write(client, DevStack.TABLE_NAME, "CSV test: seed 99,990 usage records", LINES - DEBITS, 8, i -> {
             long sequence = DEBITS + 1 + i;
@@ -91,8 +92,8 @@ class OverviewCsvOfAHundredThousandRecordsBrowserIntegrationTest {
                     .replaceFirst("\"creditsUsed\":-?[0-9]+", "\"creditsUsed\":" + sequence)
                     .replaceFirst("\"creditsRemaining\":-?[0-9]+", "\"creditsRemaining\":" + (LINES - sequence))
                     .replaceFirst("\"sequence\":[0-9]+", "\"sequence\":" + sequence);
-            return List.of(ItemSeeder.copy(last, "csv-run-" + DEBITS, "bulk-" + sequence, Map.of(
-                    "GSI1SK", AttributeValue.fromS(String.format("%012d", sequence)), "body", AttributeValue.fromS(copyBody))));
+            return List.of(ItemSeeder.recordCopy(last, WORKSPACE, "csv-run-" + DEBITS, "bulk-" + sequence,
+                    Period.of(Instant.now()), sequence, Map.of("body", AttributeValue.fromS(copyBody))));
         });
         String period = YearMonth.now(ZoneOffset.UTC).toString();
         Map<String, AttributeValue> balance = new HashMap<>(client.getItem(b -> b.tableName(DevStack.TABLE_NAME).consistentRead(true).key(Map.of(

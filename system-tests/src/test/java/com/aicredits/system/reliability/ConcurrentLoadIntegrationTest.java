@@ -158,7 +158,7 @@ class ConcurrentLoadIntegrationTest {
         // Last month: exactly as filled; the refused debits left no record (their ids stay free).
         assertThat(ledger(previous)).hasSize(44);
         assertThat(api.item("WS#" + WS, "BALANCE#" + previous).get("used").n()).isEqualTo("495");
-        assertThat(refusedIds).hasSize(50).allSatisfy(id -> assertThat(api.item("WS#" + WS, "EXEC#" + id)).isEmpty());
+        assertThat(refusedIds).hasSize(50).allSatisfy(id -> assertThat(api.record(WS, id)).isEmpty());
 
         // The API's own view agrees: the ledger listed newest first, and the usage (eventually consistent reads, on
         // DynamoDB up to about a second behind the last debit: README).
@@ -201,7 +201,7 @@ class ConcurrentLoadIntegrationTest {
     }
 
     private static List<JsonNode> ledger(Period period) {
-        return api.items("WS#" + WS, "EXEC#").stream()
+        return api.records(WS, "").stream()
                 .map(item -> {
                     try {
                         return Json.MAPPER.readTree(item.get("body").s());

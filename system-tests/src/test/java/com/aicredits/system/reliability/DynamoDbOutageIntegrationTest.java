@@ -129,7 +129,7 @@ class DynamoDbOutageIntegrationTest {
         }
 
         Period period = Period.of(Instant.now());
-        List<JsonNode> ledger = api.items("WS#" + WS, "EXEC#").stream().map(item -> parse(item.get("body").s()))
+        List<JsonNode> ledger = api.records(WS, "").stream().map(item -> parse(item.get("body").s()))
                 .sorted(Comparator.comparingLong(r -> r.get("sequence").asLong())).toList();
         assertThat(ledger).extracting(r -> r.get("executionId").asText()).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(answered.keySet());

@@ -358,7 +358,7 @@ class MonthlyResetIntegrationTest {
             assertThat(december.used()).isEqualTo(36);
             assertThat(december.sequence()).isEqualTo(3);
             assertThat(december.usedByFeature().get(Feature.CASE_INVESTIGATION)).isEqualTo(36);
-            List<JsonNode> ledger = reset.table.items("WS#ws-race-" + i, "EXEC#dec-").stream()
+            List<JsonNode> ledger = reset.table.records("ws-race-" + i, "dec-").stream()
                     .map(item -> json(item.get("body").s())).toList();
             assertThat(ledger).extracting(r -> r.get("sequence").asLong()).containsExactlyInAnyOrder(1L, 2L, 3L);
             assertThat(ledger).extracting(r -> r.get("creditsAllocated").asLong()).containsOnly(5_000L);

@@ -4,6 +4,7 @@ import com.aicredits.emulation.template.CloudFormationTemplate;
 import com.aicredits.json.Json;
 import com.aicredits.local.DevStack;
 import com.aicredits.testkit.HandlerContractCheck;
+import com.aicredits.testkit.RecordItems;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -121,6 +122,16 @@ public final class ReliabilityStack {
     /** Waits until the stream functions have seen every change so far, so that a snapshot holds still. */
     public void settle() {
         stack.streamPoller().drain(Duration.ofSeconds(90));
+    }
+
+    /** The usage record of {@code executionId} as stored (an empty map if none). */
+    public Map<String, AttributeValue> record(String workspaceId, String executionId) {
+        return RecordItems.record(dynamoDb, DevStack.TABLE_NAME, workspaceId, executionId);
+    }
+
+    /** Every usage record of the workspace whose executionId starts with {@code idPrefix}, in no particular order. */
+    public List<Map<String, AttributeValue>> records(String workspaceId, String idPrefix) {
+        return RecordItems.records(dynamoDb, DevStack.TABLE_NAME, workspaceId, idPrefix);
     }
 
     /** Every item of a partition whose sort key starts with {@code skPrefix}, read strongly consistent. */

@@ -88,42 +88,79 @@ public final class InMemoryCreditStore implements CreditStore {
     }
 
     @Override
-    public AppendResult append(LedgerAppend append) {
+    public synchronized BatchView readAll(String workspaceId, List<Period> periods, List<String> executionIds, boolean consistent) {
+        Map<Period, Balance> found = new HashMap<>();
+        for (Period period : periods) {
+            Balance balance = balances.get(key(workspaceId, period));
+            if (balance != null) {
+                found.put(period, balance);
+            }
+        }
+        Map<String, StoredRecord> recorded = new HashMap<>();
+        for (String executionId : executionIds) {
+            StoredRecord record = records.get(workspaceId + "#" + executionId);
+            if (record != null) {
+                recorded.put(executionId, record);
+            }
+        }
+        return new BatchView(workspaces.get(workspaceId), found, recorded);
+    }
+
+    @Override
+    public BatchResult appendAll(LedgerBatch batch) {
+        if (batch.writes() > MAX_TRANSACTION_ITEMS) {
+            throw new IllegalArgumentException("a transaction takes at most " + MAX_TRANSACTION_ITEMS + " writes; got " + batch.writes());
+        }
         interlope("append");
         synchronized (this) {
             if (contended()) {
-                return new AppendResult.Contention("[TransactionConflict]");
+                return new BatchResult.Contention("[TransactionConflict]");
             }
-            UsageRecord record = append.record();
-            String recordKey = record.workspaceId() + "#" + record.executionId();
-            StoredRecord existing = records.get(recordKey);
-            if (existing != null) {
-                return new AppendResult.AlreadyRecorded(existing);
-            }
-            Balance after = append.after();
-            String balanceKey = key(after.workspaceId(), after.period());
-            Balance stored = balances.get(balanceKey);
-            if (append.before() != null) {
-                long credits = record.creditsConsumed();
-                if (stored == null || stored.revision() != append.before().revision()
-                        || credits > 0 && stored.used() > after.hardLimitCredits() - credits) {
-                    return new AppendResult.BalanceChanged(stored);
-                }
-            } else {
+            Map<String, StoredRecord> existing = new HashMap<>();
+            Map<Period, Long> creditsByPeriod = new HashMap<>();
+            for (UsageRecord record : batch.records()) {
+                StoredRecord stored = records.get(record.workspaceId() + "#" + record.executionId());
                 if (stored != null) {
-                    return new AppendResult.BalanceChanged(stored);
+                    existing.put(record.executionId(), stored);
                 }
-                Workspace workspace = workspaces.get(after.workspaceId());
-                if (workspace == null || workspace.version() != append.workspaceVersion()) {
-                    return new AppendResult.WorkspaceChanged();
+                creditsByPeriod.merge(Period.parse(record.period()), record.creditsConsumed(), Long::sum);
+            }
+            if (!existing.isEmpty()) {
+                return new BatchResult.AlreadyRecorded(existing);
+            }
+            boolean opening = false;
+            for (BalanceStep step : batch.balances()) {
+                Balance after = step.after();
+                Balance stored = balances.get(key(after.workspaceId(), after.period()));
+                long credits = creditsByPeriod.getOrDefault(after.period(), 0L);
+                boolean asRead = step.before() == null ? stored == null : stored != null
+                        && stored.revision() == step.before().revision()
+                        && (credits <= 0 || stored.used() <= after.hardLimitCredits() - credits);
+                if (!asRead) {
+                    return new BatchResult.BalanceChanged(after.period(), stored);
+                }
+                opening |= step.before() == null;
+            }
+            if (opening) {
+                String workspaceId = batch.balances().getFirst().after().workspaceId();
+                Workspace workspace = workspaces.get(workspaceId);
+                if (workspace == null || workspace.version() != batch.workspaceVersion()) {
+                    return new BatchResult.WorkspaceChanged();
                 }
             }
-            String body = LedgerBodies.of(record);
-            records.put(recordKey, new StoredRecord(record.activity(), body, null, record.model()));
-            ledgerLines.computeIfAbsent(balanceKey, k -> new ArrayList<>()).add(recordKey);
-            balances.put(balanceKey, after);
-            ledgerBodies.add(body);
-            return new AppendResult.Committed(body);
+            List<String> bodies = new ArrayList<>();
+            for (UsageRecord record : batch.records()) {
+                String recordKey = record.workspaceId() + "#" + record.executionId();
+                String body = LedgerBodies.of(record);
+                records.put(recordKey, new StoredRecord(record.activity(), body, null, record.model()));
+                ledgerLines.computeIfAbsent(key(record.workspaceId(), Period.parse(record.period())), k -> new ArrayList<>()).add(recordKey);
+                ledgerBodies.add(body);
+                bodies.add(body);
+            }
+            for (BalanceStep step : batch.balances()) {
+                balances.put(key(step.after().workspaceId(), step.after().period()), step.after());
+            }
+            return new BatchResult.Committed(bodies);
         }
     }
 

@@ -45,7 +45,7 @@ class BlockedAtHardLimitIntegrationTest {
         for (String unchanged : List.of("used", "sequence", "revision")) {
             assertThat(after.get(unchanged)).as(unchanged).isEqualTo(before.get(unchanged));
         }
-        assertThat(api.table.item("WS#ws-blocked", "EXEC#refused-1")).isNullOrEmpty();
+        assertThat(api.table.record("ws-blocked", "refused-1")).isNullOrEmpty();
         // A run that still fits goes on (an agent run of 6 credits: 498 <= 499), and leaves the mark as it is.
         assertThat(api.debit("ws-blocked", "fits", "agent.execution").status()).isEqualTo(201);
         assertThat(balance("ws-blocked").get("blockedAt").s()).isEqualTo(NOW.plusSeconds(60).toString());

@@ -101,7 +101,7 @@ class ByosDebitsIntegrationTest {
         api.workspace("ws-legacy", "PRO", AGENTS_ON_OWN_MODEL);
         Response written = api.debit("ws-legacy", "old-1", "agent.execution");
         // The record as the previous release stored it: no model in its body, no model attribute.
-        Map<String, AttributeValue> item = new HashMap<>(api.table.item("WS#ws-legacy", "EXEC#old-1"));
+        Map<String, AttributeValue> item = new HashMap<>(api.table.record("ws-legacy", "old-1"));
         String oldBody = written.body().replace(",\"model\":\"PLATFORM\"", "");
         assertThat(oldBody).doesNotContain("model");
         item.put("body", AttributeValue.fromS(oldBody));

@@ -36,7 +36,7 @@ class DebitCostIntegrationTest {
 
         Map<String, Integer> calls = api.table.calls.snapshot();
         assertThat(calls).isEqualTo(Map.of("TransactWriteItems", 1));
-        Map<String, AttributeValue> record = api.table.item("WS#ws-cost", "EXEC#run-1");
+        Map<String, AttributeValue> record = api.table.record("ws-cost", "run-1");
         Map<String, AttributeValue> balance = api.table.item("WS#ws-cost", "BALANCE#2026-11");
         int units = ItemSize.transactionalWriteUnits(record) + ItemSize.transactionalWriteUnits(balance)
                 + ItemSize.indexWriteUnits(record);
@@ -84,7 +84,7 @@ class DebitCostIntegrationTest {
 
         Map<String, Integer> calls = api.table.calls.snapshot();
         assertThat(calls).isEqualTo(Map.of("BatchGetItem", 1, "TransactWriteItems", 1));
-        Map<String, AttributeValue> record = api.table.item("WS#ws-cost-open", "EXEC#run-1");
+        Map<String, AttributeValue> record = api.table.record("ws-cost-open", "run-1");
         Map<String, AttributeValue> balance = api.table.item("WS#ws-cost-open", "BALANCE#2026-11");
         Map<String, AttributeValue> workspace = api.table.item("WS#ws-cost-open", "WORKSPACE");
         int units = ItemSize.transactionalWriteUnits(record) + ItemSize.transactionalWriteUnits(balance)

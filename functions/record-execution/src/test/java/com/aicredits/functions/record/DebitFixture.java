@@ -77,7 +77,7 @@ final class DebitFixture {
 
     /** The ledger lines of a period in sequence order, read straight from the table. */
     List<JsonNode> ledger(String workspaceId, String period) {
-        return table.items("WS#" + workspaceId, "EXEC#").stream()
+        return table.records(workspaceId, "").stream()
                 .map(item -> Response.parse(item.get("body").s()))
                 .filter(record -> record.get("period").asText().equals(period))
                 .sorted(java.util.Comparator.comparingLong(record -> record.get("sequence").asLong()))

@@ -210,10 +210,9 @@ class UsageHistoryIntegrationTest {
             debit("ws-big", "b" + i, "task.execution", null);
         }
         // 9,990 more records of ws-big this month, copies of its last one: only their number matters to the read.
-        Map<String, AttributeValue> last = table.item("WS#ws-big", "EXEC#b9");
+        Map<String, AttributeValue> last = table.record("ws-big", "b9");
         ItemSeeder.write(table.client, table.name, "history test: seed 9,990 records", 9_990, 4,
-                i -> List.of(ItemSeeder.copy(last, "b9", "bulk-" + i,
-                        Map.of("GSI1SK", AttributeValue.fromS(String.format("%012d", 11 + i))))));
+                i -> List.of(ItemSeeder.recordCopy(last, "ws-big", "b9", "bulk-" + i, Period.parse("2026-11"), 11 + i, Map.of())));
 
         Map<String, Object> costs = new LinkedHashMap<>();
         for (String from : List.of("2026-11", "2025-12", "2024-12")) {

@@ -1,7 +1,10 @@
 package com.aicredits.functions.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.adapter.dynamodb.Keys;
 import com.aicredits.domain.Caller;
+import com.aicredits.domain.Period;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.json.Json;
 import com.aicredits.service.DebitService;
@@ -285,10 +288,11 @@ class UsageQueryIntegrationTest {
         // 9,990 more ledger items for ws-big, written in bulk: only their number matters to the read cost.
         List<WriteRequest> batch = new ArrayList<>();
         for (int i = 0; i < 9_990; i++) {
-            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(Map.of(
-                    "PK", AttributeValue.fromS("WS#ws-big"), "SK", AttributeValue.fromS("EXEC#bulk-" + i),
-                    "GSI1PK", AttributeValue.fromS("LEDGER#ws-big#2026-11"), "GSI1SK", AttributeValue.fromS(String.format("%012d", 100 + i)),
-                    "body", AttributeValue.fromS("{}"))).build()).build());
+            Map<String, AttributeValue> item = new HashMap<>(Keys.execution("ws-big", "bulk-" + i));
+            item.put(Keys.GSI1PK, AttributeValue.fromS(Keys.ledgerGsiPk("ws-big", Period.parse("2026-11"), 100 + i)));
+            item.put(Keys.GSI1SK, AttributeValue.fromS(Keys.ledgerGsiSk(100 + i)));
+            item.put("body", AttributeValue.fromS("{}"));
+            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
             if (batch.size() == 25) {
                 List<WriteRequest> items = List.copyOf(batch);
                 table.client.batchWriteItem(b -> b.requestItems(Map.of(table.name, items)));

@@ -1,0 +1,243 @@
+package com.aicredits.service;
+
+import com.aicredits.domain.Allocation;
+import com.aicredits.domain.Balance;
+import com.aicredits.domain.Charge;
+import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.ExecutionModel;
+import com.aicredits.domain.Period;
+import com.aicredits.domain.Price;
+import com.aicredits.domain.Refusal;
+import com.aicredits.domain.UsageRecord;
+import com.aicredits.domain.Workspace;
+import com.aicredits.port.LedgerStore;
+import com.aicredits.port.LedgerStore.BalanceStep;
+import com.aicredits.port.LedgerStore.BatchResult;
+import com.aicredits.port.LedgerStore.BatchView;
+import com.aicredits.port.LedgerStore.LedgerBatch;
+import com.aicredits.port.LedgerStore.StoredRecord;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One batch of runs into one workspace, answered item by item as if each had been sent alone, one after another in
+ * the batch's order. The items are planned in order on the balances as known (a new run debits the balance its
+ * predecessors left; a replay answers its stored record; a refusal, decided only on a consistent read, writes
+ * nothing), and the new lines of as many items as one transaction takes (records, balances, a workspace check) commit
+ * together; the rest are planned again from what that commit left. A lost race, a conflict or a replay found by a
+ * failed condition replans what is not answered yet, within the call's deadline.
+ */
+final class BatchDebit {
+    /** An item that can still be recorded: its id, time and price, or the input error a replay would still answer. */
+    record Item(int index, String executionId, String activity, ExecutionModel model, Instant occurredAt, Price price,
+                CreditsException invalid) {
+        Period period() {
+            return Period.of(occurredAt);
+        }
+    }
+
+    /** What planning leaves to be done first: write these lines, or read consistently before deciding further. */
+    private record Plan(List<UsageRecord> lines, Map<Integer, Integer> lineOfItem, Map<Integer, DebitService.BatchAnswer> answers,
+                        Map<Period, Balance> after, boolean needsConsistentRead) {
+    }
+
+    private final LedgerStore store;
+    private final BalanceCache cache;
+    private final Clock clock;
+    private final String workspaceId;
+    private final List<Item> items;
+    private final DebitService.BatchAnswer[] answers;
+    private final Retries.Deadline deadline;
+
+    /** The balance of each period as last known; a null value: known not to be open. */
+    private final Map<Period, Balance> balances = new HashMap<>();
+    private Workspace workspace;
+    /** Whether {@link #balances} and {@link #recorded} come from a consistent read with no write of ours since. */
+    private boolean consistent;
+    /** Ids whose record's presence a consistent read (or a failed condition) told, and the records found. */
+    private final Set<String> checked = new HashSet<>();
+    private final Map<String, StoredRecord> recorded = new HashMap<>();
+    private CreditsException hardLimitRefusal;
+    private Period hardLimitPeriod;
+
+    BatchDebit(LedgerStore store, BalanceCache cache, Clock clock, String workspaceId, List<Item> items,
+               DebitService.BatchAnswer[] answers, Retries.Deadline deadline) {
+        this.store = store;
+        this.cache = cache;
+        this.clock = clock;
+        this.workspaceId = workspaceId;
+        this.items = items;
+        this.answers = answers;
+        this.deadline = deadline;
+    }
+
+    /** Answers every item; throws 503 {@code contention} when the deadline passes first (committed items stay). */
+    void run() {
+        for (Item item : items) {
+            balances.putIfAbsent(item.period(), cache.get(workspaceId, item.period()));
+        }
+        if (balances.containsValue(null)) {
+            read(false);
+        }
+        boolean again = true;
+        while (again) {
+            Plan plan = plan();
+            if (plan.needsConsistentRead()) {
+                read(true);
+                continue;
+            }
+            if (plan.lines().isEmpty()) {
+                finish(plan, List.of());
+                return;
+            }
+            List<BalanceStep> steps = new ArrayList<>();
+            plan.after().forEach((period, after) -> steps.add(new BalanceStep(balances.get(period), after)));
+            BatchResult result = store.appendAll(new LedgerBatch(plan.lines(), steps, workspace == null ? 0 : workspace.version()));
+            switch (result) {
+                case BatchResult.Committed committed -> {
+                    finish(plan, committed.bodies());
+                    plan.after().forEach((period, after) -> {
+                        balances.put(period, after);
+                        cache.offer(after);
+                    });
+                    consistent = false;
+                    if (remaining().isEmpty()) {
+                        return;
+                    }
+                }
+                case BatchResult.AlreadyRecorded existing -> {
+                    // Another call recorded some of these ids meanwhile: one consistent read finds every such record.
+                    again = deadline.timeLeft();
+                    read(true);
+                }
+                case BatchResult.BalanceChanged changed -> {
+                    again = deadline.timeLeft();
+                    balances.put(changed.period(), changed.fresh());
+                    if (changed.fresh() != null) {
+                        cache.offer(changed.fresh());
+                    } else {
+                        cache.forget(workspaceId, changed.period());
+                    }
+                    consistent = false;
+                    if (changed.fresh() == null && workspace == null) {
+                        read(false);
+                    }
+                }
+                case BatchResult.WorkspaceChanged changed -> {
+                    again = deadline.timeLeft();
+                    read(true);
+                }
+                case BatchResult.Contention contention -> again = deadline.backOff();
+            }
+        }
+        throw new CreditsException(Refusal.CONTENTION,
+                "the workspace's balance is too busy right now; send the batch again (recorded runs answer 200)");
+    }
+
+    /** The first hard-limit refusal of the batch and its period's balance, for the {@code blockedAt} mark; or null. */
+    Balance blockedBalance() {
+        return hardLimitRefusal == null ? null : balances.get(hardLimitPeriod);
+    }
+
+    CreditsException hardLimitRefusal() {
+        return hardLimitRefusal;
+    }
+
+    private List<Item> remaining() {
+        return items.stream().filter(item -> answers[item.index()] == null).toList();
+    }
+
+    /**
+     * The workspace, the balances and (when {@code consistent}) which of the unanswered ids are recorded: one read.
+     * A missing workspace is confirmed on a consistent read before the batch is refused 404.
+     */
+    private void read(boolean consistent) {
+        List<Item> open = remaining();
+        List<String> ids = consistent ? open.stream().map(Item::executionId).toList() : List.of();
+        BatchView view = store.readAll(workspaceId, List.copyOf(balances.keySet()), ids, consistent);
+        if (view.workspace() == null && !consistent) {
+            read(true);
+            return;
+        }
+        if (view.workspace() == null) {
+            throw new CreditsException(Refusal.UNKNOWN_WORKSPACE, "workspace " + workspaceId + " does not exist");
+        }
+        workspace = view.workspace();
+        balances.replaceAll((period, known) -> view.balances().get(period));
+        if (consistent) {
+            checked.addAll(ids);
+            recorded.putAll(view.records());
+        }
+        this.consistent = consistent;
+    }
+
+    private Plan plan() {
+        Map<Period, Balance> working = new HashMap<>();
+        List<UsageRecord> lines = new ArrayList<>();
+        Map<Integer, Integer> lineOfItem = new HashMap<>();
+        Map<Integer, DebitService.BatchAnswer> planned = new HashMap<>();
+        boolean opening = false;
+        int writes = 0;
+        for (Item item : remaining()) {
+            StoredRecord existing = recorded.get(item.executionId());
+            if (existing != null) {
+                planned.put(item.index(), DebitService.BatchAnswer.of(() -> DebitService.replay(existing, item.activity(),
+                        item.model(), item.executionId())));
+                continue;
+            }
+            boolean absent = consistent && checked.contains(item.executionId());
+            if (item.invalid() != null) {
+                if (!absent) {
+                    return new Plan(lines, lineOfItem, planned, working, true);
+                }
+                planned.put(item.index(), DebitService.BatchAnswer.refused(item.invalid()));
+                continue;
+            }
+            Period period = item.period();
+            Balance stored = balances.get(period);
+            Balance before = working.containsKey(period) ? working.get(period)
+                    : stored != null ? stored : Allocation.opening(workspace, period);
+            Charge charge = Charge.of(item.price(), before.pricingModel(), item.model());
+            Optional<CreditsException> refusal = before.refusal(charge);
+            if (refusal.isPresent()) {
+                // Never refuse on a cached or eventually consistent view, nor on one this batch's writes left.
+                if (!absent) {
+                    return new Plan(lines, lineOfItem, planned, working, true);
+                }
+                planned.put(item.index(), DebitService.BatchAnswer.refused(refusal.get()));
+                continue;
+            }
+            int more = 1 + (working.containsKey(period) ? 0 : 1) + (stored == null && !opening ? 1 : 0);
+            if (writes + more > LedgerStore.MAX_TRANSACTION_ITEMS) {
+                break;
+            }
+            writes += more;
+            opening |= stored == null;
+            Balance after = before.debit(charge, item.occurredAt());
+            working.put(period, after);
+            lineOfItem.put(item.index(), lines.size());
+            lines.add(UsageRecord.between(item.executionId(), charge, before, after, item.occurredAt(), clock.instant()));
+        }
+        return new Plan(lines, lineOfItem, planned, working, false);
+    }
+
+    /** Answers the planned items: the lines just written as new, the others as planned. */
+    private void finish(Plan plan, List<String> bodies) {
+        plan.answers().forEach((index, answer) -> {
+            answers[index] = answer;
+            if (hardLimitRefusal == null && answer.refusal() != null && answer.refusal().refusal() == Refusal.HARD_LIMIT) {
+                hardLimitRefusal = answer.refusal();
+                hardLimitPeriod = items.stream().filter(item -> item.index() == index).findFirst().orElseThrow().period();
+            }
+        });
+        plan.lineOfItem().forEach((index, line) ->
+                answers[index] = DebitService.BatchAnswer.created(bodies.get(line), plan.lines().get(line)));
+    }
+}
