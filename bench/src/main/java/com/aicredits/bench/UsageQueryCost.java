@@ -1,6 +1,6 @@
 package com.aicredits.bench;
 
-import com.aicredits.adapter.dynamodb.Keys;
+import com.aicredits.domain.Period;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.usage.UsageQueryHandler;
 import com.aicredits.service.DebitService;

@@ -1,5 +1,6 @@
 package com.aicredits.local;
 
+import com.aicredits.adapter.dynamodb.Keys;
 import com.aicredits.adapter.ses.SesMailer;
 import com.aicredits.app.Services;
 import com.aicredits.app.http.ExchangeObserver;
@@ -27,11 +28,13 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
@@ -255,6 +258,22 @@ public final class DevStack implements AutoCloseable {
         if (!missing.isEmpty()) {
             throw new IllegalStateException("the local table was created before template.yaml's " + String.join(", ", missing)
                     + "; run `make clean-local` to start afresh (the demo data is written again)");
+        }
+        if (holdsRecordsOnTheBalancesPartition(dynamoDb, tableName)) {
+            throw new IllegalStateException("the local table holds usage records in the layout from before they moved off"
+                    + " the balance's partition (WS#<id>#R<k>); run `make clean-local` to start afresh (the demo data is"
+                    + " written again)");
+        }
+    }
+
+    /** Whether any usage record sits in its workspace's own partition ({@code WS#<id>}), as before batches. */
+    private static boolean holdsRecordsOnTheBalancesPartition(LocalDynamoDb dynamoDb, String tableName) {
+        try (DynamoDbClient client = dynamoDb.client()) {
+            return client.scanPaginator(b -> b.tableName(tableName).projectionExpression("PK")
+                            .filterExpression("begins_with(SK, :record) AND NOT contains(PK, :shard)")
+                            .expressionAttributeValues(Map.of(":record", AttributeValue.fromS(Keys.EXECUTION_SK_PREFIX),
+                                    ":shard", AttributeValue.fromS("#R"))))
+                    .items().iterator().hasNext();
         }
     }
 

@@ -6,9 +6,11 @@ import com.aicredits.adapter.dynamodb.Keys;
 import com.aicredits.emulation.template.CloudFormationTemplate;
 import com.aicredits.emulation.template.TemplateTable;
 import com.aicredits.testkit.LocalDynamoDb;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 
 /** `make run` on data kept from before an index was added to template.yaml: a clear message, not a broken stack. */
@@ -33,6 +35,20 @@ class LocalTableUpgradeIntegrationTest {
         assertThatThrownBy(() -> DevStack.ensureTable(dynamoDb, name)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("the local table was created before template.yaml's GSI2; run `make clean-local` to start afresh"
                         + " (the demo data is written again)");
+    }
+
+    @Test
+    void aTableWithRecordsOnTheBalancesPartitionIsAClearErrorThatSaysWhatToDo() {
+        LocalDynamoDb dynamoDb = LocalDynamoDb.shared();
+        String name = "records-before-batches-" + UUID.randomUUID();
+        DevStack.ensureTable(dynamoDb, name);
+        try (DynamoDbClient client = dynamoDb.client()) {
+            client.putItem(b -> b.tableName(name).item(Map.of("PK", AttributeValue.fromS("WS#ws-1"),
+                    "SK", AttributeValue.fromS("EXEC#run-1"), "body", AttributeValue.fromS("{}"))));
+        }
+
+        assertThatThrownBy(() -> DevStack.ensureTable(dynamoDb, name)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("run `make clean-local` to start afresh");
     }
 
     @Test

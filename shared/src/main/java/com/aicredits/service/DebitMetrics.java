@@ -2,7 +2,9 @@ package com.aicredits.service;
 
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Refusal;
+import com.aicredits.domain.UsageRecord;
 import com.aicredits.observability.Metrics;
+import java.util.List;
 import java.util.function.Supplier;
 
 /** The debit path's metrics, from what a debit returned or why it was refused. */
@@ -33,6 +35,27 @@ public final class DebitMetrics {
             Metrics.replayed();
         }
         return outcome;
+    }
+
+    /** Runs a batch and publishes what came of each item, as {@link #record} does for one. */
+    public static List<DebitService.BatchAnswer> recordBatch(Supplier<List<DebitService.BatchAnswer>> batch) {
+        long started = System.nanoTime();
+        List<DebitService.BatchAnswer> answers = batch.get();
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        for (DebitService.BatchAnswer answer : answers) {
+            if (answer.refusal() != null) {
+                String reason = metricReason(answer.refusal().refusal());
+                if (reason != null) {
+                    Metrics.refused(reason);
+                }
+            } else if (answer.outcome().created()) {
+                UsageRecord record = answer.outcome().record();
+                Metrics.debited(record.feature().name(), record.model().name(), record.creditsConsumed(), millis);
+            } else {
+                Metrics.replayed();
+            }
+        }
+        return answers;
     }
 
     /**

@@ -43,7 +43,7 @@ final class ApiRoutes {
     /** The values a parameter or field takes; the fuzz sends only values outside them. */
     enum Kind {
         RESOURCE_ID, EXECUTION_ID, ACTIVITY, TIMESTAMP, NAME, TIER, PRICING_MODEL, TERM, BOOLEAN, HARD_LIMIT_PERCENT,
-        AGENT_LIMIT, ADDON_CREDITS, EMAILS, THRESHOLDS, TEXT, PERIOD, LIMIT, CURSOR, MODEL, BYOS
+        AGENT_LIMIT, ADDON_CREDITS, EMAILS, THRESHOLDS, TEXT, PERIOD, LIMIT, CURSOR, MODEL, BYOS, EXECUTIONS
     }
 
     /** A path or query parameter; {@code value} is the valid one, null to leave a query parameter out. */
@@ -83,6 +83,9 @@ final class ApiRoutes {
                     new Spec(Caller.SERVICE, WORKSPACE_PATH, List.of(), EXECUTION_BODY)),
             Map.entry("POST /v1/workspaces/{workspaceId}/executions:check",
                     new Spec(Caller.SERVICE, WORKSPACE_PATH, List.of(), EXECUTION_BODY)),
+            Map.entry("POST /v1/workspaces/{workspaceId}/executions:batch",
+                    new Spec(Caller.SERVICE, WORKSPACE_PATH, List.of(), List.of(new Field("executions", Kind.EXECUTIONS,
+                            "[{\"executionId\":\"rel-fuzz-batch-run\",\"activity\":\"task.execution\"}]", true)))),
             Map.entry("POST /v1/workspaces/{workspaceId}/executions/{executionId}/refund",
                     new Spec(Caller.ADMIN, List.of(WORKSPACE_PATH.getFirst(), new Param("executionId", Kind.EXECUTION_ID, EXECUTION)),
                             List.of(), List.of(new Field("reason", Kind.TEXT, "\"recorded twice by the caller\"", true)))),

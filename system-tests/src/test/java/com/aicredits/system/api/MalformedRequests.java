@@ -192,6 +192,15 @@ final class MalformedRequests {
         return ApiRoutes.object(fields);
     }
 
+    /** {@code count} valid runs with distinct ids. */
+    private static String manyRuns(int count) {
+        List<String> runs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            runs.add("{\"executionId\":\"rel-fuzz-many-" + i + "\",\"activity\":\"task.execution\"}");
+        }
+        return "[" + String.join(",", runs) + "]";
+    }
+
     /** A value outside {@code field}'s kind, as JSON text. */
     private static String badJson(Field field, Random r) {
         Kind kind = field.kind();
@@ -230,6 +239,13 @@ final class MalformedRequests {
                         "{\"enabled\":true,\"provider\":\"openai\",\"features\":[\"AI_AGENT\",\"AI_AGENT\"]}",
                         "{\"enabled\":true,\"provider\":\"openai\",\"features\":[\"ai_agent\"]}",
                         "{\"enabled\":\"yes\",\"features\":[]}", "{\"enabled\":false,\"apiKey\":\"sk-1\"}", "true", "[]", "\"BYOS\""}, r);
+            }
+            case EXECUTIONS -> {
+                // What fails the whole batch (a run that is not a valid debit is answered 400 alone, in a 200).
+                String run = "{\"executionId\":\"rel-fuzz-batch-run\",\"activity\":\"task.execution\"}";
+                return pick(new String[] {"[]", "{}", "null", "42", "\"" + run.replace("\"", "'") + "\"", run, "[" + run + "," + run + "]",
+                        "[" + String.join(",", java.util.Collections.nCopies(101, run)).replace("rel-fuzz-batch-run", "x") + "]",
+                        manyRuns(101)}, r);
             }
             case TEXT -> {
                 if (field.required() && r.nextInt(5) == 0) {

@@ -4,6 +4,7 @@ import com.aicredits.app.InvocationContext;
 import com.aicredits.app.Production;
 import com.aicredits.app.Services;
 import com.aicredits.app.SnapStartPriming;
+import com.aicredits.app.http.BatchBodies;
 import com.aicredits.app.http.ExchangeObserver;
 import com.aicredits.app.http.HttpApi;
 import com.aicredits.app.http.TokenClaims;
@@ -24,12 +25,15 @@ import java.util.Set;
 
 /**
  * {@code POST /v1/workspaces/{workspaceId}/executions}: 201 for a new record, 200 and the stored record for a replay;
- * and {@code POST .../executions:check}, the same request as a dry run.
+ * {@code POST .../executions:check}, the same request as a dry run; {@code POST .../executions:batch}, up to 100 runs
+ * answered one by one.
  */
 public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     static final String SCOPE = "credits/record";
     /** The dry run: same body, writes nothing. */
     static final String CHECK = "POST /v1/workspaces/{workspaceId}/executions:check";
+    /** Many runs in one call. */
+    static final String BATCH = "POST /v1/workspaces/{workspaceId}/executions:batch";
     /** The priming dry run's workspace: normally none has this id (404); if one does, a dry run still writes nothing. */
     static final String PRIMING_WORKSPACE = "snapstart-priming";
 
@@ -59,6 +63,12 @@ public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2
             String workspaceId = HttpApi.pathParameter(event, "workspaceId");
             HttpApi.query(event, Set.of());
             Duration within = HttpApi.timeout(event);
+            if (BATCH.equals(event.getRouteKey())) {
+                BatchBodies.Items items = BatchBodies.read(HttpApi.body(event));
+                List<DebitService.BatchAnswer> answers = DebitMetrics.recordBatch(
+                        () -> debits.recordBatch(workspaceId, items.requests(), within));
+                return HttpApi.json(200, BatchBodies.answer(answers, items.unreadable()));
+            }
             RecordExecution request = Json.readObject(HttpApi.body(event), RecordExecution.class);
             Log.execution(request.executionId());
             if (CHECK.equals(event.getRouteKey())) {
