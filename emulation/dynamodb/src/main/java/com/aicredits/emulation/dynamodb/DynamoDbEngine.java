@@ -36,6 +36,7 @@ public final class DynamoDbEngine implements AutoCloseable {
         private Duration ttlSweepInterval = Duration.ofSeconds(1);
         private String region = "us-east-1";
         private InstantSource clock = InstantSource.system();
+        private java.util.function.LongSupplier productionTicker = System::nanoTime;
 
         private Builder(Path directory) {
             this.directory = directory;
@@ -77,6 +78,12 @@ public final class DynamoDbEngine implements AutoCloseable {
             return this;
         }
 
+        /** The nanosecond ticker production mode's partition buckets refill by (tests move it by hand; default the JVM's). */
+        Builder productionTicker(java.util.function.LongSupplier ticker) {
+            this.productionTicker = ticker;
+            return this;
+        }
+
         public DynamoDbEngine start() {
             return new DynamoDbEngine(this);
         }
@@ -93,7 +100,7 @@ public final class DynamoDbEngine implements AutoCloseable {
 
     private DynamoDbEngine(Builder builder) {
         this.builder = builder;
-        this.production = builder.production == null ? null : new ProductionMode(builder.production);
+        this.production = builder.production == null ? null : new ProductionMode(builder.production, builder.productionTicker);
         if (production != null) {
             System.err.println("dynamodb-engine: production mode on (" + builder.production + ")");
         }
@@ -157,7 +164,7 @@ public final class DynamoDbEngine implements AutoCloseable {
 
     /** What the production mode did so far (all zero when it is off). */
     public ProductionMode.Stats stats() {
-        return production == null ? new ProductionMode.Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : production.stats();
+        return production == null ? new ProductionMode.Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : production.stats();
     }
 
     /** Stops listening (connections are refused); on disk, the data directory is released. */

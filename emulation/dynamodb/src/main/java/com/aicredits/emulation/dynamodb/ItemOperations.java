@@ -34,8 +34,18 @@ final class ItemOperations {
         return item == null ? Map.of() : item;
     }
 
-    /** Adds the index writes of changing {@code oldItem} into {@code newItem}, by the Developer Guide's rules. */
-    static void indexWrites(Table table, Map<String, Value> oldItem, Map<String, Value> newItem, Capacity capacity) {
+    /** One index write a table write causes: the index, the partition key value it writes under, its units. */
+    record IndexWrite(String index, Value hash, double units) {
+    }
+
+    /**
+     * The index writes of changing {@code oldItem} into {@code newItem}, by the Developer Guide's rules: an entry
+     * put or deleted costs 1 unit per KB of its projection; an entry whose key moves, a delete and a put (each
+     * under its own partition key value); an entry changed in place, the larger of its two versions; nothing when
+     * the projection is unchanged or the item is in neither version of the index (sparse).
+     */
+    static List<IndexWrite> indexWrites(Table table, Map<String, Value> oldItem, Map<String, Value> newItem) {
+        List<IndexWrite> writes = new ArrayList<>();
         for (Table.Index index : table.indexes.values()) {
             IndexDefinition definition = index.definition;
             KeySchema key = definition.key();
@@ -46,21 +56,38 @@ final class ItemOperations {
             }
             Map<String, Value> before = wasIn ? definition.project(oldItem, table.key()) : null;
             Map<String, Value> after = isIn ? definition.project(newItem, table.key()) : null;
-            double units;
+            String name = definition.name();
             if (!wasIn) {
-                units = Capacity.writeUnits(Values.itemSize(after));
+                writes.add(new IndexWrite(name, newItem.get(key.hashName()), Capacity.writeUnits(Values.itemSize(after))));
             } else if (!isIn) {
-                units = Capacity.writeUnits(Values.itemSize(before));
+                writes.add(new IndexWrite(name, oldItem.get(key.hashName()), Capacity.writeUnits(Values.itemSize(before))));
             } else if (!Objects.equals(oldItem.get(key.hashName()), newItem.get(key.hashName()))
                     || key.hasRange() && !Objects.equals(oldItem.get(key.rangeName()), newItem.get(key.rangeName()))) {
-                units = Capacity.writeUnits(Values.itemSize(before)) + Capacity.writeUnits(Values.itemSize(after));
-            } else if (before.equals(after)) {
-                units = 0;
-            } else {
-                units = Capacity.writeUnits(Math.max(Values.itemSize(before), Values.itemSize(after)));
+                writes.add(new IndexWrite(name, oldItem.get(key.hashName()), Capacity.writeUnits(Values.itemSize(before))));
+                writes.add(new IndexWrite(name, newItem.get(key.hashName()), Capacity.writeUnits(Values.itemSize(after))));
+            } else if (!before.equals(after)) {
+                writes.add(new IndexWrite(name, newItem.get(key.hashName()),
+                        Capacity.writeUnits(Math.max(Values.itemSize(before), Values.itemSize(after)))));
             }
-            capacity.addIndex(definition.name(), units);
         }
+        return writes;
+    }
+
+    /** Adds the index writes of changing {@code oldItem} into {@code newItem} to {@code capacity}. */
+    static void indexWrites(Table table, Map<String, Value> oldItem, Map<String, Value> newItem, Capacity capacity) {
+        indexWrites(table, oldItem, newItem).forEach(write -> capacity.addIndex(write.index(), write.units()));
+    }
+
+    /** What those index writes debit from the index partitions (never doubled, even in a transaction). */
+    static List<ProductionMode.Charge> indexCharges(Table table, Map<String, Value> oldItem, Map<String, Value> newItem) {
+        return indexWrites(table, oldItem, newItem).stream()
+                .map(write -> new ProductionMode.Charge(new ProductionMode.Partition(table.definition.name, write.index(), write.hash()),
+                        write.units()))
+                .toList();
+    }
+
+    static String indexArn(Table table, String index) {
+        return table.definition.arn() + "/index/" + index;
     }
 
     /** A single write's table and index units; {@code factor} 2 in a transaction (the index writes are not doubled). */
@@ -78,12 +105,16 @@ final class ItemOperations {
 
     /**
      * One single-item write as production plays it: in flight from here (a transaction on the item conflicts with it),
-     * the partition charged {@code units}, {@code write} under the write lock, and its answer perhaps lost.
+     * the partition charged {@code units}, {@code write} under the write lock (which charges the index partitions,
+     * {@link #chargeIndexes}), and its answer perhaps lost.
      */
-    private ObjectNode singleWrite(Table table, PrimaryKey key, double units, java.util.function.Supplier<ObjectNode> write) {
+    private ObjectNode singleWrite(Table table, PrimaryKey key, List<ProductionMode.Charge> base,
+                                   java.util.function.Supplier<ObjectNode> write) {
         ProductionMode.Ticket ticket = enterSingleWrite(table, key);
         try {
-            consumeWrite(table, key, units);
+            if (database.production != null) {
+                database.production.consume(base.getFirst().partition(), base.getFirst().units(), true);
+            }
             ObjectNode response = database.write(write);
             maybeLoseResponse();
             return response;
@@ -97,17 +128,30 @@ final class ItemOperations {
                 : database.production.enterSingleWrite(new ProductionMode.ItemRef(table.definition.name, key));
     }
 
-    private void consumeWrite(Table table, PrimaryKey key, double units) {
-        if (database.production != null) {
-            database.production.consume(new ProductionMode.ItemRef(table.definition.name, new PrimaryKey(key.hash(), PrimaryKey.NO_RANGE)),
-                    units, true);
+    /** The charge of a write of {@code units} on the table partition of {@code key}. */
+    private static List<ProductionMode.Charge> baseCharge(Table table, PrimaryKey key, double units) {
+        return List.of(new ProductionMode.Charge(ProductionMode.Partition.ofTable(table.definition.name, key.hash()), units));
+    }
+
+    /**
+     * Under the write lock, before a single write commits: charges the index partitions its index writes touch;
+     * when one is empty, gives {@code base} back to the table partition (nothing is written) and throws the
+     * index's throttle (GSI back-pressure).
+     */
+    private void chargeIndexes(Table table, Map<String, Value> oldItem, Map<String, Value> newItem, List<ProductionMode.Charge> base) {
+        if (database.production == null) {
+            return;
+        }
+        List<ProductionMode.Partition> empty = database.production.tryConsume(indexCharges(table, oldItem, newItem), true);
+        if (!empty.isEmpty()) {
+            database.production.refund(base, true);
+            throw ProductionMode.indexThroughputExceeded(indexArn(table, empty.getFirst().index()), true);
         }
     }
 
     private void consumeRead(Table table, Value hash, double units) {
         if (database.production != null) {
-            database.production.consume(new ProductionMode.ItemRef(table.definition.name, new PrimaryKey(hash, PrimaryKey.NO_RANGE)),
-                    units, false);
+            database.production.consume(ProductionMode.Partition.ofTable(table.definition.name, hash), units, false);
         }
     }
 
@@ -152,12 +196,14 @@ final class ItemOperations {
         }
         String onFailure = Requests.returnValuesOnFailure(request);
         String mode = Capacity.mode(request);
-        return singleWrite(table, key, units, () -> {
+        List<ProductionMode.Charge> base = baseCharge(table, key, units);
+        return singleWrite(table, key, base, () -> {
             Table current = database.table(table.definition.name);
             Map<String, Value> old = current.get(key);
             if (condition != null && !condition.test(orEmpty(old))) {
                 throw Errors.conditionalCheckFailed(onFailure.equals("ALL_OLD") && old != null ? Values.itemToJson(old) : null);
             }
+            chargeIndexes(current, old, item, base);
             Capacity capacity = new Capacity(current.definition.name);
             writeCapacity(current, old, item, capacity, 1);
             if (item != null || old != null) {
@@ -205,13 +251,15 @@ final class ItemOperations {
         String returnValues = Requests.enumeration(request, "ReturnValues", "NONE", UPDATE_RETURN_VALUES, null);
         String onFailure = Requests.returnValuesOnFailure(request);
         String mode = Capacity.mode(request);
-        return singleWrite(table, key, 1, () -> {
+        List<ProductionMode.Charge> base = baseCharge(table, key, 1);
+        return singleWrite(table, key, base, () -> {
             Table current = database.table(table.definition.name);
             Map<String, Value> old = current.get(key);
             if (condition != null && !condition.test(orEmpty(old))) {
                 throw Errors.conditionalCheckFailed(onFailure.equals("ALL_OLD") && old != null ? Values.itemToJson(old) : null);
             }
             Map<String, Value> item = updated(current, key, old, update);
+            chargeIndexes(current, old, item, base);
             Capacity capacity = new Capacity(current.definition.name);
             writeCapacity(current, old, item, capacity, 1);
             database.commit(List.of(new Database.Change(current, key, old, item, false)));
@@ -371,6 +419,12 @@ final class ItemOperations {
 
     // ---- BatchWriteItem ----
 
+    private static void unprocessed(ObjectNode unprocessed, BatchWrite write) {
+        String name = write.table().definition.name;
+        ArrayNode list = unprocessed.has(name) ? (ArrayNode) unprocessed.get(name) : unprocessed.putArray(name);
+        list.add(write.request());
+    }
+
     private record BatchWrite(Table table, PrimaryKey key, Map<String, Value> item, JsonNode request) {
     }
 
@@ -409,16 +463,20 @@ final class ItemOperations {
                     + "Member must have length greater than or equal to 1]");
         }
         List<BatchWrite> accepted = new ArrayList<>();
+        Map<BatchWrite, List<ProductionMode.Charge>> charged = new java.util.IdentityHashMap<>();
         ObjectNode out = JSON.objectNode();
         ObjectNode unprocessed = out.putObject("UnprocessedItems");
         for (BatchWrite write : writes) {
             try {
-                consumeWrite(write.table(), write.key(), write.item() == null ? 1 : Capacity.writeUnits(Values.itemSize(write.item())));
+                List<ProductionMode.Charge> base = baseCharge(write.table(), write.key(),
+                        write.item() == null ? 1 : Capacity.writeUnits(Values.itemSize(write.item())));
+                if (database.production != null) {
+                    database.production.consume(base.getFirst().partition(), base.getFirst().units(), true);
+                }
+                charged.put(write, base);
                 accepted.add(write);
             } catch (DynamoDbError throttled) {
-                ArrayNode list = unprocessed.has(write.table().definition.name) ? (ArrayNode) unprocessed.get(write.table().definition.name)
-                        : unprocessed.putArray(write.table().definition.name);
-                list.add(write.request());
+                unprocessed(unprocessed, write);
             }
         }
         if (accepted.isEmpty()) {
@@ -427,14 +485,28 @@ final class ItemOperations {
         Map<String, Capacity> capacities = database.write(() -> {
             Map<String, Capacity> byTable = new LinkedHashMap<>();
             List<Database.Change> changes = new ArrayList<>();
+            DynamoDbError indexThrottle = null;
             for (BatchWrite write : accepted) {
                 Table table = database.table(write.table().definition.name);
                 Map<String, Value> old = table.get(write.key());
+                if (database.production != null) {
+                    List<ProductionMode.Partition> empty = database.production.tryConsume(indexCharges(table, old, write.item()), true);
+                    if (!empty.isEmpty()) {
+                        // GSI back-pressure: this item is not written and comes back, its table units given back
+                        database.production.refund(charged.get(write), true);
+                        unprocessed(unprocessed, write);
+                        indexThrottle = ProductionMode.indexThroughputExceeded(indexArn(table, empty.getFirst().index()), true);
+                        continue;
+                    }
+                }
                 Capacity capacity = byTable.computeIfAbsent(table.definition.name, Capacity::new);
                 writeCapacity(table, old, write.item(), capacity, 1);
                 if (write.item() != null || old != null) {
                     changes.add(new Database.Change(table, write.key(), old, write.item(), false));
                 }
+            }
+            if (byTable.isEmpty() && indexThrottle != null) {
+                throw indexThrottle;
             }
             database.commit(changes);
             return byTable;

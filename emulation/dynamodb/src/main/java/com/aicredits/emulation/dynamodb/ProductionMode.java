@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Production at its least kind, played by the engine itself (it replaces testkit's SDK interceptor and keeps its
@@ -33,6 +34,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li><b>Throughput.</b> Per partition key value, {@link Settings#writeUnitsPerSecond} write and
  * {@link Settings#readUnitsPerSecond} read units a second (token buckets with a second's burst);
  * beyond, {@code ProvisionedThroughputExceededException} (BatchWriteItem: the items come back unprocessed).
+ * Every global secondary index has its own partitions, by its partition key value, with the same limits: a write
+ * is charged the index writes it causes on each index partition it touches (the old and the new one when the
+ * index key moves), and is throttled, nothing written, when one of them is empty (GSI back-pressure:
+ * {@code ProvisionedThroughputExceededException} whose {@code ThrottlingReasons} name the index; in a transaction,
+ * its cancellation reason {@code ThrottlingError}); a Query on an index is charged to the index partition's read
+ * units.
  * {@link Settings#throttlePercent} more calls are throttled at random.</li>
  * <li><b>Latency and lost answers.</b> Each call waits a uniform time in [{@link Settings#minLatency},
  * {@link Settings#maxLatency}]; with {@link Settings#lostResponsePercent} a committed write answers 500
@@ -101,10 +108,24 @@ public final class ProductionMode {
         }
     }
 
-    /** What the mode did so far; reads served stale count once per call, new items missed once per item. */
+    /**
+     * What the mode did so far; reads served stale count once per call, new items missed once per item.
+     * {@code partitionThrottles} counts every partition throttle, a table's or an index's (a BatchWriteItem item
+     * and a transaction once each); {@code indexPartitionThrottles} those of them an index partition caused.
+     */
     public record Stats(long transactions, long transactionsCancelledByConflict, long singleWrites,
                         long singleWritesInConflict, long eventuallyConsistentReads, long staleReads,
-                        long readsMissingNewItem, long throttles, long partitionThrottles, long lostResponses) {
+                        long readsMissingNewItem, long throttles, long partitionThrottles, long lostResponses,
+                        long indexPartitionThrottles) {
+
+        /** The counters as they were before index partitions: no index throttles. */
+        public Stats(long transactions, long transactionsCancelledByConflict, long singleWrites,
+                     long singleWritesInConflict, long eventuallyConsistentReads, long staleReads,
+                     long readsMissingNewItem, long throttles, long partitionThrottles, long lostResponses) {
+            this(transactions, transactionsCancelledByConflict, singleWrites, singleWritesInConflict, eventuallyConsistentReads,
+                    staleReads, readsMissingNewItem, throttles, partitionThrottles, lostResponses, 0);
+        }
+
         @Override
         public String toString() {
             return "transactions=" + transactions + " cancelledByConflict=" + transactionsCancelledByConflict
@@ -112,7 +133,7 @@ public final class ProductionMode {
                     + " inConflict=" + singleWritesInConflict + " eventuallyConsistentReads=" + eventuallyConsistentReads
                     + " servedStale=" + staleReads + " (" + percent(staleReads, eventuallyConsistentReads) + "; new items missed: "
                     + readsMissingNewItem + ") throttles=" + throttles + " partitionThrottles=" + partitionThrottles
-                    + " lostResponses=" + lostResponses;
+                    + " (on an index: " + indexPartitionThrottles + ") lostResponses=" + lostResponses;
         }
 
         private static String percent(long part, long whole) {
@@ -124,6 +145,17 @@ public final class ProductionMode {
     record ItemRef(String table, PrimaryKey key) {
     }
 
+    /** A partition key value of a table ({@code index} null) or of one of its global secondary indexes. */
+    record Partition(String table, String index, Value hash) {
+        static Partition ofTable(String table, Value hash) {
+            return new Partition(table, null, hash);
+        }
+    }
+
+    /** Units to debit from a partition's bucket. */
+    record Charge(Partition partition, double units) {
+    }
+
     private record Version(long since, Map<String, Value> item) {
     }
 
@@ -132,6 +164,7 @@ public final class ProductionMode {
         int singleWrites;
     }
 
+    /** A partition's units (guarded by the map of buckets that holds it). */
     private static final class Bucket {
         double tokens;
         long refilledNanos;
@@ -172,8 +205,9 @@ public final class ProductionMode {
     private final Random random;
     private final Map<ItemRef, InFlight> inFlight = new HashMap<>();
     private final Map<ItemRef, Deque<Version>> versions = new ConcurrentHashMap<>();
-    private final Map<ItemRef, Bucket> writeBuckets = new ConcurrentHashMap<>();
-    private final Map<ItemRef, Bucket> readBuckets = new ConcurrentHashMap<>();
+    private final LongSupplier ticker;
+    private final Map<Partition, Bucket> writeBuckets = new HashMap<>();
+    private final Map<Partition, Bucket> readBuckets = new HashMap<>();
     private final AtomicLong transactions = new AtomicLong();
     private final AtomicLong transactionConflicts = new AtomicLong();
     private final AtomicLong singleWrites = new AtomicLong();
@@ -183,11 +217,18 @@ public final class ProductionMode {
     private final AtomicLong missedItems = new AtomicLong();
     private final AtomicLong throttles = new AtomicLong();
     private final AtomicLong partitionThrottles = new AtomicLong();
+    private final AtomicLong indexPartitionThrottles = new AtomicLong();
     private final AtomicLong lostResponses = new AtomicLong();
 
     ProductionMode(Settings settings) {
+        this(settings, System::nanoTime);
+    }
+
+    /** {@code ticker}: the nanoseconds the partitions' buckets refill by (a test's hand-moved clock). */
+    ProductionMode(Settings settings, LongSupplier ticker) {
         this.settings = settings;
         this.random = new Random(settings.seed());
+        this.ticker = ticker;
     }
 
     public Settings settings() {
@@ -197,7 +238,7 @@ public final class ProductionMode {
     public Stats stats() {
         return new Stats(transactions.get(), transactionConflicts.get(), singleWrites.get(), singleWriteConflicts.get(),
                 eventualReads.get(), staleReads.get(), missedItems.get(), throttles.get(), partitionThrottles.get(),
-                lostResponses.get());
+                lostResponses.get(), indexPartitionThrottles.get());
     }
 
     private synchronized int percentRoll() {
@@ -234,6 +275,24 @@ public final class ProductionMode {
                 "Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index "
                         + "so please try again shortly. If exceptions persist, check if you have a hot key: "
                         + "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html");
+    }
+
+    static final String INDEX_WRITE_THROTTLED = "Throughput exceeds the current capacity for one or more global secondary indexes. "
+            + "DynamoDB is automatically scaling your index so please try again shortly.";
+
+    /**
+     * A throttle an index partition caused: {@code ProvisionedThroughputExceededException} as every partition
+     * throttle of the engine, with DynamoDB's {@code ThrottlingReasons} naming the index ({@code
+     * IndexWriteKeyRangeThroughputExceeded} or {@code IndexReadKeyRangeThroughputExceeded}) and, for a write, the
+     * message DynamoDB gives a write throttled by a global secondary index.
+     */
+    static DynamoDbError indexThroughputExceeded(String indexArn, boolean write) {
+        ObjectNode fields = JsonNodeFactory.instance.objectNode();
+        fields.putArray("ThrottlingReasons").addObject()
+                .put("reason", write ? "IndexWriteKeyRangeThroughputExceeded" : "IndexReadKeyRangeThroughputExceeded")
+                .put("resource", indexArn);
+        return new Errors.Detailed("ProvisionedThroughputExceededException", 400,
+                write ? INDEX_WRITE_THROTTLED : throughputExceeded().getMessage(), fields);
     }
 
     // ---- conflicts ----
@@ -350,26 +409,67 @@ public final class ProductionMode {
     // ---- partition throughput ----
 
     /** Throws if the partition's bucket is empty; else debits it (a bucket may go below zero by one request). */
-    void consume(ItemRef partition, double units, boolean write) {
+    void consume(Partition partition, double units, boolean write) {
+        if (!tryConsume(List.of(new Charge(partition, units)), write).isEmpty()) {
+            throw throughputExceeded();
+        }
+    }
+
+    /**
+     * Debits every charge, or none: when one of their partitions' buckets is empty, debits nothing, counts one
+     * partition throttle and returns the empty partitions (else an empty list). A bucket may go below zero by one
+     * request, as with {@link #consume}.
+     */
+    List<Partition> tryConsume(List<Charge> charges, boolean write) {
+        int limit = write ? settings.writeUnitsPerSecond() : settings.readUnitsPerSecond();
+        if (limit <= 0 || charges.isEmpty()) {
+            return List.of();
+        }
+        Map<Partition, Bucket> buckets = write ? writeBuckets : readBuckets;
+        synchronized (buckets) {
+            long now = ticker.getAsLong();
+            List<Partition> empty = new ArrayList<>();
+            for (Charge charge : charges) {
+                Bucket bucket = buckets.computeIfAbsent(charge.partition(), k -> {
+                    Bucket fresh = new Bucket();
+                    fresh.tokens = limit;
+                    fresh.refilledNanos = now;
+                    return fresh;
+                });
+                bucket.tokens = Math.min(limit, bucket.tokens + (now - bucket.refilledNanos) / 1e9 * limit);
+                bucket.refilledNanos = now;
+                if (bucket.tokens <= 0 && !empty.contains(charge.partition())) {
+                    empty.add(charge.partition());
+                }
+            }
+            if (!empty.isEmpty()) {
+                partitionThrottles.incrementAndGet();
+                if (empty.stream().anyMatch(partition -> partition.index() != null)) {
+                    indexPartitionThrottles.incrementAndGet();
+                }
+                return empty;
+            }
+            for (Charge charge : charges) {
+                buckets.get(charge.partition()).tokens -= charge.units();
+            }
+            return List.of();
+        }
+    }
+
+    /** Gives back units debited for a write that was then throttled elsewhere (nothing written, nothing consumed). */
+    void refund(List<Charge> charges, boolean write) {
         int limit = write ? settings.writeUnitsPerSecond() : settings.readUnitsPerSecond();
         if (limit <= 0) {
             return;
         }
-        Bucket bucket = (write ? writeBuckets : readBuckets).computeIfAbsent(partition, k -> {
-            Bucket fresh = new Bucket();
-            fresh.tokens = limit;
-            fresh.refilledNanos = System.nanoTime();
-            return fresh;
-        });
-        synchronized (bucket) {
-            long now = System.nanoTime();
-            bucket.tokens = Math.min(limit, bucket.tokens + (now - bucket.refilledNanos) / 1e9 * limit);
-            bucket.refilledNanos = now;
-            if (bucket.tokens <= 0) {
-                partitionThrottles.incrementAndGet();
-                throw throughputExceeded();
+        Map<Partition, Bucket> buckets = write ? writeBuckets : readBuckets;
+        synchronized (buckets) {
+            for (Charge charge : charges) {
+                Bucket bucket = buckets.get(charge.partition());
+                if (bucket != null) {
+                    bucket.tokens = Math.min(limit, bucket.tokens + charge.units());
+                }
             }
-            bucket.tokens -= units;
         }
     }
 

@@ -278,8 +278,13 @@ final class QueryScan {
         });
         double units = Capacity.readUnits(page.bytes(), read.consistent());
         if (query && database.production != null) {
-            database.production.consume(new ProductionMode.ItemRef(tableName,
-                    new PrimaryKey(read.keyCondition().partitionKey(), PrimaryKey.NO_RANGE)), units, false);
+            // a Query on an index reads the index's partition, not the table's
+            String index = read.index() == null ? null : read.index().definition.name();
+            ProductionMode.Partition partition = new ProductionMode.Partition(tableName, index, read.keyCondition().partitionKey());
+            if (!database.production.tryConsume(List.of(new ProductionMode.Charge(partition, units)), false).isEmpty()) {
+                throw index == null ? ProductionMode.throughputExceeded()
+                        : ProductionMode.indexThroughputExceeded(ItemOperations.indexArn(read.table(), index), false);
+            }
         }
         ObjectNode out = JSON.objectNode();
         if (!read.select().equals("COUNT")) {

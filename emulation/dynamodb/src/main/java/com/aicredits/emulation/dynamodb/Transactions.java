@@ -136,13 +136,15 @@ final class Transactions {
                 : database.production.enterTransaction(actions.stream()
                         .map(action -> new ProductionMode.ItemRef(action.table().definition.name, action.key())).toList());
         try {
-            for (Action action : actions) {
-                if (database.production != null && action.kind() != Kind.CONDITION_CHECK) {
-                    database.production.consume(new ProductionMode.ItemRef(action.table().definition.name,
-                            new PrimaryKey(action.key().hash(), PrimaryKey.NO_RANGE)), 2, true);
-                }
+            // a transactional write costs its table partition twice the units (here 2, the item's size unknown yet)
+            List<ProductionMode.Charge> base = actions.stream().filter(action -> action.kind() != Kind.CONDITION_CHECK)
+                    .map(action -> new ProductionMode.Charge(ProductionMode.Partition.ofTable(action.table().definition.name,
+                            action.key().hash()), 2.0))
+                    .toList();
+            if (database.production != null && !database.production.tryConsume(base, true).isEmpty()) {
+                throw ProductionMode.throughputExceeded();
             }
-            ObjectNode response = database.write(() -> execute(actions, mode));
+            ObjectNode response = database.write(() -> execute(actions, mode, base));
             if (token != null) {
                 synchronized (tokens) {
                     tokens.put(token, new Token(comparable, database.clock.millis() + TOKEN_MILLIS, response));
@@ -159,12 +161,15 @@ final class Transactions {
         }
     }
 
-    private ObjectNode execute(List<Action> actions, String mode) {
+    /** Under the write lock: evaluates the actions, charges the index partitions, commits all or cancels. */
+    private ObjectNode execute(List<Action> actions, String mode, List<ProductionMode.Charge> base) {
         ArrayNode reasons = JSON.arrayNode();
         boolean cancelled = false;
         List<Database.Change> changes = new ArrayList<>();
         Map<String, Capacity> capacities = new LinkedHashMap<>();
+        List<List<ProductionMode.Charge>> indexCharges = new ArrayList<>();
         for (Action action : actions) {
+            indexCharges.add(List.of());
             Table table = database.table(action.table().definition.name);
             Map<String, Value> old = table.get(action.key());
             ObjectNode reason = reasons.addObject();
@@ -196,12 +201,27 @@ final class Transactions {
                 continue;
             }
             ItemOperations.writeCapacity(table, old, item, capacity, 2);
+            indexCharges.set(indexCharges.size() - 1, ItemOperations.indexCharges(table, old, item));
             if (old != null || item != null) {
                 changes.add(new Database.Change(table, action.key(), old, item, false));
             }
         }
         if (cancelled) {
             throw Errors.transactionCanceled(reasons);
+        }
+        if (database.production != null) {
+            // GSI back-pressure: an item whose index partition is empty cancels the transaction, its table units given back
+            List<ProductionMode.Partition> empty = database.production.tryConsume(
+                    indexCharges.stream().flatMap(List::stream).toList(), true);
+            if (!empty.isEmpty()) {
+                database.production.refund(base, true);
+                for (int i = 0; i < actions.size(); i++) {
+                    if (indexCharges.get(i).stream().anyMatch(charge -> empty.contains(charge.partition()))) {
+                        ((ObjectNode) reasons.get(i)).put("Code", "ThrottlingError").put("Message", ProductionMode.INDEX_WRITE_THROTTLED);
+                    }
+                }
+                throw Errors.transactionCanceled(reasons);
+            }
         }
         database.commit(changes);
         ObjectNode out = JSON.objectNode();

@@ -89,6 +89,40 @@ class CapacityTest extends EngineTestSupport {
     }
 
     @Test
+    void a_transactional_write_reports_its_index_writes_per_index_and_does_not_double_them() {
+        String table = creditsTable();
+        var capacity = dynamo.transactWriteItems(r -> r.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).transactItems(
+                TransactWriteItem.builder().put(p -> p.tableName(table)
+                        .item(item("PK", "a", "SK", "1", "GSI1PK", "g", "GSI1SK", "1", "GSI2PK", "h", "GSI2SK", "1"))).build()))
+                .consumedCapacity().getFirst();
+        assertThat(capacity.table().capacityUnits()).isEqualTo(2.0);
+        assertThat(capacity.globalSecondaryIndexes()).containsOnlyKeys("GSI1", "GSI2");
+        assertThat(capacity.globalSecondaryIndexes().get("GSI1").capacityUnits()).isEqualTo(1.0);
+        assertThat(capacity.globalSecondaryIndexes().get("GSI2").capacityUnits()).isEqualTo(1.0);
+        assertThat(capacity.capacityUnits()).isEqualTo(4.0);
+    }
+
+    @Test
+    void a_batch_write_reports_its_index_writes_with_indexes_and_counts_them_in_total() {
+        String table = creditsTable();
+        var request = java.util.List.of(
+                software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder().putRequest(p -> p.item(
+                        item("PK", "a", "SK", "1", "GSI1PK", "g", "GSI1SK", "1"))).build(),
+                software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder().putRequest(p -> p.item(
+                        item("PK", "b", "SK", "1"))).build());
+        ConsumedCapacity indexes = dynamo.batchWriteItem(r -> r.requestItems(Map.of(table, request))
+                .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES)).consumedCapacity().getFirst();
+        assertThat(indexes.table().capacityUnits()).isEqualTo(2.0);
+        assertThat(indexes.globalSecondaryIndexes()).containsOnlyKeys("GSI1");
+        assertThat(indexes.globalSecondaryIndexes().get("GSI1").capacityUnits()).isEqualTo(1.0);
+        ConsumedCapacity total = dynamo.batchWriteItem(r -> r.requestItems(Map.of(table, request))
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)).consumedCapacity().getFirst();
+        // the same items again: the index entry is unchanged, so only the table is written
+        assertThat(total.capacityUnits()).isEqualTo(2.0);
+        assertThat(total.hasGlobalSecondaryIndexes()).isFalse();
+    }
+
+    @Test
     void a_transactional_get_costs_two_units_per_4_KB() {
         String table = simpleTable();
         dynamo.putItem(r -> r.tableName(table).item(item("id", "a")));
