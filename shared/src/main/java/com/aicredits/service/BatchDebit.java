@@ -137,8 +137,15 @@ final class BatchDebit {
                 case BatchResult.Contention contention -> again = deadline.backOff();
             }
         }
+        if (items.stream().anyMatch(item -> answers[item.index()] != null && answers[item.index()].outcome() != null
+                && answers[item.index()].outcome().created())) {
+            // Some runs did commit: "unavailable" tells the caller (as a lost answer would) that its retry's 200s are
+            // its own debits, where "contention" promises that nothing was written.
+            throw new CreditsException(Refusal.UNAVAILABLE, "the workspace's balance became too busy after some runs of"
+                    + " the batch were recorded; send the batch again: those answer 200 with their records");
+        }
         throw new CreditsException(Refusal.CONTENTION,
-                "the workspace's balance is too busy right now; send the batch again (recorded runs answer 200)");
+                "the workspace's balance is too busy right now; nothing of the batch was written; send it again");
     }
 
     /** The first hard-limit refusal of the batch and its period's balance, for the {@code blockedAt} mark; or null. */
