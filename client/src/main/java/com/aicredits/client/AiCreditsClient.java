@@ -14,9 +14,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -33,6 +37,16 @@ import java.util.function.Supplier;
  * margin for the network), and the API stops retrying a busy balance by then and answers 503 {@code contention}. So an
  * attempt never times out while the server still works on it: the client's retry is never a second contender for the
  * same debit beside the first.
+ *
+ * <p><b>It batches by itself.</b> Concurrent {@link #record record} calls for one workspace are sent together as one
+ * {@code POST /v1/workspaces/{workspaceId}/executions:batch} (up to {@link Builder#maxBatchSize} runs), and each caller
+ * still gets its own run's answer, exactly as its own call would have: the {@link Recorded} (with the same
+ * {@link Recorded#created()} rules) or the same {@link AiCreditsException} subclass with the same fields. A call that
+ * finds no other call of its workspace in flight is sent at once, alone, as before; only calls that arrive while one is
+ * in flight wait, until it ends, the batch is full, or {@link Builder#batchWindow the window} (5 ms) has passed,
+ * whichever comes first. So batching adds no latency at low traffic and at most the window under load.
+ * {@link Builder#autoBatching(boolean) autoBatching(false)} turns it off. No thread of its own: a batch is sent on the
+ * thread of one of its callers, so the client needs no {@code close()}.
  */
 public final class AiCreditsClient {
     /** The header that says how long an attempt waits, in milliseconds (the API's {@code HttpApi.TIMEOUT_HEADER}). */
@@ -50,6 +64,8 @@ public final class AiCreditsClient {
     private final Duration totalTimeout;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
+    /** Null when auto-batching is off. */
+    private final AutoBatcher batcher;
 
     private AiCreditsClient(Builder builder) {
         String base = builder.baseUrl.toString();
@@ -59,6 +75,8 @@ public final class AiCreditsClient {
         this.totalTimeout = builder.totalTimeout;
         this.initialBackoff = builder.initialBackoff;
         this.maxBackoff = builder.maxBackoff;
+        this.batcher = builder.autoBatching && builder.maxBatchSize > 1
+                ? new AutoBatcher(this, builder.batchWindow, builder.maxBatchSize, totalTimeout) : null;
         this.http = builder.http != null ? builder.http : HttpClient.newBuilder()
                 // Plain http (the local stack) speaks HTTP/1.1; https negotiates HTTP/2 where the API offers it.
                 .version("http".equalsIgnoreCase(baseUrl.getScheme()) ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
@@ -93,14 +111,193 @@ public final class AiCreditsClient {
     /**
      * As above, for a run on {@code model}; a BYOS run of a feature the workspace has not enabled for BYOS is refused
      * with {@link AiCreditsException.ByosNotEnabled}.
+     *
+     * <p>With auto-batching on (the default) the run may travel in a batch with other callers' runs of the same
+     * workspace; what this call returns or throws is the same either way, and it never takes longer than the total
+     * timeout from the moment it was called.
      */
     public Recorded record(String workspaceId, String executionId, String activity, Instant occurredAt, Model model) {
-        Answer answer = send("POST", workspacePath(workspaceId) + "/executions", body(executionId, activity, occurredAt, model), true);
+        long started = System.nanoTime();
+        String item = body(executionId, activity, occurredAt, model);
+        Objects.requireNonNull(workspaceId, "workspaceId");
+        if (batcher != null) {
+            return batcher.record(workspaceId, executionId, item, started);
+        }
+        return recordAlone(workspaceId, item, started + totalTimeout.toNanos());
+    }
+
+    /** One debit on its own call ({@code POST …/executions}), retried until {@code deadline} (System.nanoTime()). */
+    Recorded recordAlone(String workspaceId, String item, long deadline) {
+        Answer answer = send("POST", workspacePath(workspaceId) + "/executions", item, true, deadline);
         if (answer.status() != 201 && answer.status() != 200) {
             throw refusal(answer);
         }
         UsageRecord record = read(answer, UsageRecord.class);
         return new Recorded(record, answer.status() == 201 || answer.anEarlierAttemptMayHaveCommitted(), answer.attempts());
+    }
+
+    /** The most runs one batch call may carry (the API's limit). */
+    public static final int MAX_BATCH_SIZE = 100;
+
+    /**
+     * One run of {@link #recordBatch}: the arguments of {@link #record(String, String, String, Instant, Model)}.
+     * {@code occurredAt} null means now; {@code model} null means {@link Model#PLATFORM}.
+     */
+    public record Execution(String executionId, String activity, Instant occurredAt, Model model) {
+        public Execution {
+            Objects.requireNonNull(executionId, "executionId");
+            Objects.requireNonNull(activity, "activity");
+            model = model == null ? Model.PLATFORM : model;
+        }
+
+        /** A platform-model run that occurred now. */
+        public Execution(String executionId, String activity) {
+            this(executionId, activity, null, Model.PLATFORM);
+        }
+    }
+
+    /**
+     * One run's outcome in {@link #recordBatch}: its {@link Recorded}, or the refusal a call of this run alone would
+     * have thrown ({@link AiCreditsException.HardLimitExceeded}, {@link AiCreditsException.CasesDisabled}, ...);
+     * exactly one of the two is non-null.
+     */
+    public record Outcome(Execution execution, Recorded recorded, AiCreditsException refusal) {
+        /** True when the run is recorded (now or before). */
+        public boolean isRecorded() {
+            return recorded != null;
+        }
+
+        /** The record, or throws the refusal. */
+        public Recorded get() {
+            if (refusal != null) {
+                throw refusal;
+            }
+            return recorded;
+        }
+    }
+
+    /**
+     * Records up to {@value #MAX_BATCH_SIZE} runs of one workspace in one call ({@code POST …/executions:batch}),
+     * retried like {@link #record} (a batch is exactly-once like its runs, so it is sent again whole, with the same
+     * runs). Returns one {@link Outcome} per run, in order: each what a call of that run alone would have answered.
+     * Throws what a single call would have thrown for a refusal of the whole call ({@link
+     * AiCreditsException.WorkspaceNotFound}, {@link AiCreditsException.NotAuthorized}, ...) or no definite answer
+     * ({@link AiCreditsException.Unavailable}: call again with the same runs); {@link AiCreditsException.Unexpected}
+     * with code {@code batch_not_supported} from an API older than the batch route.
+     *
+     * <p>You rarely need it: {@link #record} batches concurrent calls by itself.
+     *
+     * @throws IllegalArgumentException no run, more than {@value #MAX_BATCH_SIZE}, or an executionId twice (the API
+     *                                  would refuse the whole batch)
+     */
+    public List<Outcome> recordBatch(String workspaceId, List<Execution> executions) {
+        long started = System.nanoTime();
+        Objects.requireNonNull(workspaceId, "workspaceId");
+        if (executions.isEmpty() || executions.size() > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("a batch holds 1 to " + MAX_BATCH_SIZE + " runs; got " + executions.size());
+        }
+        List<String> items = new ArrayList<>(executions.size());
+        Set<String> ids = new HashSet<>();
+        for (Execution execution : executions) {
+            if (!ids.add(execution.executionId())) {
+                throw new IllegalArgumentException("executionId " + execution.executionId() + " twice in one batch");
+            }
+            items.add(body(execution.executionId(), execution.activity(), execution.occurredAt(), execution.model()));
+        }
+        BatchAnswer answer = exchangeBatch(workspaceId, items, started + totalTimeout.toNanos());
+        if (answer.items() == null) {
+            if (answer.lacksTheRoute()) {
+                throw new AiCreditsException.Unexpected(404, "batch_not_supported", "this API has no "
+                        + "POST …/executions:batch (it is older than this client): record the runs one by one");
+            }
+            throw refusal(answer.whole());
+        }
+        List<Outcome> outcomes = new ArrayList<>(executions.size());
+        for (int i = 0; i < executions.size(); i++) {
+            ItemAnswer item = answer.items().get(i);
+            outcomes.add(new Outcome(executions.get(i), item.recorded(), item.recorded() == null ? refusal(item.refused()) : null));
+        }
+        return outcomes;
+    }
+
+    /** One run's answer within a batch: its record, or its refusal as a single call's status and body. */
+    record ItemAnswer(Recorded recorded, Answer refused) {
+    }
+
+    /** A batch call's answer: the runs' answers in order, or (items null) the whole call's answer when it is not a 200. */
+    record BatchAnswer(Answer whole, List<ItemAnswer> items) {
+        /** A 404 that is not the API's own ({@code {"message":"Not Found"}}: no route matched): an API older than batches. */
+        boolean lacksTheRoute() {
+            return items == null && whole.status() == 404 && "gateway".equals(error(whole.body()).get("code"));
+        }
+    }
+
+    /**
+     * Sends {@code items} (single-debit bodies, distinct executionIds, 1 to 100) as one batch call, retried until
+     * {@code deadline}. Throws {@link AiCreditsException.Unavailable} when no attempt got a definite answer, and
+     * {@link AiCreditsException.Unexpected} for a 200 that is not a batch's answer.
+     */
+    BatchAnswer exchangeBatch(String workspaceId, List<String> items, long deadline) {
+        StringBuilder body = new StringBuilder(16 + items.size() * 96).append("{\"executions\":[");
+        for (int i = 0; i < items.size(); i++) {
+            body.append(i == 0 ? "" : ",").append(items.get(i));
+        }
+        Answer answer = send("POST", workspacePath(workspaceId) + "/executions:batch", body.append("]}").toString(), true, deadline);
+        if (answer.status() != 200) {
+            return new BatchAnswer(answer, null);
+        }
+        JsonNode results;
+        try {
+            results = JSON.readTree(answer.body()).path("results");
+        } catch (JsonProcessingException e) {
+            throw new AiCreditsException.Unexpected(200, "invalid_answer", "the answer is not a batch's: " + e.getOriginalMessage());
+        }
+        if (!results.isArray() || results.size() != items.size()) {
+            throw new AiCreditsException.Unexpected(200, "invalid_answer", "the batch's answer does not hold one result per run ("
+                    + items.size() + " sent, " + (results.isArray() ? results.size() : 0) + " results)");
+        }
+        List<ItemAnswer> answers = new ArrayList<>(items.size());
+        for (JsonNode result : results) {
+            answers.add(itemAnswer(result, answer));
+        }
+        return new BatchAnswer(answer, answers);
+    }
+
+    /** A result {@code {"status","record"?,"error"?}} read as the single call it stands for. */
+    private static ItemAnswer itemAnswer(JsonNode result, Answer batch) {
+        int status = result.path("status").asInt(0);
+        JsonNode record = result.path("record");
+        if ((status == 201 || status == 200) && record.isObject()) {
+            try {
+                UsageRecord usage = JSON.treeToValue(record, UsageRecord.class);
+                // A 200 after an attempt of this same batch that may have been carried out unseen is that attempt's debit.
+                return new ItemAnswer(new Recorded(usage, status == 201 || batch.anEarlierAttemptMayHaveCommitted(), batch.attempts()), null);
+            } catch (JsonProcessingException e) {
+                return new ItemAnswer(null, invalid(status, "the result's record is not a UsageRecord: " + e.getOriginalMessage(), batch));
+            }
+        }
+        if (status == 201 || status == 200) {
+            return new ItemAnswer(null, invalid(status, "a result " + status + " without its record", batch));
+        }
+        Map<String, JsonNode> body = new LinkedHashMap<>();
+        body.put("error", result.path("error").isObject() ? result.path("error") : JSON.createObjectNode()
+                .put("code", "invalid_answer").put("message", "a result " + status + " without its error"));
+        try {
+            return new ItemAnswer(null, new Answer(status, JSON.writeValueAsString(body), batch.attempts(), batch.anEarlierAttemptMayHaveCommitted()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An answer that {@link #refusal} turns into {@link AiCreditsException.Unexpected} with code invalid_answer. */
+    private static Answer invalid(int status, String message, Answer batch) {
+        String body = JSON.createObjectNode().set("error", JSON.createObjectNode().put("code", "invalid_answer").put("message", message)).toString();
+        return new Answer(status, body, batch.attempts(), batch.anEarlierAttemptMayHaveCommitted());
+    }
+
+    /** How many runs wait for a batch of this workspace (not yet sent): for tests. */
+    int waiting(String workspaceId) {
+        return batcher == null ? 0 : batcher.waiting(workspaceId);
     }
 
     /** The dry run: whether the run would be recorded now, for how many credits; writes nothing. */
@@ -127,12 +324,18 @@ public final class AiCreditsClient {
     }
 
     /** An answer, how many attempts it took, and whether an attempt before it may have been carried out unseen. */
-    private record Answer(int status, String body, int attempts, boolean anEarlierAttemptMayHaveCommitted) {
+    record Answer(int status, String body, int attempts, boolean anEarlierAttemptMayHaveCommitted) {
     }
 
-    /** {@code announce}: say how long the attempt waits (the debit, whose server side retries contention). */
     private Answer send(String method, String path, String body, boolean announce) {
-        long deadline = System.nanoTime() + totalTimeout.toNanos();
+        return send(method, path, body, announce, System.nanoTime() + totalTimeout.toNanos());
+    }
+
+    /**
+     * {@code announce}: say how long the attempt waits (the debit, whose server side retries contention);
+     * {@code deadline}: System.nanoTime() by which to give up.
+     */
+    private Answer send(String method, String path, String body, boolean announce, long deadline) {
         boolean mayHaveCommitted = false;
         int lastStatus = 0;
         String lastCode = "no_answer";
@@ -215,7 +418,8 @@ public final class AiCreditsClient {
                 + " attempt(s) within " + totalTimeout + "; the last: " + message + " (retry with the same executionId)", cause, attempts);
     }
 
-    private static AiCreditsException refusal(Answer answer) {
+    /** The exception a single call throws for this (non-retryable, non-2xx) answer. */
+    static AiCreditsException refusal(Answer answer) {
         Map<String, String> error = error(answer.body());
         String code = error.get("code");
         String message = error.get("message");
@@ -298,7 +502,10 @@ public final class AiCreditsClient {
         return "/v1/workspaces/" + URLEncoder.encode(Objects.requireNonNull(workspaceId, "workspaceId"), StandardCharsets.UTF_8);
     }
 
-    /** Defaults: 2 s per attempt, 10 s in total, backoff from 50 ms doubling up to 1 s. */
+    /**
+     * Defaults: 2 s per attempt, 10 s in total, backoff from 50 ms doubling up to 1 s; auto-batching on, a 5 ms window,
+     * batches of up to 100 runs.
+     */
     public static final class Builder {
         private final URI baseUrl;
         private final Supplier<String> tokens;
@@ -307,6 +514,9 @@ public final class AiCreditsClient {
         private Duration initialBackoff = Duration.ofMillis(50);
         private Duration maxBackoff = Duration.ofSeconds(1);
         private HttpClient http;
+        private boolean autoBatching = true;
+        private Duration batchWindow = Duration.ofMillis(5);
+        private int maxBatchSize = MAX_BATCH_SIZE;
 
         private Builder(URI baseUrl, Supplier<String> tokens) {
             this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
@@ -334,6 +544,40 @@ public final class AiCreditsClient {
         /** A client of the service's own (proxy, TLS settings); its timeouts are the builder's per-attempt ones. */
         public Builder httpClient(HttpClient http) {
             this.http = Objects.requireNonNull(http, "http");
+            return this;
+        }
+
+        /**
+         * Whether concurrent {@link #record record} calls of one workspace go out together as one batch call (default
+         * true). Off, every call is its own request, as in clients before batching.
+         */
+        public Builder autoBatching(boolean on) {
+            this.autoBatching = on;
+            return this;
+        }
+
+        /**
+         * The longest a run waits for others to join its batch (default 5 ms) when calls of its workspace are already in
+         * flight; a run with none in flight is sent at once, and a waiting batch leaves as soon as the calls in flight
+         * end or it is full. Zero: batch only runs that are waiting already.
+         */
+        public Builder batchWindow(Duration window) {
+            if (window == null || window.isNegative()) {
+                throw new IllegalArgumentException("the batch window must be zero or positive; got " + window);
+            }
+            this.batchWindow = window;
+            return this;
+        }
+
+        /**
+         * The most runs in one batch, 1 to {@value AiCreditsClient#MAX_BATCH_SIZE} (the API's limit, also the default);
+         * a batch leaves as soon as this many wait. 1 turns batching off.
+         */
+        public Builder maxBatchSize(int size) {
+            if (size < 1 || size > MAX_BATCH_SIZE) {
+                throw new IllegalArgumentException("a batch holds 1 to " + MAX_BATCH_SIZE + " runs; got " + size);
+            }
+            this.maxBatchSize = size;
             return this;
         }
 
