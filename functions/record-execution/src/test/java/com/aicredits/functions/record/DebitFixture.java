@@ -65,6 +65,12 @@ final class DebitFixture {
         return post(workspaceId, "{\"executionId\":\"" + executionId + "\",\"activity\":\"" + activity + "\"}");
     }
 
+    /** A debit served by {@code container} (one of several, as Lambda scales out). */
+    Response debit(RecordExecutionHandler container, String workspaceId, String executionId, String activity) {
+        return send(container, ApiEvents.load("record-execution.json", workspaceId,
+                "{\"executionId\":\"" + executionId + "\",\"activity\":\"" + activity + "\"}"));
+    }
+
     Response debitAt(String workspaceId, String executionId, String activity, String occurredAt) {
         return post(workspaceId, "{\"executionId\":\"" + executionId + "\",\"activity\":\"" + activity
                 + "\",\"occurredAt\":\"" + occurredAt + "\"}");
