@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON of {@code POST .../executions:batch}: the request {@code {"executions": [ ... ]}}, each item read as strictly
- * as a single debit's body (an item that is not is answered 400 alone), and the answer {@code {"results": [ ... ]}},
+ * The JSON of {@code POST .../executions:batch}: the request {@code {"executions": [ ... ]}}, each item a JSON object
+ * read as strictly as a single debit's body (an object that is not a valid one is answered 400 alone; anything but an
+ * object fails the whole call), and the answer {@code {"results": [ ... ]}},
  * each record embedded byte for byte as stored.
  */
 public final class BatchBodies {
@@ -36,11 +37,13 @@ public final class BatchBodies {
         Map<Integer, CreditsException> unreadable = new LinkedHashMap<>();
         for (int i = 0; i < batch.executions().size(); i++) {
             JsonNode item = batch.executions().get(i);
+            if (item == null || !item.isObject()) {
+                // Not a run at all: the batch itself is malformed.
+                throw CreditsException.invalid("executions", "each run must be a JSON object, the body of a single debit;"
+                        + " executions[" + i + "] is " + (item == null || item.isNull() ? "null" : "a JSON " + item.getNodeType().name().toLowerCase()));
+            }
             try {
-                requests.add(item != null && item.isObject() ? Json.readObject(item.toString(), RecordExecution.class) : null);
-                if (requests.getLast() == null) {
-                    unreadable.put(i, CreditsException.invalid("body", "each run must be a JSON object, as a single debit's body"));
-                }
+                requests.add(Json.readObject(item.toString(), RecordExecution.class));
             } catch (CreditsException e) {
                 // Its executionId still counts against the batch's others: a repeated id fails the whole call.
                 JsonNode id = item.path("executionId");

@@ -9,6 +9,7 @@ import com.aicredits.client.DryRun;
 import com.aicredits.client.Pricing;
 import com.aicredits.client.Recorded;
 import com.aicredits.system.stack.ReliabilityStack;
+import com.aicredits.testkit.ProductionSemantics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -22,17 +23,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Java client against the real local stack over HTTP (in this JVM, with the DynamoDB engine that can be stopped): a
- * record and its replay, each typed refusal, and a fault run where a loopback proxy loses answers after the stack
+ * record and its replay, each typed refusal, concurrent calls batched by the client, and a fault run where a loopback proxy loses answers after the stack
  * carried the requests out, and the DynamoDB engine is stopped mid-call and restarted; every execution is recorded
  * exactly once and the ledger adds up line by line. (The client's tests live here, not in client/, because they
  * need this module's stack; client/ stays a plain library with no test dependency on the service.)
@@ -157,6 +162,7 @@ class AiCreditsClientIntegrationTest {
             recorded.add(afterRestart);
         }
 
+        ProductionSemantics.waitOutLag(); // the listing reads an index, on DynamoDB up to about a second behind
         JsonNode page = api.send("GET", "/v1/workspaces/" + ws + "/executions?limit=500", api.token("manager", ORG), null).json();
         List<JsonNode> lines = new ArrayList<>();
         page.get("items").forEach(lines::add);
@@ -177,6 +183,60 @@ class AiCreditsClientIntegrationTest {
     }
 
     /**
+     * Thirty-two threads recording at once through one client: calls that wait behind one in flight go out as batches,
+     * some of whose answers the proxy loses; each caller still gets its own record, reported as its own debit, and the
+     * ledger holds each execution once, adding up line by line.
+     */
+    @Test
+    void concurrentCallsGoOutAsBatchesAndEachCallerGetsItsOwnDebitEvenWhenAnswersAreLost() throws Exception {
+        String ws = "ws-client-batches";
+        workspace(ws, "\"tier\":\"ELITE\"");
+        int threads = 32;
+        int callsPerThread = 10;
+        Map<String, Recorded> recorded = new ConcurrentHashMap<>();
+        try (LossyProxy proxy = LossyProxy.start(api.base, 4)) {
+            AiCreditsClient client = client(proxy.base(), ATTEMPT_TIMEOUT, Duration.ofSeconds(60));
+            ExecutorService callers = Executors.newFixedThreadPool(threads);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(callers.submit(() -> {
+                    for (int i = 0; i < callsPerThread; i++) {
+                        String id = "batched-" + thread + "-" + i;
+                        recorded.put(id, client.record(ws, id, i % 2 == 0 ? "task.execution" : "agent.execution"));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> caller : done) {
+                caller.get(2, TimeUnit.MINUTES);
+            }
+            callers.shutdown();
+            assertThat(proxy.batches()).as("batch requests").isPositive();
+            assertThat(proxy.dropped()).as("answers the proxy lost").isEqualTo(4);
+        }
+
+        assertThat(recorded).hasSize(threads * callsPerThread);
+        assertThat(recorded.values()).allMatch(Recorded::created, "every call reports its own debit");
+        recorded.forEach((id, call) -> assertThat(call.record().executionId()).isEqualTo(id));
+        ProductionSemantics.waitOutLag(); // the listing reads an index, on DynamoDB up to about a second behind
+        JsonNode page = api.send("GET", "/v1/workspaces/" + ws + "/executions?limit=500", api.token("manager", ORG), null).json();
+        List<JsonNode> lines = new ArrayList<>();
+        page.get("items").forEach(lines::add);
+        assertThat(page.has("nextCursor")).isFalse();
+        assertThat(lines).hasSize(threads * callsPerThread);
+        long used = 0;
+        for (int i = lines.size() - 1, sequence = 1; i >= 0; i--, sequence++) { // newest first: walk from the oldest
+            JsonNode line = lines.get(i);
+            used += line.get("creditsConsumed").asLong();
+            assertThat(line.get("sequence").asLong()).isEqualTo(sequence);
+            assertThat(line.get("creditsUsed").asLong()).isEqualTo(used);
+            assertThat(recorded.get(line.get("executionId").asText()).record().sequence()).isEqualTo(sequence);
+        }
+        assertThat(used).isEqualTo(threads * callsPerThread / 2 * (1L + 6L));
+    }
+
+    /**
      * A loopback HTTP proxy that forwards every request to the stack and, for the first {@code toDrop} debits, waits for
      * the stack's answer and then closes the connection without passing it on: the request was carried out, its answer
      * lost. It stops dropping by itself once it has dropped that many.
@@ -189,6 +249,7 @@ class AiCreditsClientIntegrationTest {
         private final int toDrop;
         private final AtomicInteger debits = new AtomicInteger();
         private final AtomicInteger dropped = new AtomicInteger();
+        private final AtomicInteger batches = new AtomicInteger();
 
         private LossyProxy(String target, int toDrop) throws IOException {
             this.target = target;
@@ -211,6 +272,10 @@ class AiCreditsClientIntegrationTest {
             return dropped.get();
         }
 
+        int batches() {
+            return batches.get();
+        }
+
         private void forward(HttpExchange exchange) throws IOException {
             try (exchange) {
                 byte[] body = exchange.getRequestBody().readAllBytes();
@@ -225,7 +290,12 @@ class AiCreditsClientIntegrationTest {
                 }
                 HttpResponse<byte[]> response = upstream.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
                 // Every other debit, while there are answers left to lose.
-                boolean debit = exchange.getRequestMethod().equals("POST") && exchange.getRequestURI().getPath().endsWith("/executions");
+                String path = exchange.getRequestURI().getPath();
+                boolean batch = path.endsWith("/executions:batch");
+                if (batch) {
+                    batches.incrementAndGet();
+                }
+                boolean debit = exchange.getRequestMethod().equals("POST") && (path.endsWith("/executions") || batch);
                 if (debit && debits.getAndIncrement() % 2 == 0 && dropped.get() < toDrop) {
                     dropped.incrementAndGet();
                     return; // closed without an answer
