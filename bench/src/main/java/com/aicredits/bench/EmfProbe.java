@@ -39,7 +39,7 @@ public final class EmfProbe {
             metrics.putMetric("Debits", 1, Unit.COUNT);
             metrics.flush();
         } else {
-            Metrics.debited("AI_AGENT", 6, 8);
+            Metrics.debited("AI_AGENT", java.math.BigDecimal.valueOf(6), 8);
         }
         long micros = (System.nanoTime() - start) / 1_000;
         System.out.println("probe: " + micros + " " + (classes.getTotalLoadedClassCount() - loadedBefore));

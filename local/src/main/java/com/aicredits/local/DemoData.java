@@ -1,10 +1,13 @@
 package com.aicredits.local;
 
 import com.aicredits.domain.Byos;
+import com.aicredits.domain.Charge;
 import com.aicredits.domain.ExecutionModel;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.Price;
 import com.aicredits.domain.PriceCatalog;
+import com.aicredits.domain.PricingModel;
 import com.aicredits.domain.Tier;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.json.PriceCatalogFile;
@@ -26,17 +29,23 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
- * The demo organization written on a first start: three workspaces on different tiers, the previous calendar month
+ * The demo organization written on a first start: four workspaces on different tiers, the previous calendar month
  * complete and this month so far, each at its own steady pace and recorded in {@code occurredAt} order through the
  * same services the handlers use (so every balance is a real ledger, and the stream fires the real alerts). The MSSP
- * runs every third of its AI agent runs on its own model subscription (BYOS, enabled for AI agents).
+ * runs every third of its AI agent runs on its own model subscription (BYOS, enabled for AI agents); the automation
+ * workspace is on the older LEGACY model, its AI tasks priced by the LLM model they ran on (fractions of a credit).
  */
 public final class DemoData {
     /** The demo users the identity provider offers belong to it. */
     public static final String ORGANIZATION = LocalIdentityProvider.DEMO_ORGANIZATION;
 
     /** {@code monthlyPace}: the share of its allocation the workspace uses in a whole month. */
-    private record DemoWorkspace(String id, String name, Tier tier, double monthlyPace, List<String> activityMix) {
+    private record DemoWorkspace(String id, String name, Tier tier, double monthlyPace, List<String> activityMix,
+                                 PricingModel pricingModel, List<String> llmModels) {
+        DemoWorkspace(String id, String name, Tier tier, double monthlyPace, List<String> activityMix) {
+            this(id, name, tier, monthlyPace, activityMix, PricingModel.EXTEND, List.of());
+        }
+
         boolean byosAgents() {
             return id.equals(BYOS_WORKSPACE);
         }
@@ -51,7 +60,9 @@ public final class DemoData {
             new DemoWorkspace("ws-demo-mssp", "Acme MSSP", Tier.PRO, 0.4,
                     List.of("case.investigation", "case.investigation", "agent.execution", "agent.execution", "task.execution", "builder.assist")),
             new DemoWorkspace("ws-demo-lab", "Acme Lab", Tier.DEV, 1.24,
-                    List.of("task.execution", "task.execution", "agent.execution", "case.conversation")));
+                    List.of("task.execution", "task.execution", "agent.execution", "case.conversation")),
+            new DemoWorkspace("ws-demo-automation", "Acme Automation", Tier.PRO, 0.85, List.of("task.execution"),
+                    PricingModel.LEGACY, List.of("gpt-4o", "gpt-4-turbo", "gemini-1-pro", "gemini-1-pro", "gemini-1.5-pro")));
 
     private static final PriceCatalog CATALOG = PriceCatalogFile.loadDefault();
 
@@ -80,7 +91,8 @@ public final class DemoData {
         Period current = Period.of(now);
         Period previous = current.previous();
         for (DemoWorkspace demo : WORKSPACES) {
-            workspaces.put(demo.id(), new WorkspaceSpec(null, ORGANIZATION, demo.name(), demo.tier().name(), null, true, null, null,
+            workspaces.put(demo.id(), new WorkspaceSpec(null, ORGANIZATION, demo.name(), demo.tier().name(),
+                    demo.pricingModel().name(), true, null, null,
                     List.of("secops-lead@acme.example"), null, null,
                     demo.byosAgents() ? new Byos.Spec(true, "openai", List.of(Feature.AI_AGENT.name())) : null));
         }
@@ -113,22 +125,26 @@ public final class DemoData {
 
     private static int record(DebitService debits, DemoWorkspace demo, Period period, Instant until, double shareOfMonth) {
         Random random = new Random(demo.id().hashCode() * 31L + period.toString().hashCode());
-        long target = Math.round(demo.tier().monthlyCredits() * demo.monthlyPace() * shareOfMonth);
+        long target = Math.round(demo.tier().monthlyCredits(demo.pricingModel()).hundredths() * demo.monthlyPace() * shareOfMonth);
         List<String> activities = new ArrayList<>();
         List<ExecutionModel> models = new ArrayList<>();
+        List<String> llmModels = new ArrayList<>();
         int agentRuns = 0;
-        for (long credits = 0; credits < target; ) {
+        for (long hundredths = 0; hundredths < target; ) {
             String activity = demo.activityMix().get(random.nextInt(demo.activityMix().size()));
-            boolean agent = CATALOG.priceAt(activity, period.start()).feature() == Feature.AI_AGENT;
+            Price price = CATALOG.priceAt(activity, period.start());
+            boolean agent = price.feature() == Feature.AI_AGENT;
             ExecutionModel model = demo.byosAgents() && agent && agentRuns++ % 3 == 0 ? ExecutionModel.BYOS : ExecutionModel.PLATFORM;
+            String llmModel = demo.llmModels().isEmpty() ? null : demo.llmModels().get(random.nextInt(demo.llmModels().size()));
             activities.add(activity);
             models.add(model);
-            credits += CATALOG.priceAt(activity, period.start()).credits(model);
+            llmModels.add(llmModel);
+            hundredths += Charge.of(price, demo.pricingModel(), model, llmModel).credits().hundredths();
         }
         List<Instant> times = spread(random, period.start(), until, activities.size());
         for (int run = 0; run < activities.size(); run++) {
             debits.record(demo.id(), new RecordExecution("demo-" + period + "-" + demo.id() + "-" + (run + 1),
-                    activities.get(run), times.get(run).toString(), models.get(run).name()));
+                    activities.get(run), times.get(run).toString(), models.get(run).name(), llmModels.get(run)));
         }
         return activities.size();
     }

@@ -318,7 +318,7 @@ public final class DevStack implements AutoCloseable {
                 Ctrl-C stops everything.
                 """, startup.toMillis() / 1000.0, base, base, base, base, base, base, DemoData.ORGANIZATION,
                 dynamoDb.endpoint(),
-                demo != null ? "  demo data      organization " + DemoData.ORGANIZATION + ": 3 workspaces, " + demo.previousMonthRuns()
+                demo != null ? "  demo data      organization " + DemoData.ORGANIZATION + ": 4 workspaces, " + demo.previousMonthRuns()
                         + " runs last month, " + demo.thisMonthRuns() + " this month so far\n" : "",
                 authorizer.token("service", null), authorizer.token("admin", null), authorizer.token("manager", DemoData.ORGANIZATION),
                 QuickStart.examples(repositoryRoot, port()).indent(2).stripTrailing());

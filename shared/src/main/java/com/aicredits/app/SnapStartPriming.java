@@ -53,7 +53,7 @@ public final class SnapStartPriming implements Resource {
     static void warmUpLogsAndMetrics() {
         try (AutoCloseable dropped = Log.capture(line -> { })) {
             Log.info("snapstart priming");
-            Metrics.debited("AI_TASK", 1, 0);
+            Metrics.debited("AI_TASK", java.math.BigDecimal.ONE, 0);
             Metrics.refused("hard_limit_exceeded");
             Metrics.replayed();
             Metrics.thresholdFired("80", "2026-01");

@@ -26,4 +26,9 @@ public record AddonPackage(String purchaseId, long monthlyCredits, Term term, St
     public long totalCredits() {
         return monthlyCredits * (term == Term.MONTHLY ? 1 : 12);
     }
+
+    /** What the package adds to each month of its term. */
+    public Credits credits() {
+        return Credits.of(monthlyCredits);
+    }
 }

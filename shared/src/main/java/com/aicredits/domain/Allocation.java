@@ -28,7 +28,7 @@ public final class Allocation {
     }
 
     /** The credits of the workspace's add-on packages whose term covers {@code period}. */
-    static long addonCredits(Workspace workspace, Period period) {
+    static Credits addonCredits(Workspace workspace, Period period) {
         return workspace.addonCredits(period);
     }
 }

@@ -25,26 +25,26 @@ public record Balance(
         String workspaceId,
         String organizationId,
         Period period,
-        long baseCredits,
-        long addonCredits,
+        Credits baseCredits,
+        Credits addonCredits,
         int hardLimitPercent,
         boolean casesEnabled,
         PricingModel pricingModel,
         Set<Feature> byosFeatures,
-        long used,
+        Credits used,
         long sequence,
         long revision,
-        Map<Feature, Long> usedByFeature,
-        List<Long> dailyCredits,
+        Map<Feature, Credits> usedByFeature,
+        List<Credits> dailyCredits,
         long freeExecutions,
         long casesCounted,
         Map<Feature, Long> byosExecutions,
         Instant blockedAt) {
 
     public Balance {
-        EnumMap<Feature, Long> features = new EnumMap<>(Feature.class);
+        EnumMap<Feature, Credits> features = new EnumMap<>(Feature.class);
         for (Feature feature : Feature.CHARGEABLE) {
-            features.put(feature, usedByFeature.getOrDefault(feature, 0L));
+            features.put(feature, usedByFeature.getOrDefault(feature, Credits.ZERO));
         }
         usedByFeature = Collections.unmodifiableMap(features);
         if (dailyCredits.size() != period.lengthInDays()) {
@@ -60,9 +60,9 @@ public record Balance(
     }
 
     /** A balance never blocked at its hard limit. */
-    public Balance(String workspaceId, String organizationId, Period period, long baseCredits, long addonCredits,
-                   int hardLimitPercent, boolean casesEnabled, PricingModel pricingModel, Set<Feature> byosFeatures, long used,
-                   long sequence, long revision, Map<Feature, Long> usedByFeature, List<Long> dailyCredits,
+    public Balance(String workspaceId, String organizationId, Period period, Credits baseCredits, Credits addonCredits,
+                   int hardLimitPercent, boolean casesEnabled, PricingModel pricingModel, Set<Feature> byosFeatures, Credits used,
+                   long sequence, long revision, Map<Feature, Credits> usedByFeature, List<Credits> dailyCredits,
                    long freeExecutions, long casesCounted, Map<Feature, Long> byosExecutions) {
         this(workspaceId, organizationId, period, baseCredits, addonCredits, hardLimitPercent, casesEnabled, pricingModel,
                 byosFeatures, used, sequence, revision, usedByFeature, dailyCredits, freeExecutions, casesCounted,
@@ -70,32 +70,33 @@ public record Balance(
     }
 
     /** A balance without BYOS (no feature enabled for it, no BYOS run counted). */
-    public Balance(String workspaceId, String organizationId, Period period, long baseCredits, long addonCredits,
-                   int hardLimitPercent, boolean casesEnabled, PricingModel pricingModel, long used, long sequence,
-                   long revision, Map<Feature, Long> usedByFeature, List<Long> dailyCredits, long freeExecutions,
+    public Balance(String workspaceId, String organizationId, Period period, Credits baseCredits, Credits addonCredits,
+                   int hardLimitPercent, boolean casesEnabled, PricingModel pricingModel, Credits used, long sequence,
+                   long revision, Map<Feature, Credits> usedByFeature, List<Credits> dailyCredits, long freeExecutions,
                    long casesCounted) {
         this(workspaceId, organizationId, period, baseCredits, addonCredits, hardLimitPercent, casesEnabled, pricingModel,
                 Set.of(), used, sequence, revision, usedByFeature, dailyCredits, freeExecutions, casesCounted, Map.of());
     }
 
     /** The full shape of a period nobody has debited yet. */
-    public static Balance open(Workspace workspace, Period period, long addonCredits) {
+    public static Balance open(Workspace workspace, Period period, Credits addonCredits) {
         return new Balance(workspace.workspaceId(), workspace.organizationId(), period, workspace.baseMonthlyCredits(),
                 addonCredits, workspace.hardLimitPercent(), workspace.casesEnabled(), workspace.pricingModel(),
-                workspace.byosFeatures(), 0, 0, 0, Map.of(), Collections.nCopies(period.lengthInDays(), 0L), 0, 0, Map.of());
+                workspace.byosFeatures(), Credits.ZERO, 0, 0, Map.of(), Collections.nCopies(period.lengthInDays(), Credits.ZERO),
+                0, 0, Map.of());
     }
 
-    public long allocated() {
-        return baseCredits + addonCredits;
+    public Credits allocated() {
+        return baseCredits.plus(addonCredits);
     }
 
-    public long remaining() {
-        return allocated() - used;
+    public Credits remaining() {
+        return allocated().minus(used);
     }
 
-    /** The most credits this period may use: the hard-limit percentage of the allocation, rounded down. */
-    public long hardLimitCredits() {
-        return Math.multiplyExact(allocated(), hardLimitPercent) / 100;
+    /** The most credits this period may use: the hard-limit percentage of the allocation, rounded down to the hundredth. */
+    public Credits hardLimitCredits() {
+        return allocated().percent(hardLimitPercent);
     }
 
     /** BYOS runs in this period, all features together. */
@@ -117,19 +118,20 @@ public record Balance(
                     + " has not enabled BYOS (its own model subscription) for " + charge.feature() + "; activity '"
                     + charge.price().activity().key() + "' cannot run with model BYOS"));
         }
-        if (charge.credits() > 0 && used + charge.credits() > hardLimitCredits()) {
+        Credits after = used.plus(charge.credits());
+        if (charge.credits().isPositive() && after.isGreaterThan(hardLimitCredits())) {
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("period", period.toString());
             detail.put("credits", charge.credits());
             detail.put("creditsUsed", used);
-            detail.put("usageAfter", used + charge.credits());
+            detail.put("usageAfter", after);
             detail.put("hardLimitPercent", hardLimitPercent);
             detail.put("creditsAllocated", allocated());
             detail.put("hardLimitCredits", hardLimitCredits());
             return Optional.of(new CreditsException(Refusal.HARD_LIMIT, String.format(
-                    "recording %d credits would bring %s usage to %d credits, above the hard limit of %d%% of %d"
-                            + " allocated (%d credits); buy an add-on package or raise the limit",
-                    charge.credits(), period, used + charge.credits(), hardLimitPercent, allocated(), hardLimitCredits()), detail));
+                    "recording %s credits would bring %s usage to %s credits, above the hard limit of %d%% of %s"
+                            + " allocated (%s credits); buy an add-on package or raise the limit",
+                    charge.credits(), period, after, hardLimitPercent, allocated(), hardLimitCredits()), detail));
         }
         return Optional.empty();
     }
@@ -140,11 +142,11 @@ public record Balance(
         if (!Period.of(occurredAt).equals(period)) {
             throw new IllegalArgumentException(occurredAt + " is outside " + period);
         }
-        EnumMap<Feature, Long> features = new EnumMap<>(usedByFeature);
-        List<Long> daily = new ArrayList<>(dailyCredits);
-        if (charge.credits() > 0) {
-            features.merge(charge.feature(), charge.credits(), Long::sum);
-            daily.set(day - 1, daily.get(day - 1) + charge.credits());
+        EnumMap<Feature, Credits> features = new EnumMap<>(usedByFeature);
+        List<Credits> daily = new ArrayList<>(dailyCredits);
+        if (charge.credits().isPositive()) {
+            features.merge(charge.feature(), charge.credits(), Credits::plus);
+            daily.set(day - 1, daily.get(day - 1).plus(charge.credits()));
         }
         Map<Feature, Long> byos = byosExecutions;
         if (charge.byos()) {
@@ -152,7 +154,7 @@ public record Balance(
             byos.merge(charge.feature(), 1L, Long::sum);
         }
         return new Balance(workspaceId, organizationId, period, baseCredits, addonCredits, hardLimitPercent, casesEnabled,
-                pricingModel, byosFeatures, used + charge.credits(), sequence + 1, revision + 1, features, daily,
+                pricingModel, byosFeatures, used.plus(charge.credits()), sequence + 1, revision + 1, features, daily,
                 freeExecutions + (charge.free() ? 1 : 0), casesCounted + (charge.countedAsCase() ? 1 : 0), byos,
                 blockedAt);
     }
@@ -166,16 +168,16 @@ public record Balance(
         if (!refunded.period().equals(period.toString())) {
             throw new IllegalArgumentException(refunded.executionId() + " belongs to " + refunded.period() + ", not " + period);
         }
-        long credits = refunded.creditsConsumed();
-        EnumMap<Feature, Long> features = new EnumMap<>(usedByFeature);
-        List<Long> daily = new ArrayList<>(dailyCredits);
-        if (credits > 0) {
+        Credits credits = refunded.creditsConsumed();
+        EnumMap<Feature, Credits> features = new EnumMap<>(usedByFeature);
+        List<Credits> daily = new ArrayList<>(dailyCredits);
+        if (credits.isPositive()) {
             int day = Timestamps.parse("occurredAt", refunded.occurredAt()).atOffset(ZoneOffset.UTC).getDayOfMonth();
-            features.merge(refunded.feature(), -credits, Long::sum);
-            daily.set(day - 1, daily.get(day - 1) - credits);
+            features.merge(refunded.feature(), credits.negated(), Credits::plus);
+            daily.set(day - 1, daily.get(day - 1).minus(credits));
         }
         return new Balance(workspaceId, organizationId, period, baseCredits, addonCredits, hardLimitPercent, casesEnabled,
-                pricingModel, byosFeatures, used - credits, sequence + 1, revision + 1, features, daily, freeExecutions,
+                pricingModel, byosFeatures, used.minus(credits), sequence + 1, revision + 1, features, daily, freeExecutions,
                 casesCounted, byosExecutions, blockedAt);
     }
 
@@ -188,14 +190,14 @@ public record Balance(
     }
 
     /** The same ledger with {@code credits} more add-on credits this period (a purchase). */
-    public Balance withMoreAddonCredits(long credits) {
-        return new Balance(workspaceId, organizationId, period, baseCredits, addonCredits + credits, hardLimitPercent,
+    public Balance withMoreAddonCredits(Credits credits) {
+        return new Balance(workspaceId, organizationId, period, baseCredits, addonCredits.plus(credits), hardLimitPercent,
                 casesEnabled, pricingModel, byosFeatures, used, sequence, revision + 1, usedByFeature, dailyCredits,
                 freeExecutions, casesCounted, byosExecutions, blockedAt);
     }
 
     public boolean hasSettingsOf(Workspace workspace) {
-        return baseCredits == workspace.baseMonthlyCredits() && hardLimitPercent == workspace.hardLimitPercent()
+        return baseCredits.equals(workspace.baseMonthlyCredits()) && hardLimitPercent == workspace.hardLimitPercent()
                 && casesEnabled == workspace.casesEnabled() && pricingModel == workspace.pricingModel()
                 && byosFeatures.equals(workspace.byosFeatures()) && organizationId.equals(workspace.organizationId());
     }

@@ -9,7 +9,7 @@ import java.time.ZoneOffset;
  * Where usage is heading at the month-to-date burn rate. {@code runsOutOn} is the day usage reaches 100% of the
  * allocation at that rate, or null when it never does this period or is already there.
  */
-public record Forecast(long projectedUsed, LocalDate runsOutOn) {
+public record Forecast(Credits projectedUsed, LocalDate runsOutOn) {
     /** Too little of the month gone to extrapolate: a burst in the first hours would predict nonsense. */
     static final Duration MINIMUM_ELAPSED = Duration.ofHours(24);
 
@@ -18,15 +18,16 @@ public record Forecast(long projectedUsed, LocalDate runsOutOn) {
         Instant clamped = at.isAfter(period.end()) ? period.end() : at.isBefore(period.start()) ? period.start() : at;
         double elapsedMillis = Duration.between(period.start(), clamped).toMillis();
         double monthMillis = Duration.between(period.start(), period.end()).toMillis();
-        if (elapsedMillis <= 0 || balance.used() == 0) {
+        if (elapsedMillis <= 0 || balance.used().isZero()) {
             return new Forecast(balance.used(), null);
         }
-        double ratePerMilli = balance.used() / elapsedMillis;
-        long projected = Math.round(ratePerMilli * monthMillis);
-        if (balance.used() >= balance.allocated()) {
+        // In hundredths; a projection, so a double is fine here (it never becomes a ledger figure), rounded to the hundredth.
+        double ratePerMilli = balance.used().hundredths() / elapsedMillis;
+        Credits projected = Credits.ofHundredths(Math.round(ratePerMilli * monthMillis));
+        if (balance.used().isAtLeast(balance.allocated())) {
             return new Forecast(projected, null);
         }
-        double millisToFull = balance.allocated() / ratePerMilli;
+        double millisToFull = balance.allocated().hundredths() / ratePerMilli;
         if (millisToFull >= monthMillis) {
             return new Forecast(projected, null);
         }

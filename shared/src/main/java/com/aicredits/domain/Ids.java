@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 public final class Ids {
     private static final Pattern EXECUTION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern RESOURCE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern LLM_MODEL = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final Pattern DOTS_ONLY = Pattern.compile("\\.+");
 
     private Ids() {
@@ -16,6 +17,11 @@ public final class Ids {
 
     public static String executionId(String value) {
         return require(value, EXECUTION_ID, "executionId", "1-128 characters of A-Z a-z 0-9 . _ : -");
+    }
+
+    /** The LLM model a run names, or null when it names none (the field is optional). */
+    public static String llmModel(String value) {
+        return value == null ? null : require(value, LLM_MODEL, "llmModel", "1-64 characters of A-Z a-z 0-9 . _ : -");
     }
 
     public static String agentId(String value) {

@@ -6,11 +6,11 @@ public record Price(Activity activity, String version) {
         return activity.feature();
     }
 
-    public long credits() {
+    public Credits credits() {
         return activity.credits();
     }
 
-    public long credits(ExecutionModel model) {
+    public Credits credits(ExecutionModel model) {
         return activity.credits(model);
     }
 }

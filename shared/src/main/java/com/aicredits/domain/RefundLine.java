@@ -10,9 +10,9 @@ import java.time.Instant;
  */
 public record RefundLine(
         UsageRecord refunded,
-        long creditsUsed,
-        long creditsRemaining,
-        long creditsAllocated,
+        Credits creditsUsed,
+        Credits creditsRemaining,
+        Credits creditsAllocated,
         long sequence,
         String recordedAt,
         String refundReason) {
@@ -43,8 +43,8 @@ public record RefundLine(
     }
 
     /** The refunded credits, negative: the line takes them back. */
-    public long creditsConsumed() {
-        return -refunded.creditsConsumed();
+    public Credits creditsConsumed() {
+        return refunded.creditsConsumed().negated();
     }
 
     public String period() {
@@ -57,6 +57,11 @@ public record RefundLine(
 
     public String priceVersion() {
         return refunded.priceVersion();
+    }
+
+    /** When the refunded run's period renews (the next period's start). */
+    public String renewsAt() {
+        return Timestamps.format(Period.parse(refunded.period()).end());
     }
 
     /** The refunded run's model; a record stored before BYOS existed ran on the platform's. */

@@ -25,15 +25,14 @@ public final class Thresholds {
     }
 
     public static boolean reached(Balance balance, int threshold) {
-        // Integer arithmetic: 80% of 333 credits is reached at 267 (266.4 rounded up), never by a rounding error.
-        return balance.allocated() > 0 && balance.used() * 100 >= (long) threshold * balance.allocated();
+        // Integer arithmetic on hundredths: 80% of 333 credits is reached at 266.4, 90% of 0.25 x 4 at 0.9, never by a
+        // rounding error.
+        return balance.allocated().isPositive()
+                && balance.used().hundredths() * 100 >= (long) threshold * balance.allocated().hundredths();
     }
 
     /** Usage as a percentage of the allocation, one decimal (e.g. 81.3). */
-    public static double percentUsed(Balance balance) {
-        if (balance.allocated() <= 0) {
-            return 0;
-        }
-        return Math.round(balance.used() * 1000.0 / balance.allocated()) / 10.0;
+    public static java.math.BigDecimal percentUsed(Balance balance) {
+        return balance.used().percentOf(balance.allocated());
     }
 }

@@ -1,20 +1,23 @@
 package com.aicredits.domain;
 
-/** A workspace's tier: its monthly credit allocation and its AI agent instance limit. */
+/** A workspace's tier: its monthly credit allocation (EXTEND's, and LEGACY's) and its AI agent instance limit. */
 public enum Tier {
-    DEV(500, 10),
-    ESSENTIAL(2_000, 20),
-    PRO(5_000, 30),
-    ELITE(10_000, 50),
-    ELITE_PLUS(20_000, 50),
+    DEV(500, 50, 10),
+    ESSENTIAL(2_000, 50, 20),
+    PRO(5_000, 100, 30),
+    ELITE(10_000, 250, 50),
+    ELITE_PLUS(20_000, 500, 50),
     /** Partner tier: the allocation is the workspace's own {@code monthlyCredits}. */
-    M_PARTNER(0, 30);
+    M_PARTNER(0, 0, 30);
 
     private final long monthlyCredits;
+    /** The source's older AI Task model gives each plan its own, smaller, monthly credits. */
+    private final long legacyMonthlyCredits;
     private final int agentInstanceLimit;
 
-    Tier(long monthlyCredits, int agentInstanceLimit) {
+    Tier(long monthlyCredits, long legacyMonthlyCredits, int agentInstanceLimit) {
         this.monthlyCredits = monthlyCredits;
+        this.legacyMonthlyCredits = legacyMonthlyCredits;
         this.agentInstanceLimit = agentInstanceLimit;
     }
 
@@ -23,8 +26,13 @@ public enum Tier {
     }
 
     /** The tier's fixed allocation; meaningless for {@link #M_PARTNER}. */
-    public long monthlyCredits() {
-        return monthlyCredits;
+    public Credits monthlyCredits() {
+        return Credits.of(monthlyCredits);
+    }
+
+    /** The tier's fixed allocation under {@code pricingModel}; meaningless for {@link #M_PARTNER}. */
+    public Credits monthlyCredits(PricingModel pricingModel) {
+        return Credits.of(pricingModel == PricingModel.LEGACY ? legacyMonthlyCredits : monthlyCredits);
     }
 
     public int agentInstanceLimit() {

@@ -32,6 +32,9 @@ public record Workspace(
 
     public static final int DEFAULT_HARD_LIMIT_PERCENT = 200;
     public static final List<Integer> DEFAULT_THRESHOLDS = List.of(80, 90, 100, 120, 150, 200);
+    /** LEGACY's own defaults (the source's older AI Task model): an alert at 90%, runs refused past 100%. */
+    public static final int LEGACY_HARD_LIMIT_PERCENT = 100;
+    public static final List<Integer> LEGACY_THRESHOLDS = List.of(90);
     static final int MAX_NAME_LENGTH = 200;
     static final int MAX_RECIPIENTS = 50;
     static final int MAX_THRESHOLDS = 20;
@@ -97,7 +100,8 @@ public record Workspace(
         if (agentLimit != null && (agentLimit < 0 || agentLimit > 10_000)) {
             throw CreditsException.invalid("agentInstanceLimit", "agentInstanceLimit must be between 0 and 10000");
         }
-        int hardLimitPercent = spec.hardLimitPercent() == null ? DEFAULT_HARD_LIMIT_PERCENT : spec.hardLimitPercent();
+        int hardLimitPercent = spec.hardLimitPercent() != null ? spec.hardLimitPercent()
+                : pricingModel == PricingModel.LEGACY ? LEGACY_HARD_LIMIT_PERCENT : DEFAULT_HARD_LIMIT_PERCENT;
         if (hardLimitPercent < MIN_HARD_LIMIT_PERCENT || hardLimitPercent > MAX_HARD_LIMIT_PERCENT) {
             throw CreditsException.invalid("hardLimitPercent",
                     "hardLimitPercent must be between " + MIN_HARD_LIMIT_PERCENT + " and " + MAX_HARD_LIMIT_PERCENT);
@@ -173,10 +177,10 @@ public record Workspace(
         return String.join(", ", names).toUpperCase(Locale.ROOT);
     }
 
-    /** The monthly allocation before add-ons. */
+    /** The monthly allocation before add-ons: the tier's (LEGACY's own figures under LEGACY), or M_PARTNER's own. */
     @JsonIgnore
-    public long baseMonthlyCredits() {
-        return tier.takesMonthlyCreditsFromWorkspace() ? monthlyCredits : tier.monthlyCredits();
+    public Credits baseMonthlyCredits() {
+        return tier.takesMonthlyCreditsFromWorkspace() ? Credits.of(monthlyCredits) : tier.monthlyCredits(pricingModel);
     }
 
     @JsonIgnore
@@ -186,7 +190,7 @@ public record Workspace(
 
     @JsonIgnore
     public List<Integer> effectiveThresholds() {
-        return thresholds != null ? thresholds : DEFAULT_THRESHOLDS;
+        return thresholds != null ? thresholds : pricingModel == PricingModel.LEGACY ? LEGACY_THRESHOLDS : DEFAULT_THRESHOLDS;
     }
 
     public Workspace withVersion(long newVersion) {
@@ -212,7 +216,7 @@ public record Workspace(
 
     /** The add-on credits of the packages active in {@code period}. */
     @JsonIgnore
-    public long addonCredits(Period period) {
-        return addons.stream().filter(addon -> addon.activeIn(period)).mapToLong(AddonPackage::monthlyCredits).sum();
+    public Credits addonCredits(Period period) {
+        return Credits.of(addons.stream().filter(addon -> addon.activeIn(period)).mapToLong(AddonPackage::monthlyCredits).sum());
     }
 }

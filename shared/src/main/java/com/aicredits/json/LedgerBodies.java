@@ -1,5 +1,6 @@
 package com.aicredits.json;
 
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.RefundLine;
 import com.aicredits.domain.UsageRecord;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -16,14 +17,23 @@ public final class LedgerBodies {
     private LedgerBodies() {
     }
 
-    /** A debit's record. {@code model} is written when known (records stored before BYOS have none). */
+    /**
+     * A debit's record. {@code renewsAt} and {@code model} are written when known (records stored before them have
+     * neither), {@code llmModel} when the run named one.
+     */
     public static String of(UsageRecord record) {
         return write(json -> {
             runFields(json, record.executionId(), record.workspaceId(), record.activity(), record.feature().name(),
                     record.creditsConsumed(), record.creditsUsed(), record.creditsRemaining(), record.creditsAllocated(),
                     record.sequence(), record.period(), record.occurredAt(), record.recordedAt(), record.priceVersion());
+            if (record.renewsAt() != null) {
+                json.writeStringField("renewsAt", record.renewsAt());
+            }
             if (record.model() != null) {
                 json.writeStringField("model", record.model().name());
+            }
+            if (record.llmModel() != null) {
+                json.writeStringField("llmModel", record.llmModel());
             }
         });
     }
@@ -34,9 +44,13 @@ public final class LedgerBodies {
             runFields(json, line.executionId(), line.workspaceId(), line.activity(), line.feature().name(),
                     line.creditsConsumed(), line.creditsUsed(), line.creditsRemaining(), line.creditsAllocated(),
                     line.sequence(), line.period(), line.occurredAt(), line.recordedAt(), line.priceVersion());
+            json.writeStringField("renewsAt", line.renewsAt());
             json.writeStringField("entry", RefundLine.ENTRY);
             json.writeStringField("refundReason", line.refundReason());
             json.writeStringField("model", line.model().name());
+            if (line.refunded().llmModel() != null) {
+                json.writeStringField("llmModel", line.refunded().llmModel());
+            }
         });
     }
 
@@ -52,17 +66,18 @@ public final class LedgerBodies {
     }
 
     private static void runFields(JsonGenerator json, String executionId, String workspaceId, String activity, String feature,
-                                  long creditsConsumed, long creditsUsed, long creditsRemaining, long creditsAllocated,
+                                  Credits creditsConsumed, Credits creditsUsed, Credits creditsRemaining, Credits creditsAllocated,
                                   long sequence, String period, String occurredAt, String recordedAt, String priceVersion)
             throws IOException {
         json.writeStringField("executionId", executionId);
         json.writeStringField("workspaceId", workspaceId);
         json.writeStringField("activity", activity);
         json.writeStringField("feature", feature);
-        json.writeNumberField("creditsConsumed", creditsConsumed);
-        json.writeNumberField("creditsUsed", creditsUsed);
-        json.writeNumberField("creditsRemaining", creditsRemaining);
-        json.writeNumberField("creditsAllocated", creditsAllocated);
+        // A whole amount is written as before fractions existed (12, not 12.00): stored bodies keep replaying unchanged.
+        json.writeNumberField("creditsConsumed", creditsConsumed.decimal());
+        json.writeNumberField("creditsUsed", creditsUsed.decimal());
+        json.writeNumberField("creditsRemaining", creditsRemaining.decimal());
+        json.writeNumberField("creditsAllocated", creditsAllocated.decimal());
         json.writeNumberField("sequence", sequence);
         json.writeStringField("period", period);
         json.writeStringField("occurredAt", occurredAt);

@@ -1,6 +1,7 @@
 package com.aicredits.json;
 
 import com.aicredits.domain.Activity;
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.PriceCatalog;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,12 +37,22 @@ public final class PriceCatalogFile {
         for (JsonNode v : root.withArray("versions")) {
             Map<String, Activity> activities = new LinkedHashMap<>();
             for (JsonNode a : v.withArray("activities")) {
+                Map<String, Credits> byLlmModel = new LinkedHashMap<>();
+                a.path("llmModelCredits").properties().forEach(model -> byLlmModel.put(model.getKey(), credits(model.getValue())));
                 Activity activity = new Activity(a.get("key").asText(), Feature.valueOf(a.get("feature").asText()),
-                        a.get("description").asText(), a.get("credits").asLong(), a.required("byosCredits").asLong());
+                        a.get("description").asText(), credits(a.get("credits")), credits(a.required("byosCredits")), byLlmModel);
                 activities.put(activity.key(), activity);
             }
             versions.add(new PriceCatalog.Version(v.get("version").asText(), Instant.parse(v.get("effectiveFrom").asText()), activities));
         }
         return new PriceCatalog(versions);
+    }
+
+    /** A price as the file writes it, exactly (0.25 stays 0.25: the file is read with decimals, not doubles). */
+    private static Credits credits(JsonNode price) {
+        if (!price.isNumber()) {
+            throw new IllegalArgumentException("a price must be a number; got " + price);
+        }
+        return Credits.of(price.decimalValue());
     }
 }

@@ -3,6 +3,7 @@ package com.aicredits.mail;
 import static com.aicredits.mail.EmailText.grouped;
 import static com.aicredits.mail.EmailText.oneDecimal;
 import com.aicredits.domain.Balance;
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.Forecast;
 import com.aicredits.domain.PricingModel;
 import com.aicredits.domain.Thresholds;
@@ -48,7 +49,8 @@ public final class AlertEmails {
         String subject = "[aicredits] Usage alert: " + threshold + "% of monthly AI credits used — "
                 + EmailText.oneLine(workspace.name());
         String percent = oneDecimal(Thresholds.percentUsed(balance)) + "%";
-        long thresholdCredits = Math.ceilDiv(Math.multiplyExact(balance.allocated(), threshold), 100);
+        // The threshold's share of the allocation, rounded up to the hundredth (usage reaches it there).
+        Credits thresholdCredits = Credits.ofHundredths(Math.ceilDiv(Math.multiplyExact(balance.allocated().hundredths(), threshold), 100));
         boolean blocked = blockedAt(balance, threshold);
         List<String> advice = new ArrayList<>();
         if (blocked) {
@@ -72,7 +74,7 @@ public final class AlertEmails {
         if (balance.pricingModel() == PricingModel.LEGACY) {
             advice.add(LEGACY);
         }
-        Tone tone = balance.used() >= balance.allocated() ? Tone.OVER : threshold >= SUGGEST_ADDON_FROM ? Tone.WARNING : Tone.INFO;
+        Tone tone = balance.used().isAtLeast(balance.allocated()) ? Tone.OVER : threshold >= SUGGEST_ADDON_FROM ? Tone.WARNING : Tone.INFO;
         String used = usedFigure(balance);
         return EmailLayout.render(new EmailLayout.Content(subject, blocked ? "Hard limit reached: paid runs refused"
                         : "Usage alert: " + threshold + "% threshold", tone,
@@ -137,7 +139,7 @@ public final class AlertEmails {
 
     /** Where the month is heading, from the forecast; null once the allocation is used up (the hard limit says the rest). */
     private static String pace(Balance balance, Instant at) {
-        if (balance.used() >= balance.allocated()) {
+        if (balance.used().isAtLeast(balance.allocated())) {
             return null;
         }
         if (Forecast.tooEarly(balance.period(), at)) {

@@ -4,6 +4,7 @@ import static com.aicredits.mail.EmailText.escapeHtml;
 import static com.aicredits.mail.EmailText.grouped;
 
 import com.aicredits.domain.Balance;
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.PricingModel;
 import com.aicredits.domain.Workspace;
@@ -70,7 +71,7 @@ public final class EmailLayout {
      * @param settingsUrl the workspace's notification settings, or null when none is configured
      */
     public record Content(String subject, String kind, Tone tone, String preheader, Workspace workspace, String headline,
-                          String usedFigure, String percentUsed, long used, long allocated, Map<Feature, Long> byFeature,
+                          String usedFigure, String percentUsed, Credits used, Credits allocated, Map<Feature, Credits> byFeature,
                           List<Fact> otherRuns, List<Fact> facts, List<String> paragraphs, String usageUrl,
                           String settingsUrl) {
         public Content {
@@ -104,7 +105,7 @@ public final class EmailLayout {
                 .append("Used: ").append(content.usedFigure()).append(" (").append(content.percentUsed()).append(")\n\n")
                 .append("By feature:\n");
         for (Feature feature : Feature.CHARGEABLE) {
-            long credits = content.byFeature().get(feature);
+            Credits credits = content.byFeature().get(feature);
             text.append("  ").append(EmailText.featureName(feature)).append(": ").append(grouped(credits)).append(" credits (")
                     .append(EmailText.share(credits, content.used())).append(")\n");
         }
@@ -214,8 +215,8 @@ public final class EmailLayout {
 
     /** {@code 1,588 credits unused}, or {@code 120 credits over the allocation}. */
     public static Fact left(Balance balance) {
-        return new Fact("Left", balance.remaining() >= 0 ? grouped(balance.remaining()) + " credits unused"
-                : grouped(-balance.remaining()) + " credits over the allocation");
+        return new Fact("Left", !balance.remaining().isNegative() ? grouped(balance.remaining()) + " credits unused"
+                : grouped(balance.remaining().negated()) + " credits over the allocation");
     }
 
     public static Fact hardLimit(Balance balance) {
@@ -227,11 +228,11 @@ public final class EmailLayout {
     public static String hardLimitAdvice(Balance balance) {
         String refused = "runs that cost credits are refused (HTTP 402) until an add-on package raises the allocation or the"
                 + " next month starts; free runs go on.";
-        if (balance.used() >= balance.hardLimitCredits()) {
+        if (balance.used().isAtLeast(balance.hardLimitCredits())) {
             return "The hard limit of " + grouped(balance.hardLimitCredits()) + " credits is reached: " + refused;
         }
-        long toGo = balance.hardLimitCredits() - balance.used();
-        if (balance.used() >= balance.allocated()) {
+        Credits toGo = balance.hardLimitCredits().minus(balance.used());
+        if (balance.used().isAtLeast(balance.allocated())) {
             return "The allocation is used up. Runs go on up to the hard limit of " + grouped(balance.hardLimitCredits())
                     + " credits, " + grouped(toGo) + " credits from now; past it, " + refused;
         }
@@ -263,28 +264,28 @@ public final class EmailLayout {
      * the unused allocation. Above 100% the bar is what was used and a mark below it shows where the allocation ends.
      */
     private static String bar(Content content) {
-        long scale = Math.max(content.used(), content.allocated());
+        Credits scale = Credits.max(content.used(), content.allocated());
         StringBuilder label = new StringBuilder(content.usedFigure()).append(" used");
         StringBuilder cells = new StringBuilder();
         for (Feature feature : Feature.CHARGEABLE) {
-            long credits = content.byFeature().get(feature);
-            if (credits > 0) {
+            Credits credits = content.byFeature().get(feature);
+            if (credits.isPositive()) {
                 label.append("; ").append(EmailText.featureName(feature)).append(' ').append(grouped(credits));
                 cells.append("<td data-feature=\"").append(feature).append("\" data-credits=\"").append(credits)
                         .append("\" style=\"padding:0;width:").append(percent(credits, scale)).append(";background-color:")
                         .append(FEATURE_COLOURS.get(feature)).append("\"></td>");
             }
         }
-        if (content.used() < content.allocated()) {
-            cells.append("<td data-unused=\"").append(content.allocated() - content.used()).append("\" style=\"padding:0;width:")
-                    .append(percent(content.allocated() - content.used(), scale)).append(";background-color:").append(UNUSED)
+        if (content.allocated().isGreaterThan(content.used())) {
+            cells.append("<td data-unused=\"").append(content.allocated().minus(content.used())).append("\" style=\"padding:0;width:")
+                    .append(percent(content.allocated().minus(content.used()), scale)).append(";background-color:").append(UNUSED)
                     .append("\"></td>");
         }
         StringBuilder bar = new StringBuilder("<div id=\"feature-bar\" role=\"img\" aria-label=\"")
                 .append(escapeHtml(label.toString())).append("\" style=\"margin:12px 0 4px\">")
                 .append(table("width:100%;table-layout:fixed;height:18px")).append("<tr style=\"height:18px\">")
                 .append(cells).append("</tr></table>");
-        if (content.used() > content.allocated()) {
+        if (content.used().isGreaterThan(content.allocated())) {
             bar.append(table("width:100%;table-layout:fixed")).append("<tr><td style=\"padding:0;width:")
                     .append(percent(content.allocated(), scale)).append(";height:8px;border-right:2px solid ").append(INK)
                     .append("\"></td><td style=\"padding:0\"></td></tr></table>")
@@ -294,8 +295,8 @@ public final class EmailLayout {
         return bar.append("</div>").toString();
     }
 
-    private static String percent(long part, long whole) {
-        return String.format(Locale.ROOT, "%.3f%%", part * 100.0 / whole);
+    private static String percent(Credits part, Credits whole) {
+        return String.format(Locale.ROOT, "%.3f%%", part.hundredths() * 100.0 / whole.hundredths());
     }
 
     private static String featureTable(Content content) {
@@ -306,7 +307,7 @@ public final class EmailLayout {
                 .append(cell).append("\">Credits</th><th scope=\"col\" style=\"text-align:right;font-weight:600;color:").append(MUTED)
                 .append(";").append(cell).append("\">Share</th></tr>");
         for (Feature feature : Feature.CHARGEABLE) {
-            long credits = content.byFeature().get(feature);
+            Credits credits = content.byFeature().get(feature);
             rows.append("<tr data-feature=\"").append(feature).append("\"><td style=\"").append(cell).append("\">")
                     .append("<span style=\"display:inline-block;width:10px;height:10px;margin-right:6px;background-color:")
                     .append(FEATURE_COLOURS.get(feature)).append("\"></span><span data-fact=\"\">")

@@ -1,5 +1,6 @@
 package com.aicredits.mail;
 
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.Period;
 import java.net.URLEncoder;
@@ -29,14 +30,27 @@ public final class EmailText {
         return String.format(Locale.ROOT, "%,d", value);
     }
 
+    /** An amount of credits grouped as {@link #grouped(long)}, its hundredths after the point when it has any: {@code 1,234.5}. */
+    public static String grouped(Credits credits) {
+        long whole = Math.abs(credits.hundredths()) / 100;
+        long cents = Math.abs(credits.hundredths()) % 100;
+        String text = (credits.isNegative() ? "-" : "") + grouped(whole);
+        return cents == 0 ? text : text + "." + (cents % 10 == 0 ? Long.toString(cents / 10) : String.format(Locale.ROOT, "%02d", cents));
+    }
+
     /** One decimal, e.g. {@code 81.3}. */
     public static String oneDecimal(double value) {
         return String.format(Locale.ROOT, "%.1f", value);
     }
 
+    /** One decimal, e.g. {@code 81.3}. */
+    public static String oneDecimal(java.math.BigDecimal value) {
+        return value.setScale(1, java.math.RoundingMode.HALF_UP).toPlainString();
+    }
+
     /** A share of a whole as a percentage, one decimal ({@code 35.2%}); 0.0% of nothing. */
-    public static String share(long part, long whole) {
-        return oneDecimal(whole == 0 ? 0 : part * 100.0 / whole) + "%";
+    public static String share(Credits part, Credits whole) {
+        return oneDecimal(part.percentOf(whole)) + "%";
     }
 
     /** {@code November 2026}. */

@@ -74,10 +74,10 @@ public final class SummaryEmails {
             return "no usage recorded";
         }
         String usedBefore = grouped(before.used()) + " of " + grouped(before.allocated()) + " credits used";
-        if (before.used() == 0) {
+        if (before.used().isZero()) {
             return usedBefore;
         }
-        double change = (closed.used() - before.used()) * 100.0 / before.used();
+        double change = (closed.used().hundredths() - before.used().hundredths()) * 100.0 / before.used().hundredths();
         return usedBefore + "; change in used: " + (change == 0 ? "none" : String.format(Locale.ROOT, "%+.1f%%", change));
     }
 }

@@ -3,6 +3,7 @@ package com.aicredits.observability;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -57,14 +58,14 @@ public final class Metrics {
      * A new debit: its credits (0 for a free activity), one debit, and how long recording it took; by feature and
      * for all features together (a percentile cannot be summed across features afterwards).
      */
-    public static void debited(String feature, long credits, long latencyMillis) {
+    public static void debited(String feature, BigDecimal credits, long latencyMillis) {
         debited(feature, "PLATFORM", credits, latencyMillis);
     }
 
     /** A new debit on {@code model} (PLATFORM or BYOS): as above, and by model too, on the same line. */
-    public static void debited(String feature, String model, long credits, long latencyMillis) {
+    public static void debited(String feature, String model, BigDecimal credits, long latencyMillis) {
         emit("debit recorded", List.of(List.of("Feature"), List.of(), List.of("Model")), Map.of("Feature", feature, "Model", model),
-                Map.of(CREDITS_DEBITED, credits, DEBITS, 1L, DEBIT_LATENCY, latencyMillis));
+                Map.<String, Number>of(CREDITS_DEBITED, credits, DEBITS, 1L, DEBIT_LATENCY, latencyMillis));
     }
 
     /** What one invocation of the monthly reset did: workspaces by outcome (opened, summary sent, failed, ...). */
@@ -113,15 +114,16 @@ public final class Metrics {
      * One EMF line: one dimension set (possibly empty), and with {@code rollup} the empty set too; every metric a
      * Count but the latency (milliseconds).
      */
-    static void emit(String message, Map<String, String> dimensions, boolean rollup, Map<String, Long> values, Object... fields) {
+    static void emit(String message, Map<String, String> dimensions, boolean rollup, Map<String, ? extends Number> values,
+                     Object... fields) {
         List<List<String>> sets = rollup && !dimensions.isEmpty()
                 ? List.of(List.copyOf(dimensions.keySet()), List.of()) : List.of(List.copyOf(dimensions.keySet()));
         emit(message, sets, dimensions, values, fields);
     }
 
     /** One EMF line with these dimension sets, each naming keys of {@code dimensions}. */
-    static void emit(String message, List<List<String>> dimensionSets, Map<String, String> dimensions, Map<String, Long> values,
-                     Object... fields) {
+    static void emit(String message, List<List<String>> dimensionSets, Map<String, String> dimensions,
+                     Map<String, ? extends Number> values, Object... fields) {
         long now = System.currentTimeMillis();
         StringWriter text = new StringWriter(512);
         try (JsonGenerator json = JSON.createGenerator(text)) {
@@ -158,8 +160,12 @@ public final class Metrics {
             for (Map.Entry<String, String> dimension : dimensions.entrySet()) {
                 json.writeStringField(dimension.getKey(), dimension.getValue());
             }
-            for (Map.Entry<String, Long> value : values.entrySet()) {
-                json.writeNumberField(value.getKey(), value.getValue());
+            for (Map.Entry<String, ? extends Number> value : values.entrySet()) {
+                if (value.getValue() instanceof BigDecimal decimal) {
+                    json.writeNumberField(value.getKey(), decimal); // credits: 0.25, or 12 as before fractions
+                } else {
+                    json.writeNumberField(value.getKey(), value.getValue().longValue());
+                }
             }
             Log.writeFields(json, fields);
             json.writeEndObject();

@@ -73,13 +73,19 @@ public interface LedgerStore {
     }
 
     /**
-     * A usage record as stored: its activity and model (to tell a replay from a conflict), its exact response body as
-     * the debit returned it (a replay returns it unchanged, forever) and, once refunded, the refund (null before).
+     * A usage record as stored: its activity, model and LLM model (to tell a replay from a conflict; llmModel null when
+     * the run named none), its exact response body as the debit returned it (a replay returns it unchanged, forever)
+     * and, once refunded, the refund (null before).
      */
-    record StoredRecord(String activity, String body, Refund refund, ExecutionModel model) {
+    record StoredRecord(String activity, String body, Refund refund, ExecutionModel model, String llmModel) {
         /** A record of a run on the platform's model. */
         public StoredRecord(String activity, String body, Refund refund) {
-            this(activity, body, refund, ExecutionModel.PLATFORM);
+            this(activity, body, refund, ExecutionModel.PLATFORM, null);
+        }
+
+        /** A record of a run that named no LLM model. */
+        public StoredRecord(String activity, String body, Refund refund, ExecutionModel model) {
+            this(activity, body, refund, model, null);
         }
     }
 

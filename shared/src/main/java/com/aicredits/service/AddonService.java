@@ -73,7 +73,7 @@ public final class AddonService {
             // A MONTHLY package bought before midnight leaves a next period opened early as it is.
             List<Period> covered = periods.stream().filter(addon::activeIn).toList();
             WorkspaceStore.SaveResult result = store.saveWorkspace(workspace.withAddons(addons).withVersion(workspace.version() + 1),
-                    workspace.version(), view.moved(covered, balance -> balance.withMoreAddonCredits(addon.monthlyCredits())));
+                    workspace.version(), view.moved(covered, balance -> balance.withMoreAddonCredits(addon.credits())));
             if (result == WorkspaceStore.SaveResult.SAVED) {
                 return new Purchased(addon, true);
             }

@@ -36,8 +36,8 @@ import java.util.Set;
  */
 final class BatchDebit {
     /** An item that can still be recorded: its id, time and price, or the input error a replay would still answer. */
-    record Item(int index, String executionId, String activity, ExecutionModel model, Instant occurredAt, Price price,
-                CreditsException invalid) {
+    record Item(int index, String executionId, String activity, ExecutionModel model, String llmModel, Instant occurredAt,
+                Price price, CreditsException invalid) {
         Period period() {
             return Period.of(occurredAt);
         }
@@ -196,7 +196,7 @@ final class BatchDebit {
             StoredRecord existing = recorded.get(item.executionId());
             if (existing != null) {
                 planned.put(item.index(), DebitService.BatchAnswer.of(() -> DebitService.replay(existing, item.activity(),
-                        item.model(), item.executionId())));
+                        item.model(), item.llmModel(), item.executionId())));
                 continue;
             }
             boolean absent = consistent && checked.contains(item.executionId());
@@ -211,7 +211,7 @@ final class BatchDebit {
             Balance stored = balances.get(period);
             Balance before = working.containsKey(period) ? working.get(period)
                     : stored != null ? stored : Allocation.opening(workspace, period);
-            Charge charge = Charge.of(item.price(), before.pricingModel(), item.model());
+            Charge charge = Charge.of(item.price(), before.pricingModel(), item.model(), item.llmModel());
             Optional<CreditsException> refusal = before.refusal(charge);
             if (refusal.isPresent()) {
                 // Never refuse on a cached or eventually consistent view, nor on one this batch's writes left.

@@ -29,7 +29,7 @@ public final class DebitMetrics {
             throw e;
         }
         if (outcome.created()) {
-            Metrics.debited(outcome.record().feature().name(), outcome.record().model().name(), outcome.record().creditsConsumed(),
+            Metrics.debited(outcome.record().feature().name(), outcome.record().model().name(), outcome.record().creditsConsumed().decimal(),
                     (System.nanoTime() - started) / 1_000_000);
         } else {
             Metrics.replayed();
@@ -50,7 +50,7 @@ public final class DebitMetrics {
                 }
             } else if (answer.outcome().created()) {
                 UsageRecord record = answer.outcome().record();
-                Metrics.debited(record.feature().name(), record.model().name(), record.creditsConsumed(), millis);
+                Metrics.debited(record.feature().name(), record.model().name(), record.creditsConsumed().decimal(), millis);
             } else {
                 Metrics.replayed();
             }

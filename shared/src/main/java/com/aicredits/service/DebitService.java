@@ -3,6 +3,7 @@ package com.aicredits.service;
 import com.aicredits.domain.Allocation;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Charge;
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.ExecutionModel;
 import com.aicredits.domain.Ids;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -70,9 +72,10 @@ public final class DebitService {
         Retries.Deadline callers = within == null ? null : retries.start(within);
         String executionId = checkedExecutionId(workspaceId, request);
         ExecutionModel model = ExecutionModel.parse(request.model());
+        String llmModel = Ids.llmModel(request.llmModel());
         Run run = run(workspaceId, executionId, request, clock.instant());
         if (run.recorded() != null) {
-            return replay(run.recorded().record(), request.activity(), model, executionId);
+            return replay(run.recorded().record(), request.activity(), model, llmModel, executionId);
         }
         Instant occurredAt = run.occurredAt();
         Price price = run.price();
@@ -81,14 +84,14 @@ public final class DebitService {
         lock.lock();
         try {
             Retries.Deadline deadline = retries.start().notAfter(callers);
-            return append(workspaceId, executionId, request.activity(), model, occurredAt, period, price, deadline);
+            return append(workspaceId, executionId, request.activity(), model, llmModel, occurredAt, period, price, deadline);
         } finally {
             lock.unlock();
         }
     }
 
     private DebitOutcome append(String workspaceId, String executionId, String activity, ExecutionModel model,
-                                Instant occurredAt, Period period, Price price, Retries.Deadline deadline) {
+                                String llmModel, Instant occurredAt, Period period, Price price, Retries.Deadline deadline) {
         Balance balance = cache.get(workspaceId, period);
         Workspace workspace = null;
         boolean consistent = false;
@@ -105,19 +108,19 @@ public final class DebitService {
                 balance = view.balance();
             }
             Balance before = balance != null ? balance : Allocation.opening(workspace, period);
-            Charge charge = Charge.of(price, before.pricingModel(), model);
+            Charge charge = Charge.of(price, before.pricingModel(), model, llmModel);
             Optional<CreditsException> refusal = before.refusal(charge);
             if (refusal.isPresent()) {
                 // Never refuse on a cached or eventually consistent view: confirm on a consistent read, which also
                 // finds a replay (a recorded execution is answered even if the pool is now exhausted).
                 LedgerView fresh = store.read(workspaceId, period, executionId, true);
                 if (fresh.record() != null) {
-                    return replay(fresh.record(), activity, model, executionId);
+                    return replay(fresh.record(), activity, model, llmModel, executionId);
                 }
                 workspace = requireWorkspace(fresh, workspaceId);
                 balance = fresh.balance();
                 before = balance != null ? balance : Allocation.opening(workspace, period);
-                charge = Charge.of(price, before.pricingModel(), model);
+                charge = Charge.of(price, before.pricingModel(), model, llmModel);
                 refusal = before.refusal(charge);
                 if (refusal.isPresent()) {
                     markBlocked(balance, refusal.get());
@@ -134,7 +137,7 @@ public final class DebitService {
                     return DebitOutcome.created(committed.body(), record);
                 }
                 case AppendResult.AlreadyRecorded recorded -> {
-                    return replay(recorded.existing(), activity, model, executionId);
+                    return replay(recorded.existing(), activity, model, llmModel, executionId);
                 }
                 case AppendResult.BalanceChanged changed -> {
                     // Another debit committed first and its balance came back: try again at once. Backing off here
@@ -235,13 +238,14 @@ public final class DebitService {
                 }
                 String executionId = checkedExecutionId(workspaceId, request);
                 ExecutionModel model = ExecutionModel.parse(request.model());
+                String llmModel = Ids.llmModel(request.llmModel());
                 try {
                     Instant occurredAt = occurredAt(request, now);
-                    items.add(new BatchDebit.Item(i, executionId, request.activity(), model, occurredAt,
+                    items.add(new BatchDebit.Item(i, executionId, request.activity(), model, llmModel, occurredAt,
                             catalog.priceAt(request.activity(), occurredAt), null));
                 } catch (CreditsException invalid) {
                     // Still answered by its record if the id is recorded, as a single call would be.
-                    items.add(new BatchDebit.Item(i, executionId, request.activity(), model, now, null, invalid));
+                    items.add(new BatchDebit.Item(i, executionId, request.activity(), model, llmModel, now, null, invalid));
                 }
             } catch (CreditsException invalid) {
                 answers[i] = BatchAnswer.refused(invalid);
@@ -273,7 +277,7 @@ public final class DebitService {
     }
 
     /** The answer of {@code executions:check}; {@code reason} is null when allowed. */
-    public record CheckResult(boolean allowed, long creditsConsumed, long creditsRemainingAfter, String reason) {
+    public record CheckResult(boolean allowed, Credits creditsConsumed, Credits creditsRemainingAfter, String reason) {
     }
 
     /**
@@ -283,23 +287,24 @@ public final class DebitService {
     public CheckResult check(String workspaceId, RecordExecution request) {
         String executionId = checkedExecutionId(workspaceId, request);
         ExecutionModel model = ExecutionModel.parse(request.model());
+        String llmModel = Ids.llmModel(request.llmModel());
         Instant now = clock.instant();
         Run run = run(workspaceId, executionId, request, now);
         if (run.recorded() != null) {
             // Answered with the current period's balance: the request names no valid period.
-            return alreadyRecorded(workspaceId, run.recorded(), request.activity(), model, Period.of(now));
+            return alreadyRecorded(workspaceId, run.recorded(), request.activity(), model, llmModel, Period.of(now));
         }
         Price price = run.price();
         Period period = Period.of(run.occurredAt());
         LedgerView view = store.read(workspaceId, period, executionId, true);
         Workspace workspace = requireWorkspace(view, workspaceId);
         if (view.record() != null) {
-            return alreadyRecorded(workspaceId, view, request.activity(), model, period);
+            return alreadyRecorded(workspaceId, view, request.activity(), model, llmModel, period);
         }
         Balance balance = view.balance() != null ? view.balance() : Allocation.opening(workspace, period);
-        Charge charge = Charge.of(price, balance.pricingModel(), model);
+        Charge charge = Charge.of(price, balance.pricingModel(), model, llmModel);
         Optional<CreditsException> refusal = balance.refusal(charge);
-        return new CheckResult(refusal.isEmpty(), charge.credits(), balance.remaining() - charge.credits(),
+        return new CheckResult(refusal.isEmpty(), charge.credits(), balance.remaining().minus(charge.credits()),
                 refusal.map(CreditsException::getMessage).orElse(null));
     }
 
@@ -329,14 +334,15 @@ public final class DebitService {
      * or model).
      */
     private static CheckResult alreadyRecorded(String workspaceId, LedgerView view, String activity, ExecutionModel model,
-                                               Period period) {
+                                               String llmModel, Period period) {
         Workspace workspace = requireWorkspace(view, workspaceId);
         Balance balance = view.balance() != null ? view.balance() : Allocation.opening(workspace, period);
         boolean sameActivity = view.record().activity().equals(activity);
-        boolean sameRun = sameActivity && view.record().model() == model;
-        return new CheckResult(sameRun, 0, balance.remaining(), sameRun
+        boolean sameRun = sameActivity && view.record().model() == model && Objects.equals(view.record().llmModel(), llmModel);
+        return new CheckResult(sameRun, Credits.ZERO, balance.remaining(), sameRun
                 ? "already recorded: recording it again returns the stored record and debits nothing"
-                : sameActivity ? "executionId already recorded with model " + view.record().model()
+                : sameActivity && view.record().model() != model ? "executionId already recorded with model " + view.record().model()
+                : sameActivity ? "executionId already recorded with llmModel " + CreditsException.quote(view.record().llmModel())
                 : "executionId already recorded for activity '" + view.record().activity() + "'");
     }
 
@@ -376,7 +382,7 @@ public final class DebitService {
         return view.workspace();
     }
 
-    static DebitOutcome replay(StoredRecord existing, String activity, ExecutionModel model, String executionId) {
+    static DebitOutcome replay(StoredRecord existing, String activity, ExecutionModel model, String llmModel, String executionId) {
         if (!existing.activity().equals(activity)) {
             throw new CreditsException(Refusal.EXECUTION_ID_REUSED, "executionId " + executionId
                     + " was already recorded for activity '" + existing.activity() + "', not " + CreditsException.quote(activity));
@@ -384,6 +390,11 @@ public final class DebitService {
         if (existing.model() != model) {
             throw new CreditsException(Refusal.EXECUTION_ID_REUSED, "executionId " + executionId
                     + " was already recorded with model " + existing.model() + ", not " + model);
+        }
+        if (!Objects.equals(existing.llmModel(), llmModel)) {
+            throw new CreditsException(Refusal.EXECUTION_ID_REUSED, "executionId " + executionId
+                    + " was already recorded with llmModel " + CreditsException.quote(existing.llmModel()) + ", not "
+                    + CreditsException.quote(llmModel));
         }
         return DebitOutcome.replayed(existing.body());
     }

@@ -5,6 +5,7 @@ import com.aicredits.domain.AlertMarker;
 import com.aicredits.domain.Allocation;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Caller;
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.Forecast;
@@ -19,6 +20,7 @@ import com.aicredits.port.LedgerStore.LedgerView;
 import com.aicredits.port.UsageStore;
 import com.aicredits.port.WorkspaceStore;
 import java.time.Clock;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -47,14 +49,14 @@ public final class UsageService {
         this.clock = clock;
     }
 
-    public record Day(String date, long credits, long cumulative) {
+    public record Day(String date, Credits credits, Credits cumulative) {
     }
 
     /**
      * The usage's forecast; in the first 24 hours of the current period {@code tooEarly} is true and both figures are
      * null, as the forecast alert waits as long (a burst in the first hours would project nonsense).
      */
-    public record ForecastView(Long projectedUsed, String runsOutOn, boolean tooEarly) {
+    public record ForecastView(Credits projectedUsed, String runsOutOn, boolean tooEarly) {
         static ForecastView of(Forecast forecast) {
             return new ForecastView(forecast.projectedUsed(), forecast.runsOutOn() == null ? null : forecast.runsOutOn().toString(), false);
         }
@@ -65,21 +67,21 @@ public final class UsageService {
     }
 
     /** The workspace usage response; field order is the response's. */
-    public record WorkspaceUsage(String workspaceId, String period, long creditsAllocated, long creditsUsed,
-                                 long creditsRemaining, double percentUsed, long hardLimitCredits,
-                                 Map<Feature, Long> byFeature, long freeExecutions, long casesCounted,
+    public record WorkspaceUsage(String workspaceId, String period, Credits creditsAllocated, Credits creditsUsed,
+                                 Credits creditsRemaining, BigDecimal percentUsed, Credits hardLimitCredits,
+                                 Map<Feature, Credits> byFeature, long freeExecutions, long casesCounted,
                                  Map<Feature, Long> byosExecutions, List<Day> daily,
                                  List<Integer> thresholdsReached, ForecastView forecast, String blockedAt) {
     }
 
-    public record WorkspaceRow(String workspaceId, String name, String tier, long creditsAllocated, long creditsUsed,
-                               long creditsRemaining, double percentUsed, Map<Feature, Long> byFeature,
+    public record WorkspaceRow(String workspaceId, String name, String tier, Credits creditsAllocated, Credits creditsUsed,
+                               Credits creditsRemaining, BigDecimal percentUsed, Map<Feature, Credits> byFeature,
                                long byosExecutions) {
     }
 
     /** One month of the history; field order is the response's, its figures those of the usage route for that month. */
-    public record MonthUsage(String period, long creditsAllocated, long creditsUsed, long creditsRemaining, double percentUsed,
-                             Map<Feature, Long> byFeature, long freeExecutions, long casesCounted,
+    public record MonthUsage(String period, Credits creditsAllocated, Credits creditsUsed, Credits creditsRemaining,
+                             BigDecimal percentUsed, Map<Feature, Credits> byFeature, long freeExecutions, long casesCounted,
                              Map<Feature, Long> byosExecutions, List<Integer> thresholdsReached) {
     }
 
@@ -248,16 +250,16 @@ public final class UsageService {
                 + CreditsException.quote(text));
     }
 
-    private static Map<Feature, Long> byFeature(Balance balance) {
+    private static Map<Feature, Credits> byFeature(Balance balance) {
         return new LinkedHashMap<>(balance.usedByFeature());
     }
 
     private static List<Day> daily(Balance balance, int throughDay) {
         List<Day> days = new ArrayList<>(throughDay);
-        long cumulative = 0;
+        Credits cumulative = Credits.ZERO;
         for (int day = 1; day <= throughDay; day++) {
-            long credits = balance.dailyCredits().get(day - 1);
-            cumulative += credits;
+            Credits credits = balance.dailyCredits().get(day - 1);
+            cumulative = cumulative.plus(credits);
             days.add(new Day(balance.period().day(day).toString(), credits, cumulative));
         }
         return days;

@@ -1,6 +1,7 @@
 package com.aicredits.testkit;
 
 import com.aicredits.domain.Activity;
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.PriceCatalog;
 import com.aicredits.json.PriceCatalogFile;
@@ -27,11 +28,12 @@ public final class AmendedCatalog {
     public static PriceCatalog fromDecember() {
         PriceCatalog.Version current = PriceCatalogFile.loadDefault().versionAt(EFFECTIVE.minusSeconds(1));
         Map<String, Activity> december = new LinkedHashMap<>(current.activities());
-        december.put("case.investigation", new Activity("case.investigation", Feature.CASE_INVESTIGATION, "investigation", 15));
-        december.put("task.execution", new Activity("task.execution", Feature.AI_TASK, "task", 2));
+        december.put("case.investigation", new Activity("case.investigation", Feature.CASE_INVESTIGATION, "investigation", Credits.of(15)));
+        december.put("task.execution", new Activity("task.execution", Feature.AI_TASK, "task", Credits.of(2), Credits.ZERO,
+                Map.of("gpt-4o", Credits.of(2), "gemini-1-pro", Credits.parse("0.5"))));
         Activity agent = current.activities().get("agent.execution");
-        december.put("agent.execution", new Activity(agent.key(), agent.feature(), agent.description(), agent.credits(), AGENT_BYOS_FEE));
-        december.put("agent.deep-research", new Activity("agent.deep-research", Feature.AI_AGENT, "long agent run", 20));
+        december.put("agent.execution", new Activity(agent.key(), agent.feature(), agent.description(), agent.credits(), Credits.of(AGENT_BYOS_FEE)));
+        december.put("agent.deep-research", new Activity("agent.deep-research", Feature.AI_AGENT, "long agent run", Credits.of(20)));
         return new PriceCatalog(List.of(current, new PriceCatalog.Version(VERSION, EFFECTIVE, december)));
     }
 }

@@ -1,6 +1,7 @@
 package com.aicredits.adapter.dynamodb;
 
 import com.aicredits.domain.Balance;
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
@@ -101,11 +102,11 @@ public final class DynamoDbCreditStore implements CreditStore {
         }
         List<TransactWriteItem> items = new ArrayList<>(batch.writes());
         List<String> bodies = new ArrayList<>(batch.records().size());
-        Map<Period, Long> creditsByPeriod = new HashMap<>();
+        Map<Period, Credits> creditsByPeriod = new HashMap<>();
         for (UsageRecord record : batch.records()) {
             String body = LedgerBodies.of(record);
             bodies.add(body);
-            creditsByPeriod.merge(Period.parse(record.period()), record.creditsConsumed(), Long::sum);
+            creditsByPeriod.merge(Period.parse(record.period()), record.creditsConsumed(), Credits::plus);
             items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
                     .item(Items.record(record, body))
                     .conditionExpression(NOT_EXISTS)
@@ -116,9 +117,9 @@ public final class DynamoDbCreditStore implements CreditStore {
             Balance after = step.after();
             if (step.before() != null) {
                 // DynamoDB conditions cannot add: the hard limit is precomputed as the most `used` may be before these lines.
-                long credits = creditsByPeriod.getOrDefault(after.period(), 0L);
+                Credits credits = creditsByPeriod.getOrDefault(after.period(), Credits.ZERO);
                 items.add(TransactWriteItem.builder().update(balanceUpdate(step.before(), after,
-                        credits > 0 ? after.hardLimitCredits() - credits : null)).build());
+                        credits.isPositive() ? after.hardLimitCredits().minus(credits) : null)).build());
             } else {
                 items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
                         .item(Items.balance(after))
@@ -292,7 +293,7 @@ public final class DynamoDbCreditStore implements CreditStore {
     }
 
     /** Sets exactly the attributes that differ, at the revision {@code before} was read. */
-    private Update balanceUpdate(Balance before, Balance after, Long maxUsedBefore) {
+    private Update balanceUpdate(Balance before, Balance after, Credits maxUsedBefore) {
         Map<String, AttributeValue> changed = Items.balanceChanges(before, after);
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
@@ -309,7 +310,7 @@ public final class DynamoDbCreditStore implements CreditStore {
         String condition = "#revision = :expectedRevision";
         if (maxUsedBefore != null) {
             names.put("#used", Items.USED);
-            values.put(":maxUsedBefore", number(maxUsedBefore));
+            values.put(":maxUsedBefore", number(maxUsedBefore.hundredths()));
             condition += " AND #used <= :maxUsedBefore";
         }
         return Update.builder().tableName(tableName).key(Keys.balance(before.workspaceId(), before.period()))

@@ -3,6 +3,7 @@ package com.aicredits.adapter.dynamodb;
 import com.aicredits.domain.AddonPackage;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Byos;
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.ExecutionModel;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.Period;
@@ -41,6 +42,8 @@ final class Items {
     static final String REFUND_REASON = "refundReason";
     /** On a record item only when BYOS: absent (every record stored before BYOS existed) is PLATFORM. */
     static final String MODEL = "model";
+    /** The LLM model a run named (absent when it named none): part of the execution's identity, like the model. */
+    static final String LLM_MODEL = "llmModel";
     static final String BYOS_FEATURES = "byosFeatures";
 
     private Items() {
@@ -135,10 +138,10 @@ final class Items {
         item.put(USED, n(b.used()));
         item.put("sequence", n(b.sequence()));
         item.put(REVISION, n(b.revision()));
-        for (Map.Entry<Feature, Long> feature : b.usedByFeature().entrySet()) {
+        for (Map.Entry<Feature, Credits> feature : b.usedByFeature().entrySet()) {
             item.put(featureAttribute(feature.getKey()), n(feature.getValue()));
         }
-        List<Long> daily = b.dailyCredits();
+        List<Credits> daily = b.dailyCredits();
         for (int day = 1; day <= daily.size(); day++) {
             item.put(dayAttribute(day), n(daily.get(day - 1)));
         }
@@ -174,14 +177,14 @@ final class Items {
         changedN(changed, USED, before.used(), after.used());
         changedN(changed, "sequence", before.sequence(), after.sequence());
         changedN(changed, REVISION, before.revision(), after.revision());
-        for (Map.Entry<Feature, Long> feature : after.usedByFeature().entrySet()) {
-            Long old = before.usedByFeature().get(feature.getKey());
+        for (Map.Entry<Feature, Credits> feature : after.usedByFeature().entrySet()) {
+            Credits old = before.usedByFeature().get(feature.getKey());
             if (!feature.getValue().equals(old)) {
                 changed.put(featureAttribute(feature.getKey()), n(feature.getValue()));
             }
         }
-        List<Long> oldDaily = before.dailyCredits();
-        List<Long> daily = after.dailyCredits();
+        List<Credits> oldDaily = before.dailyCredits();
+        List<Credits> daily = after.dailyCredits();
         for (int day = 1; day <= daily.size(); day++) {
             if (day > oldDaily.size() || !daily.get(day - 1).equals(oldDaily.get(day - 1))) {
                 changed.put(dayAttribute(day), n(daily.get(day - 1)));
@@ -209,15 +212,19 @@ final class Items {
         }
     }
 
+    private static void changedN(Map<String, AttributeValue> changed, String name, Credits before, Credits after) {
+        changedN(changed, name, before.hundredths(), after.hundredths());
+    }
+
     static Balance balance(Map<String, AttributeValue> item) {
         Period period = Period.parse(str(item, "period"));
-        Map<Feature, Long> features = new EnumMap<>(Feature.class);
+        Map<Feature, Credits> features = new EnumMap<>(Feature.class);
         for (Feature feature : Feature.CHARGEABLE) {
-            features.put(feature, num(item, featureAttribute(feature)));
+            features.put(feature, credits(item, featureAttribute(feature)));
         }
-        List<Long> daily = new ArrayList<>(period.lengthInDays());
+        List<Credits> daily = new ArrayList<>(period.lengthInDays());
         for (int day = 1; day <= period.lengthInDays(); day++) {
-            daily.add(num(item, dayAttribute(day)));
+            daily.add(credits(item, dayAttribute(day)));
         }
         // Balances written before BYOS existed have neither attribute: no feature enabled, no BYOS run.
         Map<Feature, Long> byos = new EnumMap<>(Feature.class);
@@ -229,9 +236,9 @@ final class Items {
         if (item.containsKey(BYOS_FEATURES)) {
             item.get(BYOS_FEATURES).l().forEach(v -> byosFeatures.add(Feature.valueOf(v.s())));
         }
-        return new Balance(str(item, "workspaceId"), str(item, "organizationId"), period, num(item, "baseCredits"),
-                num(item, "addonCredits"), (int) num(item, "hardLimitPercent"), item.get("casesEnabled").bool(),
-                PricingModel.valueOf(str(item, "pricingModel")), byosFeatures, num(item, USED), num(item, "sequence"),
+        return new Balance(str(item, "workspaceId"), str(item, "organizationId"), period, credits(item, "baseCredits"),
+                credits(item, "addonCredits"), (int) num(item, "hardLimitPercent"), item.get("casesEnabled").bool(),
+                PricingModel.valueOf(str(item, "pricingModel")), byosFeatures, credits(item, USED), num(item, "sequence"),
                 num(item, REVISION), features, daily, num(item, "freeExecutions"), num(item, "casesCounted"), byos,
                 item.containsKey(BLOCKED_AT) ? Instant.parse(item.get(BLOCKED_AT).s()) : null);
     }
@@ -242,6 +249,9 @@ final class Items {
         if (r.model() == ExecutionModel.BYOS) {
             item.put(MODEL, s(r.model().name()));
         }
+        if (r.llmModel() != null) {
+            item.put(LLM_MODEL, s(r.llmModel()));
+        }
         return item;
     }
 
@@ -249,7 +259,8 @@ final class Items {
         LedgerStore.Refund refund = item.containsKey(REFUNDED_AT)
                 ? new LedgerStore.Refund(str(item, REFUNDED_AT), str(item, REFUND_REASON)) : null;
         return new StoredRecord(str(item, ACTIVITY), str(item, BODY), refund,
-                item.containsKey(MODEL) ? ExecutionModel.valueOf(str(item, MODEL)) : ExecutionModel.PLATFORM);
+                item.containsKey(MODEL) ? ExecutionModel.valueOf(str(item, MODEL)) : ExecutionModel.PLATFORM,
+                item.containsKey(LLM_MODEL) ? str(item, LLM_MODEL) : null);
     }
 
     /** A stored record as a refund needs it: its body read back, its refund, its body as it now stands. */
@@ -273,7 +284,7 @@ final class Items {
     /** A line of a period's ledger (GSI1: the period's partition, ordered by sequence) with its response body. */
     private static Map<String, AttributeValue> ledgerLine(Map<String, AttributeValue> key, String type, String workspaceId,
                                                           String period, long sequence, String activity, Feature feature,
-                                                          long creditsConsumed, String body) {
+                                                          Credits creditsConsumed, String body) {
         Map<String, AttributeValue> item = new HashMap<>(key);
         item.put(TYPE, s(type));
         item.put(Keys.GSI1PK, s(Keys.ledgerGsiPk(workspaceId, Period.parse(period), sequence)));
@@ -306,6 +317,15 @@ final class Items {
     /** A number attribute. */
     static AttributeValue n(long value) {
         return AttributeValue.fromN(Long.toString(value));
+    }
+
+    /** An amount of credits: its hundredths, a whole number (DynamoDB holds them as the domain does). */
+    static AttributeValue n(Credits credits) {
+        return n(credits.hundredths());
+    }
+
+    static Credits credits(Map<String, AttributeValue> item, String name) {
+        return Credits.ofHundredths(num(item, name));
     }
 
     private static String str(Map<String, AttributeValue> item, String name) {

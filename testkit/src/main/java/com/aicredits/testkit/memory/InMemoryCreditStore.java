@@ -1,6 +1,7 @@
 package com.aicredits.testkit.memory;
 
 import com.aicredits.domain.Balance;
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.RefundLine;
 import com.aicredits.domain.UsageRecord;
@@ -117,13 +118,13 @@ public final class InMemoryCreditStore implements CreditStore {
                 return new BatchResult.Contention("[TransactionConflict]");
             }
             Map<String, StoredRecord> existing = new HashMap<>();
-            Map<Period, Long> creditsByPeriod = new HashMap<>();
+            Map<Period, Credits> creditsByPeriod = new HashMap<>();
             for (UsageRecord record : batch.records()) {
                 StoredRecord stored = records.get(record.workspaceId() + "#" + record.executionId());
                 if (stored != null) {
                     existing.put(record.executionId(), stored);
                 }
-                creditsByPeriod.merge(Period.parse(record.period()), record.creditsConsumed(), Long::sum);
+                creditsByPeriod.merge(Period.parse(record.period()), record.creditsConsumed(), Credits::plus);
             }
             if (!existing.isEmpty()) {
                 return new BatchResult.AlreadyRecorded(existing);
@@ -132,10 +133,10 @@ public final class InMemoryCreditStore implements CreditStore {
             for (BalanceStep step : batch.balances()) {
                 Balance after = step.after();
                 Balance stored = balances.get(key(after.workspaceId(), after.period()));
-                long credits = creditsByPeriod.getOrDefault(after.period(), 0L);
+                Credits credits = creditsByPeriod.getOrDefault(after.period(), Credits.ZERO);
                 boolean asRead = step.before() == null ? stored == null : stored != null
                         && stored.revision() == step.before().revision()
-                        && (credits <= 0 || stored.used() <= after.hardLimitCredits() - credits);
+                        && (!credits.isPositive() || !stored.used().isGreaterThan(after.hardLimitCredits().minus(credits)));
                 if (!asRead) {
                     return new BatchResult.BalanceChanged(after.period(), stored);
                 }
@@ -152,7 +153,7 @@ public final class InMemoryCreditStore implements CreditStore {
             for (UsageRecord record : batch.records()) {
                 String recordKey = record.workspaceId() + "#" + record.executionId();
                 String body = LedgerBodies.of(record);
-                records.put(recordKey, new StoredRecord(record.activity(), body, null, record.model()));
+                records.put(recordKey, new StoredRecord(record.activity(), body, null, record.model(), record.llmModel()));
                 ledgerLines.computeIfAbsent(key(record.workspaceId(), Period.parse(record.period())), k -> new ArrayList<>()).add(recordKey);
                 ledgerBodies.add(body);
                 bodies.add(body);
@@ -263,7 +264,7 @@ public final class InMemoryCreditStore implements CreditStore {
             if (current == null || current.revision() != before.revision()) {
                 return new RefundResult.BalanceChanged(current);
             }
-            StoredRecord refunded = new StoredRecord(stored.activity(), stored.body(), refund.refund(), stored.model());
+            StoredRecord refunded = new StoredRecord(stored.activity(), stored.body(), refund.refund(), stored.model(), stored.llmModel());
             records.put(recordKey, refunded);
             balances.put(balanceKey, refund.after());
             refundLines.put(recordKey, refund.line());

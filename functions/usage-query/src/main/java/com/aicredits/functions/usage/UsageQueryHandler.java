@@ -116,6 +116,9 @@ public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPE
             activity.put("description", a.description());
             activity.put("credits", a.credits());
             activity.put("byosCredits", a.byosCredits());
+            if (!a.llmModelCredits().isEmpty()) {
+                activity.put("llmModelCredits", a.llmModelCredits());
+            }
             return activity;
         }).toList());
         return body;
