@@ -175,7 +175,11 @@ class TokensAndTenancyIntegrationTest {
     @Test
     void aViewerGetsExactlyAManagersAnswersOnEveryUsageRouteOfItsOrganization() {
         String manager = api.token("manager", ApiRoutes.ORGANIZATION);
-        String viewer = api.token("viewer", ApiRoutes.ORGANIZATION);
+        // The viewer's dev token as the README documents it: GET /_local/token?role=viewer&org=ORG.
+        ReliabilityStack.Reply issued = api.send("GET", "/_local/token?role=viewer&org=" + ApiRoutes.ORGANIZATION, null, null);
+        assertThat(issued.status()).as(issued.body()).isEqualTo(200);
+        String viewer = issued.json().get("token").asText();
+        assertThat(api.send("GET", "/_local/token?role=viewer", null, null).status()).as("a viewer needs org=").isEqualTo(400);
         api.settle();
         Map<String, Map<String, AttributeValue>> before = api.snapshot();
         List<String> wrong = new ArrayList<>();
