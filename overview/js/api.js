@@ -1,4 +1,4 @@
-// The usage API, called with the manager's token; the token stays in this tab's sessionStorage. A 401 asks the
+// The usage API, called with the manager's (or viewer's) token; the token stays in this tab's sessionStorage. A 401 asks the
 // sign-in for a fresh token once (the issuer's refresh) before it counts.
 
 const config = window.AICREDITS_OVERVIEW || {};
@@ -96,9 +96,9 @@ export function executionsPage(workspaceId, period, cursor = null, limit = EXECU
   return api(`/v1/workspaces/${encodeURIComponent(workspaceId)}/executions?${query}`);
 }
 
-/** A manager's dev token from the local stack (no other host has this route). */
-export async function localDevToken(organization) {
-  const response = await fetch(`${API_BASE}/_local/token?${new URLSearchParams({ role: "manager", org: organization })}`,
+/** A manager's or viewer's dev token from the local stack (no other host has this route). */
+export async function localDevToken(organization, role = "manager") {
+  const response = await fetch(`${API_BASE}/_local/token?${new URLSearchParams({ role, org: organization })}`,
     { cache: "no-store", credentials: "omit" });
   const body = await response.json();
   if (!response.ok || !body.token) throw new Error((body.error && body.error.message) || `HTTP ${response.status}`);

@@ -1,7 +1,8 @@
 // The usage overview: plain DOM and SVG, native ES modules, no build step; the one third-party module is the OIDC
 // client in vendor/ (oidc.js). Every number comes
 // from the usage API (GET /v1/organizations/{org}/usage, /v1/workspaces/{id}/usage and /executions) called with the
-// manager's token. This module wires the page's controls; config.js (a classic script before it) sets the API's URL.
+// manager's or viewer's token (the same answers; the page only reads). This module wires the page's controls;
+// config.js (a classic script before it) sets the API's URL.
 
 import { localDevToken } from "./api.js";
 import { $ } from "./dom.js";
@@ -40,7 +41,7 @@ document.addEventListener("DOMContentLoaded", () => {
     event.preventDefault();
     const organization = $("dev-org").value.trim();
     try {
-      $("token").value = await localDevToken(organization);
+      $("token").value = await localDevToken(organization, $("dev-role").value);
       $("sign-in-error").textContent = "";
       $("token").focus();
     } catch (e) {

@@ -38,7 +38,7 @@ export async function signIn(rawToken) {
   }
   const organization = organizationOf(claims);
   if (!organization) {
-    throw Object.assign(new Error("This token belongs to no organization (it has no org_id claim): sign in with an organization manager's token."),
+    throw Object.assign(new Error("This token belongs to no organization (it has no org_id claim): sign in with an organization manager's or viewer's token."),
       { status: 403 });
   }
   if (typeof claims.exp === "number" && claims.exp * 1000 <= Date.now()) {
@@ -58,7 +58,7 @@ export function signInMessage(error) {
       + "Get a new token and sign in again.";
   }
   if (error.status === 403) {
-    return "The API accepted this token but it is not an organization manager's (403 Forbidden): only managers see usage.";
+    return "The API accepted this token but it is not an organization manager's or viewer's (403 Forbidden): only managers and viewers see usage.";
   }
   return `Sign-in failed: ${error.message}`;
 }

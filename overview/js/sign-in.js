@@ -32,8 +32,8 @@ async function renewNow() {
 
 function refusal(error) {
   if (error.status === 403) {
-    return "You are signed in, but not as an organization manager: only organization managers see usage. "
-      + "Sign in as a manager of your organization.";
+    return "You are signed in, but not as an organization manager or viewer: only organization managers and viewers see usage. "
+      + "Sign in as a manager or viewer of your organization.";
   }
   return error.message;
 }

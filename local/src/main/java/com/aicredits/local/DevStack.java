@@ -304,7 +304,7 @@ public final class DevStack implements AutoCloseable {
                   sign-in issuer %s/_local  (OpenID Connect discovery at /_local/.well-known/openid-configuration)
                   emails         %s/_local/emails
                   schedules      POST %s/_local/schedules/{FunctionLogicalId}?at=2026-12-01T00:00:00Z
-                  tokens         %s/_local/token?role=service|admin|manager&org=%s
+                  tokens         %s/_local/token?role=service|admin|manager|viewer&org=%s
                   data           DynamoDB engine on %s (on disk under .local/), SES emulator on 127.0.0.1
                 %s
                 Dev tokens (12 h):

@@ -39,7 +39,7 @@ public enum Refusal {
     UNAUTHENTICATED,
     /** The caller's token lacks the route's scope. */
     INSUFFICIENT_SCOPE,
-    /** Usage is for organization managers only. */
+    /** Usage is for organization managers and viewers only (the code stays {@code not_a_manager}: part of the contract). */
     NOT_A_MANAGER,
     /** The caller's token names no organization. */
     NO_ORGANIZATION,

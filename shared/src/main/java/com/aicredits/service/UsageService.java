@@ -27,13 +27,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Usage for organization managers. Only the {@code organization_manager} role reads usage (403 otherwise), and only
- * of its own organization: anything outside it is 404, whether it exists or not, so existence never leaks.
+ * Usage for organization managers and viewers. Only the {@code organization_manager} and {@code organization_viewer}
+ * roles read usage (403 otherwise), both with the same answers, and only of their own organization: anything outside it
+ * is 404, whether it exists or not, so existence never leaks. Every route here only reads, so the viewer is read-only by
+ * construction; neither role reaches a write (those need a client-credentials scope, never a role).
  */
 public final class UsageService {
     public static final String MANAGER_ROLE = "organization_manager";
+    /** Sees exactly what a manager sees, read-only (the spec: "the same usage routes and the page read-only"). */
+    public static final String VIEWER_ROLE = "organization_viewer";
+    /** The roles that read usage; either one is enough. */
+    public static final Set<String> USAGE_ROLES = Set.of(MANAGER_ROLE, VIEWER_ROLE);
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
     public static final int HISTORY_MONTHS = 12;
@@ -90,7 +97,7 @@ public final class UsageService {
     }
 
     public WorkspaceUsage workspaceUsage(Caller caller, String workspaceId, String periodText) {
-        requireManager(caller);
+        requireUsageRole(caller);
         Instant now = clock.instant();
         Period period = period(periodText, now);
         LedgerView view = store.workspaceAndBalance(Ids.workspaceId(workspaceId), period);
@@ -116,7 +123,7 @@ public final class UsageService {
      * month: for an older month the thresholds reached are those its final balance reaches.
      */
     public UsageHistory usageHistory(Caller caller, String workspaceId, String fromText, String toText) {
-        requireManager(caller);
+        requireUsageRole(caller);
         Ids.workspaceId(workspaceId);
         Instant now = clock.instant();
         Period to = toText == null || toText.isEmpty() ? Period.of(now) : started("to", month("to", toText), now);
@@ -184,7 +191,7 @@ public final class UsageService {
     }
 
     public UsageStore.Page<String> executions(Caller caller, String workspaceId, String periodText, String limitText, String cursor) {
-        requireManager(caller);
+        requireUsageRole(caller);
         Period period = period(periodText, clock.instant());
         int limit = limit(limitText, DEFAULT_LIMIT);
         visibleWorkspace(caller, store.workspaceAndBalance(Ids.workspaceId(workspaceId), period).workspace(), workspaceId);
@@ -193,7 +200,7 @@ public final class UsageService {
 
     public UsageStore.Page<WorkspaceRow> organizationUsage(Caller caller, String organizationId, String periodText,
                                                            String limitText, String cursor) {
-        requireManager(caller);
+        requireUsageRole(caller);
         Ids.organizationId(organizationId);
         Period period = period(periodText, clock.instant());
         int limit = limit(limitText, 100);
@@ -212,9 +219,10 @@ public final class UsageService {
         return new UsageStore.Page<>(rows, page.nextCursor());
     }
 
-    private static void requireManager(Caller caller) {
-        if (!caller.roles().contains(MANAGER_ROLE)) {
-            throw new CreditsException(Refusal.NOT_A_MANAGER, "usage is visible to the " + MANAGER_ROLE + " role only");
+    private static void requireUsageRole(Caller caller) {
+        if (caller.roles().stream().noneMatch(USAGE_ROLES::contains)) {
+            throw new CreditsException(Refusal.NOT_A_MANAGER, "usage is visible to the " + MANAGER_ROLE + " and " + VIEWER_ROLE
+                    + " roles only");
         }
         if (caller.organizationId() == null || caller.organizationId().isBlank()) {
             throw new CreditsException(Refusal.NO_ORGANIZATION, "the token carries no org_id claim");

@@ -27,6 +27,7 @@ class UsageServiceTest {
     private static final Instant NOW = Instant.parse("2026-11-10T12:00:00Z");
     private static final Period NOVEMBER = Period.of(NOW);
     private static final Caller MANAGER = new Caller("u-1", Set.of(), Set.of(UsageService.MANAGER_ROLE), "org-1");
+    private static final Caller VIEWER = new Caller("u-3", Set.of(), Set.of(UsageService.VIEWER_ROLE), "org-1");
     private final TestClock clock = new TestClock(NOW);
     private final InMemoryCreditStore credits = new InMemoryCreditStore();
     private final InMemoryAlertStore alerts = new InMemoryAlertStore(credits);
@@ -118,5 +119,40 @@ class UsageServiceTest {
         UsageService.UsageHistory history = usage.usageHistory(MANAGER, "ws-b", "2026-09", null);
         assertThat(history.months()).extracting(UsageService.MonthUsage::period).containsExactly("2026-09", "2026-10", "2026-11");
         assertThat(history.months()).extracting(UsageService.MonthUsage::creditsUsed).containsExactly(0L, used, used);
+    }
+
+    /** Issue 33: the organization_viewer role gets exactly a manager's answers on every usage read, within its organization only. */
+    @Test
+    void aViewerSeesExactlyWhatAManagerSeesOfItsOwnOrganizationOnly() {
+        workspace("ws-1", "org-1");
+        workspace("ws-other", "org-2");
+        debit("ws-1", "run-1", "case.investigation", NOW.minusSeconds(86_400));
+        debit("ws-1", "run-2", "task.execution", NOW);
+
+        assertThat(usage.workspaceUsage(VIEWER, "ws-1", null)).isEqualTo(usage.workspaceUsage(MANAGER, "ws-1", null));
+        assertThat(usage.workspaceUsage(VIEWER, "ws-1", "2026-10")).isEqualTo(usage.workspaceUsage(MANAGER, "ws-1", "2026-10"));
+        assertThat(usage.executions(VIEWER, "ws-1", null, "1", null)).isEqualTo(usage.executions(MANAGER, "ws-1", null, "1", null));
+        assertThat(usage.usageHistory(VIEWER, "ws-1", "2026-06", null)).isEqualTo(usage.usageHistory(MANAGER, "ws-1", "2026-06", null));
+        assertThat(usage.organizationUsage(VIEWER, "org-1", null, null, null))
+                .isEqualTo(usage.organizationUsage(MANAGER, "org-1", null, null, null));
+
+        for (String workspace : List.of("ws-other", "ws-nobody")) {
+            assertThatThrownBy(() -> usage.workspaceUsage(VIEWER, workspace, null)).isInstanceOfSatisfying(CreditsException.class,
+                    e -> assertThat(e.refusal()).isEqualTo(Refusal.UNKNOWN_WORKSPACE));
+            assertThatThrownBy(() -> usage.executions(VIEWER, workspace, null, null, null)).isInstanceOfSatisfying(CreditsException.class,
+                    e -> assertThat(e.refusal()).isEqualTo(Refusal.UNKNOWN_WORKSPACE));
+        }
+        assertThatThrownBy(() -> usage.organizationUsage(VIEWER, "org-2", null, null, null))
+                .isInstanceOfSatisfying(CreditsException.class, e -> assertThat(e.refusal()).isEqualTo(Refusal.UNKNOWN_ORGANIZATION));
+
+        Caller viewerOfNoOrganization = new Caller("u-4", Set.of(), Set.of(UsageService.VIEWER_ROLE), null);
+        assertThatThrownBy(() -> usage.workspaceUsage(viewerOfNoOrganization, "ws-1", null)).isInstanceOfSatisfying(CreditsException.class,
+                e -> assertThat(e.refusal()).isEqualTo(Refusal.NO_ORGANIZATION));
+        // Role names are matched exactly, as the manager's are.
+        for (String role : List.of("Organization_Viewer", "organization_viewers", "viewer")) {
+            Caller lookalike = new Caller("u-5", Set.of(), Set.of(role), "org-1");
+            assertThatThrownBy(() -> usage.workspaceUsage(lookalike, "ws-1", null)).as(role).isInstanceOfSatisfying(CreditsException.class,
+                    e -> assertThat(e.refusal()).isEqualTo(Refusal.NOT_A_MANAGER));
+        }
     }
 }

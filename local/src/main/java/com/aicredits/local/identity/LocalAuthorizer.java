@@ -1,5 +1,6 @@
 package com.aicredits.local.identity;
 
+import com.aicredits.service.UsageService;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -56,7 +57,11 @@ public final class LocalAuthorizer {
         }
     }
 
-    /** A dev token for {@code role} (service, admin or manager); a manager belongs to {@code organizationId}. */
+    /**
+     * A dev token for {@code role} (service, admin, manager or viewer); a manager or viewer belongs to
+     * {@code organizationId}. A person's token (manager, viewer) carries {@code org_id} and {@code roles} and no scope,
+     * as the real issuer's do, so the admin and service routes refuse it.
+     */
     public String token(String role, String organizationId) {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
@@ -68,14 +73,14 @@ public final class LocalAuthorizer {
             case "service" -> claims.subject("local-platform-service").claim("client_id", "local-platform-service")
                     .claim("scope", "credits/record");
             case "admin" -> claims.subject("local-admin").claim("client_id", "local-admin").claim("scope", "credits/admin");
-            case "manager" -> {
+            case "manager", "viewer" -> {
                 if (organizationId == null || organizationId.isBlank()) {
-                    throw new IllegalArgumentException("a manager token needs org=<organizationId>");
+                    throw new IllegalArgumentException("a " + role + " token needs org=<organizationId>");
                 }
-                claims.subject("manager@" + organizationId).claim("org_id", organizationId)
-                        .claim("roles", List.of("organization_manager"));
+                claims.subject(role + "@" + organizationId).claim("org_id", organizationId)
+                        .claim("roles", List.of(role.equals("manager") ? UsageService.MANAGER_ROLE : UsageService.VIEWER_ROLE));
             }
-            default -> throw new IllegalArgumentException("role must be service, admin or manager; got '" + role + "'");
+            default -> throw new IllegalArgumentException("role must be service, admin, manager or viewer; got '" + role + "'");
         }
         return sign(claims.build());
     }

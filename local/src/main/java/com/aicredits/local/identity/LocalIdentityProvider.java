@@ -1,6 +1,7 @@
 package com.aicredits.local.identity;
 
 import com.aicredits.json.Json;
+import com.aicredits.service.UsageService;
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +44,9 @@ public final class LocalIdentityProvider {
     }
 
     public static final List<DemoUser> USERS = List.of(
-            new DemoUser("manager", "Manager of " + DEMO_ORGANIZATION, DEMO_ORGANIZATION, List.of("organization_manager")),
-            new DemoUser("other-manager", "Manager of org-elsewhere", "org-elsewhere", List.of("organization_manager")),
+            new DemoUser("manager", "Manager of " + DEMO_ORGANIZATION, DEMO_ORGANIZATION, List.of(UsageService.MANAGER_ROLE)),
+            new DemoUser("viewer", "Viewer of " + DEMO_ORGANIZATION + " (read-only)", DEMO_ORGANIZATION, List.of(UsageService.VIEWER_ROLE)),
+            new DemoUser("other-manager", "Manager of org-elsewhere", "org-elsewhere", List.of(UsageService.MANAGER_ROLE)),
             new DemoUser("member", "Member of " + DEMO_ORGANIZATION + " (not a manager)", DEMO_ORGANIZATION, List.of("member")));
 
     /** An HTTP answer; the server sends it as it is. */

@@ -67,6 +67,44 @@ class LocalIdentityProviderTest {
         assertThat(tokens.get("id_token").asText()).isNotBlank();
     }
 
+    /** Issue 33: the demo viewer signs in like the manager, with the viewer role in both tokens and no scope the API's writes need. */
+    @Test
+    void theViewersTokensCarryTheViewerRoleOfTheDemoOrganizationAndNoApiScope() throws Exception {
+        JsonNode tokens = json(exchange(code("viewer", VERIFIER), VERIFIER));
+
+        LocalAuthorizer.Decision decision = authorizer.authorize("Bearer " + tokens.get("access_token").asText(), List.of());
+        assertThat(decision).isInstanceOfSatisfying(LocalAuthorizer.Decision.Allowed.class, allowed -> {
+            assertThat(allowed.claims()).containsEntry("org_id", DemoData.ORGANIZATION).containsEntry("roles", "[organization_viewer]");
+            assertThat(allowed.scopes()).doesNotContain("credits/admin", "credits/record");
+        });
+        for (String scope : List.of("credits/admin", "credits/record")) {
+            assertThat(authorizer.authorize("Bearer " + tokens.get("access_token").asText(), List.of(scope)))
+                    .as(scope).isEqualTo(new LocalAuthorizer.Decision.Denied(403, "Forbidden"));
+        }
+        com.nimbusds.jwt.JWTClaimsSet id = com.nimbusds.jwt.SignedJWT.parse(tokens.get("id_token").asText()).getJWTClaimsSet();
+        assertThat(id.getStringListClaim("roles")).containsExactly("organization_viewer");
+        assertThat(id.getStringClaim("org_id")).isEqualTo(DemoData.ORGANIZATION);
+    }
+
+    /** The dev tokens of /_local/token: a viewer's as a manager's, with its own role; without an organization, refused. */
+    @Test
+    void theDevTokenOfAViewerIsAManagersWithTheViewerRole() {
+        for (String role : List.of("manager", "viewer")) {
+            LocalAuthorizer.Decision decision = authorizer.authorize("Bearer " + authorizer.token(role, "org-x"), List.of());
+            assertThat(decision).isInstanceOfSatisfying(LocalAuthorizer.Decision.Allowed.class, allowed -> {
+                assertThat(allowed.claims()).containsEntry("org_id", "org-x").containsEntry("sub", role + "@org-x")
+                        .containsEntry("roles", "[organization_" + role + "]").doesNotContainKey("scope");
+                assertThat(allowed.scopes()).isEmpty();
+            });
+            assertThat(authorizer.authorize("Bearer " + authorizer.token(role, "org-x"), List.of("credits/admin")))
+                    .isEqualTo(new LocalAuthorizer.Decision.Denied(403, "Forbidden"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> authorizer.token(role, " "))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("org=");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> authorizer.token("organization_viewer", "org-x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("service, admin, manager or viewer");
+    }
+
     @Test
     void aCodeServesOnceWithinItsMinuteForItsVerifierAndRedirectOnly() {
         String code = code("manager", VERIFIER);
@@ -114,7 +152,7 @@ class LocalIdentityProviderTest {
         LocalIdentityProvider.Answer page = provider.handle("GET", "/_local/authorize", Map.of("response_type", "code",
                 "client_id", LocalIdentityProvider.CLIENT_ID, "redirect_uri", REDIRECT, "state", "\"><script>x</script>",
                 "code_challenge", LocalIdentityProvider.challengeOf(VERIFIER), "code_challenge_method", "S256"), new byte[0]).orElseThrow();
-        assertThat(new String(page.body(), StandardCharsets.UTF_8)).contains("user-manager").contains("user-member")
+        assertThat(new String(page.body(), StandardCharsets.UTF_8)).contains("user-manager").contains("user-viewer").contains("user-member")
                 .doesNotContain("<script>");
     }
 

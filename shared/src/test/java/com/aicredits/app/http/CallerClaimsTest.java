@@ -3,6 +3,10 @@ package com.aicredits.app.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.aicredits.domain.Caller;
+import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Refusal;
+import com.aicredits.service.UsageService;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,6 +54,44 @@ class CallerClaimsTest {
                 "roles", "[organization_manager]")), TokenClaims.STANDARD);
         assertThat(standard.organizationId()).isEqualTo("org-own");
         assertThat(standard.roles()).containsExactly("organization_manager");
+    }
+
+    /** Issue 33: the viewer role arrives the same ways the manager's does, alone or beside others, and is kept as it is. */
+    @ParameterizedTest
+    @ValueSource(strings = {"[organization_viewer]", "[\"organization_viewer\"]", "organization_viewer",
+            "[member organization_viewer]", "[\"member\",\"organization_viewer\"]", "member,organization_viewer"})
+    void theViewerRoleParsesInEveryFormApiGatewayDeliversIt(String claim) {
+        Caller caller = HttpApi.caller(eventWithClaims(Map.of("sub", "u-1", "org_id", "org-acme", "roles", claim)), TokenClaims.STANDARD);
+        assertThat(caller.roles()).contains(UsageService.VIEWER_ROLE).doesNotContain(UsageService.MANAGER_ROLE);
+        assertThat(caller.organizationId()).isEqualTo("org-acme");
+        assertThat(caller.scopes()).isEmpty();
+    }
+
+    /** A viewer in the stack's own Cognito pool: the group arrives as cognito:groups, as the manager's does. */
+    @Test
+    void aCognitoViewerIsInTheViewerGroup() {
+        Caller caller = HttpApi.caller(eventWithClaims(Map.of("sub", "u-1", "custom:org_id", "org-acme",
+                "cognito:groups", "[organization_viewer]", "aud", "client-1")), TokenClaims.COGNITO);
+        assertThat(caller.organizationId()).isEqualTo("org-acme");
+        assertThat(caller.roles()).containsExactly(UsageService.VIEWER_ROLE);
+        assertThat(caller.scopes()).isEmpty();
+
+        Caller elsewhere = HttpApi.caller(eventWithClaims(Map.of("sub", "u-1", "custom:org_id", "org-acme",
+                "cognito:groups", "[organization_viewer]")), TokenClaims.STANDARD);
+        assertThat(elsewhere.roles()).isEmpty();
+        assertThat(elsewhere.organizationId()).isNull();
+    }
+
+    /** A role is no scope: a viewer (or manager) token never carries what an admin or service route asks for. */
+    @Test
+    void aPersonsRolesAreNeverScopes() {
+        Caller viewer = HttpApi.caller(eventWithClaims(Map.of("sub", "u-1", "org_id", "org-acme",
+                "roles", "[organization_viewer organization_manager]", "scope", "openid email")), TokenClaims.COGNITO);
+        assertThat(viewer.scopes()).containsExactly("openid", "email");
+        for (String scope : List.of("credits/admin", "credits/record")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> viewer.requireScope(scope))
+                    .isInstanceOfSatisfying(CreditsException.class, e -> assertThat(e.refusal()).isEqualTo(Refusal.INSUFFICIENT_SCOPE));
+        }
     }
 
     @Test

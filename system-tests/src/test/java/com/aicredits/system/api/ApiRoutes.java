@@ -29,7 +29,7 @@ final class ApiRoutes {
     static final String AGENT = "rel-agent-1";
     static final String PURCHASE = "rel-po-1";
 
-    /** Who the route is for: a scope the authorizer checks, or the manager role the handler checks, or anyone. */
+    /** Who the route is for: a scope the authorizer checks, or the manager (or viewer) role the handler checks, or anyone. */
     enum Caller {
         SERVICE("service"), ADMIN("admin"), MANAGER("manager"), ANYONE("service");
 

@@ -36,8 +36,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Who gets in, over HTTP through the local stack's JWT authorizer (the template's issuer, audience and scopes) and
  * the real handlers, on every route of template.yaml: a token that is expired, not yet valid, forged, unsigned,
  * from another issuer or for another audience is a 401 everywhere; a valid token without the route's scope or role
- * is a 403; a manager of one organization gets 404 for another's workspaces and organization, exactly as for ones
- * that do not exist, and never sees its data. Nothing of this writes anything.
+ * is a 403; a manager or viewer of one organization gets 404 for another's workspaces and organization, exactly as for
+ * ones that do not exist, and never sees its data; a viewer gets exactly a manager's answers on its own organization and
+ * 403 on every admin and service route (issue 33). Nothing of this writes anything.
  */
 @Tag("reliability")
 class TokensAndTenancyIntegrationTest {
@@ -102,6 +103,9 @@ class TokensAndTenancyIntegrationTest {
         tokens.put("service", api.token("service", null));
         tokens.put("admin", api.token("admin", null));
         tokens.put("manager of " + OTHER_ORGANIZATION, api.token("manager", OTHER_ORGANIZATION));
+        tokens.put("viewer of " + OTHER_ORGANIZATION, api.token("viewer", OTHER_ORGANIZATION));
+        // A viewer of the fixture's own organization: the usage routes are its to read (the test below), the rest 403.
+        tokens.put("viewer of " + ApiRoutes.ORGANIZATION, api.token("viewer", ApiRoutes.ORGANIZATION));
 
         api.settle();
         Map<String, Map<String, AttributeValue>> before = api.snapshot();
@@ -133,17 +137,24 @@ class TokensAndTenancyIntegrationTest {
     @Test
     void anotherOrganizationsWorkspaceAnswersExactlyAsOneThatDoesNotExist() {
         String outsider = api.token("manager", OTHER_ORGANIZATION);
-        for (String route : List.of("/usage", "/executions")) {
-            ReliabilityStack.Reply theirs = api.send("GET", "/v1/workspaces/" + ApiRoutes.WORKSPACE + route, outsider, null);
-            ReliabilityStack.Reply nobodys = api.send("GET", "/v1/workspaces/ws-nobody-has-this" + route, outsider, null);
-            assertThat(theirs.status()).isEqualTo(404);
-            assertThat(nobodys.status()).isEqualTo(404);
-            assertThat(theirs.body().replace(ApiRoutes.WORKSPACE, "<id>")).isEqualTo(nobodys.body().replace("ws-nobody-has-this", "<id>"));
+        for (String role : List.of("manager", "viewer")) {
+            String token = api.token(role, OTHER_ORGANIZATION);
+            for (String route : List.of("/usage", "/usage/history", "/executions")) {
+                ReliabilityStack.Reply theirs = api.send("GET", "/v1/workspaces/" + ApiRoutes.WORKSPACE + route, token, null);
+                ReliabilityStack.Reply nobodys = api.send("GET", "/v1/workspaces/ws-nobody-has-this" + route, token, null);
+                assertThat(theirs.status()).as(role + " " + route).isEqualTo(404);
+                assertThat(nobodys.status()).as(role + " " + route).isEqualTo(404);
+                assertThat(theirs.body().replace(ApiRoutes.WORKSPACE, "<id>")).as(role + " " + route)
+                        .isEqualTo(nobodys.body().replace("ws-nobody-has-this", "<id>"));
+                // A viewer is refused exactly as a manager is.
+                assertThat(theirs.body()).isEqualTo(api.send("GET", "/v1/workspaces/" + ApiRoutes.WORKSPACE + route, outsider, null).body());
+            }
+            ReliabilityStack.Reply theirs = api.send("GET", "/v1/organizations/" + ApiRoutes.ORGANIZATION + "/usage", token, null);
+            ReliabilityStack.Reply nobodys = api.send("GET", "/v1/organizations/org-nobody-has-this/usage", token, null);
+            assertThat(theirs.status()).as(role).isEqualTo(404);
+            assertThat(theirs.body().replace(ApiRoutes.ORGANIZATION, "<id>")).as(role)
+                    .isEqualTo(nobodys.body().replace("org-nobody-has-this", "<id>"));
         }
-        ReliabilityStack.Reply theirs = api.send("GET", "/v1/organizations/" + ApiRoutes.ORGANIZATION + "/usage", outsider, null);
-        ReliabilityStack.Reply nobodys = api.send("GET", "/v1/organizations/org-nobody-has-this/usage", outsider, null);
-        assertThat(theirs.status()).isEqualTo(404);
-        assertThat(theirs.body().replace(ApiRoutes.ORGANIZATION, "<id>")).isEqualTo(nobodys.body().replace("org-nobody-has-this", "<id>"));
 
         // The controls: each manager sees its own organization.
         ReliabilityStack.Reply own = api.send("GET", "/v1/workspaces/" + OTHER_WORKSPACE + "/usage", outsider, null);
@@ -157,6 +168,50 @@ class TokensAndTenancyIntegrationTest {
     }
 
     /**
+     * Issue 33: a viewer of the fixture organization gets, on every route of the template a manager may use (and the
+     * pricing, anyone's), exactly the status and body a manager of the same organization gets; the answers are the
+     * organization's own (the control that the comparison is not of two refusals).
+     */
+    @Test
+    void aViewerGetsExactlyAManagersAnswersOnEveryUsageRouteOfItsOrganization() {
+        String manager = api.token("manager", ApiRoutes.ORGANIZATION);
+        // The viewer's dev token as the README documents it: GET /_local/token?role=viewer&org=ORG.
+        ReliabilityStack.Reply issued = api.send("GET", "/_local/token?role=viewer&org=" + ApiRoutes.ORGANIZATION, null, null);
+        assertThat(issued.status()).as(issued.body()).isEqualTo(200);
+        String viewer = issued.json().get("token").asText();
+        assertThat(api.send("GET", "/_local/token?role=viewer", null, null).status()).as("a viewer needs org=").isEqualTo(400);
+        api.settle();
+        Map<String, Map<String, AttributeValue>> before = api.snapshot();
+        List<String> wrong = new ArrayList<>();
+        List<String> compared = new ArrayList<>();
+        for (HttpApiRoutes.Route route : ApiRoutes.fromTemplate()) {
+            ApiRoutes.Caller caller = ApiRoutes.spec(route).caller();
+            if (caller != ApiRoutes.Caller.MANAGER && caller != ApiRoutes.Caller.ANYONE) {
+                continue; // the admin and service routes: 403 for a viewer, in the test above
+            }
+            ApiRoutes.Request request = ApiRoutes.validRequest(route);
+            ReliabilityStack.Reply asManager = send(request, manager);
+            ReliabilityStack.Reply asViewer = send(request, viewer);
+            compared.add(route.routeKey());
+            if (asManager.status() != 200) {
+                wrong.add(route.routeKey() + " as the manager (the control): " + asManager.status() + " " + asManager.body());
+            }
+            if (asViewer.status() != asManager.status() || !asViewer.body().equals(asManager.body())) {
+                wrong.add(route.routeKey() + " as a viewer: " + asViewer.status() + " " + asViewer.body() + "; as a manager: "
+                        + asManager.status() + " " + asManager.body());
+            }
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(compared).contains("GET /v1/workspaces/{workspaceId}/usage", "GET /v1/workspaces/{workspaceId}/usage/history",
+                "GET /v1/workspaces/{workspaceId}/executions", "GET /v1/organizations/{orgId}/usage");
+        // What the viewer read is the organization's own: its workspace, its run, and not the other organization's.
+        ReliabilityStack.Reply organization = api.send("GET", "/v1/organizations/" + ApiRoutes.ORGANIZATION + "/usage", viewer, null);
+        assertThat(organization.body()).contains(ApiRoutes.WORKSPACE_NAME).doesNotContain(OTHER_WORKSPACE);
+        assertThat(api.send("GET", "/v1/workspaces/" + ApiRoutes.WORKSPACE + "/executions", viewer, null).body()).contains(ApiRoutes.EXECUTION);
+        assertThat(api.snapshot()).isEqualTo(before);
+    }
+
+    /**
      * Issue 30, item 10: this stack's issuer is not a Cognito pool the stack configured (TOKEN_CLAIMS is not Cognito), so
      * a token naming the organization only as {@code custom:org_id}, or the manager role only as {@code cognito:groups},
      * gets neither: 403, nothing of the organization shown. (Such an attribute may be user-writable at another issuer.)
@@ -165,6 +220,7 @@ class TokensAndTenancyIntegrationTest {
     void cognitosClaimNamesFromAnotherIssuerNameNoOrganizationAndNoRole() throws Exception {
         String borrowedOrganization = signed(claims(c -> c.claim("org_id", null).claim("custom:org_id", ApiRoutes.ORGANIZATION)));
         String borrowedRole = signed(claims(c -> c.claim("roles", null).claim("cognito:groups", List.of("organization_manager"))));
+        String borrowedViewerRole = signed(claims(c -> c.claim("roles", null).claim("cognito:groups", List.of("organization_viewer"))));
         for (String path : List.of("/v1/organizations/" + ApiRoutes.ORGANIZATION + "/usage", "/v1/workspaces/" + ApiRoutes.WORKSPACE + "/usage",
                 "/v1/workspaces/" + ApiRoutes.WORKSPACE + "/executions")) {
             ReliabilityStack.Reply organization = api.send("GET", path, borrowedOrganization, null);
@@ -173,20 +229,32 @@ class TokensAndTenancyIntegrationTest {
             assertThat(organization.errorCode()).isEqualTo("no_organization");
             assertThat(role.status()).as(path).isEqualTo(403);
             assertThat(role.errorCode()).isEqualTo("not_a_manager");
-            assertThat(leaks(organization.body()) || leaks(role.body())).isFalse();
+            ReliabilityStack.Reply viewerRole = api.send("GET", path, borrowedViewerRole, null);
+            assertThat(viewerRole.status()).as(path).isEqualTo(403);
+            assertThat(viewerRole.errorCode()).isEqualTo("not_a_manager");
+            assertThat(leaks(organization.body()) || leaks(role.body()) || leaks(viewerRole.body())).isFalse();
         }
         // The control: the same token with org_id and roles sees its organization.
         assertThat(api.send("GET", "/v1/organizations/" + ApiRoutes.ORGANIZATION + "/usage", signed(claims(c -> c)), null).status())
                 .isEqualTo(200);
     }
 
-    /** The status a token gets on a route it may not use; null when it may. */
+    /**
+     * The status a token gets on a route it may not use; null when it may. A person (a manager or a viewer) of another
+     * organization gets 404 on the usage routes; one of the fixture's own organization may use them.
+     */
     private static Integer expectedRefusal(ApiRoutes.Caller caller, String token) {
-        boolean manager = token.startsWith("manager");
+        boolean person = token.startsWith("manager of ") || token.startsWith("viewer of ");
+        boolean ownOrganization = token.endsWith(" of " + ApiRoutes.ORGANIZATION);
         return switch (caller) {
             case SERVICE -> token.equals("service") ? null : 403;
             case ADMIN -> token.equals("admin") ? null : 403;
-            case MANAGER -> manager ? 404 : 403;
+            case MANAGER -> {
+                if (!person) {
+                    yield 403;
+                }
+                yield ownOrganization ? null : Integer.valueOf(404);
+            }
             case ANYONE -> null;
         };
     }

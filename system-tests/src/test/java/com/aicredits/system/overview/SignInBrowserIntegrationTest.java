@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -99,9 +100,60 @@ class SignInBrowserIntegrationTest {
     void aUserWithoutTheManagerRoleGetsAClearRefusal() {
         signInAs("member");
         awaitReady("sign-in");
-        assertThat(signInError()).contains("not as an organization manager").contains("only organization managers see usage");
+        assertThat(signInError()).contains("not as an organization manager or viewer")
+                .contains("only organization managers and viewers see usage");
         assertThat(browser.findElement(By.id("organization")).isDisplayed()).isFalse();
         assertThat(browser.executeScript("return sessionStorage.length")).isEqualTo(0L);
+    }
+
+    /**
+     * Issue 33: the demo viewer of org-demo signs in through the issuer and sees exactly what the demo manager sees (the
+     * organization's tiles; a workspace's usage, history, facts and executions; its CSV export), and the page asks the
+     * API for nothing but reads while it does.
+     */
+    @Test
+    void aViewerSignsInWithTheIssuerAndSeesTheOrganizationsUsageReadOnly() {
+        Map<String, String> asManager = whatTheOrganizationAndAWorkspaceShow("manager");
+        browser.executeScript("sessionStorage.clear()");
+        browser.get(stack.base() + "/");
+        awaitReady("sign-in");
+
+        Map<String, String> asViewer = whatTheOrganizationAndAWorkspaceShow("viewer");
+        assertThat(asViewer.get("who")).isEqualTo("Organization " + DemoData.ORGANIZATION);
+        assertThat(asViewer.get("tiles")).contains("Acme Lab");
+        assertThat(asViewer.get("executions")).isNotBlank();
+        assertThat(asViewer.get("csv")).startsWith("Saved ").endsWith(" ledger lines.");
+        assertThat(asViewer).isEqualTo(asManager);
+        assertThat(asViewer.get("methods")).isEqualTo("GET");
+    }
+
+    /** Signs in as {@code user}, opens the organization, then ws-demo-lab and its CSV export: what each shows. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> whatTheOrganizationAndAWorkspaceShow(String user) {
+        signInAs(user);
+        awaitReady("organization");
+        // Every request the page sends from here on, by method (the views are drawn in this same document).
+        browser.executeScript("""
+                window.methodsSent = new Set();
+                const fetched = window.fetch;
+                window.fetch = (input, init) => {
+                  window.methodsSent.add(((init && init.method) || (input instanceof Request ? input.method : 'GET')).toUpperCase());
+                  return fetched(input, init);
+                };""");
+        Map<String, String> shown = new java.util.LinkedHashMap<>();
+        shown.put("who", browser.findElement(By.id("who")).getText());
+        shown.put("tiles", browser.findElement(By.id("tiles")).getText());
+        browser.findElement(By.cssSelector("a.tile[data-workspace='ws-demo-lab']")).click();
+        awaitReady("workspace");
+        for (String id : List.of("workspace-title", "used-summary", "feature-legend", "history-table", "facts", "executions")) {
+            shown.put(id, browser.findElement(By.id(id)).getText());
+        }
+        browser.findElement(By.id("download-csv")).click();
+        new WebDriverWait(browser, WAIT).withMessage(() -> "the CSV never got ready: " + browser.findElement(By.id("csv-status")).getText())
+                .until(d -> "ready".equals(d.findElement(By.tagName("body")).getDomAttribute("data-csv")));
+        shown.put("csv", browser.findElement(By.id("csv-status")).getText());
+        shown.put("methods", String.join(",", (List<String>) browser.executeScript("return [...window.methodsSent].sort()")));
+        return shown;
     }
 
     @Test

@@ -37,7 +37,7 @@ class TemplateSignInTest {
                 assertThat(((Map<?, ?>) resource).get("Condition")).as(id + "'s condition").isEqualTo(CONDITION);
             }
         });
-        assertThat(cognito).contains("ManagersUserPool", "ManagersUserPoolDomain", "OrganizationManagerGroup",
+        assertThat(cognito).contains("ManagersUserPool", "ManagersUserPoolDomain", "OrganizationManagerGroup", "OrganizationViewerGroup",
                 "CreditsResourceServer", "OverviewUserPoolClient", "PlatformServiceUserPoolClient", "AdminUserPoolClient");
 
         Map<?, ?> jwt = jwtConfiguration();
@@ -64,6 +64,26 @@ class TemplateSignInTest {
         assertThat(schema).anySatisfy(attribute -> assertThat("custom:" + ((Map<?, ?>) attribute).get("Name"))
                 .isEqualTo(HttpApi.COGNITO_ORG_ID));
         assertThat(TEMPLATE.effectiveProperties("OrganizationManagerGroup").get("GroupName")).isEqualTo(UsageService.MANAGER_ROLE);
+    }
+
+    /**
+     * Issue 33: the viewer's group beside the manager's, in the same pool, and each group's name a role the API reads.
+     * A person signs in through the page's client only, which hands out no credits/* scope: a manager's or viewer's
+     * token never passes an admin or service route.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theViewersGroupSitsBesideTheManagersAndThePagesClientGrantsNoApiScope() {
+        Map<String, Object> viewers = TEMPLATE.effectiveProperties("OrganizationViewerGroup");
+        assertThat(viewers.get("GroupName")).isEqualTo(UsageService.VIEWER_ROLE);
+        assertThat(viewers.get("UserPoolId")).isEqualTo(TEMPLATE.effectiveProperties("OrganizationManagerGroup").get("UserPoolId"))
+                .isEqualTo(Map.of("Ref", "ManagersUserPool"));
+        Set<Object> groups = new TreeSet<>();
+        TEMPLATE.resourcesOfType("AWS::Cognito::UserPoolGroup").keySet()
+                .forEach(id -> groups.add(TEMPLATE.effectiveProperties(id).get("GroupName")));
+        assertThat(groups).containsExactlyInAnyOrderElementsOf(UsageService.USAGE_ROLES);
+        assertThat((List<Object>) TEMPLATE.effectiveProperties("OverviewUserPoolClient").get("AllowedOAuthScopes"))
+                .noneMatch(scope -> String.valueOf(scope).startsWith("credits/"));
     }
 
     /**
