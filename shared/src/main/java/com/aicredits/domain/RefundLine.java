@@ -61,7 +61,7 @@ public record RefundLine(
 
     /** When the refunded run's period renews (the next period's start). */
     public String renewsAt() {
-        return Timestamps.format(Period.parse(refunded.period()).end());
+        return Period.parse(refunded.period()).end().toString();
     }
 
     /** The refunded run's model; a record stored before BYOS existed ran on the platform's. */

@@ -31,6 +31,6 @@ public record UsageRecord(
         return new UsageRecord(executionId, after.workspaceId(), charge.price().activity().key(), charge.feature(),
                 after.used().minus(before.used()), after.used(), after.remaining(), after.allocated(), after.sequence(),
                 after.period().toString(), Timestamps.format(occurredAt), Timestamps.format(recordedAt),
-                charge.price().version(), Timestamps.format(after.period().end()), charge.model(), charge.llmModel());
+                charge.price().version(), after.period().end().toString(), charge.model(), charge.llmModel());
     }
 }

@@ -17,13 +17,13 @@ class AllocationTest {
         for (Tier tier : List.of(Tier.DEV, Tier.ESSENTIAL, Tier.PRO, Tier.ELITE, Tier.ELITE_PLUS)) {
             Balance opening = Allocation.opening(workspace(tier, null), february);
 
-            assertThat(opening.allocated()).as("%s", tier).isEqualTo(tier.monthlyCredits());
-            assertThat(opening.addonCredits()).isZero();
-            assertThat(opening.used()).isZero();
+            assertThat(opening.allocated()).as("%s", tier).isEqualTo(tier.monthlyCredits(workspace(tier, null).pricingModel()));
+            assertThat(opening.addonCredits()).isEqualTo(Credits.ZERO);
+            assertThat(opening.used()).isEqualTo(Credits.ZERO);
             assertThat(opening.sequence()).isZero();
             assertThat(opening.revision()).isZero();
-            assertThat(opening.dailyCredits()).hasSize(29).containsOnly(0L);
-            assertThat(opening.usedByFeature().values()).containsOnly(0L);
+            assertThat(opening.dailyCredits()).hasSize(29).containsOnly(Credits.ZERO);
+            assertThat(opening.usedByFeature().values()).containsOnly(Credits.ZERO);
             assertThat(opening.freeExecutions()).isZero();
             assertThat(opening.casesCounted()).isZero();
             // The settings a debit needs come from the workspace.
@@ -36,6 +36,6 @@ class AllocationTest {
     @Test
     void aPartnerWorkspaceOpensAtItsOwnMonthlyCredits() {
         assertThat(Allocation.opening(workspace(Tier.M_PARTNER, 7_777L), new Period(YearMonth.of(2026, 12))).allocated())
-                .isEqualTo(7_777);
+                .isEqualTo(Credits.of(7_777));
     }
 }

@@ -17,8 +17,8 @@ class BalanceChangeTest {
 
     private static BalanceChange change(long allocated, long used, boolean debited) {
         Period period = Period.parse("2026-11");
-        Balance balance = new Balance("ws", "org", period, allocated, 0, 200, true, PricingModel.EXTEND, used, 1, 1, Map.of(),
-                Collections.nCopies(period.lengthInDays(), 0L), 0, 0);
+        Balance balance = new Balance("ws", "org", period, Credits.of(allocated), Credits.ZERO, 200, true, PricingModel.EXTEND,
+                Credits.of(used), 1, 1, Map.of(), Collections.nCopies(period.lengthInDays(), Credits.ZERO), 0, 0);
         return new BalanceChange(balance, debited, AT);
     }
 

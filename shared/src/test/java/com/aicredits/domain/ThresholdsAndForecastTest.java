@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 class ThresholdsAndForecastTest {
     private static Balance balance(long allocated, long used) {
         Period period = Period.parse("2026-11");
-        return new Balance("ws", "org", period, allocated, 0, 200, true, PricingModel.EXTEND, used, 1, 1, Map.of(),
-                Collections.nCopies(period.lengthInDays(), 0L), 0, 0);
+        return new Balance("ws", "org", period, Credits.of(allocated), Credits.ZERO, 200, true, PricingModel.EXTEND,
+                Credits.of(used), 1, 1, Map.of(), Collections.nCopies(period.lengthInDays(), Credits.ZERO), 0, 0);
     }
 
     @Test
@@ -23,7 +23,21 @@ class ThresholdsAndForecastTest {
         assertThat(Thresholds.reached(balance(500, 1_000), Workspace.DEFAULT_THRESHOLDS))
                 .containsExactly(80, 90, 100, 120, 150, 200);
         assertThat(Thresholds.reached(balance(500, 399), Workspace.DEFAULT_THRESHOLDS)).isEmpty();
-        assertThat(Thresholds.percentUsed(balance(2_000, 555))).isEqualTo(27.8);
+        assertThat(Thresholds.percentUsed(balance(2_000, 555))).isEqualTo(new java.math.BigDecimal("27.8"));
+    }
+
+    @Test
+    void ninetyPercentOfAFractionalUsageIsReachedExactlyThere() {
+        Period period = Period.parse("2026-11");
+        // 100 credits (LEGACY PRO), 360 gemini-1-pro tasks of 0.25: exactly 90 credits, 90.0%.
+        Balance ninety = new Balance("ws", "org", period, Credits.of(100), Credits.ZERO, 100, true, PricingModel.LEGACY,
+                Credits.parse("90.00"), 360, 360, Map.of(), Collections.nCopies(period.lengthInDays(), Credits.ZERO), 0, 0);
+        Balance justBelow = new Balance("ws", "org", period, Credits.of(100), Credits.ZERO, 100, true, PricingModel.LEGACY,
+                Credits.parse("89.75"), 359, 359, Map.of(), Collections.nCopies(period.lengthInDays(), Credits.ZERO), 0, 0);
+
+        assertThat(Thresholds.reached(ninety, Workspace.LEGACY_THRESHOLDS)).containsExactly(90);
+        assertThat(Thresholds.reached(justBelow, Workspace.LEGACY_THRESHOLDS)).isEmpty();
+        assertThat(Thresholds.percentUsed(justBelow)).isEqualTo(new java.math.BigDecimal("89.8"));
     }
 
     @Test
@@ -31,7 +45,7 @@ class ThresholdsAndForecastTest {
         // 10 of 30 days gone, 400 of 1,000 used: 40 a day, 1,200 by the end, 1,000 reached on day 25.
         Forecast forecast = Forecast.of(balance(1_000, 400), Instant.parse("2026-11-11T00:00:00Z"));
 
-        assertThat(forecast.projectedUsed()).isEqualTo(1_200);
+        assertThat(forecast.projectedUsed()).isEqualTo(Credits.of(1_200));
         assertThat(forecast.runsOutOn()).isEqualTo(LocalDate.parse("2026-11-26"));
         assertThat(Forecast.runsOutBeforePeriodEnd(balance(1_000, 400), Instant.parse("2026-11-11T00:00:00Z"))).isTrue();
     }

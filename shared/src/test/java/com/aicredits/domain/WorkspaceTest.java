@@ -20,7 +20,7 @@ class WorkspaceTest {
         assertThat(workspace.casesEnabled()).isTrue();
         assertThat(workspace.hardLimitPercent()).isEqualTo(200);
         assertThat(workspace.effectiveThresholds()).containsExactly(80, 90, 100, 120, 150, 200);
-        assertThat(workspace.baseMonthlyCredits()).isEqualTo(10_000);
+        assertThat(workspace.baseMonthlyCredits()).isEqualTo(Credits.of(10_000));
         assertThat(workspace.effectiveAgentInstanceLimit()).isEqualTo(50);
         assertThat(workspace.notificationEmails()).isEmpty();
     }
@@ -29,7 +29,7 @@ class WorkspaceTest {
     void everyTierHasTheSpecAllocationAndAgentLimit() {
         assertThat(List.of(Tier.values()).stream().map(t -> t.monthlyCredits() + "/" + t.agentInstanceLimit()))
                 .containsExactly("500/10", "2000/20", "5000/30", "10000/50", "20000/50", "0/30");
-        assertThat(Workspace.fromSpec("p", spec("M_PARTNER", 42_000L)).baseMonthlyCredits()).isEqualTo(42_000);
+        assertThat(Workspace.fromSpec("p", spec("M_PARTNER", 42_000L)).baseMonthlyCredits()).isEqualTo(Credits.of(42_000));
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.aicredits.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.domain.Balance;
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.Forecast;
 import com.aicredits.domain.Period;
@@ -18,8 +19,8 @@ class AlertEmailsTest {
     private final AlertEmails emails = new AlertEmails("https://credits.example.com/");
     private final Workspace workspace = new Workspace("ws-1", "org-1", "SOC <Prod> & Co", Tier.DEV, PricingModel.EXTEND, true,
             null, null, List.of("lead@acme.example"), null, 200, List.of(), 1);
-    private final Balance balance = new Balance("ws-1", "org-1", Period.parse("2026-11"), 500, 0, 200, true,
-            PricingModel.EXTEND, 455, 40, 40, Map.of(Feature.AI_AGENT, 455L), Collections.nCopies(30, 0L), 0, 0);
+    private final Balance balance = new Balance("ws-1", "org-1", Period.parse("2026-11"), Credits.of(500), Credits.ZERO, 200, true,
+            PricingModel.EXTEND, Credits.of(455), 40, 40, Map.of(Feature.AI_AGENT, Credits.of(455)), Collections.nCopies(30, Credits.ZERO), 0, 0);
 
     @Test
     void aThresholdAlertHasTheSpecSubjectTheNumbersAndTheLink() {
@@ -37,8 +38,8 @@ class AlertEmailsTest {
     void everyAlertSubjectIsOneLineWhateverTheWorkspaceNameHolds() {
         Workspace broken = new Workspace("ws-1", "org-1", "SOC\r\nBcc: x@evil.example", Tier.DEV, PricingModel.EXTEND, true,
                 null, null, List.of("lead@acme.example"), null, 200, List.of(), 1);
-        Balance early = new Balance("ws-1", "org-1", Period.parse("2026-11"), 500, 0, 200, true,
-                PricingModel.EXTEND, 300, 40, 40, Map.of(Feature.AI_AGENT, 300L), Collections.nCopies(30, 0L), 0, 0);
+        Balance early = new Balance("ws-1", "org-1", Period.parse("2026-11"), Credits.of(500), Credits.ZERO, 200, true,
+                PricingModel.EXTEND, Credits.of(300), 40, 40, Map.of(Feature.AI_AGENT, Credits.of(300)), Collections.nCopies(30, Credits.ZERO), 0, 0);
         Instant at = Instant.parse("2026-11-10T00:00:00Z");
 
         assertThat(emails.threshold(broken, balance, 90, at).subject()).doesNotContainPattern("\\p{Cntrl}")
@@ -48,8 +49,8 @@ class AlertEmailsTest {
 
     @Test
     void anAlertCarriesThePeriodsByosRunsWhereTheWorkspaceMayRunAny() {
-        Balance byos = new Balance("ws-1", "org-1", Period.parse("2026-11"), 500, 0, 200, true, PricingModel.EXTEND,
-                java.util.Set.of(Feature.AI_AGENT), 455, 47, 47, Map.of(Feature.AI_AGENT, 455L), Collections.nCopies(30, 0L), 0, 0,
+        Balance byos = new Balance("ws-1", "org-1", Period.parse("2026-11"), Credits.of(500), Credits.ZERO, 200, true, PricingModel.EXTEND,
+                java.util.Set.of(Feature.AI_AGENT), Credits.of(455), 47, 47, Map.of(Feature.AI_AGENT, Credits.of(455)), Collections.nCopies(30, Credits.ZERO), 0, 0,
                 Map.of(Feature.AI_AGENT, 7L));
 
         Email email = emails.threshold(workspace, byos, 90, Instant.parse("2026-11-20T00:00:00Z"));
@@ -66,21 +67,21 @@ class AlertEmailsTest {
 
     @Test
     void fromEightyPercentThePaceComesFromTheForecastButNotInTheMonthsFirstDay() {
-        Balance eighty = new Balance("ws-1", "org-1", Period.parse("2026-11"), 500, 0, 200, true, PricingModel.EXTEND, 410, 40, 40,
-                Map.of(Feature.AI_TASK, 410L), Collections.nCopies(30, 0L), 0, 0);
+        Balance eighty = new Balance("ws-1", "org-1", Period.parse("2026-11"), Credits.of(500), Credits.ZERO, 200, true, PricingModel.EXTEND, Credits.of(410), 40, 40,
+                Map.of(Feature.AI_TASK, Credits.of(410)), Collections.nCopies(30, Credits.ZERO), 0, 0);
 
         assertThat(emails.threshold(workspace, eighty, 80, Instant.parse("2026-11-15T00:00:00Z")).text())
-                .contains("At this pace the allocation runs out on 18 November (projected 879 credits by the end of the month).");
+                .contains("At this pace the allocation runs out on 18 November (projected 878.57 credits by the end of the month).");
         assertThat(emails.threshold(workspace, eighty, 80, Instant.parse("2026-11-01T20:00:00Z")).text())
                 .contains("It is too early in the month to tell the pace").doesNotContain("runs out on");
         assertThat(emails.threshold(workspace, eighty, 80, Instant.parse("2026-11-29T00:00:00Z")).text())
-                .contains("At this pace the allocation lasts the month (projected 439 credits by the end of the month).");
+                .contains("At this pace the allocation lasts the month (projected 439.29 credits by the end of the month).");
     }
 
     @Test
     void theHardLimitIsGivenInCreditsAndWhatHappensThere() {
-        Balance atLimit = new Balance("ws-1", "org-1", Period.parse("2026-11"), 500, 0, 150, true, PricingModel.EXTEND, 750, 40, 40,
-                Map.of(Feature.AI_TASK, 750L), Collections.nCopies(30, 0L), 0, 0);
+        Balance atLimit = new Balance("ws-1", "org-1", Period.parse("2026-11"), Credits.of(500), Credits.ZERO, 150, true, PricingModel.EXTEND, Credits.of(750), 40, 40,
+                Map.of(Feature.AI_TASK, Credits.of(750)), Collections.nCopies(30, Credits.ZERO), 0, 0);
 
         Email email = emails.threshold(workspace, atLimit, 150, Instant.parse("2026-11-20T00:00:00Z"));
 

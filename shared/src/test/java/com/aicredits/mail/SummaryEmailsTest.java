@@ -123,17 +123,18 @@ class SummaryEmailsTest {
     @Test
     void overTheAllocationSaysByHowMuchAndCountsLegacyCases() {
         Workspace workspace = workspace("Lab", Tier.DEV, PricingModel.LEGACY);
-        Balance closed = november(workspace, 3, 100, 20, 0); // LEGACY: investigations count as cases, 0 credits
+        // LEGACY: investigations count as cases, 0 credits; DEV allocates 50 credits a month under it.
+        Balance closed = november(workspace, 3, 5, 32, 0);
 
         Email email = emails.summary(workspace, closed, null);
 
         assertThat(email.text())
-                .contains("Used: 620 of 500 credits (124.0%)\n")
-                .contains("Left: 120 credits over the allocation\n")
+                .contains("Used: 62 of 50 credits (124.0%)\n")
+                .contains("Left: 12 credits over the allocation\n")
                 .contains("  Case investigations: 0 credits (0.0%)\n")
                 .contains("  Cases counted (LEGACY pricing): 3\n")
                 .contains("Unused credits do not roll over.\n");
-        // Above 100% the bar is the used credits, with a mark where the allocation ends (500 of 620: 80.645%).
+        // Above 100% the bar is the used credits, with a mark where the allocation ends (50 of 62: 80.645%).
         assertThat(email.html()).contains("width:80.645%;height:8px").doesNotContain("data-unused");
     }
 

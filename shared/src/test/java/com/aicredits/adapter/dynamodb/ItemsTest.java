@@ -2,6 +2,7 @@ package com.aicredits.adapter.dynamodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.domain.Balance;
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PricingModel;
@@ -21,8 +22,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class ItemsTest {
     private static final Period DECEMBER = new Period(YearMonth.of(2026, 12));
 
-    private static Balance balance(long used, Map<Feature, Long> features, List<Long> daily) {
-        return new Balance("ws", "org", DECEMBER, 10_000, 500, 150, true, PricingModel.EXTEND, used, 7, 9, features, daily, 2, 1);
+    private static final Credits BASE = Credits.of(10_000);
+    private static final Credits ADDONS = Credits.of(500);
+
+    private static Balance balance(long used, Map<Feature, Credits> features, List<Credits> daily) {
+        return new Balance("ws", "org", DECEMBER, BASE, ADDONS, 150, true, PricingModel.EXTEND, Credits.of(used), 7, 9, features, daily, 2, 1);
     }
 
     /** What an update must set: every attribute of the full item whose value differs (never the keys: one item). */
@@ -36,13 +40,13 @@ class ItemsTest {
 
     @Test
     void aDebitsChangesAreExactlyTheAttributesThatDifferInTheFullItems() {
-        List<Long> daily = new ArrayList<>(Collections.nCopies(31, 0L));
-        daily.set(4, 12L);
-        Balance before = balance(12, Map.of(Feature.AI_TASK, 12L), daily);
-        List<Long> later = new ArrayList<>(daily);
-        later.set(6, 3L);
-        Balance after = new Balance("ws", "org", DECEMBER, 10_000, 500, 150, true, PricingModel.EXTEND, 15, 8, 10,
-                Map.of(Feature.AI_TASK, 15L), later, 2, 1);
+        List<Credits> daily = new ArrayList<>(Collections.nCopies(31, Credits.ZERO));
+        daily.set(4, Credits.of(12));
+        Balance before = balance(12, Map.of(Feature.AI_TASK, Credits.of(12)), daily);
+        List<Credits> later = new ArrayList<>(daily);
+        later.set(6, Credits.parse("2.75"));
+        Balance after = new Balance("ws", "org", DECEMBER, BASE, ADDONS, 150, true, PricingModel.EXTEND, Credits.parse("14.75"), 8, 10,
+                Map.of(Feature.AI_TASK, Credits.parse("14.75")), later, 2, 1);
 
         assertThat(Items.balanceChanges(before, after)).isEqualTo(diff(before, after))
                 .containsOnlyKeys("used", "sequence", "revision", "feature_AI_TASK", "day_07");
@@ -51,13 +55,13 @@ class ItemsTest {
 
     @Test
     void aByosRunChangesItsCounterAndAnEnablingChangesTheFeatureList() {
-        List<Long> daily = Collections.nCopies(31, 0L);
-        Balance before = new Balance("ws", "org", DECEMBER, 10_000, 500, 150, true, PricingModel.EXTEND, Set.of(),
-                0, 7, 9, Map.of(), daily, 0, 0, Map.of());
-        Balance enabled = new Balance("ws", "org", DECEMBER, 10_000, 500, 150, true, PricingModel.EXTEND,
-                Set.of(Feature.AI_AGENT), 0, 7, 10, Map.of(), daily, 0, 0, Map.of());
-        Balance ran = new Balance("ws", "org", DECEMBER, 10_000, 500, 150, true, PricingModel.EXTEND,
-                Set.of(Feature.AI_AGENT), 0, 8, 11, Map.of(), daily, 0, 0, Map.of(Feature.AI_AGENT, 1L));
+        List<Credits> daily = Collections.nCopies(31, Credits.ZERO);
+        Balance before = new Balance("ws", "org", DECEMBER, BASE, ADDONS, 150, true, PricingModel.EXTEND, Set.of(),
+                Credits.ZERO, 7, 9, Map.of(), daily, 0, 0, Map.of());
+        Balance enabled = new Balance("ws", "org", DECEMBER, BASE, ADDONS, 150, true, PricingModel.EXTEND,
+                Set.of(Feature.AI_AGENT), Credits.ZERO, 7, 10, Map.of(), daily, 0, 0, Map.of());
+        Balance ran = new Balance("ws", "org", DECEMBER, BASE, ADDONS, 150, true, PricingModel.EXTEND,
+                Set.of(Feature.AI_AGENT), Credits.ZERO, 8, 11, Map.of(), daily, 0, 0, Map.of(Feature.AI_AGENT, 1L));
 
         assertThat(Items.balanceChanges(before, enabled)).isEqualTo(diff(before, enabled)).containsKey(Items.BYOS_FEATURES);
         assertThat(Items.balanceChanges(enabled, ran)).isEqualTo(diff(enabled, ran))
@@ -66,11 +70,11 @@ class ItemsTest {
 
     @Test
     void whenEveryFieldDiffersEveryAttributeButTheKeysAndTypeIsSet() {
-        Map<Feature, Long> features = new EnumMap<>(Feature.class);
-        Map<Feature, Long> otherFeatures = new EnumMap<>(Feature.class);
+        Map<Feature, Credits> features = new EnumMap<>(Feature.class);
+        Map<Feature, Credits> otherFeatures = new EnumMap<>(Feature.class);
         for (Feature feature : Feature.CHARGEABLE) {
-            features.put(feature, 1L);
-            otherFeatures.put(feature, 2L);
+            features.put(feature, Credits.of(1));
+            otherFeatures.put(feature, Credits.of(2));
         }
         Map<Feature, Long> byosRuns = new EnumMap<>(Feature.class);
         Map<Feature, Long> otherByosRuns = new EnumMap<>(Feature.class);
@@ -78,11 +82,11 @@ class ItemsTest {
             byosRuns.put(feature, 1L);
             otherByosRuns.put(feature, 2L);
         }
-        Balance before = new Balance("ws", "org", DECEMBER, 10_000, 500, 150, true, PricingModel.EXTEND,
-                Set.of(Feature.AI_AGENT), 12, 7, 9, features, Collections.nCopies(31, 1L), 2, 1, byosRuns);
-        Balance after = new Balance("ws-2", "org-2", new Period(YearMonth.of(2027, 1)), 20_000, 700, 200, false,
+        Balance before = new Balance("ws", "org", DECEMBER, BASE, ADDONS, 150, true, PricingModel.EXTEND,
+                Set.of(Feature.AI_AGENT), Credits.of(12), 7, 9, features, Collections.nCopies(31, Credits.of(1)), 2, 1, byosRuns);
+        Balance after = new Balance("ws-2", "org-2", new Period(YearMonth.of(2027, 1)), Credits.of(20_000), Credits.of(700), 200, false,
                 PricingModel.values()[(PricingModel.EXTEND.ordinal() + 1) % PricingModel.values().length],
-                Set.of(Feature.AI_TASK), 13, 8, 10, otherFeatures, Collections.nCopies(31, 2L), 3, 2, otherByosRuns);
+                Set.of(Feature.AI_TASK), Credits.of(13), 8, 10, otherFeatures, Collections.nCopies(31, Credits.of(2)), 3, 2, otherByosRuns);
 
         Map<String, AttributeValue> changes = Items.balanceChanges(before, after);
 
@@ -99,16 +103,16 @@ class ItemsTest {
      */
     @Test
     void everyComponentOfABalanceChangedAloneIsWritten() throws Exception {
-        Map<Feature, Long> features = new EnumMap<>(Feature.class);
+        Map<Feature, Credits> features = new EnumMap<>(Feature.class);
         Map<Feature, Long> byosRuns = new EnumMap<>(Feature.class);
         for (Feature feature : Feature.values()) {
             byosRuns.put(feature, 1L);
         }
         for (Feature feature : Feature.CHARGEABLE) {
-            features.put(feature, 1L);
+            features.put(feature, Credits.of(1));
         }
-        Balance base = new Balance("ws", "org", DECEMBER, 10_000, 500, 150, true, PricingModel.EXTEND, Set.of(Feature.AI_AGENT),
-                12, 7, 9, features, Collections.nCopies(31, 1L), 2, 1, byosRuns);
+        Balance base = new Balance("ws", "org", DECEMBER, BASE, ADDONS, 150, true, PricingModel.EXTEND, Set.of(Feature.AI_AGENT),
+                Credits.of(12), 7, 9, features, Collections.nCopies(31, Credits.of(1)), 2, 1, byosRuns);
         RecordComponent[] components = Balance.class.getRecordComponents();
         Constructor<Balance> canonical = Balance.class.getDeclaredConstructor(
                 java.util.Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
@@ -154,14 +158,15 @@ class ItemsTest {
             case Boolean flag -> !flag;
             case PricingModel model -> PricingModel.values()[(model.ordinal() + 1) % PricingModel.values().length];
             case Set<?> set -> set.isEmpty() ? Set.of(Feature.AI_TASK) : Set.of();
+            case Credits credits -> credits.plus(Credits.parse("0.25"));
             case Map<?, ?> map -> {
-                Map<Feature, Long> other = new EnumMap<>(Feature.class);
-                map.forEach((feature, count) -> other.put((Feature) feature, (Long) count + 1));
+                Map<Feature, Object> other = new EnumMap<>(Feature.class);
+                map.forEach((feature, amount) -> other.put((Feature) feature, different(component, amount)));
                 yield other;
             }
             case List<?> list -> {
-                List<Long> other = new ArrayList<>();
-                list.forEach(count -> other.add((Long) count + 1));
+                List<Object> other = new ArrayList<>();
+                list.forEach(amount -> other.add(different(component, amount)));
                 yield other;
             }
             default -> throw new AssertionError("no different value for " + component + " of type " + value.getClass());
