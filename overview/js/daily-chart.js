@@ -1,6 +1,7 @@
 // "Cumulative daily usage": an SVG line from the 1st, with the allocation, the forecast, and a day picked by pointer
 // or keyboard; the same numbers as a table.
 
+import { roundCredits } from "./credits.js";
 import { $, el, svg } from "./dom.js";
 import { currentPeriod, dayLabel, daysIn, formatCredits, periodLabel } from "./format.js";
 import { hideTooltip, showTooltip } from "./tooltip.js";
@@ -163,8 +164,9 @@ function niceCeiling(value) {
   return 10 * magnitude;
 }
 
+/** The grid's values, each to the hundredth its label shows (a top of 1.5 has its first line at 0.38, not 0.375). */
 function ticks(top) {
-  return [0, 0.25, 0.5, 0.75, 1].map((f) => top * f);
+  return [0, 0.25, 0.5, 0.75, 1].map((f) => roundCredits(top * f));
 }
 
 function dayTicks(monthDays, width) {

@@ -1,9 +1,10 @@
 // Numbers, features, days and months as the page writes them; periods are UTC calendar months, as the API counts them.
 
+import { creditsText } from "./credits.js";
+
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
   "October", "November", "December"];
-const NUMBER = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
 
 /** The features in the order the bar, its legend and the CSS (feature-KEY classes) show them. */
 export const FEATURES = [
@@ -13,7 +14,8 @@ export const FEATURES = [
   { key: "AI_TASK", name: "AI tasks" },
 ];
 
-export const formatCredits = (value) => NUMBER.format(Number(value));
+/** Credits (or a count) as the page writes them: exact to the hundredth, no trailing zeros, thousands grouped (1,234.75). */
+export const formatCredits = (value) => creditsText(value);
 export const formatPercent = (value) => `${Number(value).toFixed(1)}%`;
 export const featureName = (key) => (FEATURES.find((f) => f.key === key) || { name: key }).name;
 

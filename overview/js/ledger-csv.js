@@ -2,17 +2,19 @@
 // network of its own (the caller hands it the page reader), so a test can run it on pages of its choosing.
 // The columns and formats are documented in docs/overview-page.md ("Download CSV").
 
-/** The columns, in order: the API's field names, `entry` being RECORD or REFUND. */
+/** The columns, in order: the API's field names, `entry` being RECORD or REFUND; new columns go at the end. */
 export const LEDGER_COLUMNS = ["sequence", "entry", "executionId", "activity", "feature", "creditsConsumed", "creditsUsed",
   "creditsRemaining", "creditsAllocated", "period", "occurredAt", "recordedAt", "priceVersion", "refundedAt",
-  "refundReason", "workspaceId"];
+  "refundReason", "workspaceId", "llmModel"];
 
 export const PAGE_SIZE = 500;
 
 /**
- * One field. Numbers go as they are (a refund's -12 stays a number). Text that a spreadsheet would take for a
- * formula (starting with =, +, -, @, a tab or a carriage return) gets a leading apostrophe; text with a comma, a
- * quote or a line break is quoted, its quotes doubled.
+ * One field. Numbers go as they are (a refund's -12 stays a number), and exactly as the API wrote them: its credits
+ * have at most two decimals and no trailing zeros (0.25, 12.5, -3.75), and such a number, read by JSON.parse, writes
+ * back as the same digits with String (never through toFixed or a locale's format, which could add or drop some).
+ * Text that a spreadsheet would take for a formula (starting with =, +, -, @, a tab or a carriage return) gets a
+ * leading apostrophe; text with a comma, a quote or a line break is quoted, its quotes doubled.
  */
 export function csvField(value) {
   if (value === null || value === undefined) return "";

@@ -1,6 +1,7 @@
 // "Credits used this month": a horizontal bar stacked by feature, its legend table (with the runs on the workspace's
 // own model, BYOS, where there are any) and the free executions.
 
+import { subtractCredits } from "./credits.js";
 import { $, el } from "./dom.js";
 import { FEATURES, formatCredits, formatPercent } from "./format.js";
 import { attachTooltip } from "./tooltip.js";
@@ -15,7 +16,7 @@ export function renderUsedThisMonth(usage) {
     " credits used ", el("span", { class: "percent" }, `(${formatPercent(usage.percentUsed)})`),
     el("br"),
     used > allocated
-      ? `${formatCredits(used - allocated)} over the allocation`
+      ? `${formatCredits(subtractCredits(used, allocated))} over the allocation`
       : `${formatCredits(usage.creditsRemaining)} remaining`,
     usage.hardLimitCredits ? ` · hard limit ${formatCredits(usage.hardLimitCredits)}` : "");
 

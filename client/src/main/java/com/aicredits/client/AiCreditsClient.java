@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -55,6 +56,11 @@ public final class AiCreditsClient {
     static final Duration MAX_NETWORK_MARGIN = Duration.ofMillis(500);
     private static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) // a newer server may add fields
+            // Credits have up to two decimals: read exactly as written (0.1 stays 0.1), never through a double, also in
+            // trees (a batch's results, a 402's detail), and kept as written there (12.50 would not become 12.5, nor
+            // 100 1E+2). Integers land in BigDecimal fields as BigDecimals of scale 0.
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
     private final URI baseUrl;
@@ -117,8 +123,29 @@ public final class AiCreditsClient {
      * timeout from the moment it was called.
      */
     public Recorded record(String workspaceId, String executionId, String activity, Instant occurredAt, Model model) {
+        return record(workspaceId, new Execution(executionId, activity, occurredAt, model));
+    }
+
+    /**
+     * As above, for a run on the LLM model {@code llmModel} (1-64 chars of {@code [A-Za-z0-9._:-]}, null for none): a
+     * LEGACY workspace prices an AI task by it (the catalog's {@code llmModelCredits}); every workspace keeps it on the
+     * record. It is part of the run's identity, like {@code activity} and {@code model}: the same executionId sent with
+     * another llmModel is refused with {@link AiCreditsException.ExecutionIdReused}.
+     */
+    public Recorded record(String workspaceId, String executionId, String activity, Instant occurredAt, Model model,
+                           String llmModel) {
+        return record(workspaceId, new Execution(executionId, activity, occurredAt, model, llmModel));
+    }
+
+    /**
+     * Records one run described as in {@link #recordBatch}, for example
+     * {@code record(ws, new Execution(runId, "task.execution").withLlmModel("gpt-4o"))}: the same as the overloads above,
+     * batched with other callers' runs in the same way.
+     */
+    public Recorded record(String workspaceId, Execution execution) {
         long started = System.nanoTime();
-        String item = body(executionId, activity, occurredAt, model);
+        String executionId = execution.executionId();
+        String item = body(execution);
         Objects.requireNonNull(workspaceId, "workspaceId");
         if (batcher != null) {
             return batcher.record(workspaceId, executionId, item, started);
@@ -140,19 +167,40 @@ public final class AiCreditsClient {
     public static final int MAX_BATCH_SIZE = 100;
 
     /**
-     * One run of {@link #recordBatch}: the arguments of {@link #record(String, String, String, Instant, Model)}.
-     * {@code occurredAt} null means now; {@code model} null means {@link Model#PLATFORM}.
+     * One run of {@link #recordBatch} or {@link #record(String, Execution)}: the arguments of
+     * {@link #record(String, String, String, Instant, Model, String)}. {@code occurredAt} null means now; {@code model}
+     * null means {@link Model#PLATFORM}; {@code llmModel} null means none (the field is not sent).
      */
-    public record Execution(String executionId, String activity, Instant occurredAt, Model model) {
+    public record Execution(String executionId, String activity, Instant occurredAt, Model model, String llmModel) {
         public Execution {
             Objects.requireNonNull(executionId, "executionId");
             Objects.requireNonNull(activity, "activity");
             model = model == null ? Model.PLATFORM : model;
         }
 
+        /** A run without an LLM model. */
+        public Execution(String executionId, String activity, Instant occurredAt, Model model) {
+            this(executionId, activity, occurredAt, model, null);
+        }
+
         /** A platform-model run that occurred now. */
         public Execution(String executionId, String activity) {
-            this(executionId, activity, null, Model.PLATFORM);
+            this(executionId, activity, null, Model.PLATFORM, null);
+        }
+
+        /** The same run, on the LLM model {@code llmModel} (null: none). */
+        public Execution withLlmModel(String llmModel) {
+            return new Execution(executionId, activity, occurredAt, model, llmModel);
+        }
+
+        /** The same run, occurred at {@code occurredAt} (null: now). */
+        public Execution withOccurredAt(Instant occurredAt) {
+            return new Execution(executionId, activity, occurredAt, model, llmModel);
+        }
+
+        /** The same run, on {@code model}. */
+        public Execution withModel(Model model) {
+            return new Execution(executionId, activity, occurredAt, model, llmModel);
         }
     }
 
@@ -202,7 +250,7 @@ public final class AiCreditsClient {
             if (!ids.add(execution.executionId())) {
                 throw new IllegalArgumentException("executionId " + execution.executionId() + " twice in one batch");
             }
-            items.add(body(execution.executionId(), execution.activity(), execution.occurredAt(), execution.model()));
+            items.add(body(execution));
         }
         BatchAnswer answer = exchangeBatch(workspaceId, items, started + totalTimeout.toNanos());
         if (answer.items() == null) {
@@ -307,7 +355,12 @@ public final class AiCreditsClient {
 
     /** The dry run of a run on {@code model}. */
     public DryRun check(String workspaceId, String executionId, String activity, Model model) {
-        Answer answer = send("POST", workspacePath(workspaceId) + "/executions:check", body(executionId, activity, null, model), false);
+        return check(workspaceId, new Execution(executionId, activity, null, model));
+    }
+
+    /** The dry run of {@code execution} (its LLM model included, which prices an AI task in a LEGACY workspace). */
+    public DryRun check(String workspaceId, Execution execution) {
+        Answer answer = send("POST", workspacePath(workspaceId) + "/executions:check", body(execution), false);
         if (answer.status() != 200) {
             throw refusal(answer);
         }
@@ -481,15 +534,18 @@ public final class AiCreditsClient {
         }
     }
 
-    private static String body(String executionId, String activity, Instant occurredAt, Model model) {
+    private static String body(Execution execution) {
         Map<String, String> body = new LinkedHashMap<>();
-        body.put("executionId", Objects.requireNonNull(executionId, "executionId"));
-        body.put("activity", Objects.requireNonNull(activity, "activity"));
-        if (occurredAt != null) {
-            body.put("occurredAt", occurredAt.toString());
+        body.put("executionId", execution.executionId());
+        body.put("activity", execution.activity());
+        if (execution.occurredAt() != null) {
+            body.put("occurredAt", execution.occurredAt().toString());
         }
-        if (model == Model.BYOS) {
-            body.put("model", model.name());
+        if (execution.model() == Model.BYOS) {
+            body.put("model", execution.model().name());
+        }
+        if (execution.llmModel() != null) { // absent, not null: an API older than llmModel refuses the unknown field
+            body.put("llmModel", execution.llmModel());
         }
         try {
             return JSON.writeValueAsString(body);

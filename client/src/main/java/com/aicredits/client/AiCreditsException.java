@@ -1,6 +1,7 @@
 package com.aicredits.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 
 /**
  * A refusal or failure, typed by the API's error code ({@code {"error":{"code","message"}}}); {@code status} is the HTTP
@@ -33,32 +34,35 @@ public class AiCreditsException extends RuntimeException {
 
     /**
      * 402 {@code hard_limit_exceeded}: nothing written, the executionId stays free (it may succeed after an add-on). The
-     * numbers come from the error's {@code detail} object; each is -1 if the answer did not carry it (an API older than
-     * the detail).
+     * numbers come from the error's {@code detail} object, the credit amounts as exact {@link BigDecimal}s (up to two
+     * decimals); each is null ({@code hardLimitPercent}: -1) if the answer did not carry it (an API older than the
+     * detail).
      */
     public static final class HardLimitExceeded extends AiCreditsException {
         private final String period;
-        private final long credits;
-        private final long creditsUsed;
-        private final long usageAfter;
+        private final BigDecimal credits;
+        private final BigDecimal creditsUsed;
+        private final BigDecimal usageAfter;
         private final long hardLimitPercent;
-        private final long creditsAllocated;
-        private final long hardLimitCredits;
+        private final BigDecimal creditsAllocated;
+        private final BigDecimal hardLimitCredits;
 
         HardLimitExceeded(String message, JsonNode detail) {
             super(402, "hard_limit_exceeded", message, null);
             period = detail.path("period").isTextual() ? detail.path("period").asText() : null;
-            credits = number(detail, "credits");
-            creditsUsed = number(detail, "creditsUsed");
-            usageAfter = number(detail, "usageAfter");
-            hardLimitPercent = number(detail, "hardLimitPercent");
-            creditsAllocated = number(detail, "creditsAllocated");
-            hardLimitCredits = number(detail, "hardLimitCredits");
+            credits = amount(detail, "credits");
+            creditsUsed = amount(detail, "creditsUsed");
+            usageAfter = amount(detail, "usageAfter");
+            JsonNode percent = detail.path("hardLimitPercent");
+            hardLimitPercent = percent.canConvertToExactIntegral() && percent.canConvertToLong() ? percent.asLong() : -1;
+            creditsAllocated = amount(detail, "creditsAllocated");
+            hardLimitCredits = amount(detail, "hardLimitCredits");
         }
 
-        private static long number(JsonNode detail, String field) {
+        /** The number as the API wrote it (the tree holds decimals as BigDecimal: no binary floating point), or null. */
+        private static BigDecimal amount(JsonNode detail, String field) {
             JsonNode value = detail.path(field);
-            return value.canConvertToExactIntegral() && value.canConvertToLong() ? value.asLong() : -1;
+            return value.isNumber() ? value.decimalValue() : null;
         }
 
         /** The period whose balance refused it, such as {@code 2026-11} (null if not said). */
@@ -67,29 +71,30 @@ public class AiCreditsException extends RuntimeException {
         }
 
         /** The usage of that period before this run. */
-        public long creditsUsed() {
+        public BigDecimal creditsUsed() {
             return creditsUsed;
         }
 
         /** The run's credits. */
-        public long credits() {
+        public BigDecimal credits() {
             return credits;
         }
 
         /** What usage would have become. */
-        public long usageAfter() {
+        public BigDecimal usageAfter() {
             return usageAfter;
         }
 
+        /** The hard limit in percent of the allocation (-1 if not said). */
         public long hardLimitPercent() {
             return hardLimitPercent;
         }
 
-        public long creditsAllocated() {
+        public BigDecimal creditsAllocated() {
             return creditsAllocated;
         }
 
-        public long hardLimitCredits() {
+        public BigDecimal hardLimitCredits() {
             return hardLimitCredits;
         }
     }
@@ -108,7 +113,10 @@ public class AiCreditsException extends RuntimeException {
         }
     }
 
-    /** 409 {@code execution_id_reused}: the executionId was recorded for another activity. */
+    /**
+     * 409 {@code execution_id_reused}: the executionId was recorded for another run: another activity, model or
+     * llmModel.
+     */
     public static final class ExecutionIdReused extends AiCreditsException {
         ExecutionIdReused(String message) {
             super(409, "execution_id_reused", message, null);

@@ -1,5 +1,10 @@
 package com.aicredits.client;
 
-/** The dry run's answer: what recording the execution would do now; {@code reason} is null when allowed. */
-public record DryRun(boolean allowed, long creditsConsumed, long creditsRemainingAfter, String reason) {
+import java.math.BigDecimal;
+
+/**
+ * The dry run's answer: what recording the execution would do now; {@code reason} is null when allowed. The amounts are
+ * exact, to the hundredth ({@code 0.25}), as the API wrote them.
+ */
+public record DryRun(boolean allowed, BigDecimal creditsConsumed, BigDecimal creditsRemainingAfter, String reason) {
 }

@@ -130,9 +130,9 @@ class AiCreditsClientBatchingTest {
             assertThat(call.recorded().attempts()).isEqualTo(1);
         }
         assertThat(done(calls.get("big")).thrown()).isInstanceOfSatisfying(AiCreditsException.HardLimitExceeded.class, e -> {
-            assertThat(e.credits()).isEqualTo(50);
-            assertThat(e.hardLimitCredits()).isEqualTo(100);
-            assertThat(e.usageAfter()).isEqualTo(e.creditsUsed() + 50);
+            assertThat(e.credits()).isEqualByComparingTo("50");
+            assertThat(e.hardLimitCredits()).isEqualByComparingTo("100");
+            assertThat(e.usageAfter()).isEqualByComparingTo(e.creditsUsed().add(e.credits()));
             assertThat(e.period()).isEqualTo("2026-12");
         });
         assertThat(done(calls.get("case")).thrown()).isInstanceOf(AiCreditsException.CasesDisabled.class);
@@ -150,7 +150,7 @@ class AiCreditsClientBatchingTest {
                 .containsExactly("executions", "executions", "executions", "executions:batch");
         assertThat(requests.get(3).executionIds()).containsExactlyInAnyOrderElementsOf(calls.keySet());
         assertThat(requests).allSatisfy(request -> assertThat(request.timeoutHeader()).isEqualTo("4500"));
-        assertThat(stub.used("ws-1")).isEqualTo(91);
+        assertThat(stub.used("ws-1")).isEqualByComparingTo("91");
         assertThat(stub.sequences("ws-1")).isEqualTo(IntStream.rangeClosed(1, 11).asLongStream().boxed().toList());
     }
 
@@ -231,7 +231,7 @@ class AiCreditsClientBatchingTest {
         }
         assertThat(stub.batches()).extracting(LedgerStub.Request::status).containsExactly(firstStatus, 200);
         assertThat(stub.sequences("ws-1")).as("each run recorded once").isEqualTo(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L));
-        assertThat(stub.used("ws-1")).isEqualTo(1 + 3 * 1 + 3 * 5);
+        assertThat(stub.used("ws-1")).isEqualByComparingTo(String.valueOf(1 + 3 * 1 + 3 * 5));
     }
 
     @Test
@@ -398,6 +398,78 @@ class AiCreditsClientBatchingTest {
         assertThat(stub.requests()).hasSize(1 + 1 + 5 + 10);
     }
 
+    private Future<Call> call(java.util.function.Supplier<Recorded> run) {
+        return callers.submit(() -> {
+            try {
+                return new Call(run.get(), null);
+            } catch (RuntimeException e) {
+                return new Call(null, e);
+            }
+        });
+    }
+
+    /**
+     * Issue 33: a run's llmModel travels in the batch item, each caller's record carries its own, the shipped prices by
+     * LLM model add up exactly (four gemini-1-pro runs: 1 credit), and a reused executionId with another llmModel (or
+     * none) is refused for that run alone, as its single call would have been.
+     */
+    @Test
+    void llmModelTravelsInBatchesAndIsPartOfTheRunsIdentity() throws Exception {
+        stub().workspace("ws-1", 100, 200, 0, false, false);
+        AiCreditsClient client = client().batchWindow(NEVER).build();
+        client.record("ws-1", "again", "task.execution", null, Model.PLATFORM, "gpt-4o"); // 1
+        client.record("ws-1", "other-llm", "task.execution", null, Model.PLATFORM, "gpt-4o"); // 2
+        client.record("ws-1", "no-llm", "task.execution"); // 3
+        Future<Call> first = aCallInFlight(client, "ws-1"); // 4
+        Map<String, Future<Call>> calls = new LinkedHashMap<>();
+        for (int i = 1; i <= 4; i++) {
+            Execution run = new Execution("gemini-" + i, "task.execution").withLlmModel("gemini-1-pro");
+            calls.put(run.executionId(), call(() -> client.record("ws-1", run))); // 0.25 each
+        }
+        calls.put("turbo", call(() -> client.record("ws-1", "turbo", "task.execution", null, Model.PLATFORM, "gpt-4-turbo"))); // 2
+        calls.put("unlisted", call(() -> client.record("ws-1", "unlisted", "task.execution", null, Model.PLATFORM, "my-own-llm"))); // 1
+        calls.put("again", call(() -> client.record("ws-1", "again", "task.execution", null, Model.PLATFORM, "gpt-4o")));
+        calls.put("other-llm", call(() -> client.record("ws-1", "other-llm", "task.execution", null, Model.PLATFORM, "gemini-1.5-pro")));
+        calls.put("no-llm", call(() -> client.record("ws-1", "no-llm", "task.execution", null, Model.PLATFORM, "gpt-4o")));
+        await(() -> client.waiting("ws-1") == calls.size(), "every caller waits for the batch");
+        stub.release();
+        assertThat(done(first).recorded().created()).isTrue();
+
+        for (int i = 1; i <= 4; i++) {
+            UsageRecord record = done(calls.get("gemini-" + i)).recorded().record();
+            assertThat(record.llmModel()).isEqualTo("gemini-1-pro");
+            assertThat(record.creditsConsumed()).isEqualByComparingTo("0.25");
+            assertThat(record.renewsAt()).isEqualTo("2027-01-01T00:00:00Z");
+        }
+        assertThat(done(calls.get("turbo")).recorded().record().creditsConsumed()).isEqualByComparingTo("2");
+        assertThat(done(calls.get("unlisted")).recorded().record().creditsConsumed()).as("a model the catalog does not list")
+                .isEqualByComparingTo("1");
+        Call again = done(calls.get("again"));
+        assertThat(again.recorded().replay()).isTrue();
+        assertThat(again.recorded().record().llmModel()).isEqualTo("gpt-4o");
+        assertThat(done(calls.get("other-llm")).thrown()).isInstanceOf(AiCreditsException.ExecutionIdReused.class);
+        assertThat(done(calls.get("no-llm")).thrown()).isInstanceOf(AiCreditsException.ExecutionIdReused.class);
+
+        List<LedgerStub.Request> batches = stub.batches();
+        assertThat(batches).hasSize(1);
+        Map<String, String> sent = new LinkedHashMap<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(batches.get(0).body()).get("executions")
+                .forEach(item -> sent.put(item.get("executionId").asText(), item.path("llmModel").asText(null)));
+        assertThat(sent).containsOnlyKeys(calls.keySet()).containsEntry("gemini-1", "gemini-1-pro")
+                .containsEntry("turbo", "gpt-4-turbo").containsEntry("other-llm", "gemini-1.5-pro").containsEntry("no-llm", "gpt-4o");
+        assertThat(stub.used("ws-1")).as("3 alone + 1 held + 4 x 0.25 + 2 + 1, exactly").isEqualByComparingTo("8");
+
+        List<Outcome> outcomes = client.recordBatch("ws-1", List.of(
+                new Execution("batch-gemini", "task.execution").withLlmModel("gemini-1-pro"),
+                new Execution("gemini-1", "task.execution").withLlmModel("gpt-4o"),
+                new Execution("gemini-2", "task.execution", null, Model.PLATFORM, "gemini-1-pro")));
+        assertThat(outcomes.get(0).get().record().creditsUsed()).isEqualByComparingTo("8.25");
+        assertThat(outcomes.get(0).get().record().creditsUsed().toPlainString()).isEqualTo("8.25");
+        assertThat(outcomes.get(1).refusal()).isInstanceOf(AiCreditsException.ExecutionIdReused.class);
+        assertThat(outcomes.get(2).get().replay()).isTrue();
+        assertThat(outcomes.get(2).execution().llmModel()).isEqualTo("gemini-1-pro");
+    }
+
     @Test
     void recordBatchAnswersEachRunInOrder() throws Exception {
         stub().workspace("ws-1", 100, 100, 80, false, false);
@@ -413,7 +485,7 @@ class AiCreditsClientBatchingTest {
         assertThatThrownBy(outcomes.get(1)::get).isSameAs(outcomes.get(1).refusal());
         assertThat(outcomes.get(2).get().replay()).isTrue();
         assertThat(outcomes.get(3).refusal()).isInstanceOf(AiCreditsException.ByosNotEnabled.class);
-        assertThat(outcomes.get(4).get().record().creditsUsed()).isEqualTo(87);
+        assertThat(outcomes.get(4).get().record().creditsUsed()).isEqualByComparingTo("87");
         assertThat(stub.batches()).hasSize(1);
 
         assertThatThrownBy(() -> client.recordBatch("ws-1", List.of())).isInstanceOf(IllegalArgumentException.class);

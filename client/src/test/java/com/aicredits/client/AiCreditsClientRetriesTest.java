@@ -137,21 +137,22 @@ class AiCreditsClientRetriesTest {
         assertThatThrownBy(() -> client.record("ws-1", "run-1", "task.execution")).isInstanceOfSatisfying(
                 AiCreditsException.HardLimitExceeded.class, e -> {
                     assertThat(e.period()).isEqualTo("2026-12");
-                    assertThat(e.credits()).isEqualTo(12);
-                    assertThat(e.creditsUsed()).isEqualTo(992);
-                    assertThat(e.usageAfter()).isEqualTo(1004);
+                    assertThat(e.credits()).isEqualByComparingTo("12");
+                    assertThat(e.creditsUsed()).isEqualByComparingTo("992");
+                    assertThat(e.usageAfter()).isEqualByComparingTo("1004");
                     assertThat(e.hardLimitPercent()).isEqualTo(200);
-                    assertThat(e.creditsAllocated()).isEqualTo(500);
-                    assertThat(e.hardLimitCredits()).isEqualTo(1000);
+                    assertThat(e.creditsAllocated()).isEqualByComparingTo("500");
+                    assertThat(e.hardLimitCredits()).isEqualByComparingTo("1000");
                 });
         assertThat(requests).hasValue(2);
-        // Without a detail (an older API), every number is -1: the message is never parsed.
+        // Without a detail (an older API), every amount is null (the percent -1): the message is never parsed.
         script.set(0, new Step(402, "{\"error\":{\"code\":\"hard_limit_exceeded\",\"message\":\"recording 12 credits would bring"
                 + " 2026-12 usage to 1004 credits, above the hard limit of 200% of 500 allocated (1000 credits)\"}}"));
         assertThatThrownBy(() -> client.record("ws-1", "run-1", "task.execution")).isInstanceOfSatisfying(
                 AiCreditsException.HardLimitExceeded.class, e -> {
-                    assertThat(e.credits()).isEqualTo(-1);
-                    assertThat(e.hardLimitCredits()).isEqualTo(-1);
+                    assertThat(e.credits()).isNull();
+                    assertThat(e.hardLimitCredits()).isNull();
+                    assertThat(e.hardLimitPercent()).isEqualTo(-1);
                     assertThat(e.period()).isNull();
                 });
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -33,12 +34,20 @@ import java.util.regex.Pattern;
  * {@code POST …/executions:batch} (1 to 100 items of that same body, distinct executionIds, else 400 and nothing
  * written; 200 {@code {"results":[...]}} in order, each result the status and body a single call of the item would have
  * had). Faults are scripted per batch call; one request can be held until the test lets it go.
+ *
+ * <p>Credits are exact hundredths, written as the API writes them (no trailing zeros: {@code 1}, {@code 0.25}); a
+ * {@code task.execution} is priced by its {@code llmModel} as a LEGACY workspace prices it (the shipped
+ * {@code llmModelCredits}), and {@code llmModel} is part of a run's identity with {@code activity} and {@code model}.
  */
 final class LedgerStub implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern EXECUTION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final Map<String, Long> CREDITS = Map.of("task.execution", 1L, "agent.execution", 5L,
-            "case.investigation", 12L, "batch.import", 50L);
+    private static final Pattern LLM_MODEL = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final Map<String, BigDecimal> CREDITS = Map.of("task.execution", BigDecimal.ONE, "agent.execution",
+            new BigDecimal("5"), "case.investigation", new BigDecimal("12"), "batch.import", new BigDecimal("50"));
+    /** The shipped catalog's {@code llmModelCredits} of {@code task.execution}. */
+    static final Map<String, BigDecimal> LLM_MODEL_CREDITS = Map.of("gpt-4o", BigDecimal.ONE, "gpt-4-turbo", new BigDecimal("2"),
+            "gemini-1-pro", new BigDecimal("0.25"), "gemini-1.5-pro", BigDecimal.ONE);
     private static final Map<String, String> FEATURES = Map.of("task.execution", "AI_TASK", "agent.execution", "AI_AGENT",
             "case.investigation", "CASES", "batch.import", "AI_TASK");
 
@@ -52,23 +61,26 @@ final class LedgerStub implements AutoCloseable {
         LOST_AFTER
     }
 
-    /** One request as the stub saw it: the path's last segment, the executionIds, the timeout header, the status answered (0: none). */
-    record Request(String route, List<String> executionIds, String timeoutHeader, int status) {
+    /**
+     * One request as the stub saw it: the path's last segment, the executionIds, the timeout header, the status answered
+     * (0: none), its body.
+     */
+    record Request(String route, List<String> executionIds, String timeoutHeader, int status, String body) {
         boolean batch() {
             return route.endsWith(":batch");
         }
     }
 
     private static final class Workspace {
-        final long allocated;
-        final long hardLimit;
+        final BigDecimal allocated;
+        final BigDecimal hardLimit;
         final boolean cases;
         final boolean byos;
-        long used;
+        BigDecimal used;
         long sequence;
         final Map<String, ObjectNode> records = new HashMap<>();
 
-        Workspace(long allocated, long hardLimit, long used, boolean cases, boolean byos) {
+        Workspace(BigDecimal allocated, BigDecimal hardLimit, BigDecimal used, boolean cases, boolean byos) {
             this.allocated = allocated;
             this.hardLimit = hardLimit;
             this.used = used;
@@ -107,6 +119,11 @@ final class LedgerStub implements AutoCloseable {
 
     /** A workspace: credits allocated, the hard limit in credits, the usage so far, Cases and BYOS enabled or not. */
     synchronized LedgerStub workspace(String id, long allocated, long hardLimit, long used, boolean cases, boolean byos) {
+        return workspace(id, BigDecimal.valueOf(allocated), BigDecimal.valueOf(hardLimit), BigDecimal.valueOf(used), cases, byos);
+    }
+
+    synchronized LedgerStub workspace(String id, BigDecimal allocated, BigDecimal hardLimit, BigDecimal used, boolean cases,
+                                      boolean byos) {
         workspaces.put(id, new Workspace(allocated, hardLimit, used, cases, byos));
         return this;
     }
@@ -153,7 +170,7 @@ final class LedgerStub implements AutoCloseable {
         return requests().stream().filter(Request::batch).toList();
     }
 
-    synchronized long used(String workspaceId) {
+    synchronized BigDecimal used(String workspaceId) {
         return workspaces.get(workspaceId).used;
     }
 
@@ -192,7 +209,7 @@ final class LedgerStub implements AutoCloseable {
             } catch (IOException e) {
                 reply = error(400, "invalid_json", "the body is not valid JSON");
             }
-            requests.add(new Request(route, List.copyOf(ids), timeout, reply == null ? 0 : reply.status));
+            requests.add(new Request(route, List.copyOf(ids), timeout, reply == null ? 0 : reply.status, body));
             if (reply == null) { // carried out; the answer is lost
                 return;
             }
@@ -273,16 +290,23 @@ final class LedgerStub implements AutoCloseable {
         String id = item.path("executionId").asText("");
         String activity = item.path("activity").asText("");
         String model = item.path("model").asText("PLATFORM");
+        String llmModel = item.has("llmModel") ? item.path("llmModel").asText("") : null;
         if (!EXECUTION_ID.matcher(id).matches()) {
             return refused(400, "invalid_executionId", "executionId must match " + EXECUTION_ID, null);
+        }
+        if (llmModel != null && !LLM_MODEL.matcher(llmModel).matches()) {
+            return refused(400, "invalid_llmModel", "llmModel must match " + LLM_MODEL, null);
         }
         if (!CREDITS.containsKey(activity)) {
             return refused(400, "invalid_activity", "no activity " + activity, null);
         }
         ObjectNode stored = workspace.records.get(id);
         if (stored != null) {
-            if (!stored.get("activity").asText().equals(activity)) {
-                return refused(409, "execution_id_reused", "executionId " + id + " was recorded for " + stored.get("activity").asText(), null);
+            String storedLlmModel = stored.has("llmModel") ? stored.get("llmModel").asText() : null;
+            if (!stored.get("activity").asText().equals(activity) || !stored.get("model").asText().equals(model)
+                    || !java.util.Objects.equals(storedLlmModel, llmModel)) {
+                return refused(409, "execution_id_reused", "executionId " + id + " was recorded for " + stored.get("activity").asText()
+                        + " (model " + stored.get("model").asText() + ", llmModel " + storedLlmModel + ")", null);
             }
             return JSON.createObjectNode().put("status", 200).set("record", stored);
         }
@@ -292,23 +316,38 @@ final class LedgerStub implements AutoCloseable {
         if ("BYOS".equals(model) && !workspace.byos) {
             return refused(403, "byos_not_enabled", "BYOS is not enabled for " + activity, null);
         }
-        long credits = "BYOS".equals(model) ? 0 : CREDITS.get(activity);
-        if (workspace.used + credits > workspace.hardLimit) {
-            ObjectNode detail = JSON.createObjectNode().put("period", "2026-12").put("credits", credits)
-                    .put("creditsUsed", workspace.used).put("usageAfter", workspace.used + credits)
-                    .put("hardLimitPercent", workspace.hardLimit * 100 / workspace.allocated)
-                    .put("creditsAllocated", workspace.allocated).put("hardLimitCredits", workspace.hardLimit);
-            return refused(402, "hard_limit_exceeded", credits + " credits more would pass the hard limit", detail);
+        BigDecimal credits = "BYOS".equals(model) ? BigDecimal.ZERO
+                : "task.execution".equals(activity) && llmModel != null && LLM_MODEL_CREDITS.containsKey(llmModel)
+                ? LLM_MODEL_CREDITS.get(llmModel) : CREDITS.get(activity);
+        BigDecimal after = workspace.used.add(credits);
+        if (after.compareTo(workspace.hardLimit) > 0) {
+            ObjectNode detail = JSON.createObjectNode().put("period", "2026-12").put("credits", wire(credits))
+                    .put("creditsUsed", wire(workspace.used)).put("usageAfter", wire(after))
+                    .put("hardLimitPercent", workspace.hardLimit.multiply(BigDecimal.valueOf(100))
+                            .divide(workspace.allocated, 0, java.math.RoundingMode.DOWN).longValueExact())
+                    .put("creditsAllocated", wire(workspace.allocated)).put("hardLimitCredits", wire(workspace.hardLimit));
+            return refused(402, "hard_limit_exceeded", wire(credits) + " credits more would pass the hard limit", detail);
         }
-        workspace.used += credits;
+        workspace.used = after;
         ObjectNode record = JSON.createObjectNode().put("executionId", id).put("workspaceId", workspaceId).put("activity", activity)
-                .put("feature", FEATURES.get(activity)).put("creditsConsumed", credits).put("creditsUsed", workspace.used)
-                .put("creditsRemaining", workspace.allocated - workspace.used).put("creditsAllocated", workspace.allocated)
+                .put("feature", FEATURES.get(activity)).put("creditsConsumed", wire(credits)).put("creditsUsed", wire(workspace.used))
+                .put("creditsRemaining", wire(workspace.allocated.subtract(workspace.used)))
+                .put("creditsAllocated", wire(workspace.allocated))
                 .put("sequence", ++workspace.sequence).put("period", "2026-12")
                 .put("occurredAt", item.path("occurredAt").asText("2026-12-01T00:00:00.000Z"))
-                .put("recordedAt", "2026-12-01T00:00:00.000Z").put("priceVersion", "2026-01-01").put("model", model);
+                .put("recordedAt", "2026-12-01T00:00:00.000Z").put("priceVersion", "2026-01-01").put("model", model)
+                .put("renewsAt", "2027-01-01T00:00:00Z");
+        if (llmModel != null) {
+            record.put("llmModel", llmModel);
+        }
         workspace.records.put(id, record);
         return JSON.createObjectNode().put("status", 201).set("record", record);
+    }
+
+    /** An amount as the API writes it: exact, no trailing zeros, never an exponent ({@code 12}, {@code 12.5}, {@code 0.25}). */
+    static BigDecimal wire(BigDecimal amount) {
+        BigDecimal stripped = amount.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
     private static ObjectNode refused(int status, String code, String message, ObjectNode detail) {

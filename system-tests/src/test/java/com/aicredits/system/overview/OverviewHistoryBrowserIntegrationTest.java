@@ -195,7 +195,7 @@ class OverviewHistoryBrowserIntegrationTest {
 
         List<String> lines = List.of(csv.split("\r\n", -1));
         assertThat(lines.getFirst()).isEqualTo("sequence,entry,executionId,activity,feature,creditsConsumed,creditsUsed,"
-                + "creditsRemaining,creditsAllocated,period,occurredAt,recordedAt,priceVersion,refundedAt,refundReason,workspaceId");
+                + "creditsRemaining,creditsAllocated,period,occurredAt,recordedAt,priceVersion,refundedAt,refundReason,workspaceId,llmModel");
         assertThat(lines.getLast()).as("the file ends with a line break").isEmpty();
         String escapedReason = "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\"), then\nmore\"";
         // The refund line is the newest; its record, earlier, carries the same reason: both escaped.
