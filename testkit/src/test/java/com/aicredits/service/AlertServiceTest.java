@@ -3,6 +3,7 @@ package com.aicredits.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.Alert;
 import com.aicredits.domain.AlertMarker;
 import com.aicredits.domain.Balance;
@@ -49,9 +50,9 @@ class AlertServiceTest {
     /** The balance after each debit of task.execution until usage reaches {@code percent} of the allocation. */
     private List<BalanceChange> debitsUpTo(int percent, Instant at) {
         Charge charge = Charge.of(CATALOG.priceAt("task.execution", at), PricingModel.EXTEND);
-        Balance balance = Balance.open(workspace, NOVEMBER, 0);
+        Balance balance = Balance.open(workspace, NOVEMBER, Credits.ZERO);
         List<BalanceChange> changes = new ArrayList<>();
-        while (balance.used() * 100 < (long) percent * balance.allocated()) {
+        while (balance.used().hundredths() * 100 < (long) percent * balance.allocated().hundredths()) {
             balance = balance.debit(charge, at);
             changes.add(new BalanceChange(balance, true, at));
         }

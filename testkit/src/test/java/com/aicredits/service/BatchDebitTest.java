@@ -3,6 +3,7 @@ package com.aicredits.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.Byos;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Feature;
@@ -118,7 +119,7 @@ class BatchDebitTest {
 
         assertThat(answers).extracting(answer -> answer.outcome().record().sequence())
                 .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 100).boxed().toList());
-        assertThat(ledger.store.balance("ws-1", PERIOD).used()).isEqualTo(100);
+        assertThat(ledger.store.balance("ws-1", PERIOD).used()).isEqualTo(Credits.of(100));
     }
 
     @Test
@@ -147,7 +148,7 @@ class BatchDebitTest {
                 new RecordExecution("free", "builder.assist", null)), null);
 
         assertThat(answers.get(0).refusal().refusal()).isEqualTo(Refusal.HARD_LIMIT);
-        assertThat(answers.get(1).outcome().record().creditsUsed()).isEqualTo(498);
+        assertThat(answers.get(1).outcome().record().creditsUsed()).isEqualTo(Credits.of(498));
         assertThat(answers.get(2).outcome().record().sequence()).isEqualTo(43);
         assertThat(ledger.store.read("ws-1", PERIOD, "big", true).record()).isNull();
         assertThat(ledger.store.balance("ws-1", PERIOD).blockedAt()).isEqualTo(NOW);
@@ -163,7 +164,7 @@ class BatchDebitTest {
         assertThat(answers).extracting(answer -> answer.substring(0, 3)).containsExactly("201", "200", "201");
         LedgerView view = ledger.store.read("ws-1", PERIOD, null, true);
         assertThat(view.balance().sequence()).isEqualTo(3);
-        assertThat(view.balance().used()).isEqualTo(8);
+        assertThat(view.balance().used()).isEqualTo(Credits.of(8));
     }
 
     @Test

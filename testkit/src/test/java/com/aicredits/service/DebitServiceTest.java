@@ -3,6 +3,7 @@ package com.aicredits.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.Allocation;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Charge;
@@ -55,7 +56,7 @@ class DebitServiceTest {
         assertThat(first.body()).isEqualTo(LedgerBodies.of(first.record())).isEqualTo(store.ledgerBodies().get(0));
         assertThat(first.record().sequence()).isEqualTo(1);
         assertThat(second.record().sequence()).isEqualTo(2);
-        assertThat(second.record().creditsUsed()).isEqualTo(first.record().creditsConsumed() + second.record().creditsConsumed());
+        assertThat(second.record().creditsUsed()).isEqualTo(first.record().creditsConsumed().plus(second.record().creditsConsumed()));
         assertThat(store.balance("ws-1", PERIOD).used()).isEqualTo(second.record().creditsUsed());
     }
 
@@ -126,7 +127,7 @@ class DebitServiceTest {
     @Test
     void theHardLimitRefusesWritingNothingButMarksTheBalanceBlockedOnce() {
         workspace("ws-1", 100, true);
-        long allocated = Allocation.opening(store.findWorkspace("ws-1", true).orElseThrow(), PERIOD).hardLimitCredits();
+        Credits allocated = Allocation.opening(store.findWorkspace("ws-1", true).orElseThrow(), PERIOD).hardLimitCredits();
         int runs = 0;
         try {
             while (runs < 10_000) {

@@ -2,6 +2,7 @@ package com.aicredits.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.Allocation;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Period;
@@ -77,7 +78,7 @@ class MonthlyResetTest {
         assertThat(mailer.sent()).hasSize(9);
         for (String id : ids) {
             Balance december = credits.balance(id, DECEMBER);
-            assertThat(december.used()).isZero();
+            assertThat(december.used()).isEqualTo(Credits.ZERO);
             assertThat(december.allocated()).isEqualTo(credits.balance(id, NOVEMBER).allocated());
             assertThat(resets.sentMessageId(id, NOVEMBER)).isNotNull();
         }

@@ -3,6 +3,7 @@ package com.aicredits.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PricingModel;
@@ -50,7 +51,7 @@ class RefundServiceTest {
         assertThat(first.body()).isEqualTo(LedgerBodies.refunded(refunded.body(), "2026-11-07T13:00:00.000Z", "aborted"));
         List<String> ledger = store.ledgerBodies();
         assertThat(ledger).hasSize(3);
-        assertThat(ledger.get(2)).contains("\"creditsConsumed\":" + -refunded.record().creditsConsumed(), "\"sequence\":3",
+        assertThat(ledger.get(2)).contains("\"creditsConsumed\":" + refunded.record().creditsConsumed().negated(), "\"sequence\":3",
                 "\"creditsUsed\":" + other.record().creditsConsumed(), "\"entry\":\"REFUND\"");
         assertThat(store.balance("ws-1", PERIOD).used()).isEqualTo(other.record().creditsConsumed());
 

@@ -3,6 +3,7 @@ package com.aicredits.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.Alert;
 import com.aicredits.domain.Caller;
 import com.aicredits.domain.CreditsException;
@@ -48,17 +49,17 @@ class UsageServiceTest {
     @Test
     void aWorkspacesMonthAddsUpDayByDayAndByFeature() {
         workspace("ws-1", "org-1");
-        long investigation = debit("ws-1", "run-1", "case.investigation", NOW.minusSeconds(3 * 86_400)).record().creditsConsumed();
-        long task = debit("ws-1", "run-2", "task.execution", NOW).record().creditsConsumed();
+        Credits investigation = debit("ws-1", "run-1", "case.investigation", NOW.minusSeconds(3 * 86_400)).record().creditsConsumed();
+        Credits task = debit("ws-1", "run-2", "task.execution", NOW).record().creditsConsumed();
         alerts.claim("ws-1", NOVEMBER, Alert.threshold(80), NOW);
 
         UsageService.WorkspaceUsage month = usage.workspaceUsage(MANAGER, "ws-1", null);
         assertThat(month.period()).isEqualTo("2026-11");
-        assertThat(month.creditsUsed()).isEqualTo(investigation + task);
-        assertThat(month.creditsRemaining()).isEqualTo(month.creditsAllocated() - investigation - task);
+        assertThat(month.creditsUsed()).isEqualTo(investigation.plus(task));
+        assertThat(month.creditsRemaining()).isEqualTo(month.creditsAllocated().minus(investigation).minus(task));
         assertThat(month.daily()).hasSize(10);
         assertThat(month.daily().get(6).credits()).isEqualTo(investigation);
-        assertThat(month.daily().get(9).cumulative()).isEqualTo(investigation + task);
+        assertThat(month.daily().get(9).cumulative()).isEqualTo(investigation.plus(task));
         assertThat(month.thresholdsReached()).contains(80);
         assertThat(month.forecast().tooEarly()).isFalse();
     }
@@ -108,17 +109,17 @@ class UsageServiceTest {
         workspace("ws-a", "org-1");
         workspace("ws-b", "org-1");
         workspace("ws-c", "org-2");
-        long used = debit("ws-b", "run-1", "task.execution", NOW).record().creditsConsumed();
+        Credits used = debit("ws-b", "run-1", "task.execution", NOW).record().creditsConsumed();
         debit("ws-b", "run-0", "task.execution", Instant.parse("2026-10-15T00:00:00Z"));
 
         var rows = usage.organizationUsage(MANAGER, "org-1", null, null, null);
         assertThat(rows.items()).extracting(UsageService.WorkspaceRow::workspaceId).containsExactly("ws-a", "ws-b");
         assertThat(rows.items().get(1).creditsUsed()).isEqualTo(used);
-        assertThat(rows.items().get(0).creditsUsed()).isZero();
+        assertThat(rows.items().get(0).creditsUsed()).isEqualTo(Credits.ZERO);
 
         UsageService.UsageHistory history = usage.usageHistory(MANAGER, "ws-b", "2026-09", null);
         assertThat(history.months()).extracting(UsageService.MonthUsage::period).containsExactly("2026-09", "2026-10", "2026-11");
-        assertThat(history.months()).extracting(UsageService.MonthUsage::creditsUsed).containsExactly(0L, used, used);
+        assertThat(history.months()).extracting(UsageService.MonthUsage::creditsUsed).containsExactly(Credits.ZERO, used, used);
     }
 
     /** Issue 33: the organization_viewer role gets exactly a manager's answers on every usage read, within its organization only. */

@@ -3,6 +3,7 @@ package com.aicredits.system.emails;
 import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.adapter.ses.SesMailer;
 import com.aicredits.domain.Balance;
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.Feature;
 import com.aicredits.domain.Forecast;
 import com.aicredits.domain.Period;
@@ -191,22 +192,22 @@ class EmailsBrowserIntegrationTest {
 
                 WebElement bar = browser.findElement(By.cssSelector("#feature-bar table"));
                 double barWidth = bar.getRect().getWidth();
-                long scale = Math.max(balance.used(), balance.allocated());
-                Map<String, Long> segments = new LinkedHashMap<>();
+                double scale = Credits.max(balance.used(), balance.allocated()).hundredths();
+                Map<String, Credits> segments = new LinkedHashMap<>();
                 for (WebElement segment : bar.findElements(By.cssSelector("td[data-feature]"))) {
-                    long credits = Long.parseLong(segment.getDomAttribute("data-credits"));
+                    Credits credits = Credits.parse(segment.getDomAttribute("data-credits"));
                     segments.put(segment.getDomAttribute("data-feature"), credits);
                     assertThat((double) segment.getRect().getWidth()).as("%s: the %s segment's width", where, segment.getDomAttribute("data-feature"))
-                            .isCloseTo(barWidth * credits / scale, org.assertj.core.data.Offset.offset(1.5));
+                            .isCloseTo(barWidth * credits.hundredths() / scale, org.assertj.core.data.Offset.offset(1.5));
                 }
-                Map<String, Long> expected = new LinkedHashMap<>();
+                Map<String, Credits> expected = new LinkedHashMap<>();
                 for (Feature feature : Feature.CHARGEABLE) {
-                    if (balance.usedByFeature().get(feature) > 0) {
+                    if (balance.usedByFeature().get(feature).isPositive()) {
                         expected.put(feature.name(), balance.usedByFeature().get(feature));
                     }
                 }
                 assertThat(segments).as("%s: the bar's segments", where).containsExactlyEntriesOf(expected);
-                assertThat(segments.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(balance.used());
+                assertThat(segments.values().stream().reduce(Credits.ZERO, Credits::plus)).isEqualTo(balance.used());
 
                 WebElement button = browser.findElement(By.id("usage-overview"));
                 assertThat(button.getDomProperty("href")).as(where)
@@ -289,12 +290,12 @@ class EmailsBrowserIntegrationTest {
     private static Balance balance(Workspace workspace, Period period, long addons, long investigations, long conversations,
                                    long agents, long free, long cases) {
         long tasks = 0;
-        Map<Feature, Long> byFeature = Map.of(Feature.CASE_INVESTIGATION, investigations, Feature.CASE_CONVERSATION, conversations,
-                Feature.AI_AGENT, agents, Feature.AI_TASK, tasks);
+        Map<Feature, Credits> byFeature = Map.of(Feature.CASE_INVESTIGATION, Credits.of(investigations),
+                Feature.CASE_CONVERSATION, Credits.of(conversations), Feature.AI_AGENT, Credits.of(agents), Feature.AI_TASK, Credits.of(tasks));
         long used = investigations + conversations + agents + tasks;
-        return new Balance(workspace.workspaceId(), workspace.organizationId(), period, workspace.baseMonthlyCredits(), addons,
-                workspace.hardLimitPercent(), true, workspace.pricingModel(), used, 10, 10, byFeature,
-                Collections.nCopies(period.lengthInDays(), 0L), free, cases);
+        return new Balance(workspace.workspaceId(), workspace.organizationId(), period, workspace.baseMonthlyCredits(),
+                Credits.of(addons), workspace.hardLimitPercent(), true, workspace.pricingModel(), Credits.of(used), 10, 10, byFeature,
+                Collections.nCopies(period.lengthInDays(), Credits.ZERO), free, cases);
     }
 
     private static void open(Sent sent, int width) {

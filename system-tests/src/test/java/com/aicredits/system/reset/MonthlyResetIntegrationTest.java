@@ -5,6 +5,7 @@ import static com.aicredits.system.reset.ResetFixture.FIRST_OF_DECEMBER;
 import static com.aicredits.system.reset.ResetFixture.NOVEMBER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import com.aicredits.domain.Credits;
 import com.aicredits.adapter.dynamodb.DynamoDbAlertStore;
 import com.aicredits.adapter.dynamodb.DynamoDbCreditStore;
 import com.aicredits.adapter.ses.SesMailer;
@@ -91,13 +92,13 @@ class MonthlyResetIntegrationTest {
         allocations.forEach((ws, allocated) -> {
             Balance december = reset.balance(ws, DECEMBER);
             assertThat(december.allocated()).as(ws).isEqualTo(allocated);
-            assertThat(december.addonCredits()).isZero();
-            assertThat(december.used()).as(ws).isZero();
+            assertThat(december.addonCredits()).isEqualTo(Credits.ZERO);
+            assertThat(december.used()).as(ws).isEqualTo(Credits.ZERO);
             assertThat(december.remaining()).isEqualTo(allocated);
             assertThat(december.sequence()).isZero();
             assertThat(december.revision()).isZero();
-            assertThat(december.usedByFeature().values()).containsOnly(0L);
-            assertThat(december.dailyCredits()).hasSize(31).containsOnly(0L);
+            assertThat(december.usedByFeature().values()).containsOnly(Credits.ZERO);
+            assertThat(december.dailyCredits()).hasSize(31).containsOnly(Credits.ZERO);
             assertThat(december.freeExecutions()).isZero();
         });
         // The closed month is left as it was: nothing rolls over, nothing is rewritten.
@@ -193,9 +194,9 @@ class MonthlyResetIntegrationTest {
 
         reset.fire(reset.handler(ses, reset.settings(100, 2)), FIRST_OF_DECEMBER);
 
-        assertThat(reset.balance("ws-annual", DECEMBER).allocated()).isEqualTo(15_000);
-        assertThat(reset.balance("ws-annual", DECEMBER).addonCredits()).isEqualTo(10_000);
-        assertThat(reset.balance("ws-monthly", DECEMBER).allocated()).as("a MONTHLY package ends with its month").isEqualTo(5_000);
+        assertThat(reset.balance("ws-annual", DECEMBER).allocated()).isEqualTo(Credits.of(15_000));
+        assertThat(reset.balance("ws-annual", DECEMBER).addonCredits()).isEqualTo(Credits.of(10_000));
+        assertThat(reset.balance("ws-monthly", DECEMBER).allocated()).as("a MONTHLY package ends with its month").isEqualTo(Credits.of(5_000));
         assertThat(only(reset.summariesTo(reset.recipient("ws-monthly"))).at("/body/text").asText())
                 .contains("Used: 1 of 30,000 credits (0.0%)\n")
                 .contains("Allocation: 30,000 credits (monthly 5,000 + add-ons 25,000)\n")
@@ -259,7 +260,7 @@ class MonthlyResetIntegrationTest {
         assertThat(outcomes(last)).containsEntry("SENT", 1L).containsEntry("ALREADY_SENT", 11L);
         for (String ws : ids) {
             assertThat(reset.summariesTo(reset.recipient(ws))).as(ws).hasSize(1);
-            assertThat(reset.balance(ws, DECEMBER).allocated()).isEqualTo(5_000);
+            assertThat(reset.balance(ws, DECEMBER).allocated()).isEqualTo(Credits.of(5_000));
             assertThat(reset.balance(ws, DECEMBER).revision()).isZero();
             assertThat(marker(ws).get("state").s()).isEqualTo("SENT");
         }
@@ -302,8 +303,8 @@ class MonthlyResetIntegrationTest {
 
         assertThat(outcomes(result)).containsEntry("ALREADY_OPEN", 1L).containsEntry("OPENED", 0L).containsEntry("SENT", 1L);
         assertThat(reset.balance("ws-early", DECEMBER)).isEqualTo(openedByTheDebit);
-        assertThat(openedByTheDebit.allocated()).isEqualTo(5_000);
-        assertThat(openedByTheDebit.used()).isEqualTo(12);
+        assertThat(openedByTheDebit.allocated()).isEqualTo(Credits.of(5_000));
+        assertThat(openedByTheDebit.used()).isEqualTo(Credits.of(12));
         assertThat(openedByTheDebit.sequence()).isEqualTo(1);
         // Its summary names the new month's allocation, whoever opened it.
         assertThat(only(reset.summariesTo(reset.recipient("ws-early"))).at("/body/text").asText())
@@ -354,10 +355,10 @@ class MonthlyResetIntegrationTest {
         assertThat(opened + alreadyOpen).isEqualTo(count);
         for (int i = 0; i < count; i++) {
             Balance december = reset.balance("ws-race-" + i, DECEMBER);
-            assertThat(december.allocated()).isEqualTo(5_000);
-            assertThat(december.used()).isEqualTo(36);
+            assertThat(december.allocated()).isEqualTo(Credits.of(5_000));
+            assertThat(december.used()).isEqualTo(Credits.of(36));
             assertThat(december.sequence()).isEqualTo(3);
-            assertThat(december.usedByFeature().get(Feature.CASE_INVESTIGATION)).isEqualTo(36);
+            assertThat(december.usedByFeature().get(Feature.CASE_INVESTIGATION)).isEqualTo(Credits.of(36));
             List<JsonNode> ledger = reset.table.records("ws-race-" + i, "dec-").stream()
                     .map(item -> json(item.get("body").s())).toList();
             assertThat(ledger).extracting(r -> r.get("sequence").asLong()).containsExactlyInAnyOrder(1L, 2L, 3L);
@@ -389,7 +390,7 @@ class MonthlyResetIntegrationTest {
 
         assertThat(upgraded).isTrue();
         assertThat(outcomes(result)).containsEntry("OPENED", 1L);
-        assertThat(reset.balance("ws-upgraded", DECEMBER).allocated()).isEqualTo(10_000);
+        assertThat(reset.balance("ws-upgraded", DECEMBER).allocated()).isEqualTo(Credits.of(10_000));
         assertThat(reset.balance("ws-upgraded", DECEMBER).revision()).isZero();
     }
 

@@ -2,6 +2,7 @@ package com.aicredits.functions.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aicredits.domain.Credits;
 import com.aicredits.adapter.dynamodb.Keys;
 import com.aicredits.domain.Caller;
 import com.aicredits.domain.Period;
@@ -60,7 +61,7 @@ class UsageQueryIntegrationTest {
         UsageService.WorkspaceUsage fresh = usage.workspaceUsage(new Caller("manager", java.util.Set.of(),
                 java.util.Set.of(UsageService.MANAGER_ROLE), "org-fresh"), "ws-fresh", "2026-11");
 
-        assertThat(fresh.creditsAllocated()).as(semantics.stats().toString()).isEqualTo(500);
+        assertThat(fresh.creditsAllocated()).as(semantics.stats().toString()).isEqualTo(Credits.of(500));
         assertThat(semantics.stats().readsMissingNewItem()).isPositive();
     }
 

@@ -1,6 +1,7 @@
 package com.aicredits.functions.workspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.Caller;
 import com.aicredits.json.Json;
 import com.aicredits.service.DebitService;
@@ -62,9 +63,9 @@ class RefundIntegrationTest {
         assertThat(balanceRevision("ws-refund")).as("a second refund writes nothing").isEqualTo(revisionAfterFirst);
 
         UsageService.WorkspaceUsage after = settledUsage("ws-refund", "2026-11");
-        assertThat(after.creditsUsed()).isEqualTo(7);
-        assertThat(after.byFeature()).containsEntry(com.aicredits.domain.Feature.CASE_INVESTIGATION, 0L)
-                .containsEntry(com.aicredits.domain.Feature.AI_AGENT, 6L);
+        assertThat(after.creditsUsed()).isEqualTo(Credits.of(7));
+        assertThat(after.byFeature()).containsEntry(com.aicredits.domain.Feature.CASE_INVESTIGATION, Credits.of(0))
+                .containsEntry(com.aicredits.domain.Feature.AI_AGENT, Credits.of(6));
         assertThat(after.daily().getLast().cumulative()).isEqualTo(7);
 
         List<JsonNode> ledger = ledger("ws-refund");
@@ -89,7 +90,7 @@ class RefundIntegrationTest {
         String replay = debit("ws-replay", "inv-1", "case.investigation");
 
         assertThat(replay).isEqualTo(original);
-        assertThat(settledUsage("ws-replay", "2026-11").creditsUsed()).isZero();
+        assertThat(settledUsage("ws-replay", "2026-11").creditsUsed()).isEqualTo(Credits.ZERO);
     }
 
     @Test
@@ -101,8 +102,8 @@ class RefundIntegrationTest {
 
         assertThat(refund("ws-late", "nov-run", "billing correction").getStatusCode()).isEqualTo(200);
 
-        assertThat(settledUsage("ws-late", "2026-11").creditsUsed()).isZero();
-        assertThat(settledUsage("ws-late", "2026-12").creditsUsed()).isEqualTo(6);
+        assertThat(settledUsage("ws-late", "2026-11").creditsUsed()).isEqualTo(Credits.ZERO);
+        assertThat(settledUsage("ws-late", "2026-12").creditsUsed()).isEqualTo(Credits.of(6));
         assertThat(ledger("ws-late", "2026-11").getFirst().get("period").asText()).isEqualTo("2026-11");
     }
 
@@ -139,7 +140,7 @@ class RefundIntegrationTest {
 
         assertThat(answers).extracting(APIGatewayV2HTTPResponse::getStatusCode).containsOnly(200);
         assertThat(answers).extracting(APIGatewayV2HTTPResponse::getBody).containsOnly(answers.getFirst().getBody());
-        assertThat(settledUsage(workspaceId, "2026-11").creditsUsed()).isEqualTo(1);
+        assertThat(settledUsage(workspaceId, "2026-11").creditsUsed()).isEqualTo(Credits.of(1));
         assertThat(ledger(workspaceId)).filteredOn(line -> line.has("entry")).hasSize(1);
         assertLedgerAddsUp(workspaceId);
     }
@@ -155,7 +156,7 @@ class RefundIntegrationTest {
                 ? refund(workspaceId, "inv-1", "racing") : debit(workspaceId, "task-" + i, "task.execution"));
 
         assertThat(((APIGatewayV2HTTPResponse) results.getFirst()).getStatusCode()).isEqualTo(200);
-        assertThat(settledUsage(workspaceId, "2026-11").creditsUsed()).isEqualTo(8);
+        assertThat(settledUsage(workspaceId, "2026-11").creditsUsed()).isEqualTo(Credits.of(8));
         assertThat(ledger(workspaceId)).hasSize(10);
         assertLedgerAddsUp(workspaceId);
     }
@@ -238,7 +239,7 @@ class RefundIntegrationTest {
         assertThat(ledger).hasSize(3);
         assertLedgerAddsUp("ws-byos-refund");
         UsageService.WorkspaceUsage after = settledUsage("ws-byos-refund", "2026-11");
-        assertThat(after.creditsUsed()).isEqualTo(6);
+        assertThat(after.creditsUsed()).isEqualTo(Credits.of(6));
         assertThat(after.byosExecutions().get(com.aicredits.domain.Feature.AI_AGENT)).isEqualTo(1);
     }
 
