@@ -26,6 +26,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 public final class HttpApi {
     /** Request bodies above this are refused with 413 before parsing. */
     public static final int MAX_BODY_BYTES = 16 * 1024;
+    /** A batch's body: up to 100 runs, each under a kilobyte however long its ids. */
+    public static final int MAX_BATCH_BODY_BYTES = 128 * 1024;
     private static final Map<String, String> JSON_HEADERS = Map.of(
             "content-type", "application/json",
             "cache-control", "no-store");
@@ -135,6 +137,11 @@ public final class HttpApi {
      * clients that leave it out send other things by default (curl -d sends form data, with its own type).
      */
     public static String body(APIGatewayV2HTTPEvent event) {
+        return body(event, MAX_BODY_BYTES);
+    }
+
+    /** As {@link #body(APIGatewayV2HTTPEvent)}, at most {@code maxBytes}. */
+    public static String body(APIGatewayV2HTTPEvent event, int maxBytes) {
         String contentType = header(event, "content-type");
         String body = event.getBody();
         if (contentType == null && body != null && !body.isEmpty()) {
@@ -143,19 +150,19 @@ public final class HttpApi {
         if (contentType != null && !contentType.split(";", 2)[0].strip().equalsIgnoreCase("application/json")) {
             throw new CreditsException(Refusal.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json; got " + CreditsException.quote(contentType));
         }
-        return decoded(event);
+        return decoded(event, maxBytes);
     }
 
-    /** The body as sent, base64-decoded when API Gateway encoded it, at most 16 KB; whatever its type. */
-    private static String decoded(APIGatewayV2HTTPEvent event) {
+    /** The body as sent, base64-decoded when API Gateway encoded it, at most {@code maxBytes}; whatever its type. */
+    private static String decoded(APIGatewayV2HTTPEvent event, int maxBytes) {
         String body = event.getBody();
         if (body == null) {
             return null;
         }
         byte[] bytes;
         if (event.getIsBase64Encoded()) {
-            if (body.length() > MAX_BODY_BYTES * 4 / 3 + 4) {
-                throw tooLarge();
+            if (body.length() > maxBytes * 4 / 3 + 4) {
+                throw tooLarge(maxBytes);
             }
             try {
                 bytes = Base64.getDecoder().decode(body);
@@ -165,8 +172,8 @@ public final class HttpApi {
         } else {
             bytes = body.getBytes(StandardCharsets.UTF_8);
         }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw tooLarge();
+        if (bytes.length > maxBytes) {
+            throw tooLarge(maxBytes);
         }
         return new String(bytes, StandardCharsets.UTF_8);
     }
@@ -192,7 +199,7 @@ public final class HttpApi {
      */
     public static void requireNoBody(APIGatewayV2HTTPEvent event) {
         // Whatever its type: on such a route any body but {} is refused as unexpected, not as the wrong media type.
-        if (event.getBody() == null || event.getBody().isEmpty() || isEmptyJsonObject(decoded(event))) {
+        if (event.getBody() == null || event.getBody().isEmpty() || isEmptyJsonObject(decoded(event, MAX_BODY_BYTES))) {
             return;
         }
         throw new CreditsException(Refusal.UNEXPECTED_BODY, "this route takes no body (an empty JSON object {} is accepted)");
@@ -224,8 +231,8 @@ public final class HttpApi {
         return null;
     }
 
-    private static CreditsException tooLarge() {
-        return new CreditsException(Refusal.PAYLOAD_TOO_LARGE, "the body must be at most " + MAX_BODY_BYTES + " bytes");
+    private static CreditsException tooLarge(int maxBytes) {
+        return new CreditsException(Refusal.PAYLOAD_TOO_LARGE, "the body must be at most " + maxBytes + " bytes");
     }
 
     /**

@@ -149,9 +149,9 @@ class BatchLoadIntegrationTest {
         assertThat(ledger).extracting(r -> r.get("executionId").asText()).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(firstBodies.keySet());
         assertThat(used).isEqualTo(firstBodies.keySet().stream().mapToLong(id -> PRICES.get(activityOf.get(id))).sum());
-        assertThat(api.item("WS#" + WS, "BALANCE#" + current).get("used").n()).isEqualTo(Long.toString(used));
+        assertThat(api.item("WS#" + WS, "BALANCE#" + current).get("used").n()).as("in hundredths").isEqualTo(Long.toString(used * 100));
         assertThat(ledger(previous)).hasSize(44);
-        assertThat(api.item("WS#" + WS, "BALANCE#" + previous).get("used").n()).isEqualTo("495");
+        assertThat(api.item("WS#" + WS, "BALANCE#" + previous).get("used").n()).as("in hundredths").isEqualTo("49500");
         assertThat(refusedIds).isNotEmpty().allSatisfy(id -> assertThat(api.record(WS, id)).isEmpty());
         System.out.printf("batch load: %d runs recorded in batches of %d from %d threads, %d batches sent twice; calls %s%n",
                 ledger.size(), RUNS_PER_BATCH, THREADS, resent.get(), callStatuses);

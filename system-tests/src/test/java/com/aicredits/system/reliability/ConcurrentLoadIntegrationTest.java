@@ -152,12 +152,12 @@ class ConcurrentLoadIntegrationTest {
         assertThat(ledger).extracting(r -> r.get("executionId").asText()).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(activityOf.keySet());
         assertThat(used).isEqualTo(expected);
-        assertThat(api.item("WS#" + WS, "BALANCE#" + current).get("used").n()).isEqualTo(Long.toString(expected));
+        assertThat(api.item("WS#" + WS, "BALANCE#" + current).get("used").n()).as("in hundredths").isEqualTo(Long.toString(expected * 100));
         assertThat(api.item("WS#" + WS, "BALANCE#" + current).get("sequence").n()).isEqualTo("850");
 
         // Last month: exactly as filled; the refused debits left no record (their ids stay free).
         assertThat(ledger(previous)).hasSize(44);
-        assertThat(api.item("WS#" + WS, "BALANCE#" + previous).get("used").n()).isEqualTo("495");
+        assertThat(api.item("WS#" + WS, "BALANCE#" + previous).get("used").n()).as("in hundredths").isEqualTo("49500");
         assertThat(refusedIds).hasSize(50).allSatisfy(id -> assertThat(api.record(WS, id)).isEmpty());
 
         // The API's own view agrees: the ledger listed newest first, and the usage (eventually consistent reads, on

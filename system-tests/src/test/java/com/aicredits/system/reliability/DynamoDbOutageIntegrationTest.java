@@ -141,7 +141,7 @@ class DynamoDbOutageIntegrationTest {
             assertThat(ledger.get(i).get("period").asText()).isEqualTo(period.toString());
         }
         Map<String, AttributeValue> balance = api.item("WS#" + WS, "BALANCE#" + period);
-        assertThat(balance.get("used").n()).isEqualTo(Long.toString(used));
+        assertThat(balance.get("used").n()).as("in hundredths").isEqualTo(Long.toString(used * 100));
         assertThat(balance.get("sequence").n()).isEqualTo(Integer.toString(ledger.size()));
         long expected = answered.keySet().stream().mapToLong(id -> price(activityOf.get(id))).sum();
         assertThat(used).isEqualTo(expected);

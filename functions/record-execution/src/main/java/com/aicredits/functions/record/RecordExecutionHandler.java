@@ -64,7 +64,7 @@ public final class RecordExecutionHandler implements RequestHandler<APIGatewayV2
             HttpApi.query(event, Set.of());
             Duration within = HttpApi.timeout(event);
             if (BATCH.equals(event.getRouteKey())) {
-                BatchBodies.Items items = BatchBodies.read(HttpApi.body(event));
+                BatchBodies.Items items = BatchBodies.read(HttpApi.body(event, HttpApi.MAX_BATCH_BODY_BYTES));
                 List<DebitService.BatchAnswer> answers = DebitMetrics.recordBatch(
                         () -> debits.recordBatch(workspaceId, items.requests(), within));
                 return HttpApi.json(200, BatchBodies.answer(answers, items.unreadable()));

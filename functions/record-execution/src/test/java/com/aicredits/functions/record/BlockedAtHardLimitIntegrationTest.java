@@ -84,7 +84,7 @@ class BlockedAtHardLimitIntegrationTest {
         }
         Map<String, AttributeValue> balance = balance("ws-race");
         assertThat(balance).containsKey("blockedAt");
-        assertThat(balance.get("used").n()).isEqualTo("492");
+        assertThat(balance.get("used").n()).as("in hundredths").isEqualTo("49200");
         assertThat(balance.get("sequence").n()).isEqualTo("41");
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.service.Retries;
 import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.ItemSize;
+import com.aicredits.testkit.ProductionSemantics;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,6 +79,7 @@ class DebitCostIntegrationTest {
     @Test
     void aDebitThatOpensThePeriodIsTwoCallsOnAColdContainer() {
         api.workspace("ws-cost-open", "PRO", Map.of());
+        ProductionSemantics.waitOutLag(); // a read that missed the new workspace would take a second, consistent one
         api.table.calls.reset();
 
         assertThat(api.debit("ws-cost-open", "run-1", "task.execution").status()).isEqualTo(201);

@@ -110,13 +110,19 @@ final class DebitFixture {
         return ledger;
     }
 
+    /** The balance item as JSON, its credit attributes (stored in hundredths) in credits. */
     JsonNode balance(String workspaceId, String period) {
         var item = table.item("WS#" + workspaceId, "BALANCE#" + period);
         return item == null || item.isEmpty() ? null : Json.MAPPER.valueToTree(
                 item.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
-                        e -> e.getValue().n() != null ? (Object) Long.parseLong(e.getValue().n())
+                        e -> e.getValue().n() != null ? (Object) (CREDIT_ATTRIBUTE.matcher(e.getKey()).matches()
+                                ? com.aicredits.domain.Credits.ofHundredths(Long.parseLong(e.getValue().n())).decimal()
+                                : (Object) Long.parseLong(e.getValue().n()))
                                 : e.getValue().s() != null ? e.getValue().s() : String.valueOf(e.getValue().bool()))));
     }
+
+    private static final java.util.regex.Pattern CREDIT_ATTRIBUTE =
+            java.util.regex.Pattern.compile("used|allocated|baseCredits|addonCredits|feature_[A-Z_]+|day_[0-9]{2}");
 
     record Response(int status, String body) {
         JsonNode json() {

@@ -25,7 +25,7 @@ class RecordExecutionIntegrationTest {
         JsonNode record = response.json();
         assertThat(fieldNames(record)).containsExactly("executionId", "workspaceId", "activity", "feature",
                 "creditsConsumed", "creditsUsed", "creditsRemaining", "creditsAllocated", "sequence", "period",
-                "occurredAt", "recordedAt", "priceVersion", "model");
+                "occurredAt", "recordedAt", "priceVersion", "renewsAt", "model");
         assertThat(record.get("executionId").asText()).isEqualTo("run-1");
         assertThat(record.get("workspaceId").asText()).isEqualTo("ws-new");
         assertThat(record.get("feature").asText()).isEqualTo("CASE_INVESTIGATION");

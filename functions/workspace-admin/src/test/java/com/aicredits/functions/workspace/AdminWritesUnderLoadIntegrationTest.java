@@ -82,8 +82,8 @@ class AdminWritesUnderLoadIntegrationTest {
             assertThat(bought.getStatusCode()).as("the purchase: %s", bought.getBody()).isEqualTo(201);
             assertThat(failures).isEmpty();
             // PRO's 5,000 credits and the package's 10,000, whichever committed first.
-            assertThat(table.item("WS#" + WS, "BALANCE#2026-11").get("baseCredits").n()).isEqualTo("5000");
-            assertThat(table.item("WS#" + WS, "BALANCE#2026-11").get("addonCredits").n()).isEqualTo("10000");
+            assertThat(table.item("WS#" + WS, "BALANCE#2026-11").get("baseCredits").n()).as("in hundredths").isEqualTo("500000");
+            assertThat(table.item("WS#" + WS, "BALANCE#2026-11").get("addonCredits").n()).as("in hundredths").isEqualTo("1000000");
             assertThat(table.item("WS#" + WS, "BALANCE#2026-11").get("sequence").n()).isEqualTo(Integer.toString(debited.get()));
         } finally {
             adminDone.set(true);

@@ -60,7 +60,7 @@ class NextPeriodOpenedEarlyIntegrationTest {
         assertThat(table.item("WS#ws-early", "BALANCE#2026-12").get("hardLimitPercent").n()).isEqualTo("150");
         assertThatThrownBy(() -> debit("ws-early", "case", "case.investigation", null))
                 .isInstanceOfSatisfying(CreditsException.class, e -> assertThat(Refusals.status(e)).isEqualTo(403));
-        assertThat(table.item("WS#ws-early", "BALANCE#2026-11").get("allocated").n()).isEqualTo("15000");
+        assertThat(table.item("WS#ws-early", "BALANCE#2026-11").get("allocated").n()).as("in hundredths").isEqualTo("1500000");
     }
 
     @Test
@@ -87,8 +87,8 @@ class NextPeriodOpenedEarlyIntegrationTest {
         new AddonService(store, clock, Retries.standard()).purchase("ws-race", new AddonService.Purchase("po-race", 10_000L, "ANNUAL"));
 
         assertThat(interleaved).isTrue();
-        assertThat(table.item("WS#ws-race", "BALANCE#2026-12").get("allocated").n()).isEqualTo("15000");
-        assertThat(table.item("WS#ws-race", "BALANCE#2026-11").get("allocated").n()).isEqualTo("15000");
+        assertThat(table.item("WS#ws-race", "BALANCE#2026-12").get("allocated").n()).as("in hundredths").isEqualTo("1500000");
+        assertThat(table.item("WS#ws-race", "BALANCE#2026-11").get("allocated").n()).as("in hundredths").isEqualTo("1500000");
         clock.set(Instant.parse("2026-12-01T00:00:01Z"));
         JsonNode december = debit("ws-race", "after-midnight", "task.execution", null);
         assertThat(december.get("creditsAllocated").asLong()).isEqualTo(15_000);
@@ -121,7 +121,7 @@ class NextPeriodOpenedEarlyIntegrationTest {
                 racer.get(1, TimeUnit.MINUTES);
             }
             String allocated = table.item("WS#" + workspaceId, "BALANCE#2026-12").get("allocated").n();
-            if (!allocated.equals("15000")) {
+            if (!allocated.equals("1500000")) { // hundredths
                 lost.add(workspaceId + " December allocated " + allocated);
             }
         }
@@ -137,7 +137,7 @@ class NextPeriodOpenedEarlyIntegrationTest {
 
         addons.purchase("ws-monthly", new AddonService.Purchase("po-monthly", 25_000L, "MONTHLY"));
 
-        assertThat(table.item("WS#ws-monthly", "BALANCE#2026-12").get("allocated").n()).isEqualTo("500");
+        assertThat(table.item("WS#ws-monthly", "BALANCE#2026-12").get("allocated").n()).as("in hundredths").isEqualTo("50000");
         clock.set(Instant.parse("2026-11-30T23:59:00Z"));
         assertThat(debit("ws-monthly", "november", "task.execution", null).get("creditsAllocated").asLong()).isEqualTo(25_500);
     }
