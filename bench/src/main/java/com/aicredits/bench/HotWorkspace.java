@@ -184,8 +184,10 @@ final class HotWorkspace {
         })) {
             int callers = containers * threadsPerContainer;
             CountDownLatch ready = new CountDownLatch(callers);
-            long measureFrom = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.warmUpMillis()) + TimeUnit.MILLISECONDS.toNanos(500);
-            long measureUntil = measureFrom + TimeUnit.MILLISECONDS.toNanos(settings.measureMillis());
+            CountDownLatch go = new CountDownLatch(1);
+            // The window starts once every caller thread is up (starting a thousand of them takes a while here), then
+            // the warm-up; set before go opens, so every caller sees it.
+            long[] window = new long[2];
             List<Thread> threads = new ArrayList<>();
             for (int c = 0; c < containers; c++) {
                 AiCreditsClient.Builder builder = AiCreditsClient.builder(front.baseUrl(), () -> "bench")
@@ -200,6 +202,9 @@ final class HotWorkspace {
                     String prefix = "c" + c + "t" + t + "n";
                     threads.add(Thread.ofPlatform().name("hot-caller-" + c + "-" + t).start(() -> {
                         ready.countDown();
+                        awaitQuietly(go);
+                        long measureFrom = window[0];
+                        long measureUntil = window[1];
                         for (long n = 1; System.nanoTime() < measureUntil && refused.get() == null; n++) {
                             String executionId = prefix + n;
                             long start = System.nanoTime();
@@ -232,6 +237,11 @@ final class HotWorkspace {
                 }
             }
             awaitQuietly(ready);
+            long measureFrom = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.warmUpMillis());
+            long measureUntil = measureFrom + TimeUnit.MILLISECONDS.toNanos(settings.measureMillis());
+            window[0] = measureFrom;
+            window[1] = measureUntil;
+            go.countDown();
             LockSupport.parkNanos(Math.max(0, measureFrom - System.nanoTime()));
             LambdaFront.Snapshot frontStart = front.snapshot();
             EngineMeter.Snapshot engineStart = meter.snapshot();
@@ -249,6 +259,9 @@ final class HotWorkspace {
             if (frontWindow.otherStatuses() > 0) {
                 throw new IllegalStateException("hot workspace: " + frontWindow.otherStatuses() + " runs answered neither a record nor 503;"
                         + " the last: " + front.lastUnexpected());
+            }
+            if (!front.awaitIdle(30_000)) {
+                throw new IllegalStateException("hot workspace: requests still running 30 s after the callers stopped");
             }
             long ledgerLines = checkLedger(table, workspaceId, acknowledged);
             long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
@@ -295,7 +308,7 @@ final class HotWorkspace {
             List<JsonNode> lines = new ArrayList<>(period.getValue());
             lines.sort((a, b) -> Long.compare(a.get("sequence").asLong(), b.get("sequence").asLong()));
             long used = 0;
-            for (int i = 0; i < lines.size() && problems.size() < 10; i++) {
+            for (int i = 0; i < lines.size(); i++) {
                 JsonNode line = lines.get(i);
                 used += line.get("creditsConsumed").asLong();
                 if (line.get("sequence").asLong() != i + 1) {
@@ -321,7 +334,8 @@ final class HotWorkspace {
             problems.add(missing + " acknowledged runs are not in the ledger");
         }
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("hot workspace " + workspaceId + ": the ledger is not exact: " + String.join("; ", problems));
+            throw new IllegalStateException("hot workspace " + workspaceId + ": the ledger is not exact (" + problems.size() + " findings): "
+                    + String.join("; ", problems.subList(0, Math.min(10, problems.size()))));
         }
         return ids.size();
     }

@@ -66,6 +66,8 @@ final class LambdaFront implements AutoCloseable {
     private final LongAdder otherStatuses = new LongAdder();
     private final AtomicInteger containers = new AtomicInteger();
     private final AtomicInteger busy = new AtomicInteger();
+    /** Requests received and not yet answered: queued for a container or in one. */
+    private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger peakBusy = new AtomicInteger();
     private volatile String lastUnexpected;
 
@@ -115,7 +117,23 @@ final class LambdaFront implements AutoCloseable {
         return lastUnexpected;
     }
 
+    /**
+     * Waits until no request is queued or running (a caller whose attempt timed out leaves its request running here,
+     * as on AWS): only then is the table in its final state. False if that took longer than {@code timeoutMillis}.
+     */
+    boolean awaitIdle(long timeoutMillis) {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (pending.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
+        return true;
+    }
+
     private void exchange(HttpExchange exchange) throws IOException {
+        pending.incrementAndGet();
         try (exchange) {
             byte[] bytes = exchange.getRequestBody().readAllBytes();
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
@@ -133,6 +151,8 @@ final class LambdaFront implements AutoCloseable {
             count(batch, batch ? occurrences(event.getBody() == null ? "" : event.getBody(), "\"executionId\"") : 1,
                     response.getStatusCode(), body);
             send(exchange, response.getStatusCode(), body);
+        } finally {
+            pending.decrementAndGet();
         }
     }
 
