@@ -19,7 +19,7 @@ import java.util.Set;
  * emulator's, the JMH forks' output, which JMH relays through System.out) goes to target/bench.log.
  */
 public final class Bench {
-    static final List<String> SECTIONS = List.of("dynamodb", "debit", "handler", "cpu", "client", "usage", "cold start", "ceiling", "jar", "reset");
+    static final List<String> SECTIONS = List.of("dynamodb", "debit", "handler", "cpu", "client", "usage", "cold start", "ceiling", "hot", "jar", "reset");
 
     private Bench() {
     }
@@ -47,7 +47,7 @@ public final class Bench {
     }
 
     private static void runPhases(String[] args, PrintStream console) throws Exception {
-        Set<String> phases = args.length == 0 ? Set.of("reset", "calls", "debit", "usage", "handler", "cpu", "client", "cold", "ceiling", "emf", "jar") : Set.of(args);
+        Set<String> phases = args.length == 0 ? Set.of("reset", "calls", "debit", "usage", "handler", "cpu", "client", "cold", "ceiling", "hot", "emf", "jar") : Set.of(args);
         long start = System.nanoTime();
         if (phases.contains("reset")) {
             Progress.say("monthly reset of 10,000 workspaces (about 2 minutes)");
@@ -83,6 +83,9 @@ public final class Bench {
         }
         if (phases.contains("ceiling")) {
             WorkspaceCeiling.run();
+        }
+        if (phases.contains("hot")) {
+            HotWorkspace.run();
         }
         if (phases.contains("emf")) {
             EmfColdStart.run();
