@@ -21,8 +21,9 @@ public final class AlertEmails {
     static final int SUGGEST_ADDON_FROM = 80;
     private static final String ADDONS = "Add-on packages of 10,000, 25,000, 50,000 or 100,000 credits a month raise the "
             + "allocation at once, for this month (MONTHLY) or twelve months (ANNUAL); an admin buys them.";
-    private static final String LEGACY = "Under LEGACY pricing only AI agents and AI tasks use credits; case investigations"
-            + " and conversations are counted as cases instead.";
+    private static final String LEGACY = "Under LEGACY pricing only AI agents and AI tasks use credits, an AI task at the"
+            + " price of the LLM model it ran on (gemini-1-pro 0.25, gpt-4o 1, gpt-4-turbo 2, ...); case investigations and"
+            + " conversations are counted as cases instead.";
 
     private final String overviewBaseUrl;
     private final String settingsUrlTemplate;

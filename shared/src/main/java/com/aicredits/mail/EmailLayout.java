@@ -232,6 +232,12 @@ public final class EmailLayout {
             return "The hard limit of " + grouped(balance.hardLimitCredits()) + " credits is reached: " + refused;
         }
         Credits toGo = balance.hardLimitCredits().minus(balance.used());
+        if (balance.hardLimitPercent() <= 100) {
+            // LEGACY's default: no run past the allocation.
+            return "A run that would take usage past " + grouped(balance.hardLimitCredits()) + " credits ("
+                    + balance.hardLimitPercent() + "% of the allocation) is refused: " + grouped(toGo) + " credits are left; past them, "
+                    + refused;
+        }
         if (balance.used().isAtLeast(balance.allocated())) {
             return "The allocation is used up. Runs go on up to the hard limit of " + grouped(balance.hardLimitCredits())
                     + " credits, " + grouped(toGo) + " credits from now; past it, " + refused;

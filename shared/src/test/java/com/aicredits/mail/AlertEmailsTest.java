@@ -35,6 +35,25 @@ class AlertEmailsTest {
     }
 
     @Test
+    void aLegacyWorkspacesNinetyPercentAlertShowsItsFractionsAndThatNoRunPassesTheAllocation() {
+        Workspace legacy = new Workspace("ws-1", "org-1", "Automation", Tier.PRO, PricingModel.LEGACY, true, null, null,
+                List.of("lead@acme.example"), null, 100, List.of(), 1);
+        List<Credits> daily = new java.util.ArrayList<>(Collections.nCopies(30, Credits.ZERO));
+        daily.set(9, Credits.parse("90.25"));
+        Balance ninety = new Balance("ws-1", "org-1", Period.parse("2026-11"), Credits.of(100), Credits.ZERO, 100, true,
+                PricingModel.LEGACY, Credits.parse("90.25"), 361, 361, Map.of(Feature.AI_TASK, Credits.parse("90.25")), daily, 0, 0);
+
+        Email email = emails.threshold(legacy, ninety, 90, Instant.parse("2026-11-20T00:00:00Z"));
+
+        assertThat(email.text()).contains("Used: 90.25 / 100 credits (90.3%)").contains("AI tasks: 90.25 credits (100.0%)")
+                .contains("Left: 9.75 credits unused")
+                .contains("A run that would take usage past 100 credits (100% of the allocation) is refused: 9.75 credits are left")
+                .contains("an AI task at the price of the LLM model it ran on")
+                .doesNotContain("Usage may go past 100%");
+        assertThat(email.html()).contains("data-credits=\"90.25\"");
+    }
+
+    @Test
     void everyAlertSubjectIsOneLineWhateverTheWorkspaceNameHolds() {
         Workspace broken = new Workspace("ws-1", "org-1", "SOC\r\nBcc: x@evil.example", Tier.DEV, PricingModel.EXTEND, true,
                 null, null, List.of("lead@acme.example"), null, 200, List.of(), 1);

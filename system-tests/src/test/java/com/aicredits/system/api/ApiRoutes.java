@@ -43,7 +43,7 @@ final class ApiRoutes {
     /** The values a parameter or field takes; the fuzz sends only values outside them. */
     enum Kind {
         RESOURCE_ID, EXECUTION_ID, ACTIVITY, TIMESTAMP, NAME, TIER, PRICING_MODEL, TERM, BOOLEAN, HARD_LIMIT_PERCENT,
-        AGENT_LIMIT, ADDON_CREDITS, EMAILS, THRESHOLDS, TEXT, PERIOD, LIMIT, CURSOR, MODEL, BYOS, EXECUTIONS
+        AGENT_LIMIT, ADDON_CREDITS, EMAILS, THRESHOLDS, TEXT, PERIOD, LIMIT, CURSOR, MODEL, BYOS, EXECUTIONS, LLM_MODEL
     }
 
     /** A path or query parameter; {@code value} is the valid one, null to leave a query parameter out. */
@@ -73,7 +73,8 @@ final class ApiRoutes {
             new Field("executionId", Kind.EXECUTION_ID, "\"rel-fuzz-new-run\"", true),
             new Field("activity", Kind.ACTIVITY, "\"task.execution\"", true),
             new Field("occurredAt", Kind.TIMESTAMP, "\"" + OCCURRED_AT + "\"", false),
-            new Field("model", Kind.MODEL, "\"PLATFORM\"", false));
+            new Field("model", Kind.MODEL, "\"PLATFORM\"", false),
+            new Field("llmModel", Kind.LLM_MODEL, "\"gemini-1-pro\"", false));
     private static final List<Param> PAGING = List.of(new Param("period", Kind.PERIOD, CURRENT_PERIOD),
             new Param("limit", Kind.LIMIT, "10"), new Param("cursor", Kind.CURSOR, null));
 

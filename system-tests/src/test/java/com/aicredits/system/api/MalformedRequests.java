@@ -272,6 +272,7 @@ final class MalformedRequests {
     private static String badString(Kind kind, Random r, boolean mayBeEmpty) {
         return switch (kind) {
             case RESOURCE_ID, EXECUTION_ID -> badId(kind == Kind.RESOURCE_ID ? 64 : 128, kind == Kind.RESOURCE_ID, r, mayBeEmpty);
+            case LLM_MODEL -> badId(64, false, r, mayBeEmpty);
             case ACTIVITY -> r.nextInt(4) == 0 ? hugeString(r, 200 + r.nextInt(5000)) : pick(BAD_ACTIVITIES, r);
             case TIMESTAMP -> r.nextInt(6) == 0 ? hugeString(r, 100 + r.nextInt(5000)) : pick(BAD_TIMESTAMPS, r);
             case NAME -> r.nextBoolean() ? pick(new String[] {"", "   ", "\t\n", "\u2003"}, r) : tooLongText(r, 201);

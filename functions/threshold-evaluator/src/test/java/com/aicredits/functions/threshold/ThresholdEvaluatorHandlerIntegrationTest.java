@@ -201,10 +201,11 @@ class ThresholdEvaluatorHandlerIntegrationTest {
         stream.setSequenceNumber(String.format("1110000000000000000%05d", n));
         Map<String, AttributeValue> newImage = new java.util.HashMap<>(stream.getNewImage());
         Map<String, AttributeValue> oldImage = new java.util.HashMap<>(stream.getNewImage());
-        newImage.put("used", new AttributeValue().withN(Long.toString(to)));
-        oldImage.put("used", new AttributeValue().withN(Long.toString(from)));
-        newImage.put("addonCredits", new AttributeValue().withN(Long.toString(addonCredits)));
-        newImage.put("allocated", new AttributeValue().withN(Long.toString(5_000 + addonCredits)));
+        // Credits are stored in hundredths.
+        newImage.put("used", new AttributeValue().withN(Long.toString(to * 100)));
+        oldImage.put("used", new AttributeValue().withN(Long.toString(from * 100)));
+        newImage.put("addonCredits", new AttributeValue().withN(Long.toString(addonCredits * 100)));
+        newImage.put("allocated", new AttributeValue().withN(Long.toString((5_000 + addonCredits) * 100)));
         stream.setNewImage(newImage);
         stream.setOldImage(oldImage);
         return record;

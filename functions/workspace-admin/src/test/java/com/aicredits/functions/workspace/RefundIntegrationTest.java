@@ -66,7 +66,7 @@ class RefundIntegrationTest {
         assertThat(after.creditsUsed()).isEqualTo(Credits.of(7));
         assertThat(after.byFeature()).containsEntry(com.aicredits.domain.Feature.CASE_INVESTIGATION, Credits.of(0))
                 .containsEntry(com.aicredits.domain.Feature.AI_AGENT, Credits.of(6));
-        assertThat(after.daily().getLast().cumulative()).isEqualTo(7);
+        assertThat(after.daily().getLast().cumulative()).isEqualTo(Credits.of(7));
 
         List<JsonNode> ledger = ledger("ws-refund");
         assertThat(ledger).hasSize(4);
@@ -171,7 +171,7 @@ class RefundIntegrationTest {
             used += line.get("creditsConsumed").asLong();
             assertThat(line.get("creditsUsed").asLong()).as("running total at line %d", i + 1).isEqualTo(used);
         }
-        assertThat(settledUsage(workspaceId, "2026-11").creditsUsed()).isEqualTo(used);
+        assertThat(settledUsage(workspaceId, "2026-11").creditsUsed()).isEqualTo(Credits.of(used));
     }
 
     private <T> List<T> together(int threads, java.util.function.IntFunction<T> task) throws Exception {
