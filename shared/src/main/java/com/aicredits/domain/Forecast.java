@@ -21,9 +21,10 @@ public record Forecast(Credits projectedUsed, LocalDate runsOutOn) {
         if (elapsedMillis <= 0 || balance.used().isZero()) {
             return new Forecast(balance.used(), null);
         }
-        // In hundredths; a projection, so a double is fine here (it never becomes a ledger figure), rounded to the hundredth.
+        // A projection, not a ledger figure: a double is fine here, and it is rounded to the whole credit (hundredths of
+        // an extrapolation would be false precision, and would change from one second to the next).
         double ratePerMilli = balance.used().hundredths() / elapsedMillis;
-        Credits projected = Credits.ofHundredths(Math.round(ratePerMilli * monthMillis));
+        Credits projected = Credits.of(Math.round(ratePerMilli * monthMillis / 100));
         if (balance.used().isAtLeast(balance.allocated())) {
             return new Forecast(projected, null);
         }

@@ -90,11 +90,11 @@ class AlertEmailsTest {
                 Map.of(Feature.AI_TASK, Credits.of(410)), Collections.nCopies(30, Credits.ZERO), 0, 0);
 
         assertThat(emails.threshold(workspace, eighty, 80, Instant.parse("2026-11-15T00:00:00Z")).text())
-                .contains("At this pace the allocation runs out on 18 November (projected 878.57 credits by the end of the month).");
+                .contains("At this pace the allocation runs out on 18 November (projected 879 credits by the end of the month).");
         assertThat(emails.threshold(workspace, eighty, 80, Instant.parse("2026-11-01T20:00:00Z")).text())
                 .contains("It is too early in the month to tell the pace").doesNotContain("runs out on");
         assertThat(emails.threshold(workspace, eighty, 80, Instant.parse("2026-11-29T00:00:00Z")).text())
-                .contains("At this pace the allocation lasts the month (projected 439.29 credits by the end of the month).");
+                .contains("At this pace the allocation lasts the month (projected 439 credits by the end of the month).");
     }
 
     @Test

@@ -171,13 +171,7 @@ class AiCreditsClientIntegrationTest {
         Set<String> ids = new HashSet<>();
         lines.forEach(line -> ids.add(line.get("executionId").asText()));
         assertThat(ids).as("each execution once").hasSize(runs + 1);
-        long used = 0;
-        for (int i = lines.size() - 1, sequence = 1; i >= 0; i--, sequence++) { // newest first: walk from the oldest
-            JsonNode line = lines.get(i);
-            used += line.get("creditsConsumed").asLong();
-            assertThat(line.get("sequence").asLong()).isEqualTo(sequence);
-            assertThat(line.get("creditsUsed").asLong()).isEqualTo(used);
-        }
+        long used = assertAddsUp(lines);
         JsonNode usage = api.send("GET", "/v1/workspaces/" + ws + "/usage", api.token("manager", ORG), null).json();
         assertThat(usage.get("creditsUsed").asLong()).isEqualTo(used).isEqualTo(12L * 1 + 12L * 6 + 1);
     }
@@ -225,15 +219,22 @@ class AiCreditsClientIntegrationTest {
         page.get("items").forEach(lines::add);
         assertThat(page.has("nextCursor")).isFalse();
         assertThat(lines).hasSize(threads * callsPerThread);
+        long used = assertAddsUp(lines);
+        lines.forEach(line -> assertThat(recorded.get(line.get("executionId").asText()).record().sequence())
+                .isEqualTo(line.get("sequence").asLong()));
+        assertThat(used).isEqualTo(threads * callsPerThread / 2 * (1L + 6L));
+    }
+
+    /** The ledger listed newest first, walked from the oldest: sequences 1..n, each running total the sum so far. */
+    private static long assertAddsUp(List<JsonNode> newestFirst) {
         long used = 0;
-        for (int i = lines.size() - 1, sequence = 1; i >= 0; i--, sequence++) { // newest first: walk from the oldest
-            JsonNode line = lines.get(i);
+        for (int i = newestFirst.size() - 1, sequence = 1; i >= 0; i--, sequence++) {
+            JsonNode line = newestFirst.get(i);
             used += line.get("creditsConsumed").asLong();
             assertThat(line.get("sequence").asLong()).isEqualTo(sequence);
             assertThat(line.get("creditsUsed").asLong()).isEqualTo(used);
-            assertThat(recorded.get(line.get("executionId").asText()).record().sequence()).isEqualTo(sequence);
         }
-        assertThat(used).isEqualTo(threads * callsPerThread / 2 * (1L + 6L));
+        return used;
     }
 
     /**

@@ -100,6 +100,12 @@ class EmailsBrowserIntegrationTest {
         Workspace legacy = workspace("ws-acme-legacy", "Acme Legacy SOC", PricingModel.LEGACY, tag);
         Balance legacyBalance = balance(legacy, DECEMBER, 0, 0, 0, 460, 4, 37);
         put(built, balances, "alert-legacy", alerts.threshold(legacy, legacyBalance, 90, IN_DECEMBER), legacyBalance);
+        // LEGACY DEV: 50 credits a month, AI tasks priced by their LLM model in hundredths (gemini-1-pro 0.25).
+        Balance quarters = new Balance(legacy.workspaceId(), legacy.organizationId(), DECEMBER, legacy.baseMonthlyCredits(),
+                Credits.ZERO, 100, true, PricingModel.LEGACY, Credits.parse("45.25"), 70, 70,
+                Map.of(Feature.AI_AGENT, Credits.of(30), Feature.AI_TASK, Credits.parse("15.25")),
+                java.util.Collections.nCopies(DECEMBER.lengthInDays(), Credits.ZERO), 0, 2);
+        put(built, balances, "alert-legacy-fractions", alerts.threshold(legacy, quarters, 90, IN_DECEMBER), quarters);
         Forecast forecast = Forecast.of(eighty, IN_DECEMBER);
         put(built, balances, "forecast", alerts.forecast(lab, eighty, forecast), eighty);
         Workspace hostile = workspace("ws-hostile", HOSTILE_NAME, PricingModel.EXTEND, tag);
@@ -270,6 +276,10 @@ class EmailsBrowserIntegrationTest {
         assertThat(SENT.get("alert-hard-limit").text()).contains("The hard limit of 1,000 credits is reached: runs that cost"
                 + " credits are refused (HTTP 402)");
         assertThat(SENT.get("alert-legacy").text()).contains("Cases counted (LEGACY pricing): 37").contains("Under LEGACY pricing");
+        assertThat(SENT.get("alert-legacy-fractions").text()).contains("Used: 45.25 / 50 credits (90.5%)")
+                .contains("AI tasks: 15.25 credits (33.7%)").contains("Left: 4.75 credits unused")
+                .contains("A run that would take usage past 50 credits (100% of the allocation) is refused: 4.75 credits are left");
+        assertThat(SENT.get("alert-legacy-fractions").html()).contains("data-credits=\"15.25\"");
         assertThat(SENT.get("summary").text()).contains("Month before (October 2026): 2,900 of 5,000 credits used; change in used: +17.7%")
                 .contains("Thresholds reached: 80%, 90%");
         assertThat(SENT.get("summary-first-month").text()).contains("Month before (October 2026): no usage recorded")

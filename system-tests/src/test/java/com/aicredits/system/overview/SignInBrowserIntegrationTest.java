@@ -93,7 +93,7 @@ class SignInBrowserIntegrationTest {
 
         browser.findElement(By.id("back")).click();
         awaitReady("organization");
-        assertThat(browser.findElements(By.cssSelector("#tiles > li"))).hasSize(3);
+        assertThat(browser.findElements(By.cssSelector("#tiles > li"))).hasSize(4);
     }
 
     @Test

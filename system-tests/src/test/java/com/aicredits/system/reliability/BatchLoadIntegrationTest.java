@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -167,16 +166,6 @@ class BatchLoadIntegrationTest {
     }
 
     private static List<JsonNode> ledger(Period period) {
-        return api.records(WS, "").stream()
-                .map(item -> {
-                    try {
-                        return Json.MAPPER.readTree(item.get("body").s());
-                    } catch (Exception e) {
-                        throw new AssertionError(e);
-                    }
-                })
-                .filter(record -> record.get("period").asText().equals(period.toString()))
-                .sorted(Comparator.comparingLong(record -> record.get("sequence").asLong()))
-                .toList();
+        return api.ledger(WS, period);
     }
 }

@@ -201,16 +201,6 @@ class ConcurrentLoadIntegrationTest {
     }
 
     private static List<JsonNode> ledger(Period period) {
-        return api.records(WS, "").stream()
-                .map(item -> {
-                    try {
-                        return Json.MAPPER.readTree(item.get("body").s());
-                    } catch (Exception e) {
-                        throw new AssertionError(e);
-                    }
-                })
-                .filter(record -> record.get("period").asText().equals(period.toString()))
-                .sorted(Comparator.comparingLong(record -> record.get("sequence").asLong()))
-                .toList();
+        return api.ledger(WS, period);
     }
 }

@@ -134,6 +134,21 @@ public final class ReliabilityStack {
         return RecordItems.records(dynamoDb, DevStack.TABLE_NAME, workspaceId, idPrefix);
     }
 
+    /** A period's ledger as stored (each record's body), in sequence order, read strongly consistent. */
+    public List<JsonNode> ledger(String workspaceId, com.aicredits.domain.Period period) {
+        return records(workspaceId, "").stream()
+                .map(item -> {
+                    try {
+                        return Json.MAPPER.readTree(item.get("body").s());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .filter(record -> record.get("period").asText().equals(period.toString()))
+                .sorted(java.util.Comparator.comparingLong(record -> record.get("sequence").asLong()))
+                .toList();
+    }
+
     /** Every item of a partition whose sort key starts with {@code skPrefix}, read strongly consistent. */
     public List<Map<String, AttributeValue>> items(String pk, String skPrefix) {
         QueryRequest request = QueryRequest.builder().tableName(DevStack.TABLE_NAME).consistentRead(true)

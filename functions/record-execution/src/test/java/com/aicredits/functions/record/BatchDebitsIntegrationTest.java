@@ -2,7 +2,6 @@ package com.aicredits.functions.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.aicredits.testkit.ApiEvents;
 import com.aicredits.testkit.ProductionSemantics;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
@@ -30,11 +29,6 @@ class BatchDebitsIntegrationTest {
     private static final Map<String, Long> PRICES = Map.of("task.execution", 1L, "agent.execution", 6L,
             "case.investigation", 12L, "builder.assist", 0L);
 
-    private static DebitFixture.Response batch(RecordExecutionHandler handler, String workspaceId, List<String> runs) {
-        return DebitFixture.send(handler, ApiEvents.load("record-execution-batch.json", workspaceId,
-                "{\"executions\":[" + String.join(",", runs) + "]}"));
-    }
-
     private static String run(String executionId, String activity) {
         return "{\"executionId\":\"" + executionId + "\",\"activity\":\"" + activity + "\"}";
     }
@@ -46,7 +40,7 @@ class BatchDebitsIntegrationTest {
         for (int i = 0; i < 40; i++) {
             api.debit("ws-batch", "fill-" + i, "case.investigation"); // 480 of 500
         }
-        DebitFixture.Response answer = batch(api.handler, "ws-batch", List.of(run("a", "case.investigation"),
+        DebitFixture.Response answer = DebitFixture.batch(api.handler, "ws-batch", List.of(run("a", "case.investigation"),
                 run("fill-3", "case.investigation"), run("b", "case.investigation"), run("c", "agent.execution"),
                 "{\"executionId\":\"d\",\"activity\":\"task.execution\",\"credits\":5}", run("fill-4", "task.execution"),
                 run("e", "builder.assist")));
@@ -85,13 +79,13 @@ class BatchDebitsIntegrationTest {
         }
 
         api.table.calls.reset();
-        DebitFixture.Response first = batch(api.handler, "ws-size", ninetyNine);
+        DebitFixture.Response first = DebitFixture.batch(api.handler, "ws-size", ninetyNine);
         assertThat(api.table.calls.count("TransactWriteItems")).isEqualTo(1);
         api.table.calls.reset();
-        DebitFixture.Response second = batch(api.handler, "ws-size", hundred);
+        DebitFixture.Response second = DebitFixture.batch(api.handler, "ws-size", hundred);
         assertThat(api.table.calls.count("TransactWriteItems")).isEqualTo(2);
         api.table.calls.reset();
-        DebitFixture.Response again = batch(api.newContainer(), "ws-size", hundred);
+        DebitFixture.Response again = DebitFixture.batch(api.newContainer(), "ws-size", hundred);
         // One attempt, whose conditions find the records (as a single replay's does), then one read of them all.
         assertThat(api.table.calls.count("TransactWriteItems")).isEqualTo(1);
         assertThat(api.table.calls.count("BatchGetItem")).isEqualTo(3);
@@ -154,7 +148,7 @@ class BatchDebitsIntegrationTest {
                                 ? DebitFixture.Response.parse("{\"status\":" + single.status() + ",\"record\":" + single.body() + "}")
                                 : DebitFixture.Response.parse("{\"status\":" + single.status() + ",\"error\":" + single.json().get("error") + "}"));
                     } else {
-                        DebitFixture.Response response = batch(container, workspaceId,
+                        DebitFixture.Response response = DebitFixture.batch(container, workspaceId,
                                 part.stream().map(id -> run(id, activityOf.get(id))).toList());
                         if (response.status() != 200) {
                             wrong.add("batch answered " + response.status() + " " + response.body());

@@ -71,6 +71,12 @@ final class DebitFixture {
                 "{\"executionId\":\"" + executionId + "\",\"activity\":\"" + activity + "\"}"));
     }
 
+    /** A batch of runs (each a single debit's body as JSON) served by {@code container}. */
+    static Response batch(RecordExecutionHandler container, String workspaceId, List<String> runs) {
+        return send(container, ApiEvents.load("record-execution-batch.json", workspaceId,
+                "{\"executions\":[" + String.join(",", runs) + "]}"));
+    }
+
     Response debitAt(String workspaceId, String executionId, String activity, String occurredAt) {
         return post(workspaceId, "{\"executionId\":\"" + executionId + "\",\"activity\":\"" + activity
                 + "\",\"occurredAt\":\"" + occurredAt + "\"}");

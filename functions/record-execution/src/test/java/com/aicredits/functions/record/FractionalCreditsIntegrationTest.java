@@ -2,7 +2,6 @@ package com.aicredits.functions.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.aicredits.testkit.ApiEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -29,11 +28,6 @@ class FractionalCreditsIntegrationTest {
 
     private final DebitFixture api = new DebitFixture("fractions", NOW);
 
-    private static DebitFixture.Response batch(RecordExecutionHandler handler, String workspaceId, List<String> runs) {
-        return DebitFixture.send(handler, ApiEvents.load("record-execution-batch.json", workspaceId,
-                "{\"executions\":[" + String.join(",", runs) + "]}"));
-    }
-
     private static String run(String executionId, String llmModel) {
         return "{\"executionId\":\"" + executionId + "\",\"activity\":\"task.execution\",\"llmModel\":\"" + llmModel + "\"}";
     }
@@ -55,7 +49,7 @@ class FractionalCreditsIntegrationTest {
                     for (int i = 0; i < 50; i++) {
                         runs.add(run("q-" + thread + "-" + b + "-" + i, "gemini-1-pro"));
                     }
-                    DebitFixture.Response answer = batch(container, "ws-quarters", runs);
+                    DebitFixture.Response answer = DebitFixture.batch(container, "ws-quarters", runs);
                     if (answer.status() != 200) {
                         wrong.add(answer.status() + " " + answer.body());
                         continue;
