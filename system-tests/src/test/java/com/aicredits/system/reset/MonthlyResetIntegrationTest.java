@@ -91,10 +91,10 @@ class MonthlyResetIntegrationTest {
                 "ws-silent", 10_000L);
         allocations.forEach((ws, allocated) -> {
             Balance december = reset.balance(ws, DECEMBER);
-            assertThat(december.allocated()).as(ws).isEqualTo(allocated);
+            assertThat(december.allocated()).as(ws).isEqualTo(Credits.of(allocated));
             assertThat(december.addonCredits()).isEqualTo(Credits.ZERO);
             assertThat(december.used()).as(ws).isEqualTo(Credits.ZERO);
-            assertThat(december.remaining()).isEqualTo(allocated);
+            assertThat(december.remaining()).isEqualTo(Credits.of(allocated));
             assertThat(december.sequence()).isZero();
             assertThat(december.revision()).isZero();
             assertThat(december.usedByFeature().values()).containsOnly(Credits.ZERO);
