@@ -322,7 +322,9 @@ final class HotWorkspace {
                 }
             }
             Map<String, AttributeValue> balance = table.item("WS#" + workspaceId, "BALANCE#" + period.getKey());
-            long balanceUsed = balance == null || balance.get("used") == null ? -1 : Long.parseLong(balance.get("used").n());
+            // The balance holds credits in hundredths; the bench's runs are whole credits (task.execution, 1 each).
+            long balanceUsed = balance == null || balance.get("used") == null ? -1
+                    : com.aicredits.domain.Credits.ofHundredths(Long.parseLong(balance.get("used").n())).decimal().longValueExact();
             long balanceSequence = balance == null || balance.get("sequence") == null ? -1 : Long.parseLong(balance.get("sequence").n());
             if (balanceUsed != used || balanceSequence != lines.size()) {
                 problems.add(period.getKey() + ": the balance says used " + balanceUsed + " at sequence " + balanceSequence + ", the ledger "

@@ -69,8 +69,12 @@ final class UsageQueryCost {
         // The balance as 100,000 one-credit debits on the 25th leave it.
         Map<String, AttributeValue> balance = new HashMap<>(table.item("WS#ws-big", "BALANCE#" + PERIOD));
         AttributeValue total = AttributeValue.fromN(Integer.toString(EXECUTIONS));
-        for (String counter : List.of("used", "sequence", "revision", "feature_AI_TASK", "day_25")) {
+        AttributeValue credits = AttributeValue.fromN(Long.toString(EXECUTIONS * 100L)); // hundredths
+        for (String counter : List.of("sequence", "revision")) {
             balance.put(counter, total);
+        }
+        for (String counter : List.of("used", "feature_AI_TASK", "day_25")) {
+            balance.put(counter, credits);
         }
         table.client.putItem(b -> b.tableName(table.name).item(balance));
 

@@ -99,9 +99,14 @@ class OverviewCsvOfAHundredThousandRecordsBrowserIntegrationTest {
         Map<String, AttributeValue> balance = new HashMap<>(client.getItem(b -> b.tableName(DevStack.TABLE_NAME).consistentRead(true).key(Map.of(
                 "PK", AttributeValue.fromS("WS#" + WORKSPACE), "SK", AttributeValue.fromS("BALANCE#" + period)))).item());
         int day = Instant.now().atOffset(ZoneOffset.UTC).getDayOfMonth();
+        // Credits in hundredths (LINES one-credit runs), counts as they are.
         AttributeValue total = AttributeValue.fromN(Integer.toString(LINES));
-        for (String counter : List.of("used", "sequence", "revision", "feature_AI_TASK", String.format("day_%02d", day))) {
+        AttributeValue credits = AttributeValue.fromN(Long.toString(LINES * 100L));
+        for (String counter : List.of("sequence", "revision")) {
             balance.put(counter, total);
+        }
+        for (String counter : List.of("used", "feature_AI_TASK", String.format("day_%02d", day))) {
+            balance.put(counter, credits);
         }
         client.putItem(b -> b.tableName(DevStack.TABLE_NAME).item(balance));
         return seconds;
