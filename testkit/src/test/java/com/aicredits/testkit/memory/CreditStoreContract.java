@@ -16,6 +16,10 @@ import com.aicredits.json.LedgerBodies;
 import com.aicredits.json.PriceCatalogFile;
 import com.aicredits.port.CreditStore;
 import com.aicredits.port.LedgerStore.AppendResult;
+import com.aicredits.port.LedgerStore.BalanceStep;
+import com.aicredits.port.LedgerStore.BatchResult;
+import com.aicredits.port.LedgerStore.BatchView;
+import com.aicredits.port.LedgerStore.LedgerBatch;
 import com.aicredits.port.LedgerStore.LedgerAppend;
 import com.aicredits.port.LedgerStore.LedgerView;
 import com.aicredits.port.LedgerStore.OpenResult;
@@ -74,6 +78,51 @@ abstract class CreditStoreContract {
                 view.balance() == null ? workspace.version() : 0));
         assertThat(result).isInstanceOf(AppendResult.Committed.class);
         return after;
+    }
+
+    @Test
+    void aBatchOfLinesCommitsWholeOrNotAtAllAndSaysWhichRecordOrBalanceStoodInTheWay() {
+        Workspace workspace = created(100); // DEV at 100%: 500 credits
+        Balance opening = Allocation.opening(workspace, PERIOD);
+        List<UsageRecord> lines = new java.util.ArrayList<>();
+        Balance after = opening;
+        for (int i = 0; i < 3; i++) {
+            Balance before = after;
+            after = before.debit(charge("case.investigation"), AT);
+            lines.add(record("b-" + i, charge("case.investigation"), before, after));
+        }
+        Balance written = after;
+        BatchResult first = store().appendAll(new LedgerBatch(lines, List.of(new BalanceStep(null, written)), workspace.version()));
+
+        assertThat(first).isInstanceOfSatisfying(BatchResult.Committed.class,
+                committed -> assertThat(committed.bodies()).containsExactlyElementsOf(lines.stream().map(LedgerBodies::of).toList()));
+        BatchView view = store().readAll(ws, List.of(PERIOD), List.of("b-0", "b-2", "nobody"), true);
+        assertThat(view.records()).containsOnlyKeys("b-0", "b-2");
+        assertThat(view.balances().get(PERIOD)).isEqualTo(after);
+
+        // The same lines again: nothing written, and the ids that stood in the way come back.
+        assertThat(store().appendAll(new LedgerBatch(lines, List.of(new BalanceStep(opening, after)), 0)))
+                .isInstanceOfSatisfying(BatchResult.AlreadyRecorded.class, recorded -> assertThat(recorded.existing()).containsKey("b-0"));
+        // New lines from a stale balance: the balance as it stands comes back, with its period.
+        Balance stale = opening.debit(charge("task.execution"), AT);
+        UsageRecord late = record("late", charge("task.execution"), opening, stale);
+        assertThat(store().appendAll(new LedgerBatch(List.of(late), List.of(new BalanceStep(opening, stale)), 0)))
+                .isInstanceOfSatisfying(BatchResult.BalanceChanged.class, changed -> {
+                    assertThat(changed.period()).isEqualTo(PERIOD);
+                    assertThat(changed.fresh()).isEqualTo(written);
+                });
+        // Lines whose sum would pass the hard limit, from the balance as it stands: refused by the condition.
+        List<UsageRecord> tooMany = new java.util.ArrayList<>();
+        Balance over = after;
+        for (int i = 0; i < 39; i++) {
+            Balance before = over;
+            over = before.debit(charge("case.investigation"), AT);
+            tooMany.add(record("over-" + i, charge("case.investigation"), before, over));
+        }
+        assertThat(store().appendAll(new LedgerBatch(tooMany, List.of(new BalanceStep(after, over)), 0)))
+                .isInstanceOf(BatchResult.BalanceChanged.class);
+        assertThat(store().read(ws, PERIOD, "over-0", true).record()).isNull();
+        assertThat(store().read(ws, PERIOD, null, true).balance()).isEqualTo(after);
     }
 
     @Test
