@@ -56,22 +56,12 @@ public final class DynamoDbCreditStore implements CreditStore {
 
     @Override
     public LedgerView read(String workspaceId, Period period, String executionId, boolean consistent) {
-        List<Map<String, AttributeValue>> keys = new ArrayList<>(List.of(Keys.workspace(workspaceId), Keys.balance(workspaceId, period)));
-        if (executionId != null) {
-            keys.add(Keys.execution(workspaceId, executionId));
-        }
-        Map<String, Map<String, AttributeValue>> bySortKey = new HashMap<>();
-        for (Map<String, AttributeValue> item : batchGet.items(keys, consistent)) {
-            bySortKey.put(item.get(Keys.SK).s(), item);
-        }
-        Map<String, AttributeValue> workspace = bySortKey.get(Keys.WORKSPACE_SK);
-        Map<String, AttributeValue> balance = bySortKey.get(Keys.BALANCE_SK_PREFIX + period);
-        Map<String, AttributeValue> record = executionId == null ? null : bySortKey.get(Keys.EXECUTION_SK_PREFIX + executionId);
-        return new LedgerView(workspace == null ? null : Items.workspace(workspace),
-                balance == null ? null : Items.balance(balance),
-                record == null ? null : Items.storedRecord(record));
+        BatchView view = readAll(workspaceId, List.of(period), executionId == null ? List.of() : List.of(executionId), consistent);
+        return new LedgerView(view.workspace(), view.balances().get(period),
+                executionId == null ? null : view.records().get(executionId));
     }
 
+    /** The workspace, the balances and the records asked for, in one BatchGetItem (100 keys a call). */
     @Override
     public BatchView readAll(String workspaceId, List<Period> periods, List<String> executionIds, boolean consistent) {
         List<Map<String, AttributeValue>> keys = new ArrayList<>(List.of(Keys.workspace(workspaceId)));
@@ -249,19 +239,8 @@ public final class DynamoDbCreditStore implements CreditStore {
 
     /** The workspace and its balances of {@code periods} in one BatchGetItem (100 keys a call). */
     WorkspaceBalances readBalances(String workspaceId, List<Period> periods, boolean consistent) {
-        List<Map<String, AttributeValue>> keys = new ArrayList<>(List.of(Keys.workspace(workspaceId)));
-        periods.forEach(period -> keys.add(Keys.balance(workspaceId, period)));
-        Workspace workspace = null;
-        Map<Period, Balance> balances = new HashMap<>();
-        for (Map<String, AttributeValue> item : batchGet.items(keys, consistent)) {
-            if (item.get(Keys.SK).s().equals(Keys.WORKSPACE_SK)) {
-                workspace = Items.workspace(item);
-            } else {
-                Balance balance = Items.balance(item);
-                balances.put(balance.period(), balance);
-            }
-        }
-        return new WorkspaceBalances(workspace, balances);
+        BatchView view = readAll(workspaceId, periods, List.of(), consistent);
+        return new WorkspaceBalances(view.workspace(), view.balances());
     }
 
     @Override

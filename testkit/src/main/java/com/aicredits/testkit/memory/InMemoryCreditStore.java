@@ -201,14 +201,8 @@ public final class InMemoryCreditStore implements CreditStore {
 
     @Override
     public synchronized WorkspaceBalances readBalances(String workspaceId, List<Period> periods) {
-        Map<Period, Balance> found = new HashMap<>();
-        for (Period period : periods) {
-            Balance balance = balances.get(key(workspaceId, period));
-            if (balance != null) {
-                found.put(period, balance);
-            }
-        }
-        return new WorkspaceBalances(workspaces.get(workspaceId), found);
+        BatchView view = readAll(workspaceId, periods, List.of(), true);
+        return new WorkspaceBalances(view.workspace(), view.balances());
     }
 
     @Override
