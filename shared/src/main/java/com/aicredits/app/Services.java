@@ -19,6 +19,7 @@ import com.aicredits.service.AgentService;
 import com.aicredits.service.AlertService;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.MonthlyReset;
+import com.aicredits.service.OrganizationService;
 import com.aicredits.service.RefundService;
 import com.aicredits.service.Retries;
 import com.aicredits.service.UsageService;
@@ -154,6 +155,10 @@ public final class Services {
 
     public WorkspaceService workspaces() {
         return new WorkspaceService(credits, clock, retries);
+    }
+
+    public OrganizationService organizations() {
+        return new OrganizationService(credits, clock, retries);
     }
 
     public AgentService agents() {

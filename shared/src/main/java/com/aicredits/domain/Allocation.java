@@ -14,7 +14,12 @@ public final class Allocation {
 
     /** The full shape of {@code period} for {@code workspace} before anyone debits it. */
     public static Balance opening(Workspace workspace, Period period) {
-        return Balance.open(workspace, period, addonCredits(workspace, period));
+        return opening(workspace, period, false);
+    }
+
+    /** As above, drawing from the organization's pool ({@code pooled}) or from its own allocation. */
+    public static Balance opening(Workspace workspace, Period period, boolean pooled) {
+        return Balance.open(workspace, period, addonCredits(workspace, period), pooled);
     }
 
     /**

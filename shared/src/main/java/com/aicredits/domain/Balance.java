@@ -20,6 +20,10 @@ import java.util.Set;
  *
  * <p>{@code blockedAt}: when the period's first debit refused for the hard limit was refused (null until then; set
  * once, by a write of its own that leaves the ledger and {@code revision} as they are, so no debit loses a race to it).
+ *
+ * <p>{@code pooled}: this period the workspace draws from its organization's pool ({@link PoolBalance}), not from this
+ * allocation: its debits move both, this balance counting what the workspace used. Set and cleared only by the pool's
+ * switch, at a revision, so a debit never moves the wrong balance.
  */
 public record Balance(
         String workspaceId,
@@ -39,7 +43,8 @@ public record Balance(
         long freeExecutions,
         long casesCounted,
         Map<Feature, Long> byosExecutions,
-        Instant blockedAt) {
+        Instant blockedAt,
+        boolean pooled) {
 
     public Balance {
         EnumMap<Feature, Credits> features = new EnumMap<>(Feature.class);
@@ -57,6 +62,16 @@ public record Balance(
             byos.put(feature, byosExecutions.getOrDefault(feature, 0L));
         }
         byosExecutions = Collections.unmodifiableMap(byos);
+    }
+
+    /** A balance of the workspace's own allocation (not drawing from a pool). */
+    public Balance(String workspaceId, String organizationId, Period period, Credits baseCredits, Credits addonCredits,
+                   int hardLimitPercent, boolean casesEnabled, PricingModel pricingModel, Set<Feature> byosFeatures, Credits used,
+                   long sequence, long revision, Map<Feature, Credits> usedByFeature, List<Credits> dailyCredits,
+                   long freeExecutions, long casesCounted, Map<Feature, Long> byosExecutions, Instant blockedAt) {
+        this(workspaceId, organizationId, period, baseCredits, addonCredits, hardLimitPercent, casesEnabled, pricingModel,
+                byosFeatures, used, sequence, revision, usedByFeature, dailyCredits, freeExecutions, casesCounted,
+                byosExecutions, blockedAt, false);
     }
 
     /** A balance never blocked at its hard limit. */
@@ -80,10 +95,15 @@ public record Balance(
 
     /** The full shape of a period nobody has debited yet. */
     public static Balance open(Workspace workspace, Period period, Credits addonCredits) {
+        return open(workspace, period, addonCredits, false);
+    }
+
+    /** As above, drawing from the organization's pool ({@code pooled}) or not. */
+    public static Balance open(Workspace workspace, Period period, Credits addonCredits, boolean pooled) {
         return new Balance(workspace.workspaceId(), workspace.organizationId(), period, workspace.baseMonthlyCredits(),
                 addonCredits, workspace.hardLimitPercent(), workspace.casesEnabled(), workspace.pricingModel(),
                 workspace.byosFeatures(), Credits.ZERO, 0, 0, Map.of(), Collections.nCopies(period.lengthInDays(), Credits.ZERO),
-                0, 0, Map.of());
+                0, 0, Map.of(), null, pooled);
     }
 
     public Credits allocated() {
@@ -109,6 +129,11 @@ public record Balance(
      * does.
      */
     public Optional<CreditsException> refusal(Charge charge) {
+        return accessRefusal(charge).or(() -> limitRefusal(charge));
+    }
+
+    /** Why the workspace refuses the charge whatever its credits: 403 without Cases, or without BYOS for its feature. */
+    public Optional<CreditsException> accessRefusal(Charge charge) {
         if (charge.feature().isCaseFeature() && !casesEnabled) {
             return Optional.of(new CreditsException(Refusal.CASES_DISABLED, "workspace " + workspaceId
                     + " does not have Cases enabled; activity '" + charge.price().activity().key() + "' is not available"));
@@ -118,6 +143,10 @@ public record Balance(
                     + " has not enabled BYOS (its own model subscription) for " + charge.feature() + "; activity '"
                     + charge.price().activity().key() + "' cannot run with model BYOS"));
         }
+        return Optional.empty();
+    }
+
+    private Optional<CreditsException> limitRefusal(Charge charge) {
         Credits after = used.plus(charge.credits());
         if (charge.credits().isPositive() && after.isGreaterThan(hardLimitCredits())) {
             Map<String, Object> detail = new LinkedHashMap<>();
@@ -156,7 +185,7 @@ public record Balance(
         return new Balance(workspaceId, organizationId, period, baseCredits, addonCredits, hardLimitPercent, casesEnabled,
                 pricingModel, byosFeatures, used.plus(charge.credits()), sequence + 1, revision + 1, features, daily,
                 freeExecutions + (charge.free() ? 1 : 0), casesCounted + (charge.countedAsCase() ? 1 : 0), byos,
-                blockedAt);
+                blockedAt, pooled);
     }
 
     /**
@@ -178,7 +207,7 @@ public record Balance(
         }
         return new Balance(workspaceId, organizationId, period, baseCredits, addonCredits, hardLimitPercent, casesEnabled,
                 pricingModel, byosFeatures, used.minus(credits), sequence + 1, revision + 1, features, daily, freeExecutions,
-                casesCounted, byosExecutions, blockedAt);
+                casesCounted, byosExecutions, blockedAt, pooled);
     }
 
     /** The same ledger under the workspace's new settings (tier, hard limit, Cases, pricing model, BYOS). */
@@ -186,14 +215,21 @@ public record Balance(
         return new Balance(workspaceId, workspace.organizationId(), period, workspace.baseMonthlyCredits(), addonCredits,
                 workspace.hardLimitPercent(), workspace.casesEnabled(), workspace.pricingModel(), workspace.byosFeatures(),
                 used, sequence, revision + 1, usedByFeature, dailyCredits, freeExecutions, casesCounted, byosExecutions,
-                blockedAt);
+                blockedAt, pooled);
     }
 
     /** The same ledger with {@code credits} more add-on credits this period (a purchase). */
     public Balance withMoreAddonCredits(Credits credits) {
         return new Balance(workspaceId, organizationId, period, baseCredits, addonCredits.plus(credits), hardLimitPercent,
                 casesEnabled, pricingModel, byosFeatures, used, sequence, revision + 1, usedByFeature, dailyCredits,
-                freeExecutions, casesCounted, byosExecutions, blockedAt);
+                freeExecutions, casesCounted, byosExecutions, blockedAt, pooled);
+    }
+
+    /** The same ledger, drawing from the organization's pool from now on ({@code true}) or from its own allocation. */
+    public Balance withPooled(boolean drawsFromPool) {
+        return new Balance(workspaceId, organizationId, period, baseCredits, addonCredits, hardLimitPercent, casesEnabled,
+                pricingModel, byosFeatures, used, sequence, revision + 1, usedByFeature, dailyCredits, freeExecutions,
+                casesCounted, byosExecutions, blockedAt, drawsFromPool);
     }
 
     public boolean hasSettingsOf(Workspace workspace) {

@@ -27,6 +27,8 @@ public enum Refusal {
     EXECUTION_ID_REUSED,
     /** A workspace's organization cannot change. */
     ORGANIZATION_IMMUTABLE,
+    /** An organization with more workspaces than one transaction can switch to or from its credit pool. */
+    POOL_TOO_LARGE,
     /** The workspace runs as many agent instances as its tier allows. */
     AGENT_LIMIT_REACHED,
     /** The run would take the period's usage above the workspace's hard limit. */

@@ -74,13 +74,7 @@ public record Workspace(
                     "workspaceId in the body (" + CreditsException.quote(spec.workspaceId()) + ") differs from the path ('" + workspaceId + "')");
         }
         String organizationId = Ids.organizationId(spec.organizationId());
-        String name = spec.name();
-        if (name == null || name.isBlank()) {
-            throw CreditsException.invalid("name", "name is required");
-        }
-        if (name.length() > MAX_NAME_LENGTH) {
-            throw CreditsException.invalid("name", "name must be at most " + MAX_NAME_LENGTH + " characters");
-        }
+        String name = validName(spec.name());
         Tier tier = parseEnum(Tier.class, "tier", spec.tier(), null);
         PricingModel pricingModel = parseEnum(PricingModel.class, "pricingModel", spec.pricingModel(), PricingModel.EXTEND);
         Long monthlyCredits = spec.monthlyCredits();
@@ -106,24 +100,36 @@ public record Workspace(
             throw CreditsException.invalid("hardLimitPercent",
                     "hardLimitPercent must be between " + MIN_HARD_LIMIT_PERCENT + " and " + MAX_HARD_LIMIT_PERCENT);
         }
-        return new Workspace(workspaceId, organizationId, name.strip(), tier, pricingModel,
+        return new Workspace(workspaceId, organizationId, name, tier, pricingModel,
                 spec.casesEnabled() == null || spec.casesEnabled(), monthlyCredits, agentLimit,
-                validEmails(spec.notificationEmails()), validThresholds(spec.thresholds()), hardLimitPercent,
+                validEmails("notificationEmails", spec.notificationEmails()),
+                validThresholds("thresholds", spec.thresholds()), hardLimitPercent,
                 Byos.fromSpec(spec.byos()), List.of(), 0);
     }
 
-    private static List<String> validEmails(List<String> emails) {
+    /** A required display name, at most {@value #MAX_NAME_LENGTH} characters, stripped. */
+    static String validName(String name) {
+        if (name == null || name.isBlank()) {
+            throw CreditsException.invalid("name", "name is required");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw CreditsException.invalid("name", "name must be at most " + MAX_NAME_LENGTH + " characters");
+        }
+        return name.strip();
+    }
+
+    static List<String> validEmails(String field, List<String> emails) {
         if (emails == null) {
             return List.of();
         }
         if (emails.size() > MAX_RECIPIENTS) {
-            throw CreditsException.invalid("notificationEmails", "at most " + MAX_RECIPIENTS + " notificationEmails");
+            throw CreditsException.invalid(field, "at most " + MAX_RECIPIENTS + " " + field);
         }
         List<String> result = new ArrayList<>();
         for (String email : emails) {
             if (email == null || email.length() > 254 || !EMAIL.matcher(email).matches()) {
-                throw CreditsException.invalid("notificationEmails",
-                        "notificationEmails must be email addresses as SES accepts them (an ASCII local part of letters,"
+                throw CreditsException.invalid(field,
+                        field + " must be email addresses as SES accepts them (an ASCII local part of letters,"
                                 + " digits and !#$%&'*+/=?^_`{|}~.-; a domain of ASCII labels, punycode for an international"
                                 + " one); got " + CreditsException.quote(email));
             }
@@ -134,21 +140,21 @@ public record Workspace(
         return result;
     }
 
-    private static List<Integer> validThresholds(List<Integer> thresholds) {
+    static List<Integer> validThresholds(String field, List<Integer> thresholds) {
         if (thresholds == null) {
             return null;
         }
         if (thresholds.size() > MAX_THRESHOLDS) {
-            throw CreditsException.invalid("thresholds", "at most " + MAX_THRESHOLDS + " thresholds");
+            throw CreditsException.invalid(field, "at most " + MAX_THRESHOLDS + " " + field);
         }
         for (Integer t : thresholds) {
             if (t == null || t < 1 || t > MAX_HARD_LIMIT_PERCENT) {
-                throw CreditsException.invalid("thresholds",
-                        "thresholds must be whole percentages between 1 and " + MAX_HARD_LIMIT_PERCENT);
+                throw CreditsException.invalid(field,
+                        field + " must be whole percentages between 1 and " + MAX_HARD_LIMIT_PERCENT);
             }
         }
         if (new HashSet<>(thresholds).size() != thresholds.size()) {
-            throw CreditsException.invalid("thresholds", "thresholds must not repeat");
+            throw CreditsException.invalid(field, field + " must not repeat");
         }
         return thresholds.stream().sorted().toList();
     }

@@ -35,6 +35,9 @@ public final class LedgerBodies {
             if (record.llmModel() != null) {
                 json.writeStringField("llmModel", record.llmModel());
             }
+            if (record.pool() != null) {
+                json.writeStringField("pool", record.pool());
+            }
         });
     }
 

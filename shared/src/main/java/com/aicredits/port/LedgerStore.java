@@ -2,7 +2,9 @@ package com.aicredits.port;
 
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.ExecutionModel;
+import com.aicredits.domain.Organization;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
 import java.time.Instant;
@@ -42,7 +44,8 @@ public interface LedgerStore {
      * and each period's balance moved once, from its {@code before} to its {@code after} (compare-and-set on the
      * revision, and under the hard limit for the credits of that period's lines; or created whole when {@code before}
      * is null, provided the workspace is still at {@code workspaceVersion}). All or nothing; at most
-     * {@link #MAX_TRANSACTION_ITEMS} writes: the records, the balances, and one workspace check if any balance opens.
+     * {@link #MAX_TRANSACTION_ITEMS} writes: the records, the balances, and the workspace's and the organization's
+     * checks if any balance opens.
      */
     BatchResult appendAll(LedgerBatch batch);
 
@@ -64,6 +67,25 @@ public interface LedgerStore {
      * if it was set before or the balance does not exist. Leaves the ledger and the revision as they are.
      */
     boolean markBlocked(String workspaceId, Period period, Instant at);
+
+    /** The organization (null when absent) and its pool's balance of {@code period} (null: not open), in one read. */
+    PoolView readPool(String organizationId, Period period, boolean consistent);
+
+    /**
+     * Appends one pooled ledger line in one transaction: the record (only if its executionId is new), the workspace's
+     * balance (compare-and-set, or created whole pooled at {@code workspaceVersion} while the organization still pools)
+     * and the pool's (compare-and-set and under its hard limit, or created whole).
+     */
+    AppendResult appendPooled(PooledAppend append);
+
+    /** What {@link #readPool} found. */
+    record PoolView(Organization organization, PoolBalance pool) {
+    }
+
+    /** One new pooled ledger line; a null {@code before} opens that balance with this line. */
+    record PooledAppend(UsageRecord record, Balance before, Balance after, long workspaceVersion, PoolBalance poolBefore,
+                        PoolBalance poolAfter) {
+    }
 
     /** DynamoDB's limit of writes in one transaction. */
     int MAX_TRANSACTION_ITEMS = 100;
@@ -103,9 +125,12 @@ public interface LedgerStore {
             balances = List.copyOf(balances);
         }
 
+        /** An opening checks the workspace's version and that its organization does not pool. */
+        public static final int OPENING_CHECKS = 2;
+
         /** How many writes the transaction takes. */
         public int writes() {
-            return records.size() + balances.size() + (balances.stream().anyMatch(step -> step.before() == null) ? 1 : 0);
+            return records.size() + balances.size() + (balances.stream().anyMatch(step -> step.before() == null) ? OPENING_CHECKS : 0);
         }
     }
 
@@ -161,6 +186,10 @@ public interface LedgerStore {
 
         /** The balance was not as expected; here it is as it stands (null: the period is not open yet). */
         record BalanceChanged(Balance fresh) implements AppendResult {
+        }
+
+        /** The pool's balance was not as expected; here it is as it stands (null: not open yet). */
+        record PoolChanged(PoolBalance fresh) implements AppendResult {
         }
 
         /** Opening the period raced with a workspace change. */

@@ -131,6 +131,9 @@ final class BatchDebit {
                     }
                 }
                 case BatchResult.WorkspaceChanged changed -> {
+                    if (workspace != null && pools(workspace, steps)) {
+                        throw new DrawsFromPool();
+                    }
                     again = deadline.timeLeft();
                     read(true);
                 }
@@ -209,6 +212,9 @@ final class BatchDebit {
             }
             Period period = item.period();
             Balance stored = balances.get(period);
+            if (stored != null && stored.pooled()) {
+                throw new DrawsFromPool();
+            }
             Balance before = working.containsKey(period) ? working.get(period)
                     : stored != null ? stored : Allocation.opening(workspace, period);
             Charge charge = Charge.of(item.price(), before.pricingModel(), item.model(), item.llmModel());
@@ -221,7 +227,7 @@ final class BatchDebit {
                 planned.put(item.index(), DebitService.BatchAnswer.refused(refusal.get()));
                 continue;
             }
-            int more = 1 + (working.containsKey(period) ? 0 : 1) + (stored == null && !opening ? 1 : 0);
+            int more = 1 + (working.containsKey(period) ? 0 : 1) + (stored == null && !opening ? LedgerBatch.OPENING_CHECKS : 0);
             if (writes + more > LedgerStore.MAX_TRANSACTION_ITEMS) {
                 break;
             }
@@ -233,6 +239,24 @@ final class BatchDebit {
             lines.add(UsageRecord.between(item.executionId(), charge, before, after, item.occurredAt(), clock.instant()));
         }
         return new Plan(lines, lineOfItem, planned, working, false);
+    }
+
+    /** Whether an opening failed because the workspace's organization pools now. */
+    private boolean pools(Workspace workspace, List<BalanceStep> steps) {
+        return steps.stream().filter(step -> step.before() == null).anyMatch(step -> {
+            LedgerStore.PoolView view = store.readPool(workspace.organizationId(), step.after().period(), true);
+            return view.organization() != null && view.organization().pooled();
+        });
+    }
+
+    /**
+     * The workspace draws from its organization's pool: the unanswered items are recorded one by one instead (a batch
+     * moves one balance per period; a pooled run moves two). Thrown before anything of the plan is written.
+     */
+    static final class DrawsFromPool extends RuntimeException {
+        DrawsFromPool() {
+            super(null, null, false, false);
+        }
     }
 
     /** Answers the planned items: the lines just written as new, the others as planned. */

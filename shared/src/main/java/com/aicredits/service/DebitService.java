@@ -8,6 +8,7 @@ import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.ExecutionModel;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.Price;
 import com.aicredits.domain.PriceCatalog;
 import com.aicredits.domain.Refusal;
@@ -18,6 +19,7 @@ import com.aicredits.observability.Log;
 import com.aicredits.port.LedgerStore.AppendResult;
 import com.aicredits.port.LedgerStore.LedgerView;
 import com.aicredits.port.LedgerStore.StoredRecord;
+import com.aicredits.port.CreditStore;
 import com.aicredits.port.LedgerStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,19 +38,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * returns the fresh balance and the debit is recomputed at once; a replay returns the stored record.
  */
 public final class DebitService {
-    private final LedgerStore store;
+    private final CreditStore store;
     private final PriceCatalog catalog;
     private final Clock clock;
     /** How long a debit keeps trying against lost races and conflicts before a 503 (see {@link Retries}). */
     private final Retries retries;
     private final BalanceCache cache = new BalanceCache(10_000);
     /**
+     * The last pool ledgers this container saw, per organization and period (a hint, as {@link #cache} is; only pooled
+     * balances draw from them, so their pool is enabled).
+     */
+    private final BalanceCache pools = new BalanceCache(1_000);
+    /**
      * Threads of one container take turns per balance: racing each other would only waste transactions. (A Lambda
      * container runs one request at a time; the local stack and the tests run many.) Striped to stay bounded.
      */
     private final ReentrantLock[] balanceLocks = new ReentrantLock[64];
 
-    public DebitService(LedgerStore store, PriceCatalog catalog, Clock clock, Retries retries) {
+    public DebitService(CreditStore store, PriceCatalog catalog, Clock clock, Retries retries) {
         this.store = store;
         this.catalog = catalog;
         this.clock = clock;
@@ -94,6 +101,8 @@ public final class DebitService {
                                 String llmModel, Instant occurredAt, Period period, Price price, Retries.Deadline deadline) {
         Balance balance = cache.get(workspaceId, period);
         Workspace workspace = null;
+        // The pool's balance, once a pooled balance needs it (null: not read yet).
+        PoolRead pool = null;
         boolean consistent = false;
         boolean again = true;
         while (again) {
@@ -107,9 +116,22 @@ public final class DebitService {
                 workspace = requireWorkspace(view, workspaceId);
                 balance = view.balance();
             }
-            Balance before = balance != null ? balance : Allocation.opening(workspace, period);
+            Balance before = balance != null ? balance : opening(workspace, period, consistent);
+            if (before.pooled() && pool == null) {
+                pool = pool(before, period, consistent);
+                if (pool == null) {
+                    // The organization no longer pools, by a read that may be stale: read everything consistently.
+                    again = deadline.timeLeft();
+                    balance = null;
+                    consistent = true;
+                    continue;
+                }
+            }
+            if (!before.pooled()) {
+                pool = null;
+            }
             Charge charge = Charge.of(price, before.pricingModel(), model, llmModel);
-            Optional<CreditsException> refusal = before.refusal(charge);
+            Optional<CreditsException> refusal = refusal(before, pool, charge);
             if (refusal.isPresent()) {
                 // Never refuse on a cached or eventually consistent view: confirm on a consistent read, which also
                 // finds a replay (a recorded execution is answered even if the pool is now exhausted).
@@ -119,21 +141,43 @@ public final class DebitService {
                 }
                 workspace = requireWorkspace(fresh, workspaceId);
                 balance = fresh.balance();
-                before = balance != null ? balance : Allocation.opening(workspace, period);
+                before = balance != null ? balance : opening(workspace, period, true);
+                pool = before.pooled() ? pool(before, period, true) : null;
+                if (before.pooled() && pool == null) {
+                    again = deadline.timeLeft();
+                    balance = null;
+                    consistent = true;
+                    continue;
+                }
                 charge = Charge.of(price, before.pricingModel(), model, llmModel);
-                refusal = before.refusal(charge);
+                refusal = refusal(before, pool, charge);
                 if (refusal.isPresent()) {
-                    markBlocked(balance, refusal.get());
+                    if (pool == null) {
+                        markBlocked(balance, refusal.get());
+                    }
                     throw refusal.get();
                 }
             }
             Balance after = before.debit(charge, occurredAt);
-            UsageRecord record = UsageRecord.between(executionId, charge, before, after, occurredAt, clock.instant());
-            AppendResult result = store.append(new LedgerStore.LedgerAppend(record, balance, after,
-                    balance == null ? workspace.version() : 0));
+            long workspaceVersion = balance == null ? workspace.version() : 0;
+            AppendResult result;
+            PoolBalance poolAfter = null;
+            UsageRecord record;
+            if (pool != null) {
+                poolAfter = pool.balance().debit(charge, occurredAt);
+                record = UsageRecord.pooled(executionId, charge, pool.balance(), poolAfter, after, occurredAt, clock.instant());
+                result = store.appendPooled(new LedgerStore.PooledAppend(record, balance, after, workspaceVersion,
+                        pool.opens() ? null : pool.balance(), poolAfter));
+            } else {
+                record = UsageRecord.between(executionId, charge, before, after, occurredAt, clock.instant());
+                result = store.append(new LedgerStore.LedgerAppend(record, balance, after, workspaceVersion));
+            }
             switch (result) {
                 case AppendResult.Committed committed -> {
                     cache.offer(after);
+                    if (poolAfter != null) {
+                        pools.offer(poolAfter.ledger());
+                    }
                     return DebitOutcome.created(committed.body(), record);
                 }
                 case AppendResult.AlreadyRecorded recorded -> {
@@ -144,16 +188,29 @@ public final class DebitService {
                     // would only let the winner's container commit again meanwhile, and starve this one.
                     again = deadline.timeLeft();
                     balance = changed.fresh();
+                    pool = null;
                     if (balance != null) {
                         cache.offer(balance);
                     } else {
                         cache.forget(workspaceId, period);
                     }
                 }
+                case AppendResult.PoolChanged changed -> {
+                    // Another workspace of the organization debited the pool first: the same, on the pool's balance.
+                    again = deadline.timeLeft();
+                    pool = changed.fresh() == null ? null : new PoolRead(changed.fresh(), false);
+                    if (changed.fresh() != null) {
+                        pools.offer(changed.fresh().ledger());
+                    } else {
+                        pools.forget(before.organizationId(), period);
+                    }
+                }
                 case AppendResult.WorkspaceChanged changed -> {
-                    // The workspace moved on from the version read (or that read was stale): read it consistently.
+                    // The workspace moved on from the version read (or that read was stale), or its organization
+                    // switched its pool: read them consistently.
                     again = deadline.timeLeft();
                     balance = null;
+                    pool = null;
                     consistent = true;
                 }
                 case AppendResult.Contention contention -> again = deadline.backOff();
@@ -161,6 +218,41 @@ public final class DebitService {
         }
         // Nothing got through for the whole budget: DynamoDB let no transaction of this balance commit, an outage.
         throw new CreditsException(Refusal.CONTENTION, "the workspace's balance is too busy right now; retry with the same executionId");
+    }
+
+    /** Why the run is refused: the workspace's Cases and BYOS rules, then its pool's hard limit or its own. */
+    private static Optional<CreditsException> refusal(Balance balance, PoolRead pool, Charge charge) {
+        return pool == null ? balance.refusal(charge) : balance.accessRefusal(charge).or(() -> pool.balance().refusal(charge));
+    }
+
+    /** The pool a debit draws from, as stored, or its opening ({@code opens}) when the period's pool is not open yet. */
+    private record PoolRead(PoolBalance balance, boolean opens) {
+    }
+
+    /** The period's opening for the workspace: pooled if its organization pools now (the opening checks it still does). */
+    private Balance opening(Workspace workspace, Period period, boolean consistent) {
+        LedgerStore.PoolView view = store.readPool(workspace.organizationId(), period, consistent);
+        return Allocation.opening(workspace, period, view.organization() != null && view.organization().pooled());
+    }
+
+    /**
+     * The pool a pooled balance draws from: as last seen, else read; not open yet, its opening from its workspaces'
+     * allocations. Null when the organization does not pool (then the balance read is stale, or the read of the
+     * organization is).
+     */
+    private PoolRead pool(Balance balance, Period period, boolean consistent) {
+        Balance known = consistent ? null : pools.get(balance.organizationId(), period);
+        if (known != null) {
+            return new PoolRead(new PoolBalance(true, known), false);
+        }
+        LedgerStore.PoolView view = store.readPool(balance.organizationId(), period, consistent);
+        if (view.pool() != null) {
+            return new PoolRead(view.pool(), false);
+        }
+        if (view.organization() == null || !view.organization().pooled()) {
+            return null;
+        }
+        return new PoolRead(PoolSwitch.openingFor(store, view.organization(), period), true);
     }
 
     /**
@@ -256,11 +348,25 @@ public final class DebitService {
                 .mapToObj(index -> balanceLocks[index]).toList();
         locks.forEach(ReentrantLock::lock);
         BatchDebit batch;
+        boolean pooled = false;
         try {
             batch = new BatchDebit(store, cache, clock, workspaceId, items, answers, retries.start().notAfter(callers));
             batch.run();
+        } catch (BatchDebit.DrawsFromPool drawsFromPool) {
+            batch = null;
+            pooled = true;
         } finally {
             locks.reversed().forEach(ReentrantLock::unlock);
+        }
+        if (pooled) {
+            // A pooled run moves the pool's balance and the workspace's: the rest are recorded one by one, in order.
+            for (BatchDebit.Item item : items) {
+                if (answers[item.index()] == null) {
+                    answers[item.index()] = BatchAnswer.of(() -> record(workspaceId, requests.get(item.index()),
+                            callers == null ? null : callers.remaining()));
+                }
+            }
+            return List.of(answers);
         }
         if (batch.hardLimitRefusal() != null) {
             markBlocked(batch.blockedBalance(), batch.hardLimitRefusal());

@@ -115,6 +115,11 @@ public final class Retries {
             return other == null || other.expiresAt - expiresAt >= 0 ? this : other;
         }
 
+        /** The time left (zero once spent). */
+        public Duration remaining() {
+            return Duration.ofNanos(Math.max(0, expiresAt - ticker.getAsLong()));
+        }
+
         /** How many times {@link #backOff} paused. */
         public int pauses() {
             return pauses;

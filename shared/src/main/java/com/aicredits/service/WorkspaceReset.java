@@ -164,11 +164,15 @@ final class WorkspaceReset {
     private record Opening(Workspace workspace, Balance balance, ResetProgress.Outcome outcome) {
     }
 
-    /** Opens the period at the allocation of the workspace as it now stands (the write checks its version). */
+    /**
+     * Opens the period at the allocation of the workspace as it now stands, drawing from its organization's pool if
+     * that pools now (the write checks the workspace's version and the organization's mode).
+     */
     private Opening open(Workspace listed, Period period) {
         Workspace workspace = listed;
         for (int attempt = 1; attempt <= MAX_OPEN_ATTEMPTS; attempt++) {
-            Balance balance = Allocation.opening(workspace, period);
+            LedgerStore.PoolView pool = credits.readPool(workspace.organizationId(), period, true);
+            Balance balance = Allocation.opening(workspace, period, pool.organization() != null && pool.organization().pooled());
             LedgerStore.OpenResult result = credits.open(balance, workspace.version());
             if (result == LedgerStore.OpenResult.OPENED) {
                 return new Opening(workspace, balance, ResetProgress.Outcome.OPENED);

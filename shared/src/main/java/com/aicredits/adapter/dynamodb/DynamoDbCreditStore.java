@@ -2,7 +2,9 @@ package com.aicredits.adapter.dynamodb;
 
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Credits;
+import com.aicredits.domain.Organization;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
 import com.aicredits.json.LedgerBodies;
@@ -20,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -102,7 +105,7 @@ public final class DynamoDbCreditStore implements CreditStore {
                     .conditionExpression(NOT_EXISTS)
                     .returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
         }
-        String openingWorkspace = null;
+        Balance opening = null;
         for (BalanceStep step : batch.balances()) {
             Balance after = step.after();
             if (step.before() != null) {
@@ -115,11 +118,12 @@ public final class DynamoDbCreditStore implements CreditStore {
                         .item(Items.balance(after))
                         .conditionExpression(NOT_EXISTS)
                         .returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
-                openingWorkspace = after.workspaceId();
+                opening = after;
             }
         }
-        if (openingWorkspace != null) {
-            items.add(TransactWriteItem.builder().conditionCheck(workspaceAtVersion(openingWorkspace, batch.workspaceVersion())).build());
+        if (opening != null) {
+            items.add(TransactWriteItem.builder().conditionCheck(workspaceAtVersion(opening.workspaceId(), batch.workspaceVersion())).build());
+            items.add(TransactWriteItem.builder().conditionCheck(organizationPooling(opening.organizationId(), false)).build());
         }
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(items));
@@ -149,7 +153,8 @@ public final class DynamoDbCreditStore implements CreditStore {
                 TransactWriteItem.builder().put(Put.builder().tableName(tableName)
                         .item(Items.balance(opening))
                         .conditionExpression(NOT_EXISTS).build()).build(),
-                TransactWriteItem.builder().conditionCheck(workspaceAtVersion(opening.workspaceId(), workspaceVersion)).build());
+                TransactWriteItem.builder().conditionCheck(workspaceAtVersion(opening.workspaceId(), workspaceVersion)).build(),
+                TransactWriteItem.builder().conditionCheck(organizationPooling(opening.organizationId(), opening.pooled())).build());
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(items));
             return OpenResult.OPENED;
@@ -158,7 +163,7 @@ public final class DynamoDbCreditStore implements CreditStore {
             if (failedCondition(reasons, 0)) {
                 return OpenResult.ALREADY_OPEN;
             }
-            return failedCondition(reasons, 1) ? OpenResult.WORKSPACE_CHANGED : OpenResult.CONTENTION;
+            return failedCondition(reasons, 1) || failedCondition(reasons, 2) ? OpenResult.WORKSPACE_CHANGED : OpenResult.CONTENTION;
         }
     }
 
@@ -221,7 +226,9 @@ public final class DynamoDbCreditStore implements CreditStore {
                         fresh == null || fresh.isEmpty() ? null : Items.balance(fresh));
             }
         }
-        if (failedCondition(reasons, records + batch.balances().size())) {
+        if (failedCondition(reasons, records + batch.balances().size())
+                || failedCondition(reasons, records + batch.balances().size() + 1)) {
+            // The workspace changed, or its organization switched to its pool: read both again.
             return new BatchResult.WorkspaceChanged();
         }
         // TransactionConflict, ThrottlingError, ProvisionedThroughputExceeded: transient, nothing was written.
@@ -260,6 +267,11 @@ public final class DynamoDbCreditStore implements CreditStore {
                             .key(Keys.balance(workspace.workspaceId(), move.period())).conditionExpression(NOT_EXISTS).build()).build()
                     : TransactWriteItem.builder().update(balanceUpdate(move.before(), move.after(), null)).build());
         }
+        return saveAll(items);
+    }
+
+    /** Saved; stale when a condition failed (something read moved on); contention otherwise. */
+    private SaveResult saveAll(List<TransactWriteItem> items) {
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(items));
             return SaveResult.SAVED;
@@ -273,7 +285,22 @@ public final class DynamoDbCreditStore implements CreditStore {
 
     /** Sets exactly the attributes that differ, at the revision {@code before} was read. */
     private Update balanceUpdate(Balance before, Balance after, Credits maxUsedBefore) {
-        Map<String, AttributeValue> changed = Items.balanceChanges(before, after);
+        return balanceUpdate(Keys.balance(before.workspaceId(), before.period()), Items.balanceChanges(before, after), before,
+                maxUsedBefore);
+    }
+
+    /** A pool's balance moved as {@link #balanceUpdate} moves a workspace's. */
+    private Update poolUpdate(PoolBalance before, PoolBalance after, Credits maxUsedBefore) {
+        Map<String, AttributeValue> changed = Items.balanceChanges(before.ledger(), after.ledger());
+        changed.remove(Items.POOLED);
+        if (before.enabled() != after.enabled()) {
+            changed.put(Items.ENABLED, AttributeValue.fromBool(after.enabled()));
+        }
+        return balanceUpdate(Keys.poolBalance(before.organizationId(), before.period()), changed, before.ledger(), maxUsedBefore);
+    }
+
+    private Update balanceUpdate(Map<String, AttributeValue> key, Map<String, AttributeValue> changed, Balance before,
+                                 Credits maxUsedBefore) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         List<String> assignments = new ArrayList<>();
@@ -292,13 +319,158 @@ public final class DynamoDbCreditStore implements CreditStore {
             values.put(":maxUsedBefore", number(maxUsedBefore.hundredths()));
             condition += " AND #used <= :maxUsedBefore";
         }
-        return Update.builder().tableName(tableName).key(Keys.balance(before.workspaceId(), before.period()))
+        return Update.builder().tableName(tableName).key(key)
                 .updateExpression("SET " + String.join(", ", assignments))
                 .conditionExpression(condition)
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
                 .returnValuesOnConditionCheckFailure(ALL_OLD)
                 .build();
+    }
+
+    /**
+     * The organization pools ({@code pooled}) or does not (no organization item, no pool, or a disabled one): what an
+     * opening was computed from. A switch writes the organization item, so the two cannot both commit from one read.
+     */
+    private ConditionCheck organizationPooling(String organizationId, boolean pooled) {
+        return ConditionCheck.builder().tableName(tableName).key(Keys.organization(organizationId))
+                .conditionExpression(pooled ? "#pool.#enabled = :true" : "attribute_not_exists(#pool) OR #pool.#enabled = :false")
+                .expressionAttributeNames(Map.of("#pool", "creditPool", "#enabled", Items.ENABLED))
+                .expressionAttributeValues(Map.of(pooled ? ":true" : ":false", AttributeValue.fromBool(pooled)))
+                .build();
+    }
+
+    @Override
+    public PoolView readPool(String organizationId, Period period, boolean consistent) {
+        Organization organization = null;
+        PoolBalance pool = null;
+        for (Map<String, AttributeValue> item : batchGet.items(List.of(Keys.organization(organizationId),
+                Keys.poolBalance(organizationId, period)), consistent)) {
+            if (item.get(Keys.SK).s().equals(Keys.ORGANIZATION_SK)) {
+                organization = Items.organization(item);
+            } else {
+                pool = Items.poolBalance(item);
+            }
+        }
+        return new PoolView(organization, pool);
+    }
+
+    /** The record, the workspace's balance (and its checks when it opens), then the pool's balance. */
+    @Override
+    public AppendResult appendPooled(PooledAppend append) {
+        UsageRecord record = append.record();
+        String body = LedgerBodies.of(record);
+        List<TransactWriteItem> items = new ArrayList<>(5);
+        items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(Items.record(record, body))
+                .conditionExpression(NOT_EXISTS).returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
+        items.add(append.before() != null
+                ? TransactWriteItem.builder().update(balanceUpdate(append.before(), append.after(), null)).build()
+                : TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(Items.balance(append.after()))
+                        .conditionExpression(NOT_EXISTS).returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
+        PoolBalance pool = append.poolAfter();
+        items.add(append.poolBefore() != null
+                ? TransactWriteItem.builder().update(poolUpdate(append.poolBefore(), pool,
+                        pool.ledger().hardLimitCredits().minus(record.creditsConsumed()))).build()
+                : TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(Items.poolBalance(pool))
+                        .conditionExpression(NOT_EXISTS).returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
+        if (append.before() == null) {
+            items.add(TransactWriteItem.builder().conditionCheck(workspaceAtVersion(record.workspaceId(), append.workspaceVersion())).build());
+            items.add(TransactWriteItem.builder().conditionCheck(organizationPooling(pool.organizationId(), true)).build());
+        }
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(items));
+            return new AppendResult.Committed(body);
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if (failedCondition(reasons, 0)) {
+                return new AppendResult.AlreadyRecorded(Items.storedRecord(reasons.get(0).item()));
+            }
+            if (failedCondition(reasons, 1)) {
+                Map<String, AttributeValue> fresh = reasons.get(1).item();
+                return new AppendResult.BalanceChanged(fresh == null || fresh.isEmpty() ? null : Items.balance(fresh));
+            }
+            if (failedCondition(reasons, 2)) {
+                Map<String, AttributeValue> fresh = reasons.get(2).item();
+                return new AppendResult.PoolChanged(fresh == null || fresh.isEmpty() ? null : Items.poolBalance(fresh));
+            }
+            if (failedCondition(reasons, 3) || failedCondition(reasons, 4)) {
+                return new AppendResult.WorkspaceChanged();
+            }
+            return new AppendResult.Contention(reasons.stream().map(CancellationReason::code).toList().toString());
+        }
+    }
+
+    @Override
+    public Optional<Organization> findOrganization(String organizationId, boolean consistent) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName).key(Keys.organization(organizationId))
+                .consistentRead(consistent)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.organization(item));
+    }
+
+    @Override
+    public List<Workspace> workspacesOf(String organizationId) {
+        List<Workspace> workspaces = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamoDb.query(b -> b.tableName(tableName).indexName(Keys.GSI1)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :ws)")
+                    .expressionAttributeNames(Map.of("#pk", Keys.GSI1PK, "#sk", Keys.GSI1SK))
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(Keys.organizationGsiPk(organizationId)),
+                            ":ws", AttributeValue.fromS(Keys.workspacePk(""))))
+                    .exclusiveStartKey(from));
+            page.items().stream().filter(item -> Keys.WORKSPACE_SK.equals(item.get(Keys.SK).s())).map(Items::workspace)
+                    .forEach(workspaces::add);
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return workspaces;
+    }
+
+    @Override
+    public PoolState readPoolState(String organizationId, List<String> workspaceIds, List<Period> periods) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        periods.forEach(period -> keys.add(Keys.poolBalance(organizationId, period)));
+        workspaceIds.forEach(id -> periods.forEach(period -> keys.add(Keys.balance(id, period))));
+        Map<Period, PoolBalance> pools = new HashMap<>();
+        Map<String, Map<Period, Balance>> balances = new HashMap<>();
+        for (Map<String, AttributeValue> item : batchGet.items(keys, true)) {
+            if (item.get(Keys.SK).s().startsWith(Keys.POOL_SK_PREFIX)) {
+                PoolBalance pool = Items.poolBalance(item);
+                pools.put(pool.period(), pool);
+            } else {
+                Balance balance = Items.balance(item);
+                balances.computeIfAbsent(balance.workspaceId(), id -> new HashMap<>()).put(balance.period(), balance);
+            }
+        }
+        return new PoolState(pools, balances);
+    }
+
+    /** The organization, then each workspace's move (or absence), then each pool's. */
+    @Override
+    public SaveResult saveOrganization(OrganizationWrite write) {
+        Organization organization = write.organization();
+        Put.Builder put = Put.builder().tableName(tableName).item(Items.organization(organization));
+        if (write.expectedVersion() == 0) {
+            put.conditionExpression(NOT_EXISTS);
+        } else {
+            put.conditionExpression("#version = :version")
+                    .expressionAttributeNames(Map.of("#version", Items.VERSION))
+                    .expressionAttributeValues(Map.of(":version", number(write.expectedVersion())));
+        }
+        List<TransactWriteItem> items = new ArrayList<>(List.of(TransactWriteItem.builder().put(put.build()).build()));
+        for (MemberMove move : write.members()) {
+            items.add(move.before() == null
+                    ? TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(tableName)
+                            .key(Keys.balance(move.workspaceId(), move.period())).conditionExpression(NOT_EXISTS).build()).build()
+                    : TransactWriteItem.builder().update(balanceUpdate(move.before(), move.after(), null)).build());
+        }
+        for (PoolStep step : write.pools()) {
+            items.add(step.before() == null
+                    ? TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(Items.poolBalance(step.after()))
+                            .conditionExpression(NOT_EXISTS).build()).build()
+                    : TransactWriteItem.builder().update(poolUpdate(step.before(), step.after(), null)).build());
+        }
+        return saveAll(items);
     }
 
     private ConditionCheck workspaceAtVersion(String workspaceId, long version) {

@@ -2,6 +2,9 @@ package com.aicredits.adapter.dynamodb;
 
 import com.aicredits.domain.AddonPackage;
 import com.aicredits.domain.Balance;
+import com.aicredits.domain.CreditPool;
+import com.aicredits.domain.Organization;
+import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.Byos;
 import com.aicredits.domain.Credits;
 import com.aicredits.domain.ExecutionModel;
@@ -82,10 +85,7 @@ final class Items {
             item.put("byos", AttributeValue.fromM(byos));
         }
         if (!ws.addons().isEmpty()) {
-            item.put("addons", AttributeValue.fromL(ws.addons().stream().map(a -> AttributeValue.fromM(Map.of(
-                    "purchaseId", s(a.purchaseId()), "monthlyCredits", n(a.monthlyCredits()), "term", s(a.term().name()),
-                    "startPeriod", s(a.startPeriod()), "endPeriod", s(a.endPeriod()), "purchasedAt", s(a.purchasedAt()))))
-                    .toList()));
+            item.put("addons", AttributeValue.fromL(ws.addons().stream().map(a -> AttributeValue.fromM(addon(a))).toList()));
         }
         item.put(VERSION, n(ws.version()));
         return item;
@@ -108,6 +108,11 @@ final class Items {
     private static Byos byos(Map<String, AttributeValue> m) {
         return new Byos(m.get("enabled").bool(), m.containsKey("provider") ? str(m, "provider") : null,
                 m.get("features").l().stream().map(v -> Feature.valueOf(v.s())).toList());
+    }
+
+    private static Map<String, AttributeValue> addon(AddonPackage a) {
+        return Map.of("purchaseId", s(a.purchaseId()), "monthlyCredits", n(a.monthlyCredits()), "term", s(a.term().name()),
+                "startPeriod", s(a.startPeriod()), "endPeriod", s(a.endPeriod()), "purchasedAt", s(a.purchasedAt()));
     }
 
     private static AddonPackage addon(Map<String, AttributeValue> m) {
@@ -150,7 +155,73 @@ final class Items {
         for (Map.Entry<Feature, Long> byos : b.byosExecutions().entrySet()) {
             item.put(byosAttribute(byos.getKey()), n(byos.getValue()));
         }
+        // Always written: a switch back to the workspace's own allocation overwrites it with false.
+        item.put(POOLED, AttributeValue.fromBool(b.pooled()));
         return item;
+    }
+
+    /** Whether a workspace's balance draws from its organization's pool this period (absent: it does not). */
+    static final String POOLED = "pooled";
+    static final String ENABLED = "enabled";
+
+    /** A pool's balance: the ledger's attributes on the organization's partition, and whether the pool is on. */
+    static Map<String, AttributeValue> poolBalance(PoolBalance pool) {
+        Map<String, AttributeValue> item = balance(pool.ledger());
+        item.putAll(Keys.poolBalance(pool.organizationId(), pool.period()));
+        item.put(TYPE, s("POOL"));
+        item.remove("workspaceId");
+        item.remove(POOLED);
+        item.put(ENABLED, AttributeValue.fromBool(pool.enabled()));
+        return item;
+    }
+
+    static PoolBalance poolBalance(Map<String, AttributeValue> item) {
+        Map<String, AttributeValue> ledger = new HashMap<>(item);
+        ledger.put("workspaceId", item.get("organizationId"));
+        return new PoolBalance(item.get(ENABLED).bool(), balance(ledger));
+    }
+
+    static Map<String, AttributeValue> organization(Organization org) {
+        Map<String, AttributeValue> item = new HashMap<>(Keys.organization(org.organizationId()));
+        item.put(TYPE, s("ORGANIZATION"));
+        item.put("organizationId", s(org.organizationId()));
+        item.put("name", s(org.name()));
+        CreditPool pool = org.creditPool();
+        if (pool != null) {
+            Map<String, AttributeValue> m = new HashMap<>();
+            m.put(ENABLED, AttributeValue.fromBool(pool.enabled()));
+            if (pool.monthlyCredits() != null) {
+                m.put("monthlyCredits", n(pool.monthlyCredits()));
+            }
+            if (pool.hardLimitPercent() != null) {
+                m.put("hardLimitPercent", n(pool.hardLimitPercent()));
+            }
+            if (pool.thresholds() != null) {
+                m.put("thresholds", AttributeValue.fromL(pool.thresholds().stream().map(t -> n(t)).toList()));
+            }
+            m.put("notificationEmails", AttributeValue.fromL(pool.notificationEmails().stream().map(Items::s).toList()));
+            item.put("creditPool", AttributeValue.fromM(m));
+        }
+        if (!org.addons().isEmpty()) {
+            item.put("addons", AttributeValue.fromL(org.addons().stream().map(a -> AttributeValue.fromM(addon(a))).toList()));
+        }
+        item.put(VERSION, n(org.version()));
+        return item;
+    }
+
+    static Organization organization(Map<String, AttributeValue> item) {
+        CreditPool pool = null;
+        if (item.containsKey("creditPool")) {
+            Map<String, AttributeValue> m = item.get("creditPool").m();
+            pool = new CreditPool(m.get(ENABLED).bool(),
+                    m.containsKey("monthlyCredits") ? num(m, "monthlyCredits") : null,
+                    m.containsKey("hardLimitPercent") ? (int) num(m, "hardLimitPercent") : null,
+                    m.containsKey("thresholds") ? m.get("thresholds").l().stream().map(v -> Integer.parseInt(v.n())).toList() : null,
+                    m.get("notificationEmails").l().stream().map(AttributeValue::s).toList());
+        }
+        return new Organization(str(item, "organizationId"), str(item, "name"), pool,
+                item.containsKey("addons") ? item.get("addons").l().stream().map(v -> addon(v.m())).toList() : List.of(),
+                num(item, VERSION));
     }
 
     /**
@@ -192,6 +263,9 @@ final class Items {
         }
         changedN(changed, "freeExecutions", before.freeExecutions(), after.freeExecutions());
         changedN(changed, "casesCounted", before.casesCounted(), after.casesCounted());
+        if (before.pooled() != after.pooled()) {
+            changed.put(POOLED, AttributeValue.fromBool(after.pooled()));
+        }
         for (Map.Entry<Feature, Long> byos : after.byosExecutions().entrySet()) {
             if (!byos.getValue().equals(before.byosExecutions().get(byos.getKey()))) {
                 changed.put(byosAttribute(byos.getKey()), n(byos.getValue()));
@@ -240,12 +314,13 @@ final class Items {
                 credits(item, "addonCredits"), (int) num(item, "hardLimitPercent"), item.get("casesEnabled").bool(),
                 PricingModel.valueOf(str(item, "pricingModel")), byosFeatures, credits(item, USED), num(item, "sequence"),
                 num(item, REVISION), features, daily, num(item, "freeExecutions"), num(item, "casesCounted"), byos,
-                item.containsKey(BLOCKED_AT) ? Instant.parse(item.get(BLOCKED_AT).s()) : null);
+                item.containsKey(BLOCKED_AT) ? Instant.parse(item.get(BLOCKED_AT).s()) : null,
+                item.containsKey(POOLED) && item.get(POOLED).bool());
     }
 
     static Map<String, AttributeValue> record(UsageRecord r, String body) {
         Map<String, AttributeValue> item = ledgerLine(Keys.execution(r.workspaceId(), r.executionId()), "EXECUTION",
-                r.workspaceId(), r.period(), r.sequence(), r.activity(), r.feature(), r.creditsConsumed(), body);
+                r.workspaceId(), r.period(), r.indexSequence(), r.activity(), r.feature(), r.creditsConsumed(), body);
         if (r.model() == ExecutionModel.BYOS) {
             item.put(MODEL, s(r.model().name()));
         }

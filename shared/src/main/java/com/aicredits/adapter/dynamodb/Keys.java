@@ -33,6 +33,8 @@ public final class Keys {
     public static final String BALANCE_SK_PREFIX = "BALANCE#";
     public static final String EXECUTION_SK_PREFIX = "EXEC#";
     public static final String REFUND_SK_PREFIX = "REFUND#";
+    public static final String ORGANIZATION_SK = "ORGANIZATION";
+    public static final String POOL_SK_PREFIX = "POOL#";
 
     private Keys() {
     }
@@ -43,6 +45,19 @@ public final class Keys {
 
     public static Map<String, AttributeValue> workspace(String workspaceId) {
         return key(workspacePk(workspaceId), WORKSPACE_SK);
+    }
+
+    /** An organization's own items (the organization, its pool's balances) share its partition {@code ORG#<id>}. */
+    public static String organizationPk(String organizationId) {
+        return "ORG#" + organizationId;
+    }
+
+    public static Map<String, AttributeValue> organization(String organizationId) {
+        return key(organizationPk(organizationId), ORGANIZATION_SK);
+    }
+
+    public static Map<String, AttributeValue> poolBalance(String organizationId, Period period) {
+        return key(organizationPk(organizationId), POOL_SK_PREFIX + period);
     }
 
     public static Map<String, AttributeValue> balance(String workspaceId, Period period) {

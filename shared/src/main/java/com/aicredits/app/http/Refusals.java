@@ -23,7 +23,7 @@ public final class Refusals {
             case HARD_LIMIT -> 402;
             case CASES_DISABLED, BYOS_NOT_ENABLED, INSUFFICIENT_SCOPE, NOT_A_MANAGER, NO_ORGANIZATION -> 403;
             case UNKNOWN_WORKSPACE, UNKNOWN_EXECUTION, UNKNOWN_AGENT, UNKNOWN_ORGANIZATION, UNKNOWN_ROUTE -> 404;
-            case EXECUTION_ID_REUSED, ORGANIZATION_IMMUTABLE, AGENT_LIMIT_REACHED -> 409;
+            case EXECUTION_ID_REUSED, ORGANIZATION_IMMUTABLE, AGENT_LIMIT_REACHED, POOL_TOO_LARGE -> 409;
             case PAYLOAD_TOO_LARGE -> 413;
             case UNSUPPORTED_MEDIA_TYPE -> 415;
             case CONTENTION, UNAVAILABLE -> 503;
@@ -52,6 +52,7 @@ public final class Refusals {
             case UNKNOWN_WORKSPACE, UNKNOWN_EXECUTION, UNKNOWN_AGENT, UNKNOWN_ORGANIZATION, UNKNOWN_ROUTE -> "not_found";
             case EXECUTION_ID_REUSED -> "execution_id_reused";
             case ORGANIZATION_IMMUTABLE -> "organization_immutable";
+            case POOL_TOO_LARGE -> "pool_too_large";
             case AGENT_LIMIT_REACHED -> "agent_limit_reached";
             case PAYLOAD_TOO_LARGE -> "payload_too_large";
             case UNSUPPORTED_MEDIA_TYPE -> "unsupported_media_type";

@@ -2,6 +2,8 @@ package com.aicredits.testkit.memory;
 
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Credits;
+import com.aicredits.domain.Organization;
+import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.RefundLine;
 import com.aicredits.domain.UsageRecord;
@@ -33,6 +35,8 @@ public final class InMemoryCreditStore implements CreditStore {
     private final List<String> ledgerBodies = new ArrayList<>();
     /** Each period's ledger lines in order (the sequence's): a record's key, or a refund line's ("refund#" + its key). */
     private final Map<String, List<String>> ledgerLines = new HashMap<>();
+    private final Map<String, Organization> organizations = new HashMap<>();
+    private final Map<String, PoolBalance> pools = new HashMap<>();
     private int contentionsToAnswer;
     private Consumer<String> beforeEachWrite;
 
@@ -145,7 +149,7 @@ public final class InMemoryCreditStore implements CreditStore {
             if (opening) {
                 String workspaceId = batch.balances().getFirst().after().workspaceId();
                 Workspace workspace = workspaces.get(workspaceId);
-                if (workspace == null || workspace.version() != batch.workspaceVersion()) {
+                if (workspace == null || workspace.version() != batch.workspaceVersion() || pooling(workspace.organizationId())) {
                     return new BatchResult.WorkspaceChanged();
                 }
             }
@@ -177,7 +181,8 @@ public final class InMemoryCreditStore implements CreditStore {
                 return OpenResult.ALREADY_OPEN;
             }
             Workspace workspace = workspaces.get(opening.workspaceId());
-            if (workspace == null || workspace.version() != workspaceVersion) {
+            if (workspace == null || workspace.version() != workspaceVersion
+                    || pooling(opening.organizationId()) != opening.pooled()) {
                 return OpenResult.WORKSPACE_CHANGED;
             }
             balances.put(balanceKey, opening);
@@ -195,7 +200,7 @@ public final class InMemoryCreditStore implements CreditStore {
                 balance.baseCredits(), balance.addonCredits(), balance.hardLimitPercent(), balance.casesEnabled(),
                 balance.pricingModel(), balance.byosFeatures(), balance.used(), balance.sequence(), balance.revision(),
                 balance.usedByFeature(), balance.dailyCredits(), balance.freeExecutions(), balance.casesCounted(),
-                balance.byosExecutions(), at));
+                balance.byosExecutions(), at, balance.pooled()));
         return true;
     }
 
@@ -230,6 +235,121 @@ public final class InMemoryCreditStore implements CreditStore {
                 if (move.after() != null) {
                     balances.put(key(workspace.workspaceId(), move.period()), move.after());
                 }
+            }
+            return SaveResult.SAVED;
+        }
+    }
+
+    private boolean pooling(String organizationId) {
+        Organization organization = organizations.get(organizationId);
+        return organization != null && organization.pooled();
+    }
+
+    @Override
+    public synchronized PoolView readPool(String organizationId, Period period, boolean consistent) {
+        return new PoolView(organizations.get(organizationId), pools.get(key(organizationId, period)));
+    }
+
+    @Override
+    public AppendResult appendPooled(PooledAppend append) {
+        interlope("append");
+        synchronized (this) {
+            if (contended()) {
+                return new AppendResult.Contention("[TransactionConflict]");
+            }
+            UsageRecord record = append.record();
+            String recordKey = record.workspaceId() + "#" + record.executionId();
+            if (records.containsKey(recordKey)) {
+                return new AppendResult.AlreadyRecorded(records.get(recordKey));
+            }
+            Period period = Period.parse(record.period());
+            Balance stored = balances.get(key(record.workspaceId(), period));
+            if (append.before() == null ? stored != null : stored == null || stored.revision() != append.before().revision()) {
+                return new AppendResult.BalanceChanged(stored);
+            }
+            PoolBalance pool = pools.get(key(append.poolAfter().organizationId(), period));
+            boolean poolAsRead = append.poolBefore() == null ? pool == null : pool != null
+                    && pool.ledger().revision() == append.poolBefore().ledger().revision()
+                    && !pool.ledger().used().isGreaterThan(append.poolAfter().ledger().hardLimitCredits().minus(record.creditsConsumed()));
+            if (!poolAsRead) {
+                return new AppendResult.PoolChanged(pool);
+            }
+            if (append.before() == null) {
+                Workspace workspace = workspaces.get(record.workspaceId());
+                if (workspace == null || workspace.version() != append.workspaceVersion() || !pooling(workspace.organizationId())) {
+                    return new AppendResult.WorkspaceChanged();
+                }
+            }
+            String body = LedgerBodies.of(record);
+            records.put(recordKey, new StoredRecord(record.activity(), body, null, record.model(), record.llmModel()));
+            ledgerLines.computeIfAbsent(key(record.workspaceId(), period), k -> new ArrayList<>()).add(recordKey);
+            ledgerBodies.add(body);
+            balances.put(key(record.workspaceId(), period), append.after());
+            pools.put(key(append.poolAfter().organizationId(), period), append.poolAfter());
+            return new AppendResult.Committed(body);
+        }
+    }
+
+    @Override
+    public synchronized Optional<Organization> findOrganization(String organizationId, boolean consistent) {
+        return Optional.ofNullable(organizations.get(organizationId));
+    }
+
+    @Override
+    public synchronized List<Workspace> workspacesOf(String organizationId) {
+        return workspaces.values().stream().filter(workspace -> workspace.organizationId().equals(organizationId))
+                .sorted(java.util.Comparator.comparing(Workspace::workspaceId)).toList();
+    }
+
+    @Override
+    public synchronized PoolState readPoolState(String organizationId, List<String> workspaceIds, List<Period> periods) {
+        Map<Period, PoolBalance> found = new HashMap<>();
+        Map<String, Map<Period, Balance>> members = new HashMap<>();
+        for (Period period : periods) {
+            PoolBalance pool = pools.get(key(organizationId, period));
+            if (pool != null) {
+                found.put(period, pool);
+            }
+            for (String workspaceId : workspaceIds) {
+                Balance balance = balances.get(key(workspaceId, period));
+                if (balance != null) {
+                    members.computeIfAbsent(workspaceId, id -> new HashMap<>()).put(period, balance);
+                }
+            }
+        }
+        return new PoolState(found, members);
+    }
+
+    @Override
+    public SaveResult saveOrganization(OrganizationWrite write) {
+        interlope("save");
+        synchronized (this) {
+            if (contended()) {
+                return SaveResult.CONTENTION;
+            }
+            Organization organization = write.organization();
+            Organization stored = organizations.get(organization.organizationId());
+            boolean asRead = write.expectedVersion() == 0 ? stored == null : stored != null && stored.version() == write.expectedVersion();
+            for (MemberMove move : write.members()) {
+                Balance current = balances.get(key(move.workspaceId(), move.period()));
+                asRead &= move.before() == null ? current == null : current != null && current.revision() == move.before().revision();
+            }
+            for (PoolStep step : write.pools()) {
+                PoolBalance current = pools.get(key(organization.organizationId(), step.after().period()));
+                asRead &= step.before() == null ? current == null
+                        : current != null && current.ledger().revision() == step.before().ledger().revision();
+            }
+            if (!asRead) {
+                return SaveResult.STALE;
+            }
+            organizations.put(organization.organizationId(), organization);
+            for (MemberMove move : write.members()) {
+                if (move.after() != null) {
+                    balances.put(key(move.workspaceId(), move.period()), move.after());
+                }
+            }
+            for (PoolStep step : write.pools()) {
+                pools.put(key(organization.organizationId(), step.after().period()), step.after());
             }
             return SaveResult.SAVED;
         }
