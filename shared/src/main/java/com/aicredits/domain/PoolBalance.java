@@ -52,6 +52,11 @@ public record PoolBalance(boolean enabled, Balance ledger) {
         return new PoolBalance(true, moved);
     }
 
+    /** The same ledger with {@code credits} more add-on credits this period (a package bought for the pool). */
+    public PoolBalance withMoreAddonCredits(Credits credits) {
+        return new PoolBalance(enabled, ledger.withMoreAddonCredits(credits));
+    }
+
     /** The pool switched off: its ledger stays as it stands (the workspaces go on alone). */
     public PoolBalance disabled() {
         return new PoolBalance(false, ledger.withMoreAddonCredits(Credits.ZERO));

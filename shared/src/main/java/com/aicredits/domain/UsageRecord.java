@@ -6,8 +6,7 @@ package com.aicredits.domain;
  * {@code renewsAt} (the next period's start) is null only in records stored before it existed; {@code model} is null
  * only in the bodies of records stored before BYOS existed: those ran on the platform's model. {@code llmModel}: the LLM
  * model the run named, if it named one. {@code pool}: "organization" when the run drew from its organization's pool (the
- * figures and the sequence are then the pool's), else null. {@code indexSequence}: the line's place in its workspace's
- * own ledger (what the executions list pages by; the body's sequence but for a pooled run), not part of the body.
+ * figures and the sequence are then the pool's), else null.
  */
 public record UsageRecord(
         String executionId,
@@ -26,8 +25,7 @@ public record UsageRecord(
         String renewsAt,
         ExecutionModel model,
         String llmModel,
-        String pool,
-        @com.fasterxml.jackson.annotation.JsonIgnore long indexSequence) {
+        String pool) {
 
     /** A line of the workspace's own ledger. */
     public UsageRecord(String executionId, String workspaceId, String activity, Feature feature, Credits creditsConsumed,
@@ -35,7 +33,7 @@ public record UsageRecord(
                        String occurredAt, String recordedAt, String priceVersion, String renewsAt, ExecutionModel model,
                        String llmModel) {
         this(executionId, workspaceId, activity, feature, creditsConsumed, creditsUsed, creditsRemaining, creditsAllocated,
-                sequence, period, occurredAt, recordedAt, priceVersion, renewsAt, model, llmModel, null, sequence);
+                sequence, period, occurredAt, recordedAt, priceVersion, renewsAt, model, llmModel, null);
     }
 
     /** The line that takes {@code before} to {@code after}. */
@@ -47,10 +45,7 @@ public record UsageRecord(
                 charge.price().version(), after.period().end().toString(), charge.model(), charge.llmModel());
     }
 
-    /**
-     * The line of a pooled run: the workspace's record with the pool's figures and sequence; {@code workspaceAfter} is
-     * the workspace's own balance after it (its sequence places the line in the workspace's list).
-     */
+    /** The line of a pooled run: the workspace's record with the pool's figures and sequence. */
     public static UsageRecord pooled(String executionId, Charge charge, PoolBalance before, PoolBalance after,
                                      Balance workspaceAfter, java.time.Instant occurredAt, java.time.Instant recordedAt) {
         Balance pool = after.ledger();
@@ -58,6 +53,6 @@ public record UsageRecord(
                 pool.used().minus(before.ledger().used()), pool.used(), pool.remaining(), pool.allocated(), pool.sequence(),
                 pool.period().toString(), Timestamps.format(occurredAt), Timestamps.format(recordedAt),
                 charge.price().version(), pool.period().end().toString(), charge.model(), charge.llmModel(),
-                PoolBalance.ORGANIZATION, workspaceAfter.sequence());
+                PoolBalance.ORGANIZATION);
     }
 }

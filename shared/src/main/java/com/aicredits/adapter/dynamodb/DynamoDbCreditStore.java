@@ -361,7 +361,8 @@ public final class DynamoDbCreditStore implements CreditStore {
         UsageRecord record = append.record();
         String body = LedgerBodies.of(record);
         List<TransactWriteItem> items = new ArrayList<>(5);
-        items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(Items.record(record, body))
+        items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                .item(Items.record(record, body, append.after().sequence()))
                 .conditionExpression(NOT_EXISTS).returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
         items.add(append.before() != null
                 ? TransactWriteItem.builder().update(balanceUpdate(append.before(), append.after(), null)).build()

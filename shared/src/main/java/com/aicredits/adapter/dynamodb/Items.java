@@ -319,8 +319,16 @@ final class Items {
     }
 
     static Map<String, AttributeValue> record(UsageRecord r, String body) {
+        return record(r, body, r.sequence());
+    }
+
+    /**
+     * A record listed in its workspace's ledger at {@code indexSequence}: the body's sequence, but for a pooled run,
+     * whose body carries the pool's and whose place in the workspace's list is the workspace's own sequence.
+     */
+    static Map<String, AttributeValue> record(UsageRecord r, String body, long indexSequence) {
         Map<String, AttributeValue> item = ledgerLine(Keys.execution(r.workspaceId(), r.executionId()), "EXECUTION",
-                r.workspaceId(), r.period(), r.indexSequence(), r.activity(), r.feature(), r.creditsConsumed(), body);
+                r.workspaceId(), r.period(), indexSequence, r.activity(), r.feature(), r.creditsConsumed(), body);
         if (r.model() == ExecutionModel.BYOS) {
             item.put(MODEL, s(r.model().name()));
         }

@@ -86,7 +86,7 @@ class ItemsTest {
                 Set.of(Feature.AI_AGENT), Credits.of(12), 7, 9, features, Collections.nCopies(31, Credits.of(1)), 2, 1, byosRuns);
         Balance after = new Balance("ws-2", "org-2", new Period(YearMonth.of(2027, 1)), Credits.of(20_000), Credits.of(700), 200, false,
                 PricingModel.values()[(PricingModel.EXTEND.ordinal() + 1) % PricingModel.values().length],
-                Set.of(Feature.AI_TASK), Credits.of(13), 8, 10, otherFeatures, Collections.nCopies(31, Credits.of(2)), 3, 2, otherByosRuns);
+                Set.of(Feature.AI_TASK), Credits.of(13), 8, 10, otherFeatures, Collections.nCopies(31, Credits.of(2)), 3, 2, otherByosRuns, null, true);
 
         Map<String, AttributeValue> changes = Items.balanceChanges(before, after);
 

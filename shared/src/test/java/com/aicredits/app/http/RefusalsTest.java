@@ -33,6 +33,7 @@ class RefusalsTest {
             Map.entry(Refusal.EXECUTION_ID_REUSED, "409 execution_id_reused"),
             Map.entry(Refusal.ORGANIZATION_IMMUTABLE, "409 organization_immutable"),
             Map.entry(Refusal.AGENT_LIMIT_REACHED, "409 agent_limit_reached"),
+            Map.entry(Refusal.POOL_TOO_LARGE, "409 pool_too_large"),
             Map.entry(Refusal.PAYLOAD_TOO_LARGE, "413 payload_too_large"),
             Map.entry(Refusal.UNSUPPORTED_MEDIA_TYPE, "415 unsupported_media_type"),
             Map.entry(Refusal.CONTENTION, "503 contention"),
