@@ -120,12 +120,13 @@ class PooledDebitsIntegrationTest {
         BigDecimal workspacesUsed = BigDecimal.ZERO;
         for (int i = 0; i < 20; i++) {
             String workspaceId = "ws-burst-" + i;
-            BigDecimal own = records("ws-burst-" + i, 0).stream().map(r -> r.get("creditsConsumed").decimalValue())
-                    .reduce(BigDecimal.ZERO, BigDecimal::add);
             BigDecimal recorded = ledger.stream().filter(line -> line.get("workspaceId").asText().equals(workspaceId))
                     .map(line -> line.get("creditsConsumed").decimalValue()).reduce(BigDecimal.ZERO, BigDecimal::add);
-            assertThat(own).isZero();
             JsonNode balance = api.balance(workspaceId, PERIOD);
+            if (balance == null) {
+                assertThat(recorded).as(workspaceId + " never opened its period").isZero();
+                continue;
+            }
             assertThat(balance.get("used").decimalValue()).as(workspaceId).isEqualByComparingTo(recorded);
             assertThat(balance.get("pooled").asText()).isEqualTo("true");
             workspacesUsed = workspacesUsed.add(recorded);
@@ -150,7 +151,7 @@ class PooledDebitsIntegrationTest {
         AtomicInteger switches = new AtomicInteger();
         ExecutorService threads = Executors.newFixedThreadPool(5);
         Future<?> switcher = threads.submit(() -> {
-            for (boolean enabled = true; debiting.get() || !enabled; enabled = !enabled) {
+            for (boolean enabled = true; debiting.get() || enabled; enabled = !enabled) {
                 try {
                     pool("org-switch", enabled, null, null);
                     switches.incrementAndGet();
