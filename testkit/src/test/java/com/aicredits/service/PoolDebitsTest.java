@@ -162,6 +162,24 @@ class PoolDebitsTest {
     }
 
     @Test
+    void aRefundOfAPooledRunReturnsItsCreditsToThePoolAndToItsWorkspace() {
+        workspace("ws-a", true);
+        workspace("ws-b", true);
+        pool(true, null, null);
+        debit("ws-a", "a-1", "case.investigation");
+        debit("ws-b", "b-1", "agent.execution");
+        RefundService refunds = new RefundService(store, clock, time.within(Duration.ofSeconds(10)));
+        store.beforeEachWrite(write -> debit("ws-b", "b-2", "task.execution"));
+
+        assertThat(refunds.refund("ws-a", "a-1", new RefundService.RefundRequest("wrong case")).refundedNow()).isTrue();
+
+        assertThat(store.balance("ws-a", PERIOD).used()).isEqualTo(Credits.ZERO);
+        assertThat(poolBalance().ledger().used()).as("b-1 and b-2 remain, the pool's revision raced once").isEqualTo(Credits.of(7));
+        assertThat(refunds.refund("ws-a", "a-1", new RefundService.RefundRequest("again")).refundedNow()).isFalse();
+        assertThat(poolBalance().ledger().used()).isEqualTo(Credits.of(7));
+    }
+
+    @Test
     void aDebitRacingTheSwitchIsRedoneUnderTheNewMode() {
         workspace("ws-a", true);
         debit("ws-a", "a-1", "task.execution");

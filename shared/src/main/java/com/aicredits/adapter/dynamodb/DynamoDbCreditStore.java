@@ -177,7 +177,7 @@ public final class DynamoDbCreditStore implements CreditStore {
     @Override
     public RefundResult refund(RefundWrite refund) {
         Balance before = refund.before();
-        List<TransactWriteItem> items = List.of(
+        List<TransactWriteItem> items = new ArrayList<>(List.of(
                 TransactWriteItem.builder().update(Update.builder().tableName(tableName)
                         .key(Keys.execution(before.workspaceId(), refund.executionId()))
                         .updateExpression("SET #refundedAt = :refundedAt, #refundReason = :refundReason")
@@ -189,7 +189,10 @@ public final class DynamoDbCreditStore implements CreditStore {
                 TransactWriteItem.builder().update(balanceUpdate(before, refund.after(), null)).build(),
                 TransactWriteItem.builder().put(Put.builder().tableName(tableName)
                         .item(Items.refundLine(refund.line(), LedgerBodies.of(refund.line())))
-                        .conditionExpression(NOT_EXISTS).build()).build());
+                        .conditionExpression(NOT_EXISTS).build()).build()));
+        if (refund.poolBefore() != null) {
+            items.add(TransactWriteItem.builder().update(poolUpdate(refund.poolBefore(), refund.poolAfter(), null)).build());
+        }
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(items));
             return new RefundResult.Committed(LedgerBodies.refunded(LedgerBodies.of(refund.line().refunded()),
@@ -202,6 +205,9 @@ public final class DynamoDbCreditStore implements CreditStore {
             }
             if (failedCondition(reasons, 1)) {
                 return new RefundResult.BalanceChanged(Items.balance(reasons.get(1).item()));
+            }
+            if (failedCondition(reasons, 3)) {
+                return new RefundResult.PoolChanged(Items.poolBalance(reasons.get(3).item()));
             }
             // The refund line exists only beside a marked record, so its condition cannot fail alone: transient.
             return new RefundResult.Contention(reasons.stream().map(CancellationReason::code).toList().toString());

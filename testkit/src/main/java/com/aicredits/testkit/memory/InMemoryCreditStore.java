@@ -378,6 +378,14 @@ public final class InMemoryCreditStore implements CreditStore {
             if (current == null || current.revision() != before.revision()) {
                 return new RefundResult.BalanceChanged(current);
             }
+            String poolKey = refund.poolBefore() == null ? null : key(refund.poolBefore().organizationId(), before.period());
+            if (poolKey != null && (pools.get(poolKey) == null
+                    || pools.get(poolKey).ledger().revision() != refund.poolBefore().ledger().revision())) {
+                return new RefundResult.PoolChanged(pools.get(poolKey));
+            }
+            if (poolKey != null) {
+                pools.put(poolKey, refund.poolAfter());
+            }
             StoredRecord refunded = new StoredRecord(stored.activity(), stored.body(), refund.refund(), stored.model(), stored.llmModel());
             records.put(recordKey, refunded);
             balances.put(balanceKey, refund.after());
