@@ -72,8 +72,10 @@ public final class AddonService {
             addons.add(addon);
             // A MONTHLY package bought before midnight leaves a next period opened early as it is.
             List<Period> covered = periods.stream().filter(addon::activeIn).toList();
-            WorkspaceStore.SaveResult result = store.saveWorkspace(workspace.withAddons(addons).withVersion(workspace.version() + 1),
-                    workspace.version(), view.moved(covered, balance -> balance.withMoreAddonCredits(addon.credits())));
+            Workspace saved = workspace.withAddons(addons).withVersion(workspace.version() + 1);
+            WorkspaceStore.SaveResult result = store.saveWorkspace(saved, workspace.version(),
+                    view.moved(covered, balance -> balance.withMoreAddonCredits(addon.credits())),
+                    PoolAllocations.following(store, workspace, saved, covered, view));
             if (result == WorkspaceStore.SaveResult.SAVED) {
                 return new Purchased(addon, true);
             }

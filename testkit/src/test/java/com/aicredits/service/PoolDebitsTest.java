@@ -180,6 +180,29 @@ class PoolDebitsTest {
     }
 
     @Test
+    void aPoolWithoutItsOwnMonthlyCreditsFollowsItsWorkspacesAllocations() {
+        workspace("ws-a", true);
+        pool(true, null, null);
+        assertThat(poolBalance().ledger().allocated()).isEqualTo(Credits.of(500));
+        WorkspaceService workspaces = new WorkspaceService(store, clock, time.within(Duration.ofSeconds(10)));
+        AddonService addons = new AddonService(store, clock, time.within(Duration.ofSeconds(10)));
+
+        workspaces.put("ws-b", new com.aicredits.domain.WorkspaceSpec(null, "org-1", "B", "PRO", null, null, null, null,
+                List.of(), null, null));
+        assertThat(poolBalance().ledger().allocated()).as("a new workspace brings its allocation").isEqualTo(Credits.of(5_500));
+        workspaces.put("ws-a", new com.aicredits.domain.WorkspaceSpec(null, "org-1", "A", "ESSENTIAL", null, null, null, null,
+                List.of(), null, null));
+        assertThat(poolBalance().ledger().allocated()).as("a tier change moves it").isEqualTo(Credits.of(7_000));
+        addons.purchase("ws-b", new AddonService.Purchase("p-1", 10_000L, "MONTHLY"));
+        assertThat(poolBalance().ledger().allocated()).as("so does an add-on").isEqualTo(Credits.of(17_000));
+
+        pool(true, 1_000L, null);
+        workspaces.put("ws-a", new com.aicredits.domain.WorkspaceSpec(null, "org-1", "A", "DEV", null, null, null, null,
+                List.of(), null, null));
+        assertThat(poolBalance().ledger().allocated()).as("its own monthlyCredits do not follow").isEqualTo(Credits.of(1_000));
+    }
+
+    @Test
     void aDebitRacingTheSwitchIsRedoneUnderTheNewMode() {
         workspace("ws-a", true);
         debit("ws-a", "a-1", "task.execution");

@@ -257,7 +257,7 @@ public final class DynamoDbCreditStore implements CreditStore {
     }
 
     @Override
-    public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances) {
+    public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances, List<PoolStep> pools) {
         Put.Builder put = Put.builder().tableName(tableName).item(Items.workspace(workspace));
         if (expectedVersion == 0) {
             put.conditionExpression(NOT_EXISTS);
@@ -272,6 +272,9 @@ public final class DynamoDbCreditStore implements CreditStore {
                     ? TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(tableName)
                             .key(Keys.balance(workspace.workspaceId(), move.period())).conditionExpression(NOT_EXISTS).build()).build()
                     : TransactWriteItem.builder().update(balanceUpdate(move.before(), move.after(), null)).build());
+        }
+        for (PoolStep step : pools) {
+            items.add(TransactWriteItem.builder().update(poolUpdate(step.before(), step.after(), null)).build());
         }
         return saveAll(items);
     }

@@ -211,7 +211,7 @@ public final class InMemoryCreditStore implements CreditStore {
     }
 
     @Override
-    public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> moves) {
+    public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> moves, List<PoolStep> poolSteps) {
         interlope("save");
         synchronized (this) {
             if (contended()) {
@@ -230,6 +230,13 @@ public final class InMemoryCreditStore implements CreditStore {
                     return SaveResult.STALE;
                 }
             }
+            for (PoolStep step : poolSteps) {
+                PoolBalance current = pools.get(key(step.before().organizationId(), step.before().period()));
+                if (current == null || current.ledger().revision() != step.before().ledger().revision()) {
+                    return SaveResult.STALE;
+                }
+            }
+            poolSteps.forEach(step -> pools.put(key(step.after().organizationId(), step.after().period()), step.after()));
             workspaces.put(workspace.workspaceId(), workspace);
             for (BalanceMove move : moves) {
                 if (move.after() != null) {
