@@ -61,7 +61,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *
  * <p>Settings (environment, or {@code -Daicredits.bench.hot.<name>}): {@code HOT_SECONDS} measured per point (7),
  * {@code HOT_CONTAINERS} ("1 4 16 32"), {@code HOT_THREADS} per batching caller container (32), {@code HOT_LAMBDAS}
- * (64), {@code HOT_LATENCIES} ("8 5-25" ms), {@code HOT_MODES} ("single batched pool"), and the batching client's
+ * (64), {@code HOT_LATENCIES} ("8 5-25" ms), {@code HOT_MODES} ("single batched pool pool-batched"), and the batching client's
  * {@code HOT_WINDOW_MS} and {@code HOT_MAX_BATCH} (unset: the client's defaults, 5 ms and 100).
  */
 final class HotWorkspace {
@@ -71,7 +71,16 @@ final class HotWorkspace {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     enum Mode {
-        SINGLE("single calls"), BATCHED("batching client"), POOLED("single calls, one organization pool");
+        SINGLE("single calls"), BATCHED("batching client"), POOLED("single calls, one organization pool"),
+        POOLED_BATCHED("batching client, one organization pool");
+
+        boolean batching() {
+            return this == BATCHED || this == POOLED_BATCHED;
+        }
+
+        boolean pooled() {
+            return this == POOLED || this == POOLED_BATCHED;
+        }
 
         final String label;
 
@@ -94,8 +103,13 @@ final class HotWorkspace {
                 int max = Integer.parseInt(bounds[bounds.length - 1]);
                 latencies.add(new WorkspaceCeiling.Latency(min == max ? "fixed " + min + " ms" : "jittered " + min + "-" + max + " ms", min, max));
             }
-            List<Mode> modes = Arrays.stream(setting("modes", "single batched pool").trim().split("[\\s,]+"))
-                    .map(mode -> mode.startsWith("s") ? Mode.SINGLE : mode.startsWith("p") ? Mode.POOLED : Mode.BATCHED).toList();
+            List<Mode> modes = Arrays.stream(setting("modes", "single batched pool pool-batched").trim().split("[\\s,]+"))
+                    .map(mode -> switch (mode) {
+                        case "single" -> Mode.SINGLE;
+                        case "pool" -> Mode.POOLED;
+                        case "pool-batched" -> Mode.POOLED_BATCHED;
+                        default -> Mode.BATCHED;
+                    }).toList();
             String window = setting("window_ms", "");
             return new Settings(warmUp, measure, containers, Integer.parseInt(setting("threads", "32")),
                     Integer.parseInt(setting("lambdas", "64")), latencies, modes,
@@ -172,21 +186,21 @@ final class HotWorkspace {
         String workspaceId = "ws-hot-" + mode.name().toLowerCase(Locale.ROOT) + "-" + containers + "-" + latency.minMillis() + "-"
                 + Long.toString(System.nanoTime(), 36);
         // The pool's point: its runs spread over POOL_WORKSPACES workspaces of one organization drawing from one pool.
-        String organizationId = mode == Mode.POOLED ? "org-" + workspaceId : "org-bench";
+        String organizationId = mode.pooled() ? "org-" + workspaceId : "org-bench";
         List<String> workspaceIds = new ArrayList<>();
-        for (int i = 0; i < (mode == Mode.POOLED ? POOL_WORKSPACES : 1); i++) {
-            String id = mode == Mode.POOLED ? workspaceId + "-" + i : workspaceId;
+        for (int i = 0; i < (mode.pooled() ? POOL_WORKSPACES : 1); i++) {
+            String id = mode.pooled() ? workspaceId + "-" + i : workspaceId;
             table.services(Clock.systemUTC()).workspaces().put(id, new WorkspaceSpec(null, organizationId, "Hot " + id,
                     "M_PARTNER", null, null, 100_000_000L, null, null, null, 1000));
             workspaceIds.add(id);
         }
-        if (mode == Mode.POOLED) {
+        if (mode.pooled()) {
             table.services(Clock.systemUTC()).organizations().put(organizationId, new OrganizationSpec(null, "Pool " + organizationId,
                     new CreditPool.Spec(true, null, 1000, null, null)));
         }
         EngineMeter meter = new EngineMeter();
         List<DynamoDbClient> clients = new ArrayList<>();
-        int threadsPerContainer = mode == Mode.BATCHED ? settings.threads() : 1;
+        int threadsPerContainer = mode.batching() ? settings.threads() : 1;
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicReference<String> refused = new AtomicReference<>();
         LongAdder givenUp = new LongAdder();
@@ -208,7 +222,7 @@ final class HotWorkspace {
             List<Thread> threads = new ArrayList<>();
             for (int c = 0; c < containers; c++) {
                 AiCreditsClient.Builder builder = AiCreditsClient.builder(front.baseUrl(), () -> "bench")
-                        .autoBatching(mode == Mode.BATCHED).maxBatchSize(settings.maxBatchSize());
+                        .autoBatching(mode.batching()).maxBatchSize(settings.maxBatchSize());
                 if (settings.batchWindow() != null) {
                     builder.batchWindow(settings.batchWindow());
                 }
@@ -280,7 +294,7 @@ final class HotWorkspace {
             if (!front.awaitIdle(30_000)) {
                 throw new IllegalStateException("hot workspace: requests still running 30 s after the callers stopped");
             }
-            long ledgerLines = mode == Mode.POOLED ? checkPoolLedger(table, organizationId, workspaceIds, acknowledged)
+            long ledgerLines = mode.pooled() ? checkPoolLedger(table, organizationId, workspaceIds, acknowledged)
                     : checkLedger(table, workspaceId, acknowledged);
             long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
             long runs = all.length;
@@ -439,12 +453,12 @@ final class HotWorkspace {
     }
 
     private static void addRows(Settings settings, Point p, int memoryMb, String architecture) {
-        String client = p.mode() != Mode.BATCHED ? "" : " x " + p.threadsPerContainer() + " threads"
+        String client = !p.mode().batching() ? "" : " x " + p.threadsPerContainer() + " threads"
                 + (settings.batchWindow() == null ? "" : ", a " + settings.batchWindow().toMillis() + " ms window")
                 + (settings.maxBatchSize() == 100 ? "" : ", batches of up to " + settings.maxBatchSize());
         String what = String.format(Locale.ROOT, "hot workspace: %s, %d caller container%s%s into %s, %s per DynamoDB call,"
                         + " the engine's production mode", p.mode().label, p.containers(), p.containers() == 1 ? "" : "s", client,
-                p.mode() == Mode.POOLED ? "one pool over " + POOL_WORKSPACES + " workspaces" : "one workspace", p.latency());
+                p.mode().pooled() ? "one pool over " + POOL_WORKSPACES + " workspaces" : "one workspace", p.latency());
         double writeUnits = p.perRun(p.engine().writeUnits());
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("mode", p.mode().name().toLowerCase(Locale.ROOT));

@@ -45,7 +45,7 @@ public interface OrganizationStore {
     record MemberMove(String workspaceId, Period period, Balance before, Balance after) {
     }
 
-    /** A pool's balance from {@code before} (null: created) to {@code after}. */
+    /** A period's pool balance from {@code before} (null: created) to {@code after}. */
     record PoolStep(PoolBalance before, PoolBalance after) {
     }
 

@@ -348,25 +348,11 @@ public final class DebitService {
                 .mapToObj(index -> balanceLocks[index]).toList();
         locks.forEach(ReentrantLock::lock);
         BatchDebit batch;
-        boolean pooled = false;
         try {
             batch = new BatchDebit(store, cache, clock, workspaceId, items, answers, retries.start().notAfter(callers));
             batch.run();
-        } catch (BatchDebit.DrawsFromPool drawsFromPool) {
-            batch = null;
-            pooled = true;
         } finally {
             locks.reversed().forEach(ReentrantLock::unlock);
-        }
-        if (pooled) {
-            // A pooled run moves the pool's balance and the workspace's: the rest are recorded one by one, in order.
-            for (BatchDebit.Item item : items) {
-                if (answers[item.index()] == null) {
-                    answers[item.index()] = BatchAnswer.of(() -> record(workspaceId, requests.get(item.index()),
-                            callers == null ? null : callers.remaining()));
-                }
-            }
-            return List.of(answers);
         }
         if (batch.hardLimitRefusal() != null) {
             markBlocked(batch.blockedBalance(), batch.hardLimitRefusal());

@@ -96,12 +96,18 @@ public final class DynamoDbCreditStore implements CreditStore {
         List<TransactWriteItem> items = new ArrayList<>(batch.writes());
         List<String> bodies = new ArrayList<>(batch.records().size());
         Map<Period, Credits> creditsByPeriod = new HashMap<>();
+        // A pooled line's place in its workspace's list: the workspace's own sequence, counted on from its balance.
+        Map<Period, Long> workspaceSequence = new HashMap<>();
+        batch.balances().forEach(step -> workspaceSequence.put(step.after().period(),
+                step.before() == null ? 0 : step.before().sequence()));
         for (UsageRecord record : batch.records()) {
             String body = LedgerBodies.of(record);
             bodies.add(body);
-            creditsByPeriod.merge(Period.parse(record.period()), record.creditsConsumed(), Credits::plus);
+            Period period = Period.parse(record.period());
+            creditsByPeriod.merge(period, record.creditsConsumed(), Credits::plus);
+            long indexSequence = workspaceSequence.merge(period, 1L, Long::sum);
             items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                    .item(Items.record(record, body))
+                    .item(Items.record(record, body, record.pool() == null ? record.sequence() : indexSequence))
                     .conditionExpression(NOT_EXISTS)
                     .returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
         }
@@ -121,9 +127,18 @@ public final class DynamoDbCreditStore implements CreditStore {
                 opening = after;
             }
         }
+        for (PoolStep move : batch.pools()) {
+            PoolBalance after = move.after();
+            Credits credits = creditsByPeriod.getOrDefault(after.period(), Credits.ZERO);
+            items.add(move.before() != null
+                    ? TransactWriteItem.builder().update(poolUpdate(move.before(), after,
+                            credits.isPositive() ? after.ledger().hardLimitCredits().minus(credits) : null)).build()
+                    : TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(Items.poolBalance(after))
+                            .conditionExpression(NOT_EXISTS).returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
+        }
         if (opening != null) {
             items.add(TransactWriteItem.builder().conditionCheck(workspaceAtVersion(opening.workspaceId(), batch.workspaceVersion())).build());
-            items.add(TransactWriteItem.builder().conditionCheck(organizationPooling(opening.organizationId(), false)).build());
+            items.add(TransactWriteItem.builder().conditionCheck(organizationPooling(opening.organizationId(), opening.pooled())).build());
         }
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(items));
@@ -232,8 +247,16 @@ public final class DynamoDbCreditStore implements CreditStore {
                         fresh == null || fresh.isEmpty() ? null : Items.balance(fresh));
             }
         }
-        if (failedCondition(reasons, records + batch.balances().size())
-                || failedCondition(reasons, records + batch.balances().size() + 1)) {
+        int pools = records + batch.balances().size();
+        for (int i = 0; i < batch.pools().size(); i++) {
+            if (failedCondition(reasons, pools + i)) {
+                Map<String, AttributeValue> fresh = reasons.get(pools + i).item();
+                return new BatchResult.PoolChanged(batch.pools().get(i).after().period(),
+                        fresh == null || fresh.isEmpty() ? null : Items.poolBalance(fresh));
+            }
+        }
+        int checks = pools + batch.pools().size();
+        if (failedCondition(reasons, checks) || failedCondition(reasons, checks + 1)) {
             // The workspace changed, or its organization switched to its pool: read both again.
             return new BatchResult.WorkspaceChanged();
         }
@@ -362,52 +385,6 @@ public final class DynamoDbCreditStore implements CreditStore {
             }
         }
         return new PoolView(organization, pool);
-    }
-
-    /** The record, the workspace's balance (and its checks when it opens), then the pool's balance. */
-    @Override
-    public AppendResult appendPooled(PooledAppend append) {
-        UsageRecord record = append.record();
-        String body = LedgerBodies.of(record);
-        List<TransactWriteItem> items = new ArrayList<>(5);
-        items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                .item(Items.record(record, body, append.after().sequence()))
-                .conditionExpression(NOT_EXISTS).returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
-        items.add(append.before() != null
-                ? TransactWriteItem.builder().update(balanceUpdate(append.before(), append.after(), null)).build()
-                : TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(Items.balance(append.after()))
-                        .conditionExpression(NOT_EXISTS).returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
-        PoolBalance pool = append.poolAfter();
-        items.add(append.poolBefore() != null
-                ? TransactWriteItem.builder().update(poolUpdate(append.poolBefore(), pool,
-                        pool.ledger().hardLimitCredits().minus(record.creditsConsumed()))).build()
-                : TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(Items.poolBalance(pool))
-                        .conditionExpression(NOT_EXISTS).returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
-        if (append.before() == null) {
-            items.add(TransactWriteItem.builder().conditionCheck(workspaceAtVersion(record.workspaceId(), append.workspaceVersion())).build());
-            items.add(TransactWriteItem.builder().conditionCheck(organizationPooling(pool.organizationId(), true)).build());
-        }
-        try {
-            dynamoDb.transactWriteItems(b -> b.transactItems(items));
-            return new AppendResult.Committed(body);
-        } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.cancellationReasons();
-            if (failedCondition(reasons, 0)) {
-                return new AppendResult.AlreadyRecorded(Items.storedRecord(reasons.get(0).item()));
-            }
-            if (failedCondition(reasons, 1)) {
-                Map<String, AttributeValue> fresh = reasons.get(1).item();
-                return new AppendResult.BalanceChanged(fresh == null || fresh.isEmpty() ? null : Items.balance(fresh));
-            }
-            if (failedCondition(reasons, 2)) {
-                Map<String, AttributeValue> fresh = reasons.get(2).item();
-                return new AppendResult.PoolChanged(fresh == null || fresh.isEmpty() ? null : Items.poolBalance(fresh));
-            }
-            if (failedCondition(reasons, 3) || failedCondition(reasons, 4)) {
-                return new AppendResult.WorkspaceChanged();
-            }
-            return new AppendResult.Contention(reasons.stream().map(CancellationReason::code).toList().toString());
-        }
     }
 
     @Override

@@ -146,10 +146,22 @@ public final class InMemoryCreditStore implements CreditStore {
                 }
                 opening |= step.before() == null;
             }
+            for (PoolStep move : batch.pools()) {
+                PoolBalance after = move.after();
+                PoolBalance stored = pools.get(key(after.organizationId(), after.period()));
+                Credits credits = creditsByPeriod.getOrDefault(after.period(), Credits.ZERO);
+                boolean asRead = move.before() == null ? stored == null : stored != null
+                        && stored.ledger().revision() == move.before().ledger().revision()
+                        && (!credits.isPositive() || !stored.ledger().used().isGreaterThan(after.ledger().hardLimitCredits().minus(credits)));
+                if (!asRead) {
+                    return new BatchResult.PoolChanged(after.period(), stored);
+                }
+            }
             if (opening) {
-                String workspaceId = batch.balances().getFirst().after().workspaceId();
-                Workspace workspace = workspaces.get(workspaceId);
-                if (workspace == null || workspace.version() != batch.workspaceVersion() || pooling(workspace.organizationId())) {
+                Balance opened = batch.balances().stream().filter(step -> step.before() == null).findFirst().orElseThrow().after();
+                Workspace workspace = workspaces.get(opened.workspaceId());
+                if (workspace == null || workspace.version() != batch.workspaceVersion()
+                        || pooling(workspace.organizationId()) != opened.pooled()) {
                     return new BatchResult.WorkspaceChanged();
                 }
             }
@@ -164,6 +176,9 @@ public final class InMemoryCreditStore implements CreditStore {
             }
             for (BalanceStep step : batch.balances()) {
                 balances.put(key(step.after().workspaceId(), step.after().period()), step.after());
+            }
+            for (PoolStep move : batch.pools()) {
+                pools.put(key(move.after().organizationId(), move.after().period()), move.after());
             }
             return new BatchResult.Committed(bodies);
         }
@@ -255,46 +270,6 @@ public final class InMemoryCreditStore implements CreditStore {
     @Override
     public synchronized PoolView readPool(String organizationId, Period period, boolean consistent) {
         return new PoolView(organizations.get(organizationId), pools.get(key(organizationId, period)));
-    }
-
-    @Override
-    public AppendResult appendPooled(PooledAppend append) {
-        interlope("append");
-        synchronized (this) {
-            if (contended()) {
-                return new AppendResult.Contention("[TransactionConflict]");
-            }
-            UsageRecord record = append.record();
-            String recordKey = record.workspaceId() + "#" + record.executionId();
-            if (records.containsKey(recordKey)) {
-                return new AppendResult.AlreadyRecorded(records.get(recordKey));
-            }
-            Period period = Period.parse(record.period());
-            Balance stored = balances.get(key(record.workspaceId(), period));
-            if (append.before() == null ? stored != null : stored == null || stored.revision() != append.before().revision()) {
-                return new AppendResult.BalanceChanged(stored);
-            }
-            PoolBalance pool = pools.get(key(append.poolAfter().organizationId(), period));
-            boolean poolAsRead = append.poolBefore() == null ? pool == null : pool != null
-                    && pool.ledger().revision() == append.poolBefore().ledger().revision()
-                    && !pool.ledger().used().isGreaterThan(append.poolAfter().ledger().hardLimitCredits().minus(record.creditsConsumed()));
-            if (!poolAsRead) {
-                return new AppendResult.PoolChanged(pool);
-            }
-            if (append.before() == null) {
-                Workspace workspace = workspaces.get(record.workspaceId());
-                if (workspace == null || workspace.version() != append.workspaceVersion() || !pooling(workspace.organizationId())) {
-                    return new AppendResult.WorkspaceChanged();
-                }
-            }
-            String body = LedgerBodies.of(record);
-            records.put(recordKey, new StoredRecord(record.activity(), body, null, record.model(), record.llmModel()));
-            ledgerLines.computeIfAbsent(key(record.workspaceId(), period), k -> new ArrayList<>()).add(recordKey);
-            ledgerBodies.add(body);
-            balances.put(key(record.workspaceId(), period), append.after());
-            pools.put(key(append.poolAfter().organizationId(), period), append.poolAfter());
-            return new AppendResult.Committed(body);
-        }
     }
 
     @Override

@@ -143,6 +143,88 @@ class PooledDebitsIntegrationTest {
     }
 
     @Test
+    void batchesAndSingleCallsFromTwentyWorkspacesStopExactlyAtThePoolsHardLimit() throws Exception {
+        workspaces("org-batches", "ws-batch-", 20);
+        pool("org-batches", true, 500L, 100);
+        List<RecordExecutionHandler> containers = List.of(api.newContainer(), api.newContainer(), api.newContainer(), api.newContainer());
+        List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger created = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            done.add(threads.submit(() -> {
+                RecordExecutionHandler container = containers.get(thread % containers.size());
+                for (int b = 0; b < 10; b++) {
+                    String workspaceId = "ws-batch-" + (thread * 10 + b) % 20;
+                    if (b % 3 == 2) {
+                        DebitFixture.Response single = api.debit(container, workspaceId, "s-" + thread + "-" + b, "agent.execution");
+                        if (single.status() == 201) {
+                            created.incrementAndGet();
+                        } else if (single.status() != 402) {
+                            wrong.add(single.status() + " " + single.body());
+                        }
+                        continue;
+                    }
+                    List<String> runs = new ArrayList<>();
+                    for (int i = 0; i < 10; i++) {
+                        runs.add("{\"executionId\":\"b-" + thread + "-" + b + "-" + i + "\",\"activity\":\""
+                                + (i % 2 == 0 ? "agent.execution" : "task.execution") + "\"}");
+                    }
+                    DebitFixture.Response answer = DebitFixture.batch(container, workspaceId, runs);
+                    if (answer.status() != 200) {
+                        wrong.add(answer.status() + " " + answer.body());
+                        continue;
+                    }
+                    answer.json().get("results").forEach(result -> {
+                        int status = result.get("status").asInt();
+                        if (status == 201) {
+                            created.incrementAndGet();
+                        } else if (status != 402) {
+                            wrong.add(result.toString());
+                        }
+                    });
+                }
+                return null;
+            }));
+        }
+        for (Future<?> thread : done) {
+            thread.get(5, TimeUnit.MINUTES);
+        }
+        threads.shutdown();
+        for (int i = 0; api.debit("ws-batch-" + i % 20, "fill-" + i, "task.execution").status() == 201; i++) {
+            created.incrementAndGet();
+            assertThat(i).isLessThan(500);
+        }
+
+        assertThat(wrong).isEmpty();
+        List<JsonNode> ledger = records("ws-batch-", 20).stream()
+                .sorted(java.util.Comparator.comparingLong(line -> line.get("sequence").asLong())).toList();
+        assertThat(ledger).hasSize(created.get());
+        BigDecimal used = BigDecimal.ZERO;
+        for (int i = 0; i < ledger.size(); i++) {
+            JsonNode line = ledger.get(i);
+            used = used.add(line.get("creditsConsumed").decimalValue());
+            assertThat(line.get("sequence").asLong()).as("one running ledger for the organization").isEqualTo(i + 1);
+            assertThat(line.get("creditsUsed").decimalValue()).as("line %d", i + 1).isEqualByComparingTo(used);
+        }
+        assertThat(used).isEqualByComparingTo("500");
+        assertThat(poolUsed("org-batches")).isEqualByComparingTo("500");
+        for (int i = 0; i < 20; i++) {
+            String workspaceId = "ws-batch-" + i;
+            List<JsonNode> own = ledger.stream().filter(line -> line.get("workspaceId").asText().equals(workspaceId)).toList();
+            JsonNode balance = api.balance(workspaceId, PERIOD);
+            if (balance == null) {
+                assertThat(own).as(workspaceId + " never opened its period").isEmpty();
+                continue;
+            }
+            assertThat(balance.get("used").decimalValue()).as(workspaceId).isEqualByComparingTo(own.stream()
+                    .map(line -> line.get("creditsConsumed").decimalValue()).reduce(BigDecimal.ZERO, BigDecimal::add));
+            assertThat(balance.get("sequence").asLong()).as("%s lists each of its runs once", workspaceId).isEqualTo(own.size());
+        }
+    }
+
+    @Test
     void switchingThePoolOnAndOffWhileWorkspacesDebitLosesAndDoublesNothing() throws Exception {
         workspaces("org-switch", "ws-switch-", 4);
         List<RecordExecutionHandler> containers = List.of(api.newContainer(), api.newContainer());
