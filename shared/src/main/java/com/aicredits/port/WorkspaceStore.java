@@ -38,8 +38,17 @@ public interface WorkspaceStore {
      * As above, and in the same transaction moves each of {@code pools} (compare-and-set on its revision): the pools
      * whose allocation is the sum of their workspaces' follow this one's.
      */
+    default SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances,
+                                     List<OrganizationStore.PoolStep> pools) {
+        return saveWorkspace(workspace, expectedVersion, balances, pools, false);
+    }
+
+    /**
+     * As above; {@code joinsOrganization}: a new workspace of an organization that exists, which counts one more
+     * workspace in the same transaction ({@code Organization.workspaceCount}: how a pool's switch knows its list is whole).
+     */
     SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances,
-                             List<OrganizationStore.PoolStep> pools);
+                             List<OrganizationStore.PoolStep> pools, boolean joinsOrganization);
 
     /** The organization (null when absent) and its pool's balance of {@code period} (null: not open), in one read. */
     LedgerStore.PoolView readPool(String organizationId, Period period, boolean consistent);

@@ -43,8 +43,14 @@ public final class OrganizationService {
             if (existing != null && PoolSwitch.sameSettings(existing, candidate)) {
                 return new Saved(existing, false);
             }
-            Organization saved = candidate.withVersion(existing == null ? 1 : existing.version() + 1);
             List<Workspace> members = store.workspacesOf(organizationId);
+            if (existing != null && members.size() < existing.workspaceCount()) {
+                // The index has not listed a workspace created a moment ago yet: a switch without it would miss it.
+                again = deadline.backOff();
+                continue;
+            }
+            Organization saved = candidate.withVersion(existing == null ? 1 : existing.version() + 1)
+                    .withWorkspaceCount(existing == null ? members.size() : existing.workspaceCount());
             var periods = Allocation.changedAt(clock.instant());
             OrganizationWrite write = PoolSwitch.plan(existing, saved, members, periods,
                     store.readPoolState(organizationId, members.stream().map(Workspace::workspaceId).toList(), periods));
@@ -60,7 +66,8 @@ public final class OrganizationService {
             }
             again = WorkspaceService.retryAfter(result, deadline);
         }
-        throw new CreditsException(Refusal.CONTENTION, "organization " + organizationId + " is changing concurrently; retry");
+        throw new CreditsException(Refusal.CONTENTION, "organization " + organizationId
+                + " is changing concurrently (or its workspaces are not all listed yet); retry");
     }
 
     /** Read consistently: an admin reads what they just wrote. */

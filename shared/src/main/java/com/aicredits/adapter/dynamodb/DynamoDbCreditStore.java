@@ -280,7 +280,8 @@ public final class DynamoDbCreditStore implements CreditStore {
     }
 
     @Override
-    public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances, List<PoolStep> pools) {
+    public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances, List<PoolStep> pools,
+                                    boolean joinsOrganization) {
         Put.Builder put = Put.builder().tableName(tableName).item(Items.workspace(workspace));
         if (expectedVersion == 0) {
             put.conditionExpression(NOT_EXISTS);
@@ -298,6 +299,14 @@ public final class DynamoDbCreditStore implements CreditStore {
         }
         for (PoolStep step : pools) {
             items.add(TransactWriteItem.builder().update(poolUpdate(step.before(), step.after(), null)).build());
+        }
+        if (joinsOrganization) {
+            items.add(TransactWriteItem.builder().update(Update.builder().tableName(tableName)
+                    .key(Keys.organization(workspace.organizationId()))
+                    .updateExpression("SET #count = if_not_exists(#count, :zero) + :one")
+                    .conditionExpression("attribute_exists(" + Keys.PK + ")")
+                    .expressionAttributeNames(Map.of("#count", Items.WORKSPACE_COUNT))
+                    .expressionAttributeValues(Map.of(":zero", number(0), ":one", number(1))).build()).build());
         }
         return saveAll(items);
     }
@@ -440,9 +449,11 @@ public final class DynamoDbCreditStore implements CreditStore {
         if (write.expectedVersion() == 0) {
             put.conditionExpression(NOT_EXISTS);
         } else {
-            put.conditionExpression("#version = :version")
-                    .expressionAttributeNames(Map.of("#version", Items.VERSION))
-                    .expressionAttributeValues(Map.of(":version", number(write.expectedVersion())));
+            // A workspace created since the read counts one more: the write, computed without it, is redone.
+            put.conditionExpression("#version = :version AND #count = :count")
+                    .expressionAttributeNames(Map.of("#version", Items.VERSION, "#count", Items.WORKSPACE_COUNT))
+                    .expressionAttributeValues(Map.of(":version", number(write.expectedVersion()),
+                            ":count", number(organization.workspaceCount())));
         }
         List<TransactWriteItem> items = new ArrayList<>(List.of(TransactWriteItem.builder().put(put.build()).build()));
         for (MemberMove move : write.members()) {

@@ -226,7 +226,8 @@ public final class InMemoryCreditStore implements CreditStore {
     }
 
     @Override
-    public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> moves, List<PoolStep> poolSteps) {
+    public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> moves, List<PoolStep> poolSteps,
+                                    boolean joinsOrganization) {
         interlope("save");
         synchronized (this) {
             if (contended()) {
@@ -250,6 +251,13 @@ public final class InMemoryCreditStore implements CreditStore {
                 if (current == null || current.ledger().revision() != step.before().ledger().revision()) {
                     return SaveResult.STALE;
                 }
+            }
+            Organization organization = organizations.get(workspace.organizationId());
+            if (joinsOrganization && organization == null) {
+                return SaveResult.STALE;
+            }
+            if (joinsOrganization) {
+                organizations.put(organization.organizationId(), organization.withWorkspaceCount(organization.workspaceCount() + 1));
             }
             poolSteps.forEach(step -> pools.put(key(step.after().organizationId(), step.after().period()), step.after()));
             workspaces.put(workspace.workspaceId(), workspace);
@@ -311,7 +319,8 @@ public final class InMemoryCreditStore implements CreditStore {
             }
             Organization organization = write.organization();
             Organization stored = organizations.get(organization.organizationId());
-            boolean asRead = write.expectedVersion() == 0 ? stored == null : stored != null && stored.version() == write.expectedVersion();
+            boolean asRead = write.expectedVersion() == 0 ? stored == null : stored != null && stored.version() == write.expectedVersion()
+                    && stored.workspaceCount() == organization.workspaceCount();
             for (MemberMove move : write.members()) {
                 Balance current = balances.get(key(move.workspaceId(), move.period()));
                 asRead &= move.before() == null ? current == null : current != null && current.revision() == move.before().revision();

@@ -225,6 +225,24 @@ class PooledDebitsIntegrationTest {
     }
 
     @Test
+    void aSwitchRightAfterAWorkspaceIsCreatedAndDebitedStillMovesIt() {
+        pool("org-new", false, null, null);
+        for (int i = 0; i < 5; i++) {
+            // Created, debited (its period opens on its own allocation) and pooled at once: under production semantics
+            // the organization's index answers without it for a while, and the switch must wait for it.
+            String workspaceId = "ws-new-" + i;
+            api.workspace(workspaceId, "DEV", Map.of("organizationId", "org-new"));
+            assertThat(api.debit(workspaceId, "n-" + i, "task.execution").status()).isEqualTo(201);
+            pool("org-new", true, null, null);
+
+            assertThat(api.balance(workspaceId, PERIOD).get("pooled").asText()).as(workspaceId).isEqualTo("true");
+            assertThat(poolUsed("org-new")).as("each earlier workspace used 2, this one 1").isEqualByComparingTo(new BigDecimal(2 * i + 1));
+            assertThat(api.debit(workspaceId, "p-" + i, "task.execution").json().get("pool").asText()).isEqualTo("organization");
+            pool("org-new", false, null, null);
+        }
+    }
+
+    @Test
     void switchingThePoolOnAndOffWhileWorkspacesDebitLosesAndDoublesNothing() throws Exception {
         workspaces("org-switch", "ws-switch-", 4);
         List<RecordExecutionHandler> containers = List.of(api.newContainer(), api.newContainer());
