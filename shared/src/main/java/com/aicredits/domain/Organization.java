@@ -7,21 +7,14 @@ import java.util.List;
 /**
  * An organization as an admin sets it: its name and, opt-in, its credit pool (null: none, every workspace on its own
  * allocation). {@code addons}: the packages bought for the pool. {@code version} grows with every change; every pool
- * switch is conditional on it. {@code workspaceCount}: how many workspaces the organization has (counted from the index
- * when it was created, then one more by each workspace's creation, in the same transaction), so that a switch knows
- * when the eventually consistent index has not listed them all yet.
+ * switch, and every opening of a pool's period, is conditional on it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Organization(String organizationId, String name, CreditPool creditPool,
-                           @JsonIgnore List<AddonPackage> addons, @JsonIgnore long version, @JsonIgnore long workspaceCount) {
+                           @JsonIgnore List<AddonPackage> addons, @JsonIgnore long version) {
 
     public Organization {
         addons = addons == null ? List.of() : List.copyOf(addons);
-    }
-
-    /** An organization whose workspaces are not counted yet. */
-    public Organization(String organizationId, String name, CreditPool creditPool, List<AddonPackage> addons, long version) {
-        this(organizationId, name, creditPool, addons, version, 0);
     }
 
     /** Validates a spec into the organization it describes (version 0); every refusal is a 400 naming the field. */
@@ -42,15 +35,11 @@ public record Organization(String organizationId, String name, CreditPool credit
     }
 
     public Organization withVersion(long newVersion) {
-        return new Organization(organizationId, name, creditPool, addons, newVersion, workspaceCount);
+        return new Organization(organizationId, name, creditPool, addons, newVersion);
     }
 
     public Organization withAddons(List<AddonPackage> newAddons) {
-        return new Organization(organizationId, name, creditPool, newAddons, version, workspaceCount);
-    }
-
-    public Organization withWorkspaceCount(long count) {
-        return new Organization(organizationId, name, creditPool, addons, version, count);
+        return new Organization(organizationId, name, creditPool, newAddons, version);
     }
 
     /** The add-on credits of the pool's packages active in {@code period}. */

@@ -84,7 +84,8 @@ public interface LedgerStore {
     default AppendResult appendPooled(PooledAppend append) {
         UsageRecord record = append.record();
         return result(record, appendAll(new LedgerBatch(List.of(record), List.of(new BalanceStep(append.before(), append.after())),
-                List.of(new OrganizationStore.PoolStep(append.poolBefore(), append.poolAfter())), append.workspaceVersion())));
+                List.of(new OrganizationStore.PoolStep(append.poolBefore(), append.poolAfter())), append.workspaceVersion(),
+                append.poolBasis())));
     }
 
     /** What {@link #readPool} found. */
@@ -93,7 +94,7 @@ public interface LedgerStore {
 
     /** One new pooled ledger line; a null {@code before} opens that balance with this line. */
     record PooledAppend(UsageRecord record, Balance before, Balance after, long workspaceVersion, PoolBalance poolBefore,
-                        PoolBalance poolAfter) {
+                        PoolBalance poolAfter, OrganizationStore.PoolBasis poolBasis) {
     }
 
     /** DynamoDB's limit of writes in one transaction. */
@@ -133,7 +134,8 @@ public interface LedgerStore {
      * under the pool's hard limit, or created whole), its pooled lines listed in the workspace's ledger at the
      * workspace's own sequence.
      */
-    record LedgerBatch(List<UsageRecord> records, List<BalanceStep> balances, List<OrganizationStore.PoolStep> pools, long workspaceVersion) {
+    record LedgerBatch(List<UsageRecord> records, List<BalanceStep> balances, List<OrganizationStore.PoolStep> pools,
+                       long workspaceVersion, OrganizationStore.PoolBasis poolBasis) {
         public LedgerBatch {
             records = List.copyOf(records);
             balances = List.copyOf(balances);
@@ -142,8 +144,11 @@ public interface LedgerStore {
 
         /** A batch of the workspace's own allocation. */
         public LedgerBatch(List<UsageRecord> records, List<BalanceStep> balances, long workspaceVersion) {
-            this(records, balances, List.of(), workspaceVersion);
+            this(records, balances, List.of(), workspaceVersion, null);
         }
+
+        /** A pool's opening checks the organization's version and its members' revision. */
+        public static final int POOL_OPENING_CHECKS = 2;
 
         /** An opening checks the workspace's version and that its organization does not pool. */
         public static final int OPENING_CHECKS = 2;
@@ -151,7 +156,8 @@ public interface LedgerStore {
         /** How many writes the transaction takes. */
         public int writes() {
             return records.size() + balances.size() + pools.size()
-                    + (balances.stream().anyMatch(step -> step.before() == null) ? OPENING_CHECKS : 0);
+                    + (balances.stream().anyMatch(step -> step.before() == null) ? OPENING_CHECKS : 0)
+                    + (pools.stream().anyMatch(step -> step.before() == null) ? POOL_OPENING_CHECKS : 0);
         }
     }
 

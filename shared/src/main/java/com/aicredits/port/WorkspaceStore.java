@@ -36,19 +36,11 @@ public interface WorkspaceStore {
 
     /**
      * As above, and in the same transaction moves each of {@code pools} (compare-and-set on its revision): the pools
-     * whose allocation is the sum of their workspaces' follow this one's.
-     */
-    default SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances,
-                                     List<OrganizationStore.PoolStep> pools) {
-        return saveWorkspace(workspace, expectedVersion, balances, pools, false);
-    }
-
-    /**
-     * As above; {@code joinsOrganization}: a new workspace of an organization that exists, which counts one more
-     * workspace in the same transaction ({@code Organization.workspaceCount}: how a pool's switch knows its list is whole).
+     * whose allocation is the sum of their workspaces' follow this one's. Every workspace write also moves its
+     * organization's members item (a creation adds the workspace's id), which a pool's switch or opening conditions on.
      */
     SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances,
-                             List<OrganizationStore.PoolStep> pools, boolean joinsOrganization);
+                             List<OrganizationStore.PoolStep> pools);
 
     /** The organization (null when absent) and its pool's balance of {@code period} (null: not open), in one read. */
     LedgerStore.PoolView readPool(String organizationId, Period period, boolean consistent);

@@ -13,6 +13,7 @@ import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.LedgerStore;
 import com.aicredits.port.CreditStore;
+import com.aicredits.port.OrganizationStore;
 import com.aicredits.port.LedgerStore.BalanceStep;
 import com.aicredits.port.OrganizationStore.PoolStep;
 import com.aicredits.port.LedgerStore.BatchResult;
@@ -48,7 +49,8 @@ final class BatchDebit {
 
     /** What planning leaves to be done first: write these lines, or read consistently before deciding further. */
     private record Plan(List<UsageRecord> lines, Map<Integer, Integer> lineOfItem, Map<Integer, DebitService.BatchAnswer> answers,
-                        Map<Period, Balance> after, Map<Period, PoolBalance> poolsAfter, boolean needsConsistentRead) {
+                        Map<Period, Balance> after, Map<Period, PoolBalance> poolsAfter, OrganizationStore.PoolBasis poolBasis,
+                        boolean needsConsistentRead) {
     }
 
     private final CreditStore store;
@@ -110,7 +112,7 @@ final class BatchDebit {
             List<PoolStep> poolMoves = new ArrayList<>();
             plan.poolsAfter().forEach((period, after) -> poolMoves.add(new PoolStep(pools.get(period).pool(), after)));
             BatchResult result = store.appendAll(new LedgerBatch(plan.lines(), steps, poolMoves,
-                    workspace == null ? 0 : workspace.version()));
+                    workspace == null ? 0 : workspace.version(), plan.poolBasis()));
             switch (result) {
                 case BatchResult.Committed committed -> {
                     finish(plan, committed.bodies());
@@ -212,6 +214,7 @@ final class BatchDebit {
     private Plan plan() {
         Map<Period, Balance> working = new HashMap<>();
         Map<Period, PoolBalance> poolsWorking = new HashMap<>();
+        OrganizationStore.PoolBasis basis = null;
         List<UsageRecord> lines = new ArrayList<>();
         Map<Integer, Integer> lineOfItem = new HashMap<>();
         Map<Integer, DebitService.BatchAnswer> planned = new HashMap<>();
@@ -227,7 +230,7 @@ final class BatchDebit {
             boolean absent = consistent && checked.contains(item.executionId());
             if (item.invalid() != null) {
                 if (!absent) {
-                    return new Plan(lines, lineOfItem, planned, working, poolsWorking, true);
+                    return new Plan(lines, lineOfItem, planned, working, poolsWorking, basis, true);
                 }
                 planned.put(item.index(), DebitService.BatchAnswer.refused(item.invalid()));
                 continue;
@@ -236,7 +239,7 @@ final class BatchDebit {
             Balance stored = balances.get(period);
             if (stored == null && workspace == null) {
                 // Known not open from a cached view only: read the workspace its opening needs.
-                return new Plan(lines, lineOfItem, planned, working, poolsWorking, true);
+                return new Plan(lines, lineOfItem, planned, working, poolsWorking, basis, true);
             }
             LedgerStore.PoolView pool = stored == null || stored.pooled()
                     ? pools.computeIfAbsent(period, p -> store.readPool(stored == null ? workspace.organizationId() : stored.organizationId(), p, consistent))
@@ -244,25 +247,37 @@ final class BatchDebit {
             boolean organizationPools = pool != null && pool.organization() != null && pool.organization().pooled();
             if (stored != null && stored.pooled() && !organizationPools) {
                 // The balance draws from a pool its organization's item, as read, does not have: a stale read.
-                return new Plan(lines, lineOfItem, planned, working, poolsWorking, true);
+                return new Plan(lines, lineOfItem, planned, working, poolsWorking, basis, true);
             }
             Balance before = working.containsKey(period) ? working.get(period)
                     : stored != null ? stored : Allocation.opening(workspace, period, organizationPools);
-            PoolBalance poolBefore = !before.pooled() ? null : poolsWorking.containsKey(period) ? poolsWorking.get(period)
-                    : pool.pool() != null ? pool.pool() : PoolSwitch.openingFor(store, pool.organization(), period);
+            PoolBalance poolBefore = null;
+            if (before.pooled()) {
+                if (poolsWorking.containsKey(period)) {
+                    poolBefore = poolsWorking.get(period);
+                } else if (pool.pool() != null) {
+                    poolBefore = pool.pool();
+                } else {
+                    OrganizationStore.PoolOpening poolOpening = PoolSwitch.openingFor(store, pool.organization(), period);
+                    poolBefore = poolOpening.pool();
+                    basis = poolOpening.basis();
+                }
+            }
+            PoolBalance poolCharged = poolBefore;
             Charge charge = Charge.of(item.price(), before.pricingModel(), item.model(), item.llmModel());
             Optional<CreditsException> refusal = poolBefore == null ? before.refusal(charge)
-                    : before.accessRefusal(charge).or(() -> poolBefore.refusal(charge));
+                    : before.accessRefusal(charge).or(() -> poolCharged.refusal(charge));
             if (refusal.isPresent()) {
                 // Never refuse on a cached or eventually consistent view, nor on one this batch's writes left.
                 if (!absent) {
-                    return new Plan(lines, lineOfItem, planned, working, poolsWorking, true);
+                    return new Plan(lines, lineOfItem, planned, working, poolsWorking, basis, true);
                 }
                 planned.put(item.index(), DebitService.BatchAnswer.refused(refusal.get()));
                 continue;
             }
             int more = 1 + (working.containsKey(period) ? 0 : 1) + (poolBefore != null && !poolsWorking.containsKey(period) ? 1 : 0)
-                    + (stored == null && !opening ? LedgerBatch.OPENING_CHECKS : 0);
+                    + (stored == null && !opening ? LedgerBatch.OPENING_CHECKS : 0)
+                    + (poolBefore != null && pool.pool() == null && !poolsWorking.containsKey(period) ? LedgerBatch.POOL_OPENING_CHECKS : 0);
             if (writes + more > LedgerStore.MAX_TRANSACTION_ITEMS) {
                 break;
             }
@@ -279,7 +294,7 @@ final class BatchDebit {
                 lines.add(UsageRecord.between(item.executionId(), charge, before, after, item.occurredAt(), clock.instant()));
             }
         }
-        return new Plan(lines, lineOfItem, planned, working, poolsWorking, false);
+        return new Plan(lines, lineOfItem, planned, working, poolsWorking, basis, false);
     }
 
     /** Answers the planned items: the lines just written as new, the others as planned. */

@@ -43,20 +43,14 @@ public final class OrganizationService {
             if (existing != null && PoolSwitch.sameSettings(existing, candidate)) {
                 return new Saved(existing, false);
             }
-            List<Workspace> members = store.workspacesOf(organizationId);
-            if (existing != null && members.size() < existing.workspaceCount()) {
-                // The index has not listed a workspace created a moment ago yet: a switch without it would miss it.
-                again = deadline.backOff();
-                continue;
-            }
-            Organization saved = candidate.withVersion(existing == null ? 1 : existing.version() + 1)
-                    .withWorkspaceCount(existing == null ? members.size() : existing.workspaceCount());
+            Organization saved = candidate.withVersion(existing == null ? 1 : existing.version() + 1);
+            OrganizationStore.Members members = store.members(organizationId);
             var periods = Allocation.changedAt(clock.instant());
             OrganizationWrite write = PoolSwitch.plan(existing, saved, members, periods,
-                    store.readPoolState(organizationId, members.stream().map(Workspace::workspaceId).toList(), periods));
+                    store.readPoolState(organizationId, members.ids(), periods));
             if (write.writes() > OrganizationStore.MAX_SWITCH_WRITES) {
                 throw new CreditsException(Refusal.POOL_TOO_LARGE, "organization " + organizationId + " has "
-                        + members.size() + " workspaces: switching its credit pool moves them in one transaction of at most "
+                        + members.workspaces().size() + " workspaces: switching its credit pool moves them in one transaction of at most "
                         + OrganizationStore.MAX_SWITCH_WRITES + " writes (about " + (OrganizationStore.MAX_SWITCH_WRITES - 3) / 2
                         + " workspaces)");
             }
@@ -66,8 +60,7 @@ public final class OrganizationService {
             }
             again = WorkspaceService.retryAfter(result, deadline);
         }
-        throw new CreditsException(Refusal.CONTENTION, "organization " + organizationId
-                + " is changing concurrently (or its workspaces are not all listed yet); retry");
+        throw new CreditsException(Refusal.CONTENTION, "organization " + organizationId + " is changing concurrently; retry");
     }
 
     /** Read consistently: an admin reads what they just wrote. */

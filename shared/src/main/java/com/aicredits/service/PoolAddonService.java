@@ -68,16 +68,19 @@ public final class PoolAddonService {
             List<Period> covered = Allocation.changedAt(now).stream().filter(addon::activeIn).toList();
             Map<Period, PoolBalance> pools = store.readPoolState(organizationId, List.of(), covered).pools();
             List<PoolStep> steps = new ArrayList<>();
+            Long membersRevision = null;
             for (Period period : covered) {
                 PoolBalance before = pools.get(period);
                 if (before != null) {
                     steps.add(new PoolStep(before, before.withMoreAddonCredits(addon.credits())));
                 } else if (saved.pooled() && debitsMayOpen(period, now)) {
-                    steps.add(new PoolStep(null, PoolSwitch.openingFor(store, saved, period)));
+                    OrganizationStore.PoolOpening opening = PoolSwitch.openingFor(store, saved, period);
+                    steps.add(new PoolStep(null, opening.pool()));
+                    membersRevision = opening.basis().membersRevision();
                 }
             }
             WorkspaceStore.SaveResult result = store.saveOrganization(
-                    new OrganizationWrite(saved, organization.version(), List.of(), steps));
+                    new OrganizationWrite(saved, organization.version(), List.of(), steps, membersRevision));
             if (result == WorkspaceStore.SaveResult.SAVED) {
                 return new Purchased(addon, true);
             }

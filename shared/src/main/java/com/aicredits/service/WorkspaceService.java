@@ -51,12 +51,9 @@ public final class WorkspaceService {
             }
             long expectedVersion = existing == null ? 0 : existing.version();
             Workspace saved = candidate.withVersion(expectedVersion + 1);
-            // A new workspace of an existing organization is counted there, so that a pool switch knows its list is whole.
-            boolean joinsOrganization = existing == null
-                    && store.readPool(saved.organizationId(), periods.getFirst(), true).organization() != null;
             WorkspaceStore.SaveResult result = store.saveWorkspace(saved, expectedVersion,
                     view.moved(periods, balance -> balance.withSettingsOf(saved)),
-                    PoolAllocations.following(store, existing, saved, periods, view), joinsOrganization);
+                    PoolAllocations.following(store, existing, saved, periods, view));
             if (result == WorkspaceStore.SaveResult.SAVED) {
                 return new Saved(saved, existing == null);
             }

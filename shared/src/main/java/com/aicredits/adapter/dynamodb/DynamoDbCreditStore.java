@@ -16,13 +16,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -140,6 +140,13 @@ public final class DynamoDbCreditStore implements CreditStore {
             items.add(TransactWriteItem.builder().conditionCheck(workspaceAtVersion(opening.workspaceId(), batch.workspaceVersion())).build());
             items.add(TransactWriteItem.builder().conditionCheck(organizationPooling(opening.organizationId(), opening.pooled())).build());
         }
+        boolean poolOpens = batch.pools().stream().anyMatch(step -> step.before() == null);
+        if (poolOpens) {
+            // The pool's opening was computed from the organization and its members as read: both still so.
+            String organizationId = batch.pools().getFirst().after().organizationId();
+            items.add(TransactWriteItem.builder().conditionCheck(organizationAt(organizationId, batch.poolBasis().organizationVersion())).build());
+            items.add(TransactWriteItem.builder().conditionCheck(membersAt(organizationId, batch.poolBasis().membersRevision())).build());
+        }
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(items));
             return new BatchResult.Committed(bodies);
@@ -256,8 +263,9 @@ public final class DynamoDbCreditStore implements CreditStore {
             }
         }
         int checks = pools + batch.pools().size();
-        if (failedCondition(reasons, checks) || failedCondition(reasons, checks + 1)) {
-            // The workspace changed, or its organization switched to its pool: read both again.
+        if (IntStream.range(checks, reasons.size()).anyMatch(i -> failedCondition(reasons, i))) {
+            // The workspace changed, its organization switched its pool, or what a pool's opening was computed from moved:
+            // read them again.
             return new BatchResult.WorkspaceChanged();
         }
         // TransactionConflict, ThrottlingError, ProvisionedThroughputExceeded: transient, nothing was written.
@@ -280,8 +288,7 @@ public final class DynamoDbCreditStore implements CreditStore {
     }
 
     @Override
-    public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances, List<PoolStep> pools,
-                                    boolean joinsOrganization) {
+    public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances, List<PoolStep> pools) {
         Put.Builder put = Put.builder().tableName(tableName).item(Items.workspace(workspace));
         if (expectedVersion == 0) {
             put.conditionExpression(NOT_EXISTS);
@@ -300,14 +307,7 @@ public final class DynamoDbCreditStore implements CreditStore {
         for (PoolStep step : pools) {
             items.add(TransactWriteItem.builder().update(poolUpdate(step.before(), step.after(), null)).build());
         }
-        if (joinsOrganization) {
-            items.add(TransactWriteItem.builder().update(Update.builder().tableName(tableName)
-                    .key(Keys.organization(workspace.organizationId()))
-                    .updateExpression("SET #count = if_not_exists(#count, :zero) + :one")
-                    .conditionExpression("attribute_exists(" + Keys.PK + ")")
-                    .expressionAttributeNames(Map.of("#count", Items.WORKSPACE_COUNT))
-                    .expressionAttributeValues(Map.of(":zero", number(0), ":one", number(1))).build()).build());
-        }
+        items.add(TransactWriteItem.builder().update(membersMoved(workspace, expectedVersion == 0)).build());
         return saveAll(items);
     }
 
@@ -404,22 +404,15 @@ public final class DynamoDbCreditStore implements CreditStore {
     }
 
     @Override
-    public List<Workspace> workspacesOf(String organizationId) {
-        List<Workspace> workspaces = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamoDb.query(b -> b.tableName(tableName).indexName(Keys.GSI1)
-                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :ws)")
-                    .expressionAttributeNames(Map.of("#pk", Keys.GSI1PK, "#sk", Keys.GSI1SK))
-                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(Keys.organizationGsiPk(organizationId)),
-                            ":ws", AttributeValue.fromS(Keys.workspacePk(""))))
-                    .exclusiveStartKey(from));
-            page.items().stream().filter(item -> Keys.WORKSPACE_SK.equals(item.get(Keys.SK).s())).map(Items::workspace)
-                    .forEach(workspaces::add);
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return workspaces;
+    public Members members(String organizationId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName).key(Keys.members(organizationId))
+                .consistentRead(true)).item();
+        boolean listed = item != null && item.containsKey(Items.WORKSPACE_IDS);
+        List<String> ids = listed ? item.get(Items.WORKSPACE_IDS).ss() : List.of();
+        long revision = item != null && item.containsKey(Items.REVISION) ? Long.parseLong(item.get(Items.REVISION).n()) : 0;
+        List<Workspace> workspaces = batchGet.items(ids.stream().map(Keys::workspace).toList(), true).stream()
+                .map(Items::workspace).sorted(java.util.Comparator.comparing(Workspace::workspaceId)).toList();
+        return new Members(workspaces, revision);
     }
 
     @Override
@@ -449,11 +442,9 @@ public final class DynamoDbCreditStore implements CreditStore {
         if (write.expectedVersion() == 0) {
             put.conditionExpression(NOT_EXISTS);
         } else {
-            // A workspace created since the read counts one more: the write, computed without it, is redone.
-            put.conditionExpression("#version = :version AND #count = :count")
-                    .expressionAttributeNames(Map.of("#version", Items.VERSION, "#count", Items.WORKSPACE_COUNT))
-                    .expressionAttributeValues(Map.of(":version", number(write.expectedVersion()),
-                            ":count", number(organization.workspaceCount())));
+            put.conditionExpression("#version = :version")
+                    .expressionAttributeNames(Map.of("#version", Items.VERSION))
+                    .expressionAttributeValues(Map.of(":version", number(write.expectedVersion())));
         }
         List<TransactWriteItem> items = new ArrayList<>(List.of(TransactWriteItem.builder().put(put.build()).build()));
         for (MemberMove move : write.members()) {
@@ -468,7 +459,39 @@ public final class DynamoDbCreditStore implements CreditStore {
                             .conditionExpression(NOT_EXISTS).build()).build()
                     : TransactWriteItem.builder().update(poolUpdate(step.before(), step.after(), null)).build());
         }
+        if (write.membersRevision() != null) {
+            items.add(TransactWriteItem.builder().conditionCheck(membersAt(organization.organizationId(), write.membersRevision())).build());
+        }
         return saveAll(items);
+    }
+
+    /** The organization's members item moved by a write of {@code workspace} ({@code created}: it joins the list). */
+    private Update membersMoved(Workspace workspace, boolean created) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", number(1)));
+        if (created) {
+            values.put(":id", AttributeValue.fromSs(List.of(workspace.workspaceId())));
+        }
+        return Update.builder().tableName(tableName).key(Keys.members(workspace.organizationId()))
+                .updateExpression("ADD #revision :one" + (created ? ", #ids :id" : ""))
+                .expressionAttributeNames(created ? Map.of("#revision", Items.REVISION, "#ids", Items.WORKSPACE_IDS)
+                        : Map.of("#revision", Items.REVISION))
+                .expressionAttributeValues(values).build();
+    }
+
+    /** The organization's members as they were read: at {@code revision} (0: no workspace written yet). */
+    private ConditionCheck membersAt(String organizationId, long revision) {
+        ConditionCheck.Builder check = ConditionCheck.builder().tableName(tableName).key(Keys.members(organizationId))
+                .expressionAttributeNames(Map.of("#revision", Items.REVISION));
+        return revision == 0 ? check.conditionExpression("attribute_not_exists(#revision)").build()
+                : check.conditionExpression("#revision = :revision")
+                        .expressionAttributeValues(Map.of(":revision", number(revision))).build();
+    }
+
+    private ConditionCheck organizationAt(String organizationId, long version) {
+        return ConditionCheck.builder().tableName(tableName).key(Keys.organization(organizationId))
+                .conditionExpression("#version = :version")
+                .expressionAttributeNames(Map.of("#version", Items.VERSION))
+                .expressionAttributeValues(Map.of(":version", number(version))).build();
     }
 
     private ConditionCheck workspaceAtVersion(String workspaceId, long version) {

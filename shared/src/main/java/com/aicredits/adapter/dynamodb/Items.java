@@ -206,12 +206,11 @@ final class Items {
             item.put("addons", AttributeValue.fromL(org.addons().stream().map(a -> AttributeValue.fromM(addon(a))).toList()));
         }
         item.put(VERSION, n(org.version()));
-        item.put(WORKSPACE_COUNT, n(org.workspaceCount()));
         return item;
     }
 
-    /** How many workspaces an organization has; each workspace's creation adds one, in its own transaction. */
-    static final String WORKSPACE_COUNT = "workspaceCount";
+    /** The organization's members item: its workspaces' ids, and a revision every write of one of them moves. */
+    static final String WORKSPACE_IDS = "workspaceIds";
 
     static Organization organization(Map<String, AttributeValue> item) {
         CreditPool pool = null;
@@ -225,7 +224,7 @@ final class Items {
         }
         return new Organization(str(item, "organizationId"), str(item, "name"), pool,
                 item.containsKey("addons") ? item.get("addons").l().stream().map(v -> addon(v.m())).toList() : List.of(),
-                num(item, VERSION), item.containsKey(WORKSPACE_COUNT) ? num(item, WORKSPACE_COUNT) : 0);
+                num(item, VERSION));
     }
 
     /**

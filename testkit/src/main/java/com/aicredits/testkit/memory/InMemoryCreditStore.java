@@ -37,6 +37,9 @@ public final class InMemoryCreditStore implements CreditStore {
     private final Map<String, List<String>> ledgerLines = new HashMap<>();
     private final Map<String, Organization> organizations = new HashMap<>();
     private final Map<String, PoolBalance> pools = new HashMap<>();
+    /** Each organization's workspaces (its members item) and the revision every workspace write moves. */
+    private final Map<String, java.util.TreeSet<String>> memberIds = new HashMap<>();
+    private final Map<String, Long> memberRevisions = new HashMap<>();
     private int contentionsToAnswer;
     private Consumer<String> beforeEachWrite;
 
@@ -157,6 +160,14 @@ public final class InMemoryCreditStore implements CreditStore {
                     return new BatchResult.PoolChanged(after.period(), stored);
                 }
             }
+            if (batch.pools().stream().anyMatch(move -> move.before() == null)) {
+                String organizationId = batch.pools().getFirst().after().organizationId();
+                Organization organization = organizations.get(organizationId);
+                if (organization == null || organization.version() != batch.poolBasis().organizationVersion()
+                        || memberRevisions.getOrDefault(organizationId, 0L) != batch.poolBasis().membersRevision()) {
+                    return new BatchResult.WorkspaceChanged();
+                }
+            }
             if (opening) {
                 Balance opened = batch.balances().stream().filter(step -> step.before() == null).findFirst().orElseThrow().after();
                 Workspace workspace = workspaces.get(opened.workspaceId());
@@ -226,8 +237,7 @@ public final class InMemoryCreditStore implements CreditStore {
     }
 
     @Override
-    public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> moves, List<PoolStep> poolSteps,
-                                    boolean joinsOrganization) {
+    public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> moves, List<PoolStep> poolSteps) {
         interlope("save");
         synchronized (this) {
             if (contended()) {
@@ -252,12 +262,9 @@ public final class InMemoryCreditStore implements CreditStore {
                     return SaveResult.STALE;
                 }
             }
-            Organization organization = organizations.get(workspace.organizationId());
-            if (joinsOrganization && organization == null) {
-                return SaveResult.STALE;
-            }
-            if (joinsOrganization) {
-                organizations.put(organization.organizationId(), organization.withWorkspaceCount(organization.workspaceCount() + 1));
+            memberRevisions.merge(workspace.organizationId(), 1L, Long::sum);
+            if (expectedVersion == 0) {
+                memberIds.computeIfAbsent(workspace.organizationId(), id -> new java.util.TreeSet<>()).add(workspace.workspaceId());
             }
             poolSteps.forEach(step -> pools.put(key(step.after().organizationId(), step.after().period()), step.after()));
             workspaces.put(workspace.workspaceId(), workspace);
@@ -286,9 +293,9 @@ public final class InMemoryCreditStore implements CreditStore {
     }
 
     @Override
-    public synchronized List<Workspace> workspacesOf(String organizationId) {
-        return workspaces.values().stream().filter(workspace -> workspace.organizationId().equals(organizationId))
-                .sorted(java.util.Comparator.comparing(Workspace::workspaceId)).toList();
+    public synchronized Members members(String organizationId) {
+        return new Members(memberIds.getOrDefault(organizationId, new java.util.TreeSet<>()).stream().map(workspaces::get).toList(),
+                memberRevisions.getOrDefault(organizationId, 0L));
     }
 
     @Override
@@ -319,8 +326,9 @@ public final class InMemoryCreditStore implements CreditStore {
             }
             Organization organization = write.organization();
             Organization stored = organizations.get(organization.organizationId());
-            boolean asRead = write.expectedVersion() == 0 ? stored == null : stored != null && stored.version() == write.expectedVersion()
-                    && stored.workspaceCount() == organization.workspaceCount();
+            boolean asRead = write.expectedVersion() == 0 ? stored == null : stored != null && stored.version() == write.expectedVersion();
+            asRead &= write.membersRevision() == null
+                    || memberRevisions.getOrDefault(organization.organizationId(), 0L).equals(write.membersRevision());
             for (MemberMove move : write.members()) {
                 Balance current = balances.get(key(move.workspaceId(), move.period()));
                 asRead &= move.before() == null ? current == null : current != null && current.revision() == move.before().revision();

@@ -30,6 +30,7 @@ import com.aicredits.port.LedgerStore.OpenResult;
 import com.aicredits.port.LedgerStore.PoolView;
 import com.aicredits.port.LedgerStore.PooledAppend;
 import com.aicredits.port.OrganizationStore.MemberMove;
+import com.aicredits.port.OrganizationStore.Members;
 import com.aicredits.port.OrganizationStore.OrganizationWrite;
 import com.aicredits.port.OrganizationStore.PoolStep;
 import com.aicredits.port.LedgerStore.Refund;
@@ -142,8 +143,10 @@ abstract class CreditStoreContract {
         assertThat(store().saveWorkspace(workspace, 0, List.of())).isEqualTo(SaveResult.SAVED);
         Organization pooling = new Organization(org, "Acme", new CreditPool(true, 10L, 100, null, List.of()), List.of(), 1);
         PoolBalance pool = PoolBalance.opening(org, PERIOD, Credits.of(10), Credits.ZERO, 100, List.of());
+        Members members = store().members(org);
+        assertThat(members.ids()).as("its creation listed the workspace").containsExactly(ws);
         OrganizationWrite enable = new OrganizationWrite(pooling, 0, List.of(new MemberMove(ws, PERIOD, null, null)),
-                List.of(new PoolStep(null, pool)));
+                List.of(new PoolStep(null, pool)), members.revision());
         assertThat(store().saveOrganization(enable)).isEqualTo(SaveResult.SAVED);
         assertThat(store().saveOrganization(enable)).as("created once").isEqualTo(SaveResult.STALE);
         assertThat(store().readPool(org, PERIOD, true)).isEqualTo(new PoolView(pooling, pool));
@@ -160,20 +163,26 @@ abstract class CreditStoreContract {
         Balance after = opening.debit(agent, AT);
         PoolBalance poolAfter = pool.debit(agent, AT);
         UsageRecord first = UsageRecord.pooled("p-1", agent, pool, poolAfter, after, AT, AT);
-        assertThat(store().appendPooled(new PooledAppend(first, null, after, 1, pool, poolAfter)))
+        assertThat(store().appendPooled(new PooledAppend(first, null, after, 1, pool, poolAfter, null)))
                 .isInstanceOf(AppendResult.Committed.class);
         assertThat(store().read(ws, PERIOD, "p-1", true).balance()).isEqualTo(after);
+        // A write of one of its workspaces moves the members' revision: a switch computed before it is redone.
+        assertThat(store().saveWorkspace(new Workspace(ws, org, "Acme 2", Tier.DEV, PricingModel.EXTEND, true, null, null,
+                List.of(), null, 200, List.of(), 2), 1, List.of())).isEqualTo(SaveResult.SAVED);
+        assertThat(store().members(org).revision()).isGreaterThan(members.revision());
+        assertThat(store().saveOrganization(new OrganizationWrite(pooling.withVersion(2), 1, List.of(), List.of(),
+                members.revision()))).isEqualTo(SaveResult.STALE);
         assertThat(store().read(ws, PERIOD, "p-1", true).record().body()).isEqualTo(LedgerBodies.of(first));
         assertThat(store().readPool(org, PERIOD, true).pool()).isEqualTo(poolAfter);
 
         // From a stale pool: the pool as it stands comes back; past its hard limit (6 + 6 > 10): the same, nothing written.
         Balance second = after.debit(agent, AT);
         assertThat(store().appendPooled(new PooledAppend(UsageRecord.pooled("p-2", agent, pool, pool.debit(agent, AT), second, AT, AT),
-                after, second, 0, pool, pool.debit(agent, AT))))
+                after, second, 0, pool, pool.debit(agent, AT), null)))
                 .isEqualTo(new AppendResult.PoolChanged(poolAfter));
         PoolBalance over = poolAfter.debit(agent, AT);
         assertThat(store().appendPooled(new PooledAppend(UsageRecord.pooled("p-2", agent, poolAfter, over, second, AT, AT),
-                after, second, 0, poolAfter, over)))
+                after, second, 0, poolAfter, over, null)))
                 .isEqualTo(new AppendResult.PoolChanged(poolAfter));
         assertThat(store().read(ws, PERIOD, "p-2", true).record()).isNull();
         assertThat(store().read(ws, PERIOD, null, true).balance()).isEqualTo(after);
