@@ -155,9 +155,9 @@ public interface LedgerStore {
 
         /** How many writes the transaction takes. */
         public int writes() {
-            return records.size() + balances.size() + pools.size()
-                    + (balances.stream().anyMatch(step -> step.before() == null) ? OPENING_CHECKS : 0)
-                    + (pools.stream().anyMatch(step -> step.before() == null) ? POOL_OPENING_CHECKS : 0);
+            boolean poolOpens = pools.stream().anyMatch(step -> step.before() == null);
+            return records.size() + balances.size() + pools.size() + (poolOpens ? POOL_OPENING_CHECKS : 0)
+                    + (balances.stream().anyMatch(step -> step.before() == null) ? OPENING_CHECKS - (poolOpens ? 1 : 0) : 0);
         }
     }
 

@@ -136,11 +136,14 @@ public final class DynamoDbCreditStore implements CreditStore {
                     : TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(Items.poolBalance(after))
                             .conditionExpression(NOT_EXISTS).returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
         }
+        boolean poolOpens = batch.pools().stream().anyMatch(step -> step.before() == null);
         if (opening != null) {
             items.add(TransactWriteItem.builder().conditionCheck(workspaceAtVersion(opening.workspaceId(), batch.workspaceVersion())).build());
-            items.add(TransactWriteItem.builder().conditionCheck(organizationPooling(opening.organizationId(), opening.pooled())).build());
+            if (!poolOpens) {
+                // (A pool's opening below checks the organization at its version, which says it pools: one check an item.)
+                items.add(TransactWriteItem.builder().conditionCheck(organizationPooling(opening.organizationId(), opening.pooled())).build());
+            }
         }
-        boolean poolOpens = batch.pools().stream().anyMatch(step -> step.before() == null);
         if (poolOpens) {
             // The pool's opening was computed from the organization and its members as read: both still so.
             String organizationId = batch.pools().getFirst().after().organizationId();

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -250,11 +251,15 @@ class PooledDebitsIntegrationTest {
         AtomicBoolean debiting = new AtomicBoolean(true);
         AtomicInteger switches = new AtomicInteger();
         ExecutorService threads = Executors.newFixedThreadPool(5);
+        CountDownLatch enabledOnce = new CountDownLatch(1);
         Future<?> switcher = threads.submit(() -> {
             for (boolean enabled = true; debiting.get() || enabled; enabled = !enabled) {
                 try {
                     pool("org-switch", enabled, null, null);
                     switches.incrementAndGet();
+                    enabledOnce.countDown();
+                    // A few runs under each mode before the next switch.
+                    Thread.sleep(15);
                 } catch (CreditsException busy) {
                     // A switch that found no quiet moment within its budget wrote nothing: the next one tries again.
                     assertThat(busy.refusal()).isEqualTo(Refusal.CONTENTION);
@@ -267,6 +272,7 @@ class PooledDebitsIntegrationTest {
         for (int t = 0; t < 4; t++) {
             int thread = t;
             done.add(threads.submit(() -> {
+                enabledOnce.await();
                 for (int i = 0; i < 60; i++) {
                     DebitFixture.Response answer = api.debit(containers.get(thread % 2), "ws-switch-" + thread,
                             "s-" + thread + "-" + i, "task.execution");
