@@ -34,8 +34,8 @@ import java.util.Set;
  * One batch of runs into one workspace, answered item by item as if each had been sent alone, one after another in
  * the batch's order. The items are planned in order on the balances as known (a new run debits the balance its
  * predecessors left; a replay answers its stored record; a refusal, decided only on a consistent read, writes
- * nothing), and the new lines of as many items as one transaction takes (records, balances, a workspace check) commit
- * together; the rest are planned again from what that commit left. A lost race, a conflict or a replay found by a
+ * nothing), and the new lines of as many items as one transaction takes (records, balances, the pool's balances of a
+ * workspace drawing from its organization's pool, the checks of an opening) commit together; the rest are planned again from what that commit left. A lost race, a conflict or a replay found by a
  * failed condition replans what is not answered yet, within the call's deadline.
  */
 final class BatchDebit {

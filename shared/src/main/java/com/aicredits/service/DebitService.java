@@ -35,7 +35,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Records AI runs exactly once. Each new run is one conditional transaction: the record's Put succeeds only for
- * a new executionId, and the balance's Update only at the revision the debit was computed from. A lost race
+ * a new executionId, and the balance's Update only at the revision the debit was computed from (a workspace drawing
+ * from its organization's pool moves the pool's balance too, at its revision and under its hard limit). A lost race
  * returns the fresh balance and the debit is recomputed at once; a replay returns the stored record.
  */
 public final class DebitService {
