@@ -402,10 +402,13 @@ public final class DebitService {
         if (view.record() != null) {
             return alreadyRecorded(workspaceId, view, request.activity(), model, llmModel, period);
         }
-        Balance balance = view.balance() != null ? view.balance() : Allocation.opening(workspace, period);
+        Balance balance = view.balance() != null ? view.balance() : opening(workspace, period, true);
         Charge charge = Charge.of(price, balance.pricingModel(), model, llmModel);
-        Optional<CreditsException> refusal = balance.refusal(charge);
-        return new CheckResult(refusal.isEmpty(), charge.credits(), balance.remaining().minus(charge.credits()),
+        // A pooled workspace is answered from its pool: its hard limit and what remains of it.
+        PoolRead pool = balance.pooled() ? pool(balance, period, true) : null;
+        Optional<CreditsException> refusal = refusal(balance, pool, charge);
+        Credits remaining = pool == null ? balance.remaining() : pool.balance().ledger().remaining();
+        return new CheckResult(refusal.isEmpty(), charge.credits(), remaining.minus(charge.credits()),
                 refusal.map(CreditsException::getMessage).orElse(null));
     }
 

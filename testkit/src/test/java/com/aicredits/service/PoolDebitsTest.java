@@ -90,6 +90,10 @@ class PoolDebitsTest {
         });
         assertThat(store.balance("ws-b", PERIOD)).satisfiesAnyOf(b -> assertThat(b).isNull(),
                 b -> assertThat(b.used()).isEqualTo(Credits.ZERO));
+        DebitService.CheckResult check = debits.check("ws-b", new RecordExecution("b-1", "case.investigation", null));
+        assertThat(check.allowed()).isFalse();
+        assertThat(check.creditsRemainingAfter()).as("the pool's 8 remaining, less 12").isEqualTo(Credits.of(-4));
+        assertThat(check.reason()).startsWith("the credit pool of organization org-1");
         DebitOutcome fits = debit("ws-b", "b-1", "case.conversation");
         assertThat(fits.record().creditsUsed()).isEqualTo(Credits.of(20));
         assertThat(fits.record().creditsRemaining()).isEqualTo(Credits.ZERO);
