@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.domain.Alert;
 import com.aicredits.domain.AlertMarker;
+import com.aicredits.domain.LedgerOwner;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PricingModel;
 import com.aicredits.domain.Tier;
@@ -38,12 +39,12 @@ abstract class AlertStoreContract {
         assertThat(alerts().workspace(ws)).contains(workspace);
         assertThat(alerts().workspace(ws + "-nobody")).isEmpty();
 
-        assertThat(alerts().claim(ws, NOVEMBER, Alert.threshold(80), AT)).isTrue();
-        assertThat(alerts().claim(ws, NOVEMBER, Alert.threshold(80), AT.plusSeconds(1))).isFalse();
-        assertThat(alerts().claim(ws, NOVEMBER.next(), Alert.threshold(80), AT)).isTrue();
-        assertThat(alerts().claim(ws, NOVEMBER, Alert.forecast(), AT)).isTrue();
+        assertThat(alerts().claim(LedgerOwner.workspace(ws), NOVEMBER, Alert.threshold(80), AT)).isTrue();
+        assertThat(alerts().claim(LedgerOwner.workspace(ws), NOVEMBER, Alert.threshold(80), AT.plusSeconds(1))).isFalse();
+        assertThat(alerts().claim(LedgerOwner.workspace(ws), NOVEMBER.next(), Alert.threshold(80), AT)).isTrue();
+        assertThat(alerts().claim(LedgerOwner.workspace(ws), NOVEMBER, Alert.forecast(), AT)).isTrue();
 
-        assertThat(alerts().markers(ws, NOVEMBER)).containsExactlyInAnyOrder(
+        assertThat(alerts().markers(LedgerOwner.workspace(ws), NOVEMBER)).containsExactlyInAnyOrder(
                 new AlertMarker(Alert.threshold(80), AT, false, false),
                 new AlertMarker(Alert.forecast(), AT, false, true));
     }
@@ -51,18 +52,18 @@ abstract class AlertStoreContract {
     @Test
     void eachDeliveryStepIsMarkedOnItsMarker() {
         Alert alert = Alert.threshold(90);
-        alerts().claim(ws, NOVEMBER, alert, AT);
-        alerts().markRecipientEmailed(ws, NOVEMBER, alert, "a@example.com", "m-1");
-        alerts().markRecipientParked(ws, NOVEMBER, alert, "bad@example.com", "rejected", AT);
-        alerts().markEmailUncertain(ws, NOVEMBER, alert, AT.plusSeconds(5));
-        AlertMarker partly = alerts().markers(ws, NOVEMBER).getFirst();
+        alerts().claim(LedgerOwner.workspace(ws), NOVEMBER, alert, AT);
+        alerts().markRecipientEmailed(LedgerOwner.workspace(ws), NOVEMBER, alert, "a@example.com", "m-1");
+        alerts().markRecipientParked(LedgerOwner.workspace(ws), NOVEMBER, alert, "bad@example.com", "rejected", AT);
+        alerts().markEmailUncertain(LedgerOwner.workspace(ws), NOVEMBER, alert, AT.plusSeconds(5));
+        AlertMarker partly = alerts().markers(LedgerOwner.workspace(ws), NOVEMBER).getFirst();
         assertThat(partly.recipientsDone()).isEqualTo(Set.of("a@example.com", "bad@example.com"));
         assertThat(partly.lastUncertainSendAt()).isEqualTo(AT.plusSeconds(5));
         assertThat(partly.delivered()).isFalse();
 
-        alerts().markEmailed(ws, NOVEMBER, alert, "m-2", AT.plusSeconds(6));
-        alerts().markPublished(ws, NOVEMBER, alert, AT.plusSeconds(7));
-        AlertMarker done = alerts().markers(ws, NOVEMBER).getFirst();
+        alerts().markEmailed(LedgerOwner.workspace(ws), NOVEMBER, alert, "m-2", AT.plusSeconds(6));
+        alerts().markPublished(LedgerOwner.workspace(ws), NOVEMBER, alert, AT.plusSeconds(7));
+        AlertMarker done = alerts().markers(LedgerOwner.workspace(ws), NOVEMBER).getFirst();
         assertThat(done.emailed()).isTrue();
         assertThat(done.published()).isTrue();
         assertThat(done.delivered()).isTrue();
