@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.domain.Credits;
 import com.aicredits.domain.Allocation;
 import com.aicredits.domain.Balance;
+import com.aicredits.domain.LedgerOwner;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PricingModel;
 import com.aicredits.domain.Tier;
@@ -36,7 +37,7 @@ class MonthlyResetTest {
     private final InMemoryMailer mailer = new InMemoryMailer();
 
     private MonthlyReset reset(MonthlyReset.Settings settings, Mailer through) {
-        return new MonthlyReset(credits, resets, through, new SummaryEmails("https://overview.example"), clock,
+        return new MonthlyReset(credits, credits, resets, through, new SummaryEmails("https://overview.example"), clock,
                 clock::advance, settings);
     }
 
@@ -153,7 +154,7 @@ class MonthlyResetTest {
         workspacesWithANovember(1);
         Instant otherLease = FIRST.plus(Duration.ofMinutes(3));
         // Another run claims the summary first, then dies without sending it.
-        resets.beforeNextClaim(() -> resets.claimSummary("ws-00", NOVEMBER, "other-run", FIRST, otherLease));
+        resets.beforeNextClaim(() -> resets.claimSummary(LedgerOwner.workspace("ws-00"), NOVEMBER, "other-run", FIRST, otherLease));
         ResetProgress progress = runAll(reset(), Duration.ofMinutes(10));
 
         assertThat(progress.status()).isEqualTo(Status.DONE);
@@ -168,7 +169,7 @@ class MonthlyResetTest {
     void aLeaseBeyondTheInvocationHandsTheRoundOnToTheNextInvocation() {
         workspacesWithANovember(1);
         Instant otherLease = FIRST.plus(Duration.ofMinutes(30));
-        resets.beforeNextClaim(() -> resets.claimSummary("ws-00", NOVEMBER, "other-run", FIRST, otherLease));
+        resets.beforeNextClaim(() -> resets.claimSummary(LedgerOwner.workspace("ws-00"), NOVEMBER, "other-run", FIRST, otherLease));
         ResetProgress first = runAll(reset(), Duration.ofMinutes(5));
         assertThat(first.status()).isEqualTo(Status.CONTINUE);
         assertThat(first.next().notBefore()).isEqualTo(otherLease);

@@ -12,6 +12,7 @@ import com.aicredits.adapter.ses.SesMailer;
 import com.aicredits.domain.Alert;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Feature;
+import com.aicredits.domain.LedgerOwner;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.reset.MonthlyResetHandler;
@@ -575,23 +576,28 @@ class MonthlyResetIntegrationTest {
         }
 
         @Override
-        public Claim claimSummary(String workspaceId, Period period, String owner, Instant now, Instant leaseUntil) {
-            return delegate.claimSummary(workspaceId, period, owner, now, leaseUntil);
+        public Map<String, PoolStates> poolStates(Collection<String> organizationIds, Period opening, Period closing) {
+            return delegate.poolStates(organizationIds, opening, closing);
         }
 
         @Override
-        public boolean markSummarySent(String workspaceId, Period period, String owner, String messageId, Instant sentAt) {
-            return delegate.markSummarySent(workspaceId, period, owner, messageId, sentAt);
+        public Claim claimSummary(LedgerOwner whose, Period period, String owner, Instant now, Instant leaseUntil) {
+            return delegate.claimSummary(whose, period, owner, now, leaseUntil);
         }
 
         @Override
-        public void releaseSummary(String workspaceId, Period period, String owner, Instant claimableFrom) {
-            delegate.releaseSummary(workspaceId, period, owner, claimableFrom);
+        public boolean markSummarySent(LedgerOwner whose, Period period, String owner, String messageId, Instant sentAt) {
+            return delegate.markSummarySent(whose, period, owner, messageId, sentAt);
         }
 
         @Override
-        public com.aicredits.domain.SummaryHistory summaryHistory(String workspaceId, Period period) {
-            return delegate.summaryHistory(workspaceId, period);
+        public void releaseSummary(LedgerOwner whose, Period period, String owner, Instant claimableFrom) {
+            delegate.releaseSummary(whose, period, owner, claimableFrom);
+        }
+
+        @Override
+        public com.aicredits.domain.SummaryHistory summaryHistory(LedgerOwner whose, Period period) {
+            return delegate.summaryHistory(whose, period);
         }
     }
 
