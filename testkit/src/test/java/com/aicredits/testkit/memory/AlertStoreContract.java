@@ -69,4 +69,43 @@ abstract class AlertStoreContract {
         assertThat(done.delivered()).isTrue();
         assertThat(done.firedAt()).isEqualTo(AT);
     }
+
+    @Test
+    void anOrganizationsMarkersAreItsOwnApartFromAWorkspaceOfTheSameId() {
+        LedgerOwner pool = LedgerOwner.organization(ws);
+        assertThat(alerts().claim(pool, NOVEMBER, Alert.threshold(80), AT)).isTrue();
+        assertThat(alerts().claim(pool, NOVEMBER, Alert.threshold(80), AT)).isFalse();
+        assertThat(alerts().claim(LedgerOwner.workspace(ws), NOVEMBER, Alert.threshold(80), AT)).isTrue();
+        alerts().markRecipientEmailed(pool, NOVEMBER, Alert.threshold(80), "managers@example.com", "m-1");
+        alerts().markEmailed(pool, NOVEMBER, Alert.threshold(80), "m-1", AT);
+        alerts().markPublished(pool, NOVEMBER, Alert.threshold(80), AT);
+
+        assertThat(alerts().markers(pool, NOVEMBER)).singleElement().satisfies(marker -> {
+            assertThat(marker.delivered()).isTrue();
+            assertThat(marker.recipientsDone()).containsExactly("managers@example.com");
+        });
+        assertThat(alerts().markers(LedgerOwner.workspace(ws), NOVEMBER)).singleElement()
+                .satisfies(marker -> assertThat(marker.delivered()).isFalse());
+    }
+
+    @Test
+    void thePoolsMembersComeWithTheirBalancesOfThePeriod() {
+        String org = "org-" + ws;
+        Workspace alpha = new Workspace(ws + "-a", org, "Alpha", Tier.DEV, PricingModel.EXTEND, true, null, null,
+                List.of(), null, 200, List.of(), 1);
+        Workspace beta = new Workspace(ws + "-b", org, "Beta", Tier.DEV, PricingModel.EXTEND, true, null, null,
+                List.of(), null, 200, List.of(), 1);
+        credits().saveWorkspace(alpha, 0, List.of());
+        credits().saveWorkspace(beta, 0, List.of());
+        credits().open(com.aicredits.domain.Allocation.opening(alpha, NOVEMBER), 1);
+        com.aicredits.testkit.ProductionSemantics.waitOutLag();
+
+        List<com.aicredits.domain.PoolMember> members = alerts().poolMembers(org, NOVEMBER);
+        assertThat(members).extracting(member -> member.workspace().workspaceId()).containsExactlyInAnyOrder(ws + "-a", ws + "-b");
+        assertThat(members).filteredOn(member -> member.workspace().workspaceId().equals(ws + "-a"))
+                .singleElement().satisfies(member -> assertThat(member.balance()).isEqualTo(
+                        com.aicredits.domain.Allocation.opening(alpha, NOVEMBER)));
+        assertThat(members).filteredOn(member -> member.workspace().workspaceId().equals(ws + "-b"))
+                .singleElement().satisfies(member -> assertThat(member.balance()).isNull());
+    }
 }

@@ -3,14 +3,21 @@ package com.aicredits.testkit.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.domain.Allocation;
+import com.aicredits.domain.CreditPool;
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.LedgerOwner;
+import com.aicredits.domain.Organization;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.PricingModel;
 import com.aicredits.domain.Tier;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.CreditStore;
+import com.aicredits.port.OrganizationStore;
 import com.aicredits.port.ResetStore.Claim;
 import com.aicredits.port.ResetStore.PeriodStates;
+import com.aicredits.port.ResetStore.PoolStates;
+import com.aicredits.port.ResetStore.SummaryMarker;
 import com.aicredits.port.ResetStore.WorkspacePage;
 import com.aicredits.port.ResetStore;
 import java.time.Duration;
@@ -120,5 +127,29 @@ abstract class ResetStoreContract {
         assertThat(resets().summaryHistory(LedgerOwner.workspace(workspace.workspaceId()), NOVEMBER).monthBefore())
                 .isEqualTo(Allocation.opening(workspace, NOVEMBER.previous()));
         assertThat(resets().summaryHistory(LedgerOwner.workspace(workspace.workspaceId()), NOVEMBER.previous()).monthBefore()).isNull();
+    }
+
+    @Test
+    void poolStatesHoldTheOrganizationBothPoolBalancesAndThePoolsSummaryApartFromItsWorkspaces() {
+        String org = "org-" + prefix;
+        Organization organization = new Organization(org, "Acme Group",
+                new CreditPool(true, 1_000L, null, null, List.of("managers@example.com")), List.of(), 1);
+        credits().saveOrganization(new OrganizationStore.OrganizationWrite(organization, 0, List.of(), List.of()));
+        PoolBalance november = PoolBalance.opening(org, NOVEMBER, Credits.of(1_000), Credits.ZERO, 200, List.of());
+        credits().openPool(november, 1);
+        LedgerOwner pool = LedgerOwner.organization(org);
+        resets().claimSummary(pool, NOVEMBER, "run-1", NOW, NOW.plusSeconds(60));
+
+        Map<String, PoolStates> states = resets().poolStates(List.of(org, org + "-none"), DECEMBER, NOVEMBER);
+        assertThat(states.get(org)).isEqualTo(new PoolStates(organization, null, november,
+                new SummaryMarker(false, "run-1", NOW.plusSeconds(60), 1)));
+        assertThat(states.get(org + "-none")).isEqualTo(new PoolStates(null, null, null, null));
+        // The pool's summary marker is the organization's: a workspace of the same id has none.
+        assertThat(resets().claimSummary(LedgerOwner.workspace(org), NOVEMBER, "run-2", NOW, NOW.plusSeconds(60)))
+                .isEqualTo(new Claim.Claimed());
+        assertThat(resets().markSummarySent(pool, NOVEMBER, "run-1", "m-1", NOW)).isTrue();
+        assertThat(resets().claimSummary(pool, NOVEMBER, "run-3", NOW.plusSeconds(120), NOW.plusSeconds(180)))
+                .isEqualTo(new Claim.AlreadySent());
+        assertThat(resets().summaryHistory(pool, DECEMBER).monthBefore()).isEqualTo(november.ledger());
     }
 }
