@@ -161,10 +161,11 @@ public final class EmailLayout {
             text.append("  ").append(row.label()).append(": ").append(row.value()).append('\n');
         }
         if (!content.byWorkspace().isEmpty()) {
-            text.append('\n').append(BY_WORKSPACE).append(":\n");
+            Credits total = workspacesTotal(content);
+            text.append('\n').append(workspacesHeading(total)).append(":\n");
             for (WorkspaceShare share : content.byWorkspace()) {
                 text.append("  ").append(EmailText.isolated(share.name())).append(" (").append(share.workspaceId()).append("): ")
-                        .append(grouped(share.used())).append(" credits (").append(EmailText.share(share.used(), content.used()))
+                        .append(grouped(share.used())).append(" credits (").append(EmailText.share(share.used(), total))
                         .append(")\n");
             }
         }
@@ -386,10 +387,11 @@ public final class EmailLayout {
         if (content.byWorkspace().isEmpty()) {
             return "";
         }
+        Credits total = workspacesTotal(content);
         String cell = "padding:6px 0;border-bottom:1px solid " + LINE;
         String head = "font-weight:600;color:" + MUTED + ";" + cell;
         StringBuilder rows = new StringBuilder(table("width:100%;margin:0 0 16px;font-size:14px"))
-                .append("<tr><th data-fact=\"\" scope=\"col\" style=\"text-align:left;").append(head).append("\">").append(BY_WORKSPACE)
+                .append("<tr><th data-fact=\"\" scope=\"col\" style=\"text-align:left;").append(head).append("\">").append(escapeHtml(workspacesHeading(total)))
                 .append("</th><th scope=\"col\" style=\"text-align:right;").append(head)
                 .append("\">Credits</th><th scope=\"col\" style=\"text-align:right;").append(head).append("\">Share</th></tr>");
         for (WorkspaceShare share : content.byWorkspace()) {
@@ -398,9 +400,21 @@ public final class EmailLayout {
                     .append("</span> <span data-fact=\"\" style=\"color:").append(MUTED).append("\">(")
                     .append(escapeHtml(share.workspaceId())).append(")</span></td><td data-fact=\"\" style=\"text-align:right;white-space:nowrap;")
                     .append(cell).append("\">").append(grouped(share.used())).append(" credits</td><td data-fact=\"\" style=\"text-align:right;white-space:nowrap;")
-                    .append(cell).append(";padding-left:8px\">").append(EmailText.share(share.used(), content.used())).append("</td></tr>");
+                    .append(cell).append(";padding-left:8px\">").append(EmailText.share(share.used(), total)).append("</td></tr>");
         }
         return rows.append("</table>").toString();
+    }
+
+    /**
+     * The workspaces' usage is read when the email is written, the figures above it are the ledger's when the alert
+     * fired: the table says so and its shares are of its own total, so that each part adds up on its own.
+     */
+    private static String workspacesHeading(Credits total) {
+        return BY_WORKSPACE + ", when this email was written (" + grouped(total) + " credits in all)";
+    }
+
+    private static Credits workspacesTotal(Content content) {
+        return content.byWorkspace().stream().map(WorkspaceShare::used).reduce(Credits.ZERO, Credits::plus);
     }
 
     private static String facts(List<Fact> facts) {

@@ -62,7 +62,7 @@ class PoolAlertsTest {
         assertThat(alpha.used().plus(beta.used())).isEqualTo(org.pool(NOVEMBER).ledger().used());
         assertThat(email.text())
                 .contains("Organization: Acme Group (org-pool), credit pool")
-                .contains("By workspace:")
+                .contains("By workspace, when this email was written (" + org.pool(NOVEMBER).ledger().used() + " credits in all):")
                 .contains("Alpha (ws-alpha): " + alpha.used() + " credits")
                 .contains("Beta (ws-beta): " + beta.used() + " credits")
                 .contains("Case investigations: " + org.pool(NOVEMBER).ledger().used() + " credits")
