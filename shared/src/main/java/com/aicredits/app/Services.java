@@ -192,7 +192,7 @@ public final class Services {
     /** The monthly reset; {@code sleeper} waits between its retry rounds (Thread::sleep in production). */
     public MonthlyReset monthlyReset(MonthlyReset.Settings settings, MonthlyReset.Sleeper sleeper) {
         Notifications sending = notifications.get();
-        return new MonthlyReset(credits, new DynamoDbResetStore(dynamoDb, table, retries), sending.mailer(),
+        return new MonthlyReset(credits, credits, new DynamoDbResetStore(dynamoDb, table, retries), sending.mailer(),
                 new SummaryEmails(sending.overviewBaseUrl(), sending.settingsUrl()), clock, sleeper, settings);
     }
 }

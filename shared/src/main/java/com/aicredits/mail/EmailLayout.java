@@ -6,6 +6,7 @@ import static com.aicredits.mail.EmailText.grouped;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Credits;
 import com.aicredits.domain.Feature;
+import com.aicredits.domain.Organization;
 import com.aicredits.domain.PricingModel;
 import com.aicredits.domain.Workspace;
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * The one layout of our emails (threshold and forecast alerts, monthly summaries): a header naming aicredits and the
- * workspace, a headline, the used / allocated figure, a bar stacked by feature, the by-feature table, facts, advice,
+ * workspace (or the organization, for its credit pool's), a headline, the used / allocated figure, a bar stacked by
+ * feature, the by-feature table (and for a pool the by-workspace table), facts, advice,
  * one button to the usage overview and a footer saying why the reader gets it. Both parts are written from one
  * {@link Content}, in the same order, so the plain text carries the HTML's facts.
  *
@@ -57,10 +59,41 @@ public final class EmailLayout {
     }
 
     /**
+     * What an email is about and who receives it: a workspace on its own allocation, or an organization's credit pool.
+     *
+     * @param kind       "Workspace" or "Organization", the header line's label
+     * @param ids        after the name: {@code (ws-1), organization org-1}, or {@code (org-1), credit pool}
+     * @param why        the footer's reason, {@link #WORKSPACE} where the name goes
+     * @param unconfigured where an admin changes the recipients, said when no settings link is given
+     */
+    public record About(String kind, String name, String ids, List<String> recipients, String why, String unconfigured) {
+        public About {
+            recipients = List.copyOf(recipients);
+        }
+
+        public static About workspace(Workspace workspace) {
+            return new About("Workspace", workspace.name(), "(" + workspace.workspaceId() + "), organization "
+                    + workspace.organizationId(), workspace.notificationEmails(), WHY, WHY_UNCONFIGURED);
+        }
+
+        /** The organization's credit pool: its recipients are the pool's {@code notificationEmails}. */
+        public static About pool(Organization organization) {
+            return new About("Organization", organization.name(), "(" + organization.organizationId() + "), credit pool",
+                    organization.creditPool() == null ? List.of() : organization.creditPool().notificationEmails(),
+                    WHY_POOL, WHY_POOL_UNCONFIGURED);
+        }
+    }
+
+    /** One workspace's part of a pool's usage: a row of the by-workspace table. */
+    public record WorkspaceShare(String workspaceId, String name, Credits used) {
+    }
+
+    /**
      * What one email says, in reading order.
      *
      * @param kind        what the email is, beside the brand ("Usage alert: 80% threshold")
      * @param preheader   the line inbox lists show after the subject (hidden in the HTML)
+     * @param about       the workspace or the organization, and the recipients
      * @param headline    one sentence, {@link #WORKSPACE} where the name goes
      * @param usedFigure  the large figure ("414 / 500 credits")
      * @param percentUsed "82.8%"
@@ -69,15 +102,25 @@ public final class EmailLayout {
      * @param facts       labelled lines after the table
      * @param paragraphs  what the reader can do, one thought each
      * @param settingsUrl the workspace's notification settings, or null when none is configured
+     * @param byWorkspace a pool's usage by workspace (the by-workspace table), empty for a workspace's own email
      */
-    public record Content(String subject, String kind, Tone tone, String preheader, Workspace workspace, String headline,
+    public record Content(String subject, String kind, Tone tone, String preheader, About about, String headline,
                           String usedFigure, String percentUsed, Credits used, Credits allocated, Map<Feature, Credits> byFeature,
                           List<Fact> otherRuns, List<Fact> facts, List<String> paragraphs, String usageUrl,
-                          String settingsUrl) {
+                          String settingsUrl, List<WorkspaceShare> byWorkspace) {
         public Content {
             otherRuns = List.copyOf(otherRuns);
             facts = List.copyOf(facts);
             paragraphs = List.copyOf(paragraphs);
+            byWorkspace = List.copyOf(byWorkspace);
+        }
+
+        /** A workspace's own email: no by-workspace table. */
+        public Content(String subject, String kind, Tone tone, String preheader, About about, String headline,
+                       String usedFigure, String percentUsed, Credits used, Credits allocated, Map<Feature, Credits> byFeature,
+                       List<Fact> otherRuns, List<Fact> facts, List<String> paragraphs, String usageUrl, String settingsUrl) {
+            this(subject, kind, tone, preheader, about, headline, usedFigure, percentUsed, used, allocated, byFeature,
+                    otherRuns, facts, paragraphs, usageUrl, settingsUrl, List.of());
         }
     }
 
@@ -85,7 +128,7 @@ public final class EmailLayout {
     }
 
     public static Email render(Content content) {
-        return new Email(content.workspace().notificationEmails(), content.subject(), text(content), html(content));
+        return new Email(content.about().recipients(), content.subject(), text(content), html(content));
     }
 
     static final String BUTTON = "Open the usage overview";
@@ -94,13 +137,18 @@ public final class EmailLayout {
             + " lists your address among its notification recipients.";
     private static final String WHY_UNCONFIGURED = " An admin changes who receives these emails, and at which thresholds,"
             + " in the workspace's settings (notificationEmails, thresholds).";
+    private static final String WHY_POOL = "You receive this email because an admin of the organization " + WORKSPACE
+            + " lists your address among its credit pool's notification recipients.";
+    private static final String WHY_POOL_UNCONFIGURED = " An admin changes who receives these emails, and at which"
+            + " thresholds, in the organization's credit pool (creditPool.notificationEmails, creditPool.thresholds).";
+    static final String BY_WORKSPACE = "By workspace";
 
     static String text(Content content) {
-        Workspace workspace = content.workspace();
-        String name = EmailText.isolated(workspace.name());
+        About about = content.about();
+        String name = EmailText.isolated(about.name());
         StringBuilder text = new StringBuilder()
                 .append("aicredits · ").append(content.kind()).append('\n')
-                .append("Workspace: ").append(name).append(' ').append(workspaceIds(workspace)).append("\n\n")
+                .append(about.kind()).append(": ").append(name).append(' ').append(about.ids()).append("\n\n")
                 .append(content.headline().replace(WORKSPACE, name)).append("\n\n")
                 .append("Used: ").append(content.usedFigure()).append(" (").append(content.percentUsed()).append(")\n\n")
                 .append("By feature:\n");
@@ -112,6 +160,15 @@ public final class EmailLayout {
         for (Fact row : content.otherRuns()) {
             text.append("  ").append(row.label()).append(": ").append(row.value()).append('\n');
         }
+        if (!content.byWorkspace().isEmpty()) {
+            Credits total = workspacesTotal(content);
+            text.append('\n').append(workspacesHeading(total)).append(":\n");
+            for (WorkspaceShare share : content.byWorkspace()) {
+                text.append("  ").append(EmailText.isolated(share.name())).append(" (").append(share.workspaceId()).append("): ")
+                        .append(grouped(share.used())).append(" credits (").append(EmailText.share(share.used(), total))
+                        .append(")\n");
+            }
+        }
         text.append('\n');
         for (Fact fact : content.facts()) {
             text.append(fact.label()).append(": ").append(fact.value()).append('\n');
@@ -121,7 +178,7 @@ public final class EmailLayout {
         }
         text.append('\n').append(BUTTON).append(": ").append(content.usageUrl()).append("\n\n")
                 .append("--\n")
-                .append(WHY.replace(WORKSPACE, name)).append(content.settingsUrl() == null ? WHY_UNCONFIGURED : "").append('\n');
+                .append(about.why().replace(WORKSPACE, name)).append(content.settingsUrl() == null ? about.unconfigured() : "").append('\n');
         if (content.settingsUrl() != null) {
             text.append(SETTINGS).append(": ").append(content.settingsUrl()).append('\n');
         }
@@ -129,7 +186,7 @@ public final class EmailLayout {
     }
 
     static String html(Content content) {
-        Workspace workspace = content.workspace();
+        About about = content.about();
         StringBuilder html = new StringBuilder(8_192)
                 .append("<!doctype html><html lang=\"en\" dir=\"ltr\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -150,15 +207,16 @@ public final class EmailLayout {
                 .append("<p style=\"margin:0;font-size:14px\"><strong data-fact=\"\">aicredits</strong> · <span data-fact=\"\" style=\"color:")
                 .append(content.tone().colour).append(";font-weight:700\">").append(escapeHtml(content.kind())).append("</span></p>")
                 .append("<p data-fact=\"\" style=\"margin:2px 0 0;font-size:14px;color:").append(MUTED)
-                .append(";overflow-wrap:anywhere\">Workspace: <strong dir=\"auto\" style=\"color:").append(INK).append("\">")
-                .append(escapeHtml(workspace.name())).append("</strong> ").append(escapeHtml(workspaceIds(workspace))).append("</p>")
+                .append(";overflow-wrap:anywhere\">").append(about.kind()).append(": <strong dir=\"auto\" style=\"color:").append(INK).append("\">")
+                .append(escapeHtml(about.name())).append("</strong> ").append(escapeHtml(about.ids())).append("</p>")
                 .append("<h1 data-fact=\"\" style=\"margin:16px 0 12px;font-size:21px;line-height:1.3;font-weight:700;overflow-wrap:anywhere\">")
-                .append(withName(content.headline(), workspace.name())).append("</h1>")
+                .append(withName(content.headline(), about.name())).append("</h1>")
                 .append("<p style=\"margin:0\"><span data-fact=\"\" style=\"font-size:26px;font-weight:700\">")
                 .append(escapeHtml(content.usedFigure())).append("</span> <span style=\"color:").append(MUTED).append("\">(")
                 .append("<span data-fact=\"\">").append(escapeHtml(content.percentUsed())).append("</span> used)</span></p>")
                 .append(bar(content))
                 .append(featureTable(content))
+                .append(workspaceTable(content))
                 .append(facts(content.facts()));
         for (String paragraph : content.paragraphs()) {
             html.append("<p data-fact=\"\" style=\"margin:0 0 12px\">").append(escapeHtml(paragraph)).append("</p>");
@@ -169,8 +227,8 @@ public final class EmailLayout {
                 .append(BUTTON).append("</a></td></tr></table>")
                 .append("</td></tr>")
                 .append("<tr><td style=\"padding:14px 20px 18px;border-top:1px solid ").append(LINE).append(";font-size:13px;color:")
-                .append(MUTED).append("\"><p data-fact=\"\" style=\"margin:0\">").append(withName(WHY, workspace.name()))
-                .append(content.settingsUrl() == null ? escapeHtml(WHY_UNCONFIGURED) : "").append("</p>");
+                .append(MUTED).append("\"><p data-fact=\"\" style=\"margin:0\">").append(withName(about.why(), about.name()))
+                .append(content.settingsUrl() == null ? escapeHtml(about.unconfigured()) : "").append("</p>");
         if (content.settingsUrl() != null) {
             html.append("<p style=\"margin:6px 0 0\"><a id=\"notification-settings\" data-fact=\"\" href=\"")
                     .append(escapeHtml(content.settingsUrl())).append("\" style=\"color:").append(ACCENT).append("\">")
@@ -244,11 +302,6 @@ public final class EmailLayout {
         }
         return "Usage may go past 100%, up to the hard limit of " + grouped(balance.hardLimitCredits()) + " credits ("
                 + balance.hardLimitPercent() + "%); past it, " + refused;
-    }
-
-    /** The ids after the name: {@code (ws-1), organization org-1}. */
-    private static String workspaceIds(Workspace workspace) {
-        return "(" + workspace.workspaceId() + "), organization " + workspace.organizationId();
     }
 
     /** A layout table: no cell spacing, nothing a screen reader should announce as a table. */
@@ -327,6 +380,41 @@ public final class EmailLayout {
                     .append("</td><td style=\"").append(cell).append("\"></td></tr>");
         }
         return rows.append("</table>").toString();
+    }
+
+    /** A pool's usage by workspace, the largest first; nothing for a workspace's own email. */
+    private static String workspaceTable(Content content) {
+        if (content.byWorkspace().isEmpty()) {
+            return "";
+        }
+        Credits total = workspacesTotal(content);
+        String cell = "padding:6px 0;border-bottom:1px solid " + LINE;
+        String head = "font-weight:600;color:" + MUTED + ";" + cell;
+        StringBuilder rows = new StringBuilder(table("width:100%;margin:0 0 16px;font-size:14px"))
+                .append("<tr><th data-fact=\"\" scope=\"col\" style=\"text-align:left;").append(head).append("\">").append(escapeHtml(workspacesHeading(total)))
+                .append("</th><th scope=\"col\" style=\"text-align:right;").append(head)
+                .append("\">Credits</th><th scope=\"col\" style=\"text-align:right;").append(head).append("\">Share</th></tr>");
+        for (WorkspaceShare share : content.byWorkspace()) {
+            rows.append("<tr data-workspace=\"").append(escapeHtml(share.workspaceId())).append("\"><td style=\"").append(cell)
+                    .append(";overflow-wrap:anywhere\"><span data-fact=\"\" dir=\"auto\">").append(escapeHtml(share.name()))
+                    .append("</span> <span data-fact=\"\" style=\"color:").append(MUTED).append("\">(")
+                    .append(escapeHtml(share.workspaceId())).append(")</span></td><td data-fact=\"\" style=\"text-align:right;white-space:nowrap;")
+                    .append(cell).append("\">").append(grouped(share.used())).append(" credits</td><td data-fact=\"\" style=\"text-align:right;white-space:nowrap;")
+                    .append(cell).append(";padding-left:8px\">").append(EmailText.share(share.used(), total)).append("</td></tr>");
+        }
+        return rows.append("</table>").toString();
+    }
+
+    /**
+     * The workspaces' usage is read when the email is written, the figures above it are the ledger's when the alert
+     * fired: the table says so and its shares are of its own total, so that each part adds up on its own.
+     */
+    private static String workspacesHeading(Credits total) {
+        return BY_WORKSPACE + ", when this email was written (" + grouped(total) + " credits in all)";
+    }
+
+    private static Credits workspacesTotal(Content content) {
+        return content.byWorkspace().stream().map(WorkspaceShare::used).reduce(Credits.ZERO, Credits::plus);
     }
 
     private static String facts(List<Fact> facts) {

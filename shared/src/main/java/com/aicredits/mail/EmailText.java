@@ -85,6 +85,12 @@ public final class EmailText {
         return base + "/?workspace=" + URLEncoder.encode(workspaceId, StandardCharsets.UTF_8) + "&period=" + period;
     }
 
+    /** The organization's view of the usage overview (the reader's own organization) for a month. */
+    public static String organizationUsageLink(String baseUrl, Period period) {
+        String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        return base + "/?period=" + period;
+    }
+
     /**
      * The workspace's notification settings from {@code template} (a URL where {@code {workspaceId}} stands for the
      * id), or null when no template is configured (null or blank).

@@ -3,10 +3,13 @@ package com.aicredits.mail;
 import static com.aicredits.mail.EmailText.grouped;
 import static com.aicredits.mail.EmailText.oneDecimal;
 import com.aicredits.domain.Balance;
+import com.aicredits.domain.Organization;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.PoolMember;
 import com.aicredits.domain.SummaryHistory;
 import com.aicredits.domain.Thresholds;
 import com.aicredits.domain.Workspace;
+import com.aicredits.mail.EmailLayout.About;
 import com.aicredits.mail.EmailLayout.Fact;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +19,8 @@ import java.util.stream.Collectors;
 /**
  * The monthly summary email of a closed period: consumption against the allocation, the breakdown by feature, the
  * month before and the thresholds reached, which workspace, and the link to its usage overview; in the layout every
- * email of ours shares.
+ * email of ours shares. An organization's credit pool has one of its own, naming the organization, with the pool's usage
+ * by workspace too.
  */
 public final class SummaryEmails {
     private final String overviewBaseUrl;
@@ -41,11 +45,36 @@ public final class SummaryEmails {
         return summary(workspace, closed, opened, SummaryHistory.none());
     }
 
+    /** The subject of an organization's credit pool summary. */
+    public static String poolSubject(Period period, String organizationName) {
+        return "[aicredits] Monthly AI credit summary for " + period + " of the organization's credit pool — "
+                + EmailText.oneLine(organizationName);
+    }
+
     /**
      * The summary of {@code closed} (the balance of the month that ended) for {@code workspace}; {@code opened} is the
      * new month's balance when known (its allocation is mentioned), else null.
      */
     public Email summary(Workspace workspace, Balance closed, Balance opened, SummaryHistory history) {
+        return summary(subject(closed.period(), workspace.name()), About.workspace(workspace), EmailLayout.WORKSPACE, closed,
+                opened, history, EmailText.usageLink(overviewBaseUrl, workspace.workspaceId(), closed.period()),
+                EmailText.settingsLink(settingsUrlTemplate, workspace.workspaceId()), List.of());
+    }
+
+    /**
+     * The summary of an organization's credit pool: {@code closed} and {@code opened} are the pool's ledgers (the new
+     * month's null when not open), {@code members} the organization's workspaces with their balances of the closed
+     * month (the usage by workspace), {@code history} the pool's month before and the thresholds it reached.
+     */
+    public Email poolSummary(Organization organization, List<PoolMember> members, Balance closed, Balance opened,
+                             SummaryHistory history) {
+        return summary(poolSubject(closed.period(), organization.name()), About.pool(organization),
+                "The credit pool of " + EmailLayout.WORKSPACE, closed, opened, history,
+                EmailText.organizationUsageLink(overviewBaseUrl, closed.period()), null, AlertEmails.shares(members));
+    }
+
+    private Email summary(String subject, About about, String whose, Balance closed, Balance opened, SummaryHistory history,
+                          String usageUrl, String settingsUrl, List<EmailLayout.WorkspaceShare> byWorkspace) {
         Period period = closed.period();
         String month = EmailText.monthName(period);
         String percent = oneDecimal(Thresholds.percentUsed(closed)) + "%";
@@ -60,12 +89,11 @@ public final class SummaryEmails {
                 : history.thresholdsReached().stream().map(t -> t + "%").collect(Collectors.joining(", "))));
         String rollOver = "Unused credits do not roll over"
                 + (opened == null ? "." : ": " + opened.period() + " starts with " + grouped(opened.allocated()) + " credits.");
-        return EmailLayout.render(new EmailLayout.Content(subject(period, workspace.name()), "Monthly summary: " + month,
+        return EmailLayout.render(new EmailLayout.Content(subject, "Monthly summary: " + month,
                 EmailLayout.Tone.INFO, used + " used in " + month + " (" + percent + "). Month before: " + comparison + ".",
-                workspace, EmailLayout.WORKSPACE + " used " + percent + " of its AI credits in " + month + ".",
+                about, whose + " used " + percent + " of its AI credits in " + month + ".",
                 used, percent, closed.used(), closed.allocated(), closed.usedByFeature(), EmailLayout.runsWithoutCredits(closed),
-                facts, List.of(rollOver), EmailText.usageLink(overviewBaseUrl, workspace.workspaceId(), period),
-                EmailText.settingsLink(settingsUrlTemplate, workspace.workspaceId())));
+                facts, List.of(rollOver), usageUrl, settingsUrl, byWorkspace));
     }
 
     /** {@code 2,900 of 5,000 credits used; change in used: +17.7%}, or that the month before has no balance. */

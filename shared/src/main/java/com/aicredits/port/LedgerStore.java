@@ -73,6 +73,24 @@ public interface LedgerStore {
      */
     boolean markBlocked(String workspaceId, Period period, Instant at);
 
+    /**
+     * Marks the pool's balance of the period blocked at its hard limit ({@code blockedAt}), once, as
+     * {@link #markBlocked} marks a workspace's: true if this call set it, false if it was set before or the pool's
+     * balance does not exist. Leaves the ledger and the revision as they are.
+     */
+    boolean markPoolBlocked(String organizationId, Period period, Instant at);
+
+    /**
+     * Opens a pool's period with no ledger line yet (the monthly reset): creates {@code opening} whole, only if that
+     * pool balance does not exist and the organization and its members are still as {@code basis} says (what its
+     * allocation and mode were read at). A pooled debit that opens the pool puts the same item under the same
+     * condition of absence, so whichever comes first creates it and the other finds it.
+     *
+     * @return {@link OpenResult#OPENED}, {@link OpenResult#ALREADY_OPEN}, {@link OpenResult#WORKSPACE_CHANGED} (here:
+     *         the organization moved on; read it again) or {@link OpenResult#CONTENTION}
+     */
+    OpenResult openPool(PoolBalance opening, OrganizationStore.PoolBasis basis);
+
     /** The organization (null when absent) and its pool's balance of {@code period} (null: not open), in one read. */
     PoolView readPool(String organizationId, Period period, boolean consistent);
 

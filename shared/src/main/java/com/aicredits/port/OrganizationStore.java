@@ -4,6 +4,7 @@ import com.aicredits.domain.Balance;
 import com.aicredits.domain.Organization;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PoolBalance;
+import com.aicredits.domain.PoolMember;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.WorkspaceStore.SaveResult;
 import java.util.List;
@@ -33,6 +34,20 @@ public interface OrganizationStore {
 
     /** The pool's balances and the workspaces' balances of {@code periods} that exist, in one consistent read. */
     PoolState readPoolState(String organizationId, List<String> workspaceIds, List<Period> periods);
+
+    /**
+     * The organization's workspaces ({@link #members}) with their balances of {@code period}, read consistently: what
+     * the pool's alerts and summary break its usage down by.
+     */
+    default List<PoolMember> poolMembers(String organizationId, Period period) {
+        List<Workspace> workspaces = workspacesOf(organizationId);
+        if (workspaces.isEmpty()) {
+            return List.of();
+        }
+        PoolState state = readPoolState(organizationId, workspaces.stream().map(Workspace::workspaceId).toList(), List.of(period));
+        return workspaces.stream().map(workspace -> new PoolMember(workspace,
+                state.balances().getOrDefault(workspace.workspaceId(), Map.of()).get(period))).toList();
+    }
 
     /**
      * Creates ({@code expectedVersion == 0}) or replaces the organization, and in the same transaction makes each move

@@ -1,7 +1,10 @@
 package com.aicredits.port;
 
 import com.aicredits.domain.Balance;
+import com.aicredits.domain.LedgerOwner;
+import com.aicredits.domain.Organization;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.SummaryHistory;
 import com.aicredits.domain.Workspace;
 import java.time.Instant;
@@ -11,7 +14,8 @@ import java.util.Map;
 
 /**
  * What the monthly reset reads and writes besides balances: the index of every workspace, paged, and one summary
- * marker per workspace and closed period, claimed with a conditional write before its email is sent.
+ * marker per ledger owner (a workspace, or an organization's credit pool) and closed period, claimed with a
+ * conditional write before its email is sent.
  */
 public interface ResetStore {
 
@@ -25,28 +29,35 @@ public interface ResetStore {
     Map<String, PeriodStates> states(Collection<String> workspaceIds, Period opening, Period closing);
 
     /**
-     * Claims the summary of {@code period}: succeeds if nobody claimed it, or if the claim there is unsent and its
+     * For each organization, strongly consistent: the organization, its pool's balances of both periods and the
+     * closing period's pool summary marker.
+     */
+    Map<String, PoolStates> poolStates(Collection<String> organizationIds, Period opening, Period closing);
+
+    /**
+     * Claims {@code whose} summary of {@code period}: succeeds if nobody claimed it, or if the claim there is unsent and its
      * lease is over by {@code now} (its holder is gone), or if the unsent claim there is {@code owner}'s own (a retry
      * whose first response was lost). The new claim is {@code owner}'s until {@code leaseUntil} (exclusive);
      * {@code owner} must name one claimant only (see {@code service.MonthlyReset#run}).
      */
-    Claim claimSummary(String workspaceId, Period period, String owner, Instant now, Instant leaseUntil);
+    Claim claimSummary(LedgerOwner whose, Period period, String owner, Instant now, Instant leaseUntil);
 
     /** Marks the summary sent; false if {@code owner} no longer holds the claim. */
-    boolean markSummarySent(String workspaceId, Period period, String owner, String messageId, Instant sentAt);
+    boolean markSummarySent(LedgerOwner whose, Period period, String owner, String messageId, Instant sentAt);
 
     /**
      * Gives an unsent claim up: anyone, {@code owner} included, may claim it again from {@code claimableFrom} on (at
      * once when the email was refused, so the next attempt need not wait for the lease; later when SES may have
      * accepted it).
      */
-    void releaseSummary(String workspaceId, Period period, String owner, Instant claimableFrom);
+    void releaseSummary(LedgerOwner whose, Period period, String owner, Instant claimableFrom);
 
     /**
      * What the summary of {@code period} tells beside its balance: the balance of the month before (strongly
-     * consistent) and the thresholds that fired in {@code period} (its alert markers).
+     * consistent; a pool's ledger for an organization) and the thresholds that fired in {@code period} (its alert
+     * markers).
      */
-    SummaryHistory summaryHistory(String workspaceId, Period period);
+    SummaryHistory summaryHistory(LedgerOwner whose, Period period);
 
     /** A page of the workspace index; {@code last} is null when the shard has no more. */
     record WorkspacePage(List<Workspace> workspaces, String last) {
@@ -57,6 +68,10 @@ public interface ResetStore {
 
     /** A workspace's state for the reset; absent items are null. */
     record PeriodStates(Balance opening, Balance closing, SummaryMarker summary) {
+    }
+
+    /** An organization and its pool for the reset; absent items are null. */
+    record PoolStates(Organization organization, PoolBalance opening, PoolBalance closing, SummaryMarker summary) {
     }
 
     /** A summary marker: {@code sent}, or claimed by {@code owner} until {@code leaseUntil}. */

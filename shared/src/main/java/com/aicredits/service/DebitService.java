@@ -156,6 +156,8 @@ public final class DebitService {
                 if (refusal.isPresent()) {
                     if (pool == null) {
                         markBlocked(balance, refusal.get());
+                    } else if (!pool.opens()) {
+                        markPoolBlocked(pool.balance().ledger(), refusal.get());
                     }
                     throw refusal.get();
                 }
@@ -282,6 +284,23 @@ public final class DebitService {
         } catch (RuntimeException e) {
             Log.warn("could not mark the balance blocked; the next refusal tries again", "period", balance.period().toString(),
                     "cause", String.valueOf(e));
+        }
+    }
+
+    /** As {@link #markBlocked}, for the pool's balance: the pool's first refusal for its hard limit fires its alert. */
+    private void markPoolBlocked(Balance pool, CreditsException refusal) {
+        if (pool.blockedAt() != null || refusal.refusal() != Refusal.HARD_LIMIT) {
+            return;
+        }
+        try {
+            if (store.markPoolBlocked(pool.organizationId(), pool.period(), clock.instant())) {
+                Log.info("the organization's pool is blocked at its hard limit; its alert fires from the stream",
+                        "organizationId", pool.organizationId(), "period", pool.period().toString(),
+                        "hardLimitCredits", pool.hardLimitCredits(), "creditsUsed", pool.used());
+            }
+        } catch (RuntimeException e) {
+            Log.warn("could not mark the pool blocked; the next refusal tries again", "organizationId", pool.organizationId(),
+                    "period", pool.period().toString(), "cause", String.valueOf(e));
         }
     }
 

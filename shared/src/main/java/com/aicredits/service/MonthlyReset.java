@@ -8,6 +8,7 @@ import com.aicredits.mail.SummaryEmails;
 import com.aicredits.observability.Log;
 import com.aicredits.port.LedgerStore;
 import com.aicredits.port.Mailer;
+import com.aicredits.port.OrganizationStore;
 import com.aicredits.port.ResetStore.PeriodStates;
 import com.aicredits.port.ResetStore.WorkspacePage;
 import com.aicredits.port.ResetStore;
@@ -16,9 +17,13 @@ import com.aicredits.service.ResetProgress.Status;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -32,6 +37,11 @@ import java.util.UUID;
  * not accepted, a claim held by another run) is pending; the next round, from the start, redoes only that, reading
  * before it writes. A claim's lease ends with its holder's invocation, so a claim left by a crash is taken over once
  * that invocation can no longer be running.
+ *
+ * <p>Organizations' credit pools ride on the same pages: after a page's workspaces, each organization they belong to
+ * (the distinct organizationIds of the page, each once per invocation once settled) has its pool reset by
+ * {@link PoolReset}: its new period opened if it pools, and one pool summary of the closed month, under a marker as a
+ * workspace's; what is left pending counts with the page's, so later rounds redo it as they redo a workspace's.
  *
  * <p>Here: the event-time rule (the ledger's accepted window, {@code Period.accepted}) and the paging loop with its
  * rounds, leases and cursor; a workspace's own reset is {@link WorkspaceReset}'s, a page's workspaces run on
@@ -82,14 +92,17 @@ public final class MonthlyReset {
 
     private final ResetStore resets;
     private final WorkspaceReset workspaceReset;
+    private final PoolReset poolReset;
     private final Clock clock;
     private final Sleeper sleeper;
     private final Settings settings;
 
-    public MonthlyReset(LedgerStore credits, ResetStore resets, Mailer mailer, SummaryEmails emails, Clock clock,
-                        Sleeper sleeper, Settings settings) {
+    public MonthlyReset(LedgerStore credits, OrganizationStore organizations, ResetStore resets, Mailer mailer,
+                        SummaryEmails emails, Clock clock, Sleeper sleeper, Settings settings) {
         this.resets = resets;
-        this.workspaceReset = new WorkspaceReset(credits, resets, mailer, emails, clock, sleeper);
+        SummaryDelivery summaries = new SummaryDelivery(resets, mailer, clock);
+        this.workspaceReset = new WorkspaceReset(credits, resets, summaries, emails, sleeper);
+        this.poolReset = new PoolReset(credits, organizations, resets, summaries, emails, sleeper);
         this.clock = clock;
         this.sleeper = sleeper;
         this.settings = settings;
@@ -136,6 +149,9 @@ public final class MonthlyReset {
         check(cursor);
         String owner = invocation + "/" + UUID.randomUUID();
         Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
+        Map<Outcome, Long> poolCounts = new EnumMap<>(Outcome.class);
+        // Organizations whose pool this invocation finished with: their other workspaces' pages skip them.
+        Set<String> settledPools = new HashSet<>();
         Period opening = cursor.period();
         Period closing = opening.previous();
         Instant leaseUntil = deadline.plus(settings.leaseMargin());
@@ -151,16 +167,16 @@ public final class MonthlyReset {
                     Duration wait = Duration.between(now, position.notBefore());
                     sleeper.pause(wait.compareTo(affordable) <= 0 ? wait : affordable);
                     if (clock.instant().isBefore(position.notBefore())) {
-                        return finish(cursor, Status.CONTINUE, position, pages, counts);
+                        return finish(cursor, Status.CONTINUE, position, pages, counts, poolCounts);
                     }
                     position = position.started();
                 }
                 if (position.shard() >= resets.workspaceShards()) {
                     if (position.pending() == 0) {
-                        return finish(cursor, Status.DONE, null, pages, counts);
+                        return finish(cursor, Status.DONE, null, pages, counts, poolCounts);
                     }
                     if (position.round() >= settings.maxRounds()) {
-                        return finish(cursor, Status.INCOMPLETE, position, pages, counts);
+                        return finish(cursor, Status.INCOMPLETE, position, pages, counts, poolCounts);
                     }
                     Instant start = clock.instant().plus(settings.roundPause());
                     position = position.nextRound(position.retryAt() != null && position.retryAt().isAfter(start)
@@ -169,7 +185,7 @@ public final class MonthlyReset {
                 }
                 Instant pageStart = clock.instant();
                 if (pageStart.plus(longestPage).plus(settings.reserve()).isAfter(deadline)) {
-                    return finish(cursor, Status.CONTINUE, position, pages, counts);
+                    return finish(cursor, Status.CONTINUE, position, pages, counts, poolCounts);
                 }
                 WorkspacePage page = resets.workspaces(position.shard(), position.after(), settings.pageSize());
                 long pending = 0;
@@ -178,6 +194,20 @@ public final class MonthlyReset {
                     counts.merge(outcome.open(), 1L, Long::sum);
                     if (outcome.summary() != null) {
                         counts.merge(outcome.summary(), 1L, Long::sum);
+                    }
+                    if (outcome.pending()) {
+                        pending++;
+                    }
+                    if (outcome.heldUntil() != null && (heldUntil == null || outcome.heldUntil().isAfter(heldUntil))) {
+                        heldUntil = outcome.heldUntil();
+                    }
+                }
+                for (WorkspaceReset.Result outcome : resetPools(page.workspaces(), settledPools, opening, closing, leaseUntil, owner)) {
+                    if (outcome.open() != null) {
+                        poolCounts.merge(outcome.open(), 1L, Long::sum);
+                    }
+                    if (outcome.summary() != null) {
+                        poolCounts.merge(outcome.summary(), 1L, Long::sum);
                     }
                     if (outcome.pending()) {
                         pending++;
@@ -196,8 +226,9 @@ public final class MonthlyReset {
         }
     }
 
-    private ResetProgress finish(ResetCursor from, Status status, ResetCursor next, int pages, Map<Outcome, Long> counts) {
-        ResetProgress progress = new ResetProgress(from, status, next, pages, counts);
+    private ResetProgress finish(ResetCursor from, Status status, ResetCursor next, int pages, Map<Outcome, Long> counts,
+                                 Map<Outcome, Long> poolCounts) {
+        ResetProgress progress = new ResetProgress(from, status, next, pages, counts, poolCounts);
         Log.info("reset progress", "progress", progress.toMap());
         return progress;
     }
@@ -210,6 +241,45 @@ public final class MonthlyReset {
         Map<String, PeriodStates> states = resets.states(workspaces.stream().map(Workspace::workspaceId).toList(), opening, closing);
         return workers.resetAll(workspaces,
                 workspace -> workspaceReset.reset(workspace, states.get(workspace.workspaceId()), opening, closing, leaseUntil, owner));
+    }
+
+    /**
+     * The pools of the page's organizations not settled yet in this invocation, one after the other (a page holds few
+     * organizations; each pool sends at most one email). One whose pool is left pending is tried again where the
+     * reset meets it next (another of its workspaces, or the next round); a settled one is added to {@code settled}.
+     */
+    private List<WorkspaceReset.Result> resetPools(List<Workspace> workspaces, Set<String> settled, Period opening,
+                                                    Period closing, Instant leaseUntil, String owner) {
+        Set<String> organizationIds = new LinkedHashSet<>();
+        for (Workspace workspace : workspaces) {
+            if (!settled.contains(workspace.organizationId())) {
+                organizationIds.add(workspace.organizationId());
+            }
+        }
+        if (organizationIds.isEmpty()) {
+            return List.of();
+        }
+        List<WorkspaceReset.Result> results = new ArrayList<>();
+        Map<String, ResetStore.PoolStates> states;
+        try {
+            states = resets.poolStates(organizationIds, opening, closing);
+        } catch (RuntimeException e) {
+            organizationIds.forEach(id -> results.add(PoolReset.failed(id, e)));
+            return results;
+        }
+        for (String organizationId : organizationIds) {
+            WorkspaceReset.Result result;
+            try {
+                result = poolReset.reset(organizationId, states.get(organizationId), opening, closing, leaseUntil, owner);
+            } catch (RuntimeException e) {
+                result = PoolReset.failed(organizationId, e);
+            }
+            if (!result.pending()) {
+                settled.add(organizationId);
+            }
+            results.add(result);
+        }
+        return results;
     }
 
 }

@@ -5,10 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What one invocation of the reset did: how many workspaces came out how, and whether the reset is done, goes on
- * from {@code next} (in another invocation), or gave up with workspaces still pending.
+ * What one invocation of the reset did: how many workspaces came out how ({@code counts}), how many organizations'
+ * credit pools came out how ({@code poolCounts}: a pool's opening and summary), and whether the reset is done, goes on
+ * from {@code next} (in another invocation), or gave up with workspaces or pools still pending.
  */
-public record ResetProgress(ResetCursor from, Status status, ResetCursor next, int pages, Map<Outcome, Long> counts) {
+public record ResetProgress(ResetCursor from, Status status, ResetCursor next, int pages, Map<Outcome, Long> counts,
+                            Map<Outcome, Long> poolCounts) {
 
     public enum Status {
         /** Every workspace's period is open and every summary sent (or not due). */
@@ -31,6 +33,8 @@ public record ResetProgress(ResetCursor from, Status status, ResetCursor next, i
         NO_RECIPIENTS,
         /** No balance for the closed period: the workspace had nothing in that month to summarize. */
         NOTHING_TO_SUMMARIZE,
+        /** The workspace drew from its organization's pool in the closed period: the pool's summary covers it. */
+        POOLED,
         /** Another run holds the summary's claim; a later round looks again once its lease is over. */
         DEFERRED,
         /** Failed (the mail was not accepted, the table was unavailable); a later round tries again. */
@@ -44,10 +48,16 @@ public record ResetProgress(ResetCursor from, Status status, ResetCursor next, i
 
     public ResetProgress {
         counts = new EnumMap<>(counts);
+        poolCounts = new EnumMap<>(poolCounts);
     }
 
     public long count(Outcome outcome) {
         return counts.getOrDefault(outcome, 0L);
+    }
+
+    /** How many organizations' pools came out {@code outcome} (their opening and their summary each count). */
+    public long poolCount(Outcome outcome) {
+        return poolCounts.getOrDefault(outcome, 0L);
     }
 
     /** Every outcome by name, zeros included, in the enum's order. */
@@ -67,6 +77,9 @@ public record ResetProgress(ResetCursor from, Status status, ResetCursor next, i
         map.put("round", from.round());
         map.put("pages", pages);
         map.put("outcomes", countsByName());
+        Map<String, Long> pools = new LinkedHashMap<>();
+        poolCounts.forEach((outcome, count) -> pools.put(outcome.name(), count));
+        map.put("poolOutcomes", pools);
         if (next != null) {
             map.put("next", next.toMap());
         }

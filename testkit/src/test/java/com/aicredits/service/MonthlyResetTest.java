@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.domain.Credits;
 import com.aicredits.domain.Allocation;
 import com.aicredits.domain.Balance;
+import com.aicredits.domain.LedgerOwner;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PricingModel;
 import com.aicredits.domain.Tier;
 import com.aicredits.domain.Workspace;
+import com.aicredits.json.PriceCatalogFile;
 import com.aicredits.mail.SummaryEmails;
 import com.aicredits.port.Mailer;
 import com.aicredits.service.ResetProgress.Outcome;
@@ -17,6 +19,7 @@ import com.aicredits.testkit.TestClock;
 import com.aicredits.testkit.memory.InMemoryCreditStore;
 import com.aicredits.testkit.memory.InMemoryMailer;
 import com.aicredits.testkit.memory.InMemoryResetStore;
+import com.aicredits.testkit.memory.VirtualRetries;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -36,7 +39,7 @@ class MonthlyResetTest {
     private final InMemoryMailer mailer = new InMemoryMailer();
 
     private MonthlyReset reset(MonthlyReset.Settings settings, Mailer through) {
-        return new MonthlyReset(credits, resets, through, new SummaryEmails("https://overview.example"), clock,
+        return new MonthlyReset(credits, credits, resets, through, new SummaryEmails("https://overview.example"), clock,
                 clock::advance, settings);
     }
 
@@ -153,7 +156,7 @@ class MonthlyResetTest {
         workspacesWithANovember(1);
         Instant otherLease = FIRST.plus(Duration.ofMinutes(3));
         // Another run claims the summary first, then dies without sending it.
-        resets.beforeNextClaim(() -> resets.claimSummary("ws-00", NOVEMBER, "other-run", FIRST, otherLease));
+        resets.beforeNextClaim(() -> resets.claimSummary(LedgerOwner.workspace("ws-00"), NOVEMBER, "other-run", FIRST, otherLease));
         ResetProgress progress = runAll(reset(), Duration.ofMinutes(10));
 
         assertThat(progress.status()).isEqualTo(Status.DONE);
@@ -168,7 +171,7 @@ class MonthlyResetTest {
     void aLeaseBeyondTheInvocationHandsTheRoundOnToTheNextInvocation() {
         workspacesWithANovember(1);
         Instant otherLease = FIRST.plus(Duration.ofMinutes(30));
-        resets.beforeNextClaim(() -> resets.claimSummary("ws-00", NOVEMBER, "other-run", FIRST, otherLease));
+        resets.beforeNextClaim(() -> resets.claimSummary(LedgerOwner.workspace("ws-00"), NOVEMBER, "other-run", FIRST, otherLease));
         ResetProgress first = runAll(reset(), Duration.ofMinutes(5));
         assertThat(first.status()).isEqualTo(Status.CONTINUE);
         assertThat(first.next().notBefore()).isEqualTo(otherLease);
@@ -212,5 +215,68 @@ class MonthlyResetTest {
         assertThat(progress.status()).isEqualTo(Status.INCOMPLETE);
         assertThat(progress.next().pending()).isEqualTo(1);
         assertThat(progress.count(Outcome.FAILED)).isEqualTo(MonthlyReset.Settings.defaults().maxRounds());
+    }
+
+    @Test
+    void aPoolingOrganizationGetsItsPoolOpenedAndOneSummaryAndItsPooledWorkspacesNone() {
+        workspacesWithANovember(1);
+        PooledOrganization org = new PooledOrganization(credits, new TestClock(Instant.parse("2026-11-20T10:00:00Z")), NOVEMBER);
+        org.debitUpTo(85);
+
+        ResetProgress progress = runAll(reset(settings(1, 1), mailer), Duration.ofMinutes(10));
+
+        assertThat(progress.status()).isEqualTo(Status.DONE);
+        assertThat(progress.count(Outcome.POOLED)).isEqualTo(2);
+        assertThat(progress.poolCount(Outcome.OPENED)).isEqualTo(1);
+        assertThat(progress.poolCount(Outcome.SENT)).isEqualTo(1);
+        // One summary for the workspace on its own allocation, one for the pool; none for Alpha or Beta.
+        assertThat(mailer.sent()).hasSize(2);
+        com.aicredits.mail.Email pool = mailer.sent().stream()
+                .filter(email -> email.to().contains(PooledOrganization.POOL_RECIPIENT)).findFirst().orElseThrow();
+        assertThat(pool.subject()).isEqualTo("[aicredits] Monthly AI credit summary for 2026-11 of the organization's credit pool — Acme Group");
+        assertThat(pool.text()).contains("Alpha (ws-alpha)").contains("Beta (ws-beta)")
+                .contains(org.pool(NOVEMBER).ledger().used() + " of 1,000 credits");
+        assertThat(mailer.sent()).noneMatch(email -> email.to().contains("ws-alpha-admin@example.com")
+                || email.to().contains("ws-beta-admin@example.com"));
+        assertThat(resets.sentMessageId(LedgerOwner.organization(PooledOrganization.ORG), NOVEMBER)).isNotNull();
+        assertThat(org.pool(DECEMBER).enabled()).isTrue();
+        assertThat(org.pool(DECEMBER).ledger().allocated()).isEqualTo(Credits.of(1_000));
+        assertThat(org.pool(DECEMBER).ledger().used()).isEqualTo(Credits.ZERO);
+        assertThat(credits.balance(PooledOrganization.ALPHA, DECEMBER).pooled()).isTrue();
+
+        ResetProgress again = runAll(reset(settings(1, 1), mailer), Duration.ofMinutes(10));
+        assertThat(again.poolCount(Outcome.ALREADY_OPEN)).isEqualTo(1);
+        assertThat(again.poolCount(Outcome.ALREADY_SENT)).isEqualTo(1);
+        assertThat(mailer.sent()).hasSize(2);
+    }
+
+    @Test
+    void aPoolSummaryThatFailsIsRetriedInALaterRoundAndSentOnce() {
+        PooledOrganization org = new PooledOrganization(credits, new TestClock(Instant.parse("2026-11-20T10:00:00Z")), NOVEMBER);
+        org.debitUpTo(10);
+        mailer.failNext(InMemoryMailer.Failure.TEMPORARY);
+
+        ResetProgress progress = runAll(reset(), Duration.ofMinutes(10));
+
+        assertThat(progress.status()).isEqualTo(Status.DONE);
+        assertThat(progress.poolCount(Outcome.FAILED)).isEqualTo(1);
+        assertThat(progress.poolCount(Outcome.SENT)).isEqualTo(1);
+        assertThat(mailer.sent()).singleElement().satisfies(email -> assertThat(email.to()).containsExactly(PooledOrganization.POOL_RECIPIENT));
+    }
+
+    @Test
+    void aDebitThatOpenedThePoolFirstIsFoundNotOverwritten() {
+        PooledOrganization org = new PooledOrganization(credits, new TestClock(Instant.parse("2026-11-20T10:00:00Z")), NOVEMBER);
+        org.debitUpTo(10);
+        new DebitService(credits, PriceCatalogFile.loadDefault(), clock, new VirtualRetries().within(Duration.ofSeconds(10)))
+                .record(PooledOrganization.ALPHA, new RecordExecution("december-1", "task.execution", null));
+        Balance openedByTheDebit = org.pool(DECEMBER).ledger();
+        assertThat(openedByTheDebit.sequence()).isEqualTo(1);
+
+        ResetProgress progress = runAll(reset(), Duration.ofMinutes(10));
+
+        assertThat(progress.poolCount(Outcome.ALREADY_OPEN)).isEqualTo(1);
+        assertThat(org.pool(DECEMBER).ledger()).isEqualTo(openedByTheDebit);
+        assertThat(mailer.sent()).hasSize(1);
     }
 }

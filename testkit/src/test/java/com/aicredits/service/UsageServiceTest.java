@@ -7,6 +7,7 @@ import com.aicredits.domain.Credits;
 import com.aicredits.domain.Alert;
 import com.aicredits.domain.Caller;
 import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.LedgerOwner;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PricingModel;
 import com.aicredits.domain.Refusal;
@@ -51,7 +52,7 @@ class UsageServiceTest {
         workspace("ws-1", "org-1");
         Credits investigation = debit("ws-1", "run-1", "case.investigation", NOW.minusSeconds(3 * 86_400)).record().creditsConsumed();
         Credits task = debit("ws-1", "run-2", "task.execution", NOW).record().creditsConsumed();
-        alerts.claim("ws-1", NOVEMBER, Alert.threshold(80), NOW);
+        alerts.claim(LedgerOwner.workspace("ws-1"), NOVEMBER, Alert.threshold(80), NOW);
 
         UsageService.WorkspaceUsage month = usage.workspaceUsage(MANAGER, "ws-1", null);
         assertThat(month.period()).isEqualTo("2026-11");

@@ -2,7 +2,10 @@ package com.aicredits.adapter.dynamodb;
 
 import com.aicredits.domain.Alert;
 import com.aicredits.domain.AlertMarker;
+import com.aicredits.domain.LedgerOwner;
+import com.aicredits.domain.Organization;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.PoolMember;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.AlertStore;
 import java.time.Instant;
@@ -18,7 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
- * Alert markers: {@code PK=WS#<id>}, {@code SK=ALERT#<period>#THRESHOLD#0080} (or {@code #FORECAST}), with
+ * Alert markers: {@code PK=WS#<id>} (a workspace's) or {@code PK=ORG#<id>} (an organization's pool's),
+ * {@code SK=ALERT#<period>#THRESHOLD#0080} (or {@code #FORECAST}), with
  * {@code firedAt}, {@code emailedAt}, {@code publishedAt}, the {@code claimToken} of the claim that wrote it, and
  * {@code uncertainSends}: how many sends SES may have accepted without our knowing (each may be one more copy), and
  * {@code lastUncertainSendAt}; {@code recipientsDone} (a string set: the recipients whose send is done, sent or parked),
@@ -48,10 +52,21 @@ public final class DynamoDbAlertStore implements AlertStore {
     }
 
     @Override
-    public List<AlertMarker> markers(String workspaceId, Period period) {
+    public Optional<Organization> organization(String organizationId) {
+        // Consistent, as the workspace's: whom the pool's alerts email is a decision.
+        return credits.findOrganization(organizationId, true);
+    }
+
+    @Override
+    public List<PoolMember> poolMembers(String organizationId, Period period) {
+        return credits.poolMembers(organizationId, period);
+    }
+
+    @Override
+    public List<AlertMarker> markers(LedgerOwner owner, Period period) {
         return dynamoDb.queryPaginator(b -> b.tableName(tableName).consistentRead(true)
                         .keyConditionExpression("PK = :pk AND begins_with(SK, :prefix)")
-                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(Keys.workspacePk(workspaceId)),
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(Keys.ownerPk(owner)),
                                 ":prefix", AttributeValue.fromS(prefix(period)))))
                 .items().stream()
                 .map(item -> new AlertMarker(Alert.fromKey(item.get(Keys.SK).s().substring(prefix(period).length())),
@@ -66,9 +81,9 @@ public final class DynamoDbAlertStore implements AlertStore {
      * that fails its condition recognises the marker as its own (DynamoDB returns it, ALL_OLD) and delivers it.
      */
     @Override
-    public boolean claim(String workspaceId, Period period, Alert alert, Instant firedAt) {
+    public boolean claim(LedgerOwner owner, Period period, Alert alert, Instant firedAt) {
         String token = UUID.randomUUID().toString();
-        Map<String, AttributeValue> item = new HashMap<>(key(workspaceId, period, alert));
+        Map<String, AttributeValue> item = new HashMap<>(key(owner, period, alert));
         item.put(Items.TYPE, AttributeValue.fromS("ALERT"));
         item.put(CLAIM_TOKEN, AttributeValue.fromS(token));
         item.put("firedAt", AttributeValue.fromS(firedAt.toString()));
@@ -87,42 +102,42 @@ public final class DynamoDbAlertStore implements AlertStore {
     }
 
     @Override
-    public void markEmailed(String workspaceId, Period period, Alert alert, String messageId, Instant at) {
-        mark(workspaceId, period, alert, "SET emailedAt = :at, messageId = :id",
+    public void markEmailed(LedgerOwner owner, Period period, Alert alert, String messageId, Instant at) {
+        mark(owner, period, alert, "SET emailedAt = :at, messageId = :id",
                 Map.of(":at", AttributeValue.fromS(at.toString()), ":id", AttributeValue.fromS(messageId)));
     }
 
     @Override
-    public void markRecipientEmailed(String workspaceId, Period period, Alert alert, String recipient, String messageId) {
-        mark(workspaceId, period, alert, "SET messageId = :id ADD recipientsDone :to",
+    public void markRecipientEmailed(LedgerOwner owner, Period period, Alert alert, String recipient, String messageId) {
+        mark(owner, period, alert, "SET messageId = :id ADD recipientsDone :to",
                 Map.of(":id", AttributeValue.fromS(messageId), ":to", AttributeValue.fromSs(List.of(recipient))));
     }
 
     @Override
-    public void markRecipientParked(String workspaceId, Period period, Alert alert, String recipient, String reason, Instant at) {
-        mark(workspaceId, period, alert, "SET parkedAt = :at, parkReason = :reason ADD recipientsDone :to, parkedRecipients :to",
+    public void markRecipientParked(LedgerOwner owner, Period period, Alert alert, String recipient, String reason, Instant at) {
+        mark(owner, period, alert, "SET parkedAt = :at, parkReason = :reason ADD recipientsDone :to, parkedRecipients :to",
                 Map.of(":at", AttributeValue.fromS(at.toString()), ":reason", AttributeValue.fromS(reason),
                         ":to", AttributeValue.fromSs(List.of(recipient))));
     }
 
     @Override
-    public void markEmailUncertain(String workspaceId, Period period, Alert alert, Instant at) {
-        mark(workspaceId, period, alert, "SET lastUncertainSendAt = :at ADD uncertainSends :one",
+    public void markEmailUncertain(LedgerOwner owner, Period period, Alert alert, Instant at) {
+        mark(owner, period, alert, "SET lastUncertainSendAt = :at ADD uncertainSends :one",
                 Map.of(":at", AttributeValue.fromS(at.toString()), ":one", AttributeValue.fromN("1")));
     }
 
     @Override
-    public void markPublished(String workspaceId, Period period, Alert alert, Instant at) {
-        mark(workspaceId, period, alert, "SET publishedAt = :at", Map.of(":at", AttributeValue.fromS(at.toString())));
+    public void markPublished(LedgerOwner owner, Period period, Alert alert, Instant at) {
+        mark(owner, period, alert, "SET publishedAt = :at", Map.of(":at", AttributeValue.fromS(at.toString())));
     }
 
-    private void mark(String workspaceId, Period period, Alert alert, String update, Map<String, AttributeValue> values) {
-        dynamoDb.updateItem(b -> b.tableName(tableName).key(key(workspaceId, period, alert))
+    private void mark(LedgerOwner owner, Period period, Alert alert, String update, Map<String, AttributeValue> values) {
+        dynamoDb.updateItem(b -> b.tableName(tableName).key(key(owner, period, alert))
                 .updateExpression(update).conditionExpression("attribute_exists(PK)").expressionAttributeValues(values));
     }
 
-    private static Map<String, AttributeValue> key(String workspaceId, Period period, Alert alert) {
-        return Map.of(Keys.PK, AttributeValue.fromS(Keys.workspacePk(workspaceId)),
+    private static Map<String, AttributeValue> key(LedgerOwner owner, Period period, Alert alert) {
+        return Map.of(Keys.PK, AttributeValue.fromS(Keys.ownerPk(owner)),
                 Keys.SK, AttributeValue.fromS(prefix(period) + alert.key()));
     }
 

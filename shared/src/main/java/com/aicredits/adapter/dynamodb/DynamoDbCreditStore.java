@@ -160,8 +160,18 @@ public final class DynamoDbCreditStore implements CreditStore {
 
     @Override
     public boolean markBlocked(String workspaceId, Period period, Instant at) {
+        return markBlocked(Keys.balance(workspaceId, period), at);
+    }
+
+    @Override
+    public boolean markPoolBlocked(String organizationId, Period period, Instant at) {
+        return markBlocked(Keys.poolBalance(organizationId, period), at);
+    }
+
+    /** Sets {@code blockedAt} on an existing balance item (a workspace's or a pool's) that has none. */
+    private boolean markBlocked(Map<String, AttributeValue> key, Instant at) {
         try {
-            dynamoDb.updateItem(b -> b.tableName(tableName).key(Keys.balance(workspaceId, period))
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(key)
                     .updateExpression("SET #blockedAt = :at")
                     .conditionExpression("attribute_exists(PK) AND attribute_not_exists(#blockedAt)")
                     .expressionAttributeNames(Map.of("#blockedAt", Items.BLOCKED_AT))
@@ -180,6 +190,27 @@ public final class DynamoDbCreditStore implements CreditStore {
                         .conditionExpression(NOT_EXISTS).build()).build(),
                 TransactWriteItem.builder().conditionCheck(workspaceAtVersion(opening.workspaceId(), workspaceVersion)).build(),
                 TransactWriteItem.builder().conditionCheck(organizationPooling(opening.organizationId(), opening.pooled())).build());
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(items));
+            return OpenResult.OPENED;
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if (failedCondition(reasons, 0)) {
+                return OpenResult.ALREADY_OPEN;
+            }
+            return failedCondition(reasons, 1) || failedCondition(reasons, 2) ? OpenResult.WORKSPACE_CHANGED : OpenResult.CONTENTION;
+        }
+    }
+
+    /** The pool's opening, then the check that the organization is still at the version it was computed from. */
+    @Override
+    public OpenResult openPool(PoolBalance opening, PoolBasis basis) {
+        List<TransactWriteItem> items = List.of(
+                TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                        .item(Items.poolBalance(opening))
+                        .conditionExpression(NOT_EXISTS).build()).build(),
+                TransactWriteItem.builder().conditionCheck(organizationAt(opening.organizationId(), basis.organizationVersion())).build(),
+                TransactWriteItem.builder().conditionCheck(membersAt(opening.organizationId(), basis.membersRevision())).build());
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(items));
             return OpenResult.OPENED;

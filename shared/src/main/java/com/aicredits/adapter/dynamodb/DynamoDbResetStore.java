@@ -3,6 +3,8 @@ package com.aicredits.adapter.dynamodb;
 import static com.aicredits.adapter.dynamodb.Items.n;
 import static com.aicredits.adapter.dynamodb.Items.s;
 import com.aicredits.domain.Alert;
+import com.aicredits.domain.Balance;
+import com.aicredits.domain.LedgerOwner;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.SummaryHistory;
 import com.aicredits.domain.Workspace;
@@ -23,7 +25,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 
 /**
  * {@link ResetStore} on the one table. Workspaces are paged from the sparse index GSI2 ({@code WORKSPACES#<shard>},
- * sorted by id); a summary marker is {@code PK=WS#<id>}, {@code SK=SUMMARY#<period>} with {@code state} CLAIMED or
+ * sorted by id); a summary marker is {@code PK=WS#<id>} (or {@code ORG#<id>} for an organization's credit pool),
+ * {@code SK=SUMMARY#<period>} with {@code state} CLAIMED or
  * SENT, the claim's {@code owner} and {@code leaseUntil} (epoch milliseconds) and a {@code claims} counter.
  */
 public final class DynamoDbResetStore implements ResetStore {
@@ -77,7 +80,7 @@ public final class DynamoDbResetStore implements ResetStore {
         for (String id : workspaceIds) {
             keys.add(Keys.balance(id, opening));
             keys.add(Keys.balance(id, closing));
-            keys.add(summaryKey(id, closing));
+            keys.add(summaryKey(LedgerOwner.workspace(id), closing));
         }
         Map<String, Map<String, AttributeValue>> found = new HashMap<>();
         for (Map<String, AttributeValue> item : batchGet.items(keys, true)) {
@@ -96,9 +99,36 @@ public final class DynamoDbResetStore implements ResetStore {
     }
 
     @Override
-    public Claim claimSummary(String workspaceId, Period period, String owner, Instant now, Instant leaseUntil) {
+    public Map<String, PoolStates> poolStates(Collection<String> organizationIds, Period opening, Period closing) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (String id : organizationIds) {
+            keys.add(Keys.organization(id));
+            keys.add(Keys.poolBalance(id, opening));
+            keys.add(Keys.poolBalance(id, closing));
+            keys.add(summaryKey(LedgerOwner.organization(id), closing));
+        }
+        Map<String, Map<String, AttributeValue>> found = new HashMap<>();
+        for (Map<String, AttributeValue> item : batchGet.items(keys, true)) {
+            found.put(item.get(Keys.PK).s() + "|" + item.get(Keys.SK).s(), item);
+        }
+        Map<String, PoolStates> states = new LinkedHashMap<>();
+        for (String id : organizationIds) {
+            String pk = Keys.organizationPk(id) + "|";
+            Map<String, AttributeValue> organization = found.get(pk + Keys.ORGANIZATION_SK);
+            Map<String, AttributeValue> open = found.get(pk + Keys.POOL_SK_PREFIX + opening);
+            Map<String, AttributeValue> close = found.get(pk + Keys.POOL_SK_PREFIX + closing);
+            Map<String, AttributeValue> summary = found.get(pk + SUMMARY_SK_PREFIX + closing);
+            states.put(id, new PoolStates(organization == null ? null : Items.organization(organization),
+                    open == null ? null : Items.poolBalance(open), close == null ? null : Items.poolBalance(close),
+                    summary == null ? null : marker(summary)));
+        }
+        return states;
+    }
+
+    @Override
+    public Claim claimSummary(LedgerOwner whose, Period period, String owner, Instant now, Instant leaseUntil) {
         try {
-            dynamoDb.updateItem(b -> b.tableName(tableName).key(summaryKey(workspaceId, period))
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(summaryKey(whose, period))
                     .updateExpression("SET #type = :type, #state = :claimed, #owner = :owner, #lease = :lease,"
                             + " claimedAt = :now ADD claims :one")
                     .conditionExpression("attribute_not_exists(PK) OR (#state = :claimed AND #lease <= :nowMillis)")
@@ -110,7 +140,7 @@ public final class DynamoDbResetStore implements ResetStore {
             return new Claim.Claimed();
         } catch (ConditionalCheckFailedException taken) {
             Map<String, AttributeValue> item = taken.hasItem() && !taken.item().isEmpty() ? taken.item()
-                    : dynamoDb.getItem(b -> b.tableName(tableName).key(summaryKey(workspaceId, period)).consistentRead(true)).item();
+                    : dynamoDb.getItem(b -> b.tableName(tableName).key(summaryKey(whose, period)).consistentRead(true)).item();
             SummaryMarker marker = marker(item);
             if (marker.sent()) {
                 return new Claim.AlreadySent();
@@ -121,9 +151,9 @@ public final class DynamoDbResetStore implements ResetStore {
     }
 
     @Override
-    public boolean markSummarySent(String workspaceId, Period period, String owner, String messageId, Instant sentAt) {
+    public boolean markSummarySent(LedgerOwner whose, Period period, String owner, String messageId, Instant sentAt) {
         try {
-            dynamoDb.updateItem(b -> b.tableName(tableName).key(summaryKey(workspaceId, period))
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(summaryKey(whose, period))
                     .updateExpression("SET #state = :sent, sentAt = :at, messageId = :id REMOVE #lease")
                     .conditionExpression("#state = :claimed AND #owner = :owner")
                     .expressionAttributeNames(Map.of("#state", "state", "#owner", "owner", "#lease", "leaseUntil"))
@@ -136,10 +166,10 @@ public final class DynamoDbResetStore implements ResetStore {
     }
 
     @Override
-    public void releaseSummary(String workspaceId, Period period, String owner, Instant claimableFrom) {
+    public void releaseSummary(LedgerOwner whose, Period period, String owner, Instant claimableFrom) {
         try {
             // Without an owner, the claim is nobody's own: not even ours is taken back before claimableFrom.
-            dynamoDb.updateItem(b -> b.tableName(tableName).key(summaryKey(workspaceId, period))
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(summaryKey(whose, period))
                     .updateExpression("SET #lease = :from REMOVE #owner")
                     .conditionExpression("#state = :claimed AND #owner = :owner")
                     .expressionAttributeNames(Map.of("#state", "state", "#owner", "owner", "#lease", "leaseUntil"))
@@ -150,14 +180,17 @@ public final class DynamoDbResetStore implements ResetStore {
     }
 
     @Override
-    public SummaryHistory summaryHistory(String workspaceId, Period period) {
+    public SummaryHistory summaryHistory(LedgerOwner whose, Period period) {
         Map<String, AttributeValue> before = dynamoDb.getItem(b -> b.tableName(tableName)
-                .key(Keys.balance(workspaceId, period.previous())).consistentRead(true)).item();
-        List<Integer> reached = alerts.markers(workspaceId, period).stream()
+                .key(whose.isOrganization() ? Keys.poolBalance(whose.id(), period.previous()) : Keys.balance(whose.id(), period.previous()))
+                .consistentRead(true)).item();
+        List<Integer> reached = alerts.markers(whose, period).stream()
                 .filter(marker -> marker.alert().kind() == Alert.Kind.THRESHOLD)
                 .map(marker -> marker.alert().threshold())
                 .toList();
-        return new SummaryHistory(before == null || before.isEmpty() ? null : Items.balance(before), reached);
+        Balance monthBefore = before == null || before.isEmpty() ? null
+                : whose.isOrganization() ? Items.poolBalance(before).ledger() : Items.balance(before);
+        return new SummaryHistory(monthBefore, reached);
     }
 
     private static SummaryMarker marker(Map<String, AttributeValue> item) {
@@ -169,7 +202,7 @@ public final class DynamoDbResetStore implements ResetStore {
                 claims == null ? 0 : Integer.parseInt(claims.n()));
     }
 
-    static Map<String, AttributeValue> summaryKey(String workspaceId, Period period) {
-        return Map.of(Keys.PK, s(Keys.workspacePk(workspaceId)), Keys.SK, s(SUMMARY_SK_PREFIX + period));
+    static Map<String, AttributeValue> summaryKey(LedgerOwner whose, Period period) {
+        return Map.of(Keys.PK, s(Keys.ownerPk(whose)), Keys.SK, s(SUMMARY_SK_PREFIX + period));
     }
 }

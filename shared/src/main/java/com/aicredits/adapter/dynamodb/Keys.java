@@ -1,5 +1,6 @@
 package com.aicredits.adapter.dynamodb;
 
+import com.aicredits.domain.LedgerOwner;
 import com.aicredits.domain.Period;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -51,6 +52,11 @@ public final class Keys {
     /** An organization's own items (the organization, its pool's balances) share its partition {@code ORG#<id>}. */
     public static String organizationPk(String organizationId) {
         return "ORG#" + organizationId;
+    }
+
+    /** The partition of a ledger owner's own items: {@code WS#<id>} or {@code ORG#<id>} (alert and summary markers). */
+    public static String ownerPk(LedgerOwner owner) {
+        return owner.isOrganization() ? organizationPk(owner.id()) : workspacePk(owner.id());
     }
 
     public static Map<String, AttributeValue> organization(String organizationId) {

@@ -12,6 +12,7 @@ import com.aicredits.adapter.ses.SesMailer;
 import com.aicredits.domain.Alert;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Feature;
+import com.aicredits.domain.LedgerOwner;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.functions.reset.MonthlyResetHandler;
@@ -575,23 +576,28 @@ class MonthlyResetIntegrationTest {
         }
 
         @Override
-        public Claim claimSummary(String workspaceId, Period period, String owner, Instant now, Instant leaseUntil) {
-            return delegate.claimSummary(workspaceId, period, owner, now, leaseUntil);
+        public Map<String, PoolStates> poolStates(Collection<String> organizationIds, Period opening, Period closing) {
+            return delegate.poolStates(organizationIds, opening, closing);
         }
 
         @Override
-        public boolean markSummarySent(String workspaceId, Period period, String owner, String messageId, Instant sentAt) {
-            return delegate.markSummarySent(workspaceId, period, owner, messageId, sentAt);
+        public Claim claimSummary(LedgerOwner whose, Period period, String owner, Instant now, Instant leaseUntil) {
+            return delegate.claimSummary(whose, period, owner, now, leaseUntil);
         }
 
         @Override
-        public void releaseSummary(String workspaceId, Period period, String owner, Instant claimableFrom) {
-            delegate.releaseSummary(workspaceId, period, owner, claimableFrom);
+        public boolean markSummarySent(LedgerOwner whose, Period period, String owner, String messageId, Instant sentAt) {
+            return delegate.markSummarySent(whose, period, owner, messageId, sentAt);
         }
 
         @Override
-        public com.aicredits.domain.SummaryHistory summaryHistory(String workspaceId, Period period) {
-            return delegate.summaryHistory(workspaceId, period);
+        public void releaseSummary(LedgerOwner whose, Period period, String owner, Instant claimableFrom) {
+            delegate.releaseSummary(whose, period, owner, claimableFrom);
+        }
+
+        @Override
+        public com.aicredits.domain.SummaryHistory summaryHistory(LedgerOwner whose, Period period) {
+            return delegate.summaryHistory(whose, period);
         }
     }
 
@@ -616,6 +622,50 @@ class MonthlyResetIntegrationTest {
         // The job runs long after: under production semantics its index Query sees them (README).
         ProductionSemantics.waitOutLag();
         return ids;
+    }
+
+    @Test
+    void aPoolingOrganizationGetsItsPoolOpenedAndOneSummaryAndItsPooledWorkspacesNoneEvenIfTheJobRunsTwice() {
+        String org = "org-pool-" + reset.tag;
+        String managers = "managers." + reset.tag + "@acme.example";
+        for (String id : List.of("ws-pool-a", "ws-pool-b")) {
+            reset.workspaces.put(id, new com.aicredits.domain.WorkspaceSpec(null, org, "Team " + id, "DEV", null, null, null,
+                    null, List.of(reset.recipient(id)), null, null));
+        }
+        reset.table.services(reset.clock).organizations().put(org, new com.aicredits.domain.OrganizationSpec(null,
+                "Acme Holding", new com.aicredits.domain.CreditPool.Spec(true, null, null, null, List.of(managers))));
+        debits("ws-pool-a", "case.investigation", 20); // 240
+        debits("ws-pool-b", "agent.execution", 10); // 60: the pool of 1,000 used 300
+        reset.clock.set(FIRST_OF_DECEMBER.plusSeconds(2));
+
+        Map<String, Object> first = reset.fire(reset.handler(ses, reset.settings(1, 2)), FIRST_OF_DECEMBER);
+
+        assertThat(first).containsEntry("status", "DONE");
+        assertThat(outcomes(first)).containsEntry("POOLED", 2L);
+        assertThat(poolOutcomes(first)).containsEntry("OPENED", 1L).containsEntry("SENT", 1L);
+        JsonNode summary = only(reset.summariesTo(managers));
+        assertThat(summary.get("subject").asText())
+                .isEqualTo("[aicredits] Monthly AI credit summary for 2026-11 of the organization's credit pool — Acme Holding");
+        assertThat(summary.at("/body/text").asText()).contains("300 of 1,000 credits")
+                .contains("Team ws-pool-a (ws-pool-a): 240 credits (80.0%)")
+                .contains("Team ws-pool-b (ws-pool-b): 60 credits (20.0%)")
+                .contains("Case investigations: 240 credits").contains("AI agents: 60 credits");
+        assertThat(reset.summariesTo(reset.recipient("ws-pool-a"))).isEmpty();
+        assertThat(reset.summariesTo(reset.recipient("ws-pool-b"))).isEmpty();
+        Map<String, AttributeValue> pool = reset.table.item("ORG#" + org, "POOL#" + DECEMBER);
+        assertThat(pool.get("enabled").bool()).isTrue();
+        assertThat(pool.get("used").n()).isEqualTo("0");
+        assertThat(reset.table.item("ORG#" + org, "SUMMARY#" + NOVEMBER).get("state").s()).isEqualTo("SENT");
+
+        Map<String, Object> again = reset.fire(reset.handler(ses, reset.settings(1, 2)), FIRST_OF_DECEMBER);
+        assertThat(poolOutcomes(again)).containsEntry("ALREADY_OPEN", 1L).containsEntry("ALREADY_SENT", 1L);
+        assertThat(reset.summariesTo(managers)).hasSize(1);
+        assertThat(reset.summariesTo(reset.recipient("ws-pool-a"))).isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Long> poolOutcomes(Map<String, Object> result) {
+        return (Map<String, Long>) result.get("poolOutcomes");
     }
 
     private void debits(String workspaceId, String activity, int count) {

@@ -94,7 +94,7 @@ public final class ResetFixture {
 
     public MonthlyResetHandler handler(CreditStore credits, ResetStore resetStore, Mailer mailer, MonthlyReset.Settings settings,
                                 MonthlyReset.Sleeper sleeper, Clock time) {
-        MonthlyReset reset = new MonthlyReset(credits, resetStore, mailer, new SummaryEmails(OVERVIEW), time, sleeper, settings);
+        MonthlyReset reset = new MonthlyReset(credits, credits, resetStore, mailer, new SummaryEmails(OVERVIEW), time, sleeper, settings);
         Continuation queued = (next, current, budget) -> continuations.add(next);
         return new MonthlyResetHandler(reset, queued, time);
     }

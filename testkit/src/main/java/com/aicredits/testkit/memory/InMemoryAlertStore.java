@@ -2,7 +2,10 @@ package com.aicredits.testkit.memory;
 
 import com.aicredits.domain.Alert;
 import com.aicredits.domain.AlertMarker;
+import com.aicredits.domain.LedgerOwner;
+import com.aicredits.domain.Organization;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.PoolMember;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.AlertStore;
 import java.time.Instant;
@@ -15,7 +18,7 @@ import java.util.Set;
 
 /**
  * {@link AlertStore} in memory, beside an {@link InMemoryCreditStore} (whose workspaces it reads), with the DynamoDB
- * adapter's contract: an alert claimed once per workspace and period (a forecast claimed as published: it has no
+ * adapter's contract: an alert claimed once per ledger owner (workspace or organization) and period (a forecast claimed as published: it has no
  * event), each delivery step marked on the marker; marking a marker never claimed fails, as the table's condition does.
  */
 public final class InMemoryAlertStore implements AlertStore {
@@ -32,42 +35,52 @@ public final class InMemoryAlertStore implements AlertStore {
     }
 
     @Override
-    public synchronized List<AlertMarker> markers(String workspaceId, Period period) {
-        String prefix = workspaceId + "#" + period + "#";
+    public Optional<Organization> organization(String organizationId) {
+        return credits.findOrganization(organizationId, true);
+    }
+
+    @Override
+    public List<PoolMember> poolMembers(String organizationId, Period period) {
+        return credits.poolMembers(organizationId, period);
+    }
+
+    @Override
+    public synchronized List<AlertMarker> markers(LedgerOwner owner, Period period) {
+        String prefix = owner + "#" + period + "#";
         return markers.entrySet().stream().filter(entry -> entry.getKey().startsWith(prefix)).map(Map.Entry::getValue).toList();
     }
 
     @Override
-    public synchronized boolean claim(String workspaceId, Period period, Alert alert, Instant firedAt) {
-        return markers.putIfAbsent(key(workspaceId, period, alert),
+    public synchronized boolean claim(LedgerOwner owner, Period period, Alert alert, Instant firedAt) {
+        return markers.putIfAbsent(key(owner, period, alert),
                 new AlertMarker(alert, firedAt, false, alert.kind() == Alert.Kind.FORECAST)) == null;
     }
 
     @Override
-    public void markEmailed(String workspaceId, Period period, Alert alert, String messageId, Instant at) {
-        update(workspaceId, period, alert, m -> new AlertMarker(m.alert(), m.firedAt(), true, m.published(), m.recipientsDone(),
+    public void markEmailed(LedgerOwner owner, Period period, Alert alert, String messageId, Instant at) {
+        update(owner, period, alert, m -> new AlertMarker(m.alert(), m.firedAt(), true, m.published(), m.recipientsDone(),
                 m.lastUncertainSendAt()));
     }
 
     @Override
-    public void markRecipientEmailed(String workspaceId, Period period, Alert alert, String recipient, String messageId) {
-        update(workspaceId, period, alert, m -> withRecipient(m, recipient));
+    public void markRecipientEmailed(LedgerOwner owner, Period period, Alert alert, String recipient, String messageId) {
+        update(owner, period, alert, m -> withRecipient(m, recipient));
     }
 
     @Override
-    public void markRecipientParked(String workspaceId, Period period, Alert alert, String recipient, String reason, Instant at) {
-        update(workspaceId, period, alert, m -> withRecipient(m, recipient));
+    public void markRecipientParked(LedgerOwner owner, Period period, Alert alert, String recipient, String reason, Instant at) {
+        update(owner, period, alert, m -> withRecipient(m, recipient));
     }
 
     @Override
-    public void markEmailUncertain(String workspaceId, Period period, Alert alert, Instant at) {
-        update(workspaceId, period, alert, m -> new AlertMarker(m.alert(), m.firedAt(), m.emailed(), m.published(),
+    public void markEmailUncertain(LedgerOwner owner, Period period, Alert alert, Instant at) {
+        update(owner, period, alert, m -> new AlertMarker(m.alert(), m.firedAt(), m.emailed(), m.published(),
                 m.recipientsDone(), at));
     }
 
     @Override
-    public void markPublished(String workspaceId, Period period, Alert alert, Instant at) {
-        update(workspaceId, period, alert, m -> new AlertMarker(m.alert(), m.firedAt(), m.emailed(), true, m.recipientsDone(),
+    public void markPublished(LedgerOwner owner, Period period, Alert alert, Instant at) {
+        update(owner, period, alert, m -> new AlertMarker(m.alert(), m.firedAt(), m.emailed(), true, m.recipientsDone(),
                 m.lastUncertainSendAt()));
     }
 
@@ -78,9 +91,9 @@ public final class InMemoryAlertStore implements AlertStore {
                 marker.lastUncertainSendAt());
     }
 
-    private synchronized void update(String workspaceId, Period period, Alert alert,
+    private synchronized void update(LedgerOwner owner, Period period, Alert alert,
                                      java.util.function.UnaryOperator<AlertMarker> change) {
-        String key = key(workspaceId, period, alert);
+        String key = key(owner, period, alert);
         AlertMarker marker = markers.get(key);
         if (marker == null) {
             throw new IllegalStateException("no marker " + key + " (the table's condition attribute_exists(PK) fails)");
@@ -88,7 +101,7 @@ public final class InMemoryAlertStore implements AlertStore {
         markers.put(key, change.apply(marker));
     }
 
-    private static String key(String workspaceId, Period period, Alert alert) {
-        return workspaceId + "#" + period + "#" + alert.key();
+    private static String key(LedgerOwner owner, Period period, Alert alert) {
+        return owner + "#" + period + "#" + alert.key();
     }
 }

@@ -231,6 +231,47 @@ public final class InMemoryCreditStore implements CreditStore {
     }
 
     @Override
+    public synchronized boolean markPoolBlocked(String organizationId, Period period, Instant at) {
+        PoolBalance pool = pools.get(key(organizationId, period));
+        if (pool == null || pool.ledger().blockedAt() != null) {
+            return false;
+        }
+        Balance ledger = pool.ledger();
+        pools.put(key(organizationId, period), new PoolBalance(pool.enabled(), new Balance(ledger.workspaceId(),
+                ledger.organizationId(), ledger.period(), ledger.baseCredits(), ledger.addonCredits(), ledger.hardLimitPercent(),
+                ledger.casesEnabled(), ledger.pricingModel(), ledger.byosFeatures(), ledger.used(), ledger.sequence(),
+                ledger.revision(), ledger.usedByFeature(), ledger.dailyCredits(), ledger.freeExecutions(),
+                ledger.casesCounted(), ledger.byosExecutions(), at, ledger.pooled())));
+        return true;
+    }
+
+    @Override
+    public OpenResult openPool(PoolBalance opening, PoolBasis basis) {
+        interlope("openPool");
+        synchronized (this) {
+            if (contended()) {
+                return OpenResult.CONTENTION;
+            }
+            String poolKey = key(opening.organizationId(), opening.period());
+            if (pools.containsKey(poolKey)) {
+                return OpenResult.ALREADY_OPEN;
+            }
+            Organization organization = organizations.get(opening.organizationId());
+            if (organization == null || organization.version() != basis.organizationVersion()
+                    || memberRevisions.getOrDefault(opening.organizationId(), 0L) != basis.membersRevision()) {
+                return OpenResult.WORKSPACE_CHANGED;
+            }
+            pools.put(poolKey, opening);
+            return OpenResult.OPENED;
+        }
+    }
+
+    /** The pool's balance of {@code period} as stored, or null. */
+    public synchronized PoolBalance pool(String organizationId, Period period) {
+        return pools.get(key(organizationId, period));
+    }
+
+    @Override
     public synchronized WorkspaceBalances readBalances(String workspaceId, List<Period> periods) {
         BatchView view = readAll(workspaceId, periods, List.of(), true);
         return new WorkspaceBalances(view.workspace(), view.balances());

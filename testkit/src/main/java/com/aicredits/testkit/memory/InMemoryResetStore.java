@@ -1,6 +1,8 @@
 package com.aicredits.testkit.memory;
 
+import com.aicredits.domain.LedgerOwner;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.SummaryHistory;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.ResetStore;
@@ -15,7 +17,7 @@ import java.util.function.Supplier;
 /**
  * {@link ResetStore} in memory, beside an {@link InMemoryCreditStore} (whose workspaces it lists and whose balances
  * it reads), with the DynamoDB adapter's contract: the workspace index in shards (by the id's hash, as the table's
- * GSI2), paged in id order; a summary claimed by a conditional write, taken over only once its lease is over (or by
+ * GSI2), paged in id order; a summary (a workspace's or an organization's pool's) claimed by a conditional write, taken over only once its lease is over (or by
  * its own owner again), marked sent only by its holder, released to be claimable from a given time.
  */
 public final class InMemoryResetStore implements ResetStore {
@@ -41,16 +43,30 @@ public final class InMemoryResetStore implements ResetStore {
         return this;
     }
 
-    /** The message id a summary was marked sent with, or null. */
-    public synchronized String sentMessageId(String workspaceId, Period period) {
-        Marker marker = summaries.get(workspaceId + "#" + period);
+    /** The message id a workspace's summary was marked sent with, or null. */
+    public String sentMessageId(String workspaceId, Period period) {
+        return sentMessageId(LedgerOwner.workspace(workspaceId), period);
+    }
+
+    /** The message id {@code whose} summary was marked sent with, or null. */
+    public synchronized String sentMessageId(LedgerOwner whose, Period period) {
+        Marker marker = summaries.get(key(whose, period));
         return marker == null || !marker.sent() ? null : marker.messageId();
     }
 
-    /** The summary's marker as the reset reads it, or null. */
-    public synchronized SummaryMarker summary(String workspaceId, Period period) {
-        Marker marker = summaries.get(workspaceId + "#" + period);
+    /** A workspace's summary marker as the reset reads it, or null. */
+    public SummaryMarker summary(String workspaceId, Period period) {
+        return summary(LedgerOwner.workspace(workspaceId), period);
+    }
+
+    /** {@code whose} summary marker as the reset reads it, or null. */
+    public synchronized SummaryMarker summary(LedgerOwner whose, Period period) {
+        Marker marker = summaries.get(key(whose, period));
         return marker == null ? null : new SummaryMarker(marker.sent(), marker.owner(), marker.leaseUntil(), marker.claims());
+    }
+
+    private static String key(LedgerOwner whose, Period period) {
+        return whose + "#" + period;
     }
 
     @Override
@@ -79,7 +95,17 @@ public final class InMemoryResetStore implements ResetStore {
     }
 
     @Override
-    public Claim claimSummary(String workspaceId, Period period, String owner, Instant now, Instant leaseUntil) {
+    public synchronized Map<String, PoolStates> poolStates(Collection<String> organizationIds, Period opening, Period closing) {
+        Map<String, PoolStates> states = new LinkedHashMap<>();
+        for (String id : organizationIds) {
+            states.put(id, new PoolStates(credits.findOrganization(id, true).orElse(null), credits.pool(id, opening),
+                    credits.pool(id, closing), summary(LedgerOwner.organization(id), closing)));
+        }
+        return states;
+    }
+
+    @Override
+    public Claim claimSummary(LedgerOwner whose, Period period, String owner, Instant now, Instant leaseUntil) {
         Runnable interloper;
         synchronized (this) {
             interloper = beforeNextClaim;
@@ -89,7 +115,7 @@ public final class InMemoryResetStore implements ResetStore {
             interloper.run();
         }
         synchronized (this) {
-            String key = workspaceId + "#" + period;
+            String key = key(whose, period);
             Marker marker = summaries.get(key);
             if (marker == null || !marker.sent() && !marker.leaseUntil().isAfter(now)) {
                 summaries.put(key, new Marker(false, owner, leaseUntil, marker == null ? 1 : marker.claims() + 1, null));
@@ -103,8 +129,8 @@ public final class InMemoryResetStore implements ResetStore {
     }
 
     @Override
-    public synchronized boolean markSummarySent(String workspaceId, Period period, String owner, String messageId, Instant sentAt) {
-        String key = workspaceId + "#" + period;
+    public synchronized boolean markSummarySent(LedgerOwner whose, Period period, String owner, String messageId, Instant sentAt) {
+        String key = key(whose, period);
         Marker marker = summaries.get(key);
         if (marker == null || marker.sent() || !owner.equals(marker.owner())) {
             return false;
@@ -114,8 +140,8 @@ public final class InMemoryResetStore implements ResetStore {
     }
 
     @Override
-    public synchronized void releaseSummary(String workspaceId, Period period, String owner, Instant claimableFrom) {
-        String key = workspaceId + "#" + period;
+    public synchronized void releaseSummary(LedgerOwner whose, Period period, String owner, Instant claimableFrom) {
+        String key = key(whose, period);
         Marker marker = summaries.get(key);
         if (marker != null && !marker.sent() && owner.equals(marker.owner())) {
             summaries.put(key, new Marker(false, null, claimableFrom, marker.claims(), null));
@@ -124,7 +150,11 @@ public final class InMemoryResetStore implements ResetStore {
 
     /** The month before from the ledger; the thresholds reached are not kept here (no alert markers in memory yet). */
     @Override
-    public SummaryHistory summaryHistory(String workspaceId, Period period) {
-        return new SummaryHistory(credits.balance(workspaceId, period.previous()), List.of());
+    public SummaryHistory summaryHistory(LedgerOwner whose, Period period) {
+        if (whose.isOrganization()) {
+            PoolBalance before = credits.pool(whose.id(), period.previous());
+            return new SummaryHistory(before == null ? null : before.ledger(), List.of());
+        }
+        return new SummaryHistory(credits.balance(whose.id(), period.previous()), List.of());
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.domain.Alert;
 import com.aicredits.domain.AlertMarker;
+import com.aicredits.domain.LedgerOwner;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PricingModel;
 import com.aicredits.domain.Tier;
@@ -38,12 +39,12 @@ abstract class AlertStoreContract {
         assertThat(alerts().workspace(ws)).contains(workspace);
         assertThat(alerts().workspace(ws + "-nobody")).isEmpty();
 
-        assertThat(alerts().claim(ws, NOVEMBER, Alert.threshold(80), AT)).isTrue();
-        assertThat(alerts().claim(ws, NOVEMBER, Alert.threshold(80), AT.plusSeconds(1))).isFalse();
-        assertThat(alerts().claim(ws, NOVEMBER.next(), Alert.threshold(80), AT)).isTrue();
-        assertThat(alerts().claim(ws, NOVEMBER, Alert.forecast(), AT)).isTrue();
+        assertThat(alerts().claim(LedgerOwner.workspace(ws), NOVEMBER, Alert.threshold(80), AT)).isTrue();
+        assertThat(alerts().claim(LedgerOwner.workspace(ws), NOVEMBER, Alert.threshold(80), AT.plusSeconds(1))).isFalse();
+        assertThat(alerts().claim(LedgerOwner.workspace(ws), NOVEMBER.next(), Alert.threshold(80), AT)).isTrue();
+        assertThat(alerts().claim(LedgerOwner.workspace(ws), NOVEMBER, Alert.forecast(), AT)).isTrue();
 
-        assertThat(alerts().markers(ws, NOVEMBER)).containsExactlyInAnyOrder(
+        assertThat(alerts().markers(LedgerOwner.workspace(ws), NOVEMBER)).containsExactlyInAnyOrder(
                 new AlertMarker(Alert.threshold(80), AT, false, false),
                 new AlertMarker(Alert.forecast(), AT, false, true));
     }
@@ -51,21 +52,60 @@ abstract class AlertStoreContract {
     @Test
     void eachDeliveryStepIsMarkedOnItsMarker() {
         Alert alert = Alert.threshold(90);
-        alerts().claim(ws, NOVEMBER, alert, AT);
-        alerts().markRecipientEmailed(ws, NOVEMBER, alert, "a@example.com", "m-1");
-        alerts().markRecipientParked(ws, NOVEMBER, alert, "bad@example.com", "rejected", AT);
-        alerts().markEmailUncertain(ws, NOVEMBER, alert, AT.plusSeconds(5));
-        AlertMarker partly = alerts().markers(ws, NOVEMBER).getFirst();
+        alerts().claim(LedgerOwner.workspace(ws), NOVEMBER, alert, AT);
+        alerts().markRecipientEmailed(LedgerOwner.workspace(ws), NOVEMBER, alert, "a@example.com", "m-1");
+        alerts().markRecipientParked(LedgerOwner.workspace(ws), NOVEMBER, alert, "bad@example.com", "rejected", AT);
+        alerts().markEmailUncertain(LedgerOwner.workspace(ws), NOVEMBER, alert, AT.plusSeconds(5));
+        AlertMarker partly = alerts().markers(LedgerOwner.workspace(ws), NOVEMBER).getFirst();
         assertThat(partly.recipientsDone()).isEqualTo(Set.of("a@example.com", "bad@example.com"));
         assertThat(partly.lastUncertainSendAt()).isEqualTo(AT.plusSeconds(5));
         assertThat(partly.delivered()).isFalse();
 
-        alerts().markEmailed(ws, NOVEMBER, alert, "m-2", AT.plusSeconds(6));
-        alerts().markPublished(ws, NOVEMBER, alert, AT.plusSeconds(7));
-        AlertMarker done = alerts().markers(ws, NOVEMBER).getFirst();
+        alerts().markEmailed(LedgerOwner.workspace(ws), NOVEMBER, alert, "m-2", AT.plusSeconds(6));
+        alerts().markPublished(LedgerOwner.workspace(ws), NOVEMBER, alert, AT.plusSeconds(7));
+        AlertMarker done = alerts().markers(LedgerOwner.workspace(ws), NOVEMBER).getFirst();
         assertThat(done.emailed()).isTrue();
         assertThat(done.published()).isTrue();
         assertThat(done.delivered()).isTrue();
         assertThat(done.firedAt()).isEqualTo(AT);
+    }
+
+    @Test
+    void anOrganizationsMarkersAreItsOwnApartFromAWorkspaceOfTheSameId() {
+        LedgerOwner pool = LedgerOwner.organization(ws);
+        assertThat(alerts().claim(pool, NOVEMBER, Alert.threshold(80), AT)).isTrue();
+        assertThat(alerts().claim(pool, NOVEMBER, Alert.threshold(80), AT)).isFalse();
+        assertThat(alerts().claim(LedgerOwner.workspace(ws), NOVEMBER, Alert.threshold(80), AT)).isTrue();
+        alerts().markRecipientEmailed(pool, NOVEMBER, Alert.threshold(80), "managers@example.com", "m-1");
+        alerts().markEmailed(pool, NOVEMBER, Alert.threshold(80), "m-1", AT);
+        alerts().markPublished(pool, NOVEMBER, Alert.threshold(80), AT);
+
+        assertThat(alerts().markers(pool, NOVEMBER)).singleElement().satisfies(marker -> {
+            assertThat(marker.delivered()).isTrue();
+            assertThat(marker.recipientsDone()).containsExactly("managers@example.com");
+        });
+        assertThat(alerts().markers(LedgerOwner.workspace(ws), NOVEMBER)).singleElement()
+                .satisfies(marker -> assertThat(marker.delivered()).isFalse());
+    }
+
+    @Test
+    void thePoolsMembersComeWithTheirBalancesOfThePeriod() {
+        String org = "org-" + ws;
+        Workspace alpha = new Workspace(ws + "-a", org, "Alpha", Tier.DEV, PricingModel.EXTEND, true, null, null,
+                List.of(), null, 200, List.of(), 1);
+        Workspace beta = new Workspace(ws + "-b", org, "Beta", Tier.DEV, PricingModel.EXTEND, true, null, null,
+                List.of(), null, 200, List.of(), 1);
+        credits().saveWorkspace(alpha, 0, List.of());
+        credits().saveWorkspace(beta, 0, List.of());
+        credits().open(com.aicredits.domain.Allocation.opening(alpha, NOVEMBER), 1);
+        com.aicredits.testkit.ProductionSemantics.waitOutLag();
+
+        List<com.aicredits.domain.PoolMember> members = alerts().poolMembers(org, NOVEMBER);
+        assertThat(members).extracting(member -> member.workspace().workspaceId()).containsExactlyInAnyOrder(ws + "-a", ws + "-b");
+        assertThat(members).filteredOn(member -> member.workspace().workspaceId().equals(ws + "-a"))
+                .singleElement().satisfies(member -> assertThat(member.balance()).isEqualTo(
+                        com.aicredits.domain.Allocation.opening(alpha, NOVEMBER)));
+        assertThat(members).filteredOn(member -> member.workspace().workspaceId().equals(ws + "-b"))
+                .singleElement().satisfies(member -> assertThat(member.balance()).isNull());
     }
 }

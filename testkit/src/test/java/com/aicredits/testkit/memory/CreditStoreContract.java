@@ -8,8 +8,8 @@ import com.aicredits.domain.Charge;
 import com.aicredits.domain.CreditPool;
 import com.aicredits.domain.Credits;
 import com.aicredits.domain.Organization;
-import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.PriceCatalog;
 import com.aicredits.domain.PricingModel;
 import com.aicredits.domain.RefundLine;
@@ -23,8 +23,8 @@ import com.aicredits.port.LedgerStore.AppendResult;
 import com.aicredits.port.LedgerStore.BalanceStep;
 import com.aicredits.port.LedgerStore.BatchResult;
 import com.aicredits.port.LedgerStore.BatchView;
-import com.aicredits.port.LedgerStore.LedgerBatch;
 import com.aicredits.port.LedgerStore.LedgerAppend;
+import com.aicredits.port.LedgerStore.LedgerBatch;
 import com.aicredits.port.LedgerStore.LedgerView;
 import com.aicredits.port.LedgerStore.OpenResult;
 import com.aicredits.port.LedgerStore.PoolView;
@@ -34,6 +34,7 @@ import com.aicredits.port.OrganizationStore.Members;
 import com.aicredits.port.OrganizationStore.OrganizationWrite;
 import com.aicredits.port.OrganizationStore.PoolStep;
 import com.aicredits.port.LedgerStore.Refund;
+import com.aicredits.port.OrganizationStore;
 import com.aicredits.port.RefundStore.RecordedRun;
 import com.aicredits.port.RefundStore.RefundResult;
 import com.aicredits.port.RefundStore.RefundWrite;
@@ -286,6 +287,31 @@ abstract class CreditStoreContract {
         Balance blocked = store().read(ws, PERIOD, null, true).balance();
         assertThat(blocked.blockedAt()).isEqualTo(AT.plusSeconds(1));
         assertThat(blocked.revision()).isEqualTo(after.revision());
+    }
+
+    @Test
+    void aPoolOpensOnceOnlyAtTheOrganizationsVersionAndIsMarkedBlockedOnceLeavingItsRevision() {
+        String org = "org-" + ws;
+        Organization organization = new Organization(org, "Acme Group",
+                new CreditPool(true, 1_000L, null, null, List.of("managers@example.com")), List.of(), 1);
+        assertThat(store().saveOrganization(new OrganizationStore.OrganizationWrite(organization, 0, List.of(), List.of(), null)))
+                .isEqualTo(SaveResult.SAVED);
+        PoolBalance opening = PoolBalance.opening(org, PERIOD, Credits.of(1_000), Credits.ZERO, 200, List.of());
+        assertThat(store().markPoolBlocked(org, PERIOD, AT)).isFalse();
+
+        assertThat(store().openPool(opening, new OrganizationStore.PoolBasis(2, 0))).isEqualTo(OpenResult.WORKSPACE_CHANGED);
+        assertThat(store().openPool(opening, new OrganizationStore.PoolBasis(1, 1))).as("its members moved").isEqualTo(OpenResult.WORKSPACE_CHANGED);
+        assertThat(store().readPool(org, PERIOD, true).pool()).isNull();
+        assertThat(store().openPool(opening, new OrganizationStore.PoolBasis(1, 0))).isEqualTo(OpenResult.OPENED);
+        assertThat(store().openPool(opening, new OrganizationStore.PoolBasis(1, 0))).isEqualTo(OpenResult.ALREADY_OPEN);
+        assertThat(store().readPool(org, PERIOD, true).pool()).isEqualTo(opening);
+
+        assertThat(store().markPoolBlocked(org, PERIOD, AT.plusSeconds(1))).isTrue();
+        assertThat(store().markPoolBlocked(org, PERIOD, AT.plusSeconds(2))).isFalse();
+        PoolBalance blocked = store().readPool(org, PERIOD, true).pool();
+        assertThat(blocked.ledger().blockedAt()).isEqualTo(AT.plusSeconds(1));
+        assertThat(blocked.ledger().revision()).isEqualTo(opening.ledger().revision());
+        assertThat(blocked.enabled()).isTrue();
     }
 
     @Test

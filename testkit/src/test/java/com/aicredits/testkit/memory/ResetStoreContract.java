@@ -3,13 +3,21 @@ package com.aicredits.testkit.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.domain.Allocation;
+import com.aicredits.domain.CreditPool;
+import com.aicredits.domain.Credits;
+import com.aicredits.domain.LedgerOwner;
+import com.aicredits.domain.Organization;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.PricingModel;
 import com.aicredits.domain.Tier;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.CreditStore;
+import com.aicredits.port.OrganizationStore;
 import com.aicredits.port.ResetStore.Claim;
 import com.aicredits.port.ResetStore.PeriodStates;
+import com.aicredits.port.ResetStore.PoolStates;
+import com.aicredits.port.ResetStore.SummaryMarker;
 import com.aicredits.port.ResetStore.WorkspacePage;
 import com.aicredits.port.ResetStore;
 import java.time.Duration;
@@ -69,7 +77,7 @@ abstract class ResetStoreContract {
         Workspace workspace = workspace("a");
         workspace("b");
         credits().open(Allocation.opening(workspace, NOVEMBER), 1);
-        resets().claimSummary(workspace.workspaceId(), NOVEMBER, "run-1", NOW, NOW.plusSeconds(60));
+        resets().claimSummary(LedgerOwner.workspace(workspace.workspaceId()), NOVEMBER, "run-1", NOW, NOW.plusSeconds(60));
         Map<String, PeriodStates> states = resets().states(List.of(prefix + "a", prefix + "b"), DECEMBER, NOVEMBER);
 
         assertThat(states.get(prefix + "a").opening()).isNull();
@@ -83,15 +91,15 @@ abstract class ResetStoreContract {
     void aSummaryIsClaimedByOneRunUntilItsLeaseIsOverAndMarkedSentByItsHolderOnly() {
         String id = workspace("a").workspaceId();
         Instant lease = NOW.plus(Duration.ofMinutes(5));
-        assertThat(resets().claimSummary(id, NOVEMBER, "run-1", NOW, lease)).isEqualTo(new Claim.Claimed());
-        assertThat(resets().claimSummary(id, NOVEMBER, "run-1", NOW.plusSeconds(1), lease)).isEqualTo(new Claim.Claimed());
-        assertThat(resets().claimSummary(id, NOVEMBER, "run-2", NOW.plusSeconds(1), lease)).isEqualTo(new Claim.HeldUntil(lease));
-        assertThat(resets().markSummarySent(id, NOVEMBER, "run-2", "m-2", NOW)).isFalse();
+        assertThat(resets().claimSummary(LedgerOwner.workspace(id), NOVEMBER, "run-1", NOW, lease)).isEqualTo(new Claim.Claimed());
+        assertThat(resets().claimSummary(LedgerOwner.workspace(id), NOVEMBER, "run-1", NOW.plusSeconds(1), lease)).isEqualTo(new Claim.Claimed());
+        assertThat(resets().claimSummary(LedgerOwner.workspace(id), NOVEMBER, "run-2", NOW.plusSeconds(1), lease)).isEqualTo(new Claim.HeldUntil(lease));
+        assertThat(resets().markSummarySent(LedgerOwner.workspace(id), NOVEMBER, "run-2", "m-2", NOW)).isFalse();
 
-        assertThat(resets().claimSummary(id, NOVEMBER, "run-2", lease, lease.plusSeconds(300))).isEqualTo(new Claim.Claimed());
-        assertThat(resets().markSummarySent(id, NOVEMBER, "run-1", "m-1", lease)).isFalse();
-        assertThat(resets().markSummarySent(id, NOVEMBER, "run-2", "m-2", lease)).isTrue();
-        assertThat(resets().claimSummary(id, NOVEMBER, "run-3", lease.plus(Duration.ofDays(1)), lease.plus(Duration.ofDays(2))))
+        assertThat(resets().claimSummary(LedgerOwner.workspace(id), NOVEMBER, "run-2", lease, lease.plusSeconds(300))).isEqualTo(new Claim.Claimed());
+        assertThat(resets().markSummarySent(LedgerOwner.workspace(id), NOVEMBER, "run-1", "m-1", lease)).isFalse();
+        assertThat(resets().markSummarySent(LedgerOwner.workspace(id), NOVEMBER, "run-2", "m-2", lease)).isTrue();
+        assertThat(resets().claimSummary(LedgerOwner.workspace(id), NOVEMBER, "run-3", lease.plus(Duration.ofDays(1)), lease.plus(Duration.ofDays(2))))
                 .isEqualTo(new Claim.AlreadySent());
         assertThat(resets().states(List.of(id), DECEMBER, NOVEMBER).get(id).summary().sent()).isTrue();
     }
@@ -99,16 +107,16 @@ abstract class ResetStoreContract {
     @Test
     void aReleasedClaimIsNobodysOwnAndClaimableFromTheGivenTime() {
         String id = workspace("a").workspaceId();
-        resets().claimSummary(id, NOVEMBER, "run-1", NOW, NOW.plusSeconds(300));
+        resets().claimSummary(LedgerOwner.workspace(id), NOVEMBER, "run-1", NOW, NOW.plusSeconds(300));
         Instant from = NOW.plusSeconds(60);
-        resets().releaseSummary(id, NOVEMBER, "run-2", NOW);
-        assertThat(resets().claimSummary(id, NOVEMBER, "run-2", NOW, NOW.plusSeconds(300)))
+        resets().releaseSummary(LedgerOwner.workspace(id), NOVEMBER, "run-2", NOW);
+        assertThat(resets().claimSummary(LedgerOwner.workspace(id), NOVEMBER, "run-2", NOW, NOW.plusSeconds(300)))
                 .isEqualTo(new Claim.HeldUntil(NOW.plusSeconds(300)));
-        resets().releaseSummary(id, NOVEMBER, "run-1", from);
-        assertThat(resets().markSummarySent(id, NOVEMBER, "run-1", "m-1", NOW)).isFalse();
-        assertThat(resets().claimSummary(id, NOVEMBER, "run-1", NOW.plusSeconds(1), NOW.plusSeconds(300)))
+        resets().releaseSummary(LedgerOwner.workspace(id), NOVEMBER, "run-1", from);
+        assertThat(resets().markSummarySent(LedgerOwner.workspace(id), NOVEMBER, "run-1", "m-1", NOW)).isFalse();
+        assertThat(resets().claimSummary(LedgerOwner.workspace(id), NOVEMBER, "run-1", NOW.plusSeconds(1), NOW.plusSeconds(300)))
                 .isEqualTo(new Claim.HeldUntil(from));
-        assertThat(resets().claimSummary(id, NOVEMBER, "run-2", from, from.plusSeconds(300))).isEqualTo(new Claim.Claimed());
+        assertThat(resets().claimSummary(LedgerOwner.workspace(id), NOVEMBER, "run-2", from, from.plusSeconds(300))).isEqualTo(new Claim.Claimed());
         assertThat(resets().states(List.of(id), DECEMBER, NOVEMBER).get(id).summary().claims()).isEqualTo(2);
     }
 
@@ -116,8 +124,32 @@ abstract class ResetStoreContract {
     void theSummaryHistoryHasTheMonthBefore() {
         Workspace workspace = workspace("a");
         credits().open(Allocation.opening(workspace, NOVEMBER.previous()), 1);
-        assertThat(resets().summaryHistory(workspace.workspaceId(), NOVEMBER).monthBefore())
+        assertThat(resets().summaryHistory(LedgerOwner.workspace(workspace.workspaceId()), NOVEMBER).monthBefore())
                 .isEqualTo(Allocation.opening(workspace, NOVEMBER.previous()));
-        assertThat(resets().summaryHistory(workspace.workspaceId(), NOVEMBER.previous()).monthBefore()).isNull();
+        assertThat(resets().summaryHistory(LedgerOwner.workspace(workspace.workspaceId()), NOVEMBER.previous()).monthBefore()).isNull();
+    }
+
+    @Test
+    void poolStatesHoldTheOrganizationBothPoolBalancesAndThePoolsSummaryApartFromItsWorkspaces() {
+        String org = "org-" + prefix;
+        Organization organization = new Organization(org, "Acme Group",
+                new CreditPool(true, 1_000L, null, null, List.of("managers@example.com")), List.of(), 1);
+        credits().saveOrganization(new OrganizationStore.OrganizationWrite(organization, 0, List.of(), List.of(), null));
+        PoolBalance november = PoolBalance.opening(org, NOVEMBER, Credits.of(1_000), Credits.ZERO, 200, List.of());
+        credits().openPool(november, new OrganizationStore.PoolBasis(1, 0));
+        LedgerOwner pool = LedgerOwner.organization(org);
+        resets().claimSummary(pool, NOVEMBER, "run-1", NOW, NOW.plusSeconds(60));
+
+        Map<String, PoolStates> states = resets().poolStates(List.of(org, org + "-none"), DECEMBER, NOVEMBER);
+        assertThat(states.get(org)).isEqualTo(new PoolStates(organization, null, november,
+                new SummaryMarker(false, "run-1", NOW.plusSeconds(60), 1)));
+        assertThat(states.get(org + "-none")).isEqualTo(new PoolStates(null, null, null, null));
+        // The pool's summary marker is the organization's: a workspace of the same id has none.
+        assertThat(resets().claimSummary(LedgerOwner.workspace(org), NOVEMBER, "run-2", NOW, NOW.plusSeconds(60)))
+                .isEqualTo(new Claim.Claimed());
+        assertThat(resets().markSummarySent(pool, NOVEMBER, "run-1", "m-1", NOW)).isTrue();
+        assertThat(resets().claimSummary(pool, NOVEMBER, "run-3", NOW.plusSeconds(120), NOW.plusSeconds(180)))
+                .isEqualTo(new Claim.AlreadySent());
+        assertThat(resets().summaryHistory(pool, DECEMBER).monthBefore()).isEqualTo(november.ledger());
     }
 }

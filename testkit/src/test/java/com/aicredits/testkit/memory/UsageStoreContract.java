@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.aicredits.domain.Alert;
+import com.aicredits.domain.LedgerOwner;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PricingModel;
@@ -107,11 +108,11 @@ abstract class UsageStoreContract {
     @Test
     void theThresholdsFiredComeByPeriodWithoutTheForecast() {
         String id = workspace("a").workspaceId();
-        alerts().claim(id, NOVEMBER.previous(), Alert.threshold(80), AT);
-        alerts().claim(id, NOVEMBER, Alert.threshold(80), AT);
-        alerts().claim(id, NOVEMBER, Alert.threshold(100), AT);
-        alerts().claim(id, NOVEMBER, Alert.forecast(), AT);
-        alerts().claim(id, NOVEMBER.next(), Alert.threshold(80), AT);
+        alerts().claim(LedgerOwner.workspace(id), NOVEMBER.previous(), Alert.threshold(80), AT);
+        alerts().claim(LedgerOwner.workspace(id), NOVEMBER, Alert.threshold(80), AT);
+        alerts().claim(LedgerOwner.workspace(id), NOVEMBER, Alert.threshold(100), AT);
+        alerts().claim(LedgerOwner.workspace(id), NOVEMBER, Alert.forecast(), AT);
+        alerts().claim(LedgerOwner.workspace(id), NOVEMBER.next(), Alert.threshold(80), AT);
         var fired = usage().thresholdsFired(id, NOVEMBER.previous(), NOVEMBER);
         assertThat(fired).containsOnlyKeys(NOVEMBER.previous(), NOVEMBER);
         assertThat(fired.get(NOVEMBER)).containsExactlyInAnyOrder(80, 100);

@@ -5,6 +5,7 @@ import com.aicredits.app.Production;
 import com.aicredits.app.Services;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.BalanceChange;
+import com.aicredits.domain.PoolBalance;
 import com.aicredits.observability.Log;
 import com.aicredits.service.AlertService;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -21,8 +22,9 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * On the table's stream (filtered to balance items): for each balance changed in the batch, fires the alerts any of
- * its debits reached (not only its latest state, so batching changes nothing). A balance whose alerts cannot be
+ * On the table's stream (filtered to balance items: workspaces' and organizations' pools'): for each balance changed
+ * in the batch, fires the alerts any of its debits reached (not only its latest state, so batching changes nothing). A
+ * pool's balance fires the pool's alerts; a workspace's drawing from the pool fires none. A balance whose alerts cannot be
  * delivered is reported as a batch item failure at its first record, so Lambda retries from there; everything already
  * delivered is marked and not sent again.
  */
@@ -41,8 +43,15 @@ public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbE
         this.alerts = alerts;
     }
 
-    /** The records of one balance item in this batch, in stream order. */
-    private record BalanceChanges(String workspaceId, String firstSequenceNumber, List<DynamodbEvent.DynamodbStreamRecord> records) {
+    /**
+     * The records of one balance item in this batch, in stream order: a workspace's ({@code workspaceId}) or an
+     * organization's pool's ({@code organizationId}).
+     */
+    private record BalanceChanges(String workspaceId, String organizationId, String firstSequenceNumber,
+                                  List<DynamodbEvent.DynamodbStreamRecord> records) {
+        boolean pool() {
+            return organizationId != null;
+        }
     }
 
     /** Left unused at the end of an invocation that waits for a resend (its Timeout is 15 s). */
@@ -98,12 +107,14 @@ public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbE
         Map<String, BalanceChanges> byBalance = new LinkedHashMap<>();
         for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
             Map<String, AttributeValue> keys = DynamodbAttributeValueTransformer.toAttributeValueMapV2(record.getDynamodb().getKeys());
-            if (!StreamImages.isBalance(keys) || record.getDynamodb().getNewImage() == null) {
+            boolean pool = StreamImages.isPoolBalance(keys);
+            if (!StreamImages.isBalance(keys) && !pool || record.getDynamodb().getNewImage() == null) {
                 continue;
             }
             String key = keys.get("PK").s() + "|" + keys.get("SK").s();
-            byBalance.computeIfAbsent(key, k -> new BalanceChanges(StreamImages.workspaceId(keys),
-                            record.getDynamodb().getSequenceNumber(), new ArrayList<>()))
+            byBalance.computeIfAbsent(key, k -> new BalanceChanges(pool ? null : StreamImages.workspaceId(keys),
+                            pool ? StreamImages.organizationId(keys) : null, record.getDynamodb().getSequenceNumber(),
+                            new ArrayList<>()))
                     .records().add(record);
         }
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
@@ -112,15 +123,20 @@ public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbE
             // From the key, before any image is parsed: a malformed one is logged as its own workspace's.
             Log.workspace(changes.workspaceId());
             try {
-                alerts.balanceChanged(changes.records().stream().map(ThresholdEvaluatorHandler::change).toList());
+                if (changes.pool()) {
+                    alerts.poolChanged(changes.records().stream().map(ThresholdEvaluatorHandler::poolChange).toList());
+                } else {
+                    alerts.balanceChanged(changes.records().stream().map(ThresholdEvaluatorHandler::change).toList());
+                }
             } catch (AlertService.ResendNotYetDue e) {
                 Log.info("an alert waits before it is sent again; the stream retries from this record",
-                        "sequenceNumber", changes.firstSequenceNumber(), "cause", e.getMessage());
+                        "sequenceNumber", changes.firstSequenceNumber(), "organizationId", changes.organizationId(),
+                        "cause", e.getMessage());
                 resendIn = resendIn(e, resendIn);
                 failures.add(StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(changes.firstSequenceNumber()).build());
             } catch (RuntimeException e) {
                 Log.error("alert delivery failed; the stream retries from this record", e,
-                        "sequenceNumber", changes.firstSequenceNumber());
+                        "sequenceNumber", changes.firstSequenceNumber(), "organizationId", changes.organizationId());
                 resendIn = resendIn(e, resendIn);
                 failures.add(StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(changes.firstSequenceNumber()).build());
             }
@@ -129,14 +145,28 @@ public final class ThresholdEvaluatorHandler implements RequestHandler<DynamodbE
     }
 
     private static BalanceChange change(DynamodbEvent.DynamodbStreamRecord record) {
-        Balance balance = StreamImages.balance(
-                DynamodbAttributeValueTransformer.toAttributeValueMapV2(record.getDynamodb().getNewImage()));
+        return change(record, StreamImages.balance(
+                DynamodbAttributeValueTransformer.toAttributeValueMapV2(record.getDynamodb().getNewImage())));
+    }
+
+    private static BalanceChange change(DynamodbEvent.DynamodbStreamRecord record, Balance balance) {
         boolean debited = used(record.getDynamodb().getNewImage()) > used(record.getDynamodb().getOldImage());
         boolean blocked = balance.blockedAt() != null
                 && (record.getDynamodb().getOldImage() == null || !record.getDynamodb().getOldImage().containsKey("blockedAt"));
         Instant at = record.getDynamodb().getApproximateCreationDateTime() == null ? Instant.now()
                 : record.getDynamodb().getApproximateCreationDateTime().toInstant();
         return new BalanceChange(balance, debited, at, blocked);
+    }
+
+    /**
+     * A change of a pool's balance, as its ledger: only an enabled pool's usage growth counts as a debit (a disabled
+     * pool takes none; enabling it again carries its workspaces' usage in, which counts, as the pool's usage starts there).
+     */
+    private static BalanceChange poolChange(DynamodbEvent.DynamodbStreamRecord record) {
+        PoolBalance pool = StreamImages.poolBalance(
+                DynamodbAttributeValueTransformer.toAttributeValueMapV2(record.getDynamodb().getNewImage()));
+        BalanceChange change = change(record, pool.ledger());
+        return new BalanceChange(change.balance(), change.debited() && pool.enabled(), change.at(), change.blocked());
     }
 
     private static long used(Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image) {
