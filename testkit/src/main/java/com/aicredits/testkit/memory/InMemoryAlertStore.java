@@ -88,6 +88,21 @@ public final class InMemoryAlertStore implements AlertStore {
         markers.put(key, change.apply(marker));
     }
 
+    /**
+     * The markers of an organization's credit pool for the period: on the table, a workspace's marker items on the
+     * organization's partition ({@code ORG#<id>}); here, under that partition's name, apart from every workspace's.
+     */
+    public synchronized List<AlertMarker> poolMarkers(String organizationId, Period period) {
+        return markers(POOL_PARTITION + organizationId, period);
+    }
+
+    /** Claims {@code alert} of the organization's pool for the period; false if it was claimed before. */
+    public synchronized boolean claimForPool(String organizationId, Period period, Alert alert, Instant firedAt) {
+        return claim(POOL_PARTITION + organizationId, period, alert, firedAt);
+    }
+
+    private static final String POOL_PARTITION = "ORG#";
+
     private static String key(String workspaceId, Period period, Alert alert) {
         return workspaceId + "#" + period + "#" + alert.key();
     }
