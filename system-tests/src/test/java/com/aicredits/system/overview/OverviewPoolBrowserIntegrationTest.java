@@ -178,7 +178,7 @@ class OverviewPoolBrowserIntegrationTest {
             assertThat(tile.getDomAttribute("class")).contains("pooled");
             assertThat(tile.getText()).contains(row.get("name").asText())
                     .contains("Draws from the organization's credit pool")
-                    .contains(credits(row.get("creditsUsed")) + " credits used");
+                    .contains(credits(row.get("creditsUsed")) + "\ncredits used");
         }
         screenshot("pool-organization");
         assertNoConsoleErrors("showing the pool");
