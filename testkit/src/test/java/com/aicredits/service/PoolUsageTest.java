@@ -142,6 +142,23 @@ class PoolUsageTest {
     }
 
     @Test
+    void onceItsMarkersArePastTheirKeepingThePoolsThresholdsAreThoseItsFinalBalanceReaches() {
+        workspace("ws-a");
+        pool(true, 10L);
+        debit("ws-a", "run-1", "case.investigation", NOW);
+        // Markers are kept 400 days after their month: read on the day the TTL may delete them, and after.
+        alerts.claimForPool("org-1", NOVEMBER, Alert.threshold(80), NOW);
+        clock.set(Instant.parse("2028-01-10T00:00:00Z"));
+
+        UsageService.PoolUsage pool = usage.organizationUsage(MANAGER, "org-1", "2026-11", null, null).pool();
+
+        assertThat(pool.used()).isEqualTo(Credits.of(12));
+        assertThat(pool.thresholdsReached()).containsExactly(80, 90, 100, 120);
+        // The workspace fired none of its own while pooled.
+        assertThat(usage.workspaceUsage(MANAGER, "ws-a", "2026-11").thresholdsReached()).isEmpty();
+    }
+
+    @Test
     void aPoolPeriodNobodyDebitedYetShowsItsFullAllocationAndItsWorkspacesArePooled() {
         workspace("ws-a");
         workspace("ws-b");
