@@ -3,6 +3,8 @@ package com.aicredits.bench;
 import com.aicredits.app.Services;
 import com.aicredits.client.AiCreditsClient;
 import com.aicredits.client.AiCreditsException;
+import com.aicredits.domain.CreditPool;
+import com.aicredits.domain.OrganizationSpec;
 import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.emulation.template.CloudFormationTemplate;
 import com.aicredits.functions.record.RecordExecutionHandler;
@@ -45,7 +47,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * which calls the engine. Single calls: each caller container has one thread and the client's batching off, so N
  * containers are N debits in flight, as in {@link WorkspaceCeiling} (plus the HTTP hop and the client's retries).
  * Batching: each caller container has {@code threads} threads on a client with batching on (its defaults: a 5 ms
- * window, up to 100 runs), so runs that arrive while one is in flight travel together.
+ * window, up to 100 runs), so runs that arrive while one is in flight travel together. The pool (issue 34): as single
+ * calls, but the runs spread over {@value #POOL_WORKSPACES} workspaces of one organization drawing from its credit pool,
+ * whose balance every run moves (with its workspace's), so the pool's ledger is checked instead.
  *
  * <p>Per point (fresh workspace, fresh containers): a warm-up, then a measured window in which everything is counted
  * between two instants: runs acknowledged and their latency as the caller saw it (call to return), runs answered 503
@@ -57,15 +61,26 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *
  * <p>Settings (environment, or {@code -Daicredits.bench.hot.<name>}): {@code HOT_SECONDS} measured per point (7),
  * {@code HOT_CONTAINERS} ("1 4 16 32"), {@code HOT_THREADS} per batching caller container (32), {@code HOT_LAMBDAS}
- * (64), {@code HOT_LATENCIES} ("8 5-25" ms), {@code HOT_MODES} ("single batched"), and the batching client's
+ * (64), {@code HOT_LATENCIES} ("8 5-25" ms), {@code HOT_MODES} ("single batched pool pool-batched"), and the batching client's
  * {@code HOT_WINDOW_MS} and {@code HOT_MAX_BATCH} (unset: the client's defaults, 5 ms and 100).
  */
 final class HotWorkspace {
     static final String FUNCTION = "RecordExecutionFunction";
+    /** How many workspaces draw from the pool of the pool's points (issue 34: 32 containers over 20 workspaces). */
+    static final int POOL_WORKSPACES = 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     enum Mode {
-        SINGLE("single calls"), BATCHED("batching client");
+        SINGLE("single calls"), BATCHED("batching client"), POOLED("single calls, one organization pool"),
+        POOLED_BATCHED("batching client, one organization pool");
+
+        boolean batching() {
+            return this == BATCHED || this == POOLED_BATCHED;
+        }
+
+        boolean pooled() {
+            return this == POOLED || this == POOLED_BATCHED;
+        }
 
         final String label;
 
@@ -88,8 +103,13 @@ final class HotWorkspace {
                 int max = Integer.parseInt(bounds[bounds.length - 1]);
                 latencies.add(new WorkspaceCeiling.Latency(min == max ? "fixed " + min + " ms" : "jittered " + min + "-" + max + " ms", min, max));
             }
-            List<Mode> modes = Arrays.stream(setting("modes", "single batched").trim().split("[\\s,]+"))
-                    .map(mode -> mode.startsWith("s") ? Mode.SINGLE : Mode.BATCHED).toList();
+            List<Mode> modes = Arrays.stream(setting("modes", "single batched pool pool-batched").trim().split("[\\s,]+"))
+                    .map(mode -> switch (mode) {
+                        case "single" -> Mode.SINGLE;
+                        case "pool" -> Mode.POOLED;
+                        case "pool-batched" -> Mode.POOLED_BATCHED;
+                        default -> Mode.BATCHED;
+                    }).toList();
             String window = setting("window_ms", "");
             return new Settings(warmUp, measure, containers, Integer.parseInt(setting("threads", "32")),
                     Integer.parseInt(setting("lambdas", "64")), latencies, modes,
@@ -165,11 +185,22 @@ final class HotWorkspace {
                                  WorkspaceCeiling.Latency latency, Mode mode, int containers, int memoryMb) {
         String workspaceId = "ws-hot-" + mode.name().toLowerCase(Locale.ROOT) + "-" + containers + "-" + latency.minMillis() + "-"
                 + Long.toString(System.nanoTime(), 36);
-        table.services(Clock.systemUTC()).workspaces().put(workspaceId, new WorkspaceSpec(null, "org-bench", "Hot " + workspaceId,
-                "M_PARTNER", null, null, 100_000_000L, null, null, null, 1000));
+        // The pool's point: its runs spread over POOL_WORKSPACES workspaces of one organization drawing from one pool.
+        String organizationId = mode.pooled() ? "org-" + workspaceId : "org-bench";
+        List<String> workspaceIds = new ArrayList<>();
+        for (int i = 0; i < (mode.pooled() ? POOL_WORKSPACES : 1); i++) {
+            String id = mode.pooled() ? workspaceId + "-" + i : workspaceId;
+            table.services(Clock.systemUTC()).workspaces().put(id, new WorkspaceSpec(null, organizationId, "Hot " + id,
+                    "M_PARTNER", null, null, 100_000_000L, null, null, null, 1000));
+            workspaceIds.add(id);
+        }
+        if (mode.pooled()) {
+            table.services(Clock.systemUTC()).organizations().put(organizationId, new OrganizationSpec(null, "Pool " + organizationId,
+                    new CreditPool.Spec(true, null, 1000, null, null)));
+        }
         EngineMeter meter = new EngineMeter();
         List<DynamoDbClient> clients = new ArrayList<>();
-        int threadsPerContainer = mode == Mode.SINGLE ? 1 : settings.threads();
+        int threadsPerContainer = mode.batching() ? settings.threads() : 1;
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicReference<String> refused = new AtomicReference<>();
         LongAdder givenUp = new LongAdder();
@@ -191,7 +222,7 @@ final class HotWorkspace {
             List<Thread> threads = new ArrayList<>();
             for (int c = 0; c < containers; c++) {
                 AiCreditsClient.Builder builder = AiCreditsClient.builder(front.baseUrl(), () -> "bench")
-                        .autoBatching(mode == Mode.BATCHED).maxBatchSize(settings.maxBatchSize());
+                        .autoBatching(mode.batching()).maxBatchSize(settings.maxBatchSize());
                 if (settings.batchWindow() != null) {
                     builder.batchWindow(settings.batchWindow());
                 }
@@ -210,7 +241,7 @@ final class HotWorkspace {
                             long start = System.nanoTime();
                             boolean recorded = false;
                             try {
-                                client.record(workspaceId, executionId, "task.execution");
+                                client.record(workspaceIds.get((int) (n % workspaceIds.size())), executionId, "task.execution");
                                 acknowledged.add(executionId);
                                 recorded = true;
                             } catch (AiCreditsException.Unavailable e) {
@@ -263,7 +294,8 @@ final class HotWorkspace {
             if (!front.awaitIdle(30_000)) {
                 throw new IllegalStateException("hot workspace: requests still running 30 s after the callers stopped");
             }
-            long ledgerLines = checkLedger(table, workspaceId, acknowledged);
+            long ledgerLines = mode.pooled() ? checkPoolLedger(table, organizationId, workspaceIds, acknowledged)
+                    : checkLedger(table, workspaceId, acknowledged);
             long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
             long runs = all.length;
             double seconds = settings.measureMillis() / 1000.0;
@@ -342,6 +374,68 @@ final class HotWorkspace {
         return ids.size();
     }
 
+    /**
+     * The pool's ledger, read strongly consistent from its workspaces' record partitions, checked to be exact: one
+     * running ledger per period over every workspace (sequence 1..n, each line's running total), the pool's balance
+     * its last line's, each workspace's balance the sum of its own lines; the lines in all, or throws.
+     */
+    static long checkPoolLedger(CreditsTable table, String organizationId, List<String> workspaceIds, Set<String> acknowledged) {
+        List<JsonNode> lines = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        List<String> problems = new ArrayList<>();
+        Map<String, Long> usedByWorkspace = new TreeMap<>();
+        for (String workspaceId : workspaceIds) {
+            for (Map<String, AttributeValue> item : table.records(workspaceId, "")) {
+                JsonNode line;
+                try {
+                    line = JSON.readTree(item.get("body").s());
+                } catch (Exception e) {
+                    throw new IllegalStateException("pool: a record's body is not JSON: " + item, e);
+                }
+                if (!ids.add(line.get("executionId").asText())) {
+                    problems.add("executionId " + line.get("executionId").asText() + " recorded twice");
+                }
+                usedByWorkspace.merge(workspaceId, line.get("creditsConsumed").asLong(), Long::sum);
+                lines.add(line);
+            }
+        }
+        lines.sort((a, b) -> Long.compare(a.get("sequence").asLong(), b.get("sequence").asLong()));
+        long used = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode line = lines.get(i);
+            used += line.get("creditsConsumed").asLong();
+            if (line.get("sequence").asLong() != i + 1 || line.get("creditsUsed").asLong() != used
+                    || !"organization".equals(line.path("pool").asText())) {
+                problems.add("pool line " + (i + 1) + " is " + line);
+            }
+        }
+        String period = lines.isEmpty() ? null : lines.getFirst().get("period").asText();
+        if (period != null) {
+            Map<String, AttributeValue> pool = table.item("ORG#" + organizationId, "POOL#" + period);
+            long poolUsed = com.aicredits.domain.Credits.ofHundredths(Long.parseLong(pool.get("used").n())).decimal().longValueExact();
+            if (poolUsed != used || Long.parseLong(pool.get("sequence").n()) != lines.size()) {
+                problems.add("the pool's balance says used " + poolUsed + " at sequence " + pool.get("sequence").n() + ", the ledger "
+                        + used + " in " + lines.size() + " lines");
+            }
+            usedByWorkspace.forEach((workspaceId, own) -> {
+                Map<String, AttributeValue> balance = table.item("WS#" + workspaceId, "BALANCE#" + period);
+                long balanceUsed = com.aicredits.domain.Credits.ofHundredths(Long.parseLong(balance.get("used").n())).decimal().longValueExact();
+                if (balanceUsed != own) {
+                    problems.add(workspaceId + " says used " + balanceUsed + ", its lines " + own);
+                }
+            });
+        }
+        long missing = acknowledged.stream().filter(id -> !ids.contains(id)).count();
+        if (missing > 0) {
+            problems.add(missing + " acknowledged runs are not in the ledger");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("pool " + organizationId + ": the ledger is not exact (" + problems.size() + " findings): "
+                    + String.join("; ", problems.subList(0, Math.min(10, problems.size()))));
+        }
+        return ids.size();
+    }
+
     private static String summary(Point p) {
         return String.format(Locale.ROOT, "hot workspace, %s, %s, %d container%s: %.0f runs/s, p50 %.0f ms, p99 %.0f ms, %.2f%% 503s,"
                         + " %d given up; %.2f WRU and %.2f RRU a run; $%.2f per million runs; %s; ledger exact (%d lines)",
@@ -359,11 +453,12 @@ final class HotWorkspace {
     }
 
     private static void addRows(Settings settings, Point p, int memoryMb, String architecture) {
-        String client = p.mode() != Mode.BATCHED ? "" : " x " + p.threadsPerContainer() + " threads"
+        String client = !p.mode().batching() ? "" : " x " + p.threadsPerContainer() + " threads"
                 + (settings.batchWindow() == null ? "" : ", a " + settings.batchWindow().toMillis() + " ms window")
                 + (settings.maxBatchSize() == 100 ? "" : ", batches of up to " + settings.maxBatchSize());
-        String what = String.format(Locale.ROOT, "hot workspace: %s, %d caller container%s%s into one workspace, %s per DynamoDB call,"
-                        + " the engine's production mode", p.mode().label, p.containers(), p.containers() == 1 ? "" : "s", client, p.latency());
+        String what = String.format(Locale.ROOT, "hot workspace: %s, %d caller container%s%s into %s, %s per DynamoDB call,"
+                        + " the engine's production mode", p.mode().label, p.containers(), p.containers() == 1 ? "" : "s", client,
+                p.mode().pooled() ? "one pool over " + POOL_WORKSPACES + " workspaces" : "one workspace", p.latency());
         double writeUnits = p.perRun(p.engine().writeUnits());
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("mode", p.mode().name().toLowerCase(Locale.ROOT));
@@ -406,7 +501,7 @@ final class HotWorkspace {
         } else if (p.mode() == Mode.BATCHED) {
             target = "<= 2.5 write units a run";
             met = writeUnits <= 2.5;
-        } else if (p.containers() == 32) {
+        } else if (p.containers() == 32 && p.mode() == Mode.SINGLE) {
             target = "no 503";
             met = p.front().unavailableRuns() == 0 && p.givenUp() == 0;
         }

@@ -26,7 +26,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
- * The aicredits API for platform services: record an AI run, its dry run, the pricing. One instance per service,
+ * The aicredits API for platform services: record an AI run, its dry run, the pricing; and, with an admin token
+ * (scope {@code credits/admin}), an organization's credit pool and its add-on packages. One instance per service,
  * shared by its threads: it keeps its connections open (java.net.http's pool).
  *
  * <p>Retries are safe by construction: a network error, a timeout, a 429 or a 503 (and API Gateway's 502/504) is
@@ -376,6 +377,91 @@ public final class AiCreditsClient {
         return read(answer, Pricing.class);
     }
 
+    /**
+     * Creates (201) or updates (200) the organization {@code organizationId} and its credit pool ({@code creditPool} null:
+     * none), admin scope {@code credits/admin}. Enabling the pool makes every workspace of the organization draw from it
+     * at once; disabling it returns each to its own allocation. The same settings again are a 200 that writes nothing, so
+     * the call is retried like a debit. Throws {@link AiCreditsException.InvalidRequest} for a bad field,
+     * {@link AiCreditsException.PoolTooLarge} when the switch would move more workspaces than one transaction takes.
+     */
+    public Saved<Organization> putOrganization(String organizationId, String name, Organization.CreditPool creditPool) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", Objects.requireNonNull(name, "name"));
+        if (creditPool != null) {
+            Map<String, Object> pool = new LinkedHashMap<>();
+            pool.put("enabled", creditPool.enabled());
+            // Absent, not null: a default the API fills in.
+            if (creditPool.monthlyCredits() != null) {
+                pool.put("monthlyCredits", creditPool.monthlyCredits());
+            }
+            if (creditPool.hardLimitPercent() != null) {
+                pool.put("hardLimitPercent", creditPool.hardLimitPercent());
+            }
+            if (creditPool.thresholds() != null) {
+                pool.put("thresholds", creditPool.thresholds());
+            }
+            pool.put("notificationEmails", creditPool.notificationEmails());
+            body.put("creditPool", pool);
+        }
+        Answer answer = send("PUT", organizationPath(organizationId), json(body), false);
+        if (answer.status() != 201 && answer.status() != 200) {
+            throw organizationRefusal(answer);
+        }
+        return saved(answer, Organization.class);
+    }
+
+    /** The organization and its credit pool (admin scope); {@link AiCreditsException.OrganizationNotFound} if none. */
+    public Organization organization(String organizationId) {
+        Answer answer = send("GET", organizationPath(organizationId), null, false);
+        if (answer.status() != 200) {
+            throw organizationRefusal(answer);
+        }
+        return read(answer, Organization.class);
+    }
+
+    /**
+     * Buys an add-on package for the organization's credit pool (admin scope): {@code monthlyCredits} 10000, 25000, 50000
+     * or 100000 a month for the {@code term}. Idempotent by {@code purchaseId}: sent again (also by this client's
+     * retries), the API answers the original purchase and adds nothing.
+     */
+    public Saved<PoolAddon> buyPoolAddon(String organizationId, String purchaseId, long monthlyCredits, PoolAddon.Term term) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("purchaseId", Objects.requireNonNull(purchaseId, "purchaseId"));
+        body.put("monthlyCredits", monthlyCredits);
+        body.put("term", Objects.requireNonNull(term, "term").name());
+        Answer answer = send("POST", organizationPath(organizationId) + "/addons", json(body), false);
+        if (answer.status() != 201 && answer.status() != 200) {
+            throw organizationRefusal(answer);
+        }
+        return saved(answer, PoolAddon.class);
+    }
+
+    /** Every add-on package of the organization's credit pool, oldest first (admin scope). */
+    public List<PoolAddon> poolAddons(String organizationId) {
+        Answer answer = send("GET", organizationPath(organizationId) + "/addons", null, false);
+        if (answer.status() != 200) {
+            throw organizationRefusal(answer);
+        }
+        return read(answer, PoolAddons.class).items();
+    }
+
+    /** The list's wrapper on the wire. */
+    record PoolAddons(List<PoolAddon> items) {
+        PoolAddons {
+            items = items == null ? List.of() : List.copyOf(items);
+        }
+    }
+
+    private static <T> Saved<T> saved(Answer answer, Class<T> type) {
+        return new Saved<>(read(answer, type), answer.status() == 201 || answer.anEarlierAttemptMayHaveCommitted(), answer.attempts());
+    }
+
+    /** As {@link #refusal}, a 404 naming the organization. */
+    private static AiCreditsException organizationRefusal(Answer answer) {
+        return answer.status() == 404 && !"gateway".equals(error(answer.body()).get("code"))
+                ? new AiCreditsException.OrganizationNotFound(error(answer.body()).get("message")) : refusal(answer);
+    }
+
     /** An answer, how many attempts it took, and whether an attempt before it may have been carried out unseen. */
     record Answer(int status, String body, int attempts, boolean anEarlierAttemptMayHaveCommitted) {
     }
@@ -493,8 +579,11 @@ public final class AiCreditsClient {
             case 404:
                 return new AiCreditsException.WorkspaceNotFound(message);
             case 409:
-                return "execution_id_reused".equals(code) ? new AiCreditsException.ExecutionIdReused(message)
-                        : new AiCreditsException.Unexpected(status, code, message);
+                return switch (code) {
+                    case "execution_id_reused" -> new AiCreditsException.ExecutionIdReused(message);
+                    case "pool_too_large" -> new AiCreditsException.PoolTooLarge(message);
+                    default -> new AiCreditsException.Unexpected(status, code, message);
+                };
             default:
                 return new AiCreditsException.Unexpected(status, code, message);
         }
@@ -552,6 +641,18 @@ public final class AiCreditsClient {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String json(Map<String, Object> body) {
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String organizationPath(String organizationId) {
+        return "/v1/organizations/" + URLEncoder.encode(Objects.requireNonNull(organizationId, "organizationId"), StandardCharsets.UTF_8);
     }
 
     private static String workspacePath(String workspaceId) {

@@ -130,6 +130,23 @@ public class AiCreditsException extends RuntimeException {
         }
     }
 
+    /** 404 {@code not_found} on an organization's route: no such organization. */
+    public static final class OrganizationNotFound extends AiCreditsException {
+        OrganizationNotFound(String message) {
+            super(404, "not_found", message, null);
+        }
+    }
+
+    /**
+     * 409 {@code pool_too_large}: switching the organization's credit pool on or off moves every workspace's balances in
+     * one transaction, and the organization has more workspaces than one can take (about 48); nothing written.
+     */
+    public static final class PoolTooLarge extends AiCreditsException {
+        PoolTooLarge(String message) {
+            super(409, "pool_too_large", message, null);
+        }
+    }
+
     /** 401, or 403 without the route's scope: the token supplier's problem, never retried. */
     public static final class NotAuthorized extends AiCreditsException {
         NotAuthorized(int status, String code, String message) {

@@ -12,9 +12,12 @@ import java.math.BigDecimal;
  * {@code equals}, which also compares the scale. {@code occurredAt}, {@code recordedAt} and {@code renewsAt} are ISO-8601
  * instants as the API wrote them; {@code renewsAt} is when the period's credits renew (the next period's start; null
  * from an API older than it). {@code llmModel} is the LLM model the run was recorded with (null when none was given).
+ * {@code pool} is {@code "organization"} when the run drew from its organization's credit pool (then
+ * {@code creditsUsed}, {@code creditsRemaining}, {@code creditsAllocated} and {@code sequence} are the pool's: one running
+ * ledger for all the organization's workspaces), else null.
  */
 public record UsageRecord(String executionId, String workspaceId, String activity, String feature, BigDecimal creditsConsumed,
                           BigDecimal creditsUsed, BigDecimal creditsRemaining, BigDecimal creditsAllocated, long sequence,
                           String period, String occurredAt, String recordedAt, String priceVersion, String model,
-                          String renewsAt, String llmModel) {
+                          String renewsAt, String llmModel, String pool) {
 }

@@ -20,6 +20,7 @@ import com.aicredits.service.AlertService;
 import com.aicredits.service.DebitService;
 import com.aicredits.service.MonthlyReset;
 import com.aicredits.service.OrganizationService;
+import com.aicredits.service.PoolAddonService;
 import com.aicredits.service.RefundService;
 import com.aicredits.service.Retries;
 import com.aicredits.service.UsageService;
@@ -167,6 +168,11 @@ public final class Services {
 
     public AddonService addons() {
         return new AddonService(credits, clock, retries);
+    }
+
+    /** The add-on packages of organizations' credit pools. */
+    public PoolAddonService poolAddons() {
+        return new PoolAddonService(credits, clock, retries);
     }
 
     public RefundService refunds() {

@@ -225,6 +225,13 @@ public record Balance(
                 freeExecutions, casesCounted, byosExecutions, blockedAt, pooled);
     }
 
+    /** The same ledger with {@code credits} more (or fewer) monthly credits before add-ons (a pool's, as a workspace moves). */
+    public Balance withMoreBaseCredits(Credits credits) {
+        return new Balance(workspaceId, organizationId, period, baseCredits.plus(credits), addonCredits, hardLimitPercent,
+                casesEnabled, pricingModel, byosFeatures, used, sequence, revision + 1, usedByFeature, dailyCredits,
+                freeExecutions, casesCounted, byosExecutions, blockedAt, pooled);
+    }
+
     /** The same ledger, drawing from the organization's pool from now on ({@code true}) or from its own allocation. */
     public Balance withPooled(boolean drawsFromPool) {
         return new Balance(workspaceId, organizationId, period, baseCredits, addonCredits, hardLimitPercent, casesEnabled,

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * An organization as an admin sets it: its name and, opt-in, its credit pool (null: none, every workspace on its own
- * allocation). {@code addons}: the packages bought for the pool. {@code version} grows with every change; a debit that
- * opens a period, and every pool switch, is conditional on it.
+ * allocation). {@code addons}: the packages bought for the pool. {@code version} grows with every change; every pool
+ * switch, and every opening of a pool's period, is conditional on it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Organization(String organizationId, String name, CreditPool creditPool,

@@ -57,6 +57,11 @@ public record PoolBalance(boolean enabled, Balance ledger) {
         return new PoolBalance(enabled, ledger.withMoreAddonCredits(credits));
     }
 
+    /** The same ledger with {@code credits} more (or, negative, fewer) monthly credits: a workspace's allocation moved. */
+    public PoolBalance withMoreBaseCredits(Credits credits) {
+        return new PoolBalance(enabled, ledger.withMoreBaseCredits(credits));
+    }
+
     /** The pool switched off: its ledger stays as it stands (the workspaces go on alone). */
     public PoolBalance disabled() {
         return new PoolBalance(false, ledger.withMoreAddonCredits(Credits.ZERO));

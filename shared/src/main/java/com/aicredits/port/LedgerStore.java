@@ -28,12 +28,17 @@ public interface LedgerStore {
      */
     default AppendResult append(LedgerAppend append) {
         UsageRecord record = append.record();
-        BatchResult result = appendAll(new LedgerBatch(List.of(record), List.of(new BalanceStep(append.before(), append.after())),
-                append.workspaceVersion()));
+        return result(record, appendAll(new LedgerBatch(List.of(record), List.of(new BalanceStep(append.before(), append.after())),
+                append.workspaceVersion())));
+    }
+
+    /** A one-line batch's result as the result of an append. */
+    private static AppendResult result(UsageRecord record, BatchResult result) {
         return switch (result) {
             case BatchResult.Committed committed -> new AppendResult.Committed(committed.bodies().getFirst());
             case BatchResult.AlreadyRecorded recorded -> new AppendResult.AlreadyRecorded(recorded.existing().get(record.executionId()));
             case BatchResult.BalanceChanged changed -> new AppendResult.BalanceChanged(changed.fresh());
+            case BatchResult.PoolChanged changed -> new AppendResult.PoolChanged(changed.fresh());
             case BatchResult.WorkspaceChanged changed -> new AppendResult.WorkspaceChanged();
             case BatchResult.Contention contention -> new AppendResult.Contention(contention.reason());
         };
@@ -74,9 +79,14 @@ public interface LedgerStore {
     /**
      * Appends one pooled ledger line in one transaction: the record (only if its executionId is new), the workspace's
      * balance (compare-and-set, or created whole pooled at {@code workspaceVersion} while the organization still pools)
-     * and the pool's (compare-and-set and under its hard limit, or created whole).
+     * and the pool's (compare-and-set and under its hard limit, or created whole): {@link #appendAll} of one line.
      */
-    AppendResult appendPooled(PooledAppend append);
+    default AppendResult appendPooled(PooledAppend append) {
+        UsageRecord record = append.record();
+        return result(record, appendAll(new LedgerBatch(List.of(record), List.of(new BalanceStep(append.before(), append.after())),
+                List.of(new OrganizationStore.PoolStep(append.poolBefore(), append.poolAfter())), append.workspaceVersion(),
+                append.poolBasis())));
+    }
 
     /** What {@link #readPool} found. */
     record PoolView(Organization organization, PoolBalance pool) {
@@ -84,7 +94,7 @@ public interface LedgerStore {
 
     /** One new pooled ledger line; a null {@code before} opens that balance with this line. */
     record PooledAppend(UsageRecord record, Balance before, Balance after, long workspaceVersion, PoolBalance poolBefore,
-                        PoolBalance poolAfter) {
+                        PoolBalance poolAfter, OrganizationStore.PoolBasis poolBasis) {
     }
 
     /** DynamoDB's limit of writes in one transaction. */
@@ -118,25 +128,44 @@ public interface LedgerStore {
     record LedgerAppend(UsageRecord record, Balance before, Balance after, long workspaceVersion) {
     }
 
-    /** Several new ledger lines in request order, and the move of each period's balance they make together. */
-    record LedgerBatch(List<UsageRecord> records, List<BalanceStep> balances, long workspaceVersion) {
+    /**
+     * Several new ledger lines in request order, and the move of each period's balance they make together; for a
+     * workspace drawing from its organization's pool, the move of each period's pool balance too (compare-and-set and
+     * under the pool's hard limit, or created whole), its pooled lines listed in the workspace's ledger at the
+     * workspace's own sequence.
+     */
+    record LedgerBatch(List<UsageRecord> records, List<BalanceStep> balances, List<OrganizationStore.PoolStep> pools,
+                       long workspaceVersion, OrganizationStore.PoolBasis poolBasis) {
         public LedgerBatch {
             records = List.copyOf(records);
             balances = List.copyOf(balances);
+            pools = List.copyOf(pools);
         }
+
+        /** A batch of the workspace's own allocation. */
+        public LedgerBatch(List<UsageRecord> records, List<BalanceStep> balances, long workspaceVersion) {
+            this(records, balances, List.of(), workspaceVersion, null);
+        }
+
+        /** A pool's opening checks the organization's version and its members' revision. */
+        public static final int POOL_OPENING_CHECKS = 2;
 
         /** An opening checks the workspace's version and that its organization does not pool. */
         public static final int OPENING_CHECKS = 2;
 
         /** How many writes the transaction takes. */
         public int writes() {
-            return records.size() + balances.size() + (balances.stream().anyMatch(step -> step.before() == null) ? OPENING_CHECKS : 0);
+            return records.size() + balances.size() + pools.size()
+                    + (balances.stream().anyMatch(step -> step.before() == null) ? OPENING_CHECKS : 0)
+                    + (pools.stream().anyMatch(step -> step.before() == null) ? POOL_OPENING_CHECKS : 0);
         }
     }
 
     /** A period's balance from {@code before} (null: it opens with these lines) to {@code after}. */
     record BalanceStep(Balance before, Balance after) {
     }
+
+
 
     /** What {@link #readAll} found: the records that exist, by executionId. */
     record BatchView(Workspace workspace, Map<Period, Balance> balances, Map<String, StoredRecord> records) {
@@ -153,6 +182,10 @@ public interface LedgerStore {
 
         /** A balance was not as expected; here it is as it stands (null: not open yet). Nothing written. */
         record BalanceChanged(Period period, Balance fresh) implements BatchResult {
+        }
+
+        /** A pool's balance was not as expected; here it is as it stands (null: not open yet). Nothing written. */
+        record PoolChanged(Period period, PoolBalance fresh) implements BatchResult {
         }
 
         /** Opening a period raced with a workspace change. */

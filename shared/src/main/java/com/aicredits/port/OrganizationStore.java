@@ -19,8 +19,17 @@ public interface OrganizationStore {
     /** The organization; {@code consistent} for any decision taken from it. */
     Optional<Organization> findOrganization(String organizationId, boolean consistent);
 
-    /** The organization's workspaces, from the index (eventually consistent: one created a moment ago may be missing). */
-    List<Workspace> workspacesOf(String organizationId);
+    /**
+     * The organization's workspaces and their revision, read consistently: the members item lists every workspace of
+     * the organization (its creation adds it, in the same transaction), and its revision moves with every write of any
+     * of them, so a switch or a pool's opening computed from this list conditions on that revision.
+     */
+    Members members(String organizationId);
+
+    /** The organization's workspaces ({@link #members}). */
+    default List<Workspace> workspacesOf(String organizationId) {
+        return members(organizationId).workspaces();
+    }
 
     /** The pool's balances and the workspaces' balances of {@code periods} that exist, in one consistent read. */
     PoolState readPoolState(String organizationId, List<String> workspaceIds, List<Period> periods);
@@ -34,6 +43,28 @@ public interface OrganizationStore {
     /** The most writes one switch may take (DynamoDB's transaction limit). */
     int MAX_SWITCH_WRITES = LedgerStore.MAX_TRANSACTION_ITEMS;
 
+    /** An organization's workspaces, and the revision of its members item they were read at (0: none yet). */
+    record Members(List<Workspace> workspaces, long revision) {
+        public Members {
+            workspaces = List.copyOf(workspaces);
+        }
+
+        public List<String> ids() {
+            return workspaces.stream().map(Workspace::workspaceId).toList();
+        }
+    }
+
+    /**
+     * What a pool's opening was computed from: the organization's version (its pool's settings and add-ons) and its
+     * members' revision (its workspaces and their allocations). The opening's write conditions on both.
+     */
+    record PoolBasis(long organizationVersion, long membersRevision) {
+    }
+
+    /** A pool's opening and what it was computed from. */
+    record PoolOpening(PoolBalance pool, PoolBasis basis) {
+    }
+
     /** What {@link #readPoolState} found: the pool's balances by period, the workspaces' by workspace and period. */
     record PoolState(Map<Period, PoolBalance> pools, Map<String, Map<Period, Balance>> balances) {
     }
@@ -45,18 +76,23 @@ public interface OrganizationStore {
     record MemberMove(String workspaceId, Period period, Balance before, Balance after) {
     }
 
-    /** A pool's balance from {@code before} (null: created) to {@code after}. */
+    /** A period's pool balance from {@code before} (null: created) to {@code after}. */
     record PoolStep(PoolBalance before, PoolBalance after) {
     }
 
-    record OrganizationWrite(Organization organization, long expectedVersion, List<MemberMove> members, List<PoolStep> pools) {
+    /**
+     * The organization's write and what moves with it; {@code membersRevision}: the members' revision the moves were
+     * computed at (null: they do not depend on the workspaces).
+     */
+    record OrganizationWrite(Organization organization, long expectedVersion, List<MemberMove> members, List<PoolStep> pools,
+                             Long membersRevision) {
         public OrganizationWrite {
             members = List.copyOf(members);
             pools = List.copyOf(pools);
         }
 
         public int writes() {
-            return 1 + members.size() + pools.size();
+            return 1 + members.size() + pools.size() + (membersRevision == null ? 0 : 1);
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.aicredits.port;
 
+import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.RefundLine;
 import com.aicredits.domain.UsageRecord;
@@ -22,8 +23,16 @@ public interface RefundStore {
     /** A record by its executionId (consistent read); empty when the workspace has no such record. */
     java.util.Optional<RecordedRun> findRecord(String workspaceId, String executionId);
 
-    /** The store writes the line's body ({@code json.LedgerBodies}). */
-    record RefundWrite(String executionId, LedgerStore.Refund refund, RefundLine line, Balance before, Balance after) {
+    /**
+     * The store writes the line's body ({@code json.LedgerBodies}). {@code poolBefore -> poolAfter}: the pool's balance
+     * moved too (compare-and-set), when the workspace's balance draws from its organization's pool; else both null.
+     */
+    record RefundWrite(String executionId, LedgerStore.Refund refund, RefundLine line, Balance before, Balance after,
+                       PoolBalance poolBefore, PoolBalance poolAfter) {
+        /** A refund in a workspace on its own allocation. */
+        public RefundWrite(String executionId, LedgerStore.Refund refund, RefundLine line, Balance before, Balance after) {
+            this(executionId, refund, line, before, after, null, null);
+        }
     }
 
     sealed interface RefundResult {
@@ -37,6 +46,10 @@ public interface RefundStore {
 
         /** The balance moved since it was read; here it is as it stands. */
         record BalanceChanged(Balance fresh) implements RefundResult {
+        }
+
+        /** The pool's balance moved since it was read; here it is as it stands. */
+        record PoolChanged(PoolBalance fresh) implements RefundResult {
         }
 
         /** Transient contention (transaction conflict, throttling): retry after a pause. */

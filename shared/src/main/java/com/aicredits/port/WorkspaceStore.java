@@ -30,7 +30,20 @@ public interface WorkspaceStore {
      * Creates ({@code expectedVersion == 0}) or replaces (at {@code expectedVersion}) a workspace, and in the same
      * transaction moves each of {@code balances} to its settings. Nothing is written unless {@link SaveResult#SAVED}.
      */
-    SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances);
+    default SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances) {
+        return saveWorkspace(workspace, expectedVersion, balances, List.of());
+    }
+
+    /**
+     * As above, and in the same transaction moves each of {@code pools} (compare-and-set on its revision): the pools
+     * whose allocation is the sum of their workspaces' follow this one's. Every workspace write also moves its
+     * organization's members item (a creation adds the workspace's id), which a pool's switch or opening conditions on.
+     */
+    SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances,
+                             List<OrganizationStore.PoolStep> pools);
+
+    /** The organization (null when absent) and its pool's balance of {@code period} (null: not open), in one read. */
+    LedgerStore.PoolView readPool(String organizationId, Period period, boolean consistent);
 
     /** What a workspace write did. */
     enum SaveResult {

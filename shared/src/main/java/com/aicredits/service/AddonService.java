@@ -34,7 +34,7 @@ public final class AddonService {
         this.retries = retries;
     }
 
-    /** The body of {@code POST /v1/workspaces/{workspaceId}/addons}. */
+    /** The body of {@code POST /v1/workspaces/{workspaceId}/addons} (and of an organization's, {@link PoolAddonService}). */
     public record Purchase(String purchaseId, Long monthlyCredits, String term) {
     }
 
@@ -45,15 +45,7 @@ public final class AddonService {
     public Purchased purchase(String workspaceId, Purchase request) {
         Ids.workspaceId(workspaceId);
         String purchaseId = Ids.purchaseId(request.purchaseId());
-        if (request.monthlyCredits() == null || !AddonPackage.SIZES.contains(request.monthlyCredits())) {
-            throw CreditsException.invalid("monthlyCredits", "monthlyCredits must be one of 10000, 25000, 50000, 100000");
-        }
-        AddonPackage.Term term;
-        try {
-            term = AddonPackage.Term.valueOf(String.valueOf(request.term()));
-        } catch (IllegalArgumentException e) {
-            throw CreditsException.invalid("term", "term must be MONTHLY or ANNUAL; got " + CreditsException.quote(request.term()));
-        }
+        AddonPackage.Term term = validTerm(request);
         Retries.Deadline deadline = retries.start();
         for (boolean again = true; again; ) {
             Instant now = clock.instant();
@@ -72,14 +64,31 @@ public final class AddonService {
             addons.add(addon);
             // A MONTHLY package bought before midnight leaves a next period opened early as it is.
             List<Period> covered = periods.stream().filter(addon::activeIn).toList();
-            WorkspaceStore.SaveResult result = store.saveWorkspace(workspace.withAddons(addons).withVersion(workspace.version() + 1),
-                    workspace.version(), view.moved(covered, balance -> balance.withMoreAddonCredits(addon.credits())));
+            Workspace saved = workspace.withAddons(addons).withVersion(workspace.version() + 1);
+            WorkspaceStore.SaveResult result = store.saveWorkspace(saved, workspace.version(),
+                    view.moved(covered, balance -> balance.withMoreAddonCredits(addon.credits())),
+                    PoolAllocations.following(store, workspace, saved, covered, view));
             if (result == WorkspaceStore.SaveResult.SAVED) {
                 return new Purchased(addon, true);
             }
             again = WorkspaceService.retryAfter(result, deadline);
         }
         throw new CreditsException(Refusal.CONTENTION, "workspace " + workspaceId + " is changing concurrently; retry");
+    }
+
+    /**
+     * The term of a purchase whose size is one of {@link AddonPackage#SIZES}; every refusal a 400 naming the field. Shared
+     * with the organization pool's purchases ({@link PoolAddonService}), whose body is the same.
+     */
+    static AddonPackage.Term validTerm(Purchase request) {
+        if (request.monthlyCredits() == null || !AddonPackage.SIZES.contains(request.monthlyCredits())) {
+            throw CreditsException.invalid("monthlyCredits", "monthlyCredits must be one of 10000, 25000, 50000, 100000");
+        }
+        try {
+            return AddonPackage.Term.valueOf(String.valueOf(request.term()));
+        } catch (IllegalArgumentException e) {
+            throw CreditsException.invalid("term", "term must be MONTHLY or ANNUAL; got " + CreditsException.quote(request.term()));
+        }
     }
 
     /** Read consistently, like the workspace itself: the list right after a purchase shows it. */

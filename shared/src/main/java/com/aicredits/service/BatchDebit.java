@@ -6,12 +6,16 @@ import com.aicredits.domain.Charge;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.ExecutionModel;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.Price;
 import com.aicredits.domain.Refusal;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.LedgerStore;
+import com.aicredits.port.CreditStore;
+import com.aicredits.port.OrganizationStore;
 import com.aicredits.port.LedgerStore.BalanceStep;
+import com.aicredits.port.OrganizationStore.PoolStep;
 import com.aicredits.port.LedgerStore.BatchResult;
 import com.aicredits.port.LedgerStore.BatchView;
 import com.aicredits.port.LedgerStore.LedgerBatch;
@@ -45,10 +49,11 @@ final class BatchDebit {
 
     /** What planning leaves to be done first: write these lines, or read consistently before deciding further. */
     private record Plan(List<UsageRecord> lines, Map<Integer, Integer> lineOfItem, Map<Integer, DebitService.BatchAnswer> answers,
-                        Map<Period, Balance> after, boolean needsConsistentRead) {
+                        Map<Period, Balance> after, Map<Period, PoolBalance> poolsAfter, OrganizationStore.PoolBasis poolBasis,
+                        boolean needsConsistentRead) {
     }
 
-    private final LedgerStore store;
+    private final CreditStore store;
     private final BalanceCache cache;
     private final Clock clock;
     private final String workspaceId;
@@ -58,6 +63,11 @@ final class BatchDebit {
 
     /** The balance of each period as last known; a null value: known not to be open. */
     private final Map<Period, Balance> balances = new HashMap<>();
+    /**
+     * The organization and its pool per period, as last read, for the periods whose balance draws from the pool or is
+     * not open yet (absent: not read since the balances were).
+     */
+    private final Map<Period, LedgerStore.PoolView> pools = new HashMap<>();
     private Workspace workspace;
     /** Whether {@link #balances} and {@link #recorded} come from a consistent read with no write of ours since. */
     private boolean consistent;
@@ -67,7 +77,7 @@ final class BatchDebit {
     private CreditsException hardLimitRefusal;
     private Period hardLimitPeriod;
 
-    BatchDebit(LedgerStore store, BalanceCache cache, Clock clock, String workspaceId, List<Item> items,
+    BatchDebit(CreditStore store, BalanceCache cache, Clock clock, String workspaceId, List<Item> items,
                DebitService.BatchAnswer[] answers, Retries.Deadline deadline) {
         this.store = store;
         this.cache = cache;
@@ -99,7 +109,10 @@ final class BatchDebit {
             }
             List<BalanceStep> steps = new ArrayList<>();
             plan.after().forEach((period, after) -> steps.add(new BalanceStep(balances.get(period), after)));
-            BatchResult result = store.appendAll(new LedgerBatch(plan.lines(), steps, workspace == null ? 0 : workspace.version()));
+            List<PoolStep> poolMoves = new ArrayList<>();
+            plan.poolsAfter().forEach((period, after) -> poolMoves.add(new PoolStep(pools.get(period).pool(), after)));
+            BatchResult result = store.appendAll(new LedgerBatch(plan.lines(), steps, poolMoves,
+                    workspace == null ? 0 : workspace.version(), plan.poolBasis()));
             switch (result) {
                 case BatchResult.Committed committed -> {
                     finish(plan, committed.bodies());
@@ -107,6 +120,8 @@ final class BatchDebit {
                         balances.put(period, after);
                         cache.offer(after);
                     });
+                    plan.poolsAfter().forEach((period, after) ->
+                            pools.put(period, new LedgerStore.PoolView(pools.get(period).organization(), after)));
                     consistent = false;
                     if (remaining().isEmpty()) {
                         return;
@@ -130,10 +145,13 @@ final class BatchDebit {
                         read(false);
                     }
                 }
+                case BatchResult.PoolChanged changed -> {
+                    // Another workspace of the organization debited the pool first: replan on the pool as it stands.
+                    again = deadline.timeLeft();
+                    pools.put(changed.period(), new LedgerStore.PoolView(pools.get(changed.period()).organization(), changed.fresh()));
+                    consistent = false;
+                }
                 case BatchResult.WorkspaceChanged changed -> {
-                    if (workspace != null && pools(workspace, steps)) {
-                        throw new DrawsFromPool();
-                    }
                     again = deadline.timeLeft();
                     read(true);
                 }
@@ -151,9 +169,13 @@ final class BatchDebit {
                 "the workspace's balance is too busy right now; nothing of the batch was written; send it again");
     }
 
-    /** The first hard-limit refusal of the batch and its period's balance, for the {@code blockedAt} mark; or null. */
+    /**
+     * The first hard-limit refusal of the batch and its period's balance, for the {@code blockedAt} mark; or null (also
+     * when the balance draws from a pool, whose hard limit refused).
+     */
     Balance blockedBalance() {
-        return hardLimitRefusal == null ? null : balances.get(hardLimitPeriod);
+        Balance balance = hardLimitRefusal == null ? null : balances.get(hardLimitPeriod);
+        return balance == null || balance.pooled() ? null : balance;
     }
 
     CreditsException hardLimitRefusal() {
@@ -181,6 +203,7 @@ final class BatchDebit {
         }
         workspace = view.workspace();
         balances.replaceAll((period, known) -> view.balances().get(period));
+        pools.clear();
         if (consistent) {
             checked.addAll(ids);
             recorded.putAll(view.records());
@@ -190,6 +213,8 @@ final class BatchDebit {
 
     private Plan plan() {
         Map<Period, Balance> working = new HashMap<>();
+        Map<Period, PoolBalance> poolsWorking = new HashMap<>();
+        OrganizationStore.PoolBasis basis = null;
         List<UsageRecord> lines = new ArrayList<>();
         Map<Integer, Integer> lineOfItem = new HashMap<>();
         Map<Integer, DebitService.BatchAnswer> planned = new HashMap<>();
@@ -205,29 +230,54 @@ final class BatchDebit {
             boolean absent = consistent && checked.contains(item.executionId());
             if (item.invalid() != null) {
                 if (!absent) {
-                    return new Plan(lines, lineOfItem, planned, working, true);
+                    return new Plan(lines, lineOfItem, planned, working, poolsWorking, basis, true);
                 }
                 planned.put(item.index(), DebitService.BatchAnswer.refused(item.invalid()));
                 continue;
             }
             Period period = item.period();
             Balance stored = balances.get(period);
-            if (stored != null && stored.pooled()) {
-                throw new DrawsFromPool();
+            if (stored == null && workspace == null) {
+                // Known not open from a cached view only: read the workspace its opening needs.
+                return new Plan(lines, lineOfItem, planned, working, poolsWorking, basis, true);
+            }
+            LedgerStore.PoolView pool = stored == null || stored.pooled()
+                    ? pools.computeIfAbsent(period, p -> store.readPool(stored == null ? workspace.organizationId() : stored.organizationId(), p, consistent))
+                    : null;
+            boolean organizationPools = pool != null && pool.organization() != null && pool.organization().pooled();
+            if (stored != null && stored.pooled() && !organizationPools) {
+                // The balance draws from a pool its organization's item, as read, does not have: a stale read.
+                return new Plan(lines, lineOfItem, planned, working, poolsWorking, basis, true);
             }
             Balance before = working.containsKey(period) ? working.get(period)
-                    : stored != null ? stored : Allocation.opening(workspace, period);
+                    : stored != null ? stored : Allocation.opening(workspace, period, organizationPools);
+            PoolBalance poolBefore = null;
+            if (before.pooled()) {
+                if (poolsWorking.containsKey(period)) {
+                    poolBefore = poolsWorking.get(period);
+                } else if (pool.pool() != null) {
+                    poolBefore = pool.pool();
+                } else {
+                    OrganizationStore.PoolOpening poolOpening = PoolSwitch.openingFor(store, pool.organization(), period);
+                    poolBefore = poolOpening.pool();
+                    basis = poolOpening.basis();
+                }
+            }
+            PoolBalance poolCharged = poolBefore;
             Charge charge = Charge.of(item.price(), before.pricingModel(), item.model(), item.llmModel());
-            Optional<CreditsException> refusal = before.refusal(charge);
+            Optional<CreditsException> refusal = poolBefore == null ? before.refusal(charge)
+                    : before.accessRefusal(charge).or(() -> poolCharged.refusal(charge));
             if (refusal.isPresent()) {
                 // Never refuse on a cached or eventually consistent view, nor on one this batch's writes left.
                 if (!absent) {
-                    return new Plan(lines, lineOfItem, planned, working, true);
+                    return new Plan(lines, lineOfItem, planned, working, poolsWorking, basis, true);
                 }
                 planned.put(item.index(), DebitService.BatchAnswer.refused(refusal.get()));
                 continue;
             }
-            int more = 1 + (working.containsKey(period) ? 0 : 1) + (stored == null && !opening ? LedgerBatch.OPENING_CHECKS : 0);
+            int more = 1 + (working.containsKey(period) ? 0 : 1) + (poolBefore != null && !poolsWorking.containsKey(period) ? 1 : 0)
+                    + (stored == null && !opening ? LedgerBatch.OPENING_CHECKS : 0)
+                    + (poolBefore != null && pool.pool() == null && !poolsWorking.containsKey(period) ? LedgerBatch.POOL_OPENING_CHECKS : 0);
             if (writes + more > LedgerStore.MAX_TRANSACTION_ITEMS) {
                 break;
             }
@@ -236,27 +286,15 @@ final class BatchDebit {
             Balance after = before.debit(charge, item.occurredAt());
             working.put(period, after);
             lineOfItem.put(item.index(), lines.size());
-            lines.add(UsageRecord.between(item.executionId(), charge, before, after, item.occurredAt(), clock.instant()));
+            if (poolBefore != null) {
+                PoolBalance poolAfter = poolBefore.debit(charge, item.occurredAt());
+                poolsWorking.put(period, poolAfter);
+                lines.add(UsageRecord.pooled(item.executionId(), charge, poolBefore, poolAfter, after, item.occurredAt(), clock.instant()));
+            } else {
+                lines.add(UsageRecord.between(item.executionId(), charge, before, after, item.occurredAt(), clock.instant()));
+            }
         }
-        return new Plan(lines, lineOfItem, planned, working, false);
-    }
-
-    /** Whether an opening failed because the workspace's organization pools now. */
-    private boolean pools(Workspace workspace, List<BalanceStep> steps) {
-        return steps.stream().filter(step -> step.before() == null).anyMatch(step -> {
-            LedgerStore.PoolView view = store.readPool(workspace.organizationId(), step.after().period(), true);
-            return view.organization() != null && view.organization().pooled();
-        });
-    }
-
-    /**
-     * The workspace draws from its organization's pool: the unanswered items are recorded one by one instead (a batch
-     * moves one balance per period; a pooled run moves two). Thrown before anything of the plan is written.
-     */
-    static final class DrawsFromPool extends RuntimeException {
-        DrawsFromPool() {
-            super(null, null, false, false);
-        }
+        return new Plan(lines, lineOfItem, planned, working, poolsWorking, basis, false);
     }
 
     /** Answers the planned items: the lines just written as new, the others as planned. */

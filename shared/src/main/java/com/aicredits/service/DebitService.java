@@ -21,6 +21,7 @@ import com.aicredits.port.LedgerStore.LedgerView;
 import com.aicredits.port.LedgerStore.StoredRecord;
 import com.aicredits.port.CreditStore;
 import com.aicredits.port.LedgerStore;
+import com.aicredits.port.OrganizationStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -167,7 +168,7 @@ public final class DebitService {
                 poolAfter = pool.balance().debit(charge, occurredAt);
                 record = UsageRecord.pooled(executionId, charge, pool.balance(), poolAfter, after, occurredAt, clock.instant());
                 result = store.appendPooled(new LedgerStore.PooledAppend(record, balance, after, workspaceVersion,
-                        pool.opens() ? null : pool.balance(), poolAfter));
+                        pool.opens() ? null : pool.balance(), poolAfter, pool.basis()));
             } else {
                 record = UsageRecord.between(executionId, charge, before, after, occurredAt, clock.instant());
                 result = store.append(new LedgerStore.LedgerAppend(record, balance, after, workspaceVersion));
@@ -198,7 +199,7 @@ public final class DebitService {
                 case AppendResult.PoolChanged changed -> {
                     // Another workspace of the organization debited the pool first: the same, on the pool's balance.
                     again = deadline.timeLeft();
-                    pool = changed.fresh() == null ? null : new PoolRead(changed.fresh(), false);
+                    pool = changed.fresh() == null ? null : new PoolRead(changed.fresh(), null);
                     if (changed.fresh() != null) {
                         pools.offer(changed.fresh().ledger());
                     } else {
@@ -225,8 +226,14 @@ public final class DebitService {
         return pool == null ? balance.refusal(charge) : balance.accessRefusal(charge).or(() -> pool.balance().refusal(charge));
     }
 
-    /** The pool a debit draws from, as stored, or its opening ({@code opens}) when the period's pool is not open yet. */
-    private record PoolRead(PoolBalance balance, boolean opens) {
+    /**
+     * The pool a debit draws from, as stored, or its opening when the period's pool is not open yet, with what that
+     * opening was computed from ({@code basis}; null when stored).
+     */
+    private record PoolRead(PoolBalance balance, OrganizationStore.PoolBasis basis) {
+        boolean opens() {
+            return basis != null;
+        }
     }
 
     /** The period's opening for the workspace: pooled if its organization pools now (the opening checks it still does). */
@@ -243,16 +250,17 @@ public final class DebitService {
     private PoolRead pool(Balance balance, Period period, boolean consistent) {
         Balance known = consistent ? null : pools.get(balance.organizationId(), period);
         if (known != null) {
-            return new PoolRead(new PoolBalance(true, known), false);
+            return new PoolRead(new PoolBalance(true, known), null);
         }
         LedgerStore.PoolView view = store.readPool(balance.organizationId(), period, consistent);
         if (view.pool() != null) {
-            return new PoolRead(view.pool(), false);
+            return new PoolRead(view.pool(), null);
         }
         if (view.organization() == null || !view.organization().pooled()) {
             return null;
         }
-        return new PoolRead(PoolSwitch.openingFor(store, view.organization(), period), true);
+        OrganizationStore.PoolOpening opening = PoolSwitch.openingFor(store, view.organization(), period);
+        return new PoolRead(opening.pool(), opening.basis());
     }
 
     /**
@@ -348,25 +356,11 @@ public final class DebitService {
                 .mapToObj(index -> balanceLocks[index]).toList();
         locks.forEach(ReentrantLock::lock);
         BatchDebit batch;
-        boolean pooled = false;
         try {
             batch = new BatchDebit(store, cache, clock, workspaceId, items, answers, retries.start().notAfter(callers));
             batch.run();
-        } catch (BatchDebit.DrawsFromPool drawsFromPool) {
-            batch = null;
-            pooled = true;
         } finally {
             locks.reversed().forEach(ReentrantLock::unlock);
-        }
-        if (pooled) {
-            // A pooled run moves the pool's balance and the workspace's: the rest are recorded one by one, in order.
-            for (BatchDebit.Item item : items) {
-                if (answers[item.index()] == null) {
-                    answers[item.index()] = BatchAnswer.of(() -> record(workspaceId, requests.get(item.index()),
-                            callers == null ? null : callers.remaining()));
-                }
-            }
-            return List.of(answers);
         }
         if (batch.hardLimitRefusal() != null) {
             markBlocked(batch.blockedBalance(), batch.hardLimitRefusal());

@@ -44,13 +44,13 @@ public final class OrganizationService {
                 return new Saved(existing, false);
             }
             Organization saved = candidate.withVersion(existing == null ? 1 : existing.version() + 1);
-            List<Workspace> members = store.workspacesOf(organizationId);
+            OrganizationStore.Members members = store.members(organizationId);
             var periods = Allocation.changedAt(clock.instant());
             OrganizationWrite write = PoolSwitch.plan(existing, saved, members, periods,
-                    store.readPoolState(organizationId, members.stream().map(Workspace::workspaceId).toList(), periods));
+                    store.readPoolState(organizationId, members.ids(), periods));
             if (write.writes() > OrganizationStore.MAX_SWITCH_WRITES) {
                 throw new CreditsException(Refusal.POOL_TOO_LARGE, "organization " + organizationId + " has "
-                        + members.size() + " workspaces: switching its credit pool moves them in one transaction of at most "
+                        + members.workspaces().size() + " workspaces: switching its credit pool moves them in one transaction of at most "
                         + OrganizationStore.MAX_SWITCH_WRITES + " writes (about " + (OrganizationStore.MAX_SWITCH_WRITES - 3) / 2
                         + " workspaces)");
             }

@@ -29,8 +29,9 @@ final class PoolSwitch {
     private PoolSwitch() {
     }
 
-    static OrganizationWrite plan(Organization existing, Organization saved, List<Workspace> members, List<Period> periods,
-                                  PoolState state) {
+    static OrganizationWrite plan(Organization existing, Organization saved, OrganizationStore.Members workspaces,
+                                  List<Period> periods, PoolState state) {
+        List<Workspace> members = workspaces.workspaces();
         boolean wasPooled = existing != null && existing.pooled();
         List<MemberMove> moves = new ArrayList<>();
         List<PoolStep> pools = new ArrayList<>();
@@ -65,7 +66,7 @@ final class PoolSwitch {
                 pools.add(new PoolStep(poolBefore, poolBefore.disabled()));
             }
         }
-        return new OrganizationWrite(saved, existing == null ? 0 : existing.version(), moves, pools);
+        return new OrganizationWrite(saved, existing == null ? 0 : existing.version(), moves, pools, workspaces.revision());
     }
 
     /** The pool of {@code period} as it opens (or is enabled again) with the members' balances as read. */
@@ -83,13 +84,13 @@ final class PoolSwitch {
      * The pool of {@code period} as a debit or the monthly reset opens it, the organization pooling: its workspaces'
      * pooled balances of the period hold nothing yet (a pooled run moves the pool too), so it opens with zero used.
      */
-    static PoolBalance openingFor(OrganizationStore store, Organization org, Period period) {
-        List<Workspace> members = store.workspacesOf(org.organizationId());
-        PoolState state = store.readPoolState(org.organizationId(), members.stream().map(Workspace::workspaceId).toList(),
-                List.of(period));
+    static OrganizationStore.PoolOpening openingFor(OrganizationStore store, Organization org, Period period) {
+        OrganizationStore.Members members = store.members(org.organizationId());
+        PoolState state = store.readPoolState(org.organizationId(), members.ids(), List.of(period));
         List<Balance> pooled = state.balances().values().stream().map(byPeriod -> byPeriod.get(period))
                 .filter(balance -> balance != null && balance.pooled()).toList();
-        return opened(org, members, period, state, null, pooled);
+        return new OrganizationStore.PoolOpening(opened(org, members.workspaces(), period, state, null, pooled),
+                new OrganizationStore.PoolBasis(org.version(), members.revision()));
     }
 
     /** The pool's monthly credits: the organization's own, else the sum of its workspaces' allocations that month. */

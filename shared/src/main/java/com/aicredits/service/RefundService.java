@@ -4,6 +4,7 @@ import com.aicredits.domain.Balance;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Ids;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.RefundLine;
 import com.aicredits.domain.Refusal;
 import com.aicredits.domain.Timestamps;
@@ -53,6 +54,7 @@ public final class RefundService {
         UsageRecord record = stored.record();
         Period period = Period.parse(record.period());
         Balance balance = null;
+        PoolBalance pool = null;
         Retries.Deadline deadline = retries.start();
         for (boolean again = true; again; ) {
             if (stored.refund() != null) {
@@ -60,12 +62,19 @@ public final class RefundService {
             }
             if (balance == null) {
                 balance = ledger.read(workspaceId, period, null, true).balance();
+                pool = null;
+            }
+            if (balance.pooled() && pool == null) {
+                // The credits go back to the pool the workspace draws from now (its used is the sum of its workspaces').
+                pool = ledger.readPool(balance.organizationId(), period, true).pool();
             }
             Balance after = balance.refund(record);
+            PoolBalance poolAfter = balance.pooled() ? new PoolBalance(pool.enabled(), pool.ledger().refund(record)) : null;
             Instant now = clock.instant();
             LedgerStore.Refund refund = new LedgerStore.Refund(Timestamps.format(now), reason);
             RefundLine line = RefundLine.of(record, after, now, reason);
-            switch (store.refund(new RefundStore.RefundWrite(executionId, refund, line, balance, after))) {
+            switch (store.refund(new RefundStore.RefundWrite(executionId, refund, line, balance, after,
+                    balance.pooled() ? pool : null, poolAfter))) {
                 case RefundResult.Committed committed -> {
                     return new Refunded(committed.body(), true);
                 }
@@ -78,6 +87,11 @@ public final class RefundService {
                 case RefundResult.BalanceChanged changed -> {
                     // Another line committed first and its balance came back: at once, as a debit does.
                     balance = changed.fresh();
+                    pool = null;
+                    again = deadline.timeLeft();
+                }
+                case RefundResult.PoolChanged changed -> {
+                    pool = changed.fresh();
                     again = deadline.timeLeft();
                 }
                 case RefundResult.Contention contention -> again = deadline.backOff();

@@ -52,7 +52,8 @@ public final class WorkspaceService {
             long expectedVersion = existing == null ? 0 : existing.version();
             Workspace saved = candidate.withVersion(expectedVersion + 1);
             WorkspaceStore.SaveResult result = store.saveWorkspace(saved, expectedVersion,
-                    view.moved(periods, balance -> balance.withSettingsOf(saved)));
+                    view.moved(periods, balance -> balance.withSettingsOf(saved)),
+                    PoolAllocations.following(store, existing, saved, periods, view));
             if (result == WorkspaceStore.SaveResult.SAVED) {
                 return new Saved(saved, existing == null);
             }

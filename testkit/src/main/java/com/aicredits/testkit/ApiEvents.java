@@ -42,4 +42,17 @@ public final class ApiEvents {
         event.setBody(body);
         return event;
     }
+
+    /** {@code events/<name>} (an organization's route) aimed at another organization, with another body (null for none). */
+    public static APIGatewayV2HTTPEvent forOrganization(String name, String organizationId, String body) {
+        APIGatewayV2HTTPEvent event = load(name);
+        Map<String, String> path = new HashMap<>(event.getPathParameters());
+        path.put("orgId", organizationId);
+        event.setPathParameters(path);
+        String rawPath = event.getRawPath().replaceFirst("/organizations/[^/]+", "/organizations/" + organizationId);
+        event.setRawPath(rawPath);
+        event.getRequestContext().getHttp().setPath(rawPath);
+        event.setBody(body);
+        return event;
+    }
 }

@@ -16,13 +16,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -96,12 +96,18 @@ public final class DynamoDbCreditStore implements CreditStore {
         List<TransactWriteItem> items = new ArrayList<>(batch.writes());
         List<String> bodies = new ArrayList<>(batch.records().size());
         Map<Period, Credits> creditsByPeriod = new HashMap<>();
+        // A pooled line's place in its workspace's list: the workspace's own sequence, counted on from its balance.
+        Map<Period, Long> workspaceSequence = new HashMap<>();
+        batch.balances().forEach(step -> workspaceSequence.put(step.after().period(),
+                step.before() == null ? 0 : step.before().sequence()));
         for (UsageRecord record : batch.records()) {
             String body = LedgerBodies.of(record);
             bodies.add(body);
-            creditsByPeriod.merge(Period.parse(record.period()), record.creditsConsumed(), Credits::plus);
+            Period period = Period.parse(record.period());
+            creditsByPeriod.merge(period, record.creditsConsumed(), Credits::plus);
+            long indexSequence = workspaceSequence.merge(period, 1L, Long::sum);
             items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                    .item(Items.record(record, body))
+                    .item(Items.record(record, body, record.pool() == null ? record.sequence() : indexSequence))
                     .conditionExpression(NOT_EXISTS)
                     .returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
         }
@@ -121,9 +127,25 @@ public final class DynamoDbCreditStore implements CreditStore {
                 opening = after;
             }
         }
+        for (PoolStep move : batch.pools()) {
+            PoolBalance after = move.after();
+            Credits credits = creditsByPeriod.getOrDefault(after.period(), Credits.ZERO);
+            items.add(move.before() != null
+                    ? TransactWriteItem.builder().update(poolUpdate(move.before(), after,
+                            credits.isPositive() ? after.ledger().hardLimitCredits().minus(credits) : null)).build()
+                    : TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(Items.poolBalance(after))
+                            .conditionExpression(NOT_EXISTS).returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
+        }
         if (opening != null) {
             items.add(TransactWriteItem.builder().conditionCheck(workspaceAtVersion(opening.workspaceId(), batch.workspaceVersion())).build());
-            items.add(TransactWriteItem.builder().conditionCheck(organizationPooling(opening.organizationId(), false)).build());
+            items.add(TransactWriteItem.builder().conditionCheck(organizationPooling(opening.organizationId(), opening.pooled())).build());
+        }
+        boolean poolOpens = batch.pools().stream().anyMatch(step -> step.before() == null);
+        if (poolOpens) {
+            // The pool's opening was computed from the organization and its members as read: both still so.
+            String organizationId = batch.pools().getFirst().after().organizationId();
+            items.add(TransactWriteItem.builder().conditionCheck(organizationAt(organizationId, batch.poolBasis().organizationVersion())).build());
+            items.add(TransactWriteItem.builder().conditionCheck(membersAt(organizationId, batch.poolBasis().membersRevision())).build());
         }
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(items));
@@ -177,7 +199,7 @@ public final class DynamoDbCreditStore implements CreditStore {
     @Override
     public RefundResult refund(RefundWrite refund) {
         Balance before = refund.before();
-        List<TransactWriteItem> items = List.of(
+        List<TransactWriteItem> items = new ArrayList<>(List.of(
                 TransactWriteItem.builder().update(Update.builder().tableName(tableName)
                         .key(Keys.execution(before.workspaceId(), refund.executionId()))
                         .updateExpression("SET #refundedAt = :refundedAt, #refundReason = :refundReason")
@@ -189,7 +211,10 @@ public final class DynamoDbCreditStore implements CreditStore {
                 TransactWriteItem.builder().update(balanceUpdate(before, refund.after(), null)).build(),
                 TransactWriteItem.builder().put(Put.builder().tableName(tableName)
                         .item(Items.refundLine(refund.line(), LedgerBodies.of(refund.line())))
-                        .conditionExpression(NOT_EXISTS).build()).build());
+                        .conditionExpression(NOT_EXISTS).build()).build()));
+        if (refund.poolBefore() != null) {
+            items.add(TransactWriteItem.builder().update(poolUpdate(refund.poolBefore(), refund.poolAfter(), null)).build());
+        }
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(items));
             return new RefundResult.Committed(LedgerBodies.refunded(LedgerBodies.of(refund.line().refunded()),
@@ -202,6 +227,9 @@ public final class DynamoDbCreditStore implements CreditStore {
             }
             if (failedCondition(reasons, 1)) {
                 return new RefundResult.BalanceChanged(Items.balance(reasons.get(1).item()));
+            }
+            if (failedCondition(reasons, 3)) {
+                return new RefundResult.PoolChanged(Items.poolBalance(reasons.get(3).item()));
             }
             // The refund line exists only beside a marked record, so its condition cannot fail alone: transient.
             return new RefundResult.Contention(reasons.stream().map(CancellationReason::code).toList().toString());
@@ -226,9 +254,18 @@ public final class DynamoDbCreditStore implements CreditStore {
                         fresh == null || fresh.isEmpty() ? null : Items.balance(fresh));
             }
         }
-        if (failedCondition(reasons, records + batch.balances().size())
-                || failedCondition(reasons, records + batch.balances().size() + 1)) {
-            // The workspace changed, or its organization switched to its pool: read both again.
+        int pools = records + batch.balances().size();
+        for (int i = 0; i < batch.pools().size(); i++) {
+            if (failedCondition(reasons, pools + i)) {
+                Map<String, AttributeValue> fresh = reasons.get(pools + i).item();
+                return new BatchResult.PoolChanged(batch.pools().get(i).after().period(),
+                        fresh == null || fresh.isEmpty() ? null : Items.poolBalance(fresh));
+            }
+        }
+        int checks = pools + batch.pools().size();
+        if (IntStream.range(checks, reasons.size()).anyMatch(i -> failedCondition(reasons, i))) {
+            // The workspace changed, its organization switched its pool, or what a pool's opening was computed from moved:
+            // read them again.
             return new BatchResult.WorkspaceChanged();
         }
         // TransactionConflict, ThrottlingError, ProvisionedThroughputExceeded: transient, nothing was written.
@@ -251,7 +288,7 @@ public final class DynamoDbCreditStore implements CreditStore {
     }
 
     @Override
-    public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances) {
+    public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances, List<PoolStep> pools) {
         Put.Builder put = Put.builder().tableName(tableName).item(Items.workspace(workspace));
         if (expectedVersion == 0) {
             put.conditionExpression(NOT_EXISTS);
@@ -267,6 +304,10 @@ public final class DynamoDbCreditStore implements CreditStore {
                             .key(Keys.balance(workspace.workspaceId(), move.period())).conditionExpression(NOT_EXISTS).build()).build()
                     : TransactWriteItem.builder().update(balanceUpdate(move.before(), move.after(), null)).build());
         }
+        for (PoolStep step : pools) {
+            items.add(TransactWriteItem.builder().update(poolUpdate(step.before(), step.after(), null)).build());
+        }
+        items.add(TransactWriteItem.builder().update(membersMoved(workspace, expectedVersion == 0)).build());
         return saveAll(items);
     }
 
@@ -355,52 +396,6 @@ public final class DynamoDbCreditStore implements CreditStore {
         return new PoolView(organization, pool);
     }
 
-    /** The record, the workspace's balance (and its checks when it opens), then the pool's balance. */
-    @Override
-    public AppendResult appendPooled(PooledAppend append) {
-        UsageRecord record = append.record();
-        String body = LedgerBodies.of(record);
-        List<TransactWriteItem> items = new ArrayList<>(5);
-        items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                .item(Items.record(record, body, append.after().sequence()))
-                .conditionExpression(NOT_EXISTS).returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
-        items.add(append.before() != null
-                ? TransactWriteItem.builder().update(balanceUpdate(append.before(), append.after(), null)).build()
-                : TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(Items.balance(append.after()))
-                        .conditionExpression(NOT_EXISTS).returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
-        PoolBalance pool = append.poolAfter();
-        items.add(append.poolBefore() != null
-                ? TransactWriteItem.builder().update(poolUpdate(append.poolBefore(), pool,
-                        pool.ledger().hardLimitCredits().minus(record.creditsConsumed()))).build()
-                : TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(Items.poolBalance(pool))
-                        .conditionExpression(NOT_EXISTS).returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
-        if (append.before() == null) {
-            items.add(TransactWriteItem.builder().conditionCheck(workspaceAtVersion(record.workspaceId(), append.workspaceVersion())).build());
-            items.add(TransactWriteItem.builder().conditionCheck(organizationPooling(pool.organizationId(), true)).build());
-        }
-        try {
-            dynamoDb.transactWriteItems(b -> b.transactItems(items));
-            return new AppendResult.Committed(body);
-        } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.cancellationReasons();
-            if (failedCondition(reasons, 0)) {
-                return new AppendResult.AlreadyRecorded(Items.storedRecord(reasons.get(0).item()));
-            }
-            if (failedCondition(reasons, 1)) {
-                Map<String, AttributeValue> fresh = reasons.get(1).item();
-                return new AppendResult.BalanceChanged(fresh == null || fresh.isEmpty() ? null : Items.balance(fresh));
-            }
-            if (failedCondition(reasons, 2)) {
-                Map<String, AttributeValue> fresh = reasons.get(2).item();
-                return new AppendResult.PoolChanged(fresh == null || fresh.isEmpty() ? null : Items.poolBalance(fresh));
-            }
-            if (failedCondition(reasons, 3) || failedCondition(reasons, 4)) {
-                return new AppendResult.WorkspaceChanged();
-            }
-            return new AppendResult.Contention(reasons.stream().map(CancellationReason::code).toList().toString());
-        }
-    }
-
     @Override
     public Optional<Organization> findOrganization(String organizationId, boolean consistent) {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName).key(Keys.organization(organizationId))
@@ -409,22 +404,15 @@ public final class DynamoDbCreditStore implements CreditStore {
     }
 
     @Override
-    public List<Workspace> workspacesOf(String organizationId) {
-        List<Workspace> workspaces = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamoDb.query(b -> b.tableName(tableName).indexName(Keys.GSI1)
-                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :ws)")
-                    .expressionAttributeNames(Map.of("#pk", Keys.GSI1PK, "#sk", Keys.GSI1SK))
-                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(Keys.organizationGsiPk(organizationId)),
-                            ":ws", AttributeValue.fromS(Keys.workspacePk(""))))
-                    .exclusiveStartKey(from));
-            page.items().stream().filter(item -> Keys.WORKSPACE_SK.equals(item.get(Keys.SK).s())).map(Items::workspace)
-                    .forEach(workspaces::add);
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return workspaces;
+    public Members members(String organizationId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName).key(Keys.members(organizationId))
+                .consistentRead(true)).item();
+        boolean listed = item != null && item.containsKey(Items.WORKSPACE_IDS);
+        List<String> ids = listed ? item.get(Items.WORKSPACE_IDS).ss() : List.of();
+        long revision = item != null && item.containsKey(Items.REVISION) ? Long.parseLong(item.get(Items.REVISION).n()) : 0;
+        List<Workspace> workspaces = batchGet.items(ids.stream().map(Keys::workspace).toList(), true).stream()
+                .map(Items::workspace).sorted(java.util.Comparator.comparing(Workspace::workspaceId)).toList();
+        return new Members(workspaces, revision);
     }
 
     @Override
@@ -471,7 +459,39 @@ public final class DynamoDbCreditStore implements CreditStore {
                             .conditionExpression(NOT_EXISTS).build()).build()
                     : TransactWriteItem.builder().update(poolUpdate(step.before(), step.after(), null)).build());
         }
+        if (write.membersRevision() != null) {
+            items.add(TransactWriteItem.builder().conditionCheck(membersAt(organization.organizationId(), write.membersRevision())).build());
+        }
         return saveAll(items);
+    }
+
+    /** The organization's members item moved by a write of {@code workspace} ({@code created}: it joins the list). */
+    private Update membersMoved(Workspace workspace, boolean created) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", number(1)));
+        if (created) {
+            values.put(":id", AttributeValue.fromSs(List.of(workspace.workspaceId())));
+        }
+        return Update.builder().tableName(tableName).key(Keys.members(workspace.organizationId()))
+                .updateExpression("ADD #revision :one" + (created ? ", #ids :id" : ""))
+                .expressionAttributeNames(created ? Map.of("#revision", Items.REVISION, "#ids", Items.WORKSPACE_IDS)
+                        : Map.of("#revision", Items.REVISION))
+                .expressionAttributeValues(values).build();
+    }
+
+    /** The organization's members as they were read: at {@code revision} (0: no workspace written yet). */
+    private ConditionCheck membersAt(String organizationId, long revision) {
+        ConditionCheck.Builder check = ConditionCheck.builder().tableName(tableName).key(Keys.members(organizationId))
+                .expressionAttributeNames(Map.of("#revision", Items.REVISION));
+        return revision == 0 ? check.conditionExpression("attribute_not_exists(#revision)").build()
+                : check.conditionExpression("#revision = :revision")
+                        .expressionAttributeValues(Map.of(":revision", number(revision))).build();
+    }
+
+    private ConditionCheck organizationAt(String organizationId, long version) {
+        return ConditionCheck.builder().tableName(tableName).key(Keys.organization(organizationId))
+                .conditionExpression("#version = :version")
+                .expressionAttributeNames(Map.of("#version", Items.VERSION))
+                .expressionAttributeValues(Map.of(":version", number(version))).build();
     }
 
     private ConditionCheck workspaceAtVersion(String workspaceId, long version) {

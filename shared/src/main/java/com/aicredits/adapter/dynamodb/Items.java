@@ -209,6 +209,9 @@ final class Items {
         return item;
     }
 
+    /** The organization's members item: its workspaces' ids, and a revision every write of one of them moves. */
+    static final String WORKSPACE_IDS = "workspaceIds";
+
     static Organization organization(Map<String, AttributeValue> item) {
         CreditPool pool = null;
         if (item.containsKey("creditPool")) {

@@ -35,6 +35,7 @@ public final class Keys {
     public static final String REFUND_SK_PREFIX = "REFUND#";
     public static final String ORGANIZATION_SK = "ORGANIZATION";
     public static final String POOL_SK_PREFIX = "POOL#";
+    public static final String MEMBERS_SK = "MEMBERS";
 
     private Keys() {
     }
@@ -54,6 +55,11 @@ public final class Keys {
 
     public static Map<String, AttributeValue> organization(String organizationId) {
         return key(organizationPk(organizationId), ORGANIZATION_SK);
+    }
+
+    /** The organization's members: its workspaces' ids and their revision (see {@code OrganizationStore.Members}). */
+    public static Map<String, AttributeValue> members(String organizationId) {
+        return key(organizationPk(organizationId), MEMBERS_SK);
     }
 
     public static Map<String, AttributeValue> poolBalance(String organizationId, Period period) {

@@ -28,6 +28,9 @@ final class ApiRoutes {
     static final String EXECUTION = "rel-run-1";
     static final String AGENT = "rel-agent-1";
     static final String PURCHASE = "rel-po-1";
+    static final String ORGANIZATION_NAME = "Reliability A group";
+    /** The fixture organization's pool: off, so that the other tests' debits of the fixture workspace stay its own. */
+    static final String CREDIT_POOL = "{\"enabled\":false,\"notificationEmails\":[\"finance@rel-a.example\"]}";
 
     /** Who the route is for: a scope the authorizer checks, or the manager (or viewer) role the handler checks, or anyone. */
     enum Caller {
@@ -43,7 +46,8 @@ final class ApiRoutes {
     /** The values a parameter or field takes; the fuzz sends only values outside them. */
     enum Kind {
         RESOURCE_ID, EXECUTION_ID, ACTIVITY, TIMESTAMP, NAME, TIER, PRICING_MODEL, TERM, BOOLEAN, HARD_LIMIT_PERCENT,
-        AGENT_LIMIT, ADDON_CREDITS, EMAILS, THRESHOLDS, TEXT, PERIOD, LIMIT, CURSOR, MODEL, BYOS, EXECUTIONS, LLM_MODEL
+        AGENT_LIMIT, ADDON_CREDITS, EMAILS, THRESHOLDS, TEXT, PERIOD, LIMIT, CURSOR, MODEL, BYOS, EXECUTIONS, LLM_MODEL,
+        CREDIT_POOL
     }
 
     /** A path or query parameter; {@code value} is the valid one, null to leave a query parameter out. */
@@ -69,6 +73,7 @@ final class ApiRoutes {
     private static final String OCCURRED_AT = Timestamps.format(Instant.now().minus(Duration.ofMinutes(1)));
 
     private static final List<Param> WORKSPACE_PATH = List.of(new Param("workspaceId", Kind.RESOURCE_ID, WORKSPACE));
+    private static final List<Param> ORGANIZATION_PATH = List.of(new Param("orgId", Kind.RESOURCE_ID, ORGANIZATION));
     private static final List<Field> EXECUTION_BODY = List.of(
             new Field("executionId", Kind.EXECUTION_ID, "\"rel-fuzz-new-run\"", true),
             new Field("activity", Kind.ACTIVITY, "\"task.execution\"", true),
@@ -109,6 +114,18 @@ final class ApiRoutes {
                             new Field("monthlyCredits", Kind.ADDON_CREDITS, "10000", true),
                             new Field("term", Kind.TERM, "\"MONTHLY\"", true)))),
             Map.entry("GET /v1/workspaces/{workspaceId}/addons", new Spec(Caller.ADMIN, WORKSPACE_PATH, List.of(), null)),
+            Map.entry("PUT /v1/organizations/{orgId}",
+                    new Spec(Caller.ADMIN, ORGANIZATION_PATH, List.of(), List.of(
+                            new Field("organizationId", Kind.RESOURCE_ID, "\"" + ORGANIZATION + "\"", false),
+                            new Field("name", Kind.NAME, "\"" + ORGANIZATION_NAME + "\"", true),
+                            new Field("creditPool", Kind.CREDIT_POOL, CREDIT_POOL, false)))),
+            Map.entry("GET /v1/organizations/{orgId}", new Spec(Caller.ADMIN, ORGANIZATION_PATH, List.of(), null)),
+            Map.entry("POST /v1/organizations/{orgId}/addons",
+                    new Spec(Caller.ADMIN, ORGANIZATION_PATH, List.of(), List.of(
+                            new Field("purchaseId", Kind.EXECUTION_ID, "\"rel-fuzz-new-pool-po\"", true),
+                            new Field("monthlyCredits", Kind.ADDON_CREDITS, "25000", true),
+                            new Field("term", Kind.TERM, "\"ANNUAL\"", true)))),
+            Map.entry("GET /v1/organizations/{orgId}/addons", new Spec(Caller.ADMIN, ORGANIZATION_PATH, List.of(), null)),
             Map.entry("PUT /v1/workspaces/{workspaceId}/agents/{agentId}",
                     new Spec(Caller.ADMIN, List.of(WORKSPACE_PATH.getFirst(), new Param("agentId", Kind.EXECUTION_ID, "rel-fuzz-new-agent")),
                             List.of(), null)),
@@ -218,8 +235,9 @@ final class ApiRoutes {
     }
 
     /**
-     * The fixture organization: a workspace with one recorded execution, one registered agent and one add-on, so
-     * that each route's valid request finds what it names (and a request that slipped through would change it).
+     * The fixture organization: a workspace with one recorded execution, one registered agent and one add-on, and the
+     * organization itself (its pool off) with one add-on for its pool, so that each route's valid request finds what it
+     * names (and a request that slipped through would change it).
      */
     static synchronized void prepare(ReliabilityStack api) {
         String admin = api.token("admin", null);
@@ -229,6 +247,10 @@ final class ApiRoutes {
                 "{\"executionId\":\"" + EXECUTION + "\",\"activity\":\"agent.execution\"}"), 200, 201);
         expect(api.send("PUT", "/v1/workspaces/" + WORKSPACE + "/agents/" + AGENT, admin, null), 200, 201);
         expect(api.send("POST", "/v1/workspaces/" + WORKSPACE + "/addons", admin,
+                "{\"purchaseId\":\"" + PURCHASE + "\",\"monthlyCredits\":10000,\"term\":\"MONTHLY\"}"), 200, 201);
+        expect(api.send("PUT", "/v1/organizations/" + ORGANIZATION, admin, "{\"name\":\"" + ORGANIZATION_NAME
+                + "\",\"creditPool\":" + CREDIT_POOL + "}"), 200, 201);
+        expect(api.send("POST", "/v1/organizations/" + ORGANIZATION + "/addons", admin,
                 "{\"purchaseId\":\"" + PURCHASE + "\",\"monthlyCredits\":10000,\"term\":\"MONTHLY\"}"), 200, 201);
     }
 

@@ -240,6 +240,15 @@ final class MalformedRequests {
                         "{\"enabled\":true,\"provider\":\"openai\",\"features\":[\"ai_agent\"]}",
                         "{\"enabled\":\"yes\",\"features\":[]}", "{\"enabled\":false,\"apiKey\":\"sk-1\"}", "true", "[]", "\"BYOS\""}, r);
             }
+            case CREDIT_POOL -> {
+                return pick(new String[] {"{}", "{\"enabled\":\"yes\"}", "{\"enabled\":null}", "{\"monthlyCredits\":5000}",
+                        "{\"enabled\":true,\"monthlyCredits\":0}", "{\"enabled\":true,\"monthlyCredits\":100000001}",
+                        "{\"enabled\":true,\"monthlyCredits\":1.5}", "{\"enabled\":true,\"hardLimitPercent\":99}",
+                        "{\"enabled\":true,\"hardLimitPercent\":\"200\"}", "{\"enabled\":true,\"thresholds\":[80,80]}",
+                        "{\"enabled\":true,\"thresholds\":[0]}", "{\"enabled\":true,\"notificationEmails\":[\"nobody\"]}",
+                        "{\"enabled\":true,\"notificationEmails\":" + fiftyOneEmails() + "}", "{\"enabled\":false,\"budget\":5}",
+                        "true", "[]", "\"organization\"", "42"}, r);
+            }
             case EXECUTIONS -> {
                 // What fails the whole batch (a run that is not a valid debit is answered 400 alone, in a 200).
                 String run = "{\"executionId\":\"rel-fuzz-batch-run\",\"activity\":\"task.execution\"}";

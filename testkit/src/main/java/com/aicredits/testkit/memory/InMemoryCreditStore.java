@@ -37,6 +37,9 @@ public final class InMemoryCreditStore implements CreditStore {
     private final Map<String, List<String>> ledgerLines = new HashMap<>();
     private final Map<String, Organization> organizations = new HashMap<>();
     private final Map<String, PoolBalance> pools = new HashMap<>();
+    /** Each organization's workspaces (its members item) and the revision every workspace write moves. */
+    private final Map<String, java.util.TreeSet<String>> memberIds = new HashMap<>();
+    private final Map<String, Long> memberRevisions = new HashMap<>();
     private int contentionsToAnswer;
     private Consumer<String> beforeEachWrite;
 
@@ -146,10 +149,30 @@ public final class InMemoryCreditStore implements CreditStore {
                 }
                 opening |= step.before() == null;
             }
+            for (PoolStep move : batch.pools()) {
+                PoolBalance after = move.after();
+                PoolBalance stored = pools.get(key(after.organizationId(), after.period()));
+                Credits credits = creditsByPeriod.getOrDefault(after.period(), Credits.ZERO);
+                boolean asRead = move.before() == null ? stored == null : stored != null
+                        && stored.ledger().revision() == move.before().ledger().revision()
+                        && (!credits.isPositive() || !stored.ledger().used().isGreaterThan(after.ledger().hardLimitCredits().minus(credits)));
+                if (!asRead) {
+                    return new BatchResult.PoolChanged(after.period(), stored);
+                }
+            }
+            if (batch.pools().stream().anyMatch(move -> move.before() == null)) {
+                String organizationId = batch.pools().getFirst().after().organizationId();
+                Organization organization = organizations.get(organizationId);
+                if (organization == null || organization.version() != batch.poolBasis().organizationVersion()
+                        || memberRevisions.getOrDefault(organizationId, 0L) != batch.poolBasis().membersRevision()) {
+                    return new BatchResult.WorkspaceChanged();
+                }
+            }
             if (opening) {
-                String workspaceId = batch.balances().getFirst().after().workspaceId();
-                Workspace workspace = workspaces.get(workspaceId);
-                if (workspace == null || workspace.version() != batch.workspaceVersion() || pooling(workspace.organizationId())) {
+                Balance opened = batch.balances().stream().filter(step -> step.before() == null).findFirst().orElseThrow().after();
+                Workspace workspace = workspaces.get(opened.workspaceId());
+                if (workspace == null || workspace.version() != batch.workspaceVersion()
+                        || pooling(workspace.organizationId()) != opened.pooled()) {
                     return new BatchResult.WorkspaceChanged();
                 }
             }
@@ -164,6 +187,9 @@ public final class InMemoryCreditStore implements CreditStore {
             }
             for (BalanceStep step : batch.balances()) {
                 balances.put(key(step.after().workspaceId(), step.after().period()), step.after());
+            }
+            for (PoolStep move : batch.pools()) {
+                pools.put(key(move.after().organizationId(), move.after().period()), move.after());
             }
             return new BatchResult.Committed(bodies);
         }
@@ -211,7 +237,7 @@ public final class InMemoryCreditStore implements CreditStore {
     }
 
     @Override
-    public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> moves) {
+    public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> moves, List<PoolStep> poolSteps) {
         interlope("save");
         synchronized (this) {
             if (contended()) {
@@ -230,6 +256,17 @@ public final class InMemoryCreditStore implements CreditStore {
                     return SaveResult.STALE;
                 }
             }
+            for (PoolStep step : poolSteps) {
+                PoolBalance current = pools.get(key(step.before().organizationId(), step.before().period()));
+                if (current == null || current.ledger().revision() != step.before().ledger().revision()) {
+                    return SaveResult.STALE;
+                }
+            }
+            memberRevisions.merge(workspace.organizationId(), 1L, Long::sum);
+            if (expectedVersion == 0) {
+                memberIds.computeIfAbsent(workspace.organizationId(), id -> new java.util.TreeSet<>()).add(workspace.workspaceId());
+            }
+            poolSteps.forEach(step -> pools.put(key(step.after().organizationId(), step.after().period()), step.after()));
             workspaces.put(workspace.workspaceId(), workspace);
             for (BalanceMove move : moves) {
                 if (move.after() != null) {
@@ -251,54 +288,14 @@ public final class InMemoryCreditStore implements CreditStore {
     }
 
     @Override
-    public AppendResult appendPooled(PooledAppend append) {
-        interlope("append");
-        synchronized (this) {
-            if (contended()) {
-                return new AppendResult.Contention("[TransactionConflict]");
-            }
-            UsageRecord record = append.record();
-            String recordKey = record.workspaceId() + "#" + record.executionId();
-            if (records.containsKey(recordKey)) {
-                return new AppendResult.AlreadyRecorded(records.get(recordKey));
-            }
-            Period period = Period.parse(record.period());
-            Balance stored = balances.get(key(record.workspaceId(), period));
-            if (append.before() == null ? stored != null : stored == null || stored.revision() != append.before().revision()) {
-                return new AppendResult.BalanceChanged(stored);
-            }
-            PoolBalance pool = pools.get(key(append.poolAfter().organizationId(), period));
-            boolean poolAsRead = append.poolBefore() == null ? pool == null : pool != null
-                    && pool.ledger().revision() == append.poolBefore().ledger().revision()
-                    && !pool.ledger().used().isGreaterThan(append.poolAfter().ledger().hardLimitCredits().minus(record.creditsConsumed()));
-            if (!poolAsRead) {
-                return new AppendResult.PoolChanged(pool);
-            }
-            if (append.before() == null) {
-                Workspace workspace = workspaces.get(record.workspaceId());
-                if (workspace == null || workspace.version() != append.workspaceVersion() || !pooling(workspace.organizationId())) {
-                    return new AppendResult.WorkspaceChanged();
-                }
-            }
-            String body = LedgerBodies.of(record);
-            records.put(recordKey, new StoredRecord(record.activity(), body, null, record.model(), record.llmModel()));
-            ledgerLines.computeIfAbsent(key(record.workspaceId(), period), k -> new ArrayList<>()).add(recordKey);
-            ledgerBodies.add(body);
-            balances.put(key(record.workspaceId(), period), append.after());
-            pools.put(key(append.poolAfter().organizationId(), period), append.poolAfter());
-            return new AppendResult.Committed(body);
-        }
-    }
-
-    @Override
     public synchronized Optional<Organization> findOrganization(String organizationId, boolean consistent) {
         return Optional.ofNullable(organizations.get(organizationId));
     }
 
     @Override
-    public synchronized List<Workspace> workspacesOf(String organizationId) {
-        return workspaces.values().stream().filter(workspace -> workspace.organizationId().equals(organizationId))
-                .sorted(java.util.Comparator.comparing(Workspace::workspaceId)).toList();
+    public synchronized Members members(String organizationId) {
+        return new Members(memberIds.getOrDefault(organizationId, new java.util.TreeSet<>()).stream().map(workspaces::get).toList(),
+                memberRevisions.getOrDefault(organizationId, 0L));
     }
 
     @Override
@@ -330,6 +327,8 @@ public final class InMemoryCreditStore implements CreditStore {
             Organization organization = write.organization();
             Organization stored = organizations.get(organization.organizationId());
             boolean asRead = write.expectedVersion() == 0 ? stored == null : stored != null && stored.version() == write.expectedVersion();
+            asRead &= write.membersRevision() == null
+                    || memberRevisions.getOrDefault(organization.organizationId(), 0L).equals(write.membersRevision());
             for (MemberMove move : write.members()) {
                 Balance current = balances.get(key(move.workspaceId(), move.period()));
                 asRead &= move.before() == null ? current == null : current != null && current.revision() == move.before().revision();
@@ -377,6 +376,14 @@ public final class InMemoryCreditStore implements CreditStore {
             Balance current = balances.get(balanceKey);
             if (current == null || current.revision() != before.revision()) {
                 return new RefundResult.BalanceChanged(current);
+            }
+            String poolKey = refund.poolBefore() == null ? null : key(refund.poolBefore().organizationId(), before.period());
+            if (poolKey != null && (pools.get(poolKey) == null
+                    || pools.get(poolKey).ledger().revision() != refund.poolBefore().ledger().revision())) {
+                return new RefundResult.PoolChanged(pools.get(poolKey));
+            }
+            if (poolKey != null) {
+                pools.put(poolKey, refund.poolAfter());
             }
             StoredRecord refunded = new StoredRecord(stored.activity(), stored.body(), refund.refund(), stored.model(), stored.llmModel());
             records.put(recordKey, refunded);

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.domain.Allocation;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.Charge;
+import com.aicredits.domain.CreditPool;
+import com.aicredits.domain.Credits;
+import com.aicredits.domain.Organization;
+import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PriceCatalog;
 import com.aicredits.domain.PricingModel;
@@ -23,6 +27,12 @@ import com.aicredits.port.LedgerStore.LedgerBatch;
 import com.aicredits.port.LedgerStore.LedgerAppend;
 import com.aicredits.port.LedgerStore.LedgerView;
 import com.aicredits.port.LedgerStore.OpenResult;
+import com.aicredits.port.LedgerStore.PoolView;
+import com.aicredits.port.LedgerStore.PooledAppend;
+import com.aicredits.port.OrganizationStore.MemberMove;
+import com.aicredits.port.OrganizationStore.Members;
+import com.aicredits.port.OrganizationStore.OrganizationWrite;
+import com.aicredits.port.OrganizationStore.PoolStep;
 import com.aicredits.port.LedgerStore.Refund;
 import com.aicredits.port.RefundStore.RecordedRun;
 import com.aicredits.port.RefundStore.RefundResult;
@@ -122,6 +132,59 @@ abstract class CreditStoreContract {
         assertThat(store().appendAll(new LedgerBatch(tooMany, List.of(new BalanceStep(after, over)), 0)))
                 .isInstanceOf(BatchResult.BalanceChanged.class);
         assertThat(store().read(ws, PERIOD, "over-0", true).record()).isNull();
+        assertThat(store().read(ws, PERIOD, null, true).balance()).isEqualTo(after);
+    }
+
+    @Test
+    void aPooledLineMovesTheWorkspaceAndItsPoolTogetherAndEveryOpeningChecksTheOrganizationsMode() {
+        String org = "org-" + ws;
+        Workspace workspace = new Workspace(ws, org, "Acme", Tier.DEV, PricingModel.EXTEND, true, null, null, List.of(), null,
+                200, List.of(), 1);
+        assertThat(store().saveWorkspace(workspace, 0, List.of())).isEqualTo(SaveResult.SAVED);
+        Organization pooling = new Organization(org, "Acme", new CreditPool(true, 10L, 100, null, List.of()), List.of(), 1);
+        PoolBalance pool = PoolBalance.opening(org, PERIOD, Credits.of(10), Credits.ZERO, 100, List.of());
+        Members members = store().members(org);
+        assertThat(members.ids()).as("its creation listed the workspace").containsExactly(ws);
+        OrganizationWrite enable = new OrganizationWrite(pooling, 0, List.of(new MemberMove(ws, PERIOD, null, null)),
+                List.of(new PoolStep(null, pool)), members.revision());
+        assertThat(store().saveOrganization(enable)).isEqualTo(SaveResult.SAVED);
+        assertThat(store().saveOrganization(enable)).as("created once").isEqualTo(SaveResult.STALE);
+        assertThat(store().readPool(org, PERIOD, true)).isEqualTo(new PoolView(pooling, pool));
+
+        // Openings computed as if the organization did not pool are refused, by a debit and by the reset alike.
+        Balance own = Allocation.opening(workspace, PERIOD);
+        Balance ownAfter = own.debit(charge("task.execution"), AT);
+        assertThat(store().appendAll(new LedgerBatch(List.of(record("own", charge("task.execution"), own, ownAfter)),
+                List.of(new BalanceStep(null, ownAfter)), 1))).isInstanceOf(BatchResult.WorkspaceChanged.class);
+        assertThat(store().open(own, 1)).isEqualTo(OpenResult.WORKSPACE_CHANGED);
+
+        Balance opening = Allocation.opening(workspace, PERIOD, true);
+        Charge agent = charge("agent.execution");
+        Balance after = opening.debit(agent, AT);
+        PoolBalance poolAfter = pool.debit(agent, AT);
+        UsageRecord first = UsageRecord.pooled("p-1", agent, pool, poolAfter, after, AT, AT);
+        assertThat(store().appendPooled(new PooledAppend(first, null, after, 1, pool, poolAfter, null)))
+                .isInstanceOf(AppendResult.Committed.class);
+        assertThat(store().read(ws, PERIOD, "p-1", true).balance()).isEqualTo(after);
+        // A write of one of its workspaces moves the members' revision: a switch computed before it is redone.
+        assertThat(store().saveWorkspace(new Workspace(ws, org, "Acme 2", Tier.DEV, PricingModel.EXTEND, true, null, null,
+                List.of(), null, 200, List.of(), 2), 1, List.of())).isEqualTo(SaveResult.SAVED);
+        assertThat(store().members(org).revision()).isGreaterThan(members.revision());
+        assertThat(store().saveOrganization(new OrganizationWrite(pooling.withVersion(2), 1, List.of(), List.of(),
+                members.revision()))).isEqualTo(SaveResult.STALE);
+        assertThat(store().read(ws, PERIOD, "p-1", true).record().body()).isEqualTo(LedgerBodies.of(first));
+        assertThat(store().readPool(org, PERIOD, true).pool()).isEqualTo(poolAfter);
+
+        // From a stale pool: the pool as it stands comes back; past its hard limit (6 + 6 > 10): the same, nothing written.
+        Balance second = after.debit(agent, AT);
+        assertThat(store().appendPooled(new PooledAppend(UsageRecord.pooled("p-2", agent, pool, pool.debit(agent, AT), second, AT, AT),
+                after, second, 0, pool, pool.debit(agent, AT), null)))
+                .isEqualTo(new AppendResult.PoolChanged(poolAfter));
+        PoolBalance over = poolAfter.debit(agent, AT);
+        assertThat(store().appendPooled(new PooledAppend(UsageRecord.pooled("p-2", agent, poolAfter, over, second, AT, AT),
+                after, second, 0, poolAfter, over, null)))
+                .isEqualTo(new AppendResult.PoolChanged(poolAfter));
+        assertThat(store().read(ws, PERIOD, "p-2", true).record()).isNull();
         assertThat(store().read(ws, PERIOD, null, true).balance()).isEqualTo(after);
     }
 
