@@ -12,7 +12,7 @@ export const keepToken = (token) => sessionStorage.setItem(TOKEN_KEY, token);
 /** Forgets the token and every answer read with it. */
 export function forgetToken() {
   sessionStorage.removeItem(TOKEN_KEY);
-  rowsByPeriod.clear();
+  usageByPeriod.clear();
 }
 
 let renewToken = null;
@@ -61,23 +61,32 @@ async function call(path, token) {
   return body;
 }
 
-/** Every workspace row of the organization for a period, across pages; kept for the names and tiers. */
-const rowsByPeriod = new Map();
+/** Every workspace row of the organization for a period, across pages, and its credit pool; kept for the names and tiers. */
+const usageByPeriod = new Map();
 
-export async function organizationRows(organization, period, token) {
+/** `{ rows, pool }`: the rows of every page and, for a period the organization pooled, its pool (else null). */
+export async function organizationUsage(organization, period, token) {
   const key = `${organization}/${period}`;
-  if (rowsByPeriod.has(key)) return rowsByPeriod.get(key);
+  if (usageByPeriod.has(key)) return usageByPeriod.get(key);
   const rows = [];
+  let pool = null;
   let cursor = null;
   do {
     const query = new URLSearchParams({ period, limit: "100" });
     if (cursor) query.set("cursor", cursor);
     const page = await api(`/v1/organizations/${encodeURIComponent(organization)}/usage?${query}`, token);
     rows.push(...page.items);
+    // Every page carries the same pool.
+    pool = page.pool || null;
     cursor = page.nextCursor || null;
   } while (cursor);
-  rowsByPeriod.set(key, rows);
-  return rows;
+  const usage = { rows, pool };
+  usageByPeriod.set(key, usage);
+  return usage;
+}
+
+export async function organizationRows(organization, period, token) {
+  return (await organizationUsage(organization, period, token)).rows;
 }
 
 export function workspaceUsage(workspaceId, period) {

@@ -1,14 +1,17 @@
 // "Cumulative daily usage": an SVG line from the 1st, with the allocation, the forecast, and a day picked by pointer
-// or keyboard; the same numbers as a table.
+// or keyboard; the same numbers as a table. A workspace's by default; the credit pool's into its own elements.
 
 import { roundCredits } from "./credits.js";
 import { $, el, svg } from "./dom.js";
 import { currentPeriod, dayLabel, daysIn, formatCredits, periodLabel } from "./format.js";
 import { hideTooltip, showTooltip } from "./tooltip.js";
 
-export function renderDaily(usage) {
+/** The workspace view's chart, table and readout; `usage` needs period, daily, creditsAllocated and forecast. */
+const WORKSPACE_CHART = { chart: "daily-chart", table: "daily-table", readout: "daily-readout" };
+
+export function renderDaily(usage, target = WORKSPACE_CHART) {
   const days = usage.daily || [];
-  const frame = chartFrame(usage, days);
+  const frame = chartFrame(usage, days, $(target.chart));
   const { period, allocated, last } = frame;
   const chart = svg("svg", {
     viewBox: `0 0 ${frame.width} ${frame.height}`, class: "daily", tabindex: "0", role: "img",
@@ -16,7 +19,7 @@ export function renderDaily(usage) {
       ? `Cumulative daily usage for ${periodLabel(period)}: ${formatCredits(last)} credits by ${dayLabel(days[days.length - 1].date)}, `
         + `of ${formatCredits(allocated)} allocated. Use the arrow keys to read each day.`
       : `No days to show for ${periodLabel(period)}.`,
-    "aria-describedby": "daily-readout",
+    "aria-describedby": target.readout,
   });
   chart.append(grid(frame));
   if (allocated > 0) chart.append(allocationLine(frame));
@@ -25,17 +28,17 @@ export function renderDaily(usage) {
   const pointGroup = points(frame, days);
   const guide = svg("line", { class: "guide", y1: frame.margin.top, y2: frame.margin.top + frame.plotHeight, visibility: "hidden" });
   chart.append(guide, pointGroup);
-  makeDaysSelectable(chart, frame, days, guide, pointGroup);
+  makeDaysSelectable(chart, frame, days, guide, pointGroup, target.readout);
 
-  $("daily-chart").replaceChildren(chart, el("p", { id: "daily-readout", class: "visually-hidden", "aria-live": "polite" }));
-  $("daily-table").tBodies[0].replaceChildren(...days.map((d) => el("tr", {},
+  $(target.chart).replaceChildren(chart, el("p", { id: target.readout, class: "visually-hidden", "aria-live": "polite" }));
+  $(target.table).tBodies[0].replaceChildren(...days.map((d) => el("tr", {},
     el("th", { scope: "row" }, dayLabel(d.date)),
     el("td", { class: "number" }, formatCredits(d.credits)),
     el("td", { class: "number" }, formatCredits(d.cumulative)))));
 }
 
 /** The chart's scale and geometry: x of a day of the month, y of a number of credits. */
-function chartFrame(usage, days) {
+function chartFrame(usage, days, container) {
   const period = usage.period;
   const monthDays = daysIn(period);
   const allocated = Number(usage.creditsAllocated);
@@ -47,7 +50,7 @@ function chartFrame(usage, days) {
   const top = niceCeiling(Math.max(allocated, last, forecast ? Math.min(forecast.value, ceiling) : 0, 1));
 
   // Drawn at the container's own width, so text keeps its size on a phone; redrawn when the window resizes.
-  const width = Math.max(280, Math.round($("daily-chart").clientWidth || 720));
+  const width = Math.max(280, Math.round(container.clientWidth || 720));
   const height = width < 500 ? 220 : 280;
   const margin = { left: 60, right: 20, top: 16, bottom: 36 };
   const plotWidth = width - margin.left - margin.right;
@@ -104,7 +107,7 @@ function points({ x, y }, days) {
 }
 
 /** A day is picked by hovering its column or, with the chart focused, by the arrow keys, Home and End. */
-function makeDaysSelectable(chart, { monthDays, margin, plotWidth, plotHeight, x }, days, guide, pointGroup) {
+function makeDaysSelectable(chart, { monthDays, margin, plotWidth, plotHeight, x }, days, guide, pointGroup, readout) {
   let selected = -1;
   const select = (index) => {
     if (index < 0 || index >= days.length) return;
@@ -117,7 +120,7 @@ function makeDaysSelectable(chart, { monthDays, margin, plotWidth, plotHeight, x
     guide.setAttribute("visibility", "visible");
     pointGroup.querySelectorAll(".selected").forEach((p) => p.classList.remove("selected"));
     pointGroup.children[index].classList.add("selected");
-    $("daily-readout").textContent = text;
+    $(readout).textContent = text;
     showTooltip(pointGroup.children[index], text);
   };
   const unselect = () => {

@@ -8,6 +8,7 @@ import { localDevToken } from "./api.js";
 import { $ } from "./dom.js";
 import { validPeriod } from "./format.js";
 import { navigate, render, route, showSignIn } from "./navigation.js";
+import { redrawPoolDaily } from "./pool-view.js";
 import { signIn } from "./session.js";
 import { oidcConfigured, resumeSignIn, signOutEverywhere, startSignIn } from "./sign-in.js";
 import { hideTooltip } from "./tooltip.js";
@@ -69,7 +70,10 @@ document.addEventListener("DOMContentLoaded", () => {
     drawnWidth = window.innerWidth;
     hideTooltip();
     clearTimeout(resizing);
-    resizing = setTimeout(() => { if (document.body.dataset.view === "workspace") redrawDaily(); }, 150);
+    resizing = setTimeout(() => {
+      if (document.body.dataset.view === "workspace") redrawDaily();
+      if (document.body.dataset.view === "organization") redrawPoolDaily();
+    }, 150);
   });
   resumeSignIn().then((signedIn) => { if (signedIn) render(); });
 });

@@ -27,7 +27,9 @@ export function showSignIn(message) {
 export function signOut(message) {
   forgetToken();
   forgetSession();
-  for (const id of ["tiles", "used-summary", "feature-bar", "daily-chart"]) $(id).replaceChildren();
+  for (const id of ["tiles", "used-summary", "feature-bar", "daily-chart", "pool-summary", "pool-bar", "pool-daily-chart",
+    "pool-thresholds"]) $(id).replaceChildren();
+  $("pool").hidden = true;
   document.querySelectorAll("#main tbody").forEach((body) => body.replaceChildren());
   showSignIn(message || "");
 }

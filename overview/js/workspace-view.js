@@ -32,6 +32,7 @@ export async function renderWorkspace(organization, workspaceId, period, isCurre
     el("span", { class: "title-id" }, workspaceId));
   setMonthPicker($("workspace-month"), period);
   $("back").setAttribute("href", `?${new URLSearchParams({ period })}`);
+  $("workspace-pool-note").hidden = !usage.pool;
   renderUsedThisMonth(usage);
   shownUsage = usage;
   renderDaily(usage);

@@ -2,8 +2,10 @@ package com.aicredits.local;
 
 import com.aicredits.domain.Byos;
 import com.aicredits.domain.Charge;
+import com.aicredits.domain.CreditPool;
 import com.aicredits.domain.ExecutionModel;
 import com.aicredits.domain.Feature;
+import com.aicredits.domain.OrganizationSpec;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.Price;
 import com.aicredits.domain.PriceCatalog;
@@ -13,6 +15,7 @@ import com.aicredits.domain.WorkspaceSpec;
 import com.aicredits.json.PriceCatalogFile;
 import com.aicredits.local.identity.LocalIdentityProvider;
 import com.aicredits.service.DebitService;
+import com.aicredits.service.OrganizationService;
 import com.aicredits.service.RecordExecution;
 import com.aicredits.service.WorkspaceService;
 import java.time.Duration;
@@ -20,6 +23,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
@@ -34,10 +38,17 @@ import java.util.function.Consumer;
  * same services the handlers use (so every balance is a real ledger, and the stream fires the real alerts). The MSSP
  * runs every third of its AI agent runs on its own model subscription (BYOS, enabled for AI agents); the automation
  * workspace is on the older LEGACY model, its AI tasks priced by the LLM model they ran on (fractions of a credit).
+ *
+ * <p>Beside it, a second organization pools its credits ({@link #POOL_ORGANIZATION}): its three workspaces ran on their
+ * own allocations last month and the pool was enabled this month (at the 1st, before any run of it), so this month
+ * they draw from it, one of them well past its own allocation while the pool holds. Their runs are recorded merged in
+ * time order, as the pool's one running ledger sees them.
  */
 public final class DemoData {
     /** The demo users the identity provider offers belong to it. */
     public static final String ORGANIZATION = LocalIdentityProvider.DEMO_ORGANIZATION;
+    /** The organization whose workspaces draw from one credit pool (the identity provider offers its manager too). */
+    public static final String POOL_ORGANIZATION = LocalIdentityProvider.DEMO_POOL_ORGANIZATION;
 
     /** {@code monthlyPace}: the share of its allocation the workspace uses in a whole month. */
     private record DemoWorkspace(String id, String name, Tier tier, double monthlyPace, List<String> activityMix,
@@ -64,6 +75,14 @@ public final class DemoData {
             new DemoWorkspace("ws-demo-automation", "Acme Automation", Tier.PRO, 0.85, List.of("task.execution"),
                     PricingModel.LEGACY, List.of("gpt-4o", "gpt-4-turbo", "gemini-1-pro", "gemini-1-pro", "gemini-1.5-pro")));
 
+    /** The pooled organization's workspaces: together about 87% of the pool last month, one of them at 160% of its own. */
+    static final List<DemoWorkspace> POOLED_WORKSPACES = List.of(
+            new DemoWorkspace("ws-pool-north", "Northwind SOC", Tier.ESSENTIAL, 0.8,
+                    List.of("case.investigation", "case.conversation", "agent.execution", "task.execution")),
+            new DemoWorkspace("ws-pool-south", "Southwind SOC", Tier.DEV, 1.6,
+                    List.of("case.investigation", "agent.execution", "task.execution", "task.execution")),
+            new DemoWorkspace("ws-pool-east", "Eastwind Lab", Tier.DEV, 0.4, List.of("task.execution", "agent.execution")));
+
     private static final PriceCatalog CATALOG = PriceCatalogFile.loadDefault();
 
     /** What was written: runs recorded in the previous month and in this one. */
@@ -87,7 +106,8 @@ public final class DemoData {
      * {@code closeMonth} (the monthly reset as its schedule fires it at the 1st: it sends each workspace the summary of
      * the month that closed).
      */
-    static Written write(WorkspaceService workspaces, DebitService debits, Instant now, Consumer<Instant> closeMonth) {
+    static Written write(WorkspaceService workspaces, OrganizationService organizations, DebitService debits, Instant now,
+                         Consumer<Instant> closeMonth) {
         Period current = Period.of(now);
         Period previous = current.previous();
         for (DemoWorkspace demo : WORKSPACES) {
@@ -96,17 +116,32 @@ public final class DemoData {
                     List.of("secops-lead@acme.example"), null, null,
                     demo.byosAgents() ? new Byos.Spec(true, "openai", List.of(Feature.AI_AGENT.name())) : null));
         }
+        for (DemoWorkspace demo : POOLED_WORKSPACES) {
+            workspaces.put(demo.id(), new WorkspaceSpec(null, POOL_ORGANIZATION, demo.name(), demo.tier().name(),
+                    demo.pricingModel().name(), true, null, null, List.of("soc-lead@windpartners.example"), null, null));
+        }
+        OrganizationSpec pooling = new OrganizationSpec(null, "Wind Partners", new CreditPool.Spec(true, null, null, null,
+                List.of("finance@windpartners.example")));
         double elapsed = (double) Duration.between(current.start(), now).toMillis()
                 / Duration.between(current.start(), current.end()).toMillis();
-        // Every workspace's two months side by side (six ledgers, each written in time order), then the month closed:
-        // the summary sees the whole previous month.
-        try (ExecutorService pool = Executors.newFixedThreadPool(2 * WORKSPACES.size())) {
+        // Every workspace's two months side by side (each ledger written in time order; the pool's workspaces together,
+        // as one ledger), then the month closed: the summary sees the whole previous month.
+        try (ExecutorService pool = Executors.newFixedThreadPool(2 * (WORKSPACES.size() + 1))) {
             List<Future<Integer>> before = new ArrayList<>();
             List<Future<Integer>> after = new ArrayList<>();
             for (DemoWorkspace demo : WORKSPACES) {
-                before.add(pool.submit(() -> record(debits, demo, previous, previous.end(), 1.0)));
-                after.add(pool.submit(() -> record(debits, demo, current, now, elapsed)));
+                before.add(pool.submit(() -> record(debits, List.of(demo), previous, previous.end(), 1.0)));
+                after.add(pool.submit(() -> record(debits, List.of(demo), current, now, elapsed)));
             }
+            // Last month on their own allocations, then the pool enabled (its allocation the sum of the three
+            // workspaces'), then this month drawn from it.
+            Future<Integer> pooledBefore = pool.submit(() -> record(debits, POOLED_WORKSPACES, previous, previous.end(), 1.0));
+            before.add(pooledBefore);
+            after.add(pool.submit(() -> {
+                pooledBefore.get();
+                organizations.put(POOL_ORGANIZATION, pooling);
+                return record(debits, POOLED_WORKSPACES, current, now, elapsed);
+            }));
             Written written = new Written(sum(before), sum(after));
             closeMonth.accept(current.start());
             return written;
@@ -123,7 +158,24 @@ public final class DemoData {
         return total;
     }
 
-    private static int record(DebitService debits, DemoWorkspace demo, Period period, Instant until, double shareOfMonth) {
+    /** One run of a demo workspace, at its time. */
+    private record Run(String workspaceId, Instant at, RecordExecution execution) {
+    }
+
+    /** Records the runs of {@code demos} in the period up to {@code until}, all of them in time order. */
+    private static int record(DebitService debits, List<DemoWorkspace> demos, Period period, Instant until, double shareOfMonth) {
+        List<Run> runs = new ArrayList<>();
+        for (DemoWorkspace demo : demos) {
+            runs.addAll(runs(demo, period, until, shareOfMonth));
+        }
+        runs.sort(Comparator.comparing(Run::at));
+        for (Run run : runs) {
+            debits.record(run.workspaceId(), run.execution());
+        }
+        return runs.size();
+    }
+
+    private static List<Run> runs(DemoWorkspace demo, Period period, Instant until, double shareOfMonth) {
         Random random = new Random(demo.id().hashCode() * 31L + period.toString().hashCode());
         long target = Math.round(demo.tier().monthlyCredits(demo.pricingModel()).hundredths() * demo.monthlyPace() * shareOfMonth);
         List<String> activities = new ArrayList<>();
@@ -142,11 +194,12 @@ public final class DemoData {
             hundredths += Charge.of(price, demo.pricingModel(), model, llmModel).credits().hundredths();
         }
         List<Instant> times = spread(random, period.start(), until, activities.size());
+        List<Run> runs = new ArrayList<>(activities.size());
         for (int run = 0; run < activities.size(); run++) {
-            debits.record(demo.id(), new RecordExecution("demo-" + period + "-" + demo.id() + "-" + (run + 1),
-                    activities.get(run), times.get(run).toString(), models.get(run).name(), llmModels.get(run)));
+            runs.add(new Run(demo.id(), times.get(run), new RecordExecution("demo-" + period + "-" + demo.id() + "-" + (run + 1),
+                    activities.get(run), times.get(run).toString(), models.get(run).name(), llmModels.get(run))));
         }
-        return activities.size();
+        return runs;
     }
 
     /** {@code count} instants in [from, until), busier in working hours and on weekdays, in time order. */

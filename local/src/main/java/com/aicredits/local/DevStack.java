@@ -185,7 +185,7 @@ public final class DevStack implements AutoCloseable {
         if (settings.demoData()) {
             WorkspaceService workspaces = services.workspaces();
             if (!DemoData.present(workspaces)) {
-                demo = DemoData.write(workspaces, services.debits(), clock.instant(),
+                demo = DemoData.write(workspaces, services.organizations(), services.debits(), clock.instant(),
                         monthStart -> schedules.fire(MONTHLY_RESET, monthStart));
             }
         }
@@ -318,8 +318,9 @@ public final class DevStack implements AutoCloseable {
                 Ctrl-C stops everything.
                 """, startup.toMillis() / 1000.0, base, base, base, base, base, base, DemoData.ORGANIZATION,
                 dynamoDb.endpoint(),
-                demo != null ? "  demo data      organization " + DemoData.ORGANIZATION + ": 4 workspaces, " + demo.previousMonthRuns()
-                        + " runs last month, " + demo.thisMonthRuns() + " this month so far\n" : "",
+                demo != null ? "  demo data      organization " + DemoData.ORGANIZATION + ": 4 workspaces; " + DemoData.POOL_ORGANIZATION
+                        + ": a credit pool over 3 workspaces; " + demo.previousMonthRuns() + " runs last month, "
+                        + demo.thisMonthRuns() + " this month so far\n" : "",
                 authorizer.token("service", null), authorizer.token("admin", null), authorizer.token("manager", DemoData.ORGANIZATION),
                 QuickStart.examples(repositoryRoot, port()).indent(2).stripTrailing());
         System.out.flush();

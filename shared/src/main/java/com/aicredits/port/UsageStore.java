@@ -1,7 +1,9 @@
 package com.aicredits.port;
 
 import com.aicredits.domain.Balance;
+import com.aicredits.domain.Organization;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.Workspace;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,25 @@ public interface UsageStore {
 
     /** The thresholds whose alert markers say they fired, by period, for {@code from} to {@code to}: one Query. */
     Map<Period, List<Integer>> thresholdsFired(String workspaceId, Period from, Period to);
+
+    /**
+     * The organization (null when absent) and its credit pool's balances of {@code periods} (absent: not open), in one
+     * BatchGetItem.
+     */
+    OrganizationPools organizationPools(String organizationId, List<Period> periods);
+
+    /**
+     * The thresholds whose alert markers say the organization's pool fired them, by period, for {@code from} to
+     * {@code to}: one Query of the organization's markers, as {@link #thresholdsFired} of a workspace's.
+     */
+    Map<Period, List<Integer>> poolThresholdsFired(String organizationId, Period from, Period to);
+
+    /** What {@link #organizationPools} found. */
+    record OrganizationPools(Organization organization, Map<Period, PoolBalance> pools) {
+        public OrganizationPools {
+            pools = Map.copyOf(pools);
+        }
+    }
 
     /** One page and the opaque cursor of the next (null on the last page). */
     record Page<T>(List<T> items, String nextCursor) {

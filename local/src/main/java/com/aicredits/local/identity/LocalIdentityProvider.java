@@ -38,6 +38,8 @@ public final class LocalIdentityProvider {
 
     /** The organization of the demo data ({@code DemoData} writes its workspaces under this one). */
     public static final String DEMO_ORGANIZATION = "org-demo";
+    /** The demo organization whose workspaces draw from one credit pool ({@code DemoData} writes it too). */
+    public static final String DEMO_POOL_ORGANIZATION = "org-demo-pool";
 
     /** The people the authorization page offers. */
     public record DemoUser(String id, String label, String organizationId, List<String> roles) {
@@ -46,6 +48,8 @@ public final class LocalIdentityProvider {
     public static final List<DemoUser> USERS = List.of(
             new DemoUser("manager", "Manager of " + DEMO_ORGANIZATION, DEMO_ORGANIZATION, List.of(UsageService.MANAGER_ROLE)),
             new DemoUser("viewer", "Viewer of " + DEMO_ORGANIZATION + " (read-only)", DEMO_ORGANIZATION, List.of(UsageService.VIEWER_ROLE)),
+            new DemoUser("pool-manager", "Manager of " + DEMO_POOL_ORGANIZATION + " (a credit pool)", DEMO_POOL_ORGANIZATION,
+                    List.of(UsageService.MANAGER_ROLE)),
             new DemoUser("other-manager", "Manager of org-elsewhere", "org-elsewhere", List.of(UsageService.MANAGER_ROLE)),
             new DemoUser("member", "Member of " + DEMO_ORGANIZATION + " (not a manager)", DEMO_ORGANIZATION, List.of("member")));
 

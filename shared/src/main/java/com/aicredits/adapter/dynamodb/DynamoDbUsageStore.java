@@ -3,7 +3,9 @@ package com.aicredits.adapter.dynamodb;
 import com.aicredits.domain.Alert;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.Organization;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.Workspace;
 import com.aicredits.json.Json;
 import com.aicredits.port.LedgerStore;
@@ -156,12 +158,41 @@ public final class DynamoDbUsageStore implements UsageStore {
 
     @Override
     public Map<Period, List<Integer>> thresholdsFired(String workspaceId, Period from, Period to) {
+        return thresholdsFiredOn(Keys.workspacePk(workspaceId), from, to);
+    }
+
+    /** A pool's markers are a workspace's items on the organization's partition. */
+    @Override
+    public Map<Period, List<Integer>> poolThresholdsFired(String organizationId, Period from, Period to) {
+        return thresholdsFiredOn(Keys.organizationPk(organizationId), from, to);
+    }
+
+    @Override
+    public OrganizationPools organizationPools(String organizationId, List<Period> periods) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        keys.add(Keys.organization(organizationId));
+        periods.forEach(period -> keys.add(Keys.poolBalance(organizationId, period)));
+        Organization organization = null;
+        Map<Period, PoolBalance> pools = new HashMap<>();
+        // Eventually consistent, as the other usage reads.
+        for (Map<String, AttributeValue> item : batchGet.items(keys, false)) {
+            if (item.get(Keys.SK).s().equals(Keys.ORGANIZATION_SK)) {
+                organization = Items.organization(item);
+            } else {
+                PoolBalance pool = Items.poolBalance(item);
+                pools.put(pool.period(), pool);
+            }
+        }
+        return new OrganizationPools(organization, pools);
+    }
+
+    private Map<Period, List<Integer>> thresholdsFiredOn(String partition, Period from, Period to) {
         // The markers sort by period (ALERT#<period>#...): one key range covers the months, the keys alone answer.
         String prefix = DynamoDbAlertStore.ALERT_SK_PREFIX;
         Map<Period, List<Integer>> fired = new HashMap<>();
         dynamoDb.queryPaginator(b -> b.tableName(tableName)
                         .keyConditionExpression("PK = :pk AND SK BETWEEN :from AND :to")
-                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(Keys.workspacePk(workspaceId)),
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition),
                                 ":from", AttributeValue.fromS(prefix + from + "#"), ":to", AttributeValue.fromS(prefix + to + "#~")))
                         .projectionExpression("SK"))
                 .items().forEach(item -> {

@@ -5,6 +5,7 @@ import com.aicredits.domain.AlertMarker;
 import com.aicredits.domain.Balance;
 import com.aicredits.domain.CreditsException;
 import com.aicredits.domain.Period;
+import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.Workspace;
 import com.aicredits.port.LedgerStore;
 import com.aicredits.port.UsageStore;
@@ -14,11 +15,13 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@link UsageStore} in memory, reading an {@link InMemoryCreditStore}'s ledger and an {@link InMemoryAlertStore}'s
  * markers, with the DynamoDB adapter's contract: a period's lines newest first and an organization's workspaces by id,
- * page by page with an opaque cursor (one this listing did not hand out is refused); balances and fired thresholds.
+ * page by page with an opaque cursor (one this listing did not hand out is refused); balances and fired thresholds; an
+ * organization and its pool's balances, and the thresholds its pool fired.
  */
 public final class InMemoryUsageStore implements UsageStore {
     private final InMemoryCreditStore credits;
@@ -69,9 +72,31 @@ public final class InMemoryUsageStore implements UsageStore {
 
     @Override
     public Map<Period, List<Integer>> thresholdsFired(String workspaceId, Period from, Period to) {
+        return thresholdsFired(from, to, period -> alerts.markers(workspaceId, period));
+    }
+
+    @Override
+    public Map<Period, List<Integer>> poolThresholdsFired(String organizationId, Period from, Period to) {
+        return thresholdsFired(from, to, period -> alerts.markers(com.aicredits.domain.LedgerOwner.organization(organizationId), period));
+    }
+
+    @Override
+    public OrganizationPools organizationPools(String organizationId, List<Period> periods) {
+        Map<Period, PoolBalance> pools = new HashMap<>();
+        for (Period period : periods) {
+            PoolBalance pool = credits.readPool(organizationId, period, true).pool();
+            if (pool != null) {
+                pools.put(period, pool);
+            }
+        }
+        return new OrganizationPools(credits.findOrganization(organizationId, true).orElse(null), pools);
+    }
+
+    private static Map<Period, List<Integer>> thresholdsFired(Period from, Period to,
+                                                              Function<Period, List<AlertMarker>> markersOf) {
         Map<Period, List<Integer>> fired = new HashMap<>();
         for (Period period = from; period.compareTo(to) <= 0; period = period.next()) {
-            for (AlertMarker marker : alerts.markers(workspaceId, period)) {
+            for (AlertMarker marker : markersOf.apply(period)) {
                 if (marker.alert().kind() == Alert.Kind.THRESHOLD) {
                     fired.computeIfAbsent(period, p -> new ArrayList<>()).add(marker.alert().threshold());
                 }

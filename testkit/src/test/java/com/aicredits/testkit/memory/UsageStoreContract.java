@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.aicredits.domain.Alert;
+import com.aicredits.domain.CreditPool;
+import com.aicredits.domain.Credits;
 import com.aicredits.domain.LedgerOwner;
 import com.aicredits.domain.CreditsException;
+import com.aicredits.domain.OrganizationSpec;
 import com.aicredits.domain.Period;
 import com.aicredits.domain.PricingModel;
 import com.aicredits.domain.Tier;
@@ -15,6 +18,7 @@ import com.aicredits.port.AlertStore;
 import com.aicredits.port.CreditStore;
 import com.aicredits.port.UsageStore;
 import com.aicredits.service.DebitService;
+import com.aicredits.service.OrganizationService;
 import com.aicredits.service.RecordExecution;
 import com.aicredits.service.RefundService;
 import com.aicredits.service.Retries;
@@ -39,6 +43,12 @@ abstract class UsageStoreContract {
     protected abstract AlertStore alerts();
 
     protected abstract UsageStore usage();
+
+    /**
+     * Claims a threshold of the organization's pool, as the pool's alerts do: in the table, the workspace markers' item
+     * on the organization's partition.
+     */
+    protected abstract void claimForPool(String organizationId, Period period, Alert alert);
 
     private final String org = "org-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -116,5 +126,39 @@ abstract class UsageStoreContract {
         var fired = usage().thresholdsFired(id, NOVEMBER.previous(), NOVEMBER);
         assertThat(fired).containsOnlyKeys(NOVEMBER.previous(), NOVEMBER);
         assertThat(fired.get(NOVEMBER)).containsExactlyInAnyOrder(80, 100);
+    }
+
+    @Test
+    void anOrganizationComesWithItsPoolsBalancesOfThePeriodsOpen() {
+        String id = workspace("a").workspaceId();
+        assertThat(usage().organizationPools(org, List.of(NOVEMBER))).isEqualTo(new UsageStore.OrganizationPools(null, java.util.Map.of()));
+        TestClock clock = new TestClock(AT);
+        new OrganizationService(credits(), clock, Retries.standard()).put(org, new OrganizationSpec(null, "Acme",
+                new CreditPool.Spec(true, 700L, null, null, List.of())));
+        new DebitService(credits(), PriceCatalogFile.loadDefault(), clock, Retries.standard())
+                .record(id, new RecordExecution("run-1", "task.execution", null));
+
+        UsageStore.OrganizationPools found = usage().organizationPools(org, List.of(NOVEMBER.previous(), NOVEMBER));
+        assertThat(found.organization().pooled()).isTrue();
+        assertThat(found.pools()).containsOnlyKeys(NOVEMBER);
+        assertThat(found.pools().get(NOVEMBER).enabled()).isTrue();
+        assertThat(found.pools().get(NOVEMBER).ledger().allocated()).isEqualTo(Credits.of(700));
+        assertThat(found.pools().get(NOVEMBER).ledger().used()).isEqualTo(usage().workspaceAndBalance(id, NOVEMBER).balance().used());
+    }
+
+    @Test
+    void thePoolsThresholdsFiredComeByPeriodApartFromItsWorkspaces() {
+        String id = workspace("a").workspaceId();
+        claimForPool(org, NOVEMBER.previous(), Alert.threshold(90));
+        claimForPool(org, NOVEMBER, Alert.threshold(80));
+        claimForPool(org, NOVEMBER, Alert.threshold(100));
+        claimForPool(org, NOVEMBER, Alert.forecast());
+        claimForPool(org, NOVEMBER.next(), Alert.threshold(80));
+        alerts().claim(id, NOVEMBER, Alert.threshold(120), AT);
+
+        var fired = usage().poolThresholdsFired(org, NOVEMBER.previous(), NOVEMBER);
+        assertThat(fired).containsOnlyKeys(NOVEMBER.previous(), NOVEMBER);
+        assertThat(fired.get(NOVEMBER)).containsExactlyInAnyOrder(80, 100);
+        assertThat(usage().thresholdsFired(id, NOVEMBER, NOVEMBER).get(NOVEMBER)).containsExactly(120);
     }
 }

@@ -72,16 +72,8 @@ public final class UsageQueryHandler implements RequestHandler<APIGatewayV2HTTPE
                         HttpApi.pathParameter(event, "workspaceId"), query.get("from"), query.get("to")));
                 case EXECUTIONS -> page(usage.executions(caller, HttpApi.pathParameter(event, "workspaceId"),
                         query.get("period"), query.get("limit"), query.get("cursor")));
-                case ORGANIZATION_USAGE -> {
-                    UsageStore.Page<UsageService.WorkspaceRow> rows = usage.organizationUsage(caller,
-                            HttpApi.pathParameter(event, "orgId"), query.get("period"), query.get("limit"), query.get("cursor"));
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("items", rows.items());
-                    if (rows.nextCursor() != null) {
-                        body.put("nextCursor", rows.nextCursor());
-                    }
-                    yield HttpApi.json(200, body);
-                }
+                case ORGANIZATION_USAGE -> HttpApi.json(200, usage.organizationUsage(caller,
+                        HttpApi.pathParameter(event, "orgId"), query.get("period"), query.get("limit"), query.get("cursor")));
                 case PRICING -> HttpApi.json(200, pricing());
                 default -> throw new CreditsException(Refusal.UNKNOWN_ROUTE, "no route " + event.getRouteKey());
             };
