@@ -39,10 +39,9 @@ import java.util.function.Consumer;
  * runs every third of its AI agent runs on its own model subscription (BYOS, enabled for AI agents); the automation
  * workspace is on the older LEGACY model, its AI tasks priced by the LLM model they ran on (fractions of a credit).
  *
- * <p>Beside it, a second organization pools its credits ({@link #POOL_ORGANIZATION}): its three workspaces ran on their
- * own allocations last month and the pool was enabled this month (at the 1st, before any run of it), so this month
- * they draw from it, one of them well past its own allocation while the pool holds. Their runs are recorded merged in
- * time order, as the pool's one running ledger sees them.
+ * <p>Beside it, a second organization pools its credits ({@link #POOL_ORGANIZATION}): its pool is enabled before any
+ * run, so its three workspaces draw from it in both months, one of them well past its own allocation while the pool
+ * holds. Their runs are recorded merged in time order, as the pool's one running ledger would see them.
  */
 public final class DemoData {
     /** The demo users the identity provider offers belong to it. */
@@ -120,8 +119,9 @@ public final class DemoData {
             workspaces.put(demo.id(), new WorkspaceSpec(null, POOL_ORGANIZATION, demo.name(), demo.tier().name(),
                     demo.pricingModel().name(), true, null, null, List.of("soc-lead@windpartners.example"), null, null));
         }
-        OrganizationSpec pooling = new OrganizationSpec(null, "Wind Partners", new CreditPool.Spec(true, null, null, null,
-                List.of("finance@windpartners.example")));
+        // Enabled before any run: both months draw from the pool (its allocation the sum of the three workspaces').
+        organizations.put(POOL_ORGANIZATION, new OrganizationSpec(null, "Wind Partners", new CreditPool.Spec(true, null,
+                null, null, List.of("finance@windpartners.example"))));
         double elapsed = (double) Duration.between(current.start(), now).toMillis()
                 / Duration.between(current.start(), current.end()).toMillis();
         // Every workspace's two months side by side (each ledger written in time order; the pool's workspaces together,
@@ -133,15 +133,8 @@ public final class DemoData {
                 before.add(pool.submit(() -> record(debits, List.of(demo), previous, previous.end(), 1.0)));
                 after.add(pool.submit(() -> record(debits, List.of(demo), current, now, elapsed)));
             }
-            // Last month on their own allocations, then the pool enabled (its allocation the sum of the three
-            // workspaces'), then this month drawn from it.
-            Future<Integer> pooledBefore = pool.submit(() -> record(debits, POOLED_WORKSPACES, previous, previous.end(), 1.0));
-            before.add(pooledBefore);
-            after.add(pool.submit(() -> {
-                pooledBefore.get();
-                organizations.put(POOL_ORGANIZATION, pooling);
-                return record(debits, POOLED_WORKSPACES, current, now, elapsed);
-            }));
+            before.add(pool.submit(() -> record(debits, POOLED_WORKSPACES, previous, previous.end(), 1.0)));
+            after.add(pool.submit(() -> record(debits, POOLED_WORKSPACES, current, now, elapsed)));
             Written written = new Written(sum(before), sum(after));
             closeMonth.accept(current.start());
             return written;
