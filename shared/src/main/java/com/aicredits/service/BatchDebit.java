@@ -241,7 +241,9 @@ final class BatchDebit {
                 // Known not open from a cached view only: read the workspace its opening needs.
                 return new Plan(lines, lineOfItem, planned, working, poolsWorking, basis, true);
             }
-            LedgerStore.PoolView pool = stored == null || stored.pooled()
+            // An opening assumes its organization does not pool until a consistent read says otherwise (its write checks
+            // the organization's mode: most do not pool, and need no read).
+            LedgerStore.PoolView pool = stored != null && stored.pooled() || stored == null && consistent
                     ? pools.computeIfAbsent(period, p -> store.readPool(stored == null ? workspace.organizationId() : stored.organizationId(), p, consistent))
                     : null;
             boolean organizationPools = pool != null && pool.organization() != null && pool.organization().pooled();

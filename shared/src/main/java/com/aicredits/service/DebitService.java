@@ -239,9 +239,16 @@ public final class DebitService {
         }
     }
 
-    /** The period's opening for the workspace: pooled if its organization pools now (the opening checks it still does). */
+    /**
+     * The period's opening for the workspace: pooled if its organization pools now. The opening's write checks the
+     * organization's mode, so a first try assumes none (most organizations do not pool: no read) and a refused one reads
+     * it ({@code consistent}, after the write came back as {@link AppendResult.WorkspaceChanged}).
+     */
     private Balance opening(Workspace workspace, Period period, boolean consistent) {
-        LedgerStore.PoolView view = store.readPool(workspace.organizationId(), period, consistent);
+        if (!consistent) {
+            return Allocation.opening(workspace, period);
+        }
+        LedgerStore.PoolView view = store.readPool(workspace.organizationId(), period, true);
         return Allocation.opening(workspace, period, view.organization() != null && view.organization().pooled());
     }
 
