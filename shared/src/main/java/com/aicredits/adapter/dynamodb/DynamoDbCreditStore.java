@@ -184,33 +184,23 @@ public final class DynamoDbCreditStore implements CreditStore {
 
     @Override
     public OpenResult open(Balance opening, long workspaceVersion) {
-        List<TransactWriteItem> items = List.of(
-                TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                        .item(Items.balance(opening))
-                        .conditionExpression(NOT_EXISTS).build()).build(),
-                TransactWriteItem.builder().conditionCheck(workspaceAtVersion(opening.workspaceId(), workspaceVersion)).build(),
-                TransactWriteItem.builder().conditionCheck(organizationPooling(opening.organizationId(), opening.pooled())).build());
-        try {
-            dynamoDb.transactWriteItems(b -> b.transactItems(items));
-            return OpenResult.OPENED;
-        } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.cancellationReasons();
-            if (failedCondition(reasons, 0)) {
-                return OpenResult.ALREADY_OPEN;
-            }
-            return failedCondition(reasons, 1) || failedCondition(reasons, 2) ? OpenResult.WORKSPACE_CHANGED : OpenResult.CONTENTION;
-        }
+        return openWith(Items.balance(opening), workspaceAtVersion(opening.workspaceId(), workspaceVersion),
+                organizationPooling(opening.organizationId(), opening.pooled()));
     }
 
-    /** The pool's opening, then the check that the organization is still at the version it was computed from. */
+    /** The pool's opening, while the organization and its members are as it was computed from. */
     @Override
     public OpenResult openPool(PoolBalance opening, PoolBasis basis) {
+        return openWith(Items.poolBalance(opening), organizationAt(opening.organizationId(), basis.organizationVersion()),
+                membersAt(opening.organizationId(), basis.membersRevision()));
+    }
+
+    /** Puts {@code balance} only if absent and only while both checks hold. */
+    private OpenResult openWith(Map<String, AttributeValue> balance, ConditionCheck first, ConditionCheck second) {
         List<TransactWriteItem> items = List.of(
-                TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                        .item(Items.poolBalance(opening))
-                        .conditionExpression(NOT_EXISTS).build()).build(),
-                TransactWriteItem.builder().conditionCheck(organizationAt(opening.organizationId(), basis.organizationVersion())).build(),
-                TransactWriteItem.builder().conditionCheck(membersAt(opening.organizationId(), basis.membersRevision())).build());
+                TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(balance).conditionExpression(NOT_EXISTS).build()).build(),
+                TransactWriteItem.builder().conditionCheck(first).build(),
+                TransactWriteItem.builder().conditionCheck(second).build());
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(items));
             return OpenResult.OPENED;
