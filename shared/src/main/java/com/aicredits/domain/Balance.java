@@ -146,7 +146,8 @@ public record Balance(
         return Optional.empty();
     }
 
-    private Optional<CreditsException> limitRefusal(Charge charge) {
+    /** Why the charge would take usage above the hard limit (402), if it would. */
+    public Optional<CreditsException> limitRefusal(Charge charge) {
         Credits after = used.plus(charge.credits());
         if (charge.credits().isPositive() && after.isGreaterThan(hardLimitCredits())) {
             Map<String, Object> detail = new LinkedHashMap<>();

@@ -36,7 +36,7 @@ public record PoolBalance(boolean enabled, Balance ledger) {
     public static PoolBalance opening(String organizationId, Period period, Credits baseCredits, Credits addonCredits,
                                       int hardLimitPercent, Collection<Balance> members) {
         return new PoolBalance(true, withMembers(new Balance(organizationId, organizationId, period, baseCredits, addonCredits,
-                hardLimitPercent, true, PricingModel.EXTEND, EnumSet.allOf(Feature.class), Credits.ZERO, 0, 0, Map.of(),
+                hardLimitPercent, true, PricingModel.EXTEND, EnumSet.noneOf(Feature.class), Credits.ZERO, 0, 0, Map.of(),
                 Collections.nCopies(period.lengthInDays(), Credits.ZERO), 0, 0, Map.of()), members));
     }
 
@@ -46,7 +46,7 @@ public record PoolBalance(boolean enabled, Balance ledger) {
      */
     public PoolBalance reopened(Credits baseCredits, Credits addonCredits, int hardLimitPercent, Collection<Balance> members) {
         Balance moved = withMembers(new Balance(ledger.workspaceId(), ledger.organizationId(), period(), baseCredits,
-                addonCredits, hardLimitPercent, true, PricingModel.EXTEND, EnumSet.allOf(Feature.class), Credits.ZERO,
+                addonCredits, hardLimitPercent, true, PricingModel.EXTEND, EnumSet.noneOf(Feature.class), Credits.ZERO,
                 ledger.sequence(), ledger.revision() + 1, Map.of(), Collections.nCopies(period().lengthInDays(), Credits.ZERO),
                 0, 0, Map.of(), ledger.blockedAt()), members);
         return new PoolBalance(true, moved);
@@ -69,7 +69,7 @@ public record PoolBalance(boolean enabled, Balance ledger) {
 
     /** Why the pool refuses the charge: 402 above its hard limit (Cases and BYOS are the workspace's to refuse). */
     public Optional<CreditsException> refusal(Charge charge) {
-        return ledger.refusal(charge).map(refused -> {
+        return ledger.limitRefusal(charge).map(refused -> {
             Map<String, Object> detail = new LinkedHashMap<>(refused.detail());
             detail.put("pool", ORGANIZATION);
             detail.put("organizationId", organizationId());

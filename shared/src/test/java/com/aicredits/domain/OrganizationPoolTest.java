@@ -88,6 +88,7 @@ class OrganizationPoolTest {
         assertThat(pool.ledger().sequence()).isZero();
         assertThat(pool.ledger().allocated()).isEqualTo(Credits.of(1_100));
         assertThat(pool.ledger().hardLimitCredits()).isEqualTo(Credits.of(1_650));
+        assertThat(pool.ledger().byosFeatures()).as("BYOS is each workspace's to allow; emails show its row only after runs").isEmpty();
 
         Charge task = Charge.of(new Price(new Activity("task.execution", Feature.AI_TASK, "a task", Credits.of(1)), "v1"),
                 PricingModel.EXTEND);
