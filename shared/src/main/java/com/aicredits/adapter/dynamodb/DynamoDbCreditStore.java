@@ -313,20 +313,9 @@ public final class DynamoDbCreditStore implements CreditStore {
 
     @Override
     public SaveResult saveWorkspace(Workspace workspace, long expectedVersion, List<BalanceMove> balances, List<PoolStep> pools) {
-        Put.Builder put = Put.builder().tableName(tableName).item(Items.workspace(workspace));
-        if (expectedVersion == 0) {
-            put.conditionExpression(NOT_EXISTS);
-        } else {
-            put.conditionExpression("#version = :version")
-                    .expressionAttributeNames(Map.of("#version", Items.VERSION))
-                    .expressionAttributeValues(Map.of(":version", number(expectedVersion)));
-        }
-        List<TransactWriteItem> items = new ArrayList<>(List.of(TransactWriteItem.builder().put(put.build()).build()));
+        List<TransactWriteItem> items = new ArrayList<>(List.of(versionedPut(Items.workspace(workspace), expectedVersion)));
         for (BalanceMove move : balances) {
-            items.add(move.before() == null
-                    ? TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(tableName)
-                            .key(Keys.balance(workspace.workspaceId(), move.period())).conditionExpression(NOT_EXISTS).build()).build()
-                    : TransactWriteItem.builder().update(balanceUpdate(move.before(), move.after(), null)).build());
+            items.add(balanceMove(workspace.workspaceId(), move.period(), move.before(), move.after()));
         }
         for (PoolStep step : pools) {
             items.add(TransactWriteItem.builder().update(poolUpdate(step.before(), step.after(), null)).build());
@@ -462,20 +451,9 @@ public final class DynamoDbCreditStore implements CreditStore {
     @Override
     public SaveResult saveOrganization(OrganizationWrite write) {
         Organization organization = write.organization();
-        Put.Builder put = Put.builder().tableName(tableName).item(Items.organization(organization));
-        if (write.expectedVersion() == 0) {
-            put.conditionExpression(NOT_EXISTS);
-        } else {
-            put.conditionExpression("#version = :version")
-                    .expressionAttributeNames(Map.of("#version", Items.VERSION))
-                    .expressionAttributeValues(Map.of(":version", number(write.expectedVersion())));
-        }
-        List<TransactWriteItem> items = new ArrayList<>(List.of(TransactWriteItem.builder().put(put.build()).build()));
+        List<TransactWriteItem> items = new ArrayList<>(List.of(versionedPut(Items.organization(organization), write.expectedVersion())));
         for (MemberMove move : write.members()) {
-            items.add(move.before() == null
-                    ? TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(tableName)
-                            .key(Keys.balance(move.workspaceId(), move.period())).conditionExpression(NOT_EXISTS).build()).build()
-                    : TransactWriteItem.builder().update(balanceUpdate(move.before(), move.after(), null)).build());
+            items.add(balanceMove(move.workspaceId(), move.period(), move.before(), move.after()));
         }
         for (PoolStep step : write.pools()) {
             items.add(step.before() == null
@@ -512,14 +490,36 @@ public final class DynamoDbCreditStore implements CreditStore {
     }
 
     private ConditionCheck organizationAt(String organizationId, long version) {
-        return ConditionCheck.builder().tableName(tableName).key(Keys.organization(organizationId))
-                .conditionExpression("#version = :version")
-                .expressionAttributeNames(Map.of("#version", Items.VERSION))
-                .expressionAttributeValues(Map.of(":version", number(version))).build();
+        return atVersion(Keys.organization(organizationId), version);
+    }
+
+    /** Creates the item ({@code expectedVersion} 0: only if absent) or replaces it at {@code expectedVersion}. */
+    private TransactWriteItem versionedPut(Map<String, AttributeValue> item, long expectedVersion) {
+        Put.Builder put = Put.builder().tableName(tableName).item(item);
+        if (expectedVersion == 0) {
+            put.conditionExpression(NOT_EXISTS);
+        } else {
+            put.conditionExpression("#version = :version")
+                    .expressionAttributeNames(Map.of("#version", Items.VERSION))
+                    .expressionAttributeValues(Map.of(":version", number(expectedVersion)));
+        }
+        return TransactWriteItem.builder().put(put.build()).build();
+    }
+
+    /** A workspace's balance moved at its revision, or, {@code before} null, asserted still absent. */
+    private TransactWriteItem balanceMove(String workspaceId, Period period, Balance before, Balance after) {
+        return before == null
+                ? TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(tableName)
+                        .key(Keys.balance(workspaceId, period)).conditionExpression(NOT_EXISTS).build()).build()
+                : TransactWriteItem.builder().update(balanceUpdate(before, after, null)).build();
     }
 
     private ConditionCheck workspaceAtVersion(String workspaceId, long version) {
-        return ConditionCheck.builder().tableName(tableName).key(Keys.workspace(workspaceId))
+        return atVersion(Keys.workspace(workspaceId), version);
+    }
+
+    private ConditionCheck atVersion(Map<String, AttributeValue> key, long version) {
+        return ConditionCheck.builder().tableName(tableName).key(key)
                 .conditionExpression("#version = :version")
                 .expressionAttributeNames(Map.of("#version", Items.VERSION))
                 .expressionAttributeValues(Map.of(":version", number(version)))
