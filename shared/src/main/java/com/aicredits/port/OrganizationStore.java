@@ -76,7 +76,7 @@ public interface OrganizationStore {
     record PoolBasis(long organizationVersion, long membersRevision) {
     }
 
-    /** A pool's opening and what it was computed from. */
+    /** A pool's opening and what it was computed from (a pool as stored: {@code basis} null). */
     record PoolOpening(PoolBalance pool, PoolBasis basis) {
     }
 

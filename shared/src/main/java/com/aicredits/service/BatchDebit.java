@@ -257,12 +257,10 @@ final class BatchDebit {
             if (before.pooled()) {
                 if (poolsWorking.containsKey(period)) {
                     poolBefore = poolsWorking.get(period);
-                } else if (pool.pool() != null) {
-                    poolBefore = pool.pool();
                 } else {
-                    OrganizationStore.PoolOpening poolOpening = PoolSwitch.openingFor(store, pool.organization(), period);
-                    poolBefore = poolOpening.pool();
-                    basis = poolOpening.basis();
+                    OrganizationStore.PoolOpening drawn = PoolSwitch.drawnFrom(store, pool, period);
+                    poolBefore = drawn.pool();
+                    basis = drawn.basis() != null ? drawn.basis() : basis;
                 }
             }
             PoolBalance poolCharged = poolBefore;

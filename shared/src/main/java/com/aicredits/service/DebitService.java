@@ -21,7 +21,7 @@ import com.aicredits.port.LedgerStore.LedgerView;
 import com.aicredits.port.LedgerStore.StoredRecord;
 import com.aicredits.port.CreditStore;
 import com.aicredits.port.LedgerStore;
-import com.aicredits.port.OrganizationStore;
+import com.aicredits.port.OrganizationStore.PoolOpening;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -104,7 +104,7 @@ public final class DebitService {
         Balance balance = cache.get(workspaceId, period);
         Workspace workspace = null;
         // The pool's balance, once a pooled balance needs it (null: not read yet).
-        PoolRead pool = null;
+        PoolOpening pool = null;
         boolean consistent = false;
         boolean again = true;
         while (again) {
@@ -156,8 +156,8 @@ public final class DebitService {
                 if (refusal.isPresent()) {
                     if (pool == null) {
                         markBlocked(balance, refusal.get());
-                    } else if (!pool.opens()) {
-                        markPoolBlocked(pool.balance().ledger(), refusal.get());
+                    } else if (pool.basis() == null) {
+                        markPoolBlocked(pool.pool().ledger(), refusal.get());
                     }
                     throw refusal.get();
                 }
@@ -168,10 +168,10 @@ public final class DebitService {
             PoolBalance poolAfter = null;
             UsageRecord record;
             if (pool != null) {
-                poolAfter = pool.balance().debit(charge, occurredAt);
-                record = UsageRecord.pooled(executionId, charge, pool.balance(), poolAfter, after, occurredAt, clock.instant());
+                poolAfter = pool.pool().debit(charge, occurredAt);
+                record = UsageRecord.pooled(executionId, charge, pool.pool(), poolAfter, after, occurredAt, clock.instant());
                 result = store.appendPooled(new LedgerStore.PooledAppend(record, balance, after, workspaceVersion,
-                        pool.opens() ? null : pool.balance(), poolAfter, pool.basis()));
+                        pool.basis() != null ? null : pool.pool(), poolAfter, pool.basis()));
             } else {
                 record = UsageRecord.between(executionId, charge, before, after, occurredAt, clock.instant());
                 result = store.append(new LedgerStore.LedgerAppend(record, balance, after, workspaceVersion));
@@ -202,7 +202,7 @@ public final class DebitService {
                 case AppendResult.PoolChanged changed -> {
                     // Another workspace of the organization debited the pool first: the same, on the pool's balance.
                     again = deadline.timeLeft();
-                    pool = changed.fresh() == null ? null : new PoolRead(changed.fresh(), null);
+                    pool = changed.fresh() == null ? null : new PoolOpening(changed.fresh(), null);
                     if (changed.fresh() != null) {
                         pools.offer(changed.fresh().ledger());
                     } else {
@@ -225,18 +225,8 @@ public final class DebitService {
     }
 
     /** Why the run is refused: the workspace's Cases and BYOS rules, then its pool's hard limit or its own. */
-    private static Optional<CreditsException> refusal(Balance balance, PoolRead pool, Charge charge) {
-        return pool == null ? balance.refusal(charge) : balance.accessRefusal(charge).or(() -> pool.balance().refusal(charge));
-    }
-
-    /**
-     * The pool a debit draws from, as stored, or its opening when the period's pool is not open yet, with what that
-     * opening was computed from ({@code basis}; null when stored).
-     */
-    private record PoolRead(PoolBalance balance, OrganizationStore.PoolBasis basis) {
-        boolean opens() {
-            return basis != null;
-        }
+    private static Optional<CreditsException> refusal(Balance balance, PoolOpening pool, Charge charge) {
+        return pool == null ? balance.refusal(charge) : balance.accessRefusal(charge).or(() -> pool.pool().refusal(charge));
     }
 
     /**
@@ -257,20 +247,12 @@ public final class DebitService {
      * allocations. Null when the organization does not pool (then the balance read is stale, or the read of the
      * organization is).
      */
-    private PoolRead pool(Balance balance, Period period, boolean consistent) {
+    private PoolOpening pool(Balance balance, Period period, boolean consistent) {
         Balance known = consistent ? null : pools.get(balance.organizationId(), period);
         if (known != null) {
-            return new PoolRead(new PoolBalance(true, known), null);
+            return new PoolOpening(new PoolBalance(true, known), null);
         }
-        LedgerStore.PoolView view = store.readPool(balance.organizationId(), period, consistent);
-        if (view.pool() != null) {
-            return new PoolRead(view.pool(), null);
-        }
-        if (view.organization() == null || !view.organization().pooled()) {
-            return null;
-        }
-        OrganizationStore.PoolOpening opening = PoolSwitch.openingFor(store, view.organization(), period);
-        return new PoolRead(opening.pool(), opening.basis());
+        return PoolSwitch.drawnFrom(store, store.readPool(balance.organizationId(), period, consistent), period);
     }
 
     /**
@@ -431,9 +413,9 @@ public final class DebitService {
         Balance balance = view.balance() != null ? view.balance() : opening(workspace, period, true);
         Charge charge = Charge.of(price, balance.pricingModel(), model, llmModel);
         // A pooled workspace is answered from its pool: its hard limit and what remains of it.
-        PoolRead pool = balance.pooled() ? pool(balance, period, true) : null;
+        PoolOpening pool = balance.pooled() ? pool(balance, period, true) : null;
         Optional<CreditsException> refusal = refusal(balance, pool, charge);
-        Credits remaining = pool == null ? balance.remaining() : pool.balance().ledger().remaining();
+        Credits remaining = pool == null ? balance.remaining() : pool.pool().ledger().remaining();
         return new CheckResult(refusal.isEmpty(), charge.credits(), remaining.minus(charge.credits()),
                 refusal.map(CreditsException::getMessage).orElse(null));
     }

@@ -8,6 +8,7 @@ import com.aicredits.domain.Period;
 import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.PricingModel;
 import com.aicredits.domain.Workspace;
+import com.aicredits.port.LedgerStore;
 import com.aicredits.port.OrganizationStore;
 import com.aicredits.port.OrganizationStore.MemberMove;
 import com.aicredits.port.OrganizationStore.OrganizationWrite;
@@ -37,24 +38,18 @@ final class PoolSwitch {
         List<PoolStep> pools = new ArrayList<>();
         for (Period period : periods) {
             PoolBalance poolBefore = state.pools().get(period);
+            // Pooling now, or pooled until now: every balance is brought to the new mode, every absent one asserted so.
+            boolean moving = saved.pooled() || wasPooled || poolBefore != null && poolBefore.enabled();
             List<Balance> open = new ArrayList<>();
             for (Workspace member : members) {
                 Balance balance = state.balances().getOrDefault(member.workspaceId(), Map.of()).get(period);
                 if (balance != null) {
                     open.add(balance);
                 }
-                if (saved.pooled()) {
-                    if (balance == null) {
-                        moves.add(new MemberMove(member.workspaceId(), period, null, null));
-                    } else if (!balance.pooled()) {
-                        moves.add(new MemberMove(member.workspaceId(), period, balance, balance.withPooled(true)));
-                    }
-                } else if (wasPooled || poolBefore != null && poolBefore.enabled()) {
-                    if (balance == null) {
-                        moves.add(new MemberMove(member.workspaceId(), period, null, null));
-                    } else if (balance.pooled()) {
-                        moves.add(new MemberMove(member.workspaceId(), period, balance, balance.withPooled(false)));
-                    }
+                if (moving && balance == null) {
+                    moves.add(new MemberMove(member.workspaceId(), period, null, null));
+                } else if (moving && balance.pooled() != saved.pooled()) {
+                    moves.add(new MemberMove(member.workspaceId(), period, balance, balance.withPooled(saved.pooled())));
                 }
             }
             if (saved.pooled()) {
@@ -91,6 +86,20 @@ final class PoolSwitch {
                 .filter(balance -> balance != null && balance.pooled()).toList();
         return new OrganizationStore.PoolOpening(opened(org, members.workspaces(), period, state, null, pooled),
                 new OrganizationStore.PoolBasis(org.version(), members.revision()));
+    }
+
+    /**
+     * The pool a pooled balance of {@code period} draws from: the one {@code view} holds (its basis null), else its
+     * opening; null when the organization, as read, does not pool.
+     */
+    static OrganizationStore.PoolOpening drawnFrom(OrganizationStore store, LedgerStore.PoolView view, Period period) {
+        if (view.pool() != null) {
+            return new OrganizationStore.PoolOpening(view.pool(), null);
+        }
+        if (view.organization() == null || !view.organization().pooled()) {
+            return null;
+        }
+        return openingFor(store, view.organization(), period);
     }
 
     /** The pool's monthly credits: the organization's own, else the sum of its workspaces' allocations that month. */
