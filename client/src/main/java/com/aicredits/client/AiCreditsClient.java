@@ -83,7 +83,7 @@ public final class AiCreditsClient {
         this.initialBackoff = builder.initialBackoff;
         this.maxBackoff = builder.maxBackoff;
         this.batcher = builder.autoBatching && builder.maxBatchSize > 1
-                ? new AutoBatcher(this, builder.batchWindow, builder.maxBatchSize, totalTimeout) : null;
+                ? new AutoBatcher(this, builder.batchWindow, builder.maxBatchSize, builder.maxCallsInFlight, totalTimeout) : null;
         this.http = builder.http != null ? builder.http : HttpClient.newBuilder()
                 // Plain http (the local stack) speaks HTTP/1.1; https negotiates HTTP/2 where the API offers it.
                 .version("http".equalsIgnoreCase(baseUrl.getScheme()) ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
@@ -661,7 +661,7 @@ public final class AiCreditsClient {
 
     /**
      * Defaults: 2 s per attempt, 10 s in total, backoff from 50 ms doubling up to 1 s; auto-batching on, a 5 ms window,
-     * batches of up to 100 runs.
+     * batches of up to 100 runs, one call of a workspace in flight.
      */
     public static final class Builder {
         private final URI baseUrl;
@@ -674,6 +674,7 @@ public final class AiCreditsClient {
         private boolean autoBatching = true;
         private Duration batchWindow = Duration.ofMillis(5);
         private int maxBatchSize = MAX_BATCH_SIZE;
+        private int maxCallsInFlight = 1;
 
         private Builder(URI baseUrl, Supplier<String> tokens) {
             this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
@@ -715,8 +716,8 @@ public final class AiCreditsClient {
 
         /**
          * The longest a run waits for others to join its batch (default 5 ms) when calls of its workspace are already in
-         * flight; a run with none in flight is sent at once, and a waiting batch leaves as soon as the calls in flight
-         * end or it is full. Zero: batch only runs that are waiting already.
+         * flight but fewer than {@link #maxCallsInFlight}; a run with none in flight is sent at once, and a waiting batch
+         * leaves as soon as the calls in flight end or it is full. Zero: batch only runs that are waiting already.
          */
         public Builder batchWindow(Duration window) {
             if (window == null || window.isNegative()) {
@@ -735,6 +736,20 @@ public final class AiCreditsClient {
                 throw new IllegalArgumentException("a batch holds 1 to " + MAX_BATCH_SIZE + " runs; got " + size);
             }
             this.maxBatchSize = size;
+            return this;
+        }
+
+        /**
+         * How many record calls (single or batch) of one workspace this client has on their way at once (default 1)
+         * before further runs wait for one of them to answer, instead of their window, and then leave together. One
+         * suits a busy workspace best: its balance commits one transaction at a time, so a second call in flight
+         * mostly races the first (measured in docs/design.md, "Scale, measured"); more trade that for a bounded wait.
+         */
+        public Builder maxCallsInFlight(int calls) {
+            if (calls < 1) {
+                throw new IllegalArgumentException("at least one call must be allowed in flight; got " + calls);
+            }
+            this.maxCallsInFlight = calls;
             return this;
         }
 

@@ -19,7 +19,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * sent at once on its own single call ({@code POST …/executions}), exactly as without batching; a run that finds one
  * waits in the lane's queue. The thread of the queue's first run is the batch's leader: it sends the batch, on its own
  * thread, as soon as (a) no call of the workspace is in flight any more, (b) {@code maxBatch} runs wait, or (c) its own
- * run has waited the window; every other caller sleeps until its answer is there. A batch takes the queue's runs in
+ * run has waited the window and fewer than {@code maxInFlight} calls of the workspace are on their way; every other
+ * caller sleeps until its answer is there. With the default of one call in flight, the runs that arrive while a call is
+ * on its way all leave together when it answers: on a busy workspace each call carries as many runs as arrived during
+ * the last one, and a client never races itself for the workspace's balance (which commits one transaction at a time,
+ * docs/design.md "Scale, measured"). A batch takes the queue's runs in
  * order, up to {@code maxBatch}, skipping a run whose executionId it holds already (the API would refuse the whole
  * batch): that run stays first in line for the next batch, due at once. A batch of one run is sent as a single call.
  *
@@ -38,15 +42,17 @@ final class AutoBatcher {
     private final AiCreditsClient client;
     private final long windowNanos;
     private final int maxBatch;
+    private final int maxInFlight;
     private final long totalNanos;
     private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
     /** System.nanoTime() when a batch call found no batch route (an API older than it), or null. */
     private volatile Long routeMissingSince;
 
-    AutoBatcher(AiCreditsClient client, Duration window, int maxBatch, Duration totalTimeout) {
+    AutoBatcher(AiCreditsClient client, Duration window, int maxBatch, int maxInFlight, Duration totalTimeout) {
         this.client = client;
         this.windowNanos = window.toNanos();
         this.maxBatch = maxBatch;
+        this.maxInFlight = maxInFlight;
         this.totalNanos = totalTimeout.toNanos();
     }
 
@@ -175,16 +181,16 @@ final class AutoBatcher {
         }
     }
 
-    /** Under the lock, after a change: with nothing in flight, the first waiting run goes now; an idle lane is dropped. */
+    /**
+     * Under the lock, after a call ended: the first waiting run looks again whether its batch is due (at once with nothing
+     * in flight); an idle lane is dropped.
+     */
     private void settle(Lane lane) {
-        if (lane.inFlight > 0) {
-            return;
-        }
-        if (lane.queue.isEmpty()) {
+        if (!lane.queue.isEmpty()) {
+            lane.queue.peekFirst().wake.signal();
+        } else if (lane.inFlight == 0) {
             lane.retired = true;
             lanes.remove(lane.workspaceId, lane);
-        } else {
-            lane.queue.peekFirst().wake.signal();
         }
     }
 
@@ -198,12 +204,17 @@ final class AutoBatcher {
             while (pending.result == null) {
                 if (!pending.taken && lane.queue.peekFirst() == pending) {
                     long waited = System.nanoTime() - pending.started;
-                    if (lane.inFlight == 0 || lane.queue.size() >= maxBatch || waited >= windowNanos) {
+                    boolean room = lane.inFlight < maxInFlight;
+                    if (lane.inFlight == 0 || lane.queue.size() >= maxBatch || room && waited >= windowNanos) {
                         List<Pending> batch = take(lane);
                         lane.inFlight++;
                         return batch;
                     }
-                    pending.wake.awaitNanos(windowNanos - waited);
+                    if (room) {
+                        pending.wake.awaitNanos(windowNanos - waited);
+                    } else {
+                        pending.wake.await(); // until a call ends (settle) or the batch fills (record)
+                    }
                 } else {
                     pending.wake.await();
                 }

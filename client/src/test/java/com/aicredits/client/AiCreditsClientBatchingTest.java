@@ -309,9 +309,9 @@ class AiCreditsClientBatchingTest {
     }
 
     @Test
-    void aRunWaitingBehindACallInFlightLeavesWhenItsWindowEnds() throws Exception {
+    void aRunWaitingBehindACallInFlightLeavesWhenItsWindowEndsIfAnotherCallMayBeInFlight() throws Exception {
         stub().workspace("ws-1", 500, 1000, 0, true, true);
-        AiCreditsClient client = client().batchWindow(Duration.ofMillis(100)).build();
+        AiCreditsClient client = client().batchWindow(Duration.ofMillis(100)).maxCallsInFlight(2).build();
         Future<Call> first = aCallInFlight(client, "ws-1");
         Call second = done(call(client, "ws-1", "second", "task.execution"));
         assertThat(second.recorded().created()).isTrue();
@@ -319,6 +319,25 @@ class AiCreditsClientBatchingTest {
         assertThat(stub.requests()).extracting(LedgerStub.Request::executionIds).containsExactly(List.of("second"));
         stub.release();
         assertThat(done(first).recorded().created()).isTrue();
+    }
+
+    @Test
+    void byDefaultRunsBehindACallInFlightWaitPastTheirWindowAndLeaveTogetherWhenItAnswers() throws Exception {
+        stub().workspace("ws-1", 500, 1000, 0, true, true);
+        AiCreditsClient client = client().batchWindow(Duration.ofMillis(20)).build();
+        Future<Call> first = aCallInFlight(client, "ws-1");
+        Future<Call> second = call(client, "ws-1", "second", "task.execution");
+        await(() -> client.waiting("ws-1") == 1, "the second run waits");
+        Thread.sleep(200); // ten windows: it still waits, as one call of the workspace is in flight
+        Future<Call> third = call(client, "ws-1", "third", "task.execution");
+        await(() -> client.waiting("ws-1") == 2, "the third run joins it");
+        assertThat(second).isNotDone();
+        assertThat(stub.requests()).as("nothing answered but the held first call").isEmpty();
+        stub.release();
+        assertThat(done(first).recorded().created()).isTrue();
+        assertThat(done(second).recorded().created()).isTrue();
+        assertThat(done(third).recorded().created()).isTrue();
+        assertThat(stub.batches()).extracting(LedgerStub.Request::executionIds).containsExactly(List.of("second", "third"));
     }
 
     @Test
@@ -503,6 +522,7 @@ class AiCreditsClientBatchingTest {
         AiCreditsClient.Builder builder = AiCreditsClient.builder(java.net.URI.create("http://127.0.0.1:1"), () -> "token");
         assertThatThrownBy(() -> builder.maxBatchSize(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.maxBatchSize(101)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.maxCallsInFlight(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.batchWindow(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
         assertThat(builder.batchWindow(Duration.ZERO).maxBatchSize(1).build()).isNotNull();
     }
