@@ -25,6 +25,10 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        // The JDK's HttpServer (the loopback API Gateway, the client's stub) writes a response's headers and body apart:
+        // with Nagle's algorithm on, the body waits for the delayed ACK of the headers (40 ms on Linux), which no API
+        // Gateway adds. Read once, when the first server starts.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         PrintStream console = System.out;
         Path log = BenchResults.directory().resolve("bench.log");
         Files.createDirectories(log.getParent());

@@ -63,7 +63,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * {@code HOT_CONTAINERS} ("1 4 16 32"), {@code HOT_THREADS} per batching caller container (32), {@code HOT_LAMBDAS}
  * (64), {@code HOT_LATENCIES} ("8 5-25" ms), {@code HOT_MODES} ("single batched pool pool-batched"), and the batching client's
  * {@code HOT_WINDOW_MS}, {@code HOT_MAX_BATCH} and {@code HOT_IN_FLIGHT} (unset: the client's defaults, 5 ms, 100 and one
- * call of the workspace in flight).
+ * call of the workspace in flight), and every client's {@code HOT_ATTEMPT_MS} (unset: its default attempt timeout, 2 s).
  */
 final class HotWorkspace {
     static final String FUNCTION = "RecordExecutionFunction";
@@ -92,7 +92,7 @@ final class HotWorkspace {
 
     record Settings(long warmUpMillis, long measureMillis, int[] containers, int threads, int lambdas,
                     List<WorkspaceCeiling.Latency> latencies, List<Mode> modes, Duration batchWindow, int maxBatchSize,
-                    int callsInFlight) {
+                    int callsInFlight, Duration attemptTimeout) {
         static Settings fromEnvironment() {
             double seconds = Double.parseDouble(setting("seconds", "7"));
             long measure = Math.max(500, Math.round(seconds * 1000));
@@ -113,10 +113,11 @@ final class HotWorkspace {
                         default -> Mode.BATCHED;
                     }).toList();
             String window = setting("window_ms", "");
+            String attempt = setting("attempt_ms", "");
             return new Settings(warmUp, measure, containers, Integer.parseInt(setting("threads", "32")),
                     Integer.parseInt(setting("lambdas", "64")), latencies, modes,
                     window.isEmpty() ? null : Duration.ofMillis(Long.parseLong(window)), Integer.parseInt(setting("max_batch", "100")),
-                    Integer.parseInt(setting("in_flight", "1")));
+                    Integer.parseInt(setting("in_flight", "1")), attempt.isEmpty() ? null : Duration.ofMillis(Long.parseLong(attempt)));
         }
 
         private static String setting(String name, String otherwise) {
@@ -227,6 +228,9 @@ final class HotWorkspace {
                 AiCreditsClient.Builder builder = AiCreditsClient.builder(front.baseUrl(), () -> "bench")
                         .autoBatching(mode.batching()).maxBatchSize(settings.maxBatchSize())
                         .maxCallsInFlight(settings.callsInFlight());
+                if (settings.attemptTimeout() != null) {
+                    builder.attemptTimeout(settings.attemptTimeout());
+                }
                 if (settings.batchWindow() != null) {
                     builder.batchWindow(settings.batchWindow());
                 }
@@ -457,10 +461,11 @@ final class HotWorkspace {
     }
 
     private static void addRows(Settings settings, Point p, int memoryMb, String architecture) {
-        String client = !p.mode().batching() ? "" : " x " + p.threadsPerContainer() + " threads"
+        String client = (!p.mode().batching() ? "" : " x " + p.threadsPerContainer() + " threads"
                 + (settings.batchWindow() == null ? "" : ", a " + settings.batchWindow().toMillis() + " ms window")
                 + (settings.maxBatchSize() == 100 ? "" : ", batches of up to " + settings.maxBatchSize())
-                + (settings.callsInFlight() == 1 ? "" : ", " + settings.callsInFlight() + " calls in flight");
+                + (settings.callsInFlight() == 1 ? "" : ", " + settings.callsInFlight() + " calls in flight"))
+                + (settings.attemptTimeout() == null ? "" : ", " + settings.attemptTimeout().toMillis() + " ms attempts");
         String what = String.format(Locale.ROOT, "hot workspace: %s, %d caller container%s%s into %s, %s per DynamoDB call,"
                         + " the engine's production mode", p.mode().label, p.containers(), p.containers() == 1 ? "" : "s", client,
                 p.mode().pooled() ? "one pool over " + POOL_WORKSPACES + " workspaces" : "one workspace", p.latency());
