@@ -26,12 +26,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * Records AI runs exactly once. Each new run is one conditional transaction: the record's Put succeeds only for
@@ -217,7 +219,14 @@ public final class DebitService {
                     pool = null;
                     consistent = true;
                 }
-                case AppendResult.Contention contention -> again = deadline.backOff();
+                case AppendResult.Contention contention -> {
+                    // Cancelled for another transaction on the balance, which most likely moved it: read it again after
+                    // the pause, as the batch does.
+                    again = deadline.backOff();
+                    balance = null;
+                    pool = null;
+                    consistent = true;
+                }
             }
         }
         // Nothing got through for the whole budget: DynamoDB let no transaction of this balance commit, an outage.
@@ -261,36 +270,42 @@ public final class DebitService {
      * answered whatever this write does: a failed mark is tried again by the next refusal, which still sees none.
      */
     private void markBlocked(Balance balance, CreditsException refusal) {
-        if (balance == null || balance.blockedAt() != null || refusal.refusal() != Refusal.HARD_LIMIT) {
-            return;
-        }
-        try {
-            if (store.markBlocked(balance.workspaceId(), balance.period(), clock.instant())) {
-                Log.info("the balance is blocked at its hard limit; its alert fires from the stream",
-                        "period", balance.period().toString(), "hardLimitCredits", balance.hardLimitCredits(),
-                        "creditsUsed", balance.used());
-            }
-        } catch (RuntimeException e) {
-            Log.warn("could not mark the balance blocked; the next refusal tries again", "period", balance.period().toString(),
-                    "cause", String.valueOf(e));
+        if (balance != null) {
+            markAtHardLimit(balance, refusal, "the balance",
+                    () -> store.markBlocked(balance.workspaceId(), balance.period(), clock.instant()));
         }
     }
 
     /** As {@link #markBlocked}, for the pool's balance: the pool's first refusal for its hard limit fires its alert. */
     private void markPoolBlocked(Balance pool, CreditsException refusal) {
-        if (pool.blockedAt() != null || refusal.refusal() != Refusal.HARD_LIMIT) {
+        markAtHardLimit(pool, refusal, "the organization's pool",
+                () -> store.markPoolBlocked(pool.organizationId(), pool.period(), clock.instant()), "organizationId", pool.organizationId());
+    }
+
+    /**
+     * Marks a balance refused at its hard limit ({@code blockedAt}, once), which fires its alert from the stream; a mark
+     * that fails is only logged: the next refusal tries again. {@code owner}: log fields naming whose balance it is.
+     */
+    private static void markAtHardLimit(Balance balance, CreditsException refusal, String what, BooleanSupplier mark,
+                                        Object... owner) {
+        if (balance.blockedAt() != null || refusal.refusal() != Refusal.HARD_LIMIT) {
             return;
         }
         try {
-            if (store.markPoolBlocked(pool.organizationId(), pool.period(), clock.instant())) {
-                Log.info("the organization's pool is blocked at its hard limit; its alert fires from the stream",
-                        "organizationId", pool.organizationId(), "period", pool.period().toString(),
-                        "hardLimitCredits", pool.hardLimitCredits(), "creditsUsed", pool.used());
+            if (mark.getAsBoolean()) {
+                Log.info(what + " is blocked at its hard limit; its alert fires from the stream", fields(owner, "period",
+                        balance.period().toString(), "hardLimitCredits", balance.hardLimitCredits(), "creditsUsed", balance.used()));
             }
         } catch (RuntimeException e) {
-            Log.warn("could not mark the pool blocked; the next refusal tries again", "organizationId", pool.organizationId(),
-                    "period", pool.period().toString(), "cause", String.valueOf(e));
+            Log.warn("could not mark " + what + " blocked; the next refusal tries again",
+                    fields(owner, "period", balance.period().toString(), "cause", String.valueOf(e)));
         }
+    }
+
+    private static Object[] fields(Object[] first, Object... then) {
+        Object[] all = Arrays.copyOf(first, first.length + then.length);
+        System.arraycopy(then, 0, all, first.length, then.length);
+        return all;
     }
 
     /** The most runs one batch may carry. */
