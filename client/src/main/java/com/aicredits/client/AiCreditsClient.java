@@ -45,8 +45,10 @@ import java.util.function.Supplier;
  * still gets its own run's answer, exactly as its own call would have: the {@link Recorded} (with the same
  * {@link Recorded#created()} rules) or the same {@link AiCreditsException} subclass with the same fields. A call that
  * finds no other call of its workspace in flight is sent at once, alone, as before; only calls that arrive while one is
- * in flight wait, until it ends, the batch is full, or {@link Builder#batchWindow the window} (5 ms) has passed,
- * whichever comes first. So batching adds no latency at low traffic and at most the window under load.
+ * in flight wait, until it answers or the batch is full, whichever comes first (with {@link Builder#maxCallsInFlight}
+ * above one, also until {@link Builder#batchWindow the window}, 5 ms, has passed while fewer calls are in flight). So
+ * batching adds no latency at low traffic, and under load a run waits at most for the call in flight: the workspace's
+ * balance commits one transaction at a time, so a run sent beside it would mostly have raced it.
  * {@link Builder#autoBatching(boolean) autoBatching(false)} turns it off. No thread of its own: a batch is sent on the
  * thread of one of its callers, so the client needs no {@code close()}.
  */
