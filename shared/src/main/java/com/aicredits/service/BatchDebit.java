@@ -27,7 +27,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -220,7 +219,10 @@ final class BatchDebit {
         this.consistent = consistent;
     }
 
-    /** The workspace and the balances, consistently, without the ids (their presence stays unknown: not consistent). */
+    /**
+     * The workspace, the balances and the pools they draw from, consistently, without the ids (whose presence stays
+     * unknown: not {@link #consistent}).
+     */
     private void refreshBalances() {
         BatchView view = store.readAll(workspaceId, List.copyOf(balances.keySet()), List.of(), true);
         if (view.workspace() == null) {
@@ -229,8 +231,15 @@ final class BatchDebit {
         }
         workspace = view.workspace();
         balances.replaceAll((period, known) -> view.balances().get(period));
-        balances.values().stream().filter(Objects::nonNull).forEach(cache::offer);
         pools.clear();
+        balances.forEach((period, balance) -> {
+            if (balance != null) {
+                cache.offer(balance);
+                if (balance.pooled()) {
+                    pools.put(period, store.readPool(balance.organizationId(), period, true));
+                }
+            }
+        });
         consistent = false;
     }
 

@@ -168,6 +168,24 @@ class BatchDebitTest {
     }
 
     @Test
+    void aConflictIsTriedAgainOnTheBalanceAsItStandsAfterThePause() {
+        Ledger ledger = new Ledger(200, true);
+        ledger.store.beforeEachWrite(write -> {
+            // Another call commits a run, and this batch's transaction is cancelled for it (a conflict).
+            ledger.debits.record("ws-1", new RecordExecution("elsewhere", "agent.execution", null));
+            ledger.store.contention(1);
+        });
+        int before = ledger.store.writes();
+        List<String> answers = ledger.batch(List.of(new RecordExecution("a", "task.execution", null),
+                new RecordExecution("b", "task.execution", null)));
+
+        assertThat(answers).extracting(answer -> answer.substring(0, 3)).containsExactly("201", "201");
+        assertThat(ledger.store.writes() - before).as("the cancelled try, the other call's write, then one try on the"
+                + " balance read again").isEqualTo(3);
+        assertThat(ledger.store.read("ws-1", PERIOD, null, true).balance().sequence()).isEqualTo(3);
+    }
+
+    @Test
     void contentionIsRetriedWithinTheBudgetThenA503() {
         Ledger ledger = new Ledger(200, true);
         ledger.store.contention(5);

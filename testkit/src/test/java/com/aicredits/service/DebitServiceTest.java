@@ -97,6 +97,28 @@ class DebitServiceTest {
     }
 
     @Test
+    void aConflictIsTriedAgainOnTheBalanceAsItStandsAfterThePause() {
+        Workspace workspace = workspace("ws-1", 200, true);
+        debit("ws-1", "run-1", "task.execution");
+        // Another container's transaction commits a line, and this debit's write is cancelled for it (a conflict).
+        store.beforeEachWrite(write -> {
+            LedgerView view = store.read("ws-1", PERIOD, null, true);
+            Charge charge = Charge.of(PriceCatalogFile.loadDefault().priceAt("agent.execution", NOW), PricingModel.EXTEND);
+            Balance after = view.balance().debit(charge, NOW);
+            store.append(new LedgerAppend(UsageRecord.between("elsewhere", charge, view.balance(), after, NOW, NOW),
+                    view.balance(), after, workspace.version()));
+            store.contention(1);
+        });
+        int before = store.writes();
+        DebitOutcome outcome = debit("ws-1", "run-2", "task.execution");
+
+        assertThat(outcome.record().sequence()).isEqualTo(3);
+        assertThat(store.writes() - before).as("the cancelled try, the other container's write, then one try on the balance"
+                + " read again (not one more lost to the version the conflict had already moved)").isEqualTo(3);
+        assertThat(time.elapsed()).as("the pause after a conflict").isPositive();
+    }
+
+    @Test
     void theFirstLineOfAPeriodRacingAnotherOpeningAppendsAfterIt() {
         Workspace workspace = workspace("ws-1", 200, true);
         store.beforeEachWrite(write -> store.open(Allocation.opening(workspace, PERIOD), workspace.version()));

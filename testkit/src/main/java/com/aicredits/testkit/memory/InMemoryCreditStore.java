@@ -42,11 +42,17 @@ public final class InMemoryCreditStore implements CreditStore {
     private final Map<String, Long> memberRevisions = new HashMap<>();
     private int contentionsToAnswer;
     private Consumer<String> beforeEachWrite;
+    private int writes;
 
     /** The next {@code writes} conditional writes fail as a transaction conflict does (nothing written). */
     public synchronized InMemoryCreditStore contention(int writes) {
         contentionsToAnswer = writes;
         return this;
+    }
+
+    /** How many writes were tried, committed or not (each transaction one). */
+    public synchronized int writes() {
+        return writes;
     }
 
     /**
@@ -452,6 +458,7 @@ public final class InMemoryCreditStore implements CreditStore {
     private void interlope(String write) {
         Consumer<String> interloper;
         synchronized (this) {
+            writes++;
             interloper = beforeEachWrite;
             beforeEachWrite = null;
         }
