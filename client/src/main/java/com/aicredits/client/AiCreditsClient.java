@@ -743,7 +743,8 @@ public final class AiCreditsClient {
 
         /**
          * How many record calls (single or batch) of one workspace this client has on their way at once (default 1)
-         * before further runs wait for one of them to answer, instead of their window, and then leave together. One
+         * before further runs wait for one of them to answer, instead of their window, and then leave together (a full
+         * batch, {@link #maxBatchSize} runs, leaves at once all the same). One
          * suits a busy workspace best: its balance commits one transaction at a time, so a second call in flight
          * mostly races the first (measured in docs/design.md, "Scale, measured"); more trade that for a bounded wait.
          */

@@ -158,7 +158,7 @@ final class BatchDebit {
                 case BatchResult.Contention contention -> {
                     // DynamoDB cancelled the transaction for another one on the same items, which most likely moved the
                     // balance: after the pause, read where it stands, or the next try carries a version already gone
-                    // and holds the item only to fail (measured: a third of the 503s at 16 callers or fewer).
+                    // and holds the item only to fail (docs/design.md, "Scale, measured": far fewer 503s from 16 callers).
                     again = deadline.backOff();
                     if (again) {
                         refreshBalances();

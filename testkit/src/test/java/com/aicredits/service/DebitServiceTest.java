@@ -81,13 +81,7 @@ class DebitServiceTest {
         Workspace workspace = workspace("ws-1", 200, true);
         debit("ws-1", "run-1", "task.execution");
         // Another container commits a line between this debit's read and its write.
-        store.beforeEachWrite(write -> {
-            LedgerView view = store.read("ws-1", PERIOD, null, true);
-            Charge charge = Charge.of(PriceCatalogFile.loadDefault().priceAt("agent.execution", NOW), PricingModel.EXTEND);
-            Balance after = view.balance().debit(charge, NOW);
-            store.append(new LedgerAppend(UsageRecord.between("elsewhere", charge, view.balance(), after, NOW, NOW),
-                    view.balance(), after, workspace.version()));
-        });
+        store.beforeEachWrite(write -> commitElsewhere(workspace));
         DebitOutcome outcome = debit("ws-1", "run-2", "task.execution");
 
         assertThat(outcome.record().sequence()).isEqualTo(3);
@@ -96,17 +90,22 @@ class DebitServiceTest {
         assertThat(time.elapsed()).isZero();
     }
 
+    /** Another container commits a line to ws-1 (an agent run) through the store, as a racing debit would. */
+    private void commitElsewhere(Workspace workspace) {
+        LedgerView view = store.read("ws-1", PERIOD, null, true);
+        Charge charge = Charge.of(PriceCatalogFile.loadDefault().priceAt("agent.execution", NOW), PricingModel.EXTEND);
+        Balance after = view.balance().debit(charge, NOW);
+        store.append(new LedgerAppend(UsageRecord.between("elsewhere", charge, view.balance(), after, NOW, NOW),
+                view.balance(), after, workspace.version()));
+    }
+
     @Test
     void aConflictIsTriedAgainOnTheBalanceAsItStandsAfterThePause() {
         Workspace workspace = workspace("ws-1", 200, true);
         debit("ws-1", "run-1", "task.execution");
         // Another container's transaction commits a line, and this debit's write is cancelled for it (a conflict).
         store.beforeEachWrite(write -> {
-            LedgerView view = store.read("ws-1", PERIOD, null, true);
-            Charge charge = Charge.of(PriceCatalogFile.loadDefault().priceAt("agent.execution", NOW), PricingModel.EXTEND);
-            Balance after = view.balance().debit(charge, NOW);
-            store.append(new LedgerAppend(UsageRecord.between("elsewhere", charge, view.balance(), after, NOW, NOW),
-                    view.balance(), after, workspace.version()));
+            commitElsewhere(workspace);
             store.contention(1);
         });
         int before = store.writes();
