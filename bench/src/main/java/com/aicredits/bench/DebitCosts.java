@@ -21,6 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * ConsumedCapacity (computed by the same rules; DynamoDB Local, before it, reported less for transactions).
  */
 final class DebitCosts {
+    /** The organization of the bench's workspaces (not pooling: it has no item). */
+    private static final String ORGANIZATION = "org-bench";
     private final CreditsTable table = new CreditsTable("bench-debit");
     private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
     private final WorkspaceService workspaces = table.services(clock).workspaces();
@@ -80,7 +82,7 @@ final class DebitCosts {
     }
 
     private void workspace(String workspaceId) {
-        workspaces.put(workspaceId, new WorkspaceSpec(null, "org-bench", "Bench " + workspaceId, "PRO", null, null, null, null,
+        workspaces.put(workspaceId, new WorkspaceSpec(null, ORGANIZATION, "Bench " + workspaceId, "PRO", null, null, null, null,
                 null, null, null));
     }
 
@@ -116,7 +118,10 @@ final class DebitCosts {
         if (withWorkspaceCheck) {
             int check = ItemSize.transactionalWriteUnits(table.item("WS#" + workspaceId, "WORKSPACE"));
             units += check;
-            breakdown += String.format("; + workspace condition check %d", check);
+            // The opening also checks its organization's mode (pooled or not), on the organization's item, absent or not.
+            int organizationCheck = ItemSize.transactionalWriteUnits(table.item("ORG#" + ORGANIZATION, "ORGANIZATION"));
+            units += organizationCheck;
+            breakdown += String.format("; + workspace condition check %d; + organization's mode check %d", check, organizationCheck);
         }
         return new Cost(snapshot, units, breakdown, reportedWrites, readUnits, reportedReads, written);
     }
