@@ -373,8 +373,26 @@ class AiCreditsClientBatchingTest {
     void noCallerWaitsPastItsOwnTotalTimeout() throws Exception {
         stub().workspace("ws-1", 500, 1000, 0, true, true).down(); // 503 unavailable to everything
         Duration total = Duration.ofMillis(1_500);
+        // Batches leave after their window beside the call in flight, so that several retry at once.
         AiCreditsClient client = AiCreditsClient.builder(stub.url(), () -> "token").attemptTimeout(Duration.ofMillis(400))
-                .totalTimeout(total).backoff(Duration.ofMillis(5), Duration.ofMillis(40)).batchWindow(Duration.ofMillis(100)).build();
+                .totalTimeout(total).backoff(Duration.ofMillis(5), Duration.ofMillis(40)).batchWindow(Duration.ofMillis(100))
+                .maxCallsInFlight(12).build();
+        assertNoCallerWaitsPast(client, total);
+        assertThat(stub.batches()).as("the callers behind the first were batched").isNotEmpty();
+    }
+
+    @Test
+    void behindACallInFlightThatGetsNoAnswerNoCallerWaitsPastItsOwnTotalTimeout() throws Exception {
+        stub().workspace("ws-1", 500, 1000, 0, true, true).down();
+        Duration total = Duration.ofMillis(1_500);
+        // The default, one call in flight: the others wait for it, and give up by their own deadline all the same.
+        AiCreditsClient client = AiCreditsClient.builder(stub.url(), () -> "token").attemptTimeout(Duration.ofMillis(400))
+                .totalTimeout(total).backoff(Duration.ofMillis(5), Duration.ofMillis(40)).build();
+        assertNoCallerWaitsPast(client, total);
+    }
+
+    /** Twelve callers at once on a workspace whose API answers only 503 unavailable: each gives up in time. */
+    private void assertNoCallerWaitsPast(AiCreditsClient client, Duration total) throws Exception {
         List<Future<Long>> calls = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             String id = "run-" + i;
@@ -389,7 +407,6 @@ class AiCreditsClientBatchingTest {
             // caller's deadline, not at the last one's nor after a full total timeout of their own.
             assertThat(Duration.ofNanos(call.get(60, TimeUnit.SECONDS))).isLessThan(total.plusMillis(2_500));
         }
-        assertThat(stub.batches()).as("the callers behind the first were batched").isNotEmpty();
     }
 
     @Test
