@@ -224,10 +224,7 @@ final class AutoBatcher {
             // As a single call interrupted while it waits for its answer: Unavailable; a run already on its way may be
             // recorded (the caller calls again with the same executionId, as after any Unavailable).
             if (!pending.taken && lane.queue.remove(pending)) {
-                if (!lane.queue.isEmpty()) {
-                    lane.queue.peekFirst().wake.signal();
-                }
-                settle(lane);
+                settle(lane); // the next in line looks whether its batch is due
             }
             Thread.currentThread().interrupt();
             throw new AiCreditsException.Unavailable(0, "interrupted", "interrupted while recording " + pending.executionId, e, 0);

@@ -199,8 +199,15 @@ final class BatchDebit {
      * A missing workspace is confirmed on a consistent read before the batch is refused 404.
      */
     private void read(boolean consistent) {
-        List<Item> open = remaining();
-        List<String> ids = consistent ? open.stream().map(Item::executionId).toList() : List.of();
+        read(consistent, consistent);
+    }
+
+    /**
+     * As {@link #read(boolean)}; {@code withIds} false: the ids' presence is not read, so the view is not
+     * {@link #consistent}.
+     */
+    private void read(boolean consistent, boolean withIds) {
+        List<String> ids = withIds ? remaining().stream().map(Item::executionId).toList() : List.of();
         BatchView view = store.readAll(workspaceId, List.copyOf(balances.keySet()), ids, consistent);
         if (view.workspace() == null && !consistent) {
             read(true);
@@ -212,26 +219,16 @@ final class BatchDebit {
         workspace = view.workspace();
         balances.replaceAll((period, known) -> view.balances().get(period));
         pools.clear();
-        if (consistent) {
+        if (consistent && withIds) {
             checked.addAll(ids);
             recorded.putAll(view.records());
         }
-        this.consistent = consistent;
+        this.consistent = consistent && withIds;
     }
 
-    /**
-     * The workspace, the balances and the pools they draw from, consistently, without the ids (whose presence stays
-     * unknown: not {@link #consistent}).
-     */
+    /** After a conflict: the workspace, the balances and the pools they draw from as they stand, consistently. */
     private void refreshBalances() {
-        BatchView view = store.readAll(workspaceId, List.copyOf(balances.keySet()), List.of(), true);
-        if (view.workspace() == null) {
-            read(true);
-            return;
-        }
-        workspace = view.workspace();
-        balances.replaceAll((period, known) -> view.balances().get(period));
-        pools.clear();
+        read(true, false);
         balances.forEach((period, balance) -> {
             if (balance != null) {
                 cache.offer(balance);
@@ -240,7 +237,6 @@ final class BatchDebit {
                 }
             }
         });
-        consistent = false;
     }
 
     private Plan plan() {
