@@ -52,7 +52,7 @@ test-calendar: jdk chromium ## the suite under libfaketime at eight instants (th
 test-localstack: jdk chromium ## the same suite with LocalStack (Docker, Testcontainers) as the tests' DynamoDB; skipped without Docker
 	$(MVN) verify -Daicredits.backend=localstack
 
-bench: jdk ## one table, also target/bench.json: one DynamoDB call on the engine, cost per debit, handler overhead, our CPU per debit, usage reads, cold start, the per-workspace ceiling, the hot workspace (single calls vs the batching client over HTTP, and one organization pool over 20 workspaces; 503s, write units and cost per million runs), jar sizes, the 10,000-workspace reset; PHASES="calls ceiling hot" runs only those (phases: reset calls debit usage handler cpu client cold ceiling hot emf jar); HOT_SECONDS=2 shortens the hot phase's points
+bench: jdk ## one table, also target/bench.json: one DynamoDB call on the engine, cost per debit, handler overhead, our CPU per debit, usage reads, cold start, the per-workspace ceiling, the hot workspace (single calls vs the batching client over HTTP, and one organization pool over 20 workspaces; 503s, write units and cost per million runs), jar sizes, the 10,000-workspace reset; PHASES="calls ceiling hot" runs only those (phases: reset calls debit usage handler cpu client cold ceiling hot emf jar); HOT_SECONDS=2 shortens the hot phase's points; HOT_RATES="250 2000" offers runs at those rates instead (an open loop, latency from arrival)
 	@echo "[bench] building the modules and the functions' jars (mvn install -DskipTests)"
 	@$(MVN) -q install -DskipTests
 	@$(MVN) -q -pl bench dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$(CURDIR)/bench/target/classpath.txt"
