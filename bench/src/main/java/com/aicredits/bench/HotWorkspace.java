@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,7 +171,7 @@ final class HotWorkspace {
         Map<String, Object> function = template.effectiveProperties(FUNCTION);
         int memoryMb = function.get("MemorySize") instanceof Number number ? number.intValue() : 128;
         String architecture = String.valueOf(function.getOrDefault("Architectures", List.of("x86_64")));
-        List<Integer> rates = settings.rates().isEmpty() ? java.util.Collections.singletonList(null) : settings.rates();
+        List<Integer> rates = settings.rates().isEmpty() ? Collections.singletonList(null) : settings.rates();
         int points = settings.latencies().size() * settings.modes().size() * settings.containers().length * rates.size();
         Progress.say(String.format(Locale.ROOT, "hot workspace: %d points of %.0f s measured (+ %.0f s warm-up), about %.0f s",
                 points, settings.measureMillis() / 1000.0, settings.warmUpMillis() / 1000.0,
