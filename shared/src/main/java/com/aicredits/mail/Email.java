@@ -13,6 +13,11 @@ public record Email(List<String> to, String subject, String text, String html) {
 
     /** The same email to {@code recipient} alone. */
     public Email forRecipient(String recipient) {
-        return new Email(List.of(recipient), subject, text, html);
+        return forRecipients(List.of(recipient));
+    }
+
+    /** The same email to {@code recipients} (at least one). */
+    public Email forRecipients(List<String> recipients) {
+        return new Email(recipients, subject, text, html);
     }
 }

@@ -8,6 +8,8 @@ package com.aicredits.port;
  * when to retry.
  */
 public final class MailDeliveryException extends RuntimeException {
+    /** The longest {@link #reason()}. */
+    public static final int MAX_REASON_LENGTH = 300;
     private final boolean outcomeUnknown;
     private final boolean permanent;
 
@@ -29,6 +31,12 @@ public final class MailDeliveryException extends RuntimeException {
     /** The provider refused this message and will refuse it again (a malformed or rejected address, say): not sent. */
     public static MailDeliveryException permanent(String message, Throwable cause) {
         return new MailDeliveryException(message, cause, false, true);
+    }
+
+    /** The provider's message, cut to {@link #MAX_REASON_LENGTH} characters: what a parked recipient's marker keeps. */
+    public String reason() {
+        String message = String.valueOf(getMessage());
+        return message.length() > MAX_REASON_LENGTH ? message.substring(0, MAX_REASON_LENGTH) : message;
     }
 
     /** True when the message may have been accepted although the call failed. */

@@ -11,11 +11,13 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the monthly reset reads and writes besides balances: the index of every workspace, paged, and one summary
  * marker per ledger owner (a workspace, or an organization's credit pool) and closed period, claimed with a
- * conditional write before its email is sent.
+ * conditional write before its email is sent, and keeping the recipients already served when the email went to each
+ * recipient alone.
  */
 public interface ResetStore {
 
@@ -38,12 +40,26 @@ public interface ResetStore {
      * Claims {@code whose} summary of {@code period}: succeeds if nobody claimed it, or if the claim there is unsent and its
      * lease is over by {@code now} (its holder is gone), or if the unsent claim there is {@code owner}'s own (a retry
      * whose first response was lost). The new claim is {@code owner}'s until {@code leaseUntil} (exclusive);
-     * {@code owner} must name one claimant only (see {@code service.MonthlyReset#run}).
+     * {@code owner} must name one claimant only (see {@code service.MonthlyReset#run}). The claim tells the recipients
+     * an earlier claim served ({@link Claim.Claimed}): they are not sent the summary again.
      */
     Claim claimSummary(LedgerOwner whose, Period period, String owner, Instant now, Instant leaseUntil);
 
     /** Marks the summary sent; false if {@code owner} no longer holds the claim. */
     boolean markSummarySent(LedgerOwner whose, Period period, String owner, String messageId, Instant sentAt);
+
+    /**
+     * The summary went to {@code recipient} alone ({@code messageId}: that send's); it is not sent to them again,
+     * whoever claims it next. False if {@code owner} no longer holds the claim (nothing is marked).
+     */
+    boolean markSummaryRecipientSent(LedgerOwner whose, Period period, String owner, String recipient, String messageId);
+
+    /**
+     * The provider refuses the summary to {@code recipient} for good: parked (done, not sent), with why and when, never
+     * tried again. False if {@code owner} no longer holds the claim (nothing is marked).
+     */
+    boolean markSummaryRecipientParked(LedgerOwner whose, Period period, String owner, String recipient, String reason,
+                                       Instant at);
 
     /**
      * Gives an unsent claim up: anyone, {@code owner} included, may claim it again from {@code claimableFrom} on (at
@@ -79,8 +95,19 @@ public interface ResetStore {
     }
 
     sealed interface Claim {
-        /** Ours: send, then mark. */
-        record Claimed() implements Claim {
+        /**
+         * Ours: send, then mark. {@code recipientsDone}: the recipients an earlier claim served (sent, or parked for
+         * good), not to be sent it again; {@code messageId}: the last of those sends' (null: none was sent).
+         */
+        record Claimed(Set<String> recipientsDone, String messageId) implements Claim {
+            public Claimed {
+                recipientsDone = Set.copyOf(recipientsDone);
+            }
+
+            /** Ours, no recipient served before. */
+            public Claimed() {
+                this(Set.of(), null);
+            }
         }
 
         /** Sent before: nothing to do. */

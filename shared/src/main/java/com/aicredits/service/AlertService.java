@@ -47,7 +47,6 @@ public final class AlertService {
      * again: in an SES brownout it spaces the copies out, one a minute at most, as {@link MonthlyReset} does.
      */
     public static final Duration UNCERTAIN_RESEND_WAIT = MonthlyReset.UNCERTAIN_RESEND_WAIT;
-    private static final int MAX_REASON_LENGTH = 300;
 
     /**
      * An alert whose email may already have been accepted and may not be sent again before {@link #retryIn()}: the
@@ -346,8 +345,7 @@ public final class AlertService {
                 lastMessageId = mailer.send(email.forRecipient(recipient));
             } catch (MailDeliveryException e) {
                 if (e.permanent()) {
-                    String reason = e.getMessage().length() > MAX_REASON_LENGTH
-                            ? e.getMessage().substring(0, MAX_REASON_LENGTH) : e.getMessage();
+                    String reason = e.reason();
                     store.markRecipientParked(owner, period, alert, recipient, reason, clock.instant());
                     Log.warn("SES refuses the alert email to this recipient for good; it is parked, not retried",
                             idField, id, "alert", alert.key(), "period", period.toString(), "recipient", recipient,

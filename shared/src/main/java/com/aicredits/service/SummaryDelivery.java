@@ -12,11 +12,13 @@ import com.aicredits.port.ResetStore.Claim;
 import com.aicredits.service.ResetProgress.Outcome;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * A closed period's summary sent once, a workspace's or an organization's credit pool's alike: its marker is claimed
- * (a conditional write) before the email goes out, and marked sent after, to every recipient SES takes.
+ * (a conditional write) before the email goes out, and marked sent after, to every recipient SES takes. When it goes
+ * to each recipient alone, each one served is marked on the marker, so that a later claim sends only to the others.
  */
 final class SummaryDelivery {
     /** What a summary's marker holds as its message id when SES refused it for good to every recipient. */
@@ -51,7 +53,7 @@ final class SummaryDelivery {
             case Claim.Claimed claimed -> {
                 String messageId;
                 try {
-                    messageId = send(email.get(), whose, closing);
+                    messageId = send(email.get(), whose, closing, owner, claimed);
                 } catch (RuntimeException e) {
                     if (e instanceof MailDeliveryException mail && mail.outcomeUnknown()) {
                         // SES may have accepted it and cannot be asked: no resend before the wait, at most one more copy.
@@ -66,7 +68,8 @@ final class SummaryDelivery {
                             "cause", e.getMessage());
                     return new Sent(Outcome.FAILED, null);
                 }
-                // Between the send and this mark is the one window where a crash sends the summary twice.
+                // Between a send and its mark (this one, or a recipient's in send) is the one window where a crash
+                // sends the summary twice (to that send's recipients).
                 if (!resets.markSummarySent(whose, closing, owner, messageId, clock.instant())) {
                     Log.warn("the claim on the summary ran out before it was marked sent; it may be sent again",
                             idField(whose), whose.id(), "period", closing.toString());
@@ -82,33 +85,50 @@ final class SummaryDelivery {
     }
 
     /**
-     * Sends the summary to all its recipients at once; when SES refuses it for good (an address it will never take),
-     * to each recipient alone, so that one bad address does not hold back the others, and the ones SES refuses are
-     * parked (logged, metered) rather than retried every round and every month. Returns the message id of a send
-     * that went out, or {@link #PARKED} when none did. A temporary failure of a recipient's own send is thrown as any
-     * failed send is (a later round sends the summary again, to each recipient: those served here get a second copy).
+     * Sends the summary to all its recipients not served before ({@code claimed}) at once; when SES refuses it for good
+     * (an address it will never take), to each of them alone, so that one bad address does not hold back the others,
+     * and the ones SES refuses are parked (logged, metered) rather than retried every round and every month. Each
+     * recipient served alone (sent or parked) is marked on the marker while the claim is {@code owner}'s. Returns the
+     * message id of the last send that went out, here or before, or {@link #PARKED} when none did. A temporary failure
+     * of a recipient's own send is thrown as any failed send is: a later round sends the summary to the recipients not
+     * marked yet, those served here are not sent it again.
      */
-    private String send(Email email, LedgerOwner whose, Period period) {
+    private String send(Email email, LedgerOwner whose, Period period, String owner, Claim.Claimed claimed) {
+        String sentBefore = claimed.messageId() != null ? claimed.messageId() : PARKED;
+        List<String> due = email.to().stream().filter(to -> !claimed.recipientsDone().contains(to)).toList();
+        if (due.isEmpty()) {
+            Log.info("every recipient was served before; the summary is marked sent", idField(whose), whose.id(),
+                    "period", period.toString());
+            return sentBefore;
+        }
+        Email toDue = email.forRecipients(due);
         try {
-            return mailer.send(email);
+            return mailer.send(toDue);
         } catch (MailDeliveryException refused) {
             if (!refused.permanent()) {
                 throw refused;
             }
-            if (email.to().size() == 1) {
-                park(email.to().getFirst(), whose, period, refused);
-                return PARKED;
+            if (due.size() == 1) {
+                park(due.getFirst(), whose, period, refused);
+                return sentBefore;
             }
         }
-        String messageId = PARKED;
-        for (String recipient : email.to()) {
+        String messageId = sentBefore;
+        for (String recipient : due) {
+            boolean ours;
             try {
-                messageId = mailer.send(email.forRecipient(recipient));
+                messageId = mailer.send(toDue.forRecipient(recipient));
+                ours = resets.markSummaryRecipientSent(whose, period, owner, recipient, messageId);
             } catch (MailDeliveryException refused) {
                 if (!refused.permanent()) {
                     throw refused;
                 }
                 park(recipient, whose, period, refused);
+                ours = resets.markSummaryRecipientParked(whose, period, owner, recipient, refused.reason(), clock.instant());
+            }
+            if (!ours) {
+                // Another run claimed the summary since (our lease ran out): it sends to the recipients left.
+                break;
             }
         }
         return messageId;

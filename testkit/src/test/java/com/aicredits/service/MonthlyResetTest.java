@@ -11,8 +11,10 @@ import com.aicredits.domain.PricingModel;
 import com.aicredits.domain.Tier;
 import com.aicredits.domain.Workspace;
 import com.aicredits.json.PriceCatalogFile;
+import com.aicredits.mail.Email;
 import com.aicredits.mail.SummaryEmails;
 import com.aicredits.port.Mailer;
+import com.aicredits.port.ResetStore;
 import com.aicredits.service.ResetProgress.Outcome;
 import com.aicredits.service.ResetProgress.Status;
 import com.aicredits.testkit.TestClock;
@@ -24,6 +26,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * MonthlyReset on in-memory ports at a fixed time (its sleeps move the clock): its rounds, leases and resumption, each
@@ -33,6 +37,8 @@ class MonthlyResetTest {
     private static final Instant FIRST = Instant.parse("2026-12-01T00:00:30Z");
     private static final Period DECEMBER = Period.of(FIRST);
     private static final Period NOVEMBER = DECEMBER.previous();
+    /** Three recipients; the tests that email them have SES refuse the second for good. */
+    private static final List<String> THREE = List.of("a@example.com", "bad@example.com", "c@example.com");
     private final TestClock clock = new TestClock(FIRST);
     private final InMemoryCreditStore credits = new InMemoryCreditStore();
     private final InMemoryResetStore resets = new InMemoryResetStore(credits, 4);
@@ -55,15 +61,20 @@ class MonthlyResetTest {
     private List<String> workspacesWithANovember(int count) {
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < count; i++) {
-            String id = "ws-%02d".formatted(i);
-            Workspace workspace = new Workspace(id, "org-1", "Acme " + i, Tier.DEV, PricingModel.EXTEND, true, null, null,
-                    List.of("admin-" + i + "@example.com"), null, 200, List.of(), 1);
-            credits.saveWorkspace(workspace, 0, List.of());
-            credits.open(Allocation.opening(workspace, NOVEMBER), 1);
-            ids.add(id);
+            ids.add(workspaceWithANovember("ws-%02d".formatted(i), "Acme " + i, List.of("admin-" + i + "@example.com")));
         }
         return ids;
     }
+
+    /** A workspace with {@code recipients} and a November balance; returns its id. */
+    private String workspaceWithANovember(String id, String name, List<String> recipients) {
+        Workspace workspace = new Workspace(id, "org-1", name, Tier.DEV, PricingModel.EXTEND, true, null, null,
+                recipients, null, 200, List.of(), 1);
+        credits.saveWorkspace(workspace, 0, List.of());
+        credits.open(Allocation.opening(workspace, NOVEMBER), 1);
+        return id;
+    }
+
 
     private ResetProgress runAll(MonthlyReset reset, Duration budget) {
         return reset.run(ResetCursor.start(DECEMBER), clock.instant().plus(budget), "invocation-1");
@@ -149,6 +160,66 @@ class MonthlyResetTest {
         assertThat(progress.status()).isEqualTo(Status.DONE);
         assertThat(progress.count(Outcome.PARKED)).isEqualTo(1);
         assertThat(resets.sentMessageId("ws-00", NOVEMBER)).isEqualTo(WorkspaceReset.PARKED);
+    }
+
+    /**
+     * ws-00 emails three recipients; the email to all three is refused for good (one bad address), so each gets one of
+     * their own, and the third's fails once for now ({@code TEMPORARY}: the claim is released at once) or with its
+     * outcome unknown (released for a claim after the wait). The next round sends to the third only.
+     */
+    @ParameterizedTest
+    @EnumSource(value = InMemoryMailer.Failure.class, names = {"TEMPORARY", "OUTCOME_UNKNOWN"})
+    void aRecipientServedBeforeALaterRecipientsSendFailedIsNotSentTheSummaryAgain(InMemoryMailer.Failure failure) {
+        workspaceWithANovember("ws-00", "Acme", THREE);
+        mailer.refuse("bad@example.com").failNextTo("c@example.com", failure);
+        ResetProgress progress = runAll(reset(), Duration.ofMinutes(10));
+
+        assertThat(progress.status()).isEqualTo(Status.DONE);
+        assertThat(progress.count(failure == InMemoryMailer.Failure.TEMPORARY ? Outcome.FAILED : Outcome.UNCERTAIN)).isEqualTo(1);
+        assertThat(progress.count(Outcome.SENT)).isEqualTo(1);
+        assertThat(mailer.sent()).extracting(Email::to).containsExactly(List.of("a@example.com"), List.of("c@example.com"));
+        assertThat(resets.sentMessageId("ws-00", NOVEMBER)).isEqualTo("message-2");
+        if (failure == InMemoryMailer.Failure.OUTCOME_UNKNOWN) {
+            assertThat(clock.instant()).isAfterOrEqualTo(FIRST.plus(MonthlyReset.UNCERTAIN_RESEND_WAIT));
+        }
+    }
+
+    @Test
+    void aSummaryEveryRecipientOfWhichWasServedIsMarkedSentWithoutSending() {
+        workspaceWithANovember("ws-00", "Acme", List.of("a@example.com", "bad@example.com"));
+        LedgerOwner whose = LedgerOwner.workspace("ws-00");
+        // A run served both recipients one by one, then died before it marked the summary sent; its lease is over.
+        resets.claimSummary(whose, NOVEMBER, "crashed-run", FIRST, FIRST);
+        resets.markSummaryRecipientSent(whose, NOVEMBER, "crashed-run", "a@example.com", "m-1");
+        resets.markSummaryRecipientParked(whose, NOVEMBER, "crashed-run", "bad@example.com", "address rejected", FIRST);
+        ResetProgress progress = runAll(reset(), Duration.ofMinutes(10));
+
+        assertThat(progress.status()).isEqualTo(Status.DONE);
+        assertThat(progress.count(Outcome.SENT)).isEqualTo(1);
+        assertThat(mailer.sent()).isEmpty();
+        assertThat(resets.sentMessageId("ws-00", NOVEMBER)).isEqualTo("m-1");
+    }
+
+    @Test
+    void aRunWhoseClaimWasTakenOverWhileItSentToEachRecipientLeavesTheRestToTheNewHolder() {
+        workspaceWithANovember("ws-00", "Acme", THREE);
+        mailer.refuse("bad@example.com");
+        LedgerOwner whose = LedgerOwner.workspace("ws-00");
+        Mailer takenOver = email -> {
+            String messageId = mailer.send(email);
+            // This run's lease runs out during its send to the first recipient, and another run claims the summary.
+            clock.advance(Duration.ofMinutes(20));
+            assertThat(resets.claimSummary(whose, NOVEMBER, "other-run", clock.instant(), clock.instant().plusSeconds(60)))
+                    .isEqualTo(new ResetStore.Claim.Claimed());
+            return messageId;
+        };
+        runAll(reset(settings(100, 1), takenOver), Duration.ofMinutes(10));
+
+        assertThat(mailer.sent()).extracting(Email::to).containsExactly(List.of("a@example.com"));
+        assertThat(resets.summary("ws-00", NOVEMBER)).satisfies(marker -> {
+            assertThat(marker.sent()).isFalse();
+            assertThat(marker.owner()).isEqualTo("other-run");
+        });
     }
 
     @Test
@@ -262,6 +333,21 @@ class MonthlyResetTest {
         assertThat(progress.poolCount(Outcome.FAILED)).isEqualTo(1);
         assertThat(progress.poolCount(Outcome.SENT)).isEqualTo(1);
         assertThat(mailer.sent()).singleElement().satisfies(email -> assertThat(email.to()).containsExactly(PooledOrganization.POOL_RECIPIENT));
+    }
+
+    @Test
+    void aPoolRecipientServedBeforeATemporaryFailureIsNotSentThePoolSummaryAgain() {
+        PooledOrganization org = new PooledOrganization(credits, new TestClock(Instant.parse("2026-11-20T10:00:00Z")), NOVEMBER, THREE);
+        org.debitUpTo(10);
+        mailer.refuse("bad@example.com").failNextTo("c@example.com", InMemoryMailer.Failure.TEMPORARY);
+
+        ResetProgress progress = runAll(reset(), Duration.ofMinutes(10));
+
+        assertThat(progress.status()).isEqualTo(Status.DONE);
+        assertThat(progress.poolCount(Outcome.FAILED)).isEqualTo(1);
+        assertThat(progress.poolCount(Outcome.SENT)).isEqualTo(1);
+        assertThat(mailer.sent()).extracting(Email::to)
+                .containsExactly(List.of("a@example.com"), List.of("c@example.com"));
     }
 
     @Test

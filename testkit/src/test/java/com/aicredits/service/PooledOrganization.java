@@ -34,6 +34,11 @@ final class PooledOrganization {
 
     /** {@code period}: the month {@code clock} is in, the one debited. */
     PooledOrganization(InMemoryCreditStore store, Clock clock, Period period) {
+        this(store, clock, period, List.of(POOL_RECIPIENT));
+    }
+
+    /** The same, the pool emailing {@code poolRecipients}. */
+    PooledOrganization(InMemoryCreditStore store, Clock clock, Period period, List<String> poolRecipients) {
         this.store = store;
         this.period = period;
         this.debits = new DebitService(store, PriceCatalogFile.loadDefault(), clock, new VirtualRetries().within(Duration.ofSeconds(10)));
@@ -42,7 +47,7 @@ final class PooledOrganization {
                     null, null, List.of(id + "-admin@example.com"), null, 200, List.of(), 1), 0, List.of());
         }
         new OrganizationService(store, clock, new VirtualRetries().within(Duration.ofSeconds(10))).put(ORG,
-                new OrganizationSpec(ORG, "Acme Group", new CreditPool.Spec(true, null, null, null, List.of(POOL_RECIPIENT))));
+                new OrganizationSpec(ORG, "Acme Group", new CreditPool.Spec(true, null, null, null, poolRecipients)));
     }
 
     /** Case investigations (12 credits), the workspaces taking turns, until the pool reaches {@code percent} of 1,000. */

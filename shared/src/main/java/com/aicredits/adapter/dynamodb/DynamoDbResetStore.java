@@ -17,22 +17,29 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * {@link ResetStore} on the one table. Workspaces are paged from the sparse index GSI2 ({@code WORKSPACES#<shard>},
  * sorted by id); a summary marker is {@code PK=WS#<id>} (or {@code ORG#<id>} for an organization's credit pool),
  * {@code SK=SUMMARY#<period>} with {@code state} CLAIMED or
- * SENT, the claim's {@code owner} and {@code leaseUntil} (epoch milliseconds) and a {@code claims} counter.
+ * SENT, the claim's {@code owner} and {@code leaseUntil} (epoch milliseconds) and a {@code claims} counter; when the
+ * summary went to each recipient alone, {@code recipientsDone} (a string set: the recipients served, sent or parked,
+ * kept from claim to claim), {@code messageId} (the last send's), {@code parkedRecipients}, {@code parkedAt} and
+ * {@code parkReason} (a recipient SES refuses for good), as an alert marker.
  */
 public final class DynamoDbResetStore implements ResetStore {
     static final String SUMMARY_SK_PREFIX = "SUMMARY#";
     private static final String CLAIMED = "CLAIMED";
     private static final String SENT = "SENT";
+    private static final String RECIPIENTS_DONE = "recipientsDone";
+    private static final String MESSAGE_ID = "messageId";
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
@@ -128,7 +135,8 @@ public final class DynamoDbResetStore implements ResetStore {
     @Override
     public Claim claimSummary(LedgerOwner whose, Period period, String owner, Instant now, Instant leaseUntil) {
         try {
-            dynamoDb.updateItem(b -> b.tableName(tableName).key(summaryKey(whose, period))
+            // ALL_NEW: the recipients an earlier claim served, which this one does not send to again.
+            Map<String, AttributeValue> claimed = dynamoDb.updateItem(b -> b.tableName(tableName).key(summaryKey(whose, period))
                     .updateExpression("SET #type = :type, #state = :claimed, #owner = :owner, #lease = :lease,"
                             + " claimedAt = :now ADD claims :one")
                     .conditionExpression("attribute_not_exists(PK) OR (#state = :claimed AND #lease <= :nowMillis)")
@@ -136,8 +144,9 @@ public final class DynamoDbResetStore implements ResetStore {
                     .expressionAttributeValues(Map.of(":type", s("SUMMARY"), ":claimed", s(CLAIMED), ":owner", s(owner),
                             ":lease", n(leaseUntil.toEpochMilli()), ":now", s(now.toString()),
                             ":nowMillis", n(now.toEpochMilli()), ":one", n(1)))
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-            return new Claim.Claimed();
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+            return claimed(claimed);
         } catch (ConditionalCheckFailedException taken) {
             Map<String, AttributeValue> item = taken.hasItem() && !taken.item().isEmpty() ? taken.item()
                     : dynamoDb.getItem(b -> b.tableName(tableName).key(summaryKey(whose, period)).consistentRead(true)).item();
@@ -146,36 +155,57 @@ public final class DynamoDbResetStore implements ResetStore {
                 return new Claim.AlreadySent();
             }
             // Our own claim met by the SDK's retry of it, its first response lost: still ours to send.
-            return owner.equals(marker.owner()) ? new Claim.Claimed() : new Claim.HeldUntil(marker.leaseUntil());
+            return owner.equals(marker.owner()) ? claimed(item) : new Claim.HeldUntil(marker.leaseUntil());
         }
     }
 
     @Override
     public boolean markSummarySent(LedgerOwner whose, Period period, String owner, String messageId, Instant sentAt) {
-        try {
-            dynamoDb.updateItem(b -> b.tableName(tableName).key(summaryKey(whose, period))
-                    .updateExpression("SET #state = :sent, sentAt = :at, messageId = :id REMOVE #lease")
-                    .conditionExpression("#state = :claimed AND #owner = :owner")
-                    .expressionAttributeNames(Map.of("#state", "state", "#owner", "owner", "#lease", "leaseUntil"))
-                    .expressionAttributeValues(Map.of(":sent", s(SENT), ":claimed", s(CLAIMED), ":owner", s(owner),
-                            ":at", s(sentAt.toString()), ":id", s(messageId))));
-            return true;
-        } catch (ConditionalCheckFailedException lost) {
-            return false;
-        }
+        return updateOwnClaim(whose, period, owner, "SET #state = :sent, sentAt = :at, messageId = :id REMOVE #lease",
+                Map.of("#lease", "leaseUntil"), Map.of(":sent", s(SENT), ":at", s(sentAt.toString()), ":id", s(messageId)));
+    }
+
+    @Override
+    public boolean markSummaryRecipientSent(LedgerOwner whose, Period period, String owner, String recipient, String messageId) {
+        return updateOwnClaim(whose, period, owner, "SET messageId = :id ADD recipientsDone :to", Map.of(),
+                Map.of(":id", s(messageId), ":to", AttributeValue.fromSs(List.of(recipient))));
+    }
+
+    @Override
+    public boolean markSummaryRecipientParked(LedgerOwner whose, Period period, String owner, String recipient, String reason,
+                                              Instant at) {
+        return updateOwnClaim(whose, period, owner,
+                "SET parkedAt = :at, parkReason = :reason ADD recipientsDone :to, parkedRecipients :to", Map.of(),
+                Map.of(":at", s(at.toString()), ":reason", s(reason), ":to", AttributeValue.fromSs(List.of(recipient))));
     }
 
     @Override
     public void releaseSummary(LedgerOwner whose, Period period, String owner, Instant claimableFrom) {
+        // Without an owner, the claim is nobody's own: not even ours is taken back before claimableFrom. When someone
+        // else holds it now (false), it is theirs to send.
+        updateOwnClaim(whose, period, owner, "SET #lease = :from REMOVE #owner", Map.of("#lease", "leaseUntil"),
+                Map.of(":from", n(claimableFrom.toEpochMilli())));
+    }
+
+    /**
+     * Applies {@code update} (its own {@code names} and {@code values} besides {@code #state}, {@code #owner},
+     * {@code :claimed} and {@code :owner}) if the summary is still an unsent claim of {@code owner}'s; false if not.
+     */
+    private boolean updateOwnClaim(LedgerOwner whose, Period period, String owner, String update, Map<String, String> names,
+                                   Map<String, AttributeValue> values) {
+        Map<String, String> allNames = new HashMap<>(names);
+        allNames.put("#state", "state");
+        allNames.put("#owner", "owner");
+        Map<String, AttributeValue> allValues = new HashMap<>(values);
+        allValues.put(":claimed", s(CLAIMED));
+        allValues.put(":owner", s(owner));
         try {
-            // Without an owner, the claim is nobody's own: not even ours is taken back before claimableFrom.
-            dynamoDb.updateItem(b -> b.tableName(tableName).key(summaryKey(whose, period))
-                    .updateExpression("SET #lease = :from REMOVE #owner")
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(summaryKey(whose, period)).updateExpression(update)
                     .conditionExpression("#state = :claimed AND #owner = :owner")
-                    .expressionAttributeNames(Map.of("#state", "state", "#owner", "owner", "#lease", "leaseUntil"))
-                    .expressionAttributeValues(Map.of(":claimed", s(CLAIMED), ":owner", s(owner), ":from", n(claimableFrom.toEpochMilli()))));
+                    .expressionAttributeNames(allNames).expressionAttributeValues(allValues));
+            return true;
         } catch (ConditionalCheckFailedException notOurs) {
-            // Someone else holds it now: theirs to send.
+            return false;
         }
     }
 
@@ -200,6 +230,13 @@ public final class DynamoDbResetStore implements ResetStore {
         return new SummaryMarker(SENT.equals(item.get("state").s()), owner == null ? null : owner.s(),
                 lease == null ? null : Instant.ofEpochMilli(Long.parseLong(lease.n())),
                 claims == null ? 0 : Integer.parseInt(claims.n()));
+    }
+
+    /** A claim of the marker {@code item}, with the recipients earlier claims served. */
+    private static Claim.Claimed claimed(Map<String, AttributeValue> item) {
+        AttributeValue done = item.get(RECIPIENTS_DONE);
+        AttributeValue messageId = item.get(MESSAGE_ID);
+        return new Claim.Claimed(done == null ? Set.of() : Set.copyOf(done.ss()), messageId == null ? null : messageId.s());
     }
 
     static Map<String, AttributeValue> summaryKey(LedgerOwner whose, Period period) {

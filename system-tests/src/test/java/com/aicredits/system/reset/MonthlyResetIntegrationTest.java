@@ -591,6 +591,17 @@ class MonthlyResetIntegrationTest {
         }
 
         @Override
+        public boolean markSummaryRecipientSent(LedgerOwner whose, Period period, String owner, String recipient, String messageId) {
+            return delegate.markSummaryRecipientSent(whose, period, owner, recipient, messageId);
+        }
+
+        @Override
+        public boolean markSummaryRecipientParked(LedgerOwner whose, Period period, String owner, String recipient, String reason,
+                                                  Instant at) {
+            return delegate.markSummaryRecipientParked(whose, period, owner, recipient, reason, at);
+        }
+
+        @Override
         public void releaseSummary(LedgerOwner whose, Period period, String owner, Instant claimableFrom) {
             delegate.releaseSummary(whose, period, owner, claimableFrom);
         }

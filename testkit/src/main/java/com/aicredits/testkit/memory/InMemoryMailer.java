@@ -7,12 +7,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@link Mailer} in memory: keeps what it accepted, in order, with a message id each; fails the next sends as told
- * (refused for now, outcome unknown, refused for good) and always refuses the addresses it is told are bad, as SES
+ * {@link Mailer} in memory: keeps what it accepted, in order, with a message id each; fails the next sends, or the next
+ * sends to one address alone, as told (refused for now, outcome unknown, refused for good) and always refuses the addresses it is told are bad, as SES
  * refuses a rejected address.
  */
 public final class InMemoryMailer implements Mailer {
@@ -21,11 +22,18 @@ public final class InMemoryMailer implements Mailer {
 
     private final List<Email> sent = new ArrayList<>();
     private final Deque<Failure> failures = new ArrayDeque<>();
+    private final Map<String, Deque<Failure>> failuresTo = new ConcurrentHashMap<>();
     private final Set<String> refusedAddresses = ConcurrentHashMap.newKeySet();
 
     /** The next sends fail, one failure each, in order. */
     public synchronized InMemoryMailer failNext(Failure... next) {
         failures.addAll(List.of(next));
+        return this;
+    }
+
+    /** The next sends to {@code address} alone (an email with no other recipient) fail, one failure each, in order. */
+    public synchronized InMemoryMailer failNextTo(String address, Failure... next) {
+        failuresTo.computeIfAbsent(address, to -> new ArrayDeque<>()).addAll(List.of(next));
         return this;
     }
 
@@ -42,6 +50,9 @@ public final class InMemoryMailer implements Mailer {
     @Override
     public synchronized String send(Email email) {
         Failure failure = failures.poll();
+        if (failure == null && email.to().size() == 1) {
+            failure = failuresTo.getOrDefault(email.to().getFirst(), new ArrayDeque<>()).poll();
+        }
         if (failure != null) {
             throw switch (failure) {
                 case TEMPORARY -> new MailDeliveryException("throttled", null);

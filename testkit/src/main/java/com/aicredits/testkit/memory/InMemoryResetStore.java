@@ -9,16 +9,20 @@ import com.aicredits.port.ResetStore;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * {@link ResetStore} in memory, beside an {@link InMemoryCreditStore} (whose workspaces it lists and whose balances
  * it reads), with the DynamoDB adapter's contract: the workspace index in shards (by the id's hash, as the table's
  * GSI2), paged in id order; a summary (a workspace's or an organization's pool's) claimed by a conditional write, taken over only once its lease is over (or by
- * its own owner again), marked sent only by its holder, released to be claimable from a given time.
+ * its own owner again), marked sent (or a recipient of it served) only by its holder, released to be claimable from a
+ * given time; the recipients served are kept from claim to claim and told to each claim.
  */
 public final class InMemoryResetStore implements ResetStore {
     private final InMemoryCreditStore credits;
@@ -27,8 +31,18 @@ public final class InMemoryResetStore implements ResetStore {
     private final Map<String, Marker> summaries = new HashMap<>();
     private Runnable beforeNextClaim;
 
-    /** A summary marker as stored; {@code owner} null once released. */
-    private record Marker(boolean sent, String owner, Instant leaseUntil, int claims, String messageId) {
+    /**
+     * A summary marker as stored; {@code owner} null once released; {@code messageId} the last send's (a recipient's
+     * while claimed, the summary's once sent).
+     */
+    private record Marker(boolean sent, String owner, Instant leaseUntil, int claims, String messageId, Set<String> recipientsDone) {
+        Marker {
+            recipientsDone = Set.copyOf(recipientsDone);
+        }
+
+        Claim.Claimed claimed() {
+            return new Claim.Claimed(recipientsDone, messageId);
+        }
     }
 
     public InMemoryResetStore(InMemoryCreditStore credits, int shards) {
@@ -117,35 +131,60 @@ public final class InMemoryResetStore implements ResetStore {
         synchronized (this) {
             String key = key(whose, period);
             Marker marker = summaries.get(key);
-            if (marker == null || !marker.sent() && !marker.leaseUntil().isAfter(now)) {
-                summaries.put(key, new Marker(false, owner, leaseUntil, marker == null ? 1 : marker.claims() + 1, null));
+            if (marker == null) {
+                summaries.put(key, new Marker(false, owner, leaseUntil, 1, null, Set.of()));
                 return new Claim.Claimed();
+            }
+            if (!marker.sent() && !marker.leaseUntil().isAfter(now)) {
+                Marker taken = new Marker(false, owner, leaseUntil, marker.claims() + 1, marker.messageId(), marker.recipientsDone());
+                summaries.put(key, taken);
+                return taken.claimed();
             }
             if (marker.sent()) {
                 return new Claim.AlreadySent();
             }
-            return owner.equals(marker.owner()) ? new Claim.Claimed() : new Claim.HeldUntil(marker.leaseUntil());
+            return owner.equals(marker.owner()) ? marker.claimed() : new Claim.HeldUntil(marker.leaseUntil());
         }
     }
 
     @Override
-    public synchronized boolean markSummarySent(LedgerOwner whose, Period period, String owner, String messageId, Instant sentAt) {
+    public boolean markSummarySent(LedgerOwner whose, Period period, String owner, String messageId, Instant sentAt) {
+        return updateOwnClaim(whose, period, owner,
+                marker -> new Marker(true, owner, null, marker.claims(), messageId, marker.recipientsDone()));
+    }
+
+    @Override
+    public boolean markSummaryRecipientSent(LedgerOwner whose, Period period, String owner, String recipient, String messageId) {
+        return updateOwnClaim(whose, period, owner, marker -> withRecipient(marker, recipient, messageId));
+    }
+
+    @Override
+    public boolean markSummaryRecipientParked(LedgerOwner whose, Period period, String owner, String recipient, String reason,
+                                              Instant at) {
+        return updateOwnClaim(whose, period, owner, marker -> withRecipient(marker, recipient, marker.messageId()));
+    }
+
+    @Override
+    public void releaseSummary(LedgerOwner whose, Period period, String owner, Instant claimableFrom) {
+        updateOwnClaim(whose, period, owner, marker -> new Marker(false, null, claimableFrom, marker.claims(), marker.messageId(),
+                marker.recipientsDone()));
+    }
+
+    private static Marker withRecipient(Marker marker, String recipient, String messageId) {
+        Set<String> done = new HashSet<>(marker.recipientsDone());
+        done.add(recipient);
+        return new Marker(false, marker.owner(), marker.leaseUntil(), marker.claims(), messageId, done);
+    }
+
+    /** Applies {@code change} if the summary is still an unsent claim of {@code owner}'s, as the table's condition; false if not. */
+    private synchronized boolean updateOwnClaim(LedgerOwner whose, Period period, String owner, UnaryOperator<Marker> change) {
         String key = key(whose, period);
         Marker marker = summaries.get(key);
         if (marker == null || marker.sent() || !owner.equals(marker.owner())) {
             return false;
         }
-        summaries.put(key, new Marker(true, owner, null, marker.claims(), messageId));
+        summaries.put(key, change.apply(marker));
         return true;
-    }
-
-    @Override
-    public synchronized void releaseSummary(LedgerOwner whose, Period period, String owner, Instant claimableFrom) {
-        String key = key(whose, period);
-        Marker marker = summaries.get(key);
-        if (marker != null && !marker.sent() && owner.equals(marker.owner())) {
-            summaries.put(key, new Marker(false, null, claimableFrom, marker.claims(), null));
-        }
     }
 
     /** The month before from the ledger; the thresholds reached are not kept here (no alert markers in memory yet). */

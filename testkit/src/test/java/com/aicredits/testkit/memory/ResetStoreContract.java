@@ -25,12 +25,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
  * The monthly reset's store contract, run on the DynamoDB adapter ({@code DynamoDbResetStoreContractIntegrationTest})
- * and in memory ({@code InMemoryResetStoreTest}): the workspace index paged by shard, the states, the summary's claim.
+ * and in memory ({@code InMemoryResetStoreTest}): the workspace index paged by shard, the states, the summary's claim
+ * and the recipients it served.
  */
 abstract class ResetStoreContract {
     private static final Instant NOW = Instant.parse("2026-12-01T00:00:30Z");
@@ -118,6 +120,33 @@ abstract class ResetStoreContract {
                 .isEqualTo(new Claim.HeldUntil(from));
         assertThat(resets().claimSummary(LedgerOwner.workspace(id), NOVEMBER, "run-2", from, from.plusSeconds(300))).isEqualTo(new Claim.Claimed());
         assertThat(resets().states(List.of(id), DECEMBER, NOVEMBER).get(id).summary().claims()).isEqualTo(2);
+    }
+
+    @Test
+    void theRecipientsServedAreMarkedByTheHolderOnlyAndToldToEveryLaterClaimOfTheSummary() {
+        LedgerOwner whose = LedgerOwner.workspace(workspace("a").workspaceId());
+        assertThat(resets().markSummaryRecipientSent(whose, NOVEMBER, "run-1", "a@example.com", "m-1")).isFalse();
+        Instant lease = NOW.plusSeconds(60);
+        assertThat(resets().claimSummary(whose, NOVEMBER, "run-1", NOW, lease)).isEqualTo(new Claim.Claimed(Set.of(), null));
+        assertThat(resets().markSummaryRecipientSent(whose, NOVEMBER, "run-1", "a@example.com", "m-1")).isTrue();
+        assertThat(resets().markSummaryRecipientParked(whose, NOVEMBER, "run-1", "bad@example.com", "address rejected", NOW)).isTrue();
+        assertThat(resets().markSummaryRecipientSent(whose, NOVEMBER, "run-2", "c@example.com", "m-2")).isFalse();
+        assertThat(resets().markSummaryRecipientParked(whose, NOVEMBER, "run-2", "c@example.com", "address rejected", NOW)).isFalse();
+        Claim.Claimed served = new Claim.Claimed(Set.of("a@example.com", "bad@example.com"), "m-1");
+        // The holder's own claim again, a lease taken over, a released claim taken: each is told who was served.
+        assertThat(resets().claimSummary(whose, NOVEMBER, "run-1", NOW.plusSeconds(1), lease)).isEqualTo(served);
+        assertThat(resets().claimSummary(whose, NOVEMBER, "run-2", lease, lease.plusSeconds(60))).isEqualTo(served);
+        assertThat(resets().markSummaryRecipientSent(whose, NOVEMBER, "run-1", "c@example.com", "m-2")).isFalse();
+        resets().releaseSummary(whose, NOVEMBER, "run-2", lease);
+        assertThat(resets().claimSummary(whose, NOVEMBER, "run-3", lease, lease.plusSeconds(60))).isEqualTo(served);
+
+        assertThat(resets().markSummaryRecipientSent(whose, NOVEMBER, "run-3", "c@example.com", "m-3")).isTrue();
+        assertThat(resets().states(List.of(whose.id()), DECEMBER, NOVEMBER).get(whose.id()).summary())
+                .isEqualTo(new SummaryMarker(false, "run-3", lease.plusSeconds(60), 3));
+        assertThat(resets().markSummarySent(whose, NOVEMBER, "run-3", "m-3", lease)).isTrue();
+        assertThat(resets().markSummaryRecipientSent(whose, NOVEMBER, "run-3", "d@example.com", "m-4")).isFalse();
+        assertThat(resets().claimSummary(whose, NOVEMBER, "run-4", lease.plus(Duration.ofDays(1)), lease.plus(Duration.ofDays(2))))
+                .isEqualTo(new Claim.AlreadySent());
     }
 
     @Test
