@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link Mailer} in memory: keeps what it accepted, in order, with a message id each; fails the next sends, or the next
- * sends to one address alone, as told (refused for now, outcome unknown, refused for good) and always refuses the addresses it is told are bad, as SES
- * refuses a rejected address.
+ * sends to one address alone, as told (refused for now, outcome unknown, refused for good) and always refuses the
+ * addresses it is told are bad, as SES refuses a rejected address.
  */
 public final class InMemoryMailer implements Mailer {
     /** How a send fails. */
