@@ -38,8 +38,8 @@ public final class AgentService {
      * DynamoDB cancels for conflicting with each other (they all touch the counter) are retried.
      */
     public boolean register(String workspaceId, String agentId) {
-        Workspace workspace = workspace(workspaceId);
         Ids.agentId(agentId);
+        Workspace workspace = workspace(workspaceId);
         Retries.Deadline deadline = retries.start();
         for (boolean again = true; again; ) {
             int limit = workspace.effectiveAgentInstanceLimit();
@@ -64,8 +64,8 @@ public final class AgentService {
     }
 
     public void release(String workspaceId, String agentId) {
-        workspace(workspaceId);
         Ids.agentId(agentId);
+        workspace(workspaceId);
         Retries.Deadline deadline = retries.start();
         for (boolean again = true; again; ) {
             switch (agents.release(workspaceId, agentId)) {

@@ -212,6 +212,11 @@ class AgentServiceTest {
                     e -> assertThat(e.subject()).isEqualTo("agentId"));
             assertThatThrownBy(() -> agents.release("ws-1", bad)).isInstanceOfSatisfying(CreditsException.class,
                     e -> assertThat(e.subject()).isEqualTo("agentId"));
+            // The request is checked before anything is read, as an add-on's body is: a bad id is a 400 on any workspace.
+            assertThatThrownBy(() -> agents.register("ws-nobody", bad)).isInstanceOfSatisfying(CreditsException.class,
+                    e -> assertThat(e.subject()).isEqualTo("agentId"));
+            assertThatThrownBy(() -> agents.release("ws-nobody", bad)).isInstanceOfSatisfying(CreditsException.class,
+                    e -> assertThat(e.subject()).isEqualTo("agentId"));
         }
 
         assertThat(agents.list("ws-1").items()).extracting(AgentStore.Agent::agentId).containsExactly("a");
