@@ -376,6 +376,10 @@ public final class AlertService {
         detail.put("creditsAllocated", balance.allocated());
         detail.put("percentUsed", Thresholds.percentUsed(balance));
         detail.put("reachedAt", firedAt.toString());
+        if (balance.blockedAt() != null) {
+            // Paid runs are refused at the hard limit (its own alert fires then): a rule can match on it.
+            detail.put("blockedAt", balance.blockedAt().toString());
+        }
         return detail;
     }
 }

@@ -70,7 +70,7 @@ class PoolAlertsTest {
         assertThat(email.html()).contains("data-workspace=\"ws-alpha\"").contains("data-workspace=\"ws-beta\"");
         assertThat(events.published()).singleElement().satisfies(event -> assertThat(event.detail())
                 .containsEntry("pool", PoolBalance.ORGANIZATION).containsEntry("organizationId", PooledOrganization.ORG)
-                .containsEntry("threshold", 80).doesNotContainKey("workspaceId"));
+                .containsEntry("threshold", 80).doesNotContainKey("blockedAt").doesNotContainKey("workspaceId"));
 
         // The stream delivers it again: nothing more.
         alerts.poolChanged(List.of(poolDebited()));
@@ -126,6 +126,8 @@ class PoolAlertsTest {
             assertThat(email.subject()).startsWith("[aicredits] Usage alert: 200% of the organization's monthly AI credits used");
             assertThat(email.text()).contains("Hard limit reached: paid runs refused");
         });
+        assertThat(events.published()).singleElement().satisfies(event -> assertThat(event.detail())
+                .containsEntry("threshold", 200).containsEntry("blockedAt", LATE.toString()));
     }
 
     @Test
