@@ -75,7 +75,6 @@ class MonthlyResetTest {
         return id;
     }
 
-
     private ResetProgress runAll(MonthlyReset reset, Duration budget) {
         return reset.run(ResetCursor.start(DECEMBER), clock.instant().plus(budget), "invocation-1");
     }
