@@ -1,5 +1,6 @@
 package com.aicredits.local;
 
+import com.aicredits.app.Services;
 import com.aicredits.domain.Byos;
 import com.aicredits.domain.Charge;
 import com.aicredits.domain.CreditPool;
@@ -18,6 +19,7 @@ import com.aicredits.service.DebitService;
 import com.aicredits.service.OrganizationService;
 import com.aicredits.service.RecordExecution;
 import com.aicredits.service.WorkspaceService;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -103,10 +105,15 @@ public final class DemoData {
     /**
      * Creates the workspaces, records the whole previous month and this month up to {@code now}, then runs
      * {@code closeMonth} (the monthly reset as its schedule fires it at the 1st: it sends each workspace the summary of
-     * the month that closed).
+     * the month that closed). Written through {@code services} as of {@code now}, whatever their clock says meanwhile:
+     * a month that turned during the writing (a start in the last seconds of a month) would refuse the runs of the
+     * month before as too old.
      */
-    static Written write(WorkspaceService workspaces, OrganizationService organizations, DebitService debits, Instant now,
-                         Consumer<Instant> closeMonth) {
+    static Written write(Services services, Instant now, Consumer<Instant> closeMonth) {
+        Services asOfNow = services.withClock(Clock.fixed(now, ZoneOffset.UTC));
+        WorkspaceService workspaces = asOfNow.workspaces();
+        OrganizationService organizations = asOfNow.organizations();
+        DebitService debits = asOfNow.debits();
         Period current = Period.of(now);
         Period previous = current.previous();
         for (DemoWorkspace demo : WORKSPACES) {

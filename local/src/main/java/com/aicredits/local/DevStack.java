@@ -185,8 +185,7 @@ public final class DevStack implements AutoCloseable {
         if (settings.demoData()) {
             WorkspaceService workspaces = services.workspaces();
             if (!DemoData.present(workspaces)) {
-                demo = DemoData.write(workspaces, services.organizations(), services.debits(), clock.instant(),
-                        monthStart -> schedules.fire(MONTHLY_RESET, monthStart));
+                demo = DemoData.write(services, clock.instant(), monthStart -> schedules.fire(MONTHLY_RESET, monthStart));
             }
         }
     }
