@@ -217,10 +217,7 @@ final class HotWorkspace {
         EngineMeter meter = new EngineMeter();
         List<DynamoDbClient> clients = new ArrayList<>();
         int threadsPerContainer = mode.batching() ? settings.threads() : 1;
-        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        AtomicReference<String> refused = new AtomicReference<>();
-        LongAdder givenUp = new LongAdder();
-        Latencies latencies = new Latencies();
+        Tally tally = new Tally();
         try (LambdaFront front = new LambdaFront(template, FUNCTION, settings.lambdas(), () -> {
             DynamoDbClient client = dynamoDb.client(meter);
             synchronized (clients) {
@@ -232,9 +229,6 @@ final class HotWorkspace {
             int callers = rate != null ? containers : containers * threadsPerContainer;
             CountDownLatch ready = new CountDownLatch(callers);
             CountDownLatch go = new CountDownLatch(1);
-            // The window starts once every caller thread is up (starting a thousand of them takes a while here), then
-            // the warm-up; set before go opens, so every caller sees it.
-            long[] window = new long[2];
             List<Thread> threads = new ArrayList<>();
             for (int c = 0; c < containers; c++) {
                 AiCreditsClient.Builder builder = AiCreditsClient.builder(front.baseUrl(), () -> "bench")
@@ -248,37 +242,7 @@ final class HotWorkspace {
                 }
                 AiCreditsClient client = builder.build();
                 if (rate != null) {
-                    // Open loop: runs arrive at the offered rate (Poisson) whatever the answers, each on a thread of its
-                    // own from the container's pool (platform threads, named as callers, so the CPU meter counts them).
-                    double perSecond = (double) rate / containers;
-                    String prefix = "c" + c + "n";
-                    long seed = c;
-                    ExecutorService pool = Executors.newCachedThreadPool(Thread.ofPlatform().name("hot-caller-" + c + "-", 0)
-                            .stackSize(256 * 1024).factory());
-                    threads.add(Thread.ofPlatform().name("hot-caller-arrivals-" + c).start(() -> {
-                        ready.countDown();
-                        awaitQuietly(go);
-                        SplittableRandom random = new SplittableRandom(seed);
-                        long next = System.nanoTime();
-                        for (long n = 1; refused.get() == null; n++) {
-                            next += (long) (-Math.log(1 - random.nextDouble()) / perSecond * 1e9);
-                            if (next >= window[1]) {
-                                break;
-                            }
-                            LockSupport.parkNanos(next - System.nanoTime());
-                            long arrival = next;
-                            String executionId = prefix + n;
-                            String workspace = workspaceIds.get((int) (n % workspaceIds.size()));
-                            pool.execute(() -> runOnce(client, workspace, executionId, arrival, window, acknowledged, refused, givenUp,
-                                    latencies));
-                        }
-                        pool.shutdown();
-                        try {
-                            pool.awaitTermination(1, TimeUnit.MINUTES);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }));
+                    threads.add(openLoop(c, client, (double) rate / containers, workspaceIds, tally, ready, go));
                     continue;
                 }
                 for (int t = 0; t < threadsPerContainer; t++) {
@@ -286,9 +250,8 @@ final class HotWorkspace {
                     threads.add(Thread.ofPlatform().name("hot-caller-" + c + "-" + t).start(() -> {
                         ready.countDown();
                         awaitQuietly(go);
-                        for (long n = 1; System.nanoTime() < window[1] && refused.get() == null; n++) {
-                            runOnce(client, workspaceIds.get((int) (n % workspaceIds.size())), prefix + n, System.nanoTime(), window,
-                                    acknowledged, refused, givenUp, latencies);
+                        for (long n = 1; System.nanoTime() < tally.measureUntil && tally.refused.get() == null; n++) {
+                            tally.run(client, workspaceIds.get((int) (n % workspaceIds.size())), prefix + n, System.nanoTime());
                         }
                     }));
                 }
@@ -296,8 +259,10 @@ final class HotWorkspace {
             awaitQuietly(ready);
             long measureFrom = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.warmUpMillis());
             long measureUntil = measureFrom + TimeUnit.MILLISECONDS.toNanos(settings.measureMillis());
-            window[0] = measureFrom;
-            window[1] = measureUntil;
+            // The window starts once every caller thread is up (starting a thousand of them takes a while here), then
+            // the warm-up; set before go opens, so every caller sees it.
+            tally.measureFrom = measureFrom;
+            tally.measureUntil = measureUntil;
             go.countDown();
             LockSupport.parkNanos(Math.max(0, measureFrom - System.nanoTime()));
             LambdaFront.Snapshot frontStart = front.snapshot();
@@ -310,8 +275,8 @@ final class HotWorkspace {
             for (Thread thread : threads) {
                 joinQuietly(thread);
             }
-            if (refused.get() != null) {
-                throw new IllegalStateException("hot workspace: a run was refused, not recorded: " + refused.get());
+            if (tally.refused.get() != null) {
+                throw new IllegalStateException("hot workspace: a run was refused, not recorded: " + tally.refused.get());
             }
             if (frontWindow.otherStatuses() > 0) {
                 throw new IllegalStateException("hot workspace: " + frontWindow.otherStatuses() + " runs answered neither a record nor 503;"
@@ -320,9 +285,9 @@ final class HotWorkspace {
             if (!front.awaitIdle(30_000)) {
                 throw new IllegalStateException("hot workspace: requests still running 30 s after the callers stopped");
             }
-            long ledgerLines = mode.pooled() ? checkPoolLedger(table, organizationId, workspaceIds, acknowledged)
-                    : checkLedger(table, workspaceId, acknowledged);
-            long[] all = latencies.sorted();
+            long ledgerLines = mode.pooled() ? checkPoolLedger(table, organizationId, workspaceIds, tally.acknowledged)
+                    : checkLedger(table, workspaceId, tally.acknowledged);
+            long[] all = tally.sortedLatencies();
             long runs = all.length;
             double seconds = settings.measureMillis() / 1000.0;
             double gbSecondsPerRun = runs == 0 ? 0 : frontWindow.billedMillis() / 1000.0 * memoryMb / 1024.0 / runs;
@@ -330,7 +295,7 @@ final class HotWorkspace {
                     gbSecondsPerRun, per(engine.writeUnits(), runs), per(engine.readUnits(), runs));
             return new Point(latency.label(), mode, containers, rate == null ? threadsPerContainer : 0, rate, seconds, runs,
                     runs == 0 ? 0 : all[(int) (runs / 2)] / 1e6, runs == 0 ? 0 : all[(int) Math.min(runs - 1, runs * 99 / 100)] / 1e6,
-                    givenUp.sum(), frontWindow, front.snapshot().containers(), engine, usage, ledgerLines, gbSecondsPerRun, cost);
+                    tally.givenUp.sum(), frontWindow, front.snapshot().containers(), engine, usage, ledgerLines, gbSecondsPerRun, cost);
         } finally {
             synchronized (clients) {
                 clients.forEach(DynamoDbClient::close);
@@ -339,45 +304,87 @@ final class HotWorkspace {
     }
 
     /**
-     * One run recorded through the caller container's client, its latency counted from {@code start} (the call, or in
-     * the open loop the run's arrival, so that a queue before the call counts) when it ends inside the window.
+     * Caller container {@code c}'s open loop: runs arrive at {@code perSecond} (Poisson) whatever the answers until the
+     * window ends, each on a thread of its own from the container's pool (platform threads, named as callers, so the
+     * CPU meter counts them), and each one's latency counts from its arrival. The thread returned ends when they have.
      */
-    private static void runOnce(AiCreditsClient client, String workspaceId, String executionId, long start, long[] window,
-                                Set<String> acknowledged, AtomicReference<String> refused, LongAdder givenUp, Latencies latencies) {
-        boolean recorded = false;
-        try {
-            client.record(workspaceId, executionId, "task.execution");
-            acknowledged.add(executionId);
-            recorded = true;
-        } catch (AiCreditsException.Unavailable e) {
-            // counted below when it ends in the window: the client gave up after its retries
-        } catch (AiCreditsException e) {
-            refused.compareAndSet(null, executionId + ": " + e);
-        }
-        long end = System.nanoTime();
-        if (end >= window[0] && end < window[1]) {
-            if (recorded) {
-                latencies.add(end - start);
-            } else {
-                givenUp.increment();
+    private static Thread openLoop(int c, AiCreditsClient client, double perSecond, List<String> workspaceIds, Tally tally,
+                                   CountDownLatch ready, CountDownLatch go) {
+        ExecutorService pool = Executors.newCachedThreadPool(Thread.ofPlatform().name("hot-caller-" + c + "-", 0)
+                .stackSize(256 * 1024).factory());
+        return Thread.ofPlatform().name("hot-caller-arrivals-" + c).start(() -> {
+            ready.countDown();
+            awaitQuietly(go);
+            SplittableRandom random = new SplittableRandom(c);
+            long next = System.nanoTime();
+            for (long n = 1; tally.refused.get() == null; n++) {
+                next += (long) (-Math.log(1 - random.nextDouble()) / perSecond * 1e9);
+                if (next >= tally.measureUntil) {
+                    break;
+                }
+                LockSupport.parkNanos(next - System.nanoTime());
+                long arrival = next;
+                String executionId = "c" + c + "n" + n;
+                String workspace = workspaceIds.get((int) (n % workspaceIds.size()));
+                pool.execute(() -> tally.run(client, workspace, executionId, arrival));
             }
-        }
+            pool.shutdown();
+            try {
+                pool.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
-    /** The latencies of a point's runs, from every caller thread. */
-    private static final class Latencies {
-        private long[] nanos = new long[4096];
+    /**
+     * What a point's callers count, from every caller thread: the runs acknowledged, the first refusal, and, for the
+     * runs that end inside the measured window, their latencies and the runs the client gave up on.
+     */
+    private static final class Tally {
+        /** The window (System.nanoTime()), set before the callers are let go. */
+        long measureFrom;
+        long measureUntil;
+        final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        final AtomicReference<String> refused = new AtomicReference<>();
+        final LongAdder givenUp = new LongAdder();
+        private long[] latencies = new long[4096];
         private int size;
 
-        synchronized void add(long latency) {
-            if (size == nanos.length) {
-                nanos = Arrays.copyOf(nanos, size * 2);
+        /**
+         * One run recorded through the caller container's client, its latency counted from {@code start} (the call, or
+         * in the open loop the run's arrival, so that a queue before the call counts).
+         */
+        void run(AiCreditsClient client, String workspaceId, String executionId, long start) {
+            boolean recorded = false;
+            try {
+                client.record(workspaceId, executionId, "task.execution");
+                acknowledged.add(executionId);
+                recorded = true;
+            } catch (AiCreditsException.Unavailable e) {
+                // counted below when it ends in the window: the client gave up after its retries
+            } catch (AiCreditsException e) {
+                refused.compareAndSet(null, executionId + ": " + e);
             }
-            nanos[size++] = latency;
+            long end = System.nanoTime();
+            if (end >= measureFrom && end < measureUntil) {
+                if (recorded) {
+                    addLatency(end - start);
+                } else {
+                    givenUp.increment();
+                }
+            }
         }
 
-        synchronized long[] sorted() {
-            long[] all = Arrays.copyOf(nanos, size);
+        private synchronized void addLatency(long nanos) {
+            if (size == latencies.length) {
+                latencies = Arrays.copyOf(latencies, size * 2);
+            }
+            latencies[size++] = nanos;
+        }
+
+        synchronized long[] sortedLatencies() {
+            long[] all = Arrays.copyOf(latencies, size);
             Arrays.sort(all);
             return all;
         }
