@@ -50,8 +50,9 @@ public final class InMemoryMailer implements Mailer {
     @Override
     public synchronized String send(Email email) {
         Failure failure = failures.poll();
-        if (failure == null && email.to().size() == 1) {
-            failure = failuresTo.getOrDefault(email.to().getFirst(), new ArrayDeque<>()).poll();
+        Deque<Failure> failuresToAlone = email.to().size() == 1 ? failuresTo.get(email.to().getFirst()) : null;
+        if (failure == null && failuresToAlone != null) {
+            failure = failuresToAlone.poll();
         }
         if (failure != null) {
             throw switch (failure) {
