@@ -8,6 +8,7 @@ import com.aicredits.domain.PoolBalance;
 import com.aicredits.domain.UsageRecord;
 import com.aicredits.domain.Workspace;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,8 +50,9 @@ public interface LedgerStore {
      * and each period's balance moved once, from its {@code before} to its {@code after} (compare-and-set on the
      * revision, and under the hard limit for the credits of that period's lines; or created whole when {@code before}
      * is null, provided the workspace is still at {@code workspaceVersion}). All or nothing; at most
-     * {@link #MAX_TRANSACTION_ITEMS} writes: the records, the balances, and the workspace's and the organization's
-     * checks if any balance opens.
+     * {@link #MAX_TRANSACTION_ITEMS} writes: the records, a ledger page per period of {@link LedgerBatch#PAGED_LINES}
+     * lines or more (listing them; the records themselves are then not indexed one by one), the balances, and the
+     * workspace's and the organization's checks if any balance opens.
      */
     BatchResult appendAll(LedgerBatch batch);
 
@@ -171,10 +173,23 @@ public interface LedgerStore {
         /** An opening checks the workspace's version and that its organization does not pool. */
         public static final int OPENING_CHECKS = 2;
 
+        /**
+         * From this many lines of one period in a batch on, the store lists them on one ledger page (one write for the
+         * period) instead of one index entry each: a page of 4 costs less than 4 entries.
+         */
+        public static final int PAGED_LINES = 4;
+
+        /** The periods whose lines this batch lists on one page each ({@link #PAGED_LINES} lines or more). */
+        public List<Period> pagedPeriods() {
+            Map<Period, Integer> lines = new LinkedHashMap<>();
+            records.forEach(record -> lines.merge(Period.parse(record.period()), 1, Integer::sum));
+            return lines.entrySet().stream().filter(entry -> entry.getValue() >= PAGED_LINES).map(Map.Entry::getKey).toList();
+        }
+
         /** How many writes the transaction takes. */
         public int writes() {
             boolean poolOpens = pools.stream().anyMatch(step -> step.before() == null);
-            return records.size() + balances.size() + pools.size() + (poolOpens ? POOL_OPENING_CHECKS : 0)
+            return records.size() + pagedPeriods().size() + balances.size() + pools.size() + (poolOpens ? POOL_OPENING_CHECKS : 0)
                     + (balances.stream().anyMatch(step -> step.before() == null) ? OPENING_CHECKS - (poolOpens ? 1 : 0) : 0);
         }
     }

@@ -248,6 +248,7 @@ final class BatchDebit {
         Map<Integer, DebitService.BatchAnswer> planned = new HashMap<>();
         boolean opening = false;
         int writes = 0;
+        Map<Period, Integer> linesByPeriod = new HashMap<>();
         for (Item item : remaining()) {
             StoredRecord existing = recorded.get(item.executionId());
             if (existing != null) {
@@ -303,13 +304,15 @@ final class BatchDebit {
                 planned.put(item.index(), DebitService.BatchAnswer.refused(refusal.get()));
                 continue;
             }
-            int more = 1 + (working.containsKey(period) ? 0 : 1) + (poolBefore != null && !poolsWorking.containsKey(period) ? 1 : 0)
+            int linesOfPeriod = linesByPeriod.getOrDefault(period, 0) + 1;
+            int more = 1 + (working.containsKey(period) ? 0 : 1) + (linesOfPeriod == LedgerBatch.PAGED_LINES ? 1 : 0) + (poolBefore != null && !poolsWorking.containsKey(period) ? 1 : 0)
                     + (stored == null && !opening ? LedgerBatch.OPENING_CHECKS : 0)
                     + (poolBefore != null && pool.pool() == null && !poolsWorking.containsKey(period) ? LedgerBatch.POOL_OPENING_CHECKS : 0);
             if (writes + more > LedgerStore.MAX_TRANSACTION_ITEMS) {
                 break;
             }
             writes += more;
+            linesByPeriod.put(period, linesOfPeriod);
             opening |= stored == null;
             Balance after = before.debit(charge, item.occurredAt());
             working.put(period, after);

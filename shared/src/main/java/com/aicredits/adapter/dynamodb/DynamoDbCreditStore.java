@@ -13,6 +13,7 @@ import com.aicredits.service.Retries;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,14 +101,25 @@ public final class DynamoDbCreditStore implements CreditStore {
         Map<Period, Long> workspaceSequence = new HashMap<>();
         batch.balances().forEach(step -> workspaceSequence.put(step.after().period(),
                 step.before() == null ? 0 : step.before().sequence()));
+        // A period with a page: its first line's place in the list, and its lines' ids in order.
+        Map<Period, Long> pageStart = new LinkedHashMap<>();
+        Map<Period, List<String>> pageLines = new HashMap<>();
+        batch.pagedPeriods().forEach(period -> pageLines.put(period, new ArrayList<>()));
         for (UsageRecord record : batch.records()) {
             String body = LedgerBodies.of(record);
             bodies.add(body);
             Period period = Period.parse(record.period());
             creditsByPeriod.merge(period, record.creditsConsumed(), Credits::plus);
             long indexSequence = workspaceSequence.merge(period, 1L, Long::sum);
-            items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                    .item(Items.record(record, body, record.pool() == null ? record.sequence() : indexSequence))
+            long listedAt = record.pool() == null ? record.sequence() : indexSequence;
+            Map<String, AttributeValue> item = Items.record(record, body, listedAt);
+            List<String> page = pageLines.get(period);
+            if (page != null) {
+                pageStart.putIfAbsent(period, listedAt);
+                page.add(record.executionId());
+                Items.unindexed(item);
+            }
+            items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
                     .conditionExpression(NOT_EXISTS)
                     .returnValuesOnConditionCheckFailure(ALL_OLD).build()).build());
         }
@@ -150,6 +162,10 @@ public final class DynamoDbCreditStore implements CreditStore {
             items.add(TransactWriteItem.builder().conditionCheck(organizationAt(organizationId, batch.poolBasis().organizationVersion())).build());
             items.add(TransactWriteItem.builder().conditionCheck(membersAt(organizationId, batch.poolBasis().membersRevision())).build());
         }
+        // Last, so that the cancellation reasons of the others keep their places: a page has no condition (the balance's
+        // compare-and-set lets each range of sequences commit once).
+        pageStart.forEach((period, first) -> items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                .item(Items.ledgerPage(batch.records().getFirst().workspaceId(), period, first, pageLines.get(period))).build()).build()));
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(items));
             return new BatchResult.Committed(bodies);

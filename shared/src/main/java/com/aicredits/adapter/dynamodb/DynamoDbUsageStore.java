@@ -61,71 +61,142 @@ public final class DynamoDbUsageStore implements UsageStore {
 
     /**
      * A period's ledger, newest first, from its {@value Keys#LEDGER_SHARDS} index partitions: each is read newest first
-     * below the cursor's sequence and the answers merged. Lines are numbered without gaps, so a page of {@code limit}
-     * takes about a quarter of it from each; a partition that had more to give bounds the page where its answer stops,
-     * so a page is never missing a line older than one it shows. The cursor is the last sequence shown.
+     * below the cursor and the answers merged. An index entry is one line (a record, a refund line) or a batch's ledger
+     * page (consecutive lines, indexed at its last, whose records are then read by id). Lines are numbered without gaps,
+     * so a page of {@code limit} takes about a quarter of it from each partition; a partition that had more to give
+     * bounds the page at the first line of its last entry, so a page is never missing a line older than one it shows.
+     * The cursor is the last sequence shown and, when that line's ledger page holds older lines still to show, the
+     * page's last sequence (the partition holding it is read from there).
      */
     @Override
     public Page<String> executions(String workspaceId, Period period, int limit, String cursor) {
-        Long before = cursor == null ? null : decodeLedgerCursor(cursor, workspaceId, period);
+        LedgerCursor after = cursor == null ? null : decodeLedgerCursor(cursor, workspaceId, period);
         int perShard = Math.ceilDiv(limit, Keys.LEDGER_SHARDS) + 1;
-        List<Map<String, AttributeValue>> lines = new ArrayList<>();
+        List<Line> lines = new ArrayList<>();
         long stop = Long.MIN_VALUE;
         for (int shard = 0; shard < Keys.LEDGER_SHARDS; shard++) {
-            Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", AttributeValue.fromS(Keys.ledgerGsiPartition(workspaceId, period, shard))));
+            String partition = Keys.ledgerGsiPartition(workspaceId, period, shard);
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", AttributeValue.fromS(partition)));
             String condition = Keys.GSI1PK + " = :pk";
-            if (before != null) {
-                values.put(":before", AttributeValue.fromS(Keys.ledgerGsiSk(before)));
-                condition += " AND " + Keys.GSI1SK + " < :before";
+            if (after != null) {
+                boolean openPage = after.pageEnd() != null && partition.equals(Keys.ledgerGsiPk(workspaceId, period, after.pageEnd()));
+                values.put(":bound", AttributeValue.fromS(Keys.ledgerGsiSk(openPage ? after.pageEnd() : after.before())));
+                condition += " AND " + Keys.GSI1SK + (openPage ? " <= :bound" : " < :bound");
             }
             QueryResponse response = dynamoDb.query(QueryRequest.builder().tableName(tableName).indexName(Keys.GSI1)
                     .keyConditionExpression(condition).expressionAttributeValues(values)
                     .scanIndexForward(false).limit(perShard).build());
-            lines.addAll(response.items());
+            response.items().forEach(entry -> lines.addAll(Line.of(entry)));
             if (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() && !response.items().isEmpty()) {
-                stop = Math.max(stop, sequence(response.items().getLast()));
+                Map<String, AttributeValue> last = response.items().getLast();
+                stop = Math.max(stop, Items.isLedgerPage(last) ? Items.firstSequence(last) : sequence(last));
             }
         }
-        lines.sort(Comparator.comparingLong(DynamoDbUsageStore::sequence).reversed());
-        List<Map<String, AttributeValue>> page = new ArrayList<>();
-        for (Map<String, AttributeValue> line : lines) {
-            if (page.size() == limit || sequence(line) < stop) {
+        lines.sort(Comparator.comparingLong(Line::sequence).reversed());
+        List<Line> page = new ArrayList<>();
+        boolean more = false;
+        for (Line line : lines) {
+            if (after != null && line.sequence() >= after.before()) {
+                continue;
+            }
+            if (page.size() == limit || line.sequence() < stop) {
+                more = true;
                 break;
             }
             page.add(line);
         }
-        boolean more = page.size() < lines.size() || stop != Long.MIN_VALUE;
-        String next = more && !page.isEmpty() ? encodeLedgerCursor(workspaceId, period, sequence(page.getLast())) : null;
-        return new Page<>(page.stream().map(item -> Items.currentBody(Items.storedRecord(item))).toList(), next);
+        more |= stop != Long.MIN_VALUE;
+        String next = null;
+        if (more && !page.isEmpty()) {
+            Line last = page.getLast();
+            next = encodeLedgerCursor(workspaceId, period, last.sequence(), last.pageFirst() < last.sequence() ? last.pageEnd() : null);
+        }
+        return new Page<>(bodies(workspaceId, page), next);
+    }
+
+    /** The lines' bodies in their order: a line of a page is its record, read by id (consistently: written with it). */
+    private List<String> bodies(String workspaceId, List<Line> lines) {
+        List<Map<String, AttributeValue>> keys = lines.stream().filter(line -> line.item() == null)
+                .map(line -> Keys.execution(workspaceId, line.executionId())).toList();
+        Map<String, Map<String, AttributeValue>> records = new HashMap<>();
+        for (Map<String, AttributeValue> record : batchGet.items(keys, true)) {
+            records.put(record.get(Keys.SK).s().substring(Keys.EXECUTION_SK_PREFIX.length()), record);
+        }
+        return lines.stream().map(line -> {
+            Map<String, AttributeValue> item = line.item() != null ? line.item() : records.get(line.executionId());
+            if (item == null) {
+                throw new IllegalStateException("the ledger page lists " + line.executionId() + ", which has no record");
+            }
+            return Items.currentBody(Items.storedRecord(item));
+        }).toList();
+    }
+
+    /**
+     * One line of the ledger: its own index entry ({@code item}), or a place on a ledger page ({@code executionId}, the
+     * page's first and last sequences).
+     */
+    private record Line(long sequence, Map<String, AttributeValue> item, String executionId, long pageFirst, long pageEnd) {
+        static List<Line> of(Map<String, AttributeValue> entry) {
+            if (!Items.isLedgerPage(entry)) {
+                long sequence = DynamoDbUsageStore.sequence(entry);
+                return List.of(new Line(sequence, entry, null, sequence, sequence));
+            }
+            long first = Items.firstSequence(entry);
+            List<String> ids = Items.executionIds(entry);
+            long end = first + ids.size() - 1;
+            List<Line> lines = new ArrayList<>(ids.size());
+            for (int i = 0; i < ids.size(); i++) {
+                lines.add(new Line(first + i, null, ids.get(i), first, end));
+            }
+            return lines;
+        }
     }
 
     private static long sequence(Map<String, AttributeValue> ledgerLine) {
         return Long.parseLong(ledgerLine.get(Keys.GSI1SK).s());
     }
 
-    private static String encodeLedgerCursor(String workspaceId, Period period, long sequence) {
+    /** Where a page of a ledger ends: below {@code before}, and the ledger page holding line {@code before} - 1 ends at {@code pageEnd}. */
+    private record LedgerCursor(long before, Long pageEnd) {
+    }
+
+    private static String encodeLedgerCursor(String workspaceId, Period period, long before, Long pageEnd) {
         Map<String, Object> cursor = new LinkedHashMap<>();
         cursor.put("workspaceId", workspaceId);
         cursor.put("period", period.toString());
-        cursor.put("before", sequence);
+        cursor.put("before", before);
+        if (pageEnd != null) {
+            cursor.put("pageEnd", pageEnd);
+        }
         return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(cursor).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The sequence a cursor of this ledger names; anything else (another ledger's cursor included) is a 400. */
-    private static long decodeLedgerCursor(String cursor, String workspaceId, Period period) {
+    /** Where a cursor of this ledger points; anything else (another ledger's cursor included) is a 400. */
+    private static LedgerCursor decodeLedgerCursor(String cursor, String workspaceId, Period period) {
         try {
             Map<String, Object> decoded = Json.MAPPER.readValue(Base64.getUrlDecoder().decode(cursor), new TypeReference<Map<String, Object>>() {
             });
-            if (decoded != null && decoded.size() == 3 && workspaceId.equals(decoded.get("workspaceId"))
-                    && period.toString().equals(decoded.get("period"))
-                    && decoded.get("before") instanceof Number number && (number instanceof Integer || number instanceof Long)
-                    && number.longValue() >= 1) {
-                return number.longValue();
+            if (decoded != null && (decoded.size() == 3 || decoded.size() == 4 && decoded.containsKey("pageEnd"))
+                    && workspaceId.equals(decoded.get("workspaceId")) && period.toString().equals(decoded.get("period"))
+                    && wholeNumber(decoded.get("before")) >= 1) {
+                long before = wholeNumber(decoded.get("before"));
+                if (decoded.size() == 3) {
+                    return new LedgerCursor(before, null);
+                }
+                long pageEnd = wholeNumber(decoded.get("pageEnd"));
+                if (pageEnd >= before && pageEnd < before + LedgerStore.MAX_TRANSACTION_ITEMS) {
+                    return new LedgerCursor(before, pageEnd);
+                }
             }
         } catch (IllegalArgumentException | java.io.IOException e) {
             // answered below
         }
         throw invalidCursor();
+    }
+
+    /** A JSON integer's value; anything else is -1. */
+    private static long wholeNumber(Object value) {
+        return value instanceof Integer || value instanceof Long ? ((Number) value).longValue() : -1;
     }
 
     @Override

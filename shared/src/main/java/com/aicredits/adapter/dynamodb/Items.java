@@ -48,6 +48,9 @@ final class Items {
     /** The LLM model a run named (absent when it named none): part of the execution's identity, like the model. */
     static final String LLM_MODEL = "llmModel";
     static final String BYOS_FEATURES = "byosFeatures";
+    static final String LEDGER_PAGE = "LEDGER_PAGE";
+    static final String FIRST_SEQUENCE = "firstSequence";
+    static final String EXECUTION_IDS = "executionIds";
 
     private Items() {
     }
@@ -339,6 +342,43 @@ final class Items {
             item.put(LLM_MODEL, s(r.llmModel()));
         }
         return item;
+    }
+
+    /** A record listed on its batch's ledger page: the record without an index entry of its own. */
+    static Map<String, AttributeValue> unindexed(Map<String, AttributeValue> record) {
+        record.remove(Keys.GSI1PK);
+        record.remove(Keys.GSI1SK);
+        return record;
+    }
+
+    /**
+     * A ledger page: a batch's lines of a period, {@code executionIds} in sequence order from {@code firstSequence},
+     * indexed (GSI1) where its last line would be, so the listing meets it at that line and reads the records by id.
+     */
+    static Map<String, AttributeValue> ledgerPage(String workspaceId, Period period, long firstSequence, List<String> executionIds) {
+        long lastSequence = firstSequence + executionIds.size() - 1;
+        Map<String, AttributeValue> item = new HashMap<>(Keys.ledgerPage(workspaceId, period, firstSequence));
+        item.put(TYPE, s(LEDGER_PAGE));
+        item.put(Keys.GSI1PK, s(Keys.ledgerGsiPk(workspaceId, period, lastSequence)));
+        item.put(Keys.GSI1SK, s(Keys.ledgerGsiSk(lastSequence)));
+        item.put(FIRST_SEQUENCE, n(firstSequence));
+        item.put(EXECUTION_IDS, AttributeValue.fromL(executionIds.stream().map(Items::s).toList()));
+        return item;
+    }
+
+    /** Whether an index entry of the ledger is a page (else it is one line: a record or a refund line). */
+    static boolean isLedgerPage(Map<String, AttributeValue> item) {
+        return LEDGER_PAGE.equals(item.get(TYPE).s());
+    }
+
+    /** A page's first sequence. */
+    static long firstSequence(Map<String, AttributeValue> page) {
+        return num(page, FIRST_SEQUENCE);
+    }
+
+    /** A page's lines' executionIds, in sequence order. */
+    static List<String> executionIds(Map<String, AttributeValue> page) {
+        return page.get(EXECUTION_IDS).l().stream().map(AttributeValue::s).toList();
     }
 
     static StoredRecord storedRecord(Map<String, AttributeValue> item) {

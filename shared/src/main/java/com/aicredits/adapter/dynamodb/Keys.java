@@ -12,7 +12,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * ({@value #RECORD_SHARDS} partitions): a debit's writes then share no partition but the balance's one item, which a
  * batch moves once for up to 99 records. GSI1 lists a period's ledger newest first over {@value #LEDGER_SHARDS}
  * partitions ({@code LEDGER#<ws>#<period>#<sequence mod 4>}, zero-padded sequence), so no index partition takes every
- * record's write either, and an organization's workspaces ({@code ORG#<org>}). GSI2, sparse, lists every workspace
+ * record's write either (a batch's lines of a period appear there as one ledger page, {@code LINES#<period>#<first>},
+ * indexed at its last sequence), and an organization's workspaces ({@code ORG#<org>}). GSI2, sparse, lists every workspace
  * ({@code WORKSPACES#<shard>}, by id).
  */
 public final class Keys {
@@ -34,6 +35,7 @@ public final class Keys {
     public static final String BALANCE_SK_PREFIX = "BALANCE#";
     public static final String EXECUTION_SK_PREFIX = "EXEC#";
     public static final String REFUND_SK_PREFIX = "REFUND#";
+    public static final String LEDGER_PAGE_SK_PREFIX = "LINES#";
     public static final String ORGANIZATION_SK = "ORGANIZATION";
     public static final String POOL_SK_PREFIX = "POOL#";
     public static final String MEMBERS_SK = "MEMBERS";
@@ -84,6 +86,15 @@ public final class Keys {
     /** The ledger line of a record's refund (at most one per record), beside the record. */
     public static Map<String, AttributeValue> refundLine(String workspaceId, String executionId) {
         return key(recordPk(workspaceId, executionId), REFUND_SK_PREFIX + executionId);
+    }
+
+    /**
+     * The ledger page of a batch's lines of a period from {@code firstSequence} on: on a record partition by that
+     * sequence, so pages spread as records do.
+     */
+    public static Map<String, AttributeValue> ledgerPage(String workspaceId, Period period, long firstSequence) {
+        return key(recordPartition(workspaceId, (int) Math.floorMod(firstSequence, (long) RECORD_SHARDS)),
+                LEDGER_PAGE_SK_PREFIX + period + "#" + ledgerGsiSk(firstSequence));
     }
 
     /** The partition of a record: {@code WS#<id>#R<k>}, k a stable hash (String.hashCode is specified) of its id. */

@@ -91,6 +91,54 @@ abstract class UsageStoreContract {
         assertThat(usage().executions(id, NOVEMBER.previous(), 2, null)).isEqualTo(new UsageStore.Page<>(List.of(), null));
     }
 
+    /**
+     * Batches list their lines of a period on one ledger page in the table: a listing of any page size, whose cursors
+     * fall inside such pages, shows every line once, newest first, as the single calls and refunds around them.
+     */
+    @Test
+    void batchesSingleCallsAndARefundOfABatchedRunListNewestFirstAtEveryPageSize() {
+        String id = workspace("a").workspaceId();
+        TestClock clock = new TestClock(AT);
+        DebitService debits = new DebitService(credits(), PriceCatalogFile.loadDefault(), clock, Retries.standard());
+        List<String> newestLast = new ArrayList<>();
+        newestLast.add(debits.record(id, new RecordExecution("single-0", "task.execution", null)).body());
+        newestLast.addAll(batch(debits, id, "big", 11));
+        newestLast.add(debits.record(id, new RecordExecution("single-1", "agent.execution", null)).body());
+        newestLast.addAll(batch(debits, id, "small", 3));
+        newestLast.addAll(batch(debits, id, "four", 4));
+        String refunded = new RefundService(credits(), clock, Retries.standard())
+                .refund(id, "big-5", new RefundService.RefundRequest("aborted")).body();
+        newestLast.set(newestLast.indexOf(newestLast.stream().filter(body -> body.contains("\"big-5\"")).findFirst().orElseThrow()), refunded);
+        newestLast.add("the refund's line");
+        newestLast.addAll(batch(debits, id, "last", 6));
+
+        List<String> newestFirst = new ArrayList<>(newestLast.reversed());
+        for (int size : new int[] {1, 2, 3, 5, 7, 100}) {
+            List<String> lines = new ArrayList<>();
+            String cursor = null;
+            do {
+                String from = cursor;
+                UsageStore.Page<String> page = usage().executions(id, NOVEMBER, size, from);
+                assertThat(page.items()).as("page size " + size).isNotEmpty().hasSizeLessThanOrEqualTo(size);
+                lines.addAll(page.items());
+                cursor = page.nextCursor();
+            } while (cursor != null);
+            assertThat(lines).filteredOn(line -> line.contains("\"entry\":\"REFUND\""))
+                    .singleElement().asString().contains("\"executionId\":\"big-5\"");
+            assertThat(lines).as("page size " + size).map(line -> line.contains("\"entry\":\"REFUND\"") ? "the refund's line" : line)
+                    .containsExactlyElementsOf(newestFirst);
+        }
+    }
+
+    /** One batch of {@code count} task runs, ids {@code prefix-0…}; their bodies in order. */
+    private static List<String> batch(DebitService debits, String workspaceId, String prefix, int count) {
+        List<RecordExecution> runs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            runs.add(new RecordExecution(prefix + "-" + i, "task.execution", null));
+        }
+        return debits.recordBatch(workspaceId, runs, null).stream().map(answer -> answer.outcome().body()).toList();
+    }
+
     @Test
     void aCursorThisListingDidNotHandOutIsRefused() {
         String id = workspace("a").workspaceId();
