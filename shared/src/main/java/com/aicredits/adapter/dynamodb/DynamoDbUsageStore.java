@@ -114,14 +114,15 @@ public final class DynamoDbUsageStore implements UsageStore {
         return new Page<>(bodies(workspaceId, page), next);
     }
 
-    /** The lines' bodies in their order: a line of a page is its record, read by id (consistently: written with it). */
+    /**
+     * The lines' bodies in their order: a line of a page is its record, read by id, eventually consistent as the index
+     * is (a record the read missed, written a moment ago with its page, is read again consistently).
+     */
     private List<String> bodies(String workspaceId, List<Line> lines) {
-        List<Map<String, AttributeValue>> keys = lines.stream().filter(line -> line.item() == null)
-                .map(line -> Keys.execution(workspaceId, line.executionId())).toList();
+        List<String> ids = lines.stream().filter(line -> line.item() == null).map(Line::executionId).toList();
         Map<String, Map<String, AttributeValue>> records = new HashMap<>();
-        for (Map<String, AttributeValue> record : batchGet.items(keys, true)) {
-            records.put(record.get(Keys.SK).s().substring(Keys.EXECUTION_SK_PREFIX.length()), record);
-        }
+        readRecords(workspaceId, ids, false, records);
+        readRecords(workspaceId, ids.stream().filter(id -> !records.containsKey(id)).toList(), true, records);
         return lines.stream().map(line -> {
             Map<String, AttributeValue> item = line.item() != null ? line.item() : records.get(line.executionId());
             if (item == null) {
@@ -129,6 +130,12 @@ public final class DynamoDbUsageStore implements UsageStore {
             }
             return Items.currentBody(Items.storedRecord(item));
         }).toList();
+    }
+
+    private void readRecords(String workspaceId, List<String> ids, boolean consistent, Map<String, Map<String, AttributeValue>> into) {
+        for (Map<String, AttributeValue> record : batchGet.items(ids.stream().map(id -> Keys.execution(workspaceId, id)).toList(), consistent)) {
+            into.put(record.get(Keys.SK).s().substring(Keys.EXECUTION_SK_PREFIX.length()), record);
+        }
     }
 
     /**
