@@ -317,7 +317,7 @@ final class MalformedRequests {
 
     private static String badCursor(Random r) {
         Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
-        return switch (r.nextInt(8)) {
+        return switch (r.nextInt(9)) {
             case 0 -> pick(new String[] {"!!!", "%%%", "not-a-cursor", "eyJ", "e30", "bnVsbA", "W10", "====", "null"}, r);
             case 1 -> url.encodeToString(("{\"PK\":\"WS#ws-other\",\"SK\":\"EXEC#x\",\"GSI1PK\":\"LEDGER#ws-other#2026-11\","
                     + "\"GSI1SK\":\"0000000001\"}").getBytes(StandardCharsets.UTF_8));
@@ -329,6 +329,10 @@ final class MalformedRequests {
                     + ApiRoutes.currentPeriod() + "\",\"GSI1SK\":\"zzz\"}").getBytes(StandardCharsets.UTF_8));
             case 7 -> url.encodeToString(("{\"PK\":\"WS#ws-other\",\"SK\":\"WORKSPACE\",\"GSI1PK\":\"ORG#org-rel-a\","
                     + "\"GSI1SK\":\"WS#zzz\"}").getBytes(StandardCharsets.UTF_8));
+            case 8 -> url.encodeToString(("{\"workspaceId\":\"ws-rel-a\",\"period\":\"" + ApiRoutes.currentPeriod() + "\","
+                    + pick(new String[] {"\"before\":5,\"pageEnd\":4", "\"before\":5,\"pageEnd\":105", "\"before\":5,\"pageEnd\":\"9\"",
+                            "\"before\":5,\"pageEnd\":9.5", "\"before\":0,\"pageEnd\":3", "\"before\":5,\"last\":9"}, r) + "}")
+                    .getBytes(StandardCharsets.UTF_8));
             case 4 -> url.encodeToString(hugeString(r, 50 + r.nextInt(2000)).getBytes(StandardCharsets.UTF_8));
             default -> hugeString(r, 10 + r.nextInt(2000));
         };
