@@ -6,6 +6,7 @@ import com.aicredits.domain.Period;
 import com.aicredits.domain.Timestamps;
 import com.aicredits.json.Json;
 import com.aicredits.system.stack.ReliabilityStack;
+import com.aicredits.testkit.ProductionSemantics;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * handler, the DynamoDB engine): each thread sends five batches of 20 runs, 85% new, 10% replays of its own earlier
  * runs, 5% late runs into last month's balance that its hard limit refuses whatever the order (as in
  * {@link ConcurrentLoadIntegrationTest}), and sends a third of its batches a second time, as a client whose answer was
- * lost would. Every run is answered as a single call would be; no 5xx; nothing lost or doubled; the ledger exact.
+ * lost would. Every run is answered as a single call would be; no 5xx; nothing lost or doubled; the ledger exact, and
+ * listed page by page as it stands (the batches' lines on their ledger pages).
  */
 @Tag("reliability")
 class BatchLoadIntegrationTest {
@@ -152,6 +154,22 @@ class BatchLoadIntegrationTest {
         assertThat(ledger(previous)).hasSize(44);
         assertThat(api.item("WS#" + WS, "BALANCE#" + previous).get("used").n()).as("in hundredths").isEqualTo("49500");
         assertThat(refusedIds).isNotEmpty().allSatisfy(id -> assertThat(api.record(WS, id)).isEmpty());
+
+        // The executions listing (batches listed on ledger pages, cursors falling inside them) shows the same ledger,
+        // newest first, once its index has caught up.
+        ProductionSemantics.waitOutLag();
+        String manager = api.token("manager", "org-batch-load");
+        List<String> listed = new ArrayList<>();
+        String cursor = null;
+        do {
+            ReliabilityStack.Reply reply = api.send("GET", "/v1/workspaces/" + WS + "/executions?limit=37&period=" + current
+                    + (cursor == null ? "" : "&cursor=" + cursor), manager, null);
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            JsonNode page = reply.json();
+            page.get("items").forEach(line -> listed.add(line.toString()));
+            cursor = page.hasNonNull("nextCursor") ? page.get("nextCursor").asText() : null;
+        } while (cursor != null);
+        assertThat(listed).containsExactlyElementsOf(ledger.reversed().stream().map(JsonNode::toString).toList());
         System.out.printf("batch load: %d runs recorded in batches of %d from %d threads, %d batches sent twice; calls %s%n",
                 ledger.size(), RUNS_PER_BATCH, THREADS, resent.get(), callStatuses);
     }

@@ -59,13 +59,21 @@ abstract class UsageStoreContract {
         return workspace;
     }
 
-    /** Every page's items, following the cursors. */
+    /** Every page's items, following the cursors: pages of 2. */
     private static <T> List<T> all(java.util.function.Function<String, UsageStore.Page<T>> page) {
+        return all(page, 2);
+    }
+
+    /** Every page's items, following the cursors: pages of {@code size}, none empty but the only one. */
+    private static <T> List<T> all(java.util.function.Function<String, UsageStore.Page<T>> page, int size) {
         List<T> items = new ArrayList<>();
         String cursor = null;
         do {
             UsageStore.Page<T> next = page.apply(cursor);
-            assertThat(next.items()).hasSizeLessThanOrEqualTo(2);
+            assertThat(next.items()).hasSizeLessThanOrEqualTo(size);
+            if (next.items().isEmpty()) {
+                assertThat(cursor == null && next.nextCursor() == null).as("only a listing's only page may be empty").isTrue();
+            }
             items.addAll(next.items());
             cursor = next.nextCursor();
         } while (cursor != null);
@@ -114,15 +122,7 @@ abstract class UsageStoreContract {
 
         List<String> newestFirst = new ArrayList<>(newestLast.reversed());
         for (int size : new int[] {1, 2, 3, 5, 7, 100}) {
-            List<String> lines = new ArrayList<>();
-            String cursor = null;
-            do {
-                String from = cursor;
-                UsageStore.Page<String> page = usage().executions(id, NOVEMBER, size, from);
-                assertThat(page.items()).as("page size " + size).isNotEmpty().hasSizeLessThanOrEqualTo(size);
-                lines.addAll(page.items());
-                cursor = page.nextCursor();
-            } while (cursor != null);
+            List<String> lines = all(cursor -> usage().executions(id, NOVEMBER, size, cursor), size);
             assertThat(lines).filteredOn(line -> line.contains("\"entry\":\"REFUND\""))
                     .singleElement().asString().contains("\"executionId\":\"big-5\"");
             assertThat(lines).as("page size " + size).map(line -> line.contains("\"entry\":\"REFUND\"") ? "the refund's line" : line)
