@@ -305,7 +305,8 @@ final class BatchDebit {
                 continue;
             }
             int linesOfPeriod = linesByPeriod.getOrDefault(period, 0) + 1;
-            int more = 1 + (working.containsKey(period) ? 0 : 1) + (linesOfPeriod == LedgerBatch.PAGED_LINES ? 1 : 0) + (poolBefore != null && !poolsWorking.containsKey(period) ? 1 : 0)
+            int more = 1 + (working.containsKey(period) ? 0 : 1) + (linesOfPeriod == LedgerBatch.PAGED_LINES ? 1 : 0)
+                    + (poolBefore != null && !poolsWorking.containsKey(period) ? 1 : 0)
                     + (stored == null && !opening ? LedgerBatch.OPENING_CHECKS : 0)
                     + (poolBefore != null && pool.pool() == null && !poolsWorking.containsKey(period) ? LedgerBatch.POOL_OPENING_CHECKS : 0);
             if (writes + more > LedgerStore.MAX_TRANSACTION_ITEMS) {

@@ -163,7 +163,10 @@ public final class DynamoDbUsageStore implements UsageStore {
         return Long.parseLong(ledgerLine.get(Keys.GSI1SK).s());
     }
 
-    /** Where a page of a ledger ends: below {@code before}, and the ledger page holding line {@code before} - 1 ends at {@code pageEnd}. */
+    /**
+     * Where the next page of a ledger starts: below {@code before}; when line {@code before} - 1 sits inside a ledger
+     * page, {@code pageEnd} is that page's last line (else null).
+     */
     private record LedgerCursor(long before, Long pageEnd) {
     }
 

@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * its partition {@code WS#<id>}; the sort key names the item type. What is written per run (the usage record and, once
  * refunded, its refund line) lives off that partition, on {@code WS#<id>#R<k>} with k a stable hash of the executionId
  * ({@value #RECORD_SHARDS} partitions): a debit's writes then share no partition but the balance's one item, which a
- * batch moves once for up to 99 records. GSI1 lists a period's ledger newest first over {@value #LEDGER_SHARDS}
+ * batch moves once for up to 98 records. GSI1 lists a period's ledger newest first over {@value #LEDGER_SHARDS}
  * partitions ({@code LEDGER#<ws>#<period>#<sequence mod 4>}, zero-padded sequence), so no index partition takes every
  * record's write either (a batch's lines of a period appear there as one ledger page, {@code LINES#<period>#<first>},
  * indexed at its last sequence), and an organization's workspaces ({@code ORG#<org>}). GSI2, sparse, lists every workspace
