@@ -130,6 +130,27 @@ abstract class UsageStoreContract {
         }
     }
 
+    /** A batch across a month's end lists each month's lines on their own: two ledger pages in one transaction. */
+    @Test
+    void aBatchAcrossTheMonthsEndListsEachMonthsLinesInItsOwnLedger() {
+        String id = workspace("a").workspaceId();
+        DebitService debits = new DebitService(credits(), PriceCatalogFile.loadDefault(), new TestClock(AT), Retries.standard());
+        String lastMonth = com.aicredits.domain.Timestamps.format(NOVEMBER.previous().start().plusSeconds(3600));
+        List<RecordExecution> runs = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            runs.add(new RecordExecution("span-" + i, "task.execution", i % 2 == 0 ? lastMonth : null));
+        }
+        List<String> bodies = debits.recordBatch(id, runs, null).stream().map(answer -> answer.outcome().body()).toList();
+        List<String> october = new ArrayList<>();
+        List<String> november = new ArrayList<>();
+        for (int i = 0; i < bodies.size(); i++) {
+            (i % 2 == 0 ? october : november).addFirst(bodies.get(i));
+        }
+
+        assertThat(all(cursor -> usage().executions(id, NOVEMBER.previous(), 2, cursor))).containsExactlyElementsOf(october);
+        assertThat(all(cursor -> usage().executions(id, NOVEMBER, 3, cursor), 3)).containsExactlyElementsOf(november);
+    }
+
     /** One batch of {@code count} task runs, ids {@code prefix-0…}; their bodies in order. */
     private static List<String> batch(DebitService debits, String workspaceId, String prefix, int count) {
         List<RecordExecution> runs = new ArrayList<>();
