@@ -31,6 +31,7 @@ public final class Metrics {
     public static final String THRESHOLDS_FIRED = "ThresholdsFired";
     public static final String DEBIT_LATENCY = "DebitLatency";
     public static final String RESET_WORKSPACES = "ResetWorkspaces";
+    public static final String RESET_POOLS = "ResetPools";
     public static final String EMAILS_PARKED = "EmailsParked";
 
     /**
@@ -45,6 +46,7 @@ public final class Metrics {
             DEBIT_REPLAYS, List.of(Set.of()),
             THRESHOLDS_FIRED, List.of(Set.of("Threshold")),
             RESET_WORKSPACES, List.of(Set.of("Outcome")),
+            RESET_POOLS, List.of(Set.of("Outcome")),
             EMAILS_PARKED, List.of(Set.of()));
 
     private static final JsonFactory JSON = new JsonFactory();
@@ -68,12 +70,19 @@ public final class Metrics {
                 Map.<String, Number>of(CREDITS_DEBITED, credits, DEBITS, 1L, DEBIT_LATENCY, latencyMillis));
     }
 
-    /** What one invocation of the monthly reset did: workspaces by outcome (opened, summary sent, failed, ...). */
-    public static void resetProgress(String period, Map<String, Long> workspacesByOutcome) {
-        for (Map.Entry<String, Long> outcome : workspacesByOutcome.entrySet()) {
+    /**
+     * What one invocation of the monthly reset did: workspaces by outcome (opened, summary sent, failed, ...), and
+     * organizations' credit pools by outcome (a pool's opening and its summary each count).
+     */
+    public static void resetProgress(String period, Map<String, Long> workspacesByOutcome, Map<String, Long> poolsByOutcome) {
+        resetCounts(RESET_WORKSPACES, period, workspacesByOutcome);
+        resetCounts(RESET_POOLS, period, poolsByOutcome);
+    }
+
+    private static void resetCounts(String metric, String period, Map<String, Long> byOutcome) {
+        for (Map.Entry<String, Long> outcome : byOutcome.entrySet()) {
             if (outcome.getValue() > 0) {
-                emit("reset progress", Map.of("Outcome", outcome.getKey()), false, Map.of(RESET_WORKSPACES, outcome.getValue()),
-                        "period", period);
+                emit("reset progress", Map.of("Outcome", outcome.getKey()), false, Map.of(metric, outcome.getValue()), "period", period);
             }
         }
     }

@@ -69,6 +69,13 @@ public record ResetProgress(ResetCursor from, Status status, ResetCursor next, i
         return byName;
     }
 
+    /** How many organizations' pools came out each outcome, by name (only those counted). */
+    public Map<String, Long> poolCountsByName() {
+        Map<String, Long> byName = new LinkedHashMap<>();
+        poolCounts.forEach((outcome, count) -> byName.put(outcome.name(), count));
+        return byName;
+    }
+
     /** For the invocation's result and its log line. */
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
@@ -77,9 +84,7 @@ public record ResetProgress(ResetCursor from, Status status, ResetCursor next, i
         map.put("round", from.round());
         map.put("pages", pages);
         map.put("outcomes", countsByName());
-        Map<String, Long> pools = new LinkedHashMap<>();
-        poolCounts.forEach((outcome, count) -> pools.put(outcome.name(), count));
-        map.put("poolOutcomes", pools);
+        map.put("poolOutcomes", poolCountsByName());
         if (next != null) {
             map.put("next", next.toMap());
         }

@@ -23,6 +23,7 @@ import com.aicredits.port.ResetStore;
 import com.aicredits.service.AddonService;
 import com.aicredits.service.MonthlyReset;
 import com.aicredits.service.RecordExecution;
+import com.aicredits.testkit.LogLines;
 import com.aicredits.testkit.ProductionSemantics;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -649,7 +650,15 @@ class MonthlyResetIntegrationTest {
         debits("ws-pool-b", "agent.execution", 10); // 60: the pool of 1,000 used 300
         reset.clock.set(FIRST_OF_DECEMBER.plusSeconds(2));
 
-        Map<String, Object> first = reset.fire(reset.handler(ses, reset.settings(1, 2)), FIRST_OF_DECEMBER);
+        Map<String, Object> first;
+        try (LogLines logs = LogLines.capture()) {
+            first = reset.fire(reset.handler(ses, reset.settings(1, 2)), FIRST_OF_DECEMBER);
+            // Operators see the pools' outcomes in CloudWatch as the workspaces' (ResetPools beside ResetWorkspaces).
+            assertThat(logs.metric("ResetPools")).extracting(line -> line.get("Outcome").asText() + "=" + line.get("ResetPools").asLong())
+                    .containsExactlyInAnyOrder("OPENED=1", "SENT=1");
+            assertThat(logs.metric("ResetWorkspaces")).extracting(line -> line.get("Outcome").asText())
+                    .contains("POOLED");
+        }
 
         assertThat(first).containsEntry("status", "DONE");
         assertThat(outcomes(first)).containsEntry("POOLED", 2L);

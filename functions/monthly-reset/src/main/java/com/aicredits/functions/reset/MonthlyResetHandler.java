@@ -73,7 +73,7 @@ public final class MonthlyResetHandler implements RequestHandler<ScheduledEvent,
         }
         Duration budget = Duration.ofMillis(context.getRemainingTimeInMillis());
         ResetProgress progress = reset.run(cursor, now.plus(budget), context.getAwsRequestId());
-        Metrics.resetProgress(cursor.period().toString(), progress.countsByName());
+        Metrics.resetProgress(cursor.period().toString(), progress.countsByName(), progress.poolCountsByName());
         switch (progress.status()) {
             case CONTINUE -> continuation.submit(ScheduledEvents.withDetail(event, Map.of(CURSOR, progress.next().toMap())),
                     context, budget);
