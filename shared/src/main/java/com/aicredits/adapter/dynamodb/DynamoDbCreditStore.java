@@ -91,10 +91,11 @@ public final class DynamoDbCreditStore implements CreditStore {
     /** The records first (in the batch's order), then each period's balance, then the workspace check if one opens. */
     @Override
     public BatchResult appendAll(LedgerBatch batch) {
-        if (batch.writes() > MAX_TRANSACTION_ITEMS) {
-            throw new IllegalArgumentException("a transaction takes at most " + MAX_TRANSACTION_ITEMS + " writes; got " + batch.writes());
+        int writes = batch.writes();
+        if (writes > MAX_TRANSACTION_ITEMS) {
+            throw new IllegalArgumentException("a transaction takes at most " + MAX_TRANSACTION_ITEMS + " writes; got " + writes);
         }
-        List<TransactWriteItem> items = new ArrayList<>(batch.writes());
+        List<TransactWriteItem> items = new ArrayList<>(writes);
         List<String> bodies = new ArrayList<>(batch.records().size());
         Map<Period, Credits> creditsByPeriod = new HashMap<>();
         // A pooled line's place in its workspace's list: the workspace's own sequence, counted on from its balance.

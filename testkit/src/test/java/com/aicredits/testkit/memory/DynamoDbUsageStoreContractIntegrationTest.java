@@ -12,18 +12,10 @@ import com.aicredits.port.CreditStore;
 import com.aicredits.port.UsageStore;
 import com.aicredits.service.Retries;
 import com.aicredits.testkit.CreditsTable;
-import com.aicredits.domain.PricingModel;
-import com.aicredits.domain.Tier;
-import com.aicredits.domain.Workspace;
-import com.aicredits.json.PriceCatalogFile;
-import com.aicredits.service.DebitService;
-import com.aicredits.service.RecordExecution;
 import com.aicredits.testkit.TestClock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkResponse;
@@ -60,15 +52,8 @@ class DynamoDbUsageStoreContractIntegrationTest extends UsageStoreContract {
      */
     @Test
     void aBatchedLineAStaleReadMissedIsReadAgainConsistently() {
-        String id = "ws-stale-" + UUID.randomUUID().toString().substring(0, 8);
-        TABLE.store.saveWorkspace(new Workspace(id, "org-stale", "Acme", Tier.DEV, PricingModel.EXTEND, true, null, null,
-                List.of(), null, 200, List.of(), 1), 0, List.of());
-        List<RecordExecution> runs = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            runs.add(new RecordExecution("run-" + i, "task.execution", null));
-        }
-        List<String> bodies = new DebitService(TABLE.store, PriceCatalogFile.loadDefault(), new TestClock(AT), Retries.standard())
-                .recordBatch(id, runs, null).stream().map(answer -> answer.outcome().body()).toList();
+        String id = workspace("stale").workspaceId();
+        List<String> bodies = batch(debits(new TestClock(AT)), id, "run", 5);
         AtomicInteger emptied = new AtomicInteger();
         ExecutionInterceptor staleReplica = new ExecutionInterceptor() {
             @Override

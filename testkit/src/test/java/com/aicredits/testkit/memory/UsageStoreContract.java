@@ -52,7 +52,7 @@ abstract class UsageStoreContract {
 
     private final String org = "org-" + UUID.randomUUID().toString().substring(0, 8);
 
-    private Workspace workspace(String id) {
+    protected Workspace workspace(String id) {
         Workspace workspace = new Workspace(org + "-" + id, org, "Acme " + id, Tier.DEV, PricingModel.EXTEND, true, null, null,
                 List.of(), null, 200, List.of(), 1);
         credits().saveWorkspace(workspace, 0, List.of());
@@ -84,7 +84,7 @@ abstract class UsageStoreContract {
     void aPeriodsLinesComeNewestFirstPageByPageARefundedRecordWithItsRefund() {
         String id = workspace("a").workspaceId();
         TestClock clock = new TestClock(AT);
-        DebitService debits = new DebitService(credits(), PriceCatalogFile.loadDefault(), clock, Retries.standard());
+        DebitService debits = debits(clock);
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             bodies.add(debits.record(id, new RecordExecution("run-" + i, "task.execution", null)).body());
@@ -107,7 +107,7 @@ abstract class UsageStoreContract {
     void batchesSingleCallsAndARefundOfABatchedRunListNewestFirstAtEveryPageSize() {
         String id = workspace("a").workspaceId();
         TestClock clock = new TestClock(AT);
-        DebitService debits = new DebitService(credits(), PriceCatalogFile.loadDefault(), clock, Retries.standard());
+        DebitService debits = debits(clock);
         List<String> newestLast = new ArrayList<>();
         newestLast.add(debits.record(id, new RecordExecution("single-0", "task.execution", null)).body());
         newestLast.addAll(batch(debits, id, "big", 11));
@@ -134,13 +134,13 @@ abstract class UsageStoreContract {
     @Test
     void aBatchAcrossTheMonthsEndListsEachMonthsLinesInItsOwnLedger() {
         String id = workspace("a").workspaceId();
-        DebitService debits = new DebitService(credits(), PriceCatalogFile.loadDefault(), new TestClock(AT), Retries.standard());
+        DebitService debits = debits(new TestClock(AT));
         String lastMonth = com.aicredits.domain.Timestamps.format(NOVEMBER.previous().start().plusSeconds(3600));
         List<RecordExecution> runs = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
             runs.add(new RecordExecution("span-" + i, "task.execution", i % 2 == 0 ? lastMonth : null));
         }
-        List<String> bodies = debits.recordBatch(id, runs, null).stream().map(answer -> answer.outcome().body()).toList();
+        List<String> bodies = batchBodies(debits, id, runs);
         List<String> october = new ArrayList<>();
         List<String> november = new ArrayList<>();
         for (int i = 0; i < bodies.size(); i++) {
@@ -151,12 +151,22 @@ abstract class UsageStoreContract {
         assertThat(all(cursor -> usage().executions(id, NOVEMBER, 3, cursor), 3)).containsExactlyElementsOf(november);
     }
 
+    /** The debits of the real service on the store under test, at {@code clock}. */
+    protected DebitService debits(TestClock clock) {
+        return new DebitService(credits(), PriceCatalogFile.loadDefault(), clock, Retries.standard());
+    }
+
     /** One batch of {@code count} task runs, ids {@code prefix-0…}; their bodies in order. */
-    private static List<String> batch(DebitService debits, String workspaceId, String prefix, int count) {
+    protected static List<String> batch(DebitService debits, String workspaceId, String prefix, int count) {
         List<RecordExecution> runs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             runs.add(new RecordExecution(prefix + "-" + i, "task.execution", null));
         }
+        return batchBodies(debits, workspaceId, runs);
+    }
+
+    /** {@code runs} recorded as one batch: their bodies in order (every one new). */
+    private static List<String> batchBodies(DebitService debits, String workspaceId, List<RecordExecution> runs) {
         return debits.recordBatch(workspaceId, runs, null).stream().map(answer -> answer.outcome().body()).toList();
     }
 
@@ -176,7 +186,7 @@ abstract class UsageStoreContract {
         List<Workspace> listed = all(cursor -> usage().workspacesOf(org, 2, cursor));
         assertThat(listed).extracting(Workspace::workspaceId).containsExactlyElementsOf(ids.stream().sorted().toList());
 
-        new DebitService(credits(), PriceCatalogFile.loadDefault(), new TestClock(AT), Retries.standard())
+        debits(new TestClock(AT))
                 .record(ids.getFirst(), new RecordExecution("run-1", "task.execution", null));
         assertThat(usage().balances(ids, NOVEMBER)).containsOnlyKeys(ids.getFirst());
         assertThat(usage().balanceHistory(ids.getFirst(), List.of(NOVEMBER, NOVEMBER.previous())).balances())
@@ -204,7 +214,7 @@ abstract class UsageStoreContract {
         TestClock clock = new TestClock(AT);
         new OrganizationService(credits(), clock, Retries.standard()).put(org, new OrganizationSpec(null, "Acme",
                 new CreditPool.Spec(true, 700L, null, null, List.of())));
-        new DebitService(credits(), PriceCatalogFile.loadDefault(), clock, Retries.standard())
+        debits(clock)
                 .record(id, new RecordExecution("run-1", "task.execution", null));
 
         UsageStore.OrganizationPools found = usage().organizationPools(org, List.of(NOVEMBER.previous(), NOVEMBER));
