@@ -38,7 +38,10 @@ import java.util.function.Supplier;
  * <p>Each debit attempt tells the API how long it waits ({@value #TIMEOUT_HEADER}: the attempt's timeout less a
  * margin for the network), and the API stops retrying a busy balance by then and answers 503 {@code contention}. So an
  * attempt never times out while the server still works on it: the client's retry is never a second contender for the
- * same debit beside the first.
+ * same debit beside the first. A debit's attempt waits as long as the total timeout leaves once one ordinary attempt
+ * ({@link Builder#attemptTimeout}) is kept back, for the retry of an answer lost on the way: the API holds a debit
+ * while its workspace's balance is busy with others, so contention ends in the debit's answer, not in a 503 and a
+ * retry, while the caller's deadline allows (with the defaults: 8 s, of which the API may use 7.5 s).
  *
  * <p><b>It batches by itself.</b> Concurrent {@link #record record} calls for one workspace are sent together as one
  * {@code POST /v1/workspaces/{workspaceId}/executions:batch} (up to {@link Builder#maxBatchSize} runs), and each caller
@@ -487,7 +490,7 @@ public final class AiCreditsClient {
             if (remaining <= 0) {
                 throw unavailable(method, path, attempt - 1, lastStatus, lastCode, lastMessage, lastCause);
             }
-            Duration waits = Duration.ofNanos(Math.min(attemptTimeout.toNanos(), remaining));
+            Duration waits = Duration.ofNanos(announce ? debitAttempt(remaining) : Math.min(attemptTimeout.toNanos(), remaining));
             HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(baseUrl.getPath() + path))
                     .timeout(waits)
                     .header("authorization", "Bearer " + tokens.get())
@@ -534,6 +537,15 @@ public final class AiCreditsClient {
                 throw new AiCreditsException.Unavailable(0, "interrupted", "interrupted during " + method + " " + path, e, attempt);
             }
         }
+    }
+
+    /**
+     * How long a debit's attempt waits, in nanoseconds, with {@code remaining} left of its deadline: all of it but one
+     * ordinary attempt, kept back for the retry of a lost answer; at least an ordinary attempt, at most what remains.
+     */
+    long debitAttempt(long remaining) {
+        long ordinary = attemptTimeout.toNanos();
+        return Math.min(remaining, Math.max(ordinary, remaining - ordinary));
     }
 
     /** How long the server may work on an attempt that waits {@code attempt}: less the network's margin, at least 1 ms. */
@@ -662,7 +674,7 @@ public final class AiCreditsClient {
     }
 
     /**
-     * Defaults: 2 s per attempt, 10 s in total, backoff from 50 ms doubling up to 1 s; auto-batching on, a 5 ms window,
+     * Defaults: 2 s per attempt (a debit's first: 8 s, the total less one attempt), 10 s in total, backoff from 50 ms doubling up to 1 s; auto-batching on, a 5 ms window,
      * batches of up to 100 runs, one call of a workspace in flight.
      */
     public static final class Builder {
@@ -683,7 +695,11 @@ public final class AiCreditsClient {
             this.tokens = Objects.requireNonNull(tokens, "tokens");
         }
 
-        /** The longest one attempt may take (connecting included). */
+        /**
+         * The longest one attempt may take (connecting included), and what a debit's attempt keeps back of the total
+         * timeout for the retry of a lost answer (a debit's attempt waits the rest: the API holds it while the balance
+         * is busy).
+         */
         public Builder attemptTimeout(Duration timeout) {
             this.attemptTimeout = positive(timeout);
             return this;

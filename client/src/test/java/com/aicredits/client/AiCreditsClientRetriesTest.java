@@ -34,6 +34,9 @@ class AiCreditsClientRetriesTest {
     private record Step(Integer status, String body) {
     }
 
+    /** An answer that never comes: the connection stays open and silent until the client gives up on it. */
+    private static final Step SILENCE = new Step(-1, null);
+
     private final List<Step> script = Collections.synchronizedList(new ArrayList<>());
     private final List<String> bodies = Collections.synchronizedList(new ArrayList<>());
     /** Each request's {@value AiCreditsClient#TIMEOUT_HEADER} header (null when absent). */
@@ -67,6 +70,15 @@ class AiCreditsClientRetriesTest {
         int index = requests.getAndIncrement();
         Step step = index < script.size() ? script.get(index) : script.get(script.size() - 1);
         if (step.status() == null) { // the request was carried out; its answer is lost
+            exchange.close();
+            return;
+        }
+        if (step == SILENCE) {
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException stopped) {
+                Thread.currentThread().interrupt();
+            }
             exchange.close();
             return;
         }
@@ -166,9 +178,10 @@ class AiCreditsClientRetriesTest {
     void eachDebitAttemptSaysHowLongItWaitsSoTheServerStopsFirst() throws Exception {
         AiCreditsClient client = client(new Step(503, error("contention")), new Step(201, RECORD));
         client.record("ws-1", "run-1", "task.execution");
-        // attemptTimeout 5 s: the server may work 4,500 ms of it (a quarter, at most 500 ms, left for the network).
-        assertThat(timeouts).hasSize(2).allSatisfy(timeout -> assertThat(Long.parseLong(timeout)).isBetween(1L, 4_500L));
-        assertThat(Long.parseLong(timeouts.get(0))).isEqualTo(4_500);
+        // attemptTimeout 5 s of 30 s in total: a debit's attempt waits the 25 s one ordinary attempt leaves, and the
+        // server may work 24,500 ms of it (a quarter, at most 500 ms, left for the network).
+        assertThat(timeouts).hasSize(2).allSatisfy(timeout -> assertThat(Long.parseLong(timeout)).isBetween(1L, 24_500L));
+        assertThat(Long.parseLong(timeouts.get(0))).isBetween(24_000L, 24_500L);
 
         script.clear();
         script.add(new Step(200, "{\"allowed\":true,\"creditsConsumed\":1,\"creditsRemainingAfter\":499}"));
@@ -180,6 +193,24 @@ class AiCreditsClientRetriesTest {
         assertThat(AiCreditsClient.serverWait(Duration.ofSeconds(2))).isEqualTo(Duration.ofMillis(1_500));
         assertThat(AiCreditsClient.serverWait(Duration.ofSeconds(12))).isEqualTo(Duration.ofMillis(11_500));
         assertThat(AiCreditsClient.serverWait(Duration.ofMillis(2))).isEqualTo(Duration.ofMillis(1));
+    }
+
+    /**
+     * Issue 32, item 4: a debit's attempt waits all but one ordinary attempt of the deadline, so a busy balance ends in
+     * the debit's answer rather than a 503 and a retry; what it keeps back still lets an answer lost on the way be
+     * asked for again, and that retry's 200 is the debit the silent attempt made.
+     */
+    @Test
+    void aDebitAttemptWaitsAllButOneAttemptOfTheDeadlineSoALostAnswerStillGetsItsRetry() throws Exception {
+        AiCreditsClient client = client(Duration.ofMillis(400), Duration.ofMillis(2_000), SILENCE, new Step(200, RECORD));
+        long start = System.nanoTime();
+        Recorded recorded = client.record("ws-1", "run-1", "task.execution");
+        assertThat(recorded.created()).as("the silent attempt may have debited: its replay is this call's debit").isTrue();
+        assertThat(recorded.attempts()).isEqualTo(2);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1_600));
+        // 1,600 ms of 2,000 (less the network's quarter, at most 500 ms: 1,200), then what remains, at most 400 ms (300).
+        assertThat(Long.parseLong(timeouts.get(0))).isBetween(1_100L, 1_200L);
+        assertThat(Long.parseLong(timeouts.get(1))).isBetween(1L, 300L);
     }
 
     @Test
