@@ -67,7 +67,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * {@code HOT_CONTAINERS} ("1 4 16 32"), {@code HOT_THREADS} per batching caller container (32), {@code HOT_LAMBDAS}
  * (64), {@code HOT_LATENCIES} ("8 5-25" ms), {@code HOT_MODES} ("single batched pool pool-batched"), and the batching client's
  * {@code HOT_WINDOW_MS}, {@code HOT_MAX_BATCH} and {@code HOT_IN_FLIGHT} (unset: the client's defaults, 5 ms, 100 and one
- * call of the workspace in flight), and every client's {@code HOT_ATTEMPT_MS} (unset: its default attempt timeout, 2 s).
+ * call of the workspace in flight), and every client's {@code HOT_ATTEMPT_MS} (unset: its default attempt timeout, 2 s,
+ * which a debit's attempt keeps back of the 10 s deadline, waiting the rest).
  * {@code HOT_RATES} ("", closed loop) turns the callers into an open loop, one point per rate: runs arrive at that many a
  * second in all (Poisson, split evenly over the caller containers), whatever the answers, each on a thread of its own,
  * and a run's latency counts from its arrival; this is how the issue's "2,000 runs a second with a p99 under 250 ms"

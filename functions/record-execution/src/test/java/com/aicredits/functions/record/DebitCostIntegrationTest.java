@@ -146,7 +146,7 @@ class DebitCostIntegrationTest {
     }
 
     /**
-     * Issue 30, item 9: a caller that says how long it waits (the Java client sends its attempt timeout less a margin)
+     * Issue 30, item 9: a caller that says how long it waits (the Java client sends its debit attempt's wait less a margin)
      * gets its 503 contention by then, though the service's own budget (10 s) is longer: it is not still contending
      * when the caller's retry arrives. A header that is not a number of milliseconds is a 400 that writes nothing.
      */
