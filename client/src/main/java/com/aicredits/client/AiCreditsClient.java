@@ -41,7 +41,9 @@ import java.util.function.Supplier;
  * same debit beside the first. A debit's attempt waits as long as the total timeout leaves once one ordinary attempt
  * ({@link Builder#attemptTimeout}) is kept back, for the retry of an answer lost on the way: the API holds a debit
  * while its workspace's balance is busy with others, so contention ends in the debit's answer, not in a 503 and a
- * retry, while the caller's deadline allows (with the defaults: 8 s, of which the API may use 7.5 s).
+ * retry, while the caller's deadline allows (with the defaults: 8 s, of which the API may use 7.5 s). The pools' writes,
+ * which the API retries for its own budget while the pool's balance is busy, wait as long (unannounced); reads and the
+ * dry run wait one attempt.
  *
  * <p><b>It batches by itself.</b> Concurrent {@link #record record} calls for one workspace are sent together as one
  * {@code POST /v1/workspaces/{workspaceId}/executions:batch} (up to {@link Builder#maxBatchSize} runs), and each caller
@@ -161,7 +163,7 @@ public final class AiCreditsClient {
 
     /** One debit on its own call ({@code POST …/executions}), retried until {@code deadline} (System.nanoTime()). */
     Recorded recordAlone(String workspaceId, String item, long deadline) {
-        Answer answer = send("POST", workspacePath(workspaceId) + "/executions", item, true, deadline);
+        Answer answer = send("POST", workspacePath(workspaceId) + "/executions", item, Wait.ANNOUNCED, deadline);
         if (answer.status() != 201 && answer.status() != 200) {
             throw refusal(answer);
         }
@@ -296,7 +298,7 @@ public final class AiCreditsClient {
         for (int i = 0; i < items.size(); i++) {
             body.append(i == 0 ? "" : ",").append(items.get(i));
         }
-        Answer answer = send("POST", workspacePath(workspaceId) + "/executions:batch", body.append("]}").toString(), true, deadline);
+        Answer answer = send("POST", workspacePath(workspaceId) + "/executions:batch", body.append("]}").toString(), Wait.ANNOUNCED, deadline);
         if (answer.status() != 200) {
             return new BatchAnswer(answer, null);
         }
@@ -366,7 +368,7 @@ public final class AiCreditsClient {
 
     /** The dry run of {@code execution} (its LLM model included, which prices an AI task in a LEGACY workspace). */
     public DryRun check(String workspaceId, Execution execution) {
-        Answer answer = send("POST", workspacePath(workspaceId) + "/executions:check", body(execution), false);
+        Answer answer = send("POST", workspacePath(workspaceId) + "/executions:check", body(execution), Wait.ORDINARY);
         if (answer.status() != 200) {
             throw refusal(answer);
         }
@@ -375,7 +377,7 @@ public final class AiCreditsClient {
 
     /** The catalog in force (and the next version, when one is scheduled). */
     public Pricing pricing() {
-        Answer answer = send("GET", "/v1/pricing", null, false);
+        Answer answer = send("GET", "/v1/pricing", null, Wait.ORDINARY);
         if (answer.status() != 200) {
             throw refusal(answer);
         }
@@ -408,7 +410,7 @@ public final class AiCreditsClient {
             pool.put("notificationEmails", creditPool.notificationEmails());
             body.put("creditPool", pool);
         }
-        Answer answer = send("PUT", organizationPath(organizationId), json(body), false);
+        Answer answer = send("PUT", organizationPath(organizationId), json(body), Wait.HELD);
         if (answer.status() != 201 && answer.status() != 200) {
             throw organizationRefusal(answer);
         }
@@ -417,7 +419,7 @@ public final class AiCreditsClient {
 
     /** The organization and its credit pool (admin scope); {@link AiCreditsException.OrganizationNotFound} if none. */
     public Organization organization(String organizationId) {
-        Answer answer = send("GET", organizationPath(organizationId), null, false);
+        Answer answer = send("GET", organizationPath(organizationId), null, Wait.ORDINARY);
         if (answer.status() != 200) {
             throw organizationRefusal(answer);
         }
@@ -434,7 +436,7 @@ public final class AiCreditsClient {
         body.put("purchaseId", Objects.requireNonNull(purchaseId, "purchaseId"));
         body.put("monthlyCredits", monthlyCredits);
         body.put("term", Objects.requireNonNull(term, "term").name());
-        Answer answer = send("POST", organizationPath(organizationId) + "/addons", json(body), false);
+        Answer answer = send("POST", organizationPath(organizationId) + "/addons", json(body), Wait.HELD);
         if (answer.status() != 201 && answer.status() != 200) {
             throw organizationRefusal(answer);
         }
@@ -443,7 +445,7 @@ public final class AiCreditsClient {
 
     /** Every add-on package of the organization's credit pool, oldest first (admin scope). */
     public List<PoolAddon> poolAddons(String organizationId) {
-        Answer answer = send("GET", organizationPath(organizationId) + "/addons", null, false);
+        Answer answer = send("GET", organizationPath(organizationId) + "/addons", null, Wait.ORDINARY);
         if (answer.status() != 200) {
             throw organizationRefusal(answer);
         }
@@ -471,15 +473,25 @@ public final class AiCreditsClient {
     record Answer(int status, String body, int attempts, boolean anEarlierAttemptMayHaveCommitted) {
     }
 
-    private Answer send(String method, String path, String body, boolean announce) {
-        return send(method, path, body, announce, System.nanoTime() + totalTimeout.toNanos());
+    /** How long a call's attempt waits for its answer, and whether it tells the API. */
+    private enum Wait {
+        /** One {@code attemptTimeout}: the API answers at once (reads, the dry run). */
+        ORDINARY,
+        /**
+         * All of the deadline but one ordinary attempt, kept back for the retry of a lost answer: a write the API
+         * retries itself, for its own budget, while the balances it moves are busy (the pools' writes).
+         */
+        HELD,
+        /** As {@link #HELD}, and said in the header {@code aicredits-timeout-ms}: a debit, whose retries the API ends by then. */
+        ANNOUNCED
     }
 
-    /**
-     * {@code announce}: say how long the attempt waits (the debit, whose server side retries contention);
-     * {@code deadline}: System.nanoTime() by which to give up.
-     */
-    private Answer send(String method, String path, String body, boolean announce, long deadline) {
+    private Answer send(String method, String path, String body, Wait wait) {
+        return send(method, path, body, wait, System.nanoTime() + totalTimeout.toNanos());
+    }
+
+    /** {@code deadline}: System.nanoTime() by which to give up. */
+    private Answer send(String method, String path, String body, Wait wait, long deadline) {
         boolean mayHaveCommitted = false;
         int lastStatus = 0;
         String lastCode = "no_answer";
@@ -490,12 +502,12 @@ public final class AiCreditsClient {
             if (remaining <= 0) {
                 throw unavailable(method, path, attempt - 1, lastStatus, lastCode, lastMessage, lastCause);
             }
-            Duration waits = Duration.ofNanos(announce ? debitAttempt(remaining) : Math.min(attemptTimeout.toNanos(), remaining));
+            Duration waits = Duration.ofNanos(wait == Wait.ORDINARY ? Math.min(attemptTimeout.toNanos(), remaining) : heldAttempt(remaining));
             HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(baseUrl.getPath() + path))
                     .timeout(waits)
                     .header("authorization", "Bearer " + tokens.get())
                     .header("accept", "application/json");
-            if (announce) {
+            if (wait == Wait.ANNOUNCED) {
                 request.header(TIMEOUT_HEADER, Long.toString(serverWait(waits).toMillis()));
             }
             if (body != null) {
@@ -540,10 +552,11 @@ public final class AiCreditsClient {
     }
 
     /**
-     * How long a debit's attempt waits, in nanoseconds, with {@code remaining} left of its deadline: all of it but one
-     * ordinary attempt, kept back for the retry of a lost answer; at least an ordinary attempt, at most what remains.
+     * How long a debit's (or a pool write's) attempt waits, in nanoseconds, with {@code remaining} left of its deadline:
+     * all of it but one ordinary attempt, kept back for the retry of a lost answer; at least an ordinary attempt, at
+     * most what remains.
      */
-    long debitAttempt(long remaining) {
+    long heldAttempt(long remaining) {
         long ordinary = attemptTimeout.toNanos();
         return Math.min(remaining, Math.max(ordinary, remaining - ordinary));
     }

@@ -108,6 +108,26 @@ class AiCreditsClientOrganizationsTest {
         assertThat(client.poolAddons("org-acme")).hasSize(1);
     }
 
+    /**
+     * A pool's write waits as a debit does, all of the deadline but one attempt (the API retries it itself while the
+     * pool's balance is busy), where a read waits one attempt and asks again.
+     */
+    @Test
+    void aPoolWriteWaitsOutABusyApiWhereAReadAsksAgain() {
+        AiCreditsClient shortAttempts = AiCreditsClient.builder(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                () -> "admin-token").attemptTimeout(Duration.ofMillis(300)).totalTimeout(Duration.ofSeconds(5))
+                .backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build();
+        faults.add(new String[] {"slow", "1000"});
+        Saved<Organization> saved = shortAttempts.putOrganization("org-acme", "Acme", Organization.CreditPool.of(true, List.of()));
+        assertThat(saved.attempts()).isEqualTo(1);
+        assertThat(saved.created()).isTrue();
+
+        faults.add(new String[] {"slow", "1000"});
+        calls.set(0);
+        assertThat(shortAttempts.organization("org-acme").name()).isEqualTo("Acme");
+        assertThat(calls).as("the read's first attempt timed out after 300 ms and was asked again").hasValue(2);
+    }
+
     @Test
     void eachRefusalIsItsTypedException() {
         assertThatThrownBy(() -> client.organization("org-nobody"))
@@ -207,7 +227,13 @@ class AiCreditsClientOrganizationsTest {
             answer = addons.entrySet().stream().filter(e -> e.getKey().startsWith(organizationId + "/")).map(Map.Entry::getValue)
                     .collect(java.util.stream.Collectors.joining(",", "{\"items\":[", "]}"));
         }
-        if (fault != null) {
+        if (fault != null && fault[0].equals("slow")) {
+            try {
+                Thread.sleep(Long.parseLong(fault[1])); // carried out, answered late
+            } catch (InterruptedException stopped) {
+                Thread.currentThread().interrupt();
+            }
+        } else if (fault != null) {
             status = Integer.parseInt(fault[0]);
             answer = fault[1];
         }
