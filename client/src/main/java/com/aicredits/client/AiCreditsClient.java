@@ -502,7 +502,8 @@ public final class AiCreditsClient {
             if (remaining <= 0) {
                 throw unavailable(method, path, attempt - 1, lastStatus, lastCode, lastMessage, lastCause);
             }
-            Duration waits = Duration.ofNanos(wait == Wait.ORDINARY ? Math.min(attemptTimeout.toNanos(), remaining) : heldAttempt(remaining));
+            Duration waits = Duration.ofNanos(wait == Wait.ORDINARY ? Math.min(attemptTimeout.toNanos(), remaining)
+                    : heldAttempt(remaining));
             HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(baseUrl.getPath() + path))
                     .timeout(waits)
                     .header("authorization", "Bearer " + tokens.get())
@@ -687,8 +688,8 @@ public final class AiCreditsClient {
     }
 
     /**
-     * Defaults: 2 s per attempt (a debit's first: 8 s, the total less one attempt), 10 s in total, backoff from 50 ms doubling up to 1 s; auto-batching on, a 5 ms window,
-     * batches of up to 100 runs, one call of a workspace in flight.
+     * Defaults: 2 s per attempt (a debit's first: 8 s, the total less one attempt), 10 s in total, backoff from 50 ms
+     * doubling up to 1 s; auto-batching on, a 5 ms window, batches of up to 100 runs, one call of a workspace in flight.
      */
     public static final class Builder {
         private final URI baseUrl;
