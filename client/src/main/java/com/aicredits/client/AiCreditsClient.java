@@ -42,8 +42,8 @@ import java.util.function.Supplier;
  * ({@link Builder#attemptTimeout}) is kept back, for the retry of an answer lost on the way: the API holds a debit
  * while its workspace's balance is busy with others, so contention ends in the debit's answer, not in a 503 and a
  * retry, while the caller's deadline allows (with the defaults: 8 s, of which the API may use 7.5 s). The pools' writes,
- * which the API retries for its own budget while the pool's balance is busy, wait as long (unannounced); reads and the
- * dry run wait one attempt.
+ * which the API retries too while the pool's balance is busy, wait and say so alike; reads and the dry run wait one
+ * attempt.
  *
  * <p><b>It batches by itself.</b> Concurrent {@link #record record} calls for one workspace are sent together as one
  * {@code POST /v1/workspaces/{workspaceId}/executions:batch} (up to {@link Builder#maxBatchSize} runs), and each caller
@@ -163,7 +163,7 @@ public final class AiCreditsClient {
 
     /** One debit on its own call ({@code POST …/executions}), retried until {@code deadline} (System.nanoTime()). */
     Recorded recordAlone(String workspaceId, String item, long deadline) {
-        Answer answer = send("POST", workspacePath(workspaceId) + "/executions", item, Wait.ANNOUNCED, deadline);
+        Answer answer = send("POST", workspacePath(workspaceId) + "/executions", item, Wait.HELD_AND_SAID, deadline);
         if (answer.status() != 201 && answer.status() != 200) {
             throw refusal(answer);
         }
@@ -298,7 +298,8 @@ public final class AiCreditsClient {
         for (int i = 0; i < items.size(); i++) {
             body.append(i == 0 ? "" : ",").append(items.get(i));
         }
-        Answer answer = send("POST", workspacePath(workspaceId) + "/executions:batch", body.append("]}").toString(), Wait.ANNOUNCED, deadline);
+        Answer answer = send("POST", workspacePath(workspaceId) + "/executions:batch", body.append("]}").toString(),
+                Wait.HELD_AND_SAID, deadline);
         if (answer.status() != 200) {
             return new BatchAnswer(answer, null);
         }
@@ -410,7 +411,7 @@ public final class AiCreditsClient {
             pool.put("notificationEmails", creditPool.notificationEmails());
             body.put("creditPool", pool);
         }
-        Answer answer = send("PUT", organizationPath(organizationId), json(body), Wait.HELD);
+        Answer answer = send("PUT", organizationPath(organizationId), json(body), Wait.HELD_AND_SAID);
         if (answer.status() != 201 && answer.status() != 200) {
             throw organizationRefusal(answer);
         }
@@ -436,7 +437,7 @@ public final class AiCreditsClient {
         body.put("purchaseId", Objects.requireNonNull(purchaseId, "purchaseId"));
         body.put("monthlyCredits", monthlyCredits);
         body.put("term", Objects.requireNonNull(term, "term").name());
-        Answer answer = send("POST", organizationPath(organizationId) + "/addons", json(body), Wait.HELD);
+        Answer answer = send("POST", organizationPath(organizationId) + "/addons", json(body), Wait.HELD_AND_SAID);
         if (answer.status() != 201 && answer.status() != 200) {
             throw organizationRefusal(answer);
         }
@@ -478,12 +479,11 @@ public final class AiCreditsClient {
         /** One {@code attemptTimeout}: the API answers at once (reads, the dry run). */
         ORDINARY,
         /**
-         * All of the deadline but one ordinary attempt, kept back for the retry of a lost answer: a write the API
-         * retries itself, for its own budget, while the balances it moves are busy (the pools' writes).
+         * All of the deadline but one ordinary attempt, kept back for the retry of a lost answer, and said in the header
+         * {@code aicredits-timeout-ms}: a write the API retries itself while the balances it moves are busy (a debit, a
+         * pool's write), and ends by then.
          */
-        HELD,
-        /** As {@link #HELD}, and said in the header {@code aicredits-timeout-ms}: a debit, whose retries the API ends by then. */
-        ANNOUNCED
+        HELD_AND_SAID
     }
 
     private Answer send(String method, String path, String body, Wait wait) {
@@ -508,7 +508,7 @@ public final class AiCreditsClient {
                     .timeout(waits)
                     .header("authorization", "Bearer " + tokens.get())
                     .header("accept", "application/json");
-            if (wait == Wait.ANNOUNCED) {
+            if (wait == Wait.HELD_AND_SAID) {
                 request.header(TIMEOUT_HEADER, Long.toString(serverWait(waits).toMillis()));
             }
             if (body != null) {

@@ -35,6 +35,8 @@ class AiCreditsClientOrganizationsTest {
     private final Map<String, JsonNode> organizations = new LinkedHashMap<>();
     private final Map<String, String> addons = new LinkedHashMap<>();
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    /** Each request's {@code aicredits-timeout-ms} ("-" when absent). */
+    private final List<String> timeouts = Collections.synchronizedList(new ArrayList<>());
     /** Answers given before the stub's own: 503 contention, say, to see the retry. */
     private final List<String[]> faults = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger calls = new AtomicInteger();
@@ -109,8 +111,8 @@ class AiCreditsClientOrganizationsTest {
     }
 
     /**
-     * A pool's write waits as a debit does, all of the deadline but one attempt (the API retries it itself while the
-     * pool's balance is busy), where a read waits one attempt and asks again.
+     * A pool's write waits as a debit does, all of the deadline but one attempt, and says so (the API retries it itself
+     * while the pool's balance is busy, and stops by then), where a read waits one attempt and asks again.
      */
     @Test
     void aPoolWriteWaitsOutABusyApiWhereAReadAsksAgain() {
@@ -121,11 +123,20 @@ class AiCreditsClientOrganizationsTest {
         Saved<Organization> saved = shortAttempts.putOrganization("org-acme", "Acme", Organization.CreditPool.of(true, List.of()));
         assertThat(saved.attempts()).isEqualTo(1);
         assertThat(saved.created()).isTrue();
+        // 4,700 ms of the 5 s, less the network's 500: 4,200 said to the API.
+        assertThat(Long.parseLong(lastTimeout())).isBetween(4_000L, 4_200L);
+        shortAttempts.buyPoolAddon("org-acme", "po-said", 10_000, PoolAddon.Term.MONTHLY);
+        assertThat(Long.parseLong(lastTimeout())).isBetween(4_000L, 4_200L);
 
         faults.add(new String[] {"slow", "1000"});
         calls.set(0);
         assertThat(shortAttempts.organization("org-acme").name()).isEqualTo("Acme");
         assertThat(calls).as("the read's first attempt timed out after 300 ms and was asked again").hasValue(2);
+        assertThat(lastTimeout()).as("a read says nothing").isEqualTo("-");
+    }
+
+    private String lastTimeout() {
+        return timeouts.get(timeouts.size() - 1);
     }
 
     @Test
@@ -176,6 +187,7 @@ class AiCreditsClientOrganizationsTest {
         String path = exchange.getRequestURI().getPath();
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         requests.add(method + " " + path + (body.isEmpty() ? "" : " " + body));
+        timeouts.add(java.util.Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst(AiCreditsClient.TIMEOUT_HEADER), "-"));
         String[] fault = faults.isEmpty() ? null : faults.remove(0);
         String[] parts = path.split("/");
         String organizationId = parts[3];

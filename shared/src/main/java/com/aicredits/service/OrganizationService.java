@@ -11,6 +11,7 @@ import com.aicredits.port.OrganizationStore;
 import com.aicredits.port.OrganizationStore.OrganizationWrite;
 import com.aicredits.port.WorkspaceStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -34,8 +35,16 @@ public final class OrganizationService {
     }
 
     public Saved put(String organizationId, OrganizationSpec spec) {
+        return put(organizationId, spec, null);
+    }
+
+    /**
+     * As above, giving up on contention (503) by the time the caller said it waits ({@code within}, from now; null: it
+     * did not say), and within the service's own budget.
+     */
+    public Saved put(String organizationId, OrganizationSpec spec, Duration within) {
         Organization requested = Organization.fromSpec(organizationId, spec);
-        Retries.Deadline deadline = retries.start();
+        Retries.Deadline deadline = retries.start(within);
         for (boolean again = true; again; ) {
             Organization existing = store.findOrganization(organizationId, true).orElse(null);
             // The pool's add-on packages are not part of the PUT body: they stay.

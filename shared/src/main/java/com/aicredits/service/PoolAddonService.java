@@ -15,6 +15,7 @@ import com.aicredits.port.WorkspaceStore;
 import com.aicredits.service.AddonService.Purchase;
 import com.aicredits.service.AddonService.Purchased;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,10 +49,18 @@ public final class PoolAddonService {
 
     /** Buys {@code request} for the pool of {@code organizationId}: 201 new, 200 the original for a known purchaseId. */
     public Purchased purchase(String organizationId, Purchase request) {
+        return purchase(organizationId, request, null);
+    }
+
+    /**
+     * As above, giving up on contention (503) by the time the caller said it waits ({@code within}, from now; null: it
+     * did not say), and within the service's own budget.
+     */
+    public Purchased purchase(String organizationId, Purchase request, Duration within) {
         Ids.organizationId(organizationId);
         String purchaseId = Ids.purchaseId(request.purchaseId());
         AddonPackage.Term term = AddonService.validTerm(request);
-        Retries.Deadline deadline = retries.start();
+        Retries.Deadline deadline = retries.start(within);
         for (boolean again = true; again; ) {
             Instant now = clock.instant();
             Organization organization = find(organizationId);

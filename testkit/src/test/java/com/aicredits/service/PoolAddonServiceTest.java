@@ -249,4 +249,22 @@ class PoolAddonServiceTest {
                 .isInstanceOfSatisfying(CreditsException.class, e -> assertThat(e.refusal()).isEqualTo(Refusal.CONTENTION));
         assertThat(addons.list("org-1")).extracting(AddonPackage::purchaseId).containsExactly("po-1");
     }
+
+    /** A caller that says how long it waits (the Java client does) gets its 503 by then, not after the 10 s budget. */
+    @Test
+    void aCallersTimeoutEndsThePoolWritesRetriesFirst() {
+        organization(true);
+        store.contention(Integer.MAX_VALUE);
+        Duration before = time.elapsed();
+        assertThatThrownBy(() -> addons.purchase("org-1", new Purchase("po-3", 10_000L, "MONTHLY"), Duration.ofMillis(300)))
+                .isInstanceOfSatisfying(CreditsException.class, e -> assertThat(e.refusal()).isEqualTo(Refusal.CONTENTION));
+        assertThat(time.elapsed().minus(before)).isBetween(Duration.ofMillis(300), Duration.ofMillis(400));
+
+        before = time.elapsed();
+        assertThatThrownBy(() -> organizations.put("org-1", new OrganizationSpec(null, "Acme", new CreditPool.Spec(false, null, null,
+                null, List.of())), Duration.ofMillis(300)))
+                .isInstanceOfSatisfying(CreditsException.class, e -> assertThat(e.refusal()).isEqualTo(Refusal.CONTENTION));
+        assertThat(time.elapsed().minus(before)).isBetween(Duration.ofMillis(300), Duration.ofMillis(400));
+        assertThat(addons.list("org-1")).isEmpty();
+    }
 }

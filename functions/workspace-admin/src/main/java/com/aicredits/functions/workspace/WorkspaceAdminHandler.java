@@ -99,13 +99,13 @@ public final class WorkspaceAdminHandler implements RequestHandler<APIGatewayV2H
         return switch (route) {
             case PUT_ORGANIZATION -> {
                 OrganizationSpec spec = Json.readObject(HttpApi.body(event), OrganizationSpec.class);
-                OrganizationService.Saved saved = organizations.put(organizationId, spec);
+                OrganizationService.Saved saved = organizations.put(organizationId, spec, HttpApi.timeout(event));
                 yield HttpApi.json(saved.created() ? 201 : 200, saved.organization());
             }
             case GET_ORGANIZATION -> HttpApi.json(200, organizations.get(organizationId));
             case BUY_POOL_ADDON -> {
                 AddonService.Purchase request = Json.readObject(HttpApi.body(event), AddonService.Purchase.class);
-                AddonService.Purchased purchased = poolAddons.purchase(organizationId, request);
+                AddonService.Purchased purchased = poolAddons.purchase(organizationId, request, HttpApi.timeout(event));
                 yield HttpApi.json(purchased.created() ? 201 : 200, addonView("organizationId", organizationId, purchased.addon()));
             }
             case LIST_POOL_ADDONS -> HttpApi.json(200, Map.of("items", poolAddons.list(organizationId).stream()
