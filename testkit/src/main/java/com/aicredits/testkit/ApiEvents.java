@@ -44,6 +44,14 @@ public final class ApiEvents {
     }
 
     /** {@code events/<name>} (an organization's route) aimed at another organization, with another body (null for none). */
+    /** {@code event} with the header {@code name} set to {@code value} (HTTP API hands names over in lower case). */
+    public static APIGatewayV2HTTPEvent withHeader(APIGatewayV2HTTPEvent event, String name, String value) {
+        Map<String, String> headers = new HashMap<>(event.getHeaders() == null ? Map.of() : event.getHeaders());
+        headers.put(name, value);
+        event.setHeaders(headers);
+        return event;
+    }
+
     public static APIGatewayV2HTTPEvent forOrganization(String name, String organizationId, String body) {
         APIGatewayV2HTTPEvent event = load(name);
         Map<String, String> path = new HashMap<>(event.getPathParameters());

@@ -89,7 +89,7 @@ public final class DynamoDbUsageStore implements UsageStore {
             response.items().forEach(entry -> lines.addAll(Line.of(entry)));
             if (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() && !response.items().isEmpty()) {
                 Map<String, AttributeValue> last = response.items().getLast();
-                stop = Math.max(stop, Items.isLedgerPage(last) ? Items.firstSequence(last) : sequence(last));
+                stop = Math.max(stop, Line.firstSequence(last));
             }
         }
         lines.sort(Comparator.comparingLong(Line::sequence).reversed());
@@ -143,12 +143,16 @@ public final class DynamoDbUsageStore implements UsageStore {
      * page's first and last sequences).
      */
     private record Line(long sequence, Map<String, AttributeValue> item, String executionId, long pageFirst, long pageEnd) {
+        /** The sequence of an index entry's first line: the line's own, or its page's first. */
+        static long firstSequence(Map<String, AttributeValue> entry) {
+            return Items.isLedgerPage(entry) ? Items.firstSequence(entry) : DynamoDbUsageStore.sequence(entry);
+        }
+
         static List<Line> of(Map<String, AttributeValue> entry) {
+            long first = firstSequence(entry);
             if (!Items.isLedgerPage(entry)) {
-                long sequence = DynamoDbUsageStore.sequence(entry);
-                return List.of(new Line(sequence, entry, null, sequence, sequence));
+                return List.of(new Line(first, entry, null, first, first));
             }
-            long first = Items.firstSequence(entry);
             List<String> ids = Items.executionIds(entry);
             long end = first + ids.size() - 1;
             List<Line> lines = new ArrayList<>(ids.size());

@@ -10,7 +10,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -188,12 +187,7 @@ class DebitCostIntegrationTest {
     }
 
     private static APIGatewayV2HTTPEvent withTimeout(String body, String millis) {
-        APIGatewayV2HTTPEvent event = ApiEvents.load("record-execution.json",
-                "ws-caller-deadline", body);
-        Map<String, String> headers = new HashMap<>(event.getHeaders());
-        headers.put("aicredits-timeout-ms", millis);
-        event.setHeaders(headers);
-        return event;
+        return ApiEvents.withHeader(ApiEvents.load("record-execution.json", "ws-caller-deadline", body), "aicredits-timeout-ms", millis);
     }
 
     @Test

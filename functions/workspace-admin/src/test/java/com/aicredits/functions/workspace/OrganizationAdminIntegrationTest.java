@@ -160,7 +160,7 @@ class OrganizationAdminIntegrationTest {
     @Test
     void thePoolsWritesTakeTheCallersTimeoutAndRefuseABadOne() {
         APIGatewayV2HTTPEvent badPut = ApiEvents.forOrganization("put-organization.json", "org-timed", "{\"name\":\"Timed\"}");
-        badPut.setHeaders(withHeader(badPut.getHeaders(), "aicredits-timeout-ms", "soon"));
+        ApiEvents.withHeader(badPut, "aicredits-timeout-ms", "soon");
         APIGatewayV2HTTPResponse refused = handler.handleRequest(badPut, null);
         assertThat(refused.getStatusCode()).isEqualTo(400);
         assertThat(json(refused).at("/error/code").asText()).isEqualTo("invalid_timeout");
@@ -168,21 +168,15 @@ class OrganizationAdminIntegrationTest {
 
         APIGatewayV2HTTPEvent put = ApiEvents.forOrganization("put-organization.json", "org-timed",
                 "{\"name\":\"Timed\",\"creditPool\":" + POOL + "}");
-        put.setHeaders(withHeader(put.getHeaders(), "aicredits-timeout-ms", "7500"));
+        ApiEvents.withHeader(put, "aicredits-timeout-ms", "7500");
         assertThat(handler.handleRequest(put, null).getStatusCode()).isEqualTo(201);
 
         APIGatewayV2HTTPEvent badBuy = ApiEvents.forOrganization("buy-pool-addon.json", "org-timed", purchase("po-t", 10_000, "MONTHLY"));
-        badBuy.setHeaders(withHeader(badBuy.getHeaders(), "aicredits-timeout-ms", "0"));
+        ApiEvents.withHeader(badBuy, "aicredits-timeout-ms", "0");
         assertThat(json(handler.handleRequest(badBuy, null)).at("/error/code").asText()).isEqualTo("invalid_timeout");
         APIGatewayV2HTTPEvent buy = ApiEvents.forOrganization("buy-pool-addon.json", "org-timed", purchase("po-t", 10_000, "MONTHLY"));
-        buy.setHeaders(withHeader(buy.getHeaders(), "aicredits-timeout-ms", "7500"));
+        ApiEvents.withHeader(buy, "aicredits-timeout-ms", "7500");
         assertThat(handler.handleRequest(buy, null).getStatusCode()).isEqualTo(201);
-    }
-
-    private static Map<String, String> withHeader(Map<String, String> headers, String name, String value) {
-        Map<String, String> all = new java.util.HashMap<>(headers == null ? Map.of() : headers);
-        all.put(name, value);
-        return all;
     }
 
     @Test
